@@ -1,0 +1,170 @@
+// The one model of the host that every consumer (ps/inspect, dashboard, exporter) reads.
+// Built by discovery from /proc and the cgroup filesystems; immutable once built.
+
+export type RuntimeName =
+  | 'docker'
+  | 'containerd'
+  | 'cri-o'
+  | 'podman'
+  | 'lxc'
+  | 'nspawn'
+  | 'runc'
+  | 'tctop'
+  | 'sandbox';
+
+export const NAMESPACE_TYPES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'user', 'uts'] as const;
+export type NamespaceType = (typeof NAMESPACE_TYPES)[number];
+
+/** Namespace inode per type; a type the kernel lacks or we could not read is absent. */
+export type NamespaceSet = Partial<Record<NamespaceType, number>>;
+
+export interface ProcessInfo {
+  hostPid: number;
+  /** PID inside the innermost PID namespace (last NSpid entry); equals hostPid in the host namespace. */
+  containerPid: number;
+  /** Full NSpid chain, outermost first. */
+  nsPids: number[];
+  ppid: number;
+  /** Thread count (status Threads). */
+  threads: number;
+  /** Single-letter state from /proc/<pid>/stat. */
+  state: string;
+  /** comm, raw (may hold any bytes; consumers must escape before printing to a terminal). */
+  comm: string;
+  /** argv joined by spaces, raw and possibly truncated; '' for kernel threads. */
+  command: string;
+  uid: number;
+  /** Resolved user name where /etc/passwd of the host knows it, else the numeric uid. */
+  user: string;
+  /** Start time in clock ticks since boot (stat field 22): (pid, startTicks) identifies a process. */
+  startTicks: number;
+  /** Cumulative CPU in clock ticks (utime + stime). */
+  cpuTicks: number;
+  rssBytes: number;
+  /** Raw /proc/<pid>/cgroup lines. */
+  cgroups: CgroupMembership[];
+  namespaces: NamespaceSet;
+}
+
+export interface CgroupMembership {
+  /** Hierarchy ID (0 for the v2 unified hierarchy). */
+  hierarchy: number;
+  /** Controllers ('' for v2; may include name=systemd). */
+  controllers: string[];
+  path: string;
+}
+
+export interface CgroupStats {
+  version: 1 | 2;
+  /** The container's cgroup path relative to the hierarchy root, e.g. /docker/<id>. */
+  path: string;
+  cpu?: {
+    usageSeconds: number;
+    userSeconds?: number;
+    systemSeconds?: number;
+    periods?: number;
+    throttledPeriods?: number;
+    throttledSeconds?: number;
+    /** Quota in microseconds per period; undefined = unlimited. */
+    quotaMicros?: number;
+    periodMicros?: number;
+    shares?: number;
+    cpusetCpus?: string;
+  };
+  memory?: {
+    usageBytes: number;
+    /** usage - inactive_file, clamped at 0, as cAdvisor computes it. */
+    workingSetBytes: number;
+    rssBytes?: number;
+    cacheBytes?: number;
+    swapBytes?: number;
+    failcnt?: number;
+    /** undefined = unlimited. */
+    limitBytes?: number;
+    oomKills?: number;
+    oomEvents?: number;
+  };
+  pids?: { current: number; limit?: number };
+  io?: { readBytes: number; writeBytes: number; readOps?: number; writeOps?: number };
+  /** v2 PSI, total stall microseconds. */
+  pressure?: Partial<Record<'cpu' | 'memory' | 'io', { someTotalMicros: number; fullTotalMicros?: number }>>;
+}
+
+export interface NetworkStats {
+  rxBytes: number;
+  rxPackets: number;
+  rxErrors: number;
+  rxDropped: number;
+  txBytes: number;
+  txPackets: number;
+  txErrors: number;
+  txDropped: number;
+  /** Per-interface breakdown, loopback excluded from the totals above. */
+  interfaces: Array<{ name: string } & Omit<NetworkStats, 'interfaces'>>;
+}
+
+export interface ContainerNamespace {
+  type: NamespaceType;
+  inode: number;
+  sharedWithHost: boolean;
+}
+
+export interface Container {
+  /** Full ID as the runtime knows it (64 hex for docker/containerd/tctop; a name for lxc/nspawn). */
+  id: string;
+  name: string;
+  runtime: RuntimeName;
+  image: string;
+  /** running | paused | stopped | exited | created | unknown */
+  state: string;
+  labels: Record<string, string>;
+  shim: { pid: number; command: string } | null;
+  init: { hostPid: number; containerPid: number } | null;
+  /** Host PIDs of every process of the container, init first then ascending. */
+  pids: number[];
+  namespaces: ContainerNamespace[];
+  cgroup: CgroupStats | null;
+  network: NetworkStats | null;
+  /** Seconds since the epoch: container start (init's start time), or created time if not running. */
+  startedAt: number | null;
+  createdAt: number | null;
+  /** Runtime-specific extras (exitCode, oomKilled, bundle ...). */
+  extra: Record<string, unknown>;
+}
+
+export interface ScanNote {
+  /** What could not be read, e.g. '/proc/123/status'. */
+  path: string;
+  reason: string;
+}
+
+export interface HostInfo {
+  hostname: string;
+  kernel: string;
+  cpuCores: number;
+  memoryBytes: number;
+  bootTimeSeconds: number;
+  clockTicks: number;
+  pageSize: number;
+  cgroupVersion: 1 | 2 | 'hybrid';
+  hostNamespaces: NamespaceSet;
+  /** Total host CPU jiffies from /proc/stat (all cpus, all modes) and idle, for host CPU%. */
+  cpuTotalTicks: number;
+  cpuIdleTicks: number;
+  memAvailableBytes: number;
+}
+
+export interface HostSnapshot {
+  /** Milliseconds since the epoch at which the scan started. */
+  takenAt: number;
+  /** Monotonic seconds (process.hrtime) at scan start, for rates. */
+  monotonic: number;
+  host: HostInfo;
+  containers: Container[];
+  /** Every process read in this scan, by host PID (containers' and, when scanned, the host's). */
+  processes: Map<number, ProcessInfo>;
+  /** Count of all processes on the host (entries of /proc). */
+  hostProcessCount: number;
+  scanDurationSeconds: number;
+  notes: ScanNote[];
+}

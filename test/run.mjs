@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Runs the compiled test files with node's own runner: `node test/run.mjs [unit|integration] [filter]`.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const suites = ['unit', 'integration'];
+const which = process.argv[2] && suites.includes(process.argv[2]) ? [process.argv[2]] : suites;
+const filter = process.argv[3] ?? (process.argv[2] && !suites.includes(process.argv[2]) ? process.argv[2] : undefined);
+
+function walk(dir) {
+  let out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out = out.concat(walk(p));
+    else if (name.endsWith('.test.js')) out.push(p);
+  }
+  return out;
+}
+
+const files = which.flatMap((s) => walk(join('dist', 'test', s))).filter((f) => !filter || f.includes(filter)).sort();
+if (files.length === 0) {
+  console.error('no test files found: run `npm run build` first');
+  process.exit(1);
+}
+// One file at a time: integration tests share dockerd, cgroups and a 2-core machine.
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
