@@ -1,0 +1,40 @@
+// Contract between the bench harness (main.ts) and the suites: one file per area, each exporting `suite`.
+
+export interface BenchLoad {
+  /** Host PIDs of the extra idle processes the harness started. */
+  extraPids: number[];
+  /** Full IDs of the Docker containers the harness started (busybox, `sleep`), labelled tctop-bench=1. */
+  dockerIds: string[];
+}
+
+export interface BenchRow {
+  /** What was measured, e.g. 'tctop ps --json (cold)'. */
+  name: string;
+  /** tctop's figure and its unit. */
+  value: number;
+  unit: 'ms' | 'MiB' | '%';
+  /** The peer measured in the same run, if any. */
+  peer?: { name: string; value: number };
+  /** The target, e.g. 'ratio <= 0.5' or 'value < 10'; `ok` says whether this run met it. */
+  target: string;
+  ok: boolean;
+}
+
+export interface BenchSuite {
+  name: string;
+  /** How many extra processes and docker containers this suite wants; the harness provides the maximum asked. */
+  wants: { extraProcesses: number; dockerContainers: number };
+  run(load: BenchLoad): Promise<BenchRow[]>;
+}
+
+/** Median of a few timed runs of an async or sync function, in milliseconds. */
+export async function medianMs(runs: number, fn: () => unknown): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
