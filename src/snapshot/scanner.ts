@@ -1,14 +1,205 @@
-// Placeholder: replaced by the discovery-backed incremental scanner.
-import type { HostSnapshot } from './model.js';
+// The host scanner: /proc and the cgroup filesystems -> one HostSnapshot. Incremental across calls: a PID seen
+// before is only re-read for what changes (stat), the cgroup tree is walked again only when processes came or
+// went, and runtime metadata is re-read only when a container's init changes or its claim grows old.
+import { join } from 'node:path';
+import { detectCgroupLayout, discoveryHierarchy, statsVersion, type CgroupLayout } from '../host/cgroupfs/layout.js';
+import { readCgroupProcs } from '../host/cgroupfs/procs.js';
+import { hostPaths, type HostPaths } from '../host/paths.js';
+import { readProcHostFacts } from '../host/procfs/host.js';
+import { readNamespace } from '../host/procfs/namespaces.js';
+import { listPids, readProcess, refreshProcess, type ProcessReadContext } from '../host/procfs/process.js';
+import { userResolver } from '../host/procfs/users.js';
+import { listDir } from '../host/read.js';
+import { findContainerCgroups, type ContainerCgroup } from '../discovery/cgroup-walk.js';
+import { groupProcesses } from '../discovery/grouping.js';
+import { readHostNamespaces } from '../discovery/host-namespaces.js';
+import { ADAPTERS } from '../discovery/adapters/index.js';
+import type { Claim, DiscoveryContext } from '../discovery/types.js';
+import { buildContainer, claimGroup } from './container-builder.js';
+import type { Container, HostInfo, HostSnapshot, NamespaceSet, ProcessInfo, ScanNote } from './model.js';
 
 export interface ScanOptions {
   /** Root the host is read under: '/' normally, a fixture tree in tests, '/host' in a DaemonSet. */
   root?: string;
+  /** Also list containers that exist in runtime state but run no process (ps -a, inspect). */
+  includeStopped?: boolean;
+  /** How long a runtime's metadata claim is trusted before it is read again (ms). */
+  claimTtlMs?: number;
+}
+
+/** Linux reports stat times in USER_HZ, 100 on every architecture Linux runs containers on. */
+const CLOCK_TICKS = 100;
+const PAGE_SIZE = ['ppc64', 'ppc64le'].includes(process.arch) ? 65536 : 4096;
+
+interface CachedClaim {
+  claim: Claim | null;
+  initPid: number;
+  initStart: number;
+  at: number;
 }
 
 export class HostScanner {
-  constructor(readonly options: ScanOptions = {}) {}
-  scan(): HostSnapshot {
-    throw new Error('not implemented yet');
+  readonly paths: HostPaths;
+  private layout: CgroupLayout | undefined;
+  private hostNs: NamespaceSet = {};
+  private readonly ctx: ProcessReadContext;
+  /** PID namespace inode of every PID seen; undefined when unreadable. */
+  private pidns = new Map<number, number | undefined>();
+  private processes = new Map<number, ProcessInfo>();
+  private cgroups: ContainerCgroup[] | undefined;
+  private claims = new Map<string, CachedClaim>();
+
+  constructor(readonly options: ScanOptions = {}) {
+    this.paths = hostPaths(options.root ?? '/');
+    this.ctx = { procDir: this.paths.proc, pageSize: PAGE_SIZE, userName: userResolver(join(this.paths.root, 'etc/passwd')) };
   }
+
+  scan(): HostSnapshot {
+    const takenAt = Date.now();
+    const t0 = process.hrtime.bigint();
+    const notes: ScanNote[] = [];
+    const discovery: DiscoveryContext = { paths: this.paths, memo: new Map(), note: (path, reason) => notes.push({ path, reason }) };
+
+    if (!this.layout) this.firstScanSetup(notes);
+    const layout = this.layout!;
+    const facts = readProcHostFacts(this.paths.proc);
+
+    const pids = listPids(listDir(this.paths.proc));
+    const changed = this.trackPids(pids);
+    const hier = discoveryHierarchy(layout);
+    if (!hier) notes.push({ path: this.paths.cgroup, reason: 'no cgroup hierarchy found' });
+    if (hier && (changed || !this.cgroups)) this.cgroups = findContainerCgroups(hier.dir);
+    else if (hier && this.cgroups) {
+      for (const cg of this.cgroups) cg.pids = readCgroupProcs(join(hier.dir, cg.path)) ?? [];
+    }
+
+    const wanted = new Set<number>();
+    for (const cg of this.cgroups ?? []) for (const p of cg.pids) wanted.add(p);
+    const nsCandidates: Array<{ pid: number; pidns: number }> = [];
+    const hostPidns = this.hostNs.pid;
+    for (const [pid, ns] of this.pidns) {
+      if (ns !== undefined && hostPidns !== undefined && ns !== hostPidns) {
+        wanted.add(pid);
+        nsCandidates.push({ pid, pidns: ns });
+      }
+    }
+    const live = this.readProcesses(wanted);
+    const groups = groupProcesses(this.cgroups ?? [], (pid) => live.get(pid), nsCandidates);
+
+    const host: HostInfo = {
+      hostname: facts.hostname,
+      kernel: facts.kernel,
+      cpuCores: facts.cpuCores,
+      memoryBytes: facts.memoryBytes,
+      bootTimeSeconds: facts.bootTimeSeconds,
+      clockTicks: CLOCK_TICKS,
+      pageSize: PAGE_SIZE,
+      cgroupVersion: layout.version,
+      hostNamespaces: this.hostNs,
+      cpuTotalTicks: facts.cpuTotalTicks,
+      cpuIdleTicks: facts.cpuIdleTicks,
+      memAvailableBytes: facts.memAvailableBytes,
+    };
+
+    const containers: Container[] = [];
+    const liveClaims = new Set<string>();
+    for (const g of groups) {
+      const parent = g.init.ppid > 0 ? this.readOne(g.init.ppid, live) : undefined;
+      const claim = this.cachedClaim(g.key, g.init, () => claimGroup(g, parent, discovery, ADAPTERS));
+      liveClaims.add(g.key);
+      containers.push(buildContainer({ group: g, parent, claim, host, layout, statsVersion: statsVersion(layout), paths: this.paths, live }));
+    }
+    for (const key of this.claims.keys()) if (!liveClaims.has(key)) this.claims.delete(key);
+
+    if (this.options.includeStopped) {
+      const running = new Set(containers.map((c) => c.id));
+      for (const a of ADAPTERS) if (a.listStopped) containers.push(...a.listStopped(discovery, running));
+    }
+    containers.sort((a, b) => a.runtime.localeCompare(b.runtime) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+
+    return {
+      takenAt,
+      monotonic: Number(t0) / 1e9,
+      host,
+      containers,
+      processes: live,
+      hostProcessCount: pids.length,
+      scanDurationSeconds: Number(process.hrtime.bigint() - t0) / 1e9,
+      notes,
+    };
+  }
+
+  private firstScanSetup(notes: ScanNote[]): void {
+    this.layout = detectCgroupLayout(this.paths.cgroup);
+    const host = readHostNamespaces(this.paths.proc);
+    this.hostNs = host.namespaces;
+    if (host.fromPid !== 1) notes.push({ path: join(this.paths.proc, '1/ns'), reason: host.fromPid === 2 ? 'unreadable; host namespaces taken from PID 2 (kthreadd)' : 'host namespaces unreadable' });
+  }
+
+  /** Learn the PID namespace of new PIDs, forget vanished ones; true when the set of PIDs changed. */
+  private trackPids(pids: number[]): boolean {
+    const seen = new Set(pids);
+    let changed = false;
+    for (const pid of this.pidns.keys()) {
+      if (!seen.has(pid)) {
+        this.pidns.delete(pid);
+        this.processes.delete(pid);
+        changed = true;
+      }
+    }
+    for (const pid of pids) {
+      if (!this.pidns.has(pid)) {
+        this.pidns.set(pid, readNamespace(this.paths.proc, pid, 'pid'));
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  private readProcesses(wanted: Set<number>): Map<number, ProcessInfo> {
+    const live = new Map<number, ProcessInfo>();
+    for (const pid of wanted) {
+      const p = this.readOne(pid, live);
+      if (p) live.set(pid, p);
+    }
+    // processes no longer wanted leave the cache (it holds only what the last scan used)
+    for (const pid of this.processes.keys()) if (!live.has(pid)) this.processes.delete(pid);
+    return live;
+  }
+
+  /** A process from this scan, the cache (refreshed), or read whole. */
+  private readOne(pid: number, live: Map<number, ProcessInfo>): ProcessInfo | undefined {
+    const already = live.get(pid);
+    if (already) return already;
+    const known = this.processes.get(pid);
+    let p: ProcessInfo | null = null;
+    if (known) {
+      const r = refreshProcess(this.ctx, known);
+      p = r === 'reused' ? readProcess(this.ctx, pid) : r;
+    } else {
+      p = readProcess(this.ctx, pid);
+    }
+    if (!p) {
+      this.processes.delete(pid);
+      return undefined;
+    }
+    this.processes.set(pid, p);
+    live.set(pid, p);
+    return p;
+  }
+
+  private cachedClaim(key: string, init: ProcessInfo, make: () => Claim | null): Claim | null {
+    const ttl = this.options.claimTtlMs ?? 5000;
+    const c = this.claims.get(key);
+    const now = Date.now();
+    if (c && c.initPid === init.hostPid && c.initStart === init.startTicks && now - c.at < ttl) return c.claim;
+    const claim = make();
+    this.claims.set(key, { claim, initPid: init.hostPid, initStart: init.startTicks, at: now });
+    return claim;
+  }
+}
+
+/** One scan, for one-shot commands. */
+export function scanHost(options: ScanOptions = {}): HostSnapshot {
+  return new HostScanner(options).scan();
 }

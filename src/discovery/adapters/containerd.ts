@@ -1,0 +1,53 @@
+// containerd (ctr, nerdctl, Kubernetes CRI): the shim (containerd-shim-runc-v2 -namespace <ns> -id <id>) runs in
+// its bundle directory; for CRI one shim serves a whole pod and each container's bundle sits beside the sandbox's.
+import { dirname, join } from 'node:path';
+import { readLink } from '../../host/read.js';
+import { obj, readJson, str, stringRecord } from '../metadata.js';
+import { flagValue } from '../shim-args.js';
+import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
+
+/** Kubernetes names from CRI annotations, as labels users of kubectl recognise. */
+export function kubernetesLabels(annotations: Record<string, string>, prefix: 'io.kubernetes.cri' | 'io.kubernetes.cri-o'): Record<string, string> {
+  const pick = (...keys: string[]) => keys.map((k) => annotations[k]).find((v) => v !== undefined);
+  const labels: Record<string, string> = {};
+  const pod = pick(`${prefix}.sandbox-name`, 'io.kubernetes.pod.name');
+  const ns = pick(`${prefix}.sandbox-namespace`, 'io.kubernetes.pod.namespace');
+  const container = pick(`${prefix}.container-name`, 'io.kubernetes.container.name', `${prefix}.ContainerName`);
+  const type = pick(`${prefix}.container-type`, `${prefix}.ContainerType`);
+  if (pod) labels['io.kubernetes.pod.name'] = pod;
+  if (ns) labels['io.kubernetes.pod.namespace'] = ns;
+  if (container) labels['io.kubernetes.container.name'] = container;
+  if (type) labels['io.kubernetes.container.type'] = type;
+  return labels;
+}
+
+export const containerdAdapter: RuntimeAdapter = {
+  runtime: 'containerd',
+  claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
+    const isShim = (c.parent?.comm ?? '').startsWith('containerd-shim');
+    if (!isShim && c.hint?.runtime !== 'containerd') return null;
+    const args = c.parentArgs ?? [];
+    const namespace = flagValue(args, '-namespace', '--namespace') ?? '';
+    const id = c.hint?.runtime === 'containerd' ? c.hint.id : flagValue(args, '-id', '--id');
+    if (!id) return null;
+    // the shim's cwd is its own bundle; a pod's other containers have bundles beside it
+    const shimCwd = c.parent ? readLink(join(ctx.paths.proc, String(c.parent.hostPid), 'cwd')) : null;
+    const bundle = shimCwd ? join(dirname(shimCwd), id) : undefined;
+    const spec = bundle ? readJson(ctx, join(ctx.paths.root, bundle, 'config.json')) : null;
+    const annotations = stringRecord(obj(spec).annotations);
+    const labels = kubernetesLabels(annotations, 'io.kubernetes.cri');
+    if (namespace) labels['io.containerd.namespace'] = namespace;
+    const k8sName = labels['io.kubernetes.container.name'];
+    const pod = labels['io.kubernetes.pod.name'];
+    return {
+      runtime: 'containerd',
+      id,
+      name: k8sName && pod ? `${pod}/${k8sName}` : pod && labels['io.kubernetes.container.type'] === 'sandbox' ? `${pod}/POD` : id.slice(0, 12),
+      image: annotations['io.kubernetes.cri.image-name'] ?? str(obj(spec).image) ?? '',
+      state: 'running',
+      labels,
+      parentIsShim: isShim,
+      extra: bundle ? { bundle } : {},
+    };
+  },
+};

@@ -1,0 +1,100 @@
+// Docker: cgroup /docker/<id> (cgroupfs) or docker-<id>.scope (systemd); names from
+// /var/lib/docker/containers/<id>/config.v2.json; its shim is containerd-shim-runc-v2 -namespace moby.
+import { join } from 'node:path';
+import { underRoot } from '../../host/paths.js';
+import { listDir } from '../../host/read.js';
+import type { Container } from '../../snapshot/model.js';
+import { isoSeconds, obj, readJson, str, stringRecord } from '../metadata.js';
+import { flagValue } from '../shim-args.js';
+import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
+
+const CONTAINERS_DIR = '/var/lib/docker/containers';
+
+function dockerState(state: Record<string, unknown>): string {
+  if (state.Paused === true) return 'paused';
+  if (state.Restarting === true) return 'restarting';
+  if (state.Running === true) return 'running';
+  if (state.Dead === true) return 'dead';
+  return str(state.Status) ?? (isoSeconds(state.StartedAt) ? 'exited' : 'created');
+}
+
+interface DockerMeta {
+  id: string;
+  name: string;
+  image: string;
+  state: string;
+  pid: number;
+  labels: Record<string, string>;
+  createdAt: number | null;
+  startedAt: number | null;
+  extra: Record<string, unknown>;
+}
+
+function readDockerMeta(ctx: DiscoveryContext, id: string): DockerMeta | null {
+  const cfg = readJson(ctx, join(underRoot(ctx.paths, CONTAINERS_DIR), id, 'config.v2.json'));
+  if (!cfg) return null;
+  const state = obj(cfg.State);
+  const config = obj(cfg.Config);
+  return {
+    id,
+    name: (str(cfg.Name) ?? '').replace(/^\//, ''),
+    image: str(config.Image) ?? '',
+    state: dockerState(state),
+    pid: Number(state.Pid) || 0,
+    labels: stringRecord(config.Labels),
+    createdAt: isoSeconds(cfg.Created),
+    startedAt: isoSeconds(state.StartedAt),
+    extra: {
+      exitCode: typeof state.ExitCode === 'number' ? state.ExitCode : null,
+      oomKilled: state.OOMKilled === true,
+      finishedAt: isoSeconds(state.FinishedAt),
+    },
+  };
+}
+
+export const dockerAdapter: RuntimeAdapter = {
+  runtime: 'docker',
+  claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
+    const shimNs = c.parentArgs && flagValue(c.parentArgs, '-namespace', '--namespace');
+    const id = c.hint?.runtime === 'docker' ? c.hint.id : shimNs === 'moby' ? flagValue(c.parentArgs!, '-id', '--id') : undefined;
+    if (!id) return null;
+    const meta = readDockerMeta(ctx, id);
+    return {
+      runtime: 'docker',
+      id,
+      name: meta?.name ?? id.slice(0, 12),
+      image: meta?.image ?? '',
+      state: meta?.state ?? 'running',
+      labels: meta?.labels ?? {},
+      createdAt: meta?.createdAt ?? null,
+      startedAt: meta?.startedAt ?? null,
+      parentIsShim: (c.parent?.comm ?? '').startsWith('containerd-shim') || c.parent?.comm === 'docker-containe',
+      initPid: meta && meta.pid > 0 ? meta.pid : undefined,
+      extra: meta?.extra,
+    };
+  },
+  listStopped(ctx, runningIds): Container[] {
+    const out: Container[] = [];
+    for (const id of listDir(underRoot(ctx.paths, CONTAINERS_DIR))) {
+      if (runningIds.has(id) || !/^[0-9a-f]{64}$/.test(id)) continue;
+      const m = readDockerMeta(ctx, id);
+      if (!m || m.state === 'running' || m.state === 'paused') continue; // running but unseen: it is starting or stopping
+      out.push(stoppedContainer('docker', m.id, m.name, m.image, m.state, m.labels, m.createdAt, m.startedAt, m.extra));
+    }
+    return out;
+  },
+};
+
+export function stoppedContainer(
+  runtime: Container['runtime'],
+  id: string,
+  name: string,
+  image: string,
+  state: string,
+  labels: Record<string, string>,
+  createdAt: number | null,
+  startedAt: number | null,
+  extra: Record<string, unknown>,
+): Container {
+  return { id, name, runtime, image, state, labels, shim: null, init: null, pids: [], namespaces: [], cgroup: null, network: null, startedAt, createdAt, extra };
+}

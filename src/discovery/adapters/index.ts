@@ -1,0 +1,23 @@
+// The adapters, in the order they are asked. Specific evidence first (a runtime's own cgroup name or shim), the
+// generic ones last: docker before containerd (Docker's containers run under containerd's shim too), CRI-O before
+// podman (both use conmon), runc (state files only) after the shim-based ones. Unclaimed groups become 'sandbox'.
+import type { RuntimeAdapter } from '../types.js';
+import { containerdAdapter } from './containerd.js';
+import { crioAdapter } from './crio.js';
+import { dockerAdapter } from './docker.js';
+import { lxcAdapter } from './lxc.js';
+import { nspawnAdapter } from './nspawn.js';
+import { podmanAdapter } from './podman.js';
+import { runcAdapter } from './runc.js';
+import { tctopAdapter } from './tctop.js';
+
+export const ADAPTERS: readonly RuntimeAdapter[] = [
+  tctopAdapter,
+  dockerAdapter,
+  podmanAdapter,
+  crioAdapter,
+  containerdAdapter,
+  lxcAdapter,
+  nspawnAdapter,
+  runcAdapter,
+];

@@ -1,0 +1,35 @@
+// LXC: cgroup lxc.payload.<name> (or /lxc/<name> before LXC 4), parent "[lxc monitor] <lxcpath> <name>";
+// the rootfs from <lxcpath>/<name>/config stands in for an image.
+import { join } from 'node:path';
+import { underRoot } from '../../host/paths.js';
+import { readText } from '../../host/read.js';
+import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
+
+function monitorOf(c: Candidate): { lxcpath: string; name: string } | undefined {
+  const a = c.parentArgs;
+  if (!a || a[0] !== '[lxc' || a[1] !== 'monitor]') return undefined;
+  // the monitor sets its whole title as one argv string on some versions: normalise
+  return { lxcpath: a[2] ?? '/var/lib/lxc', name: a[3] ?? '' };
+}
+
+export const lxcAdapter: RuntimeAdapter = {
+  runtime: 'lxc',
+  claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
+    const monitor = monitorOf(c);
+    if (c.hint?.runtime !== 'lxc' && !monitor) return null;
+    const name = monitor?.name || (c.hint?.runtime === 'lxc' ? c.hint.id : '');
+    if (!name) return null;
+    const lxcpath = monitor?.lxcpath ?? '/var/lib/lxc';
+    const config = readText(join(underRoot(ctx.paths, lxcpath), name, 'config')) ?? '';
+    const rootfs = /^lxc\.rootfs(?:\.path)?\s*=\s*(.+)$/m.exec(config)?.[1]?.trim() ?? '';
+    return {
+      runtime: 'lxc',
+      id: name,
+      name,
+      image: rootfs.replace(/^dir:/, ''),
+      state: 'running',
+      parentIsShim: monitor !== undefined,
+      extra: { lxcpath },
+    };
+  },
+};

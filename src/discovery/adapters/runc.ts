@@ -1,0 +1,51 @@
+// Plain runc: no shim; state.json under runc's root dirs records the init PID and its start time.
+import { join } from 'node:path';
+import { underRoot } from '../../host/paths.js';
+import { listDir } from '../../host/read.js';
+import { isoSeconds, memo, obj, readJson, str } from '../metadata.js';
+import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
+
+/** Where runc keeps state when run by hand (default root, and the rootless one). */
+const RUNC_ROOTS = ['/run/runc'];
+
+interface RuncState {
+  id: string;
+  startTicks: number;
+  bundle: string;
+  created: number | null;
+}
+
+function runcStates(ctx: DiscoveryContext): Map<number, RuncState> {
+  return memo(ctx, 'runc:states', () => {
+    const byPid = new Map<number, RuncState>();
+    for (const root of RUNC_ROOTS) {
+      const dir = underRoot(ctx.paths, root);
+      for (const id of listDir(dir)) {
+        const s = readJson(ctx, join(dir, id, 'state.json'));
+        if (!s) continue;
+        const labels = Array.isArray(obj(s.config).labels) ? (obj(s.config).labels as unknown[]) : [];
+        const bundle = labels.map(String).find((l) => l.startsWith('bundle='))?.slice(7) ?? '';
+        byPid.set(Number(s.init_process_pid), { id: str(s.id) ?? id, startTicks: Number(s.init_process_start), bundle, created: isoSeconds(s.created) });
+      }
+    }
+    return byPid;
+  });
+}
+
+export const runcAdapter: RuntimeAdapter = {
+  runtime: 'runc',
+  claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
+    const s = runcStates(ctx).get(c.init.hostPid);
+    if (!s || s.startTicks !== c.init.startTicks) return null; // a reused PID is not the runc container
+    return {
+      runtime: 'runc',
+      id: s.id,
+      name: s.id,
+      image: s.bundle,
+      state: 'running',
+      createdAt: s.created,
+      parentIsShim: c.parent?.comm === 'runc',
+      extra: { bundle: s.bundle },
+    };
+  },
+};

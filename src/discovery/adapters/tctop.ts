@@ -1,0 +1,72 @@
+// tctop's own containers: parent tctop-shim --id <id> --state <dir>, cgroup /tctop/<id>, state.json in the state dir.
+// Found like any other runtime's: the engine tells discovery nothing directly.
+import { join } from 'node:path';
+import { listDir } from '../../host/read.js';
+import type { Container } from '../../snapshot/model.js';
+import { isoSeconds, obj, readJson, str } from '../metadata.js';
+import { flagValue } from '../shim-args.js';
+import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
+import { stoppedContainer } from './docker.js';
+
+export function tctopRoot(): string {
+  return process.env.TCTOP_ROOT || '/var/lib/tctop';
+}
+
+function fromState(id: string, s: Record<string, unknown> | null, stateDir: string) {
+  const extra = {
+    exitCode: typeof s?.exitCode === 'number' ? s.exitCode : null,
+    oomKilled: s?.oomKilled === true,
+    createdAt: str(s?.createdAt) ?? null,
+    startedAt: str(s?.startedAt) ?? null,
+    finishedAt: str(s?.finishedAt) ?? null,
+    bundle: str(s?.bundle) ?? stateDir,
+  };
+  return {
+    name: str(s?.name) ?? id.slice(0, 12),
+    image: str(s?.image) ?? '',
+    status: str(s?.status) ?? 'unknown',
+    labels: Object.fromEntries(Object.entries(obj(s?.labels)).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    createdAt: isoSeconds(s?.createdAt),
+    startedAt: isoSeconds(s?.startedAt),
+    extra,
+  };
+}
+
+export const tctopAdapter: RuntimeAdapter = {
+  runtime: 'tctop',
+  claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
+    const isShim = c.parent?.comm === 'tctop-shim';
+    const args = isShim ? c.parentArgs ?? [] : [];
+    const id = c.hint?.runtime === 'tctop' ? c.hint.id : flagValue(args, '--id');
+    if (!id) return null;
+    const stateDir = flagValue(args, '--state') ?? join(tctopRoot(), 'containers', id);
+    const s = readJson(ctx, join(ctx.paths.root, stateDir, 'state.json'));
+    const m = fromState(id, s, stateDir);
+    return {
+      runtime: 'tctop',
+      id,
+      name: m.name,
+      image: m.image,
+      state: m.status === 'created' || m.status === 'unknown' ? 'running' : m.status,
+      labels: m.labels,
+      createdAt: m.createdAt,
+      startedAt: m.startedAt,
+      parentIsShim: isShim,
+      extra: m.extra,
+    };
+  },
+  listStopped(ctx, runningIds): Container[] {
+    const dir = join(ctx.paths.root, tctopRoot(), 'containers');
+    const out: Container[] = [];
+    for (const id of listDir(dir)) {
+      if (runningIds.has(id) || !/^[0-9a-f]{64}$/.test(id)) continue;
+      const s = readJson(ctx, join(dir, id, 'state.json'));
+      if (!s) continue;
+      const m = fromState(id, s, join(dir, id));
+      // state says running but no process is there: the shim died; say so rather than pretend
+      const state = m.status === 'running' ? 'unknown' : m.status;
+      out.push(stoppedContainer('tctop', id, m.name, m.image, state, m.labels, m.createdAt, m.startedAt, m.extra));
+    }
+    return out;
+  },
+};

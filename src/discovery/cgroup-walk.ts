@@ -1,0 +1,51 @@
+// Find container cgroups by walking one hierarchy: far cheaper than reading /proc/<pid>/cgroup for every process.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { isVanished } from '../errors.js';
+import { readCgroupProcs } from '../host/cgroupfs/procs.js';
+import { matchContainerCgroup } from './patterns.js';
+import type { CgroupHint } from './types.js';
+
+export interface ContainerCgroup {
+  path: string;
+  hint: CgroupHint;
+  /** PIDs in the cgroup and every cgroup below it (LXC and nspawn payloads nest their own cgroups). */
+  pids: number[];
+}
+
+const MAX_DEPTH = 10;
+
+function subdirs(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch (err) {
+    if (isVanished(err)) return [];
+    throw err;
+  }
+}
+
+function collectPids(dir: string, into: number[], depth: number): void {
+  const procs = readCgroupProcs(dir);
+  if (procs) into.push(...procs);
+  if (depth >= MAX_DEPTH) return;
+  for (const d of subdirs(dir)) collectPids(join(dir, d), into, depth + 1);
+}
+
+export function findContainerCgroups(hierarchyDir: string): ContainerCgroup[] {
+  const found: ContainerCgroup[] = [];
+  const walk = (rel: string, depth: number) => {
+    for (const d of subdirs(join(hierarchyDir, rel))) {
+      const path = `${rel}/${d}`;
+      const hint = matchContainerCgroup(path);
+      if (hint) {
+        const pids: number[] = [];
+        collectPids(join(hierarchyDir, path), pids, depth + 1);
+        found.push({ path, hint, pids });
+      } else if (depth < MAX_DEPTH && !d.startsWith('lxc.monitor.')) {
+        walk(path, depth + 1);
+      }
+    }
+  };
+  walk('', 0);
+  return found;
+}

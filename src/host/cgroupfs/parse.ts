@@ -1,0 +1,71 @@
+// Parsers for cgroup file formats shared by v1 and v2 (flat keyed, nested keyed, PSI, blkio).
+
+/** "key value" lines (memory.stat, cpu.stat, memory.events, memory.oom_control). */
+export function parseFlatKeyed(text: string | null): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!text) return out;
+  for (const line of text.split('\n')) {
+    const sp = line.indexOf(' ');
+    if (sp > 0) out.set(line.slice(0, sp), Number(line.slice(sp + 1)));
+  }
+  return out;
+}
+
+/** "max" or a number; undefined for unlimited or absent. */
+export function parseMaxOrNumber(text: string | null): number | undefined {
+  if (text === null) return undefined;
+  const t = text.trim();
+  if (t === '' || t === 'max') return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** v2 io.stat: "8:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0", summed over devices. */
+export function parseIoStat(text: string | null): { readBytes: number; writeBytes: number; readOps: number; writeOps: number } {
+  const out = { readBytes: 0, writeBytes: 0, readOps: 0, writeOps: 0 };
+  if (!text) return out;
+  for (const line of text.split('\n')) {
+    for (const kv of line.split(' ').slice(1)) {
+      const [k, v] = kv.split('=');
+      const n = Number(v) || 0;
+      if (k === 'rbytes') out.readBytes += n;
+      else if (k === 'wbytes') out.writeBytes += n;
+      else if (k === 'rios') out.readOps += n;
+      else if (k === 'wios') out.writeOps += n;
+    }
+  }
+  return out;
+}
+
+/** v1 blkio.*io_service_bytes / io_serviced: "8:0 Read 123" lines plus "Total"; summed Read/Write over devices. */
+export function parseBlkio(text: string | null): { read: number; write: number } {
+  const out = { read: 0, write: 0 };
+  if (!text) return out;
+  for (const line of text.split('\n')) {
+    const f = line.split(' ');
+    if (f.length !== 3) continue;
+    if (f[1] === 'Read') out.read += Number(f[2]) || 0;
+    else if (f[1] === 'Write') out.write += Number(f[2]) || 0;
+  }
+  return out;
+}
+
+/** PSI: "some avg10=0.00 avg60=0.00 avg300=0.00 total=123" and an optional "full ..." line. */
+export function parsePressure(text: string | null): { someTotalMicros: number; fullTotalMicros?: number } | undefined {
+  if (!text) return undefined;
+  let some: number | undefined;
+  let full: number | undefined;
+  for (const line of text.split('\n')) {
+    const m = /total=(\d+)/.exec(line);
+    if (!m) continue;
+    if (line.startsWith('some')) some = Number(m[1]);
+    else if (line.startsWith('full')) full = Number(m[1]);
+  }
+  return some === undefined ? undefined : { someTotalMicros: some, fullTotalMicros: full };
+}
+
+/** "0-3,7" cpuset lists as written, trimmed; undefined when empty. */
+export function parseCpuset(text: string | null): string | undefined {
+  const t = text?.trim();
+  return t ? t : undefined;
+}

@@ -1,0 +1,75 @@
+// cgroup v1 resource figures for one container: each controller at its own path (from /proc/<pid>/cgroup).
+import { join } from 'node:path';
+import type { CgroupStats } from '../../snapshot/model.js';
+import { readInt, readText } from '../read.js';
+import type { CgroupLayout } from './layout.js';
+import { parseBlkio, parseCpuset, parseFlatKeyed, parseMaxOrNumber } from './parse.js';
+
+/** v1 reports "no limit" as a huge page-aligned number (PAGE_COUNTER_MAX * page size). */
+const V1_UNLIMITED = 2 ** 60;
+
+export function readV1Stats(layout: CgroupLayout, pathOf: (controller: string) => string | undefined, clockTicks: number): CgroupStats {
+  const file = (ctrl: string, name: string): string | undefined => {
+    const mount = layout.v1.get(ctrl);
+    const path = pathOf(ctrl);
+    return mount && path !== undefined ? join(mount, path, name) : undefined;
+  };
+  const text = (ctrl: string, name: string) => {
+    const f = file(ctrl, name);
+    return f ? readText(f) : null;
+  };
+  const int = (ctrl: string, name: string) => {
+    const f = file(ctrl, name);
+    return f ? readInt(f) : null;
+  };
+  const stats: CgroupStats = { version: 1, path: pathOf('memory') ?? pathOf('cpu') ?? pathOf('pids') ?? '/' };
+
+  const usageNs = int('cpuacct', 'cpuacct.usage');
+  if (usageNs !== null) {
+    const acct = parseFlatKeyed(text('cpuacct', 'cpuacct.stat'));
+    const cpuStat = parseFlatKeyed(text('cpu', 'cpu.stat'));
+    const quota = int('cpu', 'cpu.cfs_quota_us');
+    stats.cpu = {
+      usageSeconds: usageNs / 1e9,
+      userSeconds: acct.has('user') ? acct.get('user')! / clockTicks : undefined,
+      systemSeconds: acct.has('system') ? acct.get('system')! / clockTicks : undefined,
+      periods: cpuStat.get('nr_periods'),
+      throttledPeriods: cpuStat.get('nr_throttled'),
+      throttledSeconds: cpuStat.has('throttled_time') ? cpuStat.get('throttled_time')! / 1e9 : undefined,
+      quotaMicros: quota !== null && quota > 0 ? quota : undefined,
+      periodMicros: int('cpu', 'cpu.cfs_period_us') ?? undefined,
+      shares: int('cpu', 'cpu.shares') ?? undefined,
+      cpusetCpus: parseCpuset(text('cpuset', 'cpuset.cpus')),
+    };
+  }
+
+  const usage = int('memory', 'memory.usage_in_bytes');
+  if (usage !== null) {
+    const ms = parseFlatKeyed(text('memory', 'memory.stat'));
+    const inactiveFile = ms.get('total_inactive_file') ?? ms.get('inactive_file') ?? 0;
+    const limit = int('memory', 'memory.limit_in_bytes');
+    const memsw = int('memory', 'memory.memsw.usage_in_bytes');
+    const oom = parseFlatKeyed(text('memory', 'memory.oom_control'));
+    stats.memory = {
+      usageBytes: usage,
+      workingSetBytes: Math.max(0, usage - inactiveFile),
+      rssBytes: ms.get('total_rss') ?? ms.get('rss'),
+      cacheBytes: ms.get('total_cache') ?? ms.get('cache'),
+      swapBytes: memsw !== null ? Math.max(0, memsw - usage) : ms.get('total_swap') ?? ms.get('swap'),
+      failcnt: int('memory', 'memory.failcnt') ?? undefined,
+      limitBytes: limit !== null && limit < V1_UNLIMITED ? limit : undefined,
+      oomKills: oom.get('oom_kill'),
+    };
+  }
+
+  const pidsCurrent = int('pids', 'pids.current');
+  if (pidsCurrent !== null) stats.pids = { current: pidsCurrent, limit: parseMaxOrNumber(text('pids', 'pids.max')) };
+
+  const bytes = text('blkio', 'blkio.throttle.io_service_bytes');
+  if (bytes !== null) {
+    const b = parseBlkio(bytes);
+    const ops = parseBlkio(text('blkio', 'blkio.throttle.io_serviced'));
+    stats.io = { readBytes: b.read, writeBytes: b.write, readOps: ops.read, writeOps: ops.write };
+  }
+  return stats;
+}

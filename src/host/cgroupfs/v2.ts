@@ -1,0 +1,65 @@
+// cgroup v2 resource figures for one container cgroup directory.
+import { join } from 'node:path';
+import type { CgroupStats } from '../../snapshot/model.js';
+import { readInt, readText } from '../read.js';
+import { parseCpuset, parseFlatKeyed, parseIoStat, parseMaxOrNumber, parsePressure } from './parse.js';
+
+/** cpu.weight (1..10000) back to v1 shares, the conversion runc/cAdvisor use. */
+export function weightToShares(weight: number): number {
+  return Math.round(2 + ((weight - 1) * 262142) / 9999);
+}
+
+export function readV2Stats(unifiedRoot: string, path: string): CgroupStats {
+  const dir = join(unifiedRoot, path);
+  const text = (name: string) => readText(join(dir, name));
+  const stats: CgroupStats = { version: 2, path };
+
+  const cpuStat = parseFlatKeyed(text('cpu.stat'));
+  if (cpuStat.has('usage_usec')) {
+    const max = (text('cpu.max') ?? 'max 100000').trim().split(' ');
+    const weight = readInt(join(dir, 'cpu.weight'));
+    stats.cpu = {
+      usageSeconds: cpuStat.get('usage_usec')! / 1e6,
+      userSeconds: (cpuStat.get('user_usec') ?? 0) / 1e6,
+      systemSeconds: (cpuStat.get('system_usec') ?? 0) / 1e6,
+      periods: cpuStat.get('nr_periods'),
+      throttledPeriods: cpuStat.get('nr_throttled'),
+      throttledSeconds: cpuStat.has('throttled_usec') ? cpuStat.get('throttled_usec')! / 1e6 : undefined,
+      quotaMicros: parseMaxOrNumber(max[0]),
+      periodMicros: Number(max[1]) || 100000,
+      shares: weight !== null ? weightToShares(weight) : undefined,
+      cpusetCpus: parseCpuset(text('cpuset.cpus')),
+    };
+  }
+
+  const usage = readInt(join(dir, 'memory.current'));
+  if (usage !== null) {
+    const ms = parseFlatKeyed(text('memory.stat'));
+    const events = parseFlatKeyed(text('memory.events'));
+    stats.memory = {
+      usageBytes: usage,
+      workingSetBytes: Math.max(0, usage - (ms.get('inactive_file') ?? 0)),
+      rssBytes: ms.get('anon'),
+      cacheBytes: ms.get('file'),
+      swapBytes: readInt(join(dir, 'memory.swap.current')) ?? undefined,
+      limitBytes: parseMaxOrNumber(text('memory.max')),
+      oomKills: events.get('oom_kill'),
+      oomEvents: events.get('oom'),
+      failcnt: events.get('max'),
+    };
+  }
+
+  const pidsCurrent = readInt(join(dir, 'pids.current'));
+  if (pidsCurrent !== null) stats.pids = { current: pidsCurrent, limit: parseMaxOrNumber(text('pids.max')) };
+
+  const io = text('io.stat');
+  if (io !== null) stats.io = parseIoStat(io);
+
+  const pressure: CgroupStats['pressure'] = {};
+  for (const kind of ['cpu', 'memory', 'io'] as const) {
+    const p = parsePressure(text(`${kind}.pressure`));
+    if (p) pressure[kind] = p;
+  }
+  if (Object.keys(pressure).length) stats.pressure = pressure;
+  return stats;
+}

@@ -1,0 +1,30 @@
+// /proc/<pid>/cmdline: NUL-separated argv, possibly megabytes long and not UTF-8. Bounded read, lossless decode.
+import { join } from 'node:path';
+import { decodeHostBytes } from '../../text/sanitize.js';
+import { readBytes } from '../read.js';
+
+/** Enough for any table or inspect output; longer command lines are cut and marked. */
+export const CMDLINE_LIMIT = 32 * 1024;
+
+export function parseCmdline(buf: Buffer): string[] {
+  let end = buf.length;
+  while (end > 0 && buf[end - 1] === 0) end--;
+  if (end === 0) return [];
+  const args: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= end; i++) {
+    if (i === end || buf[i] === 0) {
+      args.push(decodeHostBytes(buf.subarray(start, i)));
+      start = i + 1;
+    }
+  }
+  return args;
+}
+
+export function readCmdline(procDir: string, pid: number): string[] | null {
+  const buf = readBytes(join(procDir, String(pid), 'cmdline'), CMDLINE_LIMIT);
+  if (buf === null) return null;
+  const args = parseCmdline(buf);
+  if (buf.length === CMDLINE_LIMIT && args.length) args[args.length - 1] += '…';
+  return args;
+}

@@ -1,0 +1,81 @@
+// One process, read whole (first sight) or refreshed (stat only: what changes between ticks).
+import { join } from 'node:path';
+import type { ProcessInfo } from '../../snapshot/model.js';
+import { decodeHostBytes } from '../../text/sanitize.js';
+import { readBytes, readText } from '../read.js';
+import { parseProcCgroup } from './cgroup.js';
+import { readCmdline } from './cmdline.js';
+import { readNamespaces } from './namespaces.js';
+import { parseStat, type ProcStat } from './stat.js';
+import { parseStatus } from './status.js';
+
+export interface ProcessReadContext {
+  procDir: string;
+  pageSize: number;
+  userName(uid: number): string;
+}
+
+export function readStat(procDir: string, pid: number): ProcStat | null {
+  const buf = readBytes(join(procDir, String(pid), 'stat'), 4096);
+  // comm may hold invalid UTF-8: decode losslessly so it can be shown escaped
+  return buf === null ? null : parseStat(decodeHostBytes(buf));
+}
+
+/** Everything about a process; null when it vanished while being read. */
+export function readProcess(ctx: ProcessReadContext, pid: number): ProcessInfo | null {
+  const stat = readStat(ctx.procDir, pid);
+  if (!stat) return null;
+  const dir = join(ctx.procDir, String(pid));
+  const statusText = readText(join(dir, 'status'));
+  const cgroupText = readText(join(dir, 'cgroup'));
+  const argv = readCmdline(ctx.procDir, pid);
+  if (statusText === null || cgroupText === null || argv === null) return null;
+  const status = parseStatus(statusText);
+  const nsPids = status.nsPids.length ? status.nsPids : [pid];
+  return {
+    hostPid: pid,
+    containerPid: nsPids[nsPids.length - 1],
+    nsPids,
+    ppid: stat.ppid,
+    threads: stat.numThreads,
+    state: stat.state,
+    comm: stat.comm,
+    command: argv.length ? argv.join(' ') : `[${stat.comm}]`,
+    uid: status.uid,
+    user: ctx.userName(status.uid),
+    startTicks: stat.startTicks,
+    cpuTicks: stat.utime + stat.stime,
+    rssBytes: stat.rssPages * ctx.pageSize,
+    cgroups: parseProcCgroup(cgroupText),
+    namespaces: readNamespaces(ctx.procDir, pid),
+  };
+}
+
+/**
+ * Refresh a known process: re-read stat only. Returns null if it vanished, or 'reused' when the PID now belongs
+ * to a different process (start time changed), in which case the caller reads it whole.
+ */
+export function refreshProcess(ctx: ProcessReadContext, known: ProcessInfo): ProcessInfo | null | 'reused' {
+  const stat = readStat(ctx.procDir, known.hostPid);
+  if (!stat) return null;
+  if (stat.startTicks !== known.startTicks) return 'reused';
+  return {
+    ...known,
+    ppid: stat.ppid,
+    state: stat.state,
+    threads: stat.numThreads,
+    comm: stat.comm,
+    cpuTicks: stat.utime + stat.stime,
+    rssBytes: stat.rssPages * ctx.pageSize,
+  };
+}
+
+/** PIDs listed in /proc (numeric entries only). */
+export function listPids(entries: string[]): number[] {
+  const out: number[] = [];
+  for (const e of entries) {
+    const c = e.charCodeAt(0);
+    if (c >= 48 && c <= 57) out.push(Number(e));
+  }
+  return out;
+}
