@@ -1,5 +1,33 @@
+// `tctop inspect <ref>...` / `tctop inspect --pid <hostPid>`: the PID and namespace mapping of containers.
 import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+
+interface InspectOptions {
+  json?: boolean;
+  pid?: string[];
+  root?: string;
+}
 
 export function registerInspect(program: Command): void {
-  void program; // placeholder until the command lands
+  program
+    .command('inspect')
+    .description('show containers in detail: processes (host PID, container PID), shim, namespaces, cgroup')
+    .argument('[ref...]', 'container ID, unique ID prefix, or name')
+    .option('--pid <hostPid...>', 'the container holding this host process')
+    .option('--json', 'print a JSON array, one object per reference (as docker inspect)')
+    .option('--root <dir>', 'read the host under this directory (e.g. /host in a container)', '/')
+    .action(async (refs: string[], opts: InspectOptions) => {
+      const pids = (opts.pid ?? []).map((p) => {
+        if (!/^\d+$/.test(p)) throw new UsageError(`--pid takes a numeric host PID, got "${p}"`);
+        return Number(p);
+      });
+      if (refs.length === 0 && pids.length === 0) throw new UsageError('inspect needs a container reference or --pid <hostPid>');
+      const { scanHost } = await import('../../snapshot/scanner.js');
+      const { resolveContainer, containerOfPid } = await import('../../report/resolve.js');
+      const { printInspect } = await import('../print/inspect-text.js');
+      const snapshot = scanHost({ root: opts.root, includeStopped: true });
+      // resolve everything first: one bad reference fails the command before anything is printed
+      const found = [...refs.map((r) => resolveContainer(snapshot.containers, r)), ...pids.map((p) => containerOfPid(snapshot, p))];
+      printInspect(found, snapshot, !!opts.json);
+    });
 }
