@@ -11,6 +11,8 @@ export interface ContainerCgroup {
   hint: CgroupHint;
   /** PIDs in the cgroup and every cgroup below it (LXC and nspawn payloads nest their own cgroups). */
   pids: number[];
+  /** The cgroup has child cgroups, so members are collected from the whole subtree (leaves need one read). */
+  nested: boolean;
 }
 
 const MAX_DEPTH = 10;
@@ -24,11 +26,12 @@ function subdirs(dir: string): string[] {
   }
 }
 
-function collectPids(dir: string, into: number[], depth: number): void {
+/** PIDs of a cgroup and its descendants. */
+export function collectPids(dir: string, into: number[], nested = true, depth = 0): void {
   const procs = readCgroupProcs(dir);
   if (procs) into.push(...procs);
-  if (depth >= MAX_DEPTH) return;
-  for (const d of subdirs(dir)) collectPids(join(dir, d), into, depth + 1);
+  if (!nested || depth >= MAX_DEPTH) return;
+  for (const d of subdirs(dir)) collectPids(join(dir, d), into, true, depth + 1);
 }
 
 export function findContainerCgroups(hierarchyDir: string): ContainerCgroup[] {
@@ -39,8 +42,10 @@ export function findContainerCgroups(hierarchyDir: string): ContainerCgroup[] {
       const hint = matchContainerCgroup(path);
       if (hint) {
         const pids: number[] = [];
-        collectPids(join(hierarchyDir, path), pids, depth + 1);
-        found.push({ path, hint, pids });
+        const dir = join(hierarchyDir, path);
+        const nested = subdirs(dir).length > 0;
+        collectPids(dir, pids, nested, depth + 1);
+        found.push({ path, hint, pids, nested });
       } else if (depth < MAX_DEPTH && !d.startsWith('lxc.monitor.')) {
         walk(path, depth + 1);
       }
@@ -48,4 +53,13 @@ export function findContainerCgroups(hierarchyDir: string): ContainerCgroup[] {
   };
   walk('', 0);
   return found;
+}
+
+/** The container cgroup a process's cgroup path lies in (the path itself or an ancestor), if any. */
+export function containerCgroupOf(path: string): { path: string; hint: CgroupHint } | undefined {
+  for (let p = path; p.length > 1; p = p.slice(0, p.lastIndexOf('/')) || '/') {
+    const hint = matchContainerCgroup(p);
+    if (hint) return { path: p, hint };
+  }
+  return undefined;
 }

@@ -39,6 +39,8 @@ export interface BuildInput {
   statsVersion: 1 | 2;
   paths: HostPaths;
   live: Map<number, ProcessInfo>;
+  /** Reader for limit/setting files (cached by long-running scanners). */
+  readSpec: (path: string) => string | null;
 }
 
 function namespacesOf(init: ProcessInfo, host: HostInfo): ContainerNamespace[] {
@@ -55,12 +57,12 @@ function cgroupStatsOf(input: BuildInput, init: ProcessInfo): CgroupStats | null
   if (input.statsVersion === 2) {
     const path = cgroupPathFor(m) ?? input.group.cgroupPath;
     if (!path || path === '/') return null; // the root cgroup is the whole host, not this container
-    return readV2Stats(input.layout.unified!, path);
+    return readV2Stats(input.layout.unified!, path, input.readSpec);
   }
   const pathOf = (ctrl: string) => cgroupPathFor(m, ctrl);
   const primary = pathOf('memory') ?? pathOf('pids') ?? pathOf('cpu');
   if (!primary || primary === '/') return null;
-  return readV1Stats(input.layout, pathOf, input.host.clockTicks);
+  return readV1Stats(input.layout, pathOf, input.host.clockTicks, input.readSpec);
 }
 
 export function buildContainer(input: BuildInput): Container {

@@ -1,16 +1,19 @@
 // The host scanner: /proc and the cgroup filesystems -> one HostSnapshot. Incremental across calls: a PID seen
 // before is only re-read for what changes (stat), the cgroup tree is walked again only when processes came or
 // went, and runtime metadata is re-read only when a container's init changes or its claim grows old.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectCgroupLayout, discoveryHierarchy, statsVersion, type CgroupLayout } from '../host/cgroupfs/layout.js';
-import { readCgroupProcs } from '../host/cgroupfs/procs.js';
+import { SpecCache } from '../host/cgroupfs/spec-cache.js';
 import { hostPaths, type HostPaths } from '../host/paths.js';
 import { readProcHostFacts } from '../host/procfs/host.js';
+import { cgroupPathFor, parseProcCgroup } from '../host/procfs/cgroup.js';
+import { readLastPid } from '../host/procfs/loadavg.js';
 import { readNamespace } from '../host/procfs/namespaces.js';
 import { listPids, readProcess, refreshProcess, type ProcessReadContext } from '../host/procfs/process.js';
 import { userResolver } from '../host/procfs/users.js';
-import { listDir } from '../host/read.js';
-import { findContainerCgroups, type ContainerCgroup } from '../discovery/cgroup-walk.js';
+import { listDir, readText } from '../host/read.js';
+import { collectPids, containerCgroupOf, findContainerCgroups, type ContainerCgroup } from '../discovery/cgroup-walk.js';
 import { groupProcesses } from '../discovery/grouping.js';
 import { readHostNamespaces } from '../discovery/host-namespaces.js';
 import { ADAPTERS } from '../discovery/adapters/index.js';
@@ -25,10 +28,19 @@ export interface ScanOptions {
   includeStopped?: boolean;
   /** How long a runtime's metadata claim is trusted before it is read again (ms). */
   claimTtlMs?: number;
+  /**
+   * Between full passes (a readdir of /proc and a cgroup tree walk) a scan probes only the PIDs allocated since
+   * the last scan. Exited host processes are forgotten at the next full pass (ms).
+   */
+  fullPassIntervalMs?: number;
+  /** How long cgroup limit and setting files are trusted before they are read again (ms). */
+  specTtlMs?: number;
 }
 
 /** Linux reports stat times in USER_HZ, 100 on every architecture Linux runs containers on. */
 const CLOCK_TICKS = 100;
+/** Past this many new PIDs since the last scan, one readdir of /proc is cheaper than probing each. */
+const MAX_PROBED_PIDS = 2000;
 const PAGE_SIZE = ['ppc64', 'ppc64le'].includes(process.arch) ? 65536 : 4096;
 
 interface CachedClaim {
@@ -48,9 +60,16 @@ export class HostScanner {
   private processes = new Map<number, ProcessInfo>();
   private cgroups: ContainerCgroup[] | undefined;
   private claims = new Map<string, CachedClaim>();
+  private readonly specCache: SpecCache;
+  /** Last PID allocated on the host at the previous scan (from /proc/loadavg). */
+  private lastPid: number | undefined;
+  private lastFullPass = 0;
+  /** Processes on the host as counted by the last full pass. */
+  private hostProcessCount = 0;
 
   constructor(readonly options: ScanOptions = {}) {
     this.paths = hostPaths(options.root ?? '/');
+    this.specCache = new SpecCache(options.specTtlMs ?? 5000);
     this.ctx = { procDir: this.paths.proc, pageSize: PAGE_SIZE, userName: userResolver(join(this.paths.root, 'etc/passwd')) };
   }
 
@@ -64,14 +83,12 @@ export class HostScanner {
     const layout = this.layout!;
     const facts = readProcHostFacts(this.paths.proc);
 
-    const pids = listPids(listDir(this.paths.proc));
-    const changed = this.trackPids(pids);
     const hier = discoveryHierarchy(layout);
     if (!hier) notes.push({ path: this.paths.cgroup, reason: 'no cgroup hierarchy found' });
-    if (hier && (changed || !this.cgroups)) this.cgroups = findContainerCgroups(hier.dir);
-    else if (hier && this.cgroups) {
-      for (const cg of this.cgroups) cg.pids = readCgroupProcs(join(hier.dir, cg.path)) ?? [];
-    }
+    const lastPid = readLastPid(this.paths.proc);
+    if (this.needsFullPass(lastPid)) this.fullPass(hier);
+    else this.incrementalPass(hier, lastPid!);
+    this.lastPid = lastPid;
 
     const wanted = new Set<number>();
     for (const cg of this.cgroups ?? []) for (const p of cg.pids) wanted.add(p);
@@ -107,9 +124,11 @@ export class HostScanner {
       const parent = g.init.ppid > 0 ? this.readOne(g.init.ppid, live) : undefined;
       const claim = this.cachedClaim(g.key, g.init, () => claimGroup(g, parent, discovery, ADAPTERS));
       liveClaims.add(g.key);
-      containers.push(buildContainer({ group: g, parent, claim, host, layout, statsVersion: statsVersion(layout), paths: this.paths, live }));
+      containers.push(buildContainer({ group: g, parent, claim, host, layout, statsVersion: statsVersion(layout), paths: this.paths, live, readSpec: this.specCache.read }));
     }
     for (const key of this.claims.keys()) if (!liveClaims.has(key)) this.claims.delete(key);
+    // the process cache keeps exactly what this scan used (members and shims)
+    for (const pid of this.processes.keys()) if (!live.has(pid)) this.processes.delete(pid);
 
     if (this.options.includeStopped) {
       const running = new Set(containers.map((c) => c.id));
@@ -123,7 +142,7 @@ export class HostScanner {
       host,
       containers,
       processes: live,
-      hostProcessCount: pids.length,
+      hostProcessCount: this.hostProcessCount,
       scanDurationSeconds: Number(process.hrtime.bigint() - t0) / 1e9,
       notes,
     };
@@ -134,6 +153,49 @@ export class HostScanner {
     const host = readHostNamespaces(this.paths.proc);
     this.hostNs = host.namespaces;
     if (host.fromPid !== 1) notes.push({ path: join(this.paths.proc, '1/ns'), reason: host.fromPid === 2 ? 'unreadable; host namespaces taken from PID 2 (kthreadd)' : 'host namespaces unreadable' });
+  }
+
+  private needsFullPass(lastPid: number | undefined): boolean {
+    const interval = this.options.fullPassIntervalMs ?? 10_000;
+    if (lastPid === undefined || this.lastPid === undefined || !this.cgroups) return true;
+    if (Date.now() - this.lastFullPass >= interval) return true;
+    // PIDs wrapped around pid_max, or so many were created that a readdir is cheaper than probing each
+    return lastPid < this.lastPid || lastPid - this.lastPid > MAX_PROBED_PIDS;
+  }
+
+  private fullPass(hier: { dir: string } | undefined): void {
+    const pids = listPids(listDir(this.paths.proc));
+    this.hostProcessCount = pids.length;
+    const changed = this.trackPids(pids);
+    if (hier && (changed || !this.cgroups)) this.cgroups = findContainerCgroups(hier.dir);
+    else this.refreshCgroupMembers(hier);
+    this.lastFullPass = Date.now();
+    this.specCache.prune();
+  }
+
+  /** Only the PIDs created since the last scan: their namespace, and whether they opened a new container cgroup. */
+  private incrementalPass(hier: { dir: string; controller?: string } | undefined, lastPid: number): void {
+    for (let pid = this.lastPid! + 1; pid <= lastPid; pid++) {
+      if (this.pidns.has(pid)) continue;
+      const ns = readNamespace(this.paths.proc, pid, 'pid');
+      if (ns === undefined) continue; // already gone, or a thread ID (not a process)
+      this.pidns.set(pid, ns);
+      const memberships = readText(join(this.paths.proc, String(pid), 'cgroup'));
+      const path = memberships !== null ? cgroupPathFor(parseProcCgroup(memberships), hier?.controller) : undefined;
+      const container = path ? containerCgroupOf(path) : undefined;
+      if (container && !this.cgroups!.some((c) => c.path === container.path)) this.cgroups!.push({ ...container, pids: [], nested: container.hint.runtime === 'lxc' });
+    }
+    this.refreshCgroupMembers(hier);
+  }
+
+  private refreshCgroupMembers(hier: { dir: string } | undefined): void {
+    if (!hier || !this.cgroups) return;
+    for (const cg of this.cgroups) {
+      const pids: number[] = [];
+      collectPids(join(hier.dir, cg.path), pids, cg.nested);
+      cg.pids = pids;
+    }
+    this.cgroups = this.cgroups.filter((cg) => cg.pids.length > 0 || existsSync(join(hier.dir, cg.path)));
   }
 
   /** Learn the PID namespace of new PIDs, forget vanished ones; true when the set of PIDs changed. */
@@ -162,8 +224,6 @@ export class HostScanner {
       const p = this.readOne(pid, live);
       if (p) live.set(pid, p);
     }
-    // processes no longer wanted leave the cache (it holds only what the last scan used)
-    for (const pid of this.processes.keys()) if (!live.has(pid)) this.processes.delete(pid);
     return live;
   }
 
@@ -181,6 +241,7 @@ export class HostScanner {
     }
     if (!p) {
       this.processes.delete(pid);
+      this.pidns.delete(pid);
       return undefined;
     }
     this.processes.set(pid, p);

@@ -8,7 +8,11 @@ import { parseBlkio, parseCpuset, parseFlatKeyed, parseMaxOrNumber } from './par
 /** v1 reports "no limit" as a huge page-aligned number (PAGE_COUNTER_MAX * page size). */
 const V1_UNLIMITED = 2 ** 60;
 
-export function readV1Stats(layout: CgroupLayout, pathOf: (controller: string) => string | undefined, clockTicks: number): CgroupStats {
+/**
+ * `readSpec` reads the files that hold limits and settings (they change only on `docker update` and the like), so
+ * a long-running caller can cache them; usage files are always read.
+ */
+export function readV1Stats(layout: CgroupLayout, pathOf: (controller: string) => string | undefined, clockTicks: number, readSpec: (path: string) => string | null = readText): CgroupStats {
   const file = (ctrl: string, name: string): string | undefined => {
     const mount = layout.v1.get(ctrl);
     const path = pathOf(ctrl);
@@ -22,13 +26,22 @@ export function readV1Stats(layout: CgroupLayout, pathOf: (controller: string) =
     const f = file(ctrl, name);
     return f ? readInt(f) : null;
   };
+  const spec = (ctrl: string, name: string) => {
+    const f = file(ctrl, name);
+    return f ? readSpec(f) : null;
+  };
+  const specInt = (ctrl: string, name: string) => {
+    const t = spec(ctrl, name);
+    const n = t === null ? NaN : Number(t.trim());
+    return Number.isFinite(n) ? n : null;
+  };
   const stats: CgroupStats = { version: 1, path: pathOf('memory') ?? pathOf('cpu') ?? pathOf('pids') ?? '/' };
 
   const usageNs = int('cpuacct', 'cpuacct.usage');
   if (usageNs !== null) {
     const acct = parseFlatKeyed(text('cpuacct', 'cpuacct.stat'));
     const cpuStat = parseFlatKeyed(text('cpu', 'cpu.stat'));
-    const quota = int('cpu', 'cpu.cfs_quota_us');
+    const quota = specInt('cpu', 'cpu.cfs_quota_us');
     stats.cpu = {
       usageSeconds: usageNs / 1e9,
       userSeconds: acct.has('user') ? acct.get('user')! / clockTicks : undefined,
@@ -37,9 +50,9 @@ export function readV1Stats(layout: CgroupLayout, pathOf: (controller: string) =
       throttledPeriods: cpuStat.get('nr_throttled'),
       throttledSeconds: cpuStat.has('throttled_time') ? cpuStat.get('throttled_time')! / 1e9 : undefined,
       quotaMicros: quota !== null && quota > 0 ? quota : undefined,
-      periodMicros: int('cpu', 'cpu.cfs_period_us') ?? undefined,
-      shares: int('cpu', 'cpu.shares') ?? undefined,
-      cpusetCpus: parseCpuset(text('cpuset', 'cpuset.cpus')),
+      periodMicros: specInt('cpu', 'cpu.cfs_period_us') ?? undefined,
+      shares: specInt('cpu', 'cpu.shares') ?? undefined,
+      cpusetCpus: parseCpuset(spec('cpuset', 'cpuset.cpus')),
     };
   }
 
@@ -47,7 +60,7 @@ export function readV1Stats(layout: CgroupLayout, pathOf: (controller: string) =
   if (usage !== null) {
     const ms = parseFlatKeyed(text('memory', 'memory.stat'));
     const inactiveFile = ms.get('total_inactive_file') ?? ms.get('inactive_file') ?? 0;
-    const limit = int('memory', 'memory.limit_in_bytes');
+    const limit = specInt('memory', 'memory.limit_in_bytes');
     const memsw = int('memory', 'memory.memsw.usage_in_bytes');
     const oom = parseFlatKeyed(text('memory', 'memory.oom_control'));
     stats.memory = {
@@ -63,7 +76,7 @@ export function readV1Stats(layout: CgroupLayout, pathOf: (controller: string) =
   }
 
   const pidsCurrent = int('pids', 'pids.current');
-  if (pidsCurrent !== null) stats.pids = { current: pidsCurrent, limit: parseMaxOrNumber(text('pids', 'pids.max')) };
+  if (pidsCurrent !== null) stats.pids = { current: pidsCurrent, limit: parseMaxOrNumber(spec('pids', 'pids.max')) };
 
   const bytes = text('blkio', 'blkio.throttle.io_service_bytes');
   if (bytes !== null) {

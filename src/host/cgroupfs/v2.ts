@@ -9,15 +9,17 @@ export function weightToShares(weight: number): number {
   return Math.round(2 + ((weight - 1) * 262142) / 9999);
 }
 
-export function readV2Stats(unifiedRoot: string, path: string): CgroupStats {
+/** `readSpec` reads limit and setting files, which a long-running caller may cache (see readV1Stats). */
+export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: string) => string | null = readText): CgroupStats {
   const dir = join(unifiedRoot, path);
   const text = (name: string) => readText(join(dir, name));
+  const spec = (name: string) => readSpec(join(dir, name));
   const stats: CgroupStats = { version: 2, path };
 
   const cpuStat = parseFlatKeyed(text('cpu.stat'));
   if (cpuStat.has('usage_usec')) {
-    const max = (text('cpu.max') ?? 'max 100000').trim().split(' ');
-    const weight = readInt(join(dir, 'cpu.weight'));
+    const max = (spec('cpu.max') ?? 'max 100000').trim().split(' ');
+    const weight = parseMaxOrNumber(spec('cpu.weight')) ?? null;
     stats.cpu = {
       usageSeconds: cpuStat.get('usage_usec')! / 1e6,
       userSeconds: (cpuStat.get('user_usec') ?? 0) / 1e6,
@@ -28,7 +30,7 @@ export function readV2Stats(unifiedRoot: string, path: string): CgroupStats {
       quotaMicros: parseMaxOrNumber(max[0]),
       periodMicros: Number(max[1]) || 100000,
       shares: weight !== null ? weightToShares(weight) : undefined,
-      cpusetCpus: parseCpuset(text('cpuset.cpus')),
+      cpusetCpus: parseCpuset(spec('cpuset.cpus')),
     };
   }
 
@@ -42,7 +44,7 @@ export function readV2Stats(unifiedRoot: string, path: string): CgroupStats {
       rssBytes: ms.get('anon'),
       cacheBytes: ms.get('file'),
       swapBytes: readInt(join(dir, 'memory.swap.current')) ?? undefined,
-      limitBytes: parseMaxOrNumber(text('memory.max')),
+      limitBytes: parseMaxOrNumber(spec('memory.max')),
       oomKills: events.get('oom_kill'),
       oomEvents: events.get('oom'),
       failcnt: events.get('max'),
@@ -50,7 +52,7 @@ export function readV2Stats(unifiedRoot: string, path: string): CgroupStats {
   }
 
   const pidsCurrent = readInt(join(dir, 'pids.current'));
-  if (pidsCurrent !== null) stats.pids = { current: pidsCurrent, limit: parseMaxOrNumber(text('pids.max')) };
+  if (pidsCurrent !== null) stats.pids = { current: pidsCurrent, limit: parseMaxOrNumber(spec('pids.max')) };
 
   const io = text('io.stat');
   if (io !== null) stats.io = parseIoStat(io);

