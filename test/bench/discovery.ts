@@ -1,0 +1,31 @@
+// Foundation targets: `tctop ps --json` cold vs ps(1); inspect of all containers vs a `docker top` loop;
+// a steady-state in-process refresh.
+import { spawnSync } from 'node:child_process';
+import { HostScanner } from '../../src/snapshot/scanner.js';
+import { medianMs, type BenchSuite } from './types.js';
+
+const run = (cmd: string, args: string[]) => {
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 << 20 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
+};
+
+export const suite: BenchSuite = {
+  name: 'discovery',
+  wants: { extraProcesses: 5000, dockerContainers: 30 },
+  async run(load) {
+    const tctop = 'bin/tctop';
+    const psPeer = await medianMs(7, () => run('ps', ['-e', '-o', 'pid,ppid,pidns,mntns,netns,cgroup,comm']));
+    const psOurs = await medianMs(7, () => run(process.execPath, [tctop, 'ps', '--json']));
+    const ids = load.dockerIds.map((id) => id.slice(0, 12));
+    const topLoop = await medianMs(3, () => ids.forEach((id) => run('docker', ['top', id])));
+    const inspectOurs = await medianMs(3, () => run(process.execPath, [tctop, 'inspect', '--json', ...ids]));
+    const scanner = new HostScanner();
+    scanner.scan();
+    const refresh = await medianMs(50, () => scanner.scan());
+    return [
+      { name: 'tctop ps --json (whole command, cold)', value: psOurs, unit: 'ms', peer: { name: 'ps -e -o pid,ppid,pidns,mntns,netns,cgroup,comm', value: psPeer }, target: 'ratio <= 0.5', ok: psOurs / psPeer <= 0.5 },
+      { name: `tctop inspect --json of ${ids.length} containers`, value: inspectOurs, unit: 'ms', peer: { name: `docker top loop over ${ids.length}`, value: topLoop }, target: 'ratio <= 0.1', ok: inspectOurs / topLoop <= 0.1 },
+      { name: 'steady-state in-process refresh', value: refresh, unit: 'ms', target: 'value < 10 ms', ok: refresh < 10 },
+    ];
+  },
+};

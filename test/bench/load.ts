@@ -1,0 +1,72 @@
+// The bench load: idle extra processes (busybox sleep, tiny) and busybox Docker containers, always torn down.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { BenchLoad } from './types.js';
+
+const LABEL = 'tctop-bench=1';
+
+export interface RunningLoad extends BenchLoad {
+  stop(): void;
+}
+
+function startSleepers(count: number): { shell: ChildProcess | undefined; pids: Promise<number[]> } {
+  if (count === 0) return { shell: undefined, pids: Promise.resolve([]) };
+  // one shell forks them all (far faster than one spawn() each); it prints each PID, then waits
+  const script = `for i in $(seq ${count}); do /bin/busybox sleep 86400 & echo $!; done; echo done; wait`;
+  const shell = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  const pids = new Promise<number[]>((resolve) => {
+    const out: number[] = [];
+    let buf = '';
+    shell.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop()!;
+      for (const l of lines) {
+        if (l === 'done') resolve(out);
+        else out.push(Number(l));
+      }
+    });
+  });
+  return { shell, pids };
+}
+
+function dockerIdsWithLabel(): string[] {
+  const r = spawnSync('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=${LABEL}`], { encoding: 'utf8' });
+  return r.stdout.trim().split(/\s+/).filter(Boolean);
+}
+
+export async function startLoad(extraProcesses: number, dockerContainers: number): Promise<RunningLoad> {
+  const sleepers = startSleepers(extraProcesses);
+  const stale = dockerIdsWithLabel();
+  if (stale.length) spawnSync('docker', ['rm', '-f', ...stale], { stdio: 'ignore' });
+  const dockerIds: string[] = [];
+  const batch = 4;
+  for (let i = 0; i < dockerContainers; i += batch) {
+    const started = await Promise.all(
+      Array.from({ length: Math.min(batch, dockerContainers - i) }, (_, j) =>
+        new Promise<string>((resolve, reject) => {
+          const p = spawn('docker', ['run', '-d', '--label', LABEL, '--name', `tctop-bench-${i + j}`, 'tctop-test/busybox:latest', 'sleep', '86400']);
+          let out = '';
+          p.stdout.on('data', (d: Buffer) => (out += d));
+          p.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`docker run failed (${code})`))));
+        }),
+      ),
+    );
+    dockerIds.push(...started);
+  }
+  const extraPids = await sleepers.pids;
+  return {
+    extraPids,
+    dockerIds,
+    stop() {
+      if (sleepers.shell?.pid) {
+        try {
+          process.kill(-sleepers.shell.pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
+      const ids = dockerIdsWithLabel();
+      if (ids.length) spawnSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+    },
+  };
+}
