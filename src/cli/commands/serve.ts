@@ -1,5 +1,46 @@
+// `tctop serve`: a Prometheus exporter with cAdvisor-compatible container series plus tctop's own.
 import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { escapeControls } from '../../text/sanitize.js';
+import { COLLECTORS } from '../../exporter/families/index.js';
+import { DEFAULT_LISTEN, parseListenAddress } from '../../exporter/listen-address.js';
+
+interface ServeOptions {
+  listen: string;
+  maxAge: string;
+  root: string;
+  [option: string]: unknown;
+}
 
 export function registerServe(program: Command): void {
-  void program; // placeholder until the command lands
+  const cmd = program
+    .command('serve')
+    .description('serve Prometheus metrics (cAdvisor-compatible names) at /metrics, plus /healthz and /')
+    .option('--listen <[host]:port>', 'address to listen on', DEFAULT_LISTEN)
+    .option('--max-age <ms>', 'reuse a snapshot this young instead of scanning again (concurrent scrapes share one scan)', '1000')
+    .option('--root <dir>', 'read the host under this directory (e.g. /host in a DaemonSet)', '/')
+    .option('--web.config.file <path>', 'exporter-toolkit web config: basic_auth_users (bcrypt) and tls_server_config');
+  for (const c of COLLECTORS) {
+    const state = c.enabledByDefault ? 'on' : 'off';
+    cmd.option(`--collector.${c.name}`, `enable the ${c.name} collector: ${c.description} (default ${state})`);
+    cmd.option(`--no-collector.${c.name}`, `disable the ${c.name} collector`);
+  }
+  cmd.action(async (opts: ServeOptions) => {
+    const address = parseListenAddress(opts.listen);
+    const maxAgeMs = Number(opts.maxAge);
+    if (!Number.isFinite(maxAgeMs) || maxAgeMs < 0) throw new UsageError(`bad --max-age "${opts.maxAge}": expected milliseconds >= 0`);
+    const collectors = COLLECTORS.filter((c) => {
+      const flag = opts[`collector.${c.name}`];
+      return typeof flag === 'boolean' ? flag : c.enabledByDefault;
+    });
+    const { runExporter } = await import('../../exporter/run.js');
+    await runExporter({
+      address,
+      maxAgeMs,
+      root: opts.root,
+      collectors,
+      webConfigFile: opts['web.config.file'] as string | undefined,
+      log: (line) => process.stderr.write(`tctop: ${escapeControls(line)}\n`),
+    });
+  });
 }

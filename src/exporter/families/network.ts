@@ -1,0 +1,39 @@
+// Network counters per interface of the container's network namespace (loopback excluded by the reader).
+import type { NetworkStats } from '../../snapshot/model.js';
+import { CONTAINER_LABELS, containerLabels, type Collector, type MetricDef, type Sample } from '../family.js';
+
+type Counter = keyof Omit<NetworkStats, 'interfaces'>;
+
+function perInterface(name: string, help: string, field: Counter): MetricDef {
+  return {
+    name,
+    help,
+    type: 'counter',
+    labelNames: [...CONTAINER_LABELS, 'interface'],
+    samples(snapshot) {
+      const out: Sample[] = [];
+      for (const c of snapshot.containers) {
+        if (!c.network) continue;
+        const base = containerLabels(c);
+        for (const ifc of c.network.interfaces) out.push({ labels: { ...base, interface: ifc.name }, value: ifc[field] });
+      }
+      return out;
+    },
+  };
+}
+
+export const networkCollector: Collector = {
+  name: 'network',
+  description: 'container network bytes, packets, errors and drops per interface',
+  enabledByDefault: true,
+  metrics: [
+    perInterface('container_network_receive_bytes_total', 'Cumulative count of bytes received', 'rxBytes'),
+    perInterface('container_network_receive_packets_total', 'Cumulative count of packets received', 'rxPackets'),
+    perInterface('container_network_receive_errors_total', 'Cumulative count of errors encountered while receiving', 'rxErrors'),
+    perInterface('container_network_receive_packets_dropped_total', 'Cumulative count of packets dropped while receiving', 'rxDropped'),
+    perInterface('container_network_transmit_bytes_total', 'Cumulative count of bytes transmitted', 'txBytes'),
+    perInterface('container_network_transmit_packets_total', 'Cumulative count of packets transmitted', 'txPackets'),
+    perInterface('container_network_transmit_errors_total', 'Cumulative count of errors encountered while transmitting', 'txErrors'),
+    perInterface('container_network_transmit_packets_dropped_total', 'Cumulative count of packets dropped while transmitting', 'txDropped'),
+  ],
+};

@@ -1,0 +1,36 @@
+// Per-process series, off by default (cardinality grows with processes, not containers). Labels carry PIDs and
+// comm only: never command lines, arguments or environments.
+import type { ProcessInfo } from '../../snapshot/model.js';
+import { CONTAINER_LABELS, containerLabels, type Collector, type MetricDef, type Sample } from '../family.js';
+
+function perProcess(name: string, help: string, type: MetricDef['type'], value: (p: ProcessInfo, ticks: number) => number): MetricDef {
+  return {
+    name,
+    help,
+    type,
+    labelNames: [...CONTAINER_LABELS, 'pid', 'container_pid', 'comm'],
+    samples(s) {
+      const out: Sample[] = [];
+      for (const c of s.containers) {
+        const base = containerLabels(c);
+        for (const pid of c.pids) {
+          const p = s.processes.get(pid);
+          if (!p) continue;
+          out.push({ labels: { ...base, pid: String(p.hostPid), container_pid: String(p.containerPid), comm: p.comm }, value: value(p, s.host.clockTicks) });
+        }
+      }
+      return out;
+    },
+  };
+}
+
+export const processCollector: Collector = {
+  name: 'process',
+  description: 'per-process CPU, RSS and threads with host and container PIDs (off by default: high cardinality)',
+  enabledByDefault: false,
+  metrics: [
+    perProcess('tctop_process_cpu_seconds_total', 'CPU time of a container process (user + system).', 'counter', (p, hz) => p.cpuTicks / hz),
+    perProcess('tctop_process_resident_memory_bytes', 'Resident memory of a container process.', 'gauge', (p) => p.rssBytes),
+    perProcess('tctop_process_threads', 'Threads of a container process.', 'gauge', (p) => p.threads),
+  ],
+};

@@ -1,0 +1,90 @@
+// tctop's own series: what cAdvisor cannot show (runtime, shim, init PID, namespaces) as info-style series with
+// bounded cardinality, plus the health of the scan itself.
+import { VERSION } from '../../version.js';
+import type { HostSnapshot } from '../../snapshot/model.js';
+import { CONTAINER_LABELS, containerLabels, type Collector, type MetricDef, type Sample } from '../family.js';
+
+function hostGauge(name: string, help: string, value: (s: HostSnapshot) => number): MetricDef {
+  return { name, help, type: 'gauge', labelNames: [], samples: (s) => [{ labels: {}, value: value(s) }] };
+}
+
+const containerInfo: MetricDef = {
+  name: 'tctop_container_info',
+  help: 'A container as tctop found it (value 1): runtime, runtime ID, state, shim and init host PIDs.',
+  type: 'gauge',
+  labelNames: [...CONTAINER_LABELS, 'runtime', 'container_id', 'state', 'shim_pid', 'init_pid'],
+  samples: (s) =>
+    s.containers.map((c) => ({
+      labels: {
+        ...containerLabels(c),
+        runtime: c.runtime,
+        container_id: c.id,
+        state: c.state,
+        shim_pid: c.shim ? String(c.shim.pid) : '',
+        init_pid: c.init ? String(c.init.hostPid) : '',
+      },
+      value: 1,
+    })),
+};
+
+const namespaceInfo: MetricDef = {
+  name: 'tctop_container_namespace_info',
+  help: 'A namespace of a container (value 1): type, inode, and whether the host shares it.',
+  type: 'gauge',
+  labelNames: [...CONTAINER_LABELS, 'type', 'inode', 'shared_with_host'],
+  samples(s) {
+    const out: Sample[] = [];
+    for (const c of s.containers) {
+      const base = containerLabels(c);
+      for (const ns of c.namespaces) {
+        out.push({ labels: { ...base, type: ns.type, inode: String(ns.inode), shared_with_host: String(ns.sharedWithHost) }, value: 1 });
+      }
+    }
+    return out;
+  },
+};
+
+const containerProcesses: MetricDef = {
+  name: 'tctop_container_processes',
+  help: 'Processes tctop grouped into the container (shim excluded).',
+  type: 'gauge',
+  labelNames: [...CONTAINER_LABELS, 'runtime'],
+  samples: (s) => s.containers.map((c) => ({ labels: { ...containerLabels(c), runtime: c.runtime }, value: c.pids.length })),
+};
+
+const runtimeContainers: MetricDef = {
+  name: 'tctop_runtime_containers',
+  help: 'Containers found per runtime.',
+  type: 'gauge',
+  labelNames: ['runtime'],
+  samples(s) {
+    const counts = new Map<string, number>();
+    for (const c of s.containers) counts.set(c.runtime, (counts.get(c.runtime) ?? 0) + 1);
+    return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([runtime, n]) => ({ labels: { runtime }, value: n }));
+  },
+};
+
+const buildInfo: MetricDef = {
+  name: 'tctop_build_info',
+  help: 'tctop build information (value 1).',
+  type: 'gauge',
+  labelNames: ['version'],
+  samples: () => [{ labels: { version: VERSION }, value: 1 }],
+};
+
+export const tctopCollector: Collector = {
+  name: 'tctop',
+  description: "tctop's own series: container/namespace info, runtimes, host processes, scan health, build info",
+  enabledByDefault: true,
+  metrics: [
+    containerInfo,
+    namespaceInfo,
+    containerProcesses,
+    runtimeContainers,
+    hostGauge('tctop_host_processes', 'Processes on the host (entries of /proc).', (s) => s.hostProcessCount),
+    hostGauge('tctop_scan_duration_seconds', 'Duration of the host scan that produced this scrape.', (s) => s.scanDurationSeconds),
+    hostGauge('tctop_scan_errors', 'Host paths the last scan could not read (vanished processes, unreadable files).', (s) => s.notes.length),
+    hostGauge('tctop_scan_timestamp_seconds', 'When the scan that produced this scrape started, since unix epoch.', (s) => s.takenAt / 1000),
+    buildInfo,
+  ],
+};

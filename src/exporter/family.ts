@@ -1,0 +1,77 @@
+// A metric family is a small table of metric definitions; each definition turns one snapshot into samples.
+// Families never read the host: everything comes from the HostSnapshot handed to them at scrape time.
+import type { Container, HostSnapshot } from '../snapshot/model.js';
+
+export type MetricType = 'counter' | 'gauge';
+export type Labels = Record<string, string>;
+
+export interface Sample {
+  labels: Labels;
+  value: number;
+}
+
+export interface MetricDef {
+  name: string;
+  help: string;
+  type: MetricType;
+  labelNames: readonly string[];
+  samples(snapshot: HostSnapshot): Sample[];
+}
+
+/** The labels cAdvisor puts on every container series, so existing dashboards and alerts work unchanged. */
+export const CONTAINER_LABELS = ['id', 'name', 'image', 'pod', 'namespace', 'container'] as const;
+
+const K8S_POD = 'io.kubernetes.pod.name';
+const K8S_NAMESPACE = 'io.kubernetes.pod.namespace';
+const K8S_CONTAINER = 'io.kubernetes.container.name';
+
+/** `id` is the cgroup path as in cAdvisor; a container without a cgroup falls back to its runtime ID. */
+export function containerLabels(c: Container): Labels {
+  return {
+    id: c.cgroup?.path ?? `/${c.runtime}/${c.id}`,
+    name: c.name,
+    image: c.image,
+    pod: c.labels[K8S_POD] ?? '',
+    namespace: c.labels[K8S_NAMESPACE] ?? '',
+    container: c.labels[K8S_CONTAINER] ?? '',
+  };
+}
+
+type ContainerValue = (c: Container, snapshot: HostSnapshot) => number | undefined;
+
+interface ContainerMetricSpec {
+  name: string;
+  help: string;
+  type: MetricType;
+  /** Constant extra labels (e.g. cAdvisor's cpu="total"). */
+  constLabels?: Labels;
+  value: ContainerValue;
+}
+
+/** One sample per container that has a value (undefined = the kernel or runtime did not report it). */
+export function perContainer(spec: ContainerMetricSpec): MetricDef {
+  const constLabels = spec.constLabels ?? {};
+  return {
+    name: spec.name,
+    help: spec.help,
+    type: spec.type,
+    labelNames: [...CONTAINER_LABELS, ...Object.keys(constLabels)],
+    samples(snapshot) {
+      const out: Sample[] = [];
+      for (const c of snapshot.containers) {
+        const v = spec.value(c, snapshot);
+        if (v === undefined || !Number.isFinite(v)) continue;
+        out.push({ labels: { ...containerLabels(c), ...constLabels }, value: v });
+      }
+      return out;
+    },
+  };
+}
+
+/** A family: a named group of definitions that `--[no-]collector.<name>` switches on or off. */
+export interface Collector {
+  name: string;
+  description: string;
+  enabledByDefault: boolean;
+  metrics: MetricDef[];
+}

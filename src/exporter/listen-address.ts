@@ -1,0 +1,25 @@
+// `--listen` values in the exporters' style: ":9777" (all interfaces), "127.0.0.1:9777", "[::1]:9777".
+import { UsageError } from '../errors.js';
+
+/** Not in use by any exporter we know of on the Prometheus default port allocations list at the time of writing. */
+export const DEFAULT_PORT = 9777;
+export const DEFAULT_LISTEN = `:${DEFAULT_PORT}`;
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+export function parseListenAddress(value: string): ListenAddress {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value.trim());
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new UsageError(`bad --listen "${value}": expected [host]:port, e.g. :${DEFAULT_PORT} or 127.0.0.1:${DEFAULT_PORT}`);
+  const host = m[1] ?? m[2];
+  return { host: host === '' ? '0.0.0.0' : host, port };
+}
+
+/** A URL a person can paste (IPv6 in brackets, wildcard shown as localhost). */
+export function displayUrl(host: string, port: number, tls: boolean): string {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `${tls ? 'https' : 'http'}://${shown}:${port}/metrics`;
+}

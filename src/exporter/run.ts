@@ -1,0 +1,37 @@
+// Wires scanner -> fresh-snapshot provider -> renderer -> HTTP server, and serves until SIGINT/SIGTERM.
+import { HostScanner } from '../snapshot/scanner.js';
+import type { Collector } from './family.js';
+import { displayUrl, type ListenAddress } from './listen-address.js';
+import { MetricsRenderer } from './renderer.js';
+import { createExporterServer, listen } from './server.js';
+import { FreshSnapshots } from './snapshots.js';
+import { loadWebConfig } from './web-config.js';
+
+export interface RunExporterOptions {
+  address: ListenAddress;
+  maxAgeMs: number;
+  root: string;
+  collectors: readonly Collector[];
+  webConfigFile?: string;
+  log: (line: string) => void;
+}
+
+export async function runExporter(opts: RunExporterOptions): Promise<void> {
+  const web = opts.webConfigFile ? loadWebConfig(opts.webConfigFile) : undefined;
+  const scanner = new HostScanner({ root: opts.root });
+  const renderer = new MetricsRenderer(new FreshSnapshots(scanner, opts.maxAgeMs), opts.collectors);
+  const server = createExporterServer({ renderer, web, onError: opts.log });
+  const bound = await listen(server, opts.address.host, opts.address.port);
+  opts.log(`serving ${displayUrl(bound.address, bound.port, !!web?.tls)} (collectors: ${opts.collectors.map((c) => c.name).join(', ')})`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      server.close(() => resolve());
+      server.closeAllConnections();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
