@@ -5,8 +5,8 @@ import { isVanished } from '../errors.js';
 
 const SHARED = Buffer.allocUnsafe(64 * 1024);
 
-/** Read up to `limit` bytes of a file; null when it does not exist or the process vanished. */
-export function readBytes(path: string, limit = SHARED.length): Buffer | null {
+/** Read a file up to `limit` bytes; null when it does not exist or its process vanished. */
+function readBounded(path: string, limit: number): Buffer | null {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -15,14 +15,15 @@ export function readBytes(path: string, limit = SHARED.length): Buffer | null {
     throw err;
   }
   try {
-    const buf = limit <= SHARED.length ? SHARED : Buffer.allocUnsafe(limit);
+    const chunks: Buffer[] = [];
     let total = 0;
     while (total < limit) {
-      const n = readSync(fd, buf, total, limit - total, null);
+      const n = readSync(fd, SHARED, 0, Math.min(SHARED.length, limit - total), null);
       if (n === 0) break;
+      chunks.push(Buffer.from(SHARED.subarray(0, n)));
       total += n;
     }
-    return Buffer.from(buf.subarray(0, total));
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
   } catch (err) {
     if (isVanished(err)) return null;
     throw err;
@@ -31,40 +32,14 @@ export function readBytes(path: string, limit = SHARED.length): Buffer | null {
   }
 }
 
-/** Read a small text file (ASCII/UTF-8 content by kernel contract); null when absent. */
+/** Read up to `limit` bytes of a file (a command line, a stat line). */
+export function readBytes(path: string, limit = SHARED.length): Buffer | null {
+  return readBounded(path, limit);
+}
+
+/** Read a text file whole (kernel files are ASCII; 16 MiB bounds a hostile one); null when absent. */
 export function readText(path: string): string | null {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    if (isVanished(err)) return null;
-    throw err;
-  }
-  try {
-    let total = 0;
-    for (;;) {
-      const n = readSync(fd, SHARED, total, SHARED.length - total, null);
-      if (n === 0) break;
-      total += n;
-      if (total === SHARED.length) {
-        // larger than the shared buffer (a huge memory.stat or mountinfo): fall back to growing reads
-        const chunks = [Buffer.from(SHARED)];
-        for (;;) {
-          const more = Buffer.allocUnsafe(64 * 1024);
-          const m = readSync(fd, more, 0, more.length, null);
-          if (m === 0) break;
-          chunks.push(more.subarray(0, m));
-        }
-        return Buffer.concat(chunks).toString('utf8');
-      }
-    }
-    return SHARED.toString('utf8', 0, total);
-  } catch (err) {
-    if (isVanished(err)) return null;
-    throw err;
-  } finally {
-    closeSync(fd);
-  }
+  return readBounded(path, 16 << 20)?.toString('utf8') ?? null;
 }
 
 export function readLink(path: string): string | null {

@@ -10,13 +10,14 @@ export function processRows(c: Container, snapshot: HostSnapshot) {
   });
 }
 
+/** The keys every container object starts with, in ps and inspect alike. */
+function identity(c: Container) {
+  return { id: c.id, name: c.name, runtime: c.runtime, image: c.image, state: c.state };
+}
+
 export function inspectJson(c: Container, snapshot: HostSnapshot): Record<string, unknown> {
   return {
-    id: c.id,
-    name: c.name,
-    runtime: c.runtime,
-    image: c.image,
-    state: c.state,
+    ...identity(c),
     labels: c.labels,
     shim: c.shim,
     init: c.init,
@@ -33,11 +34,7 @@ export function inspectJson(c: Container, snapshot: HostSnapshot): Record<string
 
 export function psJson(c: Container, now: number) {
   return {
-    id: c.id,
-    name: c.name,
-    runtime: c.runtime,
-    image: c.image,
-    state: c.state,
+    ...identity(c),
     init: c.init,
     shim: c.shim,
     processes: c.pids.length,
