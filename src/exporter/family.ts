@@ -25,16 +25,25 @@ const K8S_POD = 'io.kubernetes.pod.name';
 const K8S_NAMESPACE = 'io.kubernetes.pod.namespace';
 const K8S_CONTAINER = 'io.kubernetes.container.name';
 
-/** `id` is the cgroup path as in cAdvisor; a container without a cgroup falls back to its runtime ID. */
+/**
+ * `id` is the cgroup path as in cAdvisor; a container without a cgroup falls back to /<runtime>/<id>. The Kubernetes
+ * labels are set only for Kubernetes containers: an empty label and an absent one are the same series to
+ * Prometheus, and leaving them out keeps large scrapes smaller.
+ */
 export function containerLabels(c: Container): Labels {
-  return {
-    id: c.cgroup?.path ?? `/${c.runtime}/${c.id}`,
-    name: c.name,
-    image: c.image,
-    pod: c.labels[K8S_POD] ?? '',
-    namespace: c.labels[K8S_NAMESPACE] ?? '',
-    container: c.labels[K8S_CONTAINER] ?? '',
-  };
+  const labels: Labels = { id: c.cgroup?.path ?? `/${c.runtime}/${c.id}`, name: c.name, image: c.image };
+  const pod = c.labels[K8S_POD];
+  if (pod) {
+    labels.pod = pod;
+    labels.namespace = c.labels[K8S_NAMESPACE] ?? '';
+    labels.container = c.labels[K8S_CONTAINER] ?? '';
+  }
+  return labels;
+}
+
+/** The labels that identify a container for joins (`on (id)`), for info series that would otherwise repeat them all. */
+export function containerKey(c: Container): Labels {
+  return { id: c.cgroup?.path ?? `/${c.runtime}/${c.id}`, name: c.name };
 }
 
 type ContainerValue = (c: Container, snapshot: HostSnapshot) => number | undefined;

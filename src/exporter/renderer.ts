@@ -8,12 +8,14 @@ import type { SnapshotProvider } from './snapshots.js';
 export interface Exposition {
   contentType: string;
   body: string;
+  /** body encoded once per render, shared by every response that serves it */
+  bytes: Buffer;
 }
 
 interface FormatState {
   registry: SnapshotRegistry;
   queue: Promise<unknown>;
-  last?: { snapshot: HostSnapshot; body: Promise<string> };
+  last?: { snapshot: HostSnapshot; rendered: Promise<{ body: string; bytes: Buffer }> };
 }
 
 export class MetricsRenderer {
@@ -34,11 +36,14 @@ export class MetricsRenderer {
     const snapshot = await this.provider.get();
     const state = this.formats[format];
     if (state.last?.snapshot !== snapshot) {
-      const body = state.queue.then(() => state.registry.render(snapshot));
-      state.queue = body.catch(() => undefined);
-      state.last = { snapshot, body };
+      const rendered = state.queue.then(async () => {
+        const body = await state.registry.render(snapshot);
+        return { body, bytes: Buffer.from(body, 'utf8') };
+      });
+      state.queue = rendered.catch(() => undefined);
+      state.last = { snapshot, rendered };
     }
-    return { contentType: state.registry.contentType, body: await state.last.body };
+    return { contentType: state.registry.contentType, ...(await state.last.rendered) };
   }
 }
 

@@ -45,8 +45,8 @@ export function routeOf(url: string | undefined): (typeof PATHS)[number] | undef
   return (PATHS as readonly string[]).includes(path) ? (path as (typeof PATHS)[number]) : undefined;
 }
 
-function send(res: ServerResponse, head: boolean, status: number, contentType: string, body: string, extra: Record<string, string> = {}): void {
-  const buf = Buffer.from(body, 'utf8');
+function send(res: ServerResponse, head: boolean, status: number, contentType: string, body: string | Buffer, extra: Record<string, string> = {}): void {
+  const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(buf.length), 'X-Content-Type-Options': 'nosniff', ...extra });
   res.end(head ? undefined : buf);
 }
@@ -69,7 +69,7 @@ export function createExporterServer(opts: ExporterServerOptions): Server {
       case '/metrics': {
         try {
           const exp = await opts.renderer.render(negotiateFormat(req.headers.accept));
-          return send(res, head, 200, exp.contentType, exp.body);
+          return send(res, head, 200, exp.contentType, exp.bytes);
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           opts.onError?.(`scrape failed: ${message}`);

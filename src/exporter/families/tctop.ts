@@ -2,7 +2,7 @@
 // bounded cardinality, plus the health of the scan itself.
 import { VERSION } from '../../version.js';
 import type { HostSnapshot } from '../../snapshot/model.js';
-import { CONTAINER_LABELS, containerLabels, type Collector, type MetricDef, type Sample } from '../family.js';
+import { CONTAINER_LABELS, containerKey, containerLabels, type Collector, type MetricDef, type Sample } from '../family.js';
 
 function hostGauge(name: string, help: string, value: (s: HostSnapshot) => number): MetricDef {
   return { name, help, type: 'gauge', labelNames: [], samples: (s) => [{ labels: {}, value: value(s) }] };
@@ -29,13 +29,14 @@ const containerInfo: MetricDef = {
 
 const namespaceInfo: MetricDef = {
   name: 'tctop_container_namespace_info',
-  help: 'A namespace of a container (value 1): type, inode, and whether the host shares it.',
+  help: 'A namespace of a container (value 1): type, inode, and whether the host shares it. Join on id.',
   type: 'gauge',
-  labelNames: [...CONTAINER_LABELS, 'type', 'inode', 'shared_with_host'],
+  // eight series per container: only the join keys, not every container label
+  labelNames: ['id', 'name', 'type', 'inode', 'shared_with_host'],
   samples(s) {
     const out: Sample[] = [];
     for (const c of s.containers) {
-      const base = containerLabels(c);
+      const base = containerKey(c);
       for (const ns of c.namespaces) {
         out.push({ labels: { ...base, type: ns.type, inode: String(ns.inode), shared_with_host: String(ns.sharedWithHost) }, value: 1 });
       }
