@@ -2,7 +2,7 @@
 // auth and TLS. A slow client only ever holds its own socket; a scan or render is shared by every waiting scrape.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { BasicAuth } from './basic-auth.js';
 import { indexPage } from './index-page.js';
 import { negotiateFormat, type MetricsRenderer } from './renderer.js';
@@ -17,8 +17,10 @@ export interface ServerLimits {
   keepAliveTimeoutMs: number;
   /** Largest request header accepted; larger answers 431. */
   maxHeaderSize: number;
-  /** Open connections accepted at once; more are refused by the kernel backlog. */
+  /** Open connections accepted at once; more are closed on arrival. */
   maxConnections: number;
+  /** Open connections from one client address: one hostile client cannot take every slot from Prometheus. */
+  maxConnectionsPerClient: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -26,7 +28,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
   maxHeaderSize: 8 * 1024,
-  maxConnections: 256,
+  maxConnections: 512,
+  maxConnectionsPerClient: 64,
 };
 
 export interface ExporterServerOptions {
@@ -47,7 +50,13 @@ export function routeOf(url: string | undefined): (typeof PATHS)[number] | undef
 
 function send(res: ServerResponse, head: boolean, status: number, contentType: string, body: string | Buffer, extra: Record<string, string> = {}): void {
   const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(buf.length), 'X-Content-Type-Options': 'nosniff', ...extra });
+  res.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': String(buf.length),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...extra,
+  });
   res.end(head ? undefined : buf);
 }
 
@@ -69,7 +78,7 @@ export function createExporterServer(opts: ExporterServerOptions): Server {
       case '/metrics': {
         try {
           const exp = await opts.renderer.render(negotiateFormat(req.headers.accept));
-          return send(res, head, 200, exp.contentType, exp.bytes);
+          return send(res, head, 200, exp.contentType, exp.bytes, { Vary: 'Accept' });
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           opts.onError?.(`scrape failed: ${message}`);
@@ -99,6 +108,7 @@ export function createExporterServer(opts: ExporterServerOptions): Server {
     ? createHttpsServer({ ...serverOptions, cert: opts.web.tls.cert, key: opts.web.tls.key, minVersion: opts.web.tls.minVersion }, listener)
     : createHttpServer(serverOptions, listener);
   server.maxConnections = limits.maxConnections;
+  limitPerClient(server, limits.maxConnectionsPerClient);
   // an idle socket that never sends a full request is dropped after the request timeout
   server.setTimeout(limits.requestTimeoutMs);
   // malformed requests and oversized headers: answer (400/431) when possible, never crash
@@ -108,6 +118,21 @@ export function createExporterServer(opts: ExporterServerOptions): Server {
     socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
   return server;
+}
+
+function limitPerClient(server: Server, max: number): void {
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const who = socket.remoteAddress ?? '';
+    const n = (open.get(who) ?? 0) + 1;
+    if (n > max) return socket.destroy();
+    open.set(who, n);
+    socket.once('close', () => {
+      const left = (open.get(who) ?? 1) - 1;
+      if (left <= 0) open.delete(who);
+      else open.set(who, left);
+    });
+  });
 }
 
 /** Listen and resolve with the bound address (port 0 picks a free port). */

@@ -34,9 +34,9 @@ export function get(path: string, extraHeaders = ''): string {
 }
 
 /** A client that sends part of its headers and then nothing (slowloris). */
-export function halfOpen(port: number, partial = 'GET /metrics HTTP/1.1\r\nHost: localhost\r\n'): Promise<Socket> {
+export function halfOpen(port: number, partial = 'GET /metrics HTTP/1.1\r\nHost: localhost\r\n', localAddress?: string): Promise<Socket> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => {
+    const socket = connect({ port, host: '127.0.0.1', localAddress }, () => {
       socket.write(partial);
       resolve(socket);
     });

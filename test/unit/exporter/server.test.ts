@@ -115,6 +115,19 @@ test('half-open (slowloris) clients neither stall others nor stay forever', asyn
   assert.ok(closed.every(Boolean), 'the server dropped every half-open connection after its timeouts');
 });
 
+test('one client address cannot take every connection slot', async (t) => {
+  const port = await start(t, { maxConnectionsPerClient: 10 });
+  const hostile: Socket[] = [];
+  t.after(() => hostile.forEach((s) => s.destroy()));
+  for (let i = 0; i < 30; i++) hostile.push(await halfOpen(port, 'GET / HTTP/1.1\r\n', '127.0.0.2'));
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(hostile.filter((s) => !s.destroyed).length, 10, 'connections beyond the per-client limit are closed');
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  assert.equal(res.status, 200, 'another client is still served');
+  assert.equal(res.headers.get('vary'), 'Accept');
+  assert.equal(res.headers.get('cache-control'), 'no-store');
+});
+
 test('a reader that never reads the body does not block other scrapes', async (t) => {
   const port = await start(t);
   // pipelined requests on one socket whose answers are never read
