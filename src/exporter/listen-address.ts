@@ -6,6 +6,7 @@ export const DEFAULT_PORT = 9777;
 export const DEFAULT_LISTEN = `:${DEFAULT_PORT}`;
 
 export interface ListenAddress {
+  /** '' = every interface, IPv6 and IPv4 where the host has IPv6 (as node's listen without a host). */
   host: string;
   port: number;
 }
@@ -15,7 +16,7 @@ export function parseListenAddress(value: string): ListenAddress {
   const port = m ? Number(m[3]) : NaN;
   if (!m || port > 65535) throw new UsageError(`bad --listen "${value}": expected [host]:port, e.g. :${DEFAULT_PORT} or 127.0.0.1:${DEFAULT_PORT}`);
   const host = m[1] ?? m[2];
-  return { host: host === '' ? '0.0.0.0' : host, port };
+  return { host, port };
 }
 
 /** A URL a person can paste (IPv6 in brackets, wildcard shown as localhost). */

@@ -135,14 +135,16 @@ function limitPerClient(server: Server, max: number): void {
   });
 }
 
-/** Listen and resolve with the bound address (port 0 picks a free port). */
+/** Listen and resolve with the bound address (port 0 picks a free port; host '' every interface). */
 export function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => reject(err);
     server.once('error', onError);
-    server.listen(port, host, () => {
+    const onListening = (): void => {
       server.off('error', onError);
       resolve(server.address() as AddressInfo);
-    });
+    };
+    if (host === '') server.listen(port, onListening);
+    else server.listen(port, host, onListening);
   });
 }

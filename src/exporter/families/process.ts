@@ -26,7 +26,7 @@ function perProcess(name: string, help: string, type: MetricDef['type'], value: 
 
 export const processCollector: Collector = {
   name: 'process',
-  description: 'per-process CPU, RSS and threads with host and container PIDs (off by default: high cardinality)',
+  description: 'per-process CPU, RSS and threads with host and container PIDs; series grow with processes',
   enabledByDefault: false,
   metrics: [
     perProcess('tctop_process_cpu_seconds_total', 'CPU time of a container process (user + system).', 'counter', (p, hz) => p.cpuTicks / hz),

@@ -38,7 +38,7 @@ async function serve(t: TestContext, web: WebConfig): Promise<number> {
 }
 
 test('listen addresses: default, host:port, [v6]:port, and bad values', () => {
-  assert.deepEqual(parseListenAddress(DEFAULT_LISTEN), { host: '0.0.0.0', port: 9777 });
+  assert.deepEqual(parseListenAddress(DEFAULT_LISTEN), { host: '', port: 9777 });
   assert.deepEqual(parseListenAddress('127.0.0.1:0'), { host: '127.0.0.1', port: 0 });
   assert.deepEqual(parseListenAddress('[::1]:9777'), { host: '::1', port: 9777 });
   for (const bad of ['9777', 'host:', ':70000', 'a:b', '::1:80']) assert.throws(() => parseListenAddress(bad), UsageError, bad);
