@@ -1,4 +1,5 @@
 // Wires scanner -> fresh-snapshot provider -> renderer -> HTTP server, and serves until SIGINT/SIGTERM.
+import { ConflictError, errnoOf, PermissionError, UsageError } from '../errors.js';
 import { HostScanner } from '../snapshot/scanner.js';
 import type { Collector } from './family.js';
 import { displayUrl, type ListenAddress } from './listen-address.js';
@@ -21,7 +22,13 @@ export async function runExporter(opts: RunExporterOptions): Promise<void> {
   const scanner = new HostScanner({ root: opts.root });
   const renderer = new MetricsRenderer(new FreshSnapshots(scanner, opts.maxAgeMs), opts.collectors);
   const server = createExporterServer({ renderer, web, onError: opts.log });
-  const bound = await listen(server, opts.address.host, opts.address.port);
+  const bound = await listen(server, opts.address.host, opts.address.port).catch((err: unknown) => {
+    const where = `${opts.address.host || '*'}:${opts.address.port}`;
+    if (errnoOf(err) === 'EADDRINUSE') throw new ConflictError(`cannot listen on ${where}: address in use`);
+    if (errnoOf(err) === 'EACCES') throw new PermissionError(`cannot listen on ${where}: permission denied`);
+    if (errnoOf(err) === 'EADDRNOTAVAIL' || errnoOf(err) === 'ENOTFOUND') throw new UsageError(`cannot listen on ${where}: no such local address`);
+    throw err;
+  });
   opts.log(`serving ${displayUrl(bound.address, bound.port, !!web?.tls)} (collectors: ${opts.collectors.map((c) => c.name).join(', ')})`);
 
   await new Promise<void>((resolve) => {
