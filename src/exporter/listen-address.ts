@@ -1,7 +1,10 @@
 // `--listen` values in the exporters' style: ":9777" (all interfaces), "127.0.0.1:9777", "[::1]:9777".
 import { UsageError } from '../errors.js';
 
-/** Not in use by any exporter we know of on the Prometheus default port allocations list at the time of writing. */
+/**
+ * In the exporters' range (9100-9999), clear of cAdvisor (8080) and node_exporter (9100). Not yet checked against the
+ * current Prometheus default port allocations wiki: reserve it there before a release, or change it here.
+ */
 export const DEFAULT_PORT = 9777;
 export const DEFAULT_LISTEN = `:${DEFAULT_PORT}`;
 
