@@ -81,15 +81,16 @@ export interface Prometheus {
   query(expr: string): Promise<PromSample[]>;
 }
 
-/** A real Prometheus with its own temp TSDB, scraping the target every second. */
-export async function startPrometheus(t: TestContext, targetPort: number): Promise<Prometheus> {
+/**
+ * A real Prometheus with its own temp TSDB, scraping the target every second (job "tctop"), or with the given
+ * scrape_configs entries (YAML list items, indented by two spaces).
+ */
+export async function startPrometheus(t: TestContext, targetPort: number, scrapeConfigs?: string): Promise<Prometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'tctop-prom-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const port = await freePort();
-  writeFileSync(
-    join(dir, 'prometheus.yml'),
-    `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: tctop\n    static_configs:\n      - targets: ['127.0.0.1:${targetPort}']\n`,
-  );
+  const jobs = scrapeConfigs ?? `  - job_name: tctop\n    static_configs:\n      - targets: ['127.0.0.1:${targetPort}']\n`;
+  writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${jobs}`);
   const child = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
     stdio: 'ignore',
   });
