@@ -1,5 +1,5 @@
 // Wires scanner -> fresh-snapshot provider -> renderer -> HTTP server, and serves until SIGINT/SIGTERM.
-import { ConflictError, errnoOf, PermissionError, UsageError } from '../errors.js';
+import { ConflictError, errnoOf, PermissionError, UnsupportedError, UsageError } from '../errors.js';
 import { HostScanner } from '../snapshot/scanner.js';
 import type { Collector } from './family.js';
 import { displayUrl, type ListenAddress } from './listen-address.js';
@@ -20,7 +20,11 @@ export interface RunExporterOptions {
 export async function runExporter(opts: RunExporterOptions): Promise<void> {
   const web = opts.webConfigFile ? loadWebConfig(opts.webConfigFile) : undefined;
   const scanner = new HostScanner({ root: opts.root });
-  const renderer = new MetricsRenderer(new FreshSnapshots(scanner, opts.maxAgeMs), opts.collectors);
+  const snapshots = new FreshSnapshots(scanner, opts.maxAgeMs);
+  // scan once before listening: a wrong --root fails now, not as empty scrapes, and the first scrape is warm
+  const first = await snapshots.get();
+  if (first.hostProcessCount === 0) throw new UnsupportedError(`no processes under ${scanner.paths.proc}: is the host's /proc mounted there?`);
+  const renderer = new MetricsRenderer(snapshots, opts.collectors);
   const server = createExporterServer({ renderer, web, onError: opts.log });
   const bound = await listen(server, opts.address.host, opts.address.port).catch((err: unknown) => {
     const where = `${opts.address.host || '*'}:${opts.address.port}`;

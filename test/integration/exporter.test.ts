@@ -75,6 +75,9 @@ test('tctop serve: collectors switch off, bad flags are usage errors', { timeout
   const bad = spawnSync(process.execPath, ['bin/tctop', 'serve', '--listen', 'nonsense'], { encoding: 'utf8' });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^tctop: bad --listen "nonsense"/);
+  const noProc = spawnSync(process.execPath, ['bin/tctop', 'serve', '--listen', '127.0.0.1:0', '--root', '/nonexistent'], { encoding: 'utf8' });
+  assert.equal(noProc.status, 1);
+  assert.equal(noProc.stderr, "tctop: no processes under /nonexistent/proc: is the host's /proc mounted there?\n");
   const taken = spawnSync(process.execPath, ['bin/tctop', 'serve', '--listen', `127.0.0.1:${serve.port}`], { encoding: 'utf8' });
   assert.equal(taken.status, 1);
   assert.equal(taken.stderr, `tctop: cannot listen on 127.0.0.1:${serve.port}: address in use\n`);
