@@ -1,5 +1,56 @@
+// `tctop top` and `tctop` alone: the live dashboard on a terminal, batch text (as `top -b`) otherwise.
 import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+
+interface TopOptions {
+  batch?: boolean;
+  iterations?: string;
+  delay?: string;
+  root?: string;
+}
+
+const DEFAULT_DELAY_SECONDS = 1;
+
+export function parseDelay(value: string | undefined): number {
+  const seconds = value === undefined ? DEFAULT_DELAY_SECONDS : Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 3600) throw new UsageError(`bad delay "${value}": seconds between 0.1 and 3600`);
+  return Math.round(seconds * 1000);
+}
+
+export function parseCount(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9][0-9]*$/.test(value)) throw new UsageError(`bad count "${value}": a positive whole number`);
+  return Number(value);
+}
+
+async function runTop(opts: TopOptions): Promise<void> {
+  const intervalMs = parseDelay(opts.delay);
+  const count = parseCount(opts.iterations);
+  const root = opts.root ?? '/';
+  const terminal = process.stdout.isTTY === true && process.stdin.isTTY === true;
+  if (opts.batch || !terminal) {
+    const { runBatch } = await import('../../tui/batch.js');
+    // explicit --batch runs until -n (as top -b); output piped without --batch prints once unless -n says more
+    await runBatch({ root, intervalMs, count: count ?? (opts.batch ? Infinity : 1) });
+    return;
+  }
+  if (count !== undefined) throw new UsageError('-n/--iterations needs --batch (or output that is not a terminal)');
+  const { runDashboard } = await import('../../tui/app.js');
+  await runDashboard({ root, intervalMs });
+}
+
+function withOptions(cmd: Command): Command {
+  return cmd
+    .option('-b, --batch', 'print the container table as text instead of the dashboard (chosen when stdout is not a terminal)')
+    .option('-n, --iterations <count>', 'batch mode: stop after this many refreshes (default: forever with --batch, once when piped)')
+    .option('-d, --delay <secs>', 'seconds between refreshes', String(DEFAULT_DELAY_SECONDS))
+    .option('--root <dir>', 'read the host under this directory (e.g. /host in a container)', '/');
+}
 
 export function registerTop(program: Command): void {
-  void program; // placeholder until the command lands
+  withOptions(program.command('top').description('live dashboard of every container (keys: ? for help); --batch for text')).action(runTop);
+  // `tctop` alone: same options, same behaviour. Positional options keep these root-level flags from swallowing a
+  // subcommand's own (`tctop ps --root`, `tctop run -d`): they count only before the subcommand's name.
+  program.enablePositionalOptions();
+  withOptions(program).action(runTop);
 }

@@ -1,0 +1,195 @@
+// The dashboard: one sampler tick -> one render; keys change the UI state and render again. No timer per panel.
+import type blessed from 'blessed';
+import { Sampler } from '../sampler/sampler.js';
+import type { HostSnapshot } from '../snapshot/model.js';
+import { hostRates } from '../snapshot/rates.js';
+import { HostScanner } from '../snapshot/scanner.js';
+import { runEngine } from './actions.js';
+import { History } from './history.js';
+import { loadHostFacts } from './host-facts.js';
+import { handleKey, type Effect } from './keys.js';
+import { createLayout, type Layout } from './layout.js';
+import { renderDetail, renderHeader, renderHelp, renderTable, statusLine } from './render.js';
+import { createScreen, restoreTerminal } from './screen.js';
+import { initialState, reselect, type UiState } from './state.js';
+import { containerRows, filterRows, sortRows, type ContainerRow } from './view/container-rows.js';
+import { detailView } from './view/detail.js';
+import { headerLines, type HostFacts } from './view/header.js';
+import { watchStateDirectories, type StateWatcher } from './watch.js';
+
+export interface DashboardOptions {
+  root: string;
+  intervalMs: number;
+}
+
+const SPECIAL_KEYS = new Set(['enter', 'escape', 'up', 'down', 'pageup', 'pagedown', 'home', 'end', 'backspace']);
+
+/** blessed's (ch, key) -> the names handleKey understands. */
+export function keyName(ch: string | undefined, key: { name?: string; ctrl?: boolean; full?: string } | undefined): string | undefined {
+  if (key?.ctrl && key.name === 'c') return 'C-c';
+  if (key?.name && SPECIAL_KEYS.has(key.name)) return key.name;
+  if (key?.name === 'return') return undefined; // blessed sends every Enter as 'return' and then again as 'enter'
+  if (ch && !key?.ctrl) return ch;
+  return undefined;
+}
+
+class Dashboard {
+  private readonly screen: blessed.Widgets.Screen;
+  private readonly layout: Layout;
+  private readonly sampler: Sampler;
+  private readonly history = new History();
+  private state: UiState = initialState();
+  private facts: HostFacts = {};
+  private rows: ContainerRow[] = [];
+  private visible: ContainerRow[] = [];
+  private watcher: StateWatcher | undefined;
+  private finished = false;
+
+  constructor(
+    private readonly options: DashboardOptions,
+    private readonly done: (err?: unknown) => void,
+  ) {
+    this.sampler = new Sampler(new HostScanner({ root: options.root }), options.intervalMs);
+    this.screen = createScreen();
+    this.layout = createLayout(this.screen);
+  }
+
+  start(): void {
+    this.screen.on('keypress', (ch: string | undefined, key: { name?: string; ctrl?: boolean }) => this.guard(() => this.onKey(keyName(ch, key))));
+    this.screen.on('resize', () => this.guard(() => this.render()));
+    this.sampler.subscribe((cur, prev) => this.guard(() => this.onSnapshot(cur, prev)));
+    this.sampler.start();
+    loadHostFacts()
+      .then((facts) => {
+        this.facts = facts;
+        this.guard(() => this.render());
+      })
+      .catch(() => undefined); // the header falls back to what /proc says
+    watchStateDirectories(this.options.root, () => this.sampler.requestRefresh(50))
+      .then((w) => (this.finished ? void w.close() : (this.watcher = w)))
+      .catch(() => undefined); // without a watcher the dashboard still refreshes every tick
+  }
+
+  /** Restore the terminal first, then report: an error message must land on a normal screen. */
+  finish(err?: unknown): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.sampler.stop();
+    void this.watcher?.close();
+    restoreTerminal(this.screen);
+    this.done(err);
+  }
+
+  private guard(fn: () => void): void {
+    if (this.finished) return;
+    try {
+      fn();
+    } catch (err) {
+      this.finish(err);
+    }
+  }
+
+  private onSnapshot(cur: HostSnapshot, prev: HostSnapshot | undefined): void {
+    const host = hostRates(prev, cur);
+    if (prev) this.history.push('host:cpu', host.cpuPercent);
+    this.history.push('host:mem', host.memUsedPercent);
+    this.rows = containerRows(cur, prev);
+    for (const r of this.rows) {
+      if (r.cpuPercent !== undefined) this.history.push(`cpu:${r.id}`, r.cpuPercent);
+      if (r.memBytes !== undefined) this.history.push(`mem:${r.id}`, r.memBytes);
+    }
+    const ids = new Set(this.rows.map((r) => r.id));
+    this.history.retain((k) => k.startsWith('host:') || ids.has(k.slice(4)));
+    this.render();
+  }
+
+  private onKey(key: string | undefined): void {
+    if (key === undefined) return;
+    if (this.state.view === 'detail' && this.state.filterDraft === undefined && !this.state.confirm && this.scrollDetail(key)) return;
+    const page = Math.max(1, Number(this.layout.list.height) - 1);
+    const { state, effects } = handleKey(this.state, key, this.visible, page);
+    const wasPaused = this.state.paused;
+    this.state = state;
+    if (state.paused !== wasPaused) state.paused ? this.sampler.stop() : this.sampler.start();
+    for (const e of effects) this.apply(e);
+    if (!this.finished) this.render();
+  }
+
+  private scrollDetail(key: string): boolean {
+    const by = { up: -1, k: -1, down: 1, j: 1, pageup: -10, pagedown: 10 }[key];
+    if (by === undefined) return false;
+    this.layout.detail.scroll(by);
+    this.screen.render();
+    return true;
+  }
+
+  private apply(effect: Effect): void {
+    if (effect.kind === 'quit') this.finish();
+    else if (effect.kind === 'refresh') this.sampler.requestRefresh(0);
+    else if (effect.kind === 'engine') {
+      void runEngine(effect.argv).then((r) =>
+        this.guard(() => {
+          this.state = { ...this.state, message: r.message };
+          this.sampler.requestRefresh(0);
+          this.render();
+        }),
+      );
+    }
+  }
+
+  private render(): void {
+    const cur = this.sampler.latest;
+    const width = Number(this.screen.width);
+    if (cur) this.renderData(cur, width);
+    const { view } = this.state;
+    this.layout.tableHeader.hidden = view !== 'table';
+    this.layout.list.hidden = view !== 'table';
+    this.layout.detail.hidden = view !== 'detail';
+    this.layout.help.hidden = view !== 'help';
+    if (view === 'help') renderHelp(this.layout);
+    this.layout.status.setContent(statusLine(this.state, this.visible.length, this.rows.length));
+    this.screen.render();
+  }
+
+  private renderData(cur: HostSnapshot, width: number): void {
+    const prev = this.sampler.before;
+    const host = hostRates(prev, cur);
+    renderHeader(this.layout, headerLines(cur, this.facts, host, { cpu: this.history.get('host:cpu'), mem: this.history.get('host:mem') }, width));
+    this.visible = sortRows(filterRows(this.rows, this.state.filter), this.state.sortKey, this.state.reverse);
+    if (this.state.view === 'detail' && !this.visible.some((r) => r.id === this.state.selectedId)) {
+      this.state = { ...this.state, view: 'table', message: 'that container is gone' };
+    }
+    this.state = { ...this.state, ...reselect(this.state, this.visible.map((r) => r.id)) };
+    renderTable(this.layout, this.visible, this.state, width);
+    const selected = cur.containers.find((c) => c.id === this.state.selectedId);
+    if (this.state.view === 'detail' && selected) {
+      const history = { cpu: this.history.get(`cpu:${selected.id}`), mem: this.history.get(`mem:${selected.id}`) };
+      renderDetail(this.layout, detailView(selected, cur, prev, width), history, width);
+    }
+  }
+}
+
+/** Runs until the user quits; the terminal is restored before this resolves or rejects. */
+export function runDashboard(options: DashboardOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let dashboard: Dashboard | undefined;
+    const onSignal = () => dashboard?.finish();
+    const onCrash = (err: unknown) => dashboard?.finish(err);
+    const cleanup = () => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
+      process.off('uncaughtException', onCrash);
+      process.off('unhandledRejection', onCrash);
+    };
+    dashboard = new Dashboard(options, (err) => {
+      cleanup();
+      if (err) reject(err);
+      else resolve();
+    });
+    process.on('SIGTERM', onSignal);
+    process.on('SIGHUP', onSignal);
+    process.on('uncaughtException', onCrash);
+    process.on('unhandledRejection', onCrash);
+    dashboard.start();
+  });
+}

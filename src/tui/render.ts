@@ -1,0 +1,71 @@
+// View models -> widget content. Every host string arrives here already escaped for the terminal; here it is
+// also escaped for blessed's {tags}, and colour is added around whole cells.
+import type { Layout } from './layout.js';
+import type { UiState } from './state.js';
+import type { ContainerRow } from './view/container-rows.js';
+import { CELL_GAP, fitColumns, headerCells, rowCells } from './view/columns.js';
+import type { DetailView } from './view/detail.js';
+import { sparkline } from './view/sparkline.js';
+import { formatBytes } from '../text/format.js';
+import { escapeTags } from './view/text-cells.js';
+import { HELP } from './keys.js';
+
+const STATE_COLOUR: Record<string, string> = { running: 'green', paused: 'yellow', created: 'cyan', exited: 'red', stopped: 'red' };
+const PRESSURE_COLOUR = { ok: undefined, warn: 'yellow', high: 'red' } as const;
+
+const colour = (text: string, name: string | undefined) => (name ? `{${name}-fg}${text}{/${name}-fg}` : text);
+
+export function renderTable(layout: Layout, rows: readonly ContainerRow[], state: UiState, width: number): void {
+  const fitted = fitColumns(width);
+  layout.tableHeader.setContent(escapeTags(headerCells(fitted, state.sortKey, state.reverse).join(CELL_GAP)));
+  const items = rows.map((row) => {
+    const cells = rowCells(row, fitted).map(escapeTags);
+    fitted.forEach(({ column }, i) => {
+      if (column.header === 'STATE') cells[i] = colour(cells[i], STATE_COLOUR[row.state]);
+      if (column.header === 'CPU%' || column.header === 'MEM / LIMIT') cells[i] = colour(cells[i], PRESSURE_COLOUR[row.pressure]);
+    });
+    return cells.join(CELL_GAP);
+  });
+  layout.list.setItems(items as never);
+  if (rows.length) layout.list.select(state.selectedIndex);
+}
+
+export function renderHeader(layout: Layout, lines: string[]): void {
+  layout.header.setContent(lines.map(escapeTags).join('\n'));
+}
+
+export function renderDetail(layout: Layout, view: DetailView, history: { cpu: readonly number[]; mem: readonly number[] }, width: number): void {
+  const graph = Math.max(10, width - 20);
+  const memTop = view.memLimitBytes ?? Math.max(1, ...history.mem);
+  const lines = [
+    `{bold}${escapeTags(view.title)}{/bold}`,
+    `CPU%  ${sparkline(history.cpu, graph)}  ${(history.cpu.at(-1) ?? 0).toFixed(1)}%`,
+    `MEM   ${sparkline(history.mem, graph, memTop)}  ${formatBytes(history.mem.at(-1))}`,
+    '',
+    `{inverse}${escapeTags(view.processHeader.padEnd(width))}{/inverse}`,
+    ...view.processLines.map(escapeTags),
+    '',
+    '{bold}Namespaces{/bold}',
+    ...view.namespaceLines.map(escapeTags),
+    '',
+    '{bold}Cgroup{/bold}',
+    ...view.cgroupLines.map(escapeTags),
+  ];
+  layout.detail.setContent(lines.join('\n'));
+}
+
+export function renderHelp(layout: Layout): void {
+  const keyWidth = Math.max(...HELP.map(([k]) => k.length)) + 2;
+  layout.help.setContent(['', ...HELP.map(([k, what]) => ` ${escapeTags(k.padEnd(keyWidth))}${escapeTags(what)}`), '', ' any key returns'].join('\n'));
+}
+
+export function statusLine(state: UiState, shown: number, total: number): string {
+  if (state.filterDraft !== undefined) return `filter: ${escapeTags(state.filterDraft)}█  (Enter applies, Escape clears)`;
+  if (state.confirm) return `${state.confirm.action} ${escapeTags(state.confirm.name)} (${state.confirm.id.slice(0, 12)})? y/n`;
+  const parts = [`${shown}/${total} containers`];
+  if (state.filter) parts.push(`filter "${escapeTags(state.filter)}"`);
+  if (state.paused) parts.push('PAUSED');
+  if (state.message) parts.push(escapeTags(state.message));
+  parts.push('? help  q quit');
+  return ' ' + parts.join('  |  ');
+}
