@@ -7,7 +7,7 @@ import { HostScanner } from '../snapshot/scanner.js';
 import { runEngine } from './actions.js';
 import { History } from './history.js';
 import { loadHostFacts } from './host-facts.js';
-import { handleKey, type Effect } from './keys.js';
+import { handleKey, keyName, type Effect } from './keys.js';
 import { createLayout, type Layout } from './layout.js';
 import { renderDetail, renderHeader, renderHelp, renderTable, statusLine } from './render.js';
 import { createScreen, restoreTerminal } from './screen.js';
@@ -20,17 +20,6 @@ import { watchStateDirectories, type StateWatcher } from './watch.js';
 export interface DashboardOptions {
   root: string;
   intervalMs: number;
-}
-
-const SPECIAL_KEYS = new Set(['enter', 'escape', 'up', 'down', 'pageup', 'pagedown', 'home', 'end', 'backspace']);
-
-/** blessed's (ch, key) -> the names handleKey understands. */
-export function keyName(ch: string | undefined, key: { name?: string; ctrl?: boolean; full?: string } | undefined): string | undefined {
-  if (key?.ctrl && key.name === 'c') return 'C-c';
-  if (key?.name && SPECIAL_KEYS.has(key.name)) return key.name;
-  if (key?.name === 'return') return undefined; // blessed sends every Enter as 'return' and then again as 'enter'
-  if (ch && !key?.ctrl) return ch;
-  return undefined;
 }
 
 class Dashboard {

@@ -27,6 +27,17 @@ export const HELP: Array<[string, string]> = [
 
 const ACTION_KEYS: Record<string, ContainerAction> = { x: 'stop', K: 'kill', R: 'restart', D: 'remove' };
 
+const SPECIAL_KEYS = new Set(['enter', 'escape', 'up', 'down', 'pageup', 'pagedown', 'home', 'end', 'backspace']);
+
+/** blessed's (ch, key) -> the names handleKey understands. */
+export function keyName(ch: string | undefined, key: { name?: string; ctrl?: boolean; full?: string } | undefined): string | undefined {
+  if (key?.ctrl && key.name === 'c') return 'C-c';
+  if (key?.name && SPECIAL_KEYS.has(key.name)) return key.name;
+  if (key?.name === 'return') return undefined; // blessed sends every Enter as 'return' and then again as 'enter'
+  if (ch && !key?.ctrl) return ch;
+  return undefined;
+}
+
 export interface KeyResult {
   state: UiState;
   effects: Effect[];
