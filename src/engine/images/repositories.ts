@@ -1,0 +1,38 @@
+// repositories.json: { "name:tag": "sha256:<config-hex>" }. Written only under the store lock, atomically.
+import { readFile } from 'node:fs/promises';
+import { errnoOf, NativeError } from '../../errors.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { isDigest } from './digest.js';
+import { repositoriesPath } from './store-paths.js';
+
+export type Repositories = Record<string, string>;
+
+export async function readRepositories(root: string): Promise<Repositories> {
+  let text: string;
+  try {
+    text = await readFile(repositoriesPath(root), 'utf8');
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT') return {};
+    throw err;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new NativeError(`${repositoriesPath(root)} is not valid JSON`);
+  }
+  const out: Repositories = {};
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+    for (const [ref, id] of Object.entries(parsed)) if (isDigest(id)) out[ref] = id;
+  }
+  return out;
+}
+
+/** Read, change, write back. The caller holds the store lock. */
+export async function updateRepositories(root: string, change: (repos: Repositories) => void): Promise<Repositories> {
+  const repos = await readRepositories(root);
+  change(repos);
+  const sorted = Object.fromEntries(Object.entries(repos).sort(([a], [b]) => a.localeCompare(b)));
+  await writeFileAtomic(repositoriesPath(root), JSON.stringify(sorted, null, 2) + '\n');
+  return sorted;
+}
