@@ -1,0 +1,214 @@
+// Discovery against real dockerd: `tctop ps/inspect --json` must agree exactly with `docker inspect` and `docker top`
+// (host PIDs, init, container PIDs, shim, namespaces, limits), for single- and multi-process containers, exec'd
+// processes, --pid host, stopped containers, and the ways a user refers to a container.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test, type TestContext } from 'node:test';
+import { dockerAvailable, dockerRm, dockerRun, TEST_IMAGE, testImagePresent } from '../helpers/docker.js';
+import { isRoot, missing, sh } from '../helpers/prereq.js';
+import {
+  dockerInspect,
+  dockerTopPids,
+  HOST_NS_PID,
+  inspectOne,
+  NAMESPACE_TYPES,
+  nsInode,
+  ppidOf,
+  tctop,
+  tctopJson,
+  waitFor,
+  type InspectJson,
+  type PsRowJson,
+} from '../helpers/runtimes.js';
+
+const prefix = `tctop-disc-${process.pid}`;
+const MiB = 1024 * 1024;
+
+/** PID in the innermost PID namespace, from the host's own /proc/<pid>/status NSpid line. */
+function innermostPid(hostPid: number): number {
+  const line = /^NSpid:\s*(.+)$/m.exec(readFileSync(`/proc/${hostPid}/status`, 'utf8'))?.[1] ?? '';
+  return Number(line.trim().split(/\s+/).at(-1));
+}
+
+/** docker top's pid -> [user, args], the view tctop's process rows must reproduce. */
+function dockerTopRows(ref: string): Map<number, { user: string; args: string }> {
+  const lines = sh('docker', ['top', ref, '-o', 'pid,user,args']).trim().split('\n').slice(1);
+  return new Map(
+    lines.map((l) => {
+      const [pid, user, ...args] = l.trim().split(/\s+/);
+      return [Number(pid), { user, args: args.join(' ') }];
+    }),
+  );
+}
+
+/** Everything `docker inspect` says about identity, init and shim matches tctop's object. */
+function assertIdentity(c: InspectJson, ref: string): void {
+  assert.equal(c.id, dockerInspect(ref, '{{.Id}}'));
+  assert.equal(c.name, dockerInspect(ref, '{{.Name}}').replace(/^\//, ''));
+  assert.equal(c.image, dockerInspect(ref, '{{.Config.Image}}'));
+  assert.equal(c.runtime, 'docker');
+  assert.equal(c.state, 'running');
+  const initPid = Number(dockerInspect(ref, '{{.State.Pid}}'));
+  assert.equal(c.init?.hostPid, initPid, 'init host PID = docker inspect .State.Pid');
+  assert.equal(c.processes[0]?.hostPid, initPid, 'init is listed first');
+  const shimPid = ppidOf(initPid);
+  assert.equal(c.shim?.pid, shimPid, "shim = the init's parent");
+  assert.match(c.shim?.command ?? '', /^(\S*\/)?containerd-shim/, 'shim command is containerd-shim');
+  assert.match(c.shim?.command ?? '', new RegExp(`-id ${c.id}\\b`));
+}
+
+/** Host PIDs, users and command lines equal docker top's; container PIDs equal the host's NSpid. */
+function assertProcessesMatchDockerTop(c: InspectJson, ref: string): void {
+  const top = dockerTopRows(ref);
+  assert.deepEqual(c.processes.map((p) => p.hostPid).sort((a, b) => a - b), dockerTopPids(ref), 'PID set = docker top');
+  for (const p of c.processes) {
+    assert.equal(p.user, top.get(p.hostPid)?.user, `user of ${p.hostPid}`);
+    assert.equal(p.command, top.get(p.hostPid)?.args, `command of ${p.hostPid}`);
+    assert.equal(p.containerPid, innermostPid(p.hostPid), `container PID of ${p.hostPid}`);
+  }
+}
+
+/** Each namespace tctop reports has the init's inode; isolation as expected (pidShared for --pid host). */
+function assertNamespaces(c: InspectJson, pidShared: boolean): void {
+  const init = c.init!.hostPid;
+  for (const type of NAMESPACE_TYPES) {
+    const ns = c.namespaces.find((n) => n.type === type);
+    assert.ok(ns, `namespace ${type} reported`);
+    assert.equal(ns.inode, nsInode(init, type), `${type} inode = readlink /proc/<init>/ns/${type}`);
+    const shared = type === 'pid' && pidShared;
+    assert.equal(ns.sharedWithHost, shared, `${type} sharedWithHost`);
+    assert.equal(nsInode(HOST_NS_PID, type) === ns.inode, shared, `${type} inode vs the host's`);
+  }
+}
+
+function names(rows: PsRowJson[]): string[] {
+  return rows.map((r) => r.name).sort();
+}
+
+test('docker: tctop agrees with docker inspect and docker top', { timeout: 120_000 }, async (t: TestContext) => {
+  if (missing(t, isRoot(), 'root')) return;
+  if (missing(t, dockerAvailable(), 'a running dockerd (bash test/prereqs.sh)')) return;
+  if (missing(t, testImagePresent(), `image ${TEST_IMAGE} (bash test/prereqs.sh)`)) return;
+  const created: string[] = [];
+  t.after(() => dockerRm(...created));
+  const run = (suffix: string, args: string[], cmd?: string[]) => {
+    const name = `${prefix}-${suffix}`;
+    created.push(name);
+    dockerRun(name, args, cmd);
+    return name;
+  };
+
+  const single = run('single', ['--memory', '64m', '--pids-limit', '50'], ['sleep', '1000']);
+  const multi = run('multi', [], ['sh', '-c', 'sleep 1000 & sleep 1000 & wait']);
+  const pidHost = run('pidhost', ['--pid', 'host'], ['sleep', '1000']);
+  const stopped = run('stopped', [], ['true']);
+  sh('docker', ['wait', stopped]);
+  sh('docker', ['exec', '-d', multi, 'sleep', '999']);
+  // the exec'd process and both background sleeps are up once docker top lists all four
+  await waitFor('multi-process container to reach 4 processes', () => dockerTopPids(multi).length === 4);
+
+  await t.test('single process: identity, init, shim, PIDs, namespaces, limits', () => {
+    const c = inspectOne(single);
+    assertIdentity(c, single);
+    assert.equal(c.init?.containerPid, 1);
+    assert.equal(c.processes.length, 1);
+    assertProcessesMatchDockerTop(c, single);
+    assertNamespaces(c, false);
+    assert.equal(c.cgroup?.path, `/docker/${c.id}`);
+    assert.equal(c.cgroup?.memory?.limitBytes, 64 * MiB, 'memory limit from --memory 64m');
+    assert.equal(c.cgroup?.pids?.limit, 50, 'pids limit from --pids-limit 50');
+    assert.equal(c.cgroup?.pids?.current, 1);
+  });
+
+  await t.test("multi-process with docker exec: every process, exec'd ones parented by the shim", () => {
+    const c = inspectOne(multi);
+    assertIdentity(c, multi);
+    assert.equal(c.init?.containerPid, 1);
+    assertProcessesMatchDockerTop(c, multi);
+    assertNamespaces(c, false);
+    const exec = c.processes.find((p) => p.command === 'sleep 999');
+    assert.ok(exec, "the exec'd process is listed");
+    assert.equal(exec.ppid, c.shim?.pid, "an exec'd process's parent is the shim, not init");
+    assert.equal(exec.ppid, ppidOf(exec.hostPid));
+    for (const p of c.processes.filter((x) => x.command === 'sleep 1000')) assert.equal(p.ppid, c.init?.hostPid);
+    const [byPid] = tctopJson<InspectJson[]>('inspect', '--json', '--pid', String(exec.hostPid));
+    assert.equal(byPid.id, c.id, "inspect --pid <exec'd pid> finds the container");
+  });
+
+  await t.test('--pid host: init keeps its host PID, the PID namespace is the host one', () => {
+    const c = inspectOne(pidHost);
+    assertIdentity(c, pidHost);
+    assert.equal(c.init?.containerPid, c.init?.hostPid, 'no PID namespace of its own');
+    assertProcessesMatchDockerTop(c, pidHost);
+    assertNamespaces(c, true);
+  });
+
+  await t.test('ps --json rows carry the same identity, init and shim as inspect', () => {
+    const rows = tctopJson<PsRowJson[]>('ps', '--json', '--runtime', 'docker');
+    for (const name of [single, multi, pidHost]) {
+      const row = rows.find((r) => r.name === name);
+      const full = inspectOne(name);
+      assert.ok(row, `${name} in ps`);
+      assert.deepEqual(
+        { id: row.id, runtime: row.runtime, image: row.image, state: row.state, init: row.init, shim: row.shim },
+        { id: full.id, runtime: full.runtime, image: full.image, state: full.state, init: full.init, shim: full.shim },
+      );
+    }
+  });
+
+  await t.test('ps filters: name=, --runtime', () => {
+    const running = [multi, pidHost, single].sort();
+    assert.deepEqual(names(tctopJson<PsRowJson[]>('ps', '--json', '--filter', `name=${prefix}`)), running);
+    assert.deepEqual(names(tctopJson<PsRowJson[]>('ps', '--json', '--filter', `name=${prefix}-multi`)), [multi]);
+    const docker = tctopJson<PsRowJson[]>('ps', '--json', '--runtime', 'docker');
+    assert.ok(docker.every((r) => r.runtime === 'docker'));
+    assert.ok(running.every((n) => docker.some((r) => r.name === n)));
+    const lxc = tctopJson<PsRowJson[]>('ps', '--json', '--runtime', 'lxc');
+    assert.ok(!lxc.some((r) => r.name.startsWith(prefix)), '--runtime lxc leaves docker containers out');
+  });
+
+  await t.test('ps -a shows the stopped container; plain ps does not', () => {
+    const id = dockerInspect(stopped, '{{.Id}}');
+    assert.ok(!tctopJson<PsRowJson[]>('ps', '--json').some((r) => r.id === id));
+    const row = tctopJson<PsRowJson[]>('ps', '-a', '--json', '--filter', `name=${stopped}`).find((r) => r.id === id);
+    assert.ok(row, 'listed with -a');
+    assert.equal(row.state, 'exited');
+    assert.equal(row.init, null);
+    const c = inspectOne(stopped);
+    assert.equal(c.id, id);
+    assert.deepEqual(c.processes, []);
+  });
+
+  await t.test('an ambiguous ID prefix lists the candidates and exits 1', () => {
+    // create (not start) containers until two of ours share a first hex digit: cheap, and certain to end
+    const byDigit = new Map<string, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; i < 17 && !pair; i++) {
+      const name = `${prefix}-amb${i}`;
+      created.push(name);
+      const id = sh('docker', ['create', '--name', name, '--label', 'tctop-test=1', TEST_IMAGE, 'true']).trim();
+      const other = byDigit.get(id[0]);
+      if (other) pair = [other, id];
+      else byDigit.set(id[0], id);
+    }
+    assert.ok(pair, '17 IDs over 16 hex digits always share one');
+    let common = 0;
+    while (pair[0][common] === pair[1][common]) common++;
+    const ref = pair[0].slice(0, common);
+    const r = tctop('inspect', '--json', ref);
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.split('\n').filter(Boolean).length, 1, 'one line on stderr');
+    assert.match(r.stderr, /^tctop: .*matches \d+ containers/);
+    for (const id of pair) assert.ok(r.stderr.includes(id.slice(0, 12)), `candidate ${id.slice(0, 12)} listed`);
+    // one more hex digit makes it unique again
+    assert.equal(inspectOne(pair[1].slice(0, common + 1)).id, pair[1]);
+  });
+
+  await t.test('an unknown reference is one line on stderr and exit 1', () => {
+    const r = tctop('inspect', '--json', `${prefix}-no-such-container`);
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `tctop: no such container: ${prefix}-no-such-container\n`);
+  });
+});
