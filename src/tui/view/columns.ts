@@ -52,12 +52,11 @@ export function fitColumns(width: number, columns: Column[] = COLUMNS): Array<{ 
     cols = cols.filter((c) => c !== victim);
   }
   const widths = cols.map((c) => c.width);
-  // shrink the flexible text columns towards their minimum, widest first
-  const flexible = cols.map((c, i) => (c.width > c.minWidth ? i : -1)).filter((i) => i >= 0);
-  while (total(cols, widths) > width) {
-    const i = flexible.filter((j) => widths[j] > cols[j].minWidth).sort((a, b) => widths[b] - widths[a])[0];
-    if (i === undefined) break;
-    widths[i]--;
+  // shrink towards the minimum in this order: the image matters least, the name most
+  for (const header of ['IMAGE', 'RUNTIME', 'NET rx/tx', 'IO', 'NAME', 'PIDS']) {
+    const i = cols.findIndex((c) => c.header === header);
+    if (i < 0) continue;
+    while (total(cols, widths) > width && widths[i] > cols[i].minWidth) widths[i]--;
   }
   // give spare room to NAME and IMAGE
   let spare = width - total(cols, widths);
