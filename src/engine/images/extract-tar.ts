@@ -55,7 +55,8 @@ export async function extractTar(input: AsyncIterable<Buffer>, dest: string, opt
   unpack.on('eof', () => (sawEnd = true));
   const done = new Promise<void>((resolve, reject) => {
     unpack.on('finish', resolve);
-    unpack.on('error', reject);
+    // node-tar raises unrecoverable warnings (not a tar, truncated) as errors
+    unpack.on('error', (err: Error & { code?: string }) => reject(err.code?.startsWith('TAR_') ? tarWarning(err.code, err, options.what) : err));
   });
   done.catch(() => {}); // observed below; avoids an unhandled rejection while we are still writing
 
@@ -79,7 +80,7 @@ export async function extractTar(input: AsyncIterable<Buffer>, dest: string, opt
 }
 
 function tarWarning(code: string, message: string | Error, what: string): UsageError {
-  const text = message instanceof Error ? message.message : message;
+  const text = (message instanceof Error ? message.message : message).replace(/^TAR_\w+: /, '');
   if (code === 'TAR_BAD_ARCHIVE' && /Unrecognized/.test(text)) return new UsageError(`refusing archive: ${what} is not a tar archive`);
   if (code === 'TAR_BAD_ARCHIVE') return new UsageError(`refusing archive: ${what} is truncated (${text})`);
   return new UsageError(`refusing archive: ${what}: ${text}`);

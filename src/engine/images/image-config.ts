@@ -1,5 +1,5 @@
 // The image config (OCI / docker config JSON): what the engine needs from it, and its validation on load.
-import { readFile, readdir } from 'node:fs/promises';
+import { readFileSync, readdirSync } from 'node:fs';
 import { NotFoundError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { digestHex } from './digest.js';
@@ -58,10 +58,10 @@ export async function writeConfig(root: string, hex: string, bytes: Buffer): Pro
   await writeFileAtomic(configPath(root, hex), bytes);
 }
 
-export async function readConfig(root: string, hex: string): Promise<ImageConfig> {
+export function readConfig(root: string, hex: string): ImageConfig {
   let text: string;
   try {
-    text = await readFile(configPath(root, hex), 'utf8');
+    text = readFileSync(configPath(root, hex), 'utf8');
   } catch {
     throw new NotFoundError(`image sha256:${hex} has no config in the store`);
   }
@@ -69,9 +69,9 @@ export async function readConfig(root: string, hex: string): Promise<ImageConfig
 }
 
 /** Hex IDs of every image in the store. */
-export async function listConfigIds(root: string): Promise<string[]> {
+export function listConfigIds(root: string): string[] {
   try {
-    return (await readdir(configsDir(root))).filter((n) => /^[0-9a-f]{64}\.json$/.test(n)).map((n) => n.slice(0, 64));
+    return readdirSync(configsDir(root)).filter((n) => /^[0-9a-f]{64}\.json$/.test(n)).map((n) => n.slice(0, 64));
   } catch {
     return [];
   }

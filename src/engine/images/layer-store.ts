@@ -1,6 +1,7 @@
 // Layers by diff_id: <root>/images/layers/sha256/<hex>/{root/,meta.json}. A layer dir is complete once meta.json is
 // in it, and it only ever appears by rename, so a reader never sees a half-extracted layer.
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoOf } from '../../errors.js';
 import { layerDir, layerMetaPath, layersDir } from './store-paths.js';
@@ -23,9 +24,13 @@ export async function hasLayer(root: string, hex: string): Promise<boolean> {
   }
 }
 
-export async function readLayerMeta(root: string, hex: string): Promise<LayerMeta | undefined> {
+export function hasLayerSync(root: string, hex: string): boolean {
+  return existsSync(layerMetaPath(root, hex));
+}
+
+export function readLayerMeta(root: string, hex: string): LayerMeta | undefined {
   try {
-    return JSON.parse(await readFile(layerMetaPath(root, hex), 'utf8')) as LayerMeta;
+    return JSON.parse(readFileSync(layerMetaPath(root, hex), 'utf8')) as LayerMeta;
   } catch {
     return undefined;
   }

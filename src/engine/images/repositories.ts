@@ -1,5 +1,5 @@
 // repositories.json: { "name:tag": "sha256:<config-hex>" }. Written only under the store lock, atomically.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { errnoOf, NativeError } from '../../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { isDigest } from './digest.js';
@@ -7,10 +7,10 @@ import { repositoriesPath } from './store-paths.js';
 
 export type Repositories = Record<string, string>;
 
-export async function readRepositories(root: string): Promise<Repositories> {
+export function readRepositories(root: string): Repositories {
   let text: string;
   try {
-    text = await readFile(repositoriesPath(root), 'utf8');
+    text = readFileSync(repositoriesPath(root), 'utf8');
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') return {};
     throw err;
@@ -30,7 +30,7 @@ export async function readRepositories(root: string): Promise<Repositories> {
 
 /** Read, change, write back. The caller holds the store lock. */
 export async function updateRepositories(root: string, change: (repos: Repositories) => void): Promise<Repositories> {
-  const repos = await readRepositories(root);
+  const repos = readRepositories(root);
   change(repos);
   const sorted = Object.fromEntries(Object.entries(repos).sort(([a], [b]) => a.localeCompare(b)));
   await writeFileAtomic(repositoriesPath(root), JSON.stringify(sorted, null, 2) + '\n');

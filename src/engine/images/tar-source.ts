@@ -78,7 +78,7 @@ export async function* tarBytes(raw: AsyncIterable<Buffer>, digests: Digests, wh
       yield chunk;
     }
   } catch (err) {
-    if (errnoOf(err)?.startsWith('Z_')) throw new UsageError(`${what} is not a valid gzip stream (${(err as Error).message})`);
+    if (errnoOf(err)?.startsWith('Z_')) throw new UsageError(`refusing archive: ${what} is not a valid gzip stream (${(err as Error).message})`);
     throw err;
   }
 }

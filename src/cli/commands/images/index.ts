@@ -1,6 +1,13 @@
+// The image commands: images, import, load, rmi. Each file registers its own options; the store loads in the action.
 import type { Command } from 'commander';
+import { registerImages } from './images.js';
+import { registerImport } from './import.js';
+import { registerLoad } from './load.js';
+import { registerRmi } from './rmi.js';
 
-// images, import, load, rmi
 export function registerImageCommands(program: Command): void {
-  void program; // placeholder until the image store lands
+  registerImages(program);
+  registerImport(program);
+  registerLoad(program);
+  registerRmi(program);
 }
