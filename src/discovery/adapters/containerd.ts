@@ -21,6 +21,17 @@ export function kubernetesLabels(annotations: Record<string, string>, prefix: 'i
   return labels;
 }
 
+/** Kubernetes pod/container, nerdctl's name, else the ID: ctr IDs are names a user chose, only hex IDs are shortened. */
+function containerName(id: string, labels: Record<string, string>, annotations: Record<string, string>): string {
+  const k8sName = labels['io.kubernetes.container.name'];
+  const pod = labels['io.kubernetes.pod.name'];
+  if (k8sName && pod) return `${pod}/${k8sName}`;
+  if (pod && labels['io.kubernetes.container.type'] === 'sandbox') return `${pod}/POD`;
+  const nerdctlName = annotations['nerdctl/name'];
+  if (nerdctlName) return nerdctlName;
+  return /^[0-9a-f]{64}$/.test(id) ? id.slice(0, 12) : id;
+}
+
 export const containerdAdapter: RuntimeAdapter = {
   runtime: 'containerd',
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
@@ -37,12 +48,10 @@ export const containerdAdapter: RuntimeAdapter = {
     const annotations = stringRecord(obj(spec).annotations);
     const labels = kubernetesLabels(annotations, 'io.kubernetes.cri');
     if (namespace) labels['io.containerd.namespace'] = namespace;
-    const k8sName = labels['io.kubernetes.container.name'];
-    const pod = labels['io.kubernetes.pod.name'];
     return {
       runtime: 'containerd',
       id,
-      name: k8sName && pod ? `${pod}/${k8sName}` : pod && labels['io.kubernetes.container.type'] === 'sandbox' ? `${pod}/POD` : id.slice(0, 12),
+      name: containerName(id, labels, annotations),
       image: annotations['io.kubernetes.cri.image-name'] ?? str(obj(spec).image) ?? '',
       state: 'running',
       labels,
