@@ -21,6 +21,8 @@ export interface TarEntryHeader {
 export interface KeptEntry {
   rel: string;
   kind: 'file' | 'dir' | 'symlink' | 'hardlink' | 'fifo';
+  /** A symlink's target, verbatim (absolute targets stay absolute: they are resolved inside the container). */
+  linkpath?: string;
   mode?: number;
   uid?: number;
   gid?: number;
@@ -96,6 +98,7 @@ export class LayerEntryPolicy {
         this.assertNotDir(rel, header.path);
         this.addParents(rel);
         this.linkable.add(rel);
+        this.symlinks.delete(rel);
         this.contentBytes += header.size ?? 0;
         return this.keep(rel, 'file', header);
       case 'SymbolicLink':
@@ -105,8 +108,10 @@ export class LayerEntryPolicy {
         if (!header.linkpath) throw refusal(header.path, 'is a symlink without a target');
         this.addParents(rel);
         this.symlinks.add(rel);
-        this.linkable.add(rel);
-        return this.keep(rel, 'symlink', header);
+        this.linkable.delete(rel);
+        // written by our own pass after node-tar, which would rewrite absolute targets as relative ones
+        this.kept.set(rel, { rel, kind: 'symlink', linkpath: header.linkpath, uid: header.uid, gid: header.gid, mtime: header.mtime });
+        return { action: 'skip' };
       case 'Link': {
         this.assertNotDir(rel, header.path);
         const raw = header.linkpath ?? '';
@@ -118,7 +123,7 @@ export class LayerEntryPolicy {
           throw refusal(header.path, `is a hardlink to "${cell(raw, 200)}" outside the layer`);
         }
         this.assertNoSymlinkAncestor(target, header.path);
-        if (!this.linkable.has(target)) throw refusal(header.path, `is a hardlink to "${cell(raw, 200)}", which is not an earlier file of the layer`);
+        if (!this.linkable.has(target)) throw refusal(header.path, `is a hardlink to "${cell(raw, 200)}", which is not an earlier regular file of the layer`);
         this.addParents(rel);
         this.linkable.add(rel);
         return this.keep(rel, 'hardlink', header);

@@ -2,9 +2,9 @@
 // LayerEntryPolicy refuses hostile entries before they are written; afterwards a pass restores what node-tar does not
 // (exact modes incl. setuid after chown, symlink owners, directory mtimes) and adds overlay whiteouts.
 import { once } from 'node:events';
-import { chmod, chown, lchown, lutimes, mkdir, utimes } from 'node:fs/promises';
+import { chmod, chown, lchown, lutimes, mkdir, rm, symlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Unpack } from 'tar';
+import { Unpack, type ReadEntry } from 'tar';
 import { UsageError } from '../../errors.js';
 import { LayerEntryPolicy, type KeptEntry, type TarEntryHeader } from './entry-policy.js';
 import { makeFifos, makeWhiteoutDevices, markOpaque } from './overlay-marks.js';
@@ -39,10 +39,12 @@ export async function extractTar(input: AsyncIterable<Buffer>, dest: string, opt
     preserveOwner: isRoot,
     unlink: true,
     maxDepth: 256,
-    filter: (_path, entry) => {
+    filter: (_path, stat) => {
       if (failure) return false;
+      const entry = stat as ReadEntry;
       try {
-        return policy.decide(entry as unknown as TarEntryHeader).action === 'extract';
+        const header: TarEntryHeader = { path: entry.path, type: entry.type, linkpath: entry.linkpath, mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: entry.mtime, size: entry.size, devmaj: entry.header.devmaj, devmin: entry.header.devmin };
+        return policy.decide(header).action === 'extract';
       } catch (err) {
         failure = err as Error;
         return false;
@@ -96,6 +98,8 @@ async function finishEntries(dest: string, policy: LayerEntryPolicy): Promise<vo
   for (const entry of kept) {
     const path = abs(entry.rel);
     if (entry.kind === 'symlink') {
+      await rm(path, { force: true }); // an earlier entry of the same name
+      await symlink(entry.linkpath ?? '', path);
       if (isRoot) await lchown(path, entry.uid ?? 0, entry.gid ?? 0);
       if (entry.mtime) await lutimes(path, entry.mtime, entry.mtime);
     } else if (entry.kind !== 'hardlink') {
