@@ -12,10 +12,10 @@ export type ArchiveInput = string | NodeJS.ReadableStream;
 export function openInput(input: ArchiveInput): AsyncIterable<Buffer> {
   if (typeof input !== 'string') return input as AsyncIterable<Buffer>;
   if (input === '-') return process.stdin;
-  const stream = createReadStream(input);
   return (async function* () {
     try {
-      for await (const chunk of stream) yield chunk as Buffer;
+      // created on first read: an error before anyone listens would otherwise be an uncaught exception
+      for await (const chunk of createReadStream(input)) yield chunk as Buffer;
     } catch (err) {
       throw inputError(input, err);
     }
