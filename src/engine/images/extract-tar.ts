@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { Unpack, type ReadEntry } from 'tar';
 import { UsageError } from '../../errors.js';
 import { LayerEntryPolicy, type KeptEntry, type TarEntryHeader } from './entry-policy.js';
-import { makeFifos, makeWhiteoutDevices, markOpaque } from './overlay-marks.js';
+import { makeFifos, makeWhiteoutDevices, markOpaque, restoreXattrs, type XattrTarget } from './overlay-marks.js';
+import { PaxXattrScanner } from './pax-xattrs.js';
 import { newDigests, tarBytes } from './tar-source.js';
 
 export interface ExtractOptions {
@@ -34,6 +35,9 @@ export async function extractTar(input: AsyncIterable<Buffer>, dest: string, opt
   const policy = new LayerEntryPolicy({ convertWhiteouts: options.convertWhiteouts });
   let failure: Error | undefined;
   let sawEnd = false;
+  const xattrScanner = new PaxXattrScanner();
+  const xattrTargets: XattrTarget[] = [];
+  let entryIndex = 0;
   const unpack = new Unpack({
     cwd: dest,
     preserveOwner: isRoot,
@@ -42,9 +46,14 @@ export async function extractTar(input: AsyncIterable<Buffer>, dest: string, opt
     filter: (_path, stat) => {
       if (failure) return false;
       const entry = stat as ReadEntry;
+      const index = entryIndex++;
       try {
         const header: TarEntryHeader = { path: entry.path, type: entry.type, linkpath: entry.linkpath, mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: entry.mtime, size: entry.size, devmaj: entry.header.devmaj, devmin: entry.header.devmin };
-        return policy.decide(header).action === 'extract';
+        const decision = policy.decide(header);
+        const xattrs = xattrScanner.byEntry.get(index);
+        // not on hardlinks (they share the target's inode) nor symlinks (Linux refuses user.* there)
+        if (xattrs && decision.action === 'extract' && decision.entry.kind !== 'hardlink') xattrTargets.push({ rel: decision.entry.rel, xattrs });
+        return decision.action === 'extract';
       } catch (err) {
         failure = err as Error;
         return false;
@@ -65,6 +74,7 @@ export async function extractTar(input: AsyncIterable<Buffer>, dest: string, opt
   const digests = newDigests();
   for await (const chunk of tarBytes(input, digests, options.what)) {
     if (failure) continue; // keep reading so the digests and the source finish, write nothing more
+    xattrScanner.write(chunk); // before node-tar sees the bytes, so an entry's xattrs are known at its filter call
     if (!unpack.write(chunk)) await Promise.race([once(unpack, 'drain'), done]);
   }
   unpack.end();
@@ -73,6 +83,7 @@ export async function extractTar(input: AsyncIterable<Buffer>, dest: string, opt
   if (!sawEnd) throw new UsageError(`refusing archive: ${options.what} is truncated (no end-of-archive marker)`);
 
   await finishEntries(dest, policy);
+  if (xattrTargets.length) restoreXattrs(dest, xattrTargets);
   return {
     diffId: 'sha256:' + digests.tar.digest('hex'),
     rawDigest: 'sha256:' + digests.raw.digest('hex'),

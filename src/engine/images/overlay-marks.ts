@@ -1,12 +1,12 @@
-// Overlayfs whiteouts (char device 0/0), opaque directories (trusted.overlay.opaque=y) and FIFOs. Node has no
+// Overlayfs whiteouts (char device 0/0), opaque directories (trusted.overlay.opaque=y), FIFOs and xattrs from the tar. Node has no
 // mknod/mkfifo/setxattr, so these are batched into a few calls of the standard tools.
 import { spawnSync } from 'node:child_process';
 import { NativeError, UnsupportedError } from '../../errors.js';
 
 const BATCH = 500;
 
-function run(cmd: string, args: string[], what: string): void {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+function run(cmd: string, args: string[], what: string, input?: string): void {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', input, stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'], maxBuffer: 16 << 20 });
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') throw new UnsupportedError(`${what} needs ${cmd}, which is not installed`);
   if (r.status !== 0) throw new NativeError(`${what} failed: ${(r.stderr || String(r.error ?? r.signal)).trim().split('\n')[0]}`);
 }
@@ -31,4 +31,23 @@ export function markOpaque(dirs: string[]): void {
 
 export function makeFifos(paths: string[]): void {
   for (const group of batches(paths)) run('mkfifo', ['--', ...group], 'creating FIFOs');
+}
+
+export interface XattrTarget {
+  /** Path relative to the extraction dir. */
+  rel: string;
+  xattrs: Map<string, Buffer>;
+}
+
+/** getfattr's dump format escapes bytes as \ooo; everything but plain characters is escaped so any name survives. */
+function escapePath(path: string): string {
+  return [...Buffer.from(path)].map((b) => (/[A-Za-z0-9/._+-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '\\' + b.toString(8).padStart(3, '0'))).join('');
+}
+
+/** One `setfattr --restore` for every attribute of the layer; values travel base64-encoded (0s...). */
+export function restoreXattrs(dest: string, targets: XattrTarget[]): void {
+  const dump = targets
+    .map((t) => [`# file: ${escapePath(t.rel ? `${dest}/${t.rel}` : dest)}`, ...[...t.xattrs].map(([name, value]) => `${name}=0s${value.toString('base64')}`), ''].join('\n'))
+    .join('\n');
+  run('setfattr', ['-h', '--restore=-'], 'restoring extended attributes', dump + '\n');
 }

@@ -69,3 +69,27 @@ test('.wh. files become overlay whiteouts (char 0/0) and .wh..wh..opq marks the 
   assert.equal(readFileSync(join(layer, 'var/cache/fresh'), 'utf8'), 'new');
   assert.notEqual(spawnSync('getfattr', ['-n', 'trusted.overlay.opaque', join(layer, 'etc')]).status, 0, 'only the marked directory is opaque');
 });
+
+test('xattrs from PAX headers are restored (capabilities, user.*), overlay control attributes are not', async (t) => {
+  if (missing(t, isRoot(), 'root (security.* xattrs)') || missing(t, hasCommand('getfattr'), 'getfattr (package attr)')) return;
+  const root = tempRoot(t);
+  // cap_net_raw+ep, as `setcap cap_net_raw+ep ping` writes it
+  const cap = Buffer.from('0100000200200000000000000000000000000000', 'hex');
+  const tar = buildTar([
+    { path: 'bin/', type: 'dir', pax: { 'SCHILY.xattr.user.dir': 'd' } },
+    { path: 'bin/ping', content: 'ping', mode: 0o755, pax: { 'SCHILY.xattr.security.capability': cap, 'SCHILY.xattr.user.note': 'v=1 \n x' } },
+    { path: 'bin/plain', content: 'x'.repeat(700) },
+    { path: 'hidden/', type: 'dir', pax: { 'SCHILY.xattr.trusted.overlay.opaque': 'y', 'SCHILY.xattr.trusted.overlay.redirect': '/etc' } },
+    { path: 'bin/sym', type: 'symlink', linkpath: 'ping', pax: { 'SCHILY.xattr.user.link': 'l' } },
+  ]);
+  const image = await importRootfs(root, writeTemp(t, 'caps.tar', tar));
+  const [layer] = resolveImage(root, image.id).layerDirs;
+  const get = (path: string, name: string) => spawnSync('getfattr', ['-h', '--only-values', '-n', name, join(layer, path)]);
+  assert.deepEqual(get('bin/ping', 'security.capability').stdout, cap);
+  assert.equal(spawnSync('getfattr', ['--only-values', '-n', 'user.note', join(layer, 'bin/ping')], { encoding: 'utf8' }).stdout, 'v=1 \n x');
+  assert.equal(get('bin', 'user.dir').stdout.toString(), 'd');
+  assert.notEqual(get('bin/plain', 'user.note').status, 0, 'attributes stay with their own entry');
+  assert.notEqual(get('hidden', 'trusted.overlay.opaque').status, 0, 'a layer cannot set overlay control attributes');
+  assert.notEqual(get('hidden', 'trusted.overlay.redirect').status, 0);
+  assert.notEqual(get('bin/sym', 'user.link').status, 0, 'symlinks take no xattrs (Linux refuses user.* on them)');
+});

@@ -14,6 +14,18 @@ export interface TarEntrySpec {
   mtime?: number;
   devmajor?: number;
   devminor?: number;
+  /** PAX records written in an extended header before the entry (e.g. SCHILY.xattr.user.x). */
+  pax?: Record<string, string | Buffer>;
+}
+
+function paxBody(records: Record<string, string | Buffer>): Buffer {
+  const parts = Object.entries(records).map(([k, v]) => {
+    const body = Buffer.concat([Buffer.from(` ${k}=`), Buffer.from(v), Buffer.from('\n')]);
+    let len = body.length + 1;
+    while (String(len).length + body.length !== len) len = String(len).length + body.length;
+    return Buffer.concat([Buffer.from(String(len)), body]);
+  });
+  return Buffer.concat(parts);
 }
 
 const TYPEFLAG = { file: '0', hardlink: '1', symlink: '2', char: '3', block: '4', dir: '5', fifo: '6' } as const;
@@ -55,6 +67,16 @@ function header(e: TarEntrySpec, size: number): Buffer {
 export function buildTar(entries: TarEntrySpec[], opts: { end?: boolean } = {}): Buffer {
   const parts: Buffer[] = [];
   for (const e of entries) {
+    if (e.pax) {
+      const pax = paxBody(e.pax);
+      const h = header({ path: 'PaxHeader/x', content: pax }, pax.length);
+      h.write('x', 156);
+      let sum = 0;
+      h.write('        ', 148);
+      for (const b of h) sum += b;
+      h.write(octal(sum, 7) + ' ', 148);
+      parts.push(h, pax, Buffer.alloc((512 - (pax.length % 512)) % 512));
+    }
     const body = e.type === undefined || e.type === 'file' ? Buffer.from(e.content ?? '') : Buffer.alloc(0);
     parts.push(header(e, body.length), body, Buffer.alloc((512 - (body.length % 512)) % 512));
   }
