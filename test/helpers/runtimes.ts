@@ -1,7 +1,7 @@
 // Real container runtimes for the discovery integration tests: run `bin/tctop` as a user does, and read each
 // runtime's own view (docker inspect/top, ctr, runc state, lxc-info, the processes we spawned) to compare with.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readlinkSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sh } from './prereq.js';
 import { TEST_IMAGE } from './docker.js';
@@ -95,13 +95,13 @@ export function childrenOf(pid: number): number[] {
   return r.stdout.split(/\s+/).filter(Boolean).map(Number);
 }
 
-/** Polls until fn returns a truthy value; runtimes start their init asynchronously. */
-export async function waitFor<T>(what: string, fn: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
+/** Polls until fn returns a truthy value; runtimes start their init asynchronously. `what` is read on timeout. */
+export async function waitFor<T>(what: string | (() => string), fn: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = fn();
     if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -169,7 +169,9 @@ export async function killGroup({ child }: Spawned, extraPids: number[] = []): P
   if (child.pid === undefined) return;
   const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
   tryKill(-child.pid);
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5_000)))]);
+  clearTimeout(timer);
 }
 
 function tryKill(pid: number): void {
@@ -206,4 +208,29 @@ export function removeNewCgroupDirs(before: Set<string>, ...names: string[]): vo
       // still in use by someone: leave it
     }
   }
+}
+
+/**
+ * Host PIDs in the cgroup whose figures tctop reports for a container (v1: the memory controller's directory)
+ * that are not the container's: resources must be the container's own, not a supervisor's or a session's.
+ */
+export function foreignPidsInReportedCgroup(c: InspectJson): number[] {
+  if (!c.cgroup) return [];
+  const dir = c.cgroup.version === 2 ? join(CGROUP_ROOT, c.cgroup.path) : join(CGROUP_ROOT, 'memory', c.cgroup.path);
+  const own = new Set(c.processes.map((p) => p.hostPid));
+  return readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number).filter((p) => !own.has(p));
+}
+
+/** Every host PID whose PID namespace is this inode (the host's own view of a namespace's members). */
+export function pidsInPidNamespace(inode: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (nsInode(Number(entry), 'pid') === inode) out.push(Number(entry));
+    } catch {
+      // exited, or a kernel thread we may not read
+    }
+  }
+  return out.sort((a, b) => a - b);
 }
