@@ -12,6 +12,7 @@ import {
   ctr,
   CTR_ADDRESS,
   ctrQuiet,
+  foreignPidsInReportedCgroup,
   HOST_NS_PID,
   inspectOne,
   NAMESPACE_TYPES,
@@ -95,6 +96,7 @@ test('containerd (ctr): tctop agrees with ctr task ls / task ps', { timeout: 60_
       assert.notEqual(ns?.inode, nsInode(HOST_NS_PID, type));
     }
     assert.equal(c.cgroup?.path, `/${namespace}/${id}`, "ctr's default cgroup /<namespace>/<id>");
+    assert.deepEqual(foreignPidsInReportedCgroup(c), []);
     const [byPid] = tctopJson<InspectJson[]>('inspect', '--json', '--pid', String(exec!.hostPid));
     assert.equal(byPid.id, id);
   });

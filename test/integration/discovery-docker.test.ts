@@ -9,6 +9,7 @@ import { isRoot, missing, sh } from '../helpers/prereq.js';
 import {
   dockerInspect,
   dockerTopPids,
+  foreignPidsInReportedCgroup,
   HOST_NS_PID,
   inspectOne,
   NAMESPACE_TYPES,
@@ -115,6 +116,7 @@ test('docker: tctop agrees with docker inspect and docker top', { timeout: 120_0
     assertProcessesMatchDockerTop(c, single);
     assertNamespaces(c, false);
     assert.equal(c.cgroup?.path, `/docker/${c.id}`);
+    assert.deepEqual(foreignPidsInReportedCgroup(c), []);
     assert.equal(c.cgroup?.memory?.limitBytes, 64 * MiB, 'memory limit from --memory 64m');
     assert.equal(c.cgroup?.pids?.limit, 50, 'pids limit from --pids-limit 50');
     assert.equal(c.cgroup?.pids?.current, 1);

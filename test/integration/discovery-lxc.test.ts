@@ -11,6 +11,7 @@ import { hasCommand, isRoot, missing, sh } from '../helpers/prereq.js';
 import {
   busyboxRootfs,
   cgroupDirsNamed,
+  foreignPidsInReportedCgroup,
   HOST_NS_PID,
   inspectOne,
   killGroup,
@@ -91,6 +92,7 @@ test('lxc: tctop agrees with lxc-info', { timeout: 60_000 }, async (t: TestConte
       assert.notEqual(ns?.inode, nsInode(HOST_NS_PID, type));
     }
     assert.equal(c.cgroup?.path, `/lxc.payload.${name}`);
+    assert.deepEqual(foreignPidsInReportedCgroup(c), []);
     assert.equal(attached.ppid, attach?.child.pid, "an attached process's parent is lxc-attach, outside the container");
     assert.equal(tctopJson<InspectJson[]>('inspect', '--json', '--pid', String(attached.hostPid))[0].id, name);
   });

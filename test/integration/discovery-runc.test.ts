@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { test, type TestContext } from 'node:test';
 import { dockerAvailable, TEST_IMAGE, testImagePresent } from '../helpers/docker.js';
 import { hasCommand, isRoot, missing, sh } from '../helpers/prereq.js';
-import { busyboxRootfs, HOST_NS_PID, inspectOne, NAMESPACE_TYPES, nsInode, psRow, tctopJson, waitFor, type InspectJson } from '../helpers/runtimes.js';
+import { busyboxRootfs, foreignPidsInReportedCgroup, HOST_NS_PID, inspectOne, NAMESPACE_TYPES, nsInode, psRow, tctopJson, waitFor, type InspectJson } from '../helpers/runtimes.js';
 
 const id = `tctop-runc-${process.pid}`;
 
@@ -88,6 +88,7 @@ test('runc: tctop agrees with runc state and runc ps', { timeout: 60_000 }, asyn
       assert.notEqual(ns?.inode, nsInode(HOST_NS_PID, type));
     }
     assert.equal(c.cgroup?.path, memoryCgroupOf(state.pid));
+    assert.deepEqual(foreignPidsInReportedCgroup(c), []);
     const exec = c.processes.find((p) => p.command === 'sleep 999')!;
     assert.equal(tctopJson<InspectJson[]>('inspect', '--json', '--pid', String(exec.hostPid))[0].id, id);
   });
