@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -137,4 +137,35 @@ test('CLI errors: one line, non-zero exit, nothing stored', (t) => {
     assert.equal(r.stderr.split('\n').length, 2, 'one line');
   }
   assert.equal(tctop(root, ['images']).stdout, 'REPOSITORY  TAG  IMAGE ID  CREATED  SIZE\n');
+});
+
+test('a load killed by SIGTERM mid-archive leaves nothing behind and registers nothing', async (t) => {
+  const src = tempDir(t, 'tctop-big-');
+  writeFileSync(join(src, 'big'), randomBytes(8 << 20));
+  const tarFile = join(tempDir(t, 'tctop-tar-'), 'big.tar');
+  sh('tar', ['-C', src, '-cf', tarFile, '.']);
+  const data = readFileSync(tarFile);
+  const root = tempDir(t, 'tctop-store-');
+  const child = spawn(process.execPath, ['bin/tctop', 'import', '-', 'interrupted'], { env: { ...process.env, TCTOP_ROOT: root }, stdio: ['pipe', 'ignore', 'pipe'] });
+  t.after(() => child.kill('SIGKILL'));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+  child.stdin.on('error', () => {}); // EPIPE once it is gone
+  child.stdin.write(data.subarray(0, 4 << 20));
+  // wait until part of the layer is on disk in the staging dir
+  const staging = join(root, 'images/tmp');
+  const deadline = Date.now() + 15_000;
+  const staged = () => {
+    try {
+      return readdirSync(staging).some((d) => existsSync(join(staging, d, 'layers/0/root/big')));
+    } catch {
+      return false;
+    }
+  };
+  while (!staged() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(staged(), 'the import started writing');
+  child.kill('SIGTERM');
+  assert.equal(await exited, 'SIGTERM');
+  assert.deepEqual(readdirSync(staging), [], 'its staging dir is gone');
+  assert.equal(existsSync(join(root, 'images/repositories.json')), false);
+  assert.deepEqual(readdirSync(join(root, 'images')).sort(), ['tmp']);
 });

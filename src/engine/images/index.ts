@@ -7,3 +7,4 @@ export { importRootfs, type ImportOptions } from './import-rootfs.js';
 export type { CommittedImage } from './commit.js';
 export type { RuntimeConfig } from './image-config.js';
 export { tctopRoot, DEFAULT_ROOT } from './store-paths.js';
+export { abandonStaging } from './staging.js';

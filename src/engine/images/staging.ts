@@ -1,6 +1,7 @@
 // Scratch directories for a load or import in progress, named after the owning PID so a later run can tell an
 // interrupted one (its process is gone) from one still running, and remove what it left.
 import { randomBytes } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoOf } from '../../errors.js';
@@ -33,4 +34,15 @@ export async function removeStaleStaging(root: string): Promise<void> {
     const pid = Number(name.split('-')[0]);
     if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) await rm(join(stagingDir(root), name), { recursive: true, force: true });
   }
+}
+
+/** Removes this process's own staging dirs, synchronously: for a signal handler, when the load will not finish. */
+export function abandonStaging(root: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(stagingDir(root));
+  } catch {
+    return;
+  }
+  for (const name of names) if (name.startsWith(`${process.pid}-`)) rmSync(join(stagingDir(root), name), { recursive: true, force: true });
 }

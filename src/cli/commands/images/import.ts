@@ -17,8 +17,10 @@ export function registerImport(program: Command): void {
     .option('-m, --message <text>', 'comment recorded in the image history')
     .action(async (file: string, ref: string | undefined, opts: ImportOptions) => {
       if (file === '-' && process.stdin.isTTY) throw new UsageError('import from stdin ("-"), but stdin is a terminal');
-      const { importRootfs, tctopRoot } = await import('../../../engine/images/index.js');
-      const image = await importRootfs(tctopRoot(), file, { ref, changes: opts.change, message: opts.message });
+      const { importRootfs, abandonStaging, tctopRoot } = await import('../../../engine/images/index.js');
+      const { withInterruptCleanup } = await import('./interrupt.js');
+      const root = tctopRoot();
+      const image = await withInterruptCleanup(() => abandonStaging(root), () => importRootfs(root, file, { ref, changes: opts.change, message: opts.message }));
       process.stdout.write(image.id + '\n');
     });
 }

@@ -17,8 +17,10 @@ export function registerLoad(program: Command): void {
     .action(async (opts: LoadOptions) => {
       const input = opts.input ?? '-';
       if (input === '-' && process.stdin.isTTY) throw new UsageError('load from stdin, but stdin is a terminal (use -i <archive>)');
-      const { loadArchive, tctopRoot } = await import('../../../engine/images/index.js');
-      const loaded = await loadArchive(tctopRoot(), input);
+      const { loadArchive, abandonStaging, tctopRoot } = await import('../../../engine/images/index.js');
+      const { withInterruptCleanup } = await import('./interrupt.js');
+      const root = tctopRoot();
+      const loaded = await withInterruptCleanup(() => abandonStaging(root), () => loadArchive(root, input));
       if (opts.quiet) return;
       for (const image of loaded) {
         const lines = image.refs.length ? image.refs.map((r) => `Loaded image: ${cell(r, 300)}`) : [`Loaded image ID: ${image.id}`];
