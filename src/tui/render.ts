@@ -15,6 +15,8 @@ const PRESSURE_COLOUR = { ok: undefined, warn: 'yellow', high: 'red' } as const;
 
 const colour = (text: string, name: string | undefined) => (name ? `{${name}-fg}${text}{/${name}-fg}` : text);
 
+const lastItems = new WeakMap<object, string>();
+
 export function renderTable(layout: Layout, rows: readonly ContainerRow[], state: UiState, width: number): void {
   const fitted = fitColumns(width);
   layout.tableHeader.setContent(escapeTags(headerCells(fitted, state.sortKey, state.reverse).join(CELL_GAP)));
@@ -26,7 +28,12 @@ export function renderTable(layout: Layout, rows: readonly ContainerRow[], state
     });
     return cells.join(CELL_GAP);
   });
-  layout.list.setItems(items as never);
+  // setItems rebuilds one element per row: skip it when a tick changed nothing the table shows
+  const key = items.join('\n');
+  if (lastItems.get(layout.list) !== key) {
+    layout.list.setItems(items as never);
+    lastItems.set(layout.list, key);
+  }
   if (rows.length) layout.list.select(state.selectedIndex);
 }
 
