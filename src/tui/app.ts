@@ -15,7 +15,7 @@ import { initialState, reselect, type UiState } from './state.js';
 import { containerRows, filterRows, sortRows, type ContainerRow } from './view/container-rows.js';
 import { detailView } from './view/detail.js';
 import { headerLines, type HostFacts } from './view/header.js';
-import { watchStateDirectories, type StateWatcher } from './watch.js';
+import { stateDirectories, watchStateDirectories, type StateWatcher } from './watch.js';
 
 export interface DashboardOptions {
   root: string;
@@ -47,10 +47,11 @@ class Dashboard {
     this.screen.on('keypress', (ch: string | undefined, key: { name?: string; ctrl?: boolean }) => this.guard(() => this.onKey(keyName(ch, key))));
     this.screen.on('resize', () => this.guard(() => this.render()));
     this.sampler.subscribe((cur, prev) => this.guard(() => this.onSnapshot(cur, prev)));
+    this.facts = { runtimes: [...new Set(stateDirectories(this.options.root).map((d) => d.runtime))].sort() };
     this.sampler.start();
     loadHostFacts()
       .then((facts) => {
-        this.facts = facts;
+        this.facts = { ...facts, runtimes: this.facts.runtimes };
         this.guard(() => this.render());
       })
       .catch(() => undefined); // the header falls back to what /proc says

@@ -17,7 +17,7 @@ export interface Layout {
 }
 
 export function createLayout(screen: blessed.Widgets.Screen): Layout {
-  const header = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: HEADER_ROWS, tags: true });
+  const header = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: HEADER_ROWS, tags: true, wrap: false });
   const tableHeader = blessed.box({ parent: screen, top: HEADER_ROWS, left: 0, width: '100%', height: 1, tags: true, style: { inverse: true } });
   const list = blessed.list({
     parent: screen,
@@ -33,6 +33,6 @@ export function createLayout(screen: blessed.Widgets.Screen): Layout {
   const body = { parent: screen, top: HEADER_ROWS, left: 0, width: '100%', height: `100%-${HEADER_ROWS + 1}`, tags: true, hidden: true, scrollable: true, alwaysScroll: true };
   const detail = blessed.box({ ...body });
   const help = blessed.box({ ...body, border: { type: 'line' }, label: ' keys ' });
-  const status = blessed.box({ parent: screen, bottom: 0, left: 0, width: '100%', height: 1, tags: true, style: { inverse: true } });
+  const status = blessed.box({ parent: screen, bottom: 0, left: 0, width: '100%', height: 1, tags: true, wrap: false, style: { inverse: true } });
   return { header, tableHeader, list, detail, help, status };
 }

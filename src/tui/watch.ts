@@ -3,17 +3,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-export function stateDirectories(root: string, env: NodeJS.ProcessEnv = process.env): Array<{ path: string; depth: number }> {
+export function stateDirectories(root: string, env: NodeJS.ProcessEnv = process.env): Array<{ path: string; depth: number; runtime: string }> {
   const under = (p: string) => join(root, p);
   const dirs = [
-    { path: under('/var/lib/docker/containers'), depth: 0 },
-    { path: under('/run/docker/runtime-runc'), depth: 1 },
-    { path: under('/run/containerd/io.containerd.runtime.v2.task'), depth: 1 },
-    { path: under('/run/runc'), depth: 0 },
-    { path: under('/var/lib/lxc'), depth: 0 },
-    { path: under('/run/lxc'), depth: 0 },
-    { path: under('/run/systemd/machines'), depth: 0 },
-    { path: join(env.TCTOP_ROOT ?? '/var/lib/tctop', 'containers'), depth: 1 },
+    { path: under('/var/lib/docker/containers'), depth: 0, runtime: 'docker' },
+    { path: under('/run/docker/runtime-runc'), depth: 1, runtime: 'docker' },
+    { path: under('/run/containerd/io.containerd.runtime.v2.task'), depth: 1, runtime: 'containerd' },
+    { path: under('/run/runc'), depth: 0, runtime: 'runc' },
+    { path: under('/var/lib/lxc'), depth: 0, runtime: 'lxc' },
+    { path: under('/run/lxc'), depth: 0, runtime: 'lxc' },
+    { path: under('/run/systemd/machines'), depth: 0, runtime: 'nspawn' },
+    { path: join(env.TCTOP_ROOT ?? '/var/lib/tctop', 'containers'), depth: 1, runtime: 'tctop' },
   ];
   return dirs.filter((d) => existsSync(d.path));
 }

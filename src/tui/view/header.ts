@@ -9,6 +9,8 @@ import { sparkline } from './sparkline.js';
 export interface HostFacts {
   os?: string;
   cpuModel?: string;
+  /** Runtimes whose state directories exist on this host, whether or not they run containers now. */
+  runtimes?: string[];
 }
 
 export function runtimeSummary(snap: HostSnapshot): string {
@@ -31,7 +33,7 @@ export function headerLines(
   return [
     `${escapeControls(h.hostname)}  ${escapeControls(facts.os ?? 'Linux')}  kernel ${escapeControls(h.kernel)}  up ${uptime}`,
     `${escapeControls(facts.cpuModel ?? 'CPU')} x ${h.cpuCores}  memory ${formatBytes(h.memoryBytes)}  cgroup ${cgroup}`,
-    `containers ${snap.containers.length} (${runtimeSummary(snap)})  processes ${snap.hostProcessCount}`,
+    `containers ${snap.containers.length} (${runtimeSummary(snap)})  processes ${snap.hostProcessCount}${facts.runtimes?.length ? `  runtimes found: ${facts.runtimes.join(', ')}` : ''}`,
     `CPU ${formatPercent(rates.cpuPercent).padStart(6)}  ${sparkline(history.cpu, graphWidth, 100)}`,
     `MEM ${formatPercent(rates.memUsedPercent).padStart(6)}  ${sparkline(history.mem, graphWidth, 100)}`,
   ];
