@@ -22,8 +22,9 @@ before(() => {
   if (!ready) return;
   dockerRun(names.web, []);
   dockerRun(names.db, ['--memory', '64m'], ['sh', '-c', 'sleep 3600 & sleep 3600; :']);
-  // a process that tries to set the terminal title with its own argv
-  dockerRun(names.evil, [], ['sh', '-c', 'sleep 3600; :', '\u001b]2;PWNED\u0007']);
+  // a process that tries to set the terminal title with its own argv, after a byte that is not UTF-8 (made inside
+  // the container: docker's API would turn it into U+FFFD on the way in)
+  dockerRun(names.evil, [], ['sh', '-c', 'x=$(printf "\\377\\033]2;PWNED\\007"); sh -c "sleep 3600; :" "$x"']);
 });
 
 after(() => {
@@ -92,7 +93,7 @@ test('Enter opens the detail view: init host PID, PID namespace inode, process t
   assert.equal(await d.waitExit(), 0);
 });
 
-test('escape sequences in a process argv are shown escaped and never retitle the terminal', async (t) => {
+test('invalid UTF-8 and escape sequences in a process argv are shown escaped and never retitle the terminal', async (t) => {
   if (missing(t, ready, 'root, tmux, dockerd and the test image')) return;
   const d = open();
   const titleBefore = d.display('#{pane_title}');
@@ -103,7 +104,7 @@ test('escape sequences in a process argv are shown escaped and never retitle the
   await d.waitFor((s) => s.includes(names.evil) && !s.includes(names.web), 5000, 'filtered to evil');
   d.keys('Enter');
   const s = await d.waitFor(/Namespaces/, 5000);
-  assert.match(s, /sh -c sleep 3600; : \\e\]2;PWNED\\x07/);
+  assert.match(s, /sh -c sleep 3600; : \\xff\\e\]2;PWNED\\x07/);
   assert.equal(d.display('#{pane_title}'), titleBefore);
   assert.doesNotMatch(d.display('#{pane_title}'), /PWNED/);
   d.keys('C-c');
