@@ -2,10 +2,11 @@
 // LayerEntryPolicy refuses hostile entries before they are written; afterwards a pass restores what node-tar does not
 // (exact modes incl. setuid after chown, symlink owners, directory mtimes) and adds overlay whiteouts.
 import { once } from 'node:events';
-import { chmod, chown, lchown, lutimes, mkdir, rm, symlink, utimes } from 'node:fs/promises';
+import { chmodSync, chownSync, lchownSync, lutimesSync, mkdirSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Unpack, type ReadEntry } from 'tar';
-import { UsageError } from '../../errors.js';
+import { errnoOf, UsageError } from '../../errors.js';
 import { LayerEntryPolicy, type KeptEntry, type TarEntryHeader } from './entry-policy.js';
 import { makeFifos, makeWhiteoutDevices, markOpaque, restoreXattrs, type XattrTarget } from './overlay-marks.js';
 import { PaxXattrScanner } from './pax-xattrs.js';
@@ -82,7 +83,7 @@ export async function extractTar(input: AsyncIterable<Buffer>, dest: string, opt
   if (failure) throw failure;
   if (!sawEnd) throw new UsageError(`refusing archive: ${options.what} is truncated (no end-of-archive marker)`);
 
-  await finishEntries(dest, policy);
+  finishEntries(dest, policy);
   if (xattrTargets.length) restoreXattrs(dest, xattrTargets);
   return {
     diffId: 'sha256:' + digests.tar.digest('hex'),
@@ -99,7 +100,8 @@ function tarWarning(code: string, message: string | Error, what: string): UsageE
   return new UsageError(`refusing archive: ${what}: ${text}`);
 }
 
-async function finishEntries(dest: string, policy: LayerEntryPolicy): Promise<void> {
+// Synchronous on purpose: thousands of tiny metadata calls, each a thread-pool round trip when done async.
+function finishEntries(dest: string, policy: LayerEntryPolicy): void {
   const abs = (rel: string) => (rel === '' ? dest : join(dest, rel));
   const kept = [...policy.kept.values()];
 
@@ -109,27 +111,32 @@ async function finishEntries(dest: string, policy: LayerEntryPolicy): Promise<vo
   for (const entry of kept) {
     const path = abs(entry.rel);
     if (entry.kind === 'symlink') {
-      await rm(path, { force: true }); // an earlier entry of the same name
-      await symlink(entry.linkpath ?? '', path);
-      if (isRoot) await lchown(path, entry.uid ?? 0, entry.gid ?? 0);
-      if (entry.mtime) await lutimes(path, entry.mtime, entry.mtime);
+      try {
+        symlinkSync(entry.linkpath ?? '', path);
+      } catch (err) {
+        if (errnoOf(err) !== 'EEXIST') throw err;
+        rmSync(path, { force: true }); // an earlier entry of the same name
+        symlinkSync(entry.linkpath ?? '', path);
+      }
+      if (isRoot) lchownSync(path, entry.uid ?? 0, entry.gid ?? 0);
+      if (entry.mtime) lutimesSync(path, entry.mtime, entry.mtime);
     } else if (entry.kind !== 'hardlink') {
-      if (isRoot && entry.kind === 'fifo') await chown(path, entry.uid ?? 0, entry.gid ?? 0);
+      if (isRoot && entry.kind === 'fifo') chownSync(path, entry.uid ?? 0, entry.gid ?? 0);
       // after node-tar's chown, which clears setuid/setgid; and independent of the process umask
-      if (entry.mode !== undefined) await chmod(path, entry.mode & 0o7777);
-      if (entry.kind !== 'dir' && entry.mtime) await utimes(path, entry.mtime, entry.mtime);
+      if (entry.mode !== undefined) chmodSync(path, entry.mode & 0o7777);
+      if (entry.kind !== 'dir' && entry.mtime) utimesSync(path, entry.mtime, entry.mtime);
     }
   }
 
-  for (const rel of policy.opaqueDirs) await mkdir(abs(rel), { recursive: true, mode: 0o755 });
-  for (const rel of policy.whiteouts) await mkdir(abs(rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : ''), { recursive: true, mode: 0o755 });
+  for (const rel of policy.opaqueDirs) mkdirSync(abs(rel), { recursive: true, mode: 0o755 });
+  for (const rel of policy.whiteouts) mkdirSync(abs(rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : ''), { recursive: true, mode: 0o755 });
   if (policy.whiteouts.length) makeWhiteoutDevices(policy.whiteouts.map(abs));
   if (policy.opaqueDirs.length) markOpaque(policy.opaqueDirs.map(abs));
 
   // Directory times last, deepest first: writing into a directory moves its mtime.
   const dirs = kept.filter((e): e is KeptEntry & { mtime: Date } => e.kind === 'dir' && !!e.mtime);
   dirs.sort((a, b) => depth(b.rel) - depth(a.rel));
-  for (const dir of dirs) await utimes(abs(dir.rel), dir.mtime, dir.mtime);
+  for (const dir of dirs) utimesSync(abs(dir.rel), dir.mtime, dir.mtime);
 }
 
 function depth(rel: string): number {

@@ -93,3 +93,20 @@ test('xattrs from PAX headers are restored (capabilities, user.*), overlay contr
   assert.notEqual(get('hidden', 'trusted.overlay.redirect').status, 0);
   assert.notEqual(get('bin/sym', 'user.link').status, 0, 'symlinks take no xattrs (Linux refuses user.* on them)');
 });
+
+test('a later entry of the same name replaces an earlier one (appended tars)', async (t) => {
+  const root = tempRoot(t);
+  const tar = buildTar([
+    { path: 'x', content: 'old' },
+    { path: 'x', type: 'symlink', linkpath: '/target' },
+    { path: 'y', type: 'symlink', linkpath: 'a' },
+    { path: 'y', type: 'symlink', linkpath: 'b' },
+    { path: 'z', content: 'first' },
+    { path: 'z', content: 'second' },
+  ]);
+  const image = await importRootfs(root, writeTemp(t, 'dup.tar', tar));
+  const [layer] = resolveImage(root, image.id).layerDirs;
+  assert.equal(readlinkSync(join(layer, 'x')), '/target');
+  assert.equal(readlinkSync(join(layer, 'y')), 'b');
+  assert.equal(readFileSync(join(layer, 'z'), 'utf8'), 'second');
+});
