@@ -22,14 +22,46 @@ export interface StateWatcher {
   close(): Promise<void>;
 }
 
-/** Calls `changed` (coalescing is the sampler's job) whenever an entry in a state directory comes or goes. */
-export async function watchStateDirectories(root: string, changed: () => void): Promise<StateWatcher> {
+/**
+ * At most one call per `gapMs`: the first change acts at once, a burst after it yields one trailing call. A busy
+ * node (a CI runner starting containers all day) must not turn the dashboard into a scan loop.
+ */
+export function throttle(fn: () => void, gapMs: number, now: () => number = Date.now): { call: () => void; cancel: () => void } {
+  let last = -Infinity;
+  let trailing: NodeJS.Timeout | undefined;
+  const fire = () => {
+    trailing = undefined;
+    last = now();
+    fn();
+  };
+  return {
+    call() {
+      if (trailing) return;
+      const wait = last + gapMs - now();
+      if (wait <= 0) fire();
+      else trailing = setTimeout(fire, wait);
+    },
+    cancel() {
+      if (trailing) clearTimeout(trailing);
+      trailing = undefined;
+    },
+  };
+}
+
+/** Calls `changed` (throttled) whenever an entry in a state directory comes or goes. */
+export async function watchStateDirectories(root: string, changed: () => void, gapMs = 500): Promise<StateWatcher> {
   const { watch } = await import('chokidar');
+  const throttled = throttle(changed, gapMs);
   const watchers = stateDirectories(root).map(({ path, depth }) => {
     const w = watch(path, { depth, ignoreInitial: true, persistent: true, followSymlinks: false });
-    w.on('all', changed);
+    w.on('all', throttled.call);
     w.on('error', () => undefined); // a directory removed under us only means no more events from it
     return w;
   });
-  return { close: async () => void (await Promise.all(watchers.map((w) => w.close()))) };
+  return {
+    close: async () => {
+      throttled.cancel();
+      await Promise.all(watchers.map((w) => w.close()));
+    },
+  };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planAction } from '../../../src/tui/actions.js';
 import { History } from '../../../src/tui/history.js';
-import { stateDirectories } from '../../../src/tui/watch.js';
+import { stateDirectories, throttle } from '../../../src/tui/watch.js';
 import type { RuntimeName } from '../../../src/snapshot/model.js';
 
 test('only state directories that exist are watched, under the given root and $TCTOP_ROOT', (t) => {
@@ -54,4 +54,20 @@ test('history keeps the newest values up to its length and forgets dropped keys'
   h.retain((k) => k === 'a');
   assert.deepEqual(h.get('b'), []);
   assert.deepEqual(h.get('a'), [3, 4, 5]);
+});
+
+test('watcher bursts become one call now and one trailing call per gap', async () => {
+  let calls = 0;
+  const t = throttle(() => calls++, 100);
+  t.call();
+  assert.equal(calls, 1, 'first change acts at once');
+  for (let i = 0; i < 20; i++) t.call();
+  assert.equal(calls, 1);
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(calls, 2, 'one trailing call for the burst');
+  t.call();
+  assert.equal(calls, 2, 'still within the gap after the trailing call');
+  t.cancel();
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(calls, 2, 'cancel drops the pending call');
 });
