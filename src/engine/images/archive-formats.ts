@@ -1,7 +1,7 @@
 // Finds the images in an extracted image archive: `docker save` (manifest.json, both the classic layout and the
 // docker 25+ one inside an OCI layout) and plain OCI image layouts (index.json -> manifests -> config + layers).
 import { createHash } from 'node:crypto';
-import { readFile, realpath } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { errnoOf, UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
@@ -45,9 +45,18 @@ async function inside(dir: string, rel: unknown, what: string): Promise<string> 
   return real;
 }
 
+/** JSON documents of an archive (manifests, configs, indexes) are small; a huge one is an attack on our memory. */
+export const MAX_JSON_BYTES = 16 << 20;
+
+export async function readSmallFile(file: string, what: string): Promise<Buffer> {
+  if ((await stat(file)).size > MAX_JSON_BYTES) throw refuse(`${what} is larger than ${MAX_JSON_BYTES >> 20} MiB`);
+  return readFile(file);
+}
+
 async function readJson(file: string, what: string): Promise<unknown> {
+  const bytes = await readSmallFile(file, what);
   try {
-    return JSON.parse(await readFile(file, 'utf8'));
+    return JSON.parse(bytes.toString('utf8'));
   } catch {
     throw refuse(`${what} is not valid JSON`);
   }
@@ -112,7 +121,7 @@ interface Descriptor {
 async function readBlob(dir: string, desc: Descriptor, what: string): Promise<{ file: string; bytes: Buffer }> {
   const hex = digestHex(desc.digest, what);
   const file = await inside(dir, `blobs/sha256/${hex}`, what);
-  const bytes = await readFile(file);
+  const bytes = await readSmallFile(file, what);
   const actual = createHash('sha256').update(bytes).digest('hex');
   if (actual !== hex) throw refuse(`${what} does not match its digest (expected sha256:${hex}, content is sha256:${actual})`);
   return { file, bytes };

@@ -1,9 +1,9 @@
 // `tctop load`: a docker save archive or an OCI image layout, from a file or stdin, all-or-nothing.
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
-import { readArchiveImages } from './archive-formats.js';
+import { readArchiveImages, readSmallFile } from './archive-formats.js';
 import { commitImages, type CommittedImage, type StagedImage } from './commit.js';
 import { sha256Digest } from './digest.js';
 import { extractTar } from './extract-tar.js';
@@ -22,7 +22,7 @@ export async function loadArchive(root: string, input: ArchiveInput): Promise<Co
     const stager = new LayerStager(root, staging);
     const images: StagedImage[] = [];
     for (const image of found) {
-      const configBytes = await readFile(image.configFile);
+      const configBytes = await readSmallFile(image.configFile, 'image config');
       const configDigest = sha256Digest(configBytes);
       if (image.configDigest && image.configDigest !== configDigest) {
         throw new UsageError(`refusing archive: image config does not match its digest (expected ${image.configDigest}, content is ${configDigest})`);
