@@ -1,5 +1,6 @@
 // Rendering for `tctop images`: one row per tag (untagged images as <none>), or JSON.
 import type { ImageSummary } from '../../../engine/images/index.js';
+import { parseReference } from '../../../engine/images/reference.js';
 import { formatBytes, formatDuration, renderTable } from '../../../text/format.js';
 import { cell } from '../../../text/sanitize.js';
 
@@ -18,6 +19,17 @@ function splitRef(ref: string): [string, string] {
 function age(created: string | undefined, now: number): string {
   const t = created ? Date.parse(created) : NaN;
   return Number.isFinite(t) ? `${formatDuration(Math.max(0, (now - t) / 1000))} ago` : '-';
+}
+
+/** `tctop images busybox` / `busybox:1`: images with a matching tag, showing only the matching tags. */
+export function byRepository(images: ImageSummary[], filter: string): ImageSummary[] {
+  const { name, tag } = parseReference(filter);
+  const wantTag = filter.slice(filter.lastIndexOf('/') + 1).includes(':') ? tag : undefined;
+  const matches = (ref: string) => {
+    const [repo, t] = splitRef(ref);
+    return repo === name && (wantTag === undefined || t === wantTag);
+  };
+  return images.filter((i) => i.refs.some(matches)).map((i) => ({ ...i, refs: i.refs.filter(matches) }));
 }
 
 export function printImages(images: ImageSummary[], opts: ImagesPrintOptions): string {
