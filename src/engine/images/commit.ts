@@ -1,12 +1,12 @@
 // The only step that changes the store for a load or import: under the lock, staged layers are renamed in, configs
 // written, then tags pointed at them. Until this runs, nothing of the load is visible.
+import { existsSync } from 'node:fs';
 import { UsageError } from '../../errors.js';
-import { hasLayer, commitLayer } from './layer-store.js';
-import type { StagedLayer } from './layer-stager.js';
 import { writeConfig, type ImageConfig } from './image-config.js';
+import { commitLayer, hasLayer } from './layer-store.js';
+import type { StagedLayer } from './layer-stager.js';
 import { updateRepositories } from './repositories.js';
 import { withStoreLock } from './store-lock.js';
-import { existsSync } from 'node:fs';
 import { configPath } from './store-paths.js';
 
 export interface StagedImage {

@@ -1,6 +1,7 @@
-// Safe extraction of one tar (a layer, or an outer image archive) into a fresh directory. node-tar parses and writes;
-// LayerEntryPolicy refuses hostile entries before they are written; afterwards a pass restores what node-tar does not
-// (exact modes incl. setuid after chown, symlink owners, directory mtimes) and adds overlay whiteouts.
+// Safe extraction of one tar (a layer, or an outer image archive) into a fresh directory. node-tar parses and writes
+// files, directories and hardlinks; LayerEntryPolicy refuses hostile entries before they are written. Symlinks are
+// created only afterwards, by our own pass, so nothing is ever written through one. That pass also restores what
+// node-tar does not (exact modes incl. setuid after chown, owners, directory mtimes, xattrs) and adds overlay whiteouts.
 import { once } from 'node:events';
 import { chmodSync, chownSync, lchownSync, lutimesSync, mkdirSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
