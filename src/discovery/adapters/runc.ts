@@ -5,8 +5,11 @@ import { listDir } from '../../host/read.js';
 import { isoSeconds, memo, obj, readJson, str } from '../metadata.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
 
-/** Where runc keeps state when run by hand (default root, and the rootless one). */
-const RUNC_ROOTS = ['/run/runc'];
+/** Where runc keeps state when run by hand: the default root, and rootless runc's $XDG_RUNTIME_DIR/runc per user. */
+function runcRoots(ctx: DiscoveryContext): string[] {
+  const rootless = listDir(underRoot(ctx.paths, '/run/user')).filter((uid) => /^\d+$/.test(uid)).map((uid) => `/run/user/${uid}/runc`);
+  return ['/run/runc', ...rootless];
+}
 
 interface RuncState {
   id: string;
@@ -18,7 +21,7 @@ interface RuncState {
 function runcStates(ctx: DiscoveryContext): Map<number, RuncState> {
   return memo(ctx, 'runc:states', () => {
     const byPid = new Map<number, RuncState>();
-    for (const root of RUNC_ROOTS) {
+    for (const root of runcRoots(ctx)) {
       const dir = underRoot(ctx.paths, root);
       for (const id of listDir(dir)) {
         const s = readJson(ctx, join(dir, id, 'state.json'));
