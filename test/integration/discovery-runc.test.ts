@@ -1,7 +1,7 @@
 // Discovery against plain runc (no shim, no daemon): a bundle from the busybox rootfs, `runc run -d`; tctop must
-// show runtime runc, the container ID, the init `runc state` records, and exec'd processes too.
+// show runtime runc, the container ID, the init `runc state` records, and exec'd processes too; rootless runc as well.
 import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -31,11 +31,12 @@ function runcPids(): number[] {
 }
 
 /** `runc run -d` / `exec -d`: the container keeps runc's stdio, so stderr goes to a file, never a pipe we wait on. */
-function runcDetached(bundle: string, args: string[]): void {
+function runcDetached(bundle: string, args: string[], runAs: string[] = []): void {
   const logPath = join(bundle, 'runc.stderr');
   const log = openSync(logPath, 'w');
   try {
-    const r = spawnSync('runc', args, { stdio: ['ignore', 'ignore', log], timeout: 30_000 });
+    const [cmd, ...rest] = [...runAs, 'runc', ...args];
+    const r = spawnSync(cmd, rest, { cwd: bundle, stdio: ['ignore', 'ignore', log], timeout: 30_000 });
     assert.equal(r.status, 0, `runc ${args[0]}: ${readFileSync(logPath, 'utf8')}`);
   } finally {
     closeSync(log);
@@ -92,4 +93,54 @@ test('runc: tctop agrees with runc state and runc ps', { timeout: 60_000 }, asyn
     const exec = c.processes.find((p) => p.command === 'sleep 999')!;
     assert.equal(tctopJson<InspectJson[]>('inspect', '--json', '--pid', String(exec.hostPid))[0].id, id);
   });
+});
+
+const NOBODY = 65534;
+const rootlessId = `tctop-rootless-${process.pid}`;
+const rootlessRuntimeDir = `/run/user/${NOBODY}`;
+/** Runs as nobody with its own XDG_RUNTIME_DIR: runc then keeps its state in $XDG_RUNTIME_DIR/runc. */
+const asNobody = ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'env', `XDG_RUNTIME_DIR=${rootlessRuntimeDir}`];
+
+function nobodyCanUnshareUser(): boolean {
+  return spawnSync(asNobody[0], [...asNobody.slice(1), 'unshare', '--user', 'true'], { stdio: 'ignore' }).status === 0;
+}
+
+test('rootless runc: state under $XDG_RUNTIME_DIR/runc is found too', { timeout: 60_000 }, async (t: TestContext) => {
+  if (missing(t, isRoot(), 'root (to become nobody)')) return;
+  if (missing(t, hasCommand('runc') && hasCommand('setpriv'), 'runc and setpriv')) return;
+  if (missing(t, nobodyCanUnshareUser(), 'unprivileged user namespaces')) return;
+  if (missing(t, dockerAvailable() && testImagePresent(), `dockerd and ${TEST_IMAGE} for the rootfs (bash test/prereqs.sh)`)) return;
+  const bundle = mkdtempSync(join(tmpdir(), 'tctop-rootless-'));
+  const createdRuntimeDir = !existsSync(rootlessRuntimeDir);
+  t.after(() => {
+    spawnSync(asNobody[0], [...asNobody.slice(1), 'runc', 'kill', rootlessId, 'KILL'], { stdio: 'ignore' });
+    spawnSync(asNobody[0], [...asNobody.slice(1), 'runc', 'delete', '-f', rootlessId], { stdio: 'ignore' });
+    rmSync(bundle, { recursive: true, force: true });
+    if (createdRuntimeDir) rmSync(rootlessRuntimeDir, { recursive: true, force: true });
+  });
+  busyboxRootfs(bundle);
+  sh('runc', ['spec', '--rootless', '--bundle', bundle]);
+  const specPath = join(bundle, 'config.json');
+  const spec = JSON.parse(readFileSync(specPath, 'utf8'));
+  spec.process.terminal = false;
+  spec.process.args = ['sleep', '1000'];
+  spec.linux.uidMappings = [{ containerID: 0, hostID: NOBODY, size: 1 }];
+  spec.linux.gidMappings = [{ containerID: 0, hostID: NOBODY, size: 1 }];
+  writeFileSync(specPath, JSON.stringify(spec));
+  sh('chown', ['-R', `${NOBODY}:${NOBODY}`, bundle]);
+  mkdirSync('/run/user', { recursive: true, mode: 0o755 }); // created here only on hosts without logind
+  mkdirSync(rootlessRuntimeDir, { recursive: true, mode: 0o700 });
+  chownSync(rootlessRuntimeDir, NOBODY, NOBODY);
+  runcDetached(bundle, ['run', '-d', rootlessId], asNobody);
+  const state = JSON.parse(sh(asNobody[0], [...asNobody.slice(1), 'runc', 'state', rootlessId])) as RuncState;
+
+  const row = psRow(rootlessId, 'runc');
+  assert.ok(row, `${rootlessId} in ps --runtime runc, not left as a sandbox`);
+  assert.equal(row.name, rootlessId);
+  assert.deepEqual(row.init, { hostPid: state.pid, containerPid: 1 });
+  const c = inspectOne(rootlessId);
+  assert.equal(c.processes[0]?.user, 'nobody');
+  const userns = c.namespaces.find((n) => n.type === 'user');
+  assert.equal(userns?.inode, nsInode(state.pid, 'user'));
+  assert.equal(userns?.sharedWithHost, false, 'a rootless container has its own user namespace');
 });
