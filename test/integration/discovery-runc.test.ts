@@ -93,6 +93,16 @@ test('runc: tctop agrees with runc state and runc ps', { timeout: 60_000 }, asyn
     const exec = c.processes.find((p) => p.command === 'sleep 999')!;
     assert.equal(tctopJson<InspectJson[]>('inspect', '--json', '--pid', String(exec.hostPid))[0].id, id);
   });
+
+  await t.test('runc pause: state paused, as runc list says', { todo: 'scanner: state ignores the freezer cgroup (see report)' }, () => {
+    sh('runc', ['pause', id]);
+    try {
+      assert.equal(runcState().status, 'paused');
+      assert.equal(psRow(id, 'runc')?.state, 'paused');
+    } finally {
+      sh('runc', ['resume', id]); // a frozen container cannot be killed and deleted cleanly
+    }
+  });
 });
 
 const NOBODY = 65534;
