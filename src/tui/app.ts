@@ -115,7 +115,6 @@ class Dashboard {
 
   private apply(effect: Effect): void {
     if (effect.kind === 'quit') this.finish();
-    else if (effect.kind === 'refresh') this.sampler.requestRefresh(0);
     else if (effect.kind === 'engine') {
       void runEngine(effect.argv).then((r) =>
         this.guard(() => {

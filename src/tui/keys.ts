@@ -4,7 +4,7 @@ import { planAction, type ContainerAction } from './actions.js';
 import { nextSortKey } from './view/container-rows.js';
 import type { UiState } from './state.js';
 
-export type Effect = { kind: 'quit' } | { kind: 'engine'; argv: string[]; label: string } | { kind: 'refresh' };
+export type Effect = { kind: 'quit' } | { kind: 'engine'; argv: string[]; label: string };
 
 export interface VisibleContainer {
   id: string;
@@ -104,7 +104,8 @@ export function handleKey(state: UiState, key: string, rows: readonly VisibleCon
     case 'S':
       return done({ ...state, reverse: !state.reverse });
     case 'p':
-      return done({ ...state, paused: !state.paused, message: state.paused ? undefined : 'paused (p resumes)' }, ...(state.paused ? [{ kind: 'refresh' } as const] : []));
+      // the app stops the sampler on pause; resuming restarts it, which scans at once
+      return done({ ...state, paused: !state.paused, message: state.paused ? undefined : 'paused (p resumes)' });
   }
   const action = ACTION_KEYS[key];
   if (action && selected) {

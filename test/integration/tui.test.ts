@@ -139,6 +139,24 @@ test('a container started or removed while the dashboard runs shows within a sec
   assert.equal(await d.waitExit(), 0);
 });
 
+test('p pauses updates: a new container shows only after resuming', async (t) => {
+  if (missing(t, ready, 'root, tmux, dockerd and the test image')) return;
+  const d = open();
+  await d.waitFor((s) => s.includes(names.web), 15_000, 'web listed');
+  d.keys('p');
+  await d.waitFor(/PAUSED/, 5000);
+  const paused = `tui-paused-${tag}`;
+  t.after(() => dockerRm(paused));
+  dockerRun(paused, []);
+  await new Promise((r) => setTimeout(r, 2500));
+  assert.ok(!d.screen().includes(paused), 'nothing changes while paused');
+  d.keys('p');
+  const s = await d.waitFor((x) => x.includes(paused), 5000, 'shown after resuming');
+  assert.doesNotMatch(s, /PAUSED/);
+  d.keys('q');
+  assert.equal(await d.waitExit(), 0);
+});
+
 test('works at 80x24 and follows a resize', async (t) => {
   if (missing(t, ready, 'root, tmux, dockerd and the test image')) return;
   const d = open([], { width: 80, height: 24 });
