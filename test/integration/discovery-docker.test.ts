@@ -128,8 +128,11 @@ test('docker: tctop agrees with docker inspect and docker top', { timeout: 120_0
     assert.equal(r.stderr.split('\n').filter(Boolean).length, 1, 'one line on stderr');
     assert.match(r.stderr, /^tctop: .*matches \d+ containers/);
     for (const id of pair) assert.ok(r.stderr.includes(id.slice(0, 12)), `candidate ${id.slice(0, 12)} listed`);
-    // one more hex digit makes it unique again
-    assert.equal(inspectOne(pair[1].slice(0, common + 1)).id, pair[1]);
+    // the shortest prefix no other container on the host has resolves (others' containers may share digits too)
+    const allIds = tctopJson<PsRowJson[]>('ps', '-a', '--json').map((r) => r.id);
+    let unique = common + 1;
+    while (allIds.some((x) => x !== pair[1] && x.startsWith(pair[1].slice(0, unique)))) unique++;
+    assert.equal(inspectOne(pair[1].slice(0, unique)).id, pair[1]);
   });
 
   await t.test('an unknown reference is one line on stderr and exit 1', () => {
