@@ -179,6 +179,10 @@ export function runDashboard(options: DashboardOptions): Promise<void> {
     process.on('SIGHUP', onSignal);
     process.on('uncaughtException', onCrash);
     process.on('unhandledRejection', onCrash);
-    dashboard.start();
+    try {
+      dashboard.start();
+    } catch (err) {
+      dashboard.finish(err); // e.g. the first scan failed: give the terminal back, then say why
+    }
   });
 }

@@ -1,7 +1,9 @@
 // The real dashboard in a real tmux over real Docker containers: they appear, filter and sort work, the detail view
 // shows the init's host PID and PID namespace, hostile argv cannot retitle the terminal, q exits 0 and restores it.
 import assert from 'node:assert/strict';
-import { readlinkSync } from 'node:fs';
+import { mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { dockerAvailable, dockerRm, dockerRun, testImagePresent } from '../helpers/docker.js';
 import { isRoot, missing, sh } from '../helpers/prereq.js';
@@ -12,8 +14,8 @@ const names = { web: `tui-web-${tag}`, db: `tui-db-${tag}`, evil: `tui-evil-${ta
 const ready = tmuxAvailable() && isRoot() && dockerAvailable() && testImagePresent();
 const dashboards: TmuxDashboard[] = [];
 
-function open(args: string[] = [], size?: { width: number; height: number }): TmuxDashboard {
-  const d = new TmuxDashboard(args, size);
+function open(args: string[] = [], size?: { width: number; height: number }, env: Record<string, string> = {}): TmuxDashboard {
+  const d = new TmuxDashboard(args, size, env);
   dashboards.push(d);
   return d;
 }
@@ -184,4 +186,21 @@ test('SIGTERM restores the terminal too', async (t) => {
   await d.waitExit();
   assert.equal(d.display('#{alternate_on}'), '0');
   assert.equal(d.display('#{cursor_flag}'), '1');
+});
+
+test('an uncaught error restores the terminal, then prints one line and exits 1', async (t) => {
+  if (missing(t, ready, 'root, tmux, dockerd and the test image')) return;
+  // a fault injected from outside the product: a preloaded module throws once the dashboard is up
+  const dir = mkdtempSync(join(tmpdir(), 'tctop-tui-fault-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const fault = join(dir, 'fault.mjs');
+  writeFileSync(fault, "setTimeout(() => { throw new Error('injected fault'); }, 2500);\n");
+  const d = open([], undefined, { NODE_OPTIONS: `--import ${fault}` });
+  await d.waitFor(/NAME/, 15_000);
+  assert.equal(await d.waitExit(), 1);
+  assert.equal(d.display('#{alternate_on}'), '0');
+  assert.equal(d.display('#{cursor_flag}'), '1');
+  const screen = d.screen();
+  assert.match(screen, /^tctop: internal error: injected fault$/m);
+  assert.doesNotMatch(screen, /\bat .*\.js:\d+/, 'no stack trace');
 });

@@ -1,4 +1,6 @@
 // `tctop top` and `tctop` alone: the live dashboard on a terminal, batch text (as `top -b`) otherwise.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 
@@ -27,6 +29,8 @@ async function runTop(opts: TopOptions): Promise<void> {
   const intervalMs = parseDelay(opts.delay);
   const count = parseCount(opts.iterations);
   const root = opts.root ?? '/';
+  // a wrong --root would otherwise show an empty host that looks real
+  if (!existsSync(join(root, 'proc/stat'))) throw new UsageError(`nothing to read under --root ${root}: no proc/stat there`);
   const terminal = process.stdout.isTTY === true && process.stdin.isTTY === true;
   if (opts.batch || !terminal) {
     const { runBatch } = await import('../../tui/batch.js');
