@@ -136,15 +136,41 @@ export function busyboxRootfs(dir: string): string {
 
 // ---- containerd ----
 
-/** dockerd's own containerd: always running where Docker is, so the tests start no daemon of their own. */
-export const CTR_ADDRESS = '/var/run/docker/containerd/containerd.sock';
+/**
+ * The containerd that Docker uses, so the tests start no daemon of their own: the system one when it runs (dockerd
+ * then connects to it), else the one dockerd starts for itself under /var/run/docker.
+ */
+const CONTAINERD_SOCKETS = ['/run/containerd/containerd.sock', '/var/run/docker/containerd/containerd.sock'];
 
-export function ctr(namespace: string, args: string[], input?: string): string {
-  return sh('ctr', ['--address', CTR_ADDRESS, '-n', namespace, ...args], { input });
+let containerdSocket: string | null | undefined;
+
+/** The first socket a containerd answers on, or null. */
+export function containerdAddress(): string | null {
+  containerdSocket ??= CONTAINERD_SOCKETS.find((s) => existsSync(s) && spawnSync('ctr', ['--address', s, 'version'], { stdio: 'ignore', timeout: 5_000 }).status === 0) ?? null;
+  return containerdSocket;
 }
 
-export function ctrQuiet(namespace: string, args: string[]): void {
-  spawnSync('ctr', ['--address', CTR_ADDRESS, '-n', namespace, ...args], { stdio: 'ignore', timeout: 30_000 });
+function ctrArgs(namespace: string | null, args: string[]): string[] {
+  const address = containerdAddress();
+  if (!address) throw new Error('no containerd answers');
+  return ['--address', address, ...(namespace ? ['-n', namespace] : []), ...args];
+}
+
+export function ctr(namespace: string, args: string[]): string {
+  return sh('ctr', ctrArgs(namespace, args));
+}
+
+/** ctr for cleanup: never throws; true when it succeeded. `namespace` null for commands on namespaces themselves. */
+export function ctrQuiet(namespace: string | null, args: string[]): boolean {
+  return spawnSync('ctr', ctrArgs(namespace, args), { stdio: 'ignore', timeout: 30_000 }).status === 0;
+}
+
+/** `docker save <image> | ctr images import -`: the test image without a registry. */
+export function ctrImportDockerImage(namespace: string, image: string): void {
+  const save = spawnSync('docker', ['save', image], { maxBuffer: 256 << 20 });
+  if (save.status !== 0) throw new Error(`docker save ${image}: ${save.stderr}`);
+  const imported = spawnSync('ctr', ctrArgs(namespace, ['images', 'import', '-']), { input: save.stdout, encoding: 'buffer', timeout: 60_000 });
+  if (imported.status !== 0) throw new Error(`ctr images import: ${imported.stderr}`);
 }
 
 // ---- processes the tests start (nspawn, unshare) ----

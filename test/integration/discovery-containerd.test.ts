@@ -1,16 +1,15 @@
 // Discovery against real containerd driven by ctr: runtime containerd, the ctr namespace as a label, init and
 // process set as `ctr task ls` / `ctr task ps` report them, the shim as init's parent.
-// It uses dockerd's own containerd (CTR_ADDRESS) in a namespace of its own: no second daemon to start or stop.
+// It uses the containerd Docker runs on (containerdAddress), in a namespace of its own: no daemon to start or stop.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import { dockerAvailable, TEST_IMAGE, testImagePresent } from '../helpers/docker.js';
 import { hasCommand, isRoot, missing } from '../helpers/prereq.js';
 import {
   cgroupDirsNamed,
   ctr,
-  CTR_ADDRESS,
+  containerdAddress,
+  ctrImportDockerImage,
   ctrQuiet,
   foreignPidsInReportedCgroup,
   HOST_NS_PID,
@@ -51,19 +50,18 @@ async function cleanup(cgroupsBefore: Set<string>): Promise<void> {
   ctrQuiet(namespace, ['containers', 'rm', id]);
   ctrQuiet(namespace, ['images', 'rm', '--sync', IMAGE_REF]);
   // content is garbage-collected shortly after the image goes; the namespace can only go once it is empty
-  await waitFor('namespace removal', () => spawnSync('ctr', ['--address', CTR_ADDRESS, 'namespaces', 'rm', namespace], { stdio: 'ignore' }).status === 0, 10_000).catch(() => undefined);
+  await waitFor('namespace removal', () => ctrQuiet(null, ['namespaces', 'rm', namespace]), 10_000).catch(() => undefined);
   removeNewCgroupDirs(cgroupsBefore, namespace);
 }
 
 test('containerd (ctr): tctop agrees with ctr task ls / task ps', { timeout: 60_000 }, async (t: TestContext) => {
   if (missing(t, isRoot(), 'root')) return;
-  if (missing(t, hasCommand('ctr') && dockerAvailable() && existsSync(CTR_ADDRESS), `ctr and dockerd's containerd at ${CTR_ADDRESS}`)) return;
+  if (missing(t, hasCommand('ctr') && dockerAvailable() && containerdAddress() !== null, "ctr and Docker's containerd (bash test/prereqs.sh)")) return;
   if (missing(t, testImagePresent(), `image ${TEST_IMAGE} (bash test/prereqs.sh)`)) return;
   const cgroupsBefore = cgroupDirsNamed(namespace);
   t.after(() => cleanup(cgroupsBefore));
 
-  const imported = spawnSync('sh', ['-c', `docker save ${TEST_IMAGE} | ctr --address ${CTR_ADDRESS} -n ${namespace} images import -`], { encoding: 'utf8' });
-  assert.equal(imported.status, 0, `image import: ${imported.stderr}`);
+  ctrImportDockerImage(namespace, TEST_IMAGE);
   ctr(namespace, ['run', '-d', IMAGE_REF, id, 'sleep', '1000']);
   ctr(namespace, ['task', 'exec', '-d', '--exec-id', 'extra', id, 'sleep', '999']);
   await waitFor('exec to start', () => taskPids().length === 2);
