@@ -73,6 +73,6 @@ export function statusLine(state: UiState, shown: number, total: number): string
   if (state.filter) parts.push(`filter "${escapeTags(state.filter)}"`);
   if (state.paused) parts.push('PAUSED');
   if (state.message) parts.push(escapeTags(state.message));
-  parts.push('? help  q quit');
+  parts.push(state.view === 'detail' ? 'j/k scroll  Esc back  ? help  q quit' : '? help  q quit');
   return ' ' + parts.join('  |  ');
 }

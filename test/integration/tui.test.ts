@@ -170,7 +170,7 @@ test('works at 80x24 and follows a resize', async (t) => {
   s = await d.waitFor(/NET rx\/tx.*IO\s+UPTIME/, 5000);
   assert.ok(s.split('\n').length >= 30);
   d.keys('?');
-  await d.waitFor(/type a filter/, 5000);
+  await d.waitFor(/filter: name, ID, image, runtime/, 5000);
   d.keys('x');
   d.keys('q');
   assert.equal(await d.waitExit(), 0);
