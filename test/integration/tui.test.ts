@@ -204,3 +204,12 @@ test('an uncaught error restores the terminal, then prints one line and exits 1'
   assert.match(screen, /^tctop: internal error: injected fault$/m);
   assert.doesNotMatch(screen, /\bat .*\.js:\d+/, 'no stack trace');
 });
+
+test('TERM=dumb gets the batch table instead of a garbled dashboard', async (t) => {
+  if (missing(t, ready, 'root, tmux, dockerd and the test image')) return;
+  const d = open([], undefined, { TERM: 'dumb' });
+  assert.equal(await d.waitExit(), 0);
+  const screen = d.screen();
+  assert.match(screen, /^tctop - .*containers \d+/m);
+  assert.match(screen, /^NAME\s+ID\s+RUNTIME/m);
+});

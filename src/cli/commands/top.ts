@@ -31,7 +31,9 @@ async function runTop(opts: TopOptions): Promise<void> {
   const root = opts.root ?? '/';
   // a wrong --root would otherwise show an empty host that looks real
   if (!existsSync(join(root, 'proc/stat'))) throw new UsageError(`nothing to read under --root ${root}: no proc/stat there`);
-  const terminal = process.stdout.isTTY === true && process.stdin.isTTY === true;
+  // a dumb terminal cannot place a cursor: it gets the batch table, as a pipe does
+  const term = process.env.TERM ?? '';
+  const terminal = process.stdout.isTTY === true && process.stdin.isTTY === true && term !== '' && term !== 'dumb';
   if (opts.batch || !terminal) {
     const { runBatch } = await import('../../tui/batch.js');
     // explicit --batch runs until -n (as top -b); output piped without --batch prints once unless -n says more
