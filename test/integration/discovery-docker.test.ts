@@ -60,6 +60,9 @@ test('docker: tctop agrees with docker inspect and docker top', { timeout: 120_0
     for (const p of c.processes.filter((x) => x.command === 'sleep 1000')) assert.equal(p.ppid, c.init?.hostPid);
     const [byPid] = tctopJson<InspectJson[]>('inspect', '--json', '--pid', String(exec.hostPid));
     assert.equal(byPid.id, c.id, "inspect --pid <exec'd pid> finds the container");
+    const shim = tctop('inspect', '--pid', String(c.shim!.pid));
+    assert.equal(shim.status, 1, 'the shim is not inside the container');
+    assert.match(shim.stderr, new RegExp(`^tctop: process ${c.shim!.pid} is the shim of container ${c.id.slice(0, 12)}.*\n$`));
   });
 
   await t.test('--pid host: init keeps its host PID, the PID namespace is the host one', () => {
