@@ -121,12 +121,13 @@ test('rootless runc: state under $XDG_RUNTIME_DIR/runc is found too', { timeout:
   if (missing(t, nobodyCanUnshareUser(), 'unprivileged user namespaces')) return;
   if (missing(t, dockerAvailable() && testImagePresent(), `dockerd and ${TEST_IMAGE} for the rootfs (bash test/prereqs.sh)`)) return;
   const bundle = mkdtempSync(join(tmpdir(), 'tctop-rootless-'));
-  const createdRuntimeDir = !existsSync(rootlessRuntimeDir);
+  // remove afterwards the first of /run/user, /run/user/65534 this test creates (hosts without logind lack both)
+  const createdDir = ['/run/user', rootlessRuntimeDir].find((d) => !existsSync(d));
   t.after(() => {
     spawnSync(asNobody[0], [...asNobody.slice(1), 'runc', 'kill', rootlessId, 'KILL'], { stdio: 'ignore' });
     spawnSync(asNobody[0], [...asNobody.slice(1), 'runc', 'delete', '-f', rootlessId], { stdio: 'ignore' });
     rmSync(bundle, { recursive: true, force: true });
-    if (createdRuntimeDir) rmSync(rootlessRuntimeDir, { recursive: true, force: true });
+    if (createdDir) rmSync(createdDir, { recursive: true, force: true });
   });
   busyboxRootfs(bundle);
   sh('runc', ['spec', '--rootless', '--bundle', bundle]);
@@ -138,7 +139,7 @@ test('rootless runc: state under $XDG_RUNTIME_DIR/runc is found too', { timeout:
   spec.linux.gidMappings = [{ containerID: 0, hostID: NOBODY, size: 1 }];
   writeFileSync(specPath, JSON.stringify(spec));
   sh('chown', ['-R', `${NOBODY}:${NOBODY}`, bundle]);
-  mkdirSync('/run/user', { recursive: true, mode: 0o755 }); // created here only on hosts without logind
+  mkdirSync('/run/user', { recursive: true, mode: 0o755 });
   mkdirSync(rootlessRuntimeDir, { recursive: true, mode: 0o700 });
   chownSync(rootlessRuntimeDir, NOBODY, NOBODY);
   runcDetached(bundle, ['run', '-d', rootlessId], asNobody);
