@@ -55,8 +55,12 @@ class Dashboard {
         this.guard(() => this.render());
       })
       .catch(() => undefined); // the header falls back to what /proc says
-    watchStateDirectories(this.options.root, () => this.sampler.requestRefresh(50))
-      .then((w) => (this.finished ? void w.close() : (this.watcher = w)))
+    watchStateDirectories(this.options.root, () => this.guard(() => this.refreshNow()))
+      .then((w) => {
+        if (this.finished) return void w.close();
+        this.watcher = w;
+        this.guard(() => this.refreshNow()); // whatever started while the watchers were setting up
+      })
       .catch(() => undefined); // without a watcher the dashboard still refreshes every tick
   }
 
@@ -68,6 +72,16 @@ class Dashboard {
     void this.watcher?.close();
     restoreTerminal(this.screen);
     this.done(err);
+  }
+
+  /**
+   * Scan now and restart the clock, so this scan takes the place of the next periodic one instead of adding to it
+   * (on a host where containers come and go all the time the cost stays near one scan per interval).
+   */
+  private refreshNow(): void {
+    if (this.state.paused || !this.sampler.running) return;
+    this.sampler.stop();
+    this.sampler.start();
   }
 
   private guard(fn: () => void): void {
@@ -119,7 +133,7 @@ class Dashboard {
       void runEngine(effect.argv).then((r) =>
         this.guard(() => {
           this.state = { ...this.state, message: r.message };
-          this.sampler.requestRefresh(0);
+          this.refreshNow();
           this.render();
         }),
       );

@@ -23,44 +23,56 @@ export interface StateWatcher {
 }
 
 /**
- * At most one call per `gapMs`: the first change acts at once, a burst after it yields one trailing call. A busy
- * node (a CI runner starting containers all day) must not turn the dashboard into a scan loop.
+ * Bursts of changes become one call: after `quietMs` without a change (a container start touches several entries
+ * over a few hundred ms; scanning in the middle would catch its processes half made), but no later than `maxWaitMs`
+ * after the first, and never twice within `gapMs`, so a host where containers come and go all day cannot turn the
+ * dashboard into a scan loop.
  */
-export function throttle(fn: () => void, gapMs: number, now: () => number = Date.now): { call: () => void; cancel: () => void } {
-  let last = -Infinity;
-  let trailing: NodeJS.Timeout | undefined;
+export function coalesce(
+  fn: () => void,
+  { quietMs = 150, maxWaitMs = 500, gapMs = 500 }: { quietMs?: number; maxWaitMs?: number; gapMs?: number } = {},
+  now: () => number = Date.now,
+): { call: () => void; cancel: () => void } {
+  let lastFire = -Infinity;
+  let firstPending: number | undefined;
+  let timer: NodeJS.Timeout | undefined;
   const fire = () => {
-    trailing = undefined;
-    last = now();
+    timer = undefined;
+    firstPending = undefined;
+    lastFire = now();
     fn();
   };
   return {
     call() {
-      if (trailing) return;
-      const wait = last + gapMs - now();
-      if (wait <= 0) fire();
-      else trailing = setTimeout(fire, wait);
+      const t = now();
+      firstPending ??= t;
+      if (timer) clearTimeout(timer);
+      const at = Math.max(Math.min(t + quietMs, firstPending + maxWaitMs), lastFire + gapMs);
+      timer = setTimeout(fire, Math.max(0, at - t));
     },
     cancel() {
-      if (trailing) clearTimeout(trailing);
-      trailing = undefined;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      firstPending = undefined;
     },
   };
 }
 
-/** Calls `changed` (throttled) whenever an entry in a state directory comes or goes. */
-export async function watchStateDirectories(root: string, changed: () => void, gapMs = 500): Promise<StateWatcher> {
+/** Calls `changed` (coalesced) whenever an entry in a state directory comes or goes; resolves when watching. */
+export async function watchStateDirectories(root: string, changed: () => void): Promise<StateWatcher> {
   const { watch } = await import('chokidar');
-  const throttled = throttle(changed, gapMs);
+  const coalesced = coalesce(changed);
   const watchers = stateDirectories(root).map(({ path, depth }) => {
     const w = watch(path, { depth, ignoreInitial: true, persistent: true, followSymlinks: false });
-    w.on('all', throttled.call);
+    w.on('all', coalesced.call);
     w.on('error', () => undefined); // a directory removed under us only means no more events from it
     return w;
   });
+  // resolve once every watcher has read its directory: changes from then on are seen
+  await Promise.all(watchers.map((w) => new Promise<void>((resolve) => w.once('ready', () => resolve()))));
   return {
     close: async () => {
-      throttled.cancel();
+      coalesced.cancel();
       await Promise.all(watchers.map((w) => w.close()));
     },
   };

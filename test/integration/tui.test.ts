@@ -118,7 +118,8 @@ test('a container started or removed while the dashboard runs shows within a sec
   if (missing(t, ready, 'root, tmux, dockerd and the test image')) return;
   // a long delay: only the state-directory watcher can make the change show quickly
   const d = open(['top', '-d', '30']);
-  await d.waitFor((s) => s.includes(names.web), 15_000, 'web listed');
+  // a CPU% figure needs a second scan, which with -d 30 only the watchers' start-up refresh makes: they are ready
+  await d.waitFor((s) => /running\s+\d+\.\d%/.test(rowOf(s, names.web)), 15_000, 'second scan (watchers ready)');
   const late = `tui-late-${tag}`;
   t.after(() => dockerRm(late));
   dockerRun(late, []);

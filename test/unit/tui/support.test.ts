@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planAction } from '../../../src/tui/actions.js';
 import { History } from '../../../src/tui/history.js';
-import { stateDirectories, throttle } from '../../../src/tui/watch.js';
+import { coalesce, stateDirectories } from '../../../src/tui/watch.js';
 import type { RuntimeName } from '../../../src/snapshot/model.js';
 
 test('only state directories that exist are watched, under the given root and $TCTOP_ROOT', (t) => {
@@ -56,18 +56,27 @@ test('history keeps the newest values up to its length and forgets dropped keys'
   assert.deepEqual(h.get('a'), [3, 4, 5]);
 });
 
-test('watcher bursts become one call now and one trailing call per gap', async () => {
-  let calls = 0;
-  const t = throttle(() => calls++, 100);
-  t.call();
-  assert.equal(calls, 1, 'first change acts at once');
-  for (let i = 0; i < 20; i++) t.call();
-  assert.equal(calls, 1);
-  await new Promise((r) => setTimeout(r, 150));
-  assert.equal(calls, 2, 'one trailing call for the burst');
-  t.call();
-  assert.equal(calls, 2, 'still within the gap after the trailing call');
-  t.cancel();
-  await new Promise((r) => setTimeout(r, 150));
-  assert.equal(calls, 2, 'cancel drops the pending call');
+test('watcher bursts become one call after a quiet spell, bounded in wait and in rate', async () => {
+  let clock = 0;
+  const calls: number[] = [];
+  const c = coalesce(() => calls.push(clock), { quietMs: 30, maxWaitMs: 100, gapMs: 200 }, () => clock);
+  const tick = async (ms: number) => {
+    clock += ms;
+    await new Promise((r) => setTimeout(r, ms));
+  };
+  c.call();
+  await tick(10);
+  c.call();
+  assert.deepEqual(calls, [], 'waits for the burst to end');
+  await tick(60);
+  assert.equal(calls.length, 1, 'one call once quiet');
+  c.call();
+  await tick(60);
+  assert.equal(calls.length, 1, 'not again within the gap');
+  await tick(200);
+  assert.equal(calls.length, 2, 'the change is not lost: it fires when the gap ends');
+  c.call();
+  c.cancel();
+  await tick(300);
+  assert.equal(calls.length, 2, 'cancel drops the pending call');
 });
