@@ -37,7 +37,9 @@ test("x on another runtime's container names its tool and changes nothing", asyn
 });
 
 test('x then y stops one of tctop\'s own containers; n cancels', async (t) => {
-  if (missing(t, ready && engineReady, "tctop's engine (tctop run/stop), root, tmux, dockerd")) return;
+  if (missing(t, ready, 'root, tmux, dockerd and the test image')) return;
+  // not a machine prerequisite but code still being written: skipped (even in CI) until `tctop --help` lists it
+  if (!engineReady) return void t.skip("tctop's engine (tctop run/stop) has not landed yet");
   const root = mkdtempSync(join(tmpdir(), 'tctop-tui-engine-'));
   const env = { ...process.env, TCTOP_ROOT: root };
   const tctop = (...args: string[]) => sh(process.execPath, ['bin/tctop', ...args], { env, timeoutMs: 120_000 });
