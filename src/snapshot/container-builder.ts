@@ -9,6 +9,7 @@ import { readCmdline } from '../host/procfs/cmdline.js';
 import { parseNetDev } from '../host/procfs/netdev.js';
 import type { HostPaths } from '../host/paths.js';
 import { readText } from '../host/read.js';
+import { collectPids } from '../discovery/cgroup-walk.js';
 import type { ProcessGroup } from '../discovery/grouping.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../discovery/types.js';
 import { NAMESPACE_TYPES, type CgroupStats, type Container, type ContainerNamespace, type HostInfo, type ProcessInfo } from './model.js';
@@ -52,16 +53,31 @@ function namespacesOf(init: ProcessInfo, host: HostInfo): ContainerNamespace[] {
   return out;
 }
 
+/**
+ * A group found by its PID namespace (nspawn --keep-unit, unshare, rootless runc) lives in a cgroup it inherited:
+ * that cgroup's figures are the container's only when it (with its subtree) holds nothing but the group.
+ */
+function holdsOnlyGroup(dir: string, group: ProcessGroup): boolean {
+  const pids: number[] = [];
+  collectPids(dir, pids);
+  const members = new Set(group.members.map((p) => p.hostPid));
+  return pids.length > 0 && pids.every((pid) => members.has(pid));
+}
+
 function cgroupStatsOf(input: BuildInput, init: ProcessInfo): CgroupStats | null {
   const m = init.cgroups;
+  const own = input.group.cgroupPath !== undefined;
   if (input.statsVersion === 2) {
     const path = cgroupPathFor(m) ?? input.group.cgroupPath;
     if (!path || path === '/') return null; // the root cgroup is the whole host, not this container
+    if (!own && !holdsOnlyGroup(join(input.layout.unified!, path), input.group)) return null;
     return readV2Stats(input.layout.unified!, path, input.readSpec);
   }
   const pathOf = (ctrl: string) => cgroupPathFor(m, ctrl);
-  const primary = pathOf('memory') ?? pathOf('pids') ?? pathOf('cpu');
-  if (!primary || primary === '/') return null;
+  const ctrl = ['memory', 'pids', 'cpu'].find((c) => pathOf(c) !== undefined && input.layout.v1.has(c));
+  const primary = ctrl ? pathOf(ctrl) : undefined;
+  if (!ctrl || !primary || primary === '/') return null;
+  if (!own && !holdsOnlyGroup(join(input.layout.v1.get(ctrl)!, primary), input.group)) return null;
   return readV1Stats(input.layout, pathOf, input.host.clockTicks, input.readSpec);
 }
 
@@ -73,18 +89,20 @@ export function buildContainer(input: BuildInput): Container {
   const startedAt = host.bootTimeSeconds + init.startTicks / host.clockTicks;
   const shimmed = claim?.parentIsShim && parent && init.ppid === parent.hostPid;
   const pidnsInode = init.namespaces.pid;
+  const cgroup = cgroupStatsOf(input, init);
+  const claimed = claim?.state ?? 'running';
   return {
     id: claim?.id ?? `ns-${pidnsInode ?? init.hostPid}`,
     name: claim?.name ?? init.comm,
     runtime: claim?.runtime ?? 'sandbox',
     image: claim?.image ?? '',
-    state: claim?.state ?? 'running',
+    state: claimed === 'running' && cgroup?.frozen ? 'paused' : claimed,
     labels: claim?.labels ?? {},
     shim: shimmed ? { pid: parent.hostPid, command: parent.command } : null,
     init: { hostPid: init.hostPid, containerPid: init.containerPid },
     pids,
     namespaces: namespacesOf(init, host),
-    cgroup: cgroupStatsOf(input, init),
+    cgroup,
     network: netDev !== null ? parseNetDev(netDev) : null,
     startedAt: claim?.startedAt ?? startedAt,
     createdAt: claim?.createdAt ?? null,
