@@ -86,6 +86,8 @@ export interface CgroupStats {
   };
   pids?: { current: number; limit?: number };
   io?: { readBytes: number; writeBytes: number; readOps?: number; writeOps?: number };
+  /** The freezer holds every task (docker/runc pause): the container is paused whatever its runtime says. */
+  frozen?: boolean;
   /** v2 PSI, total stall microseconds. */
   pressure?: Partial<Record<'cpu' | 'memory' | 'io', { someTotalMicros: number; fullTotalMicros?: number }>>;
 }

@@ -78,6 +78,9 @@ export function readV1Stats(layout: CgroupLayout, pathOf: (controller: string) =
   const pidsCurrent = int('pids', 'pids.current');
   if (pidsCurrent !== null) stats.pids = { current: pidsCurrent, limit: parseMaxOrNumber(spec('pids', 'pids.max')) };
 
+  const freezer = text('freezer', 'freezer.state');
+  if (freezer !== null) stats.frozen = freezer.trim() === 'FROZEN';
+
   const bytes = text('blkio', 'blkio.throttle.io_service_bytes');
   if (bytes !== null) {
     const b = parseBlkio(bytes);

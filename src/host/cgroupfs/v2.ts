@@ -57,6 +57,9 @@ export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: 
   const io = text('io.stat');
   if (io !== null) stats.io = parseIoStat(io);
 
+  const events = text('cgroup.events');
+  if (events !== null) stats.frozen = parseFlatKeyed(events).get('frozen') === 1;
+
   const pressure: CgroupStats['pressure'] = {};
   for (const kind of ['cpu', 'memory', 'io'] as const) {
     const p = parsePressure(text(`${kind}.pressure`));
