@@ -39,8 +39,10 @@ type Pred = (c: { id: string; name: string; image: string; state: string; runtim
 
 export function parseFilters(opts: PsOptions): Pred[] {
   const preds: Pred[] = [];
-  for (const r of opts.runtime ?? []) if (!RUNTIMES.includes(r as RuntimeName)) throw new UsageError(`unknown runtime "${r}" (one of ${RUNTIMES.join(', ')})`);
-  if (opts.runtime?.length) preds.push((c) => opts.runtime!.includes(c.runtime));
+  // `--runtime runc,sandbox` and `--runtime runc sandbox` both work, as docker's comma lists do
+  const runtimes = (opts.runtime ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
+  for (const r of runtimes) if (!RUNTIMES.includes(r as RuntimeName)) throw new UsageError(`unknown runtime "${r}" (one of ${RUNTIMES.join(', ')})`);
+  if (runtimes.length) preds.push((c) => runtimes.includes(c.runtime));
   for (const f of opts.filter ?? []) {
     const eq = f.indexOf('=');
     if (eq <= 0) throw new UsageError(`bad filter "${f}": expected key=value`);

@@ -22,3 +22,10 @@ test('bad filters are usage errors', () => {
   assert.throws(() => parseFilters({ filter: ['color=red'] }), /unknown filter key "color"/);
   assert.throws(() => parseFilters({ runtime: ['rkt'] }), /unknown runtime "rkt"/);
 });
+
+test('--runtime takes a comma list as well as several words', () => {
+  assert.deepEqual(apply({ runtime: ['lxc,docker'] }), ['aaa', 'bbb', 'ccc']);
+  assert.deepEqual(apply({ runtime: ['lxc', 'runc'] }), ['ccc']);
+  assert.deepEqual(apply({ runtime: ['lxc, runc'] }), ['ccc']);
+  assert.throws(() => parseFilters({ runtime: ['lxc,rkt'] }), /unknown runtime "rkt"/);
+});
