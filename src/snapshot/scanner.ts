@@ -64,6 +64,8 @@ export class HostScanner {
   /** Last PID allocated on the host at the previous scan (from /proc/loadavg). */
   private lastPid: number | undefined;
   private lastFullPass = 0;
+  /** New PIDs of the last incremental pass that were in no container cgroup yet. */
+  private youngPids: number[] = [];
   /** Processes on the host as counted by the last full pass. */
   private hostProcessCount = 0;
 
@@ -170,22 +172,38 @@ export class HostScanner {
     if (hier && (changed || !this.cgroups)) this.cgroups = findContainerCgroups(hier.dir);
     else this.refreshCgroupMembers(hier);
     this.lastFullPass = Date.now();
+    this.youngPids = [];
     this.specCache.prune();
   }
 
   /** Only the PIDs created since the last scan: their namespace, and whether they opened a new container cgroup. */
   private incrementalPass(hier: { dir: string; controller?: string } | undefined, lastPid: number): void {
+    // a runtime creates its container's first process in its own cgroup and moves it a moment later: PIDs that were
+    // in no container cgroup at the last scan are looked at once more
+    const recheck = this.youngPids;
+    this.youngPids = [];
+    for (const pid of recheck) this.noteContainerCgroup(pid, hier, false);
     for (let pid = this.lastPid! + 1; pid <= lastPid; pid++) {
       if (this.pidns.has(pid)) continue;
       const ns = readNamespace(this.paths.proc, pid, 'pid');
       if (ns === undefined) continue; // already gone, or a thread ID (not a process)
       this.pidns.set(pid, ns);
-      const memberships = readText(join(this.paths.proc, String(pid), 'cgroup'));
-      const path = memberships !== null ? cgroupPathFor(parseProcCgroup(memberships), hier?.controller) : undefined;
-      const container = path ? containerCgroupOf(path) : undefined;
-      if (container && !this.cgroups!.some((c) => c.path === container.path)) this.cgroups!.push({ ...container, pids: [], nested: container.hint.runtime === 'lxc' });
+      this.noteContainerCgroup(pid, hier, true);
     }
     this.refreshCgroupMembers(hier);
+  }
+
+  /** Adds the container cgroup a new PID is in, if any; remembers it for one more look if it is in none. */
+  private noteContainerCgroup(pid: number, hier: { controller?: string } | undefined, lookAgain: boolean): void {
+    const memberships = readText(join(this.paths.proc, String(pid), 'cgroup'));
+    if (memberships === null) return;
+    const path = cgroupPathFor(parseProcCgroup(memberships), hier?.controller);
+    const container = path ? containerCgroupOf(path) : undefined;
+    if (!container) {
+      if (lookAgain) this.youngPids.push(pid);
+      return;
+    }
+    if (!this.cgroups!.some((c) => c.path === container.path)) this.cgroups!.push({ ...container, pids: [], nested: container.hint.runtime === 'lxc' });
   }
 
   private refreshCgroupMembers(hier: { dir: string } | undefined): void {
