@@ -12,6 +12,12 @@ export function tctopRoot(): string {
   return process.env.TCTOP_ROOT || '/var/lib/tctop';
 }
 
+// exit.json (written by the shim when the init has exited) overrides a state.json that still says running
+function foldExit(s: Record<string, unknown> | null, exit: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!s || !exit || s.status !== 'running' || typeof exit.exitCode !== 'number') return s;
+  return { ...s, status: 'exited', exitCode: exit.exitCode, oomKilled: exit.oomKilled === true, finishedAt: exit.finishedAt };
+}
+
 function fromState(id: string, s: Record<string, unknown> | null, stateDir: string) {
   const extra = {
     exitCode: typeof s?.exitCode === 'number' ? s.exitCode : null,
@@ -41,13 +47,14 @@ export const tctopAdapter: RuntimeAdapter = {
     if (!id) return null;
     const stateDir = flagValue(args, '--state') ?? join(tctopRoot(), 'containers', id);
     const s = readJson(ctx, join(ctx.paths.root, stateDir, 'state.json'));
-    const m = fromState(id, s, stateDir);
+    const m = fromState(id, foldExit(s, s?.status === 'running' ? readJson(ctx, join(ctx.paths.root, stateDir, 'exit.json')) : null), stateDir);
     return {
       runtime: 'tctop',
       id,
       name: m.name,
       image: m.image,
-      state: m.status === 'created' || m.status === 'unknown' ? 'running' : m.status,
+      // found by its cgroup but no longer a child of its shim: the shim was killed, nothing will record the exit
+      state: !isShim && m.status === 'running' ? 'shim-dead' : m.status === 'created' || m.status === 'unknown' ? 'running' : m.status,
       labels: m.labels,
       createdAt: m.createdAt,
       startedAt: m.startedAt,
@@ -60,11 +67,12 @@ export const tctopAdapter: RuntimeAdapter = {
     const out: Container[] = [];
     for (const id of listDir(dir)) {
       if (runningIds.has(id) || !/^[0-9a-f]{64}$/.test(id)) continue;
-      const s = readJson(ctx, join(dir, id, 'state.json'));
-      if (!s) continue;
+      const raw = readJson(ctx, join(dir, id, 'state.json'));
+      if (!raw) continue;
+      const s = foldExit(raw, raw.status === 'running' ? readJson(ctx, join(dir, id, 'exit.json')) : null);
       const m = fromState(id, s, join(dir, id));
-      // state says running but no process is there: the shim died; say so rather than pretend
-      const state = m.status === 'running' ? 'unknown' : m.status;
+      // state says running, no exit record and no process is there: the shim died; say so rather than pretend
+      const state = m.status === 'running' ? 'shim-dead' : m.status;
       out.push(stoppedContainer('tctop', id, m.name, m.image, state, m.labels, m.createdAt, m.startedAt, m.extra));
     }
     return out;

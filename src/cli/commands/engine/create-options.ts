@@ -1,0 +1,67 @@
+// The flags run and create share, and their translation into a validated CreateRequest (nothing created yet).
+import type { Command } from 'commander';
+import type { CreateRequest } from '../../../engine/containers/create.js';
+
+export interface CreateFlags {
+  name?: string;
+  env: string[];
+  workdir?: string;
+  user?: string;
+  hostname?: string;
+  memory?: string;
+  cpus?: string;
+  pidsLimit?: string;
+  cpusetCpus?: string;
+  network: string;
+  volume: string[];
+  readOnly?: boolean;
+  rm?: boolean;
+}
+
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function addCreateOptions(cmd: Command): Command {
+  return cmd
+    .argument('<image>', 'image name[:tag] or ID')
+    .argument('[command...]', "command and arguments (replace the image's Cmd; their own flags pass through)")
+    .option('--name <name>', 'container name (default: a generated adjective_surname)')
+    .option('-e, --env <K=V>', 'set an environment variable (repeatable; -e K takes K from this environment)', collect, [])
+    .option('-w, --workdir <dir>', 'working directory inside the container')
+    .option('-u, --user <user>', 'name|uid[:group|gid], looked up in the image')
+    .option('--hostname <name>', 'container hostname (default: the short ID)')
+    .option('-m, --memory <bytes>', 'memory limit, e.g. 64m, 1g (no swap beyond it)')
+    .option('--cpus <n>', 'CPU quota in CPUs, e.g. 0.5')
+    .option('--pids-limit <n>', 'maximum number of processes')
+    .option('--cpuset-cpus <list>', 'CPUs the container may use, e.g. 0-1')
+    .option('--network <mode>', 'none (own network namespace, loopback only) or host', 'none')
+    .option('-v, --volume <src:dst[:ro]>', 'bind mount a host path (repeatable)', collect, [])
+    .option('--read-only', 'mount the root filesystem read-only')
+    .option('--rm', 'remove the container when it exits')
+    .passThroughOptions();
+}
+
+/** Every value checked here, before the engine creates anything. */
+export async function createRequest(image: string, command: string[], f: CreateFlags): Promise<CreateRequest> {
+  const v = await import('../../../engine/containers/flag-values.js');
+  const limits: CreateRequest['limits'] = {};
+  if (f.memory !== undefined) limits.memoryBytes = v.parseMemory(f.memory);
+  if (f.cpus !== undefined) limits.nanoCpus = v.parseCpus(f.cpus);
+  if (f.pidsLimit !== undefined) limits.pidsLimit = v.parsePidsLimit(f.pidsLimit);
+  if (f.cpusetCpus !== undefined) limits.cpusetCpus = v.parseCpuset(f.cpusetCpus);
+  return {
+    image,
+    cmd: command,
+    name: f.name,
+    env: f.env.flatMap((e) => v.parseEnv(e) ?? []),
+    workdir: f.workdir === undefined ? undefined : v.parseWorkdir(f.workdir),
+    user: f.user,
+    hostname: f.hostname === undefined ? undefined : v.parseHostname(f.hostname),
+    network: v.parseNetwork(f.network),
+    binds: f.volume.map(v.parseVolume),
+    readonly: f.readOnly === true,
+    limits,
+    autoRemove: f.rm === true,
+  };
+}

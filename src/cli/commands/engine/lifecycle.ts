@@ -1,0 +1,83 @@
+// start, stop, kill, restart, rm: one container after another, each printed as given once done (as docker).
+import type { Command } from 'commander';
+import { UsageError } from '../../../errors.js';
+import { eachContainer, print } from './each-container.js';
+
+async function engine() {
+  const { tctopRoot } = await import('../../../engine/images/store-paths.js');
+  const lifecycle = await import('../../../engine/containers/lifecycle.js');
+  return { root: tctopRoot(), ...lifecycle };
+}
+
+export function parseGrace(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`invalid -t "${value}": a whole number of seconds`);
+  return Number(value);
+}
+
+export function registerLifecycle(program: Command): void {
+  program
+    .command('start')
+    .description('start one or more created or stopped containers')
+    .argument('<container...>', 'name, ID or unique ID prefix')
+    .action(async (refs: string[]) => {
+      const e = await engine();
+      await eachContainer(refs, async (ref) => {
+        await e.startContainer(e.root, e.resolveContainer(e.root, ref).id);
+        print(ref);
+      });
+    });
+  program
+    .command('stop')
+    .description('stop containers: SIGTERM, then SIGKILL after the grace period')
+    .option('-t, --time <secs>', 'seconds to wait before SIGKILL', '10')
+    .argument('<container...>', 'name, ID or unique ID prefix')
+    .action(async (refs: string[], opts: { time: string }) => {
+      const grace = parseGrace(opts.time);
+      const e = await engine();
+      await eachContainer(refs, async (ref) => {
+        await e.stopContainer(e.root, e.resolveContainer(e.root, ref).id, grace);
+        print(ref);
+      });
+    });
+  program
+    .command('kill')
+    .description('send a signal (default KILL) to the init of running containers')
+    .option('-s, --signal <sig>', 'signal name or number', 'KILL')
+    .argument('<container...>', 'name, ID or unique ID prefix')
+    .action(async (refs: string[], opts: { signal: string }) => {
+      const e = await engine();
+      const signal = e.parseSignal(opts.signal);
+      await eachContainer(refs, async (ref) => {
+        await e.killContainer(e.root, e.resolveContainer(e.root, ref).id, signal);
+        print(ref);
+      });
+    });
+  program
+    .command('restart')
+    .description('stop (SIGTERM, SIGKILL after the grace period) and start again')
+    .option('-t, --time <secs>', 'seconds to wait before SIGKILL', '10')
+    .argument('<container...>', 'name, ID or unique ID prefix')
+    .action(async (refs: string[], opts: { time: string }) => {
+      const grace = parseGrace(opts.time);
+      const e = await engine();
+      await eachContainer(refs, async (ref) => {
+        const { id } = e.resolveContainer(e.root, ref);
+        await e.stopContainer(e.root, id, grace);
+        await e.startContainer(e.root, id);
+        print(ref);
+      });
+    });
+  program
+    .command('rm')
+    .description('remove stopped containers (-f: running ones too, killed first)')
+    .option('-f, --force', 'kill a running container before removing it')
+    .argument('<container...>', 'name, ID or unique ID prefix')
+    .action(async (refs: string[], opts: { force?: boolean }) => {
+      const e = await engine();
+      e.requireRoot();
+      await eachContainer(refs, async (ref) => {
+        await e.removeContainer(e.root, e.resolveContainer(e.root, ref).id, opts.force === true);
+        print(ref);
+      });
+    });
+}

@@ -1,0 +1,38 @@
+// `tctop run`: create + start; -d prints the ID, otherwise the output streams here and tctop exits with the
+// container's code. SIGINT/SIGTERM/SIGHUP to the CLI only detach it: the container keeps running.
+import type { Command } from 'commander';
+import { addCreateOptions, createRequest, type CreateFlags } from './create-options.js';
+
+interface RunFlags extends CreateFlags {
+  detach?: boolean;
+}
+
+const DETACH_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+export function registerRun(program: Command): void {
+  addCreateOptions(program.command('run').description('create and start a container from an image'))
+    .option('-d, --detach', 'run in the background and print the container ID')
+    .action(async (image: string, command: string[], flags: RunFlags) => {
+      const req = await createRequest(image, command, flags);
+      const { tctopRoot } = await import('../../../engine/images/store-paths.js');
+      const engine = await import('../../../engine/containers/run.js');
+      const root = tctopRoot();
+      if (flags.detach) {
+        const state = await engine.runDetached(root, req);
+        process.stdout.write(state.id + '\n');
+        return;
+      }
+      const detach = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        detach.abort();
+        process.exitCode = signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 129;
+      };
+      for (const s of DETACH_SIGNALS) process.on(s, onSignal);
+      try {
+        const code = await engine.runForeground(root, req, detach.signal);
+        if (code !== null) process.exitCode = code;
+      } finally {
+        for (const s of DETACH_SIGNALS) process.off(s, onSignal);
+      }
+    });
+}

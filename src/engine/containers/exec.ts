@@ -1,0 +1,47 @@
+// exec: the shim's exec mode joins the container's namespaces and cgroup and runs the command with the container's
+// environment and user (or -e/-u/-w overrides); stdio is the CLI's own, the exit code is the command's.
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { NativeError } from '../../errors.js';
+import { replaceOrAppend } from './environment.js';
+import { shimDeadError, shimAlive } from './exit-wait.js';
+import { isSameProcess } from './proc-identity.js';
+import { requireRoot } from './preflight.js';
+import { shimBinaryPath } from './shim-binary.js';
+import { requireRunning } from './signal-init.js';
+import type { ContainerState } from './state.js';
+import { resolveUser } from './user.js';
+
+export interface ExecRequest {
+  cmd: string[];
+  env: string[];
+  user?: string;
+  workdir?: string;
+}
+
+export function execArgs(state: ContainerState, req: ExecRequest): string[] {
+  const spec = state.config;
+  const user = req.user === undefined ? spec.user : resolveUser(req.user, spec.lowerdirs);
+  const args = ['exec', '--pid', String(state.pid)];
+  for (const dir of state.cgroup.dirs) args.push('--cgroup', dir);
+  for (const e of replaceOrAppend(spec.env, req.env)) args.push('--env', e);
+  args.push('--cwd', req.workdir ?? spec.cwd);
+  args.push('--uid', String(user.uid), '--gid', String(user.gid));
+  if (user.groups.length) args.push('--groups', user.groups.join(','));
+  args.push('--caps-default', '--', ...req.cmd);
+  return args;
+}
+
+/** Runs the command in the container; resolves with its exit code (128+signal if killed). */
+export async function execInContainer(state: ContainerState, req: ExecRequest): Promise<number> {
+  requireRoot();
+  requireRunning(state);
+  if (!shimAlive(state) && !isSameProcess(state.pid, state.pidStartTime)) throw shimDeadError(state);
+  if (!isSameProcess(state.pid, state.pidStartTime)) throw new NativeError(`container ${state.name} is not running (its init has exited)`);
+  const shim = shimBinaryPath();
+  return new Promise((resolve, reject) => {
+    const child = spawn(shim, execArgs(state, req), { stdio: 'inherit' });
+    child.on('error', (e) => reject(new NativeError(`cannot run the shim ${shim}: ${e.message}`)));
+    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+  });
+}

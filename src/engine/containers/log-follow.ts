@@ -1,0 +1,37 @@
+// Following a running container's log (logs -f, foreground run): print what is there, then what arrives, until the
+// shim's exit record says the output is complete (the shim writes it after both pipes hit EOF).
+import { waitForExit } from './exit-wait.js';
+import { LogCursor, type LogEntry } from './log-reader.js';
+import { writeEntries } from './log-output.js';
+import { bundlePath } from './paths.js';
+import { readState, type ContainerState, type ExitRecord } from './state.js';
+
+export interface FollowOptions {
+  /** Only the last n entries of what is already there. */
+  tail?: number;
+  signal?: AbortSignal;
+  write?: (entries: LogEntry[]) => Promise<void>;
+}
+
+/** Resolves with the exit record (null if aborted or the container was not running); throws if the shim died. */
+export async function followLog(root: string, state: ContainerState, opts: FollowOptions = {}): Promise<ExitRecord | null> {
+  const write = opts.write ?? ((e: LogEntry[]) => writeEntries(e));
+  const cursor = new LogCursor(bundlePath(root, state.id, 'log'));
+  const first = cursor.read();
+  await write(opts.tail === undefined ? first : opts.tail <= 0 ? [] : first.slice(-opts.tail));
+  const current = readState(root, state.id) ?? state;
+  if (current.status !== 'running') {
+    await write(cursor.read());
+    return null;
+  }
+  let pump = Promise.resolve();
+  const drain = () => {
+    pump = pump.then(() => write(cursor.read()));
+  };
+  try {
+    return await waitForExit(root, current, { onChange: drain, signal: opts.signal });
+  } finally {
+    drain();
+    await pump;
+  }
+}

@@ -1,0 +1,65 @@
+// container.log: docker json-file lines {"log":"text\n","stream":"stdout"|"stderr","time":"..."} written by the shim.
+// Read whole (logs, --tail) or incrementally from an offset (follow, foreground run); a partial last line waits.
+import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+
+export interface LogEntry {
+  stream: 'stdout' | 'stderr';
+  text: string;
+  time: string;
+}
+
+export function parseLogLine(line: string): LogEntry | null {
+  try {
+    const v = JSON.parse(line) as { log?: unknown; stream?: unknown; time?: unknown };
+    if (typeof v.log !== 'string') return null;
+    return { stream: v.stream === 'stderr' ? 'stderr' : 'stdout', text: v.log, time: typeof v.time === 'string' ? v.time : '' };
+  } catch {
+    return null; // a torn or foreign line is skipped, not fatal
+  }
+}
+
+/** Reads the log from a byte offset: the complete lines since then, and where the next read starts. */
+export class LogCursor {
+  private offset = 0;
+  private pending = Buffer.alloc(0);
+
+  constructor(private readonly path: string) {}
+
+  /** The entries completed since the last call (nothing if the file does not exist yet). */
+  read(): LogEntry[] {
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'r');
+    } catch {
+      return [];
+    }
+    const chunks: Buffer[] = [this.pending];
+    try {
+      const size = fstatSync(fd).size;
+      if (size < this.offset) this.offset = 0; // truncated: start over
+      const buf = Buffer.allocUnsafe(1 << 16);
+      for (;;) {
+        const n = readSync(fd, buf, 0, buf.length, this.offset);
+        if (n <= 0) break;
+        this.offset += n;
+        chunks.push(Buffer.from(buf.subarray(0, n)));
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const all = Buffer.concat(chunks);
+    const end = all.lastIndexOf(0x0a);
+    this.pending = end < 0 ? all : all.subarray(end + 1);
+    if (end < 0) return [];
+    return all.subarray(0, end).toString('utf8').split('\n').flatMap((l) => {
+      const e = parseLogLine(l);
+      return e ? [e] : [];
+    });
+  }
+}
+
+/** The last n entries (all when n is undefined). */
+export function readLog(path: string, tail?: number): LogEntry[] {
+  const entries = new LogCursor(path).read();
+  return tail === undefined ? entries : tail <= 0 ? [] : entries.slice(-tail);
+}

@@ -1,0 +1,21 @@
+// What a container was created with: the parsed, validated form of the run/create flags plus what the image gave.
+import type { ResourceLimits } from './cgroups.js';
+import type { BindMount } from './launch-conf.js';
+
+export type { BindMount };
+
+export interface ContainerSpec {
+  args: string[];
+  env: string[];
+  cwd: string;
+  user: { uid: number; gid: number; groups: number[] };
+  /** The -u value (or the image's User), as given. */
+  userSpec: string;
+  hostname: string;
+  network: 'none' | 'host';
+  binds: BindMount[];
+  readonly: boolean;
+  limits: ResourceLimits;
+  /** Image layer roots, top-most first (overlay lowerdir order). */
+  lowerdirs: string[];
+}

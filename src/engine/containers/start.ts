@@ -1,0 +1,69 @@
+// start: spawn the shim, read its one line (`started <init pid> <shim pid>` or `error: ...`), record the PIDs with
+// their start times. The shim daemonizes, so the CLI may exit (or die) while the container runs on.
+import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { ConflictError, NativeError } from '../../errors.js';
+import { cell } from '../../text/sanitize.js';
+import { createContainerCgroup } from './cgroups.js';
+import { withContainerLock } from './locks.js';
+import { bundlePath, containerDir } from './paths.js';
+import { processStartTime } from './proc-identity.js';
+import { requireRoot } from './preflight.js';
+import { shimBinaryPath } from './shim-binary.js';
+import { readState, writeState, type ContainerState } from './state.js';
+import { shimAlive } from './exit-wait.js';
+
+interface ShimStarted {
+  pid: number;
+  shimPid: number;
+}
+
+function runShim(shim: string, id: string, dir: string): Promise<ShimStarted> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(shim, ['--id', id, '--state', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (err += d));
+    child.on('error', (e) => reject(new NativeError(`cannot run the shim ${shim}: ${e.message}`)));
+    child.on('close', (code, signal) => {
+      const m = /^started (\d+) (\d+)$/m.exec(out);
+      if (code === 0 && m) return resolve({ pid: Number(m[1]), shimPid: Number(m[2]) });
+      const why = (out + err).split('\n').find((l) => l.trim()) ?? `exit ${code ?? signal}`;
+      reject(new NativeError(`container ${id.slice(0, 12)} failed to start: ${cell(why.replace(/^error: /, ''), 500)}`));
+    });
+  });
+}
+
+/** Starts a created or exited container; a running one is left as it is (as docker start). */
+export async function startContainer(root: string, id: string, opts: { freshlyCreated?: boolean } = {}): Promise<ContainerState> {
+  requireRoot();
+  const shim = shimBinaryPath();
+  return withContainerLock(root, id, async () => {
+    const state = readState(root, id);
+    if (!state) throw new ConflictError(`container ${id.slice(0, 12)} was removed`);
+    if (state.status === 'running') {
+      if (shimAlive(state)) return state;
+      throw new ConflictError(`container ${state.name} is marked running but its shim (PID ${state.shimPid}) is gone: remove it with tctop rm -f`);
+    }
+    await rm(bundlePath(root, id, 'exit'), { force: true });
+    // a restart after a reboot (or a cgroup removed by hand) gets its cgroup back, with the same limits
+    if (!opts.freshlyCreated) createContainerCgroup(id, state.config.limits);
+    const started = await runShim(shim, id, containerDir(root, id));
+    const next: ContainerState = {
+      ...state,
+      status: 'running',
+      pid: started.pid,
+      pidStartTime: processStartTime(started.pid),
+      shimPid: started.shimPid,
+      shimStartTime: processStartTime(started.shimPid),
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      exitCode: null,
+      exitSignal: null,
+      oomKilled: false,
+    };
+    await writeState(root, next);
+    return next;
+  });
+}

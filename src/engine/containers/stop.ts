@@ -1,0 +1,60 @@
+// stop: SIGTERM to the init, SIGKILL after the grace period, then wait for the shim's exit record. kill: any signal.
+// A container whose shim died is stopped through its init's PID and is over once the init is gone.
+import { constants } from 'node:os';
+import { cgroupPids } from './cgroups.js';
+import { shimAlive, waitForExit } from './exit-wait.js';
+import { withContainerLock } from './locks.js';
+import { isSameProcess } from './proc-identity.js';
+import { requireRunning, signalInit } from './signal-init.js';
+import { readState, type ContainerState } from './state.js';
+
+const { SIGTERM, SIGKILL } = constants.signals;
+
+async function initGone(state: ContainerState, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (isSameProcess(state.pid, state.pidStartTime)) {
+    if (Date.now() >= until) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
+/** Without a shim nobody reaps or records: kill what is left in the cgroup and wait for it to empty. */
+async function stopOrphan(state: ContainerState, graceMs: number): Promise<void> {
+  signalInit(state, SIGTERM);
+  if (await initGone(state, graceMs)) return;
+  for (const pid of cgroupPids(state.id)) {
+    try {
+      process.kill(pid, SIGKILL);
+    } catch {
+      /* already gone */
+    }
+  }
+  await initGone(state, 5000);
+}
+
+/** Stops a running container; returns its state afterwards (a stopped one is returned as it is). */
+export async function stopContainer(root: string, id: string, graceSeconds: number): Promise<ContainerState | null> {
+  return withContainerLock(root, id, async () => {
+    const state = readState(root, id);
+    if (!state || state.status !== 'running') return state;
+    if (!shimAlive(state)) {
+      await stopOrphan(state, graceSeconds * 1000);
+      return readState(root, id);
+    }
+    signalInit(state, SIGTERM);
+    let exit = await waitForExit(root, state, { timeoutMs: graceSeconds * 1000 });
+    if (!exit) {
+      signalInit(state, SIGKILL);
+      exit = await waitForExit(root, state);
+    }
+    return readState(root, id);
+  });
+}
+
+export async function killContainer(root: string, id: string, signal: number): Promise<void> {
+  const state = readState(root, id);
+  if (!state) return;
+  requireRunning(state);
+  if (!signalInit(state, signal)) requireRunning({ ...state, status: 'exited' });
+}
