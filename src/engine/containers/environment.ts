@@ -1,4 +1,4 @@
-// The container's environment as docker builds it: PATH (when the image sets none), HOSTNAME, the image's Env,
+// The container's environment as docker builds it: a default PATH, HOSTNAME, the image's Env,
 // then -e values (a later key replaces an earlier one in place), HOME from the user's passwd entry last.
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -19,7 +19,7 @@ export function replaceOrAppend(base: string[], overrides: string[]): string[] {
 
 export function containerEnv(imageEnv: string[], userEnv: string[], hostname: string, home: string): string[] {
   const config = replaceOrAppend(imageEnv, userEnv);
-  const daemon = [...(config.some((e) => keyOf(e) === 'PATH') ? [] : [`PATH=${DEFAULT_PATH}`]), `HOSTNAME=${hostname}`];
+  const daemon = [`PATH=${DEFAULT_PATH}`, `HOSTNAME=${hostname}`]; // the image's PATH replaces the default in place
   const env = replaceOrAppend(daemon, config);
   return env.some((e) => keyOf(e) === 'HOME') ? env : [...env, `HOME=${home}`];
 }
