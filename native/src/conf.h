@@ -1,0 +1,44 @@
+/* launch.conf: what the TypeScript engine wrote for this container (format: engine-contract.md). */
+#ifndef TCTOP_CONF_H
+#define TCTOP_CONF_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define CONF_MAX_LIST 4096
+
+struct bind {
+  char *src, *dst;
+  int readonly;
+};
+
+struct conf {
+  char *id;
+  char **lowerdirs; /* top-most first */
+  size_t n_lowerdirs;
+  char *upperdir, *workdir, *rootfs;
+  int readonly;
+  char *hostname;
+  int network_host;
+  char **args; /* NULL-terminated */
+  size_t n_args;
+  char **env; /* NULL-terminated */
+  size_t n_env;
+  char *cwd;
+  long uid, gid;
+  gid_t *groups;
+  size_t n_groups;
+  struct bind *binds;
+  size_t n_binds;
+  char **cgroups;
+  size_t n_cgroups;
+  char *oom_file, *log, *exit_file;
+};
+
+/* Parses <state>/launch.conf into c; on failure writes "error: ..." into err and returns -1. */
+int conf_load(const char *path, struct conf *c, char *err, size_t errsize);
+
+/* Decodes %XX in place; returns -1 on a malformed escape or an embedded NUL. */
+int percent_decode(char *s);
+
+#endif

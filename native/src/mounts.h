@@ -1,0 +1,33 @@
+/* Thin wrappers over the new mount API (open_tree, move_mount, mount_setattr: Linux >= 5.12), not in glibc 2.36's
+ * headers together with <linux/mount.h>. */
+#ifndef TCTOP_MOUNTS_H
+#define TCTOP_MOUNTS_H
+
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+
+static inline int sys_open_tree(int dfd, const char *path, unsigned flags) {
+  return (int)syscall(SYS_open_tree, dfd, path, flags);
+}
+
+static inline int sys_move_mount(int from_dfd, const char *from, int to_dfd, const char *to, unsigned flags) {
+  return (int)syscall(SYS_move_mount, from_dfd, from, to_dfd, to, flags);
+}
+
+static inline int sys_mount_setattr(int dfd, const char *path, unsigned flags, uint64_t set) {
+  struct mount_attr attr = {.attr_set = set};
+  return (int)syscall(SYS_mount_setattr, dfd, path, flags, &attr, sizeof attr);
+}
+
+static inline int sys_pivot_root(const char *new_root, const char *put_old) {
+  return (int)syscall(SYS_pivot_root, new_root, put_old);
+}
+
+#endif
