@@ -40,6 +40,19 @@ const V1_MOUNTS: Array<{ id: number; dir: string; line: string; links?: string[]
   { id: 1, dir: 'systemd', line: 'name=systemd' },
 ];
 
+/** v1 mounts as on this machine (Debian 12 with systemd.unified_cgroup_hierarchy=0): one directory per controller. */
+const V1_MOUNTS_SEPARATE: typeof V1_MOUNTS = [
+  { id: 9, dir: 'systemd', line: 'name=systemd' },
+  { id: 8, dir: 'pids', line: 'pids' },
+  { id: 7, dir: 'blkio', line: 'blkio' },
+  { id: 6, dir: 'freezer', line: 'freezer' },
+  { id: 5, dir: 'devices', line: 'devices' },
+  { id: 4, dir: 'memory', line: 'memory' },
+  { id: 3, dir: 'cpuset', line: 'cpuset' },
+  { id: 2, dir: 'cpuacct', line: 'cpuacct' },
+  { id: 1, dir: 'cpu', line: 'cpu' },
+];
+
 export interface FixtureProcess {
   pid: number;
   ppid: number;
@@ -79,6 +92,8 @@ export interface HostOptions {
   systemProcesses?: boolean;
   /** PID 1's ns links are unreadable (EACCES on this machine; absent here, which readlink treats alike). */
   pid1NsUnreadable?: boolean;
+  /** v1 directories: Debian/Ubuntu's combined cpu,cpuacct (default) or one per controller, as on this machine. */
+  v1Mounts?: 'combined' | 'separate';
 }
 
 /** loopback plus one interface, in /proc/net/dev's layout. */
@@ -111,11 +126,13 @@ export class FixtureHost {
   readonly root: string;
   readonly layout: CgroupLayoutKind;
   private readonly processes: FixtureProcess[] = [];
+  private readonly v1Mounts: typeof V1_MOUNTS;
 
   constructor(t: TestContext | { after(fn: () => void): void }, readonly options: HostOptions) {
     this.root = mkdtempSync(join(tmpdir(), 'tctop-fixture-host-'));
     t.after(() => rmSync(this.root, { recursive: true, force: true }));
     this.layout = options.cgroup;
+    this.v1Mounts = options.v1Mounts === 'separate' ? V1_MOUNTS_SEPARATE : V1_MOUNTS;
     this.hostFiles();
     this.cgroupRoot();
     if (options.systemProcesses !== false) {
@@ -190,7 +207,7 @@ export class FixtureHost {
         const m = /^(\d+):([^:]*):(.*)$/.exec(line);
         if (!m) continue;
         const [, id, ctrls, path] = m;
-        const mount = id === '0' ? (this.layout === 'hybrid' ? 'unified' : '') : V1_MOUNTS.find((v) => v.line === ctrls)?.dir;
+        const mount = id === '0' ? (this.layout === 'hybrid' ? 'unified' : '') : this.v1Mounts.find((v) => v.line === ctrls)?.dir;
         if (mount === undefined) continue;
         add(join('/sys/fs/cgroup', mount, path), p.pid);
       }
@@ -219,7 +236,7 @@ export class FixtureHost {
       this.file(`${base}/cgroup.subtree_control`, 'cpuset cpu io memory pids\n');
       return;
     }
-    for (const m of V1_MOUNTS) {
+    for (const m of this.v1Mounts) {
       mkdirSync(this.path(`${base}/${m.dir}`), { recursive: true });
       for (const l of m.links ?? []) symlinkSync(m.dir, this.path(`${base}/${l}`));
     }
@@ -230,7 +247,7 @@ export class FixtureHost {
   private cgroupText(cgroup: string): string {
     if (/^\d+:/.test(cgroup)) return cgroup.endsWith('\n') ? cgroup : cgroup + '\n';
     if (this.layout === 'v2') return `0::${cgroup}\n`;
-    const lines = V1_MOUNTS.map((m) => `${m.id}:${m.line}:${cgroup}`);
+    const lines = this.v1Mounts.map((m) => `${m.id}:${m.line}:${cgroup}`);
     if (this.layout === 'hybrid') lines.push(`0::${cgroup}`);
     return lines.join('\n') + '\n';
   }
