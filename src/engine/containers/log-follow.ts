@@ -4,7 +4,7 @@ import { waitForExit } from './exit-wait.js';
 import { LogCursor, type LogEntry } from './log-reader.js';
 import { writeEntries } from './log-output.js';
 import { bundlePath } from './paths.js';
-import { readState, type ContainerState, type ExitRecord } from './state.js';
+import { readRawState, type ContainerState, type ExitRecord } from './state.js';
 
 export interface FollowOptions {
   /** Only the last n entries of what is already there. */
@@ -13,13 +13,14 @@ export interface FollowOptions {
   write?: (entries: LogEntry[]) => Promise<void>;
 }
 
-/** Resolves with the exit record (null if aborted or the container was not running); throws if the shim died. */
+/** Resolves with the exit record (null if aborted or the container was not running); throws if the shim died.
+ * A running container that has exited already resolves at once (waitForExit finds exit.json). */
 export async function followLog(root: string, state: ContainerState, opts: FollowOptions = {}): Promise<ExitRecord | null> {
   const write = opts.write ?? ((e: LogEntry[]) => writeEntries(e));
   const cursor = new LogCursor(bundlePath(root, state.id, 'log'));
   const first = cursor.read();
   await write(opts.tail === undefined ? first : opts.tail <= 0 ? [] : first.slice(-opts.tail));
-  const current = readState(root, state.id) ?? state;
+  const current = readRawState(root, state.id) ?? state;
   if (current.status !== 'running') {
     await write(cursor.read());
     return null;

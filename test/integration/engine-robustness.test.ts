@@ -1,0 +1,131 @@
+// The engine under stress and abuse: concurrent runs, a killed CLI, a detached one, a dead shim, an image made by
+// real Docker, and bad input that must create nothing.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { dockerAvailable, TEST_IMAGE, testImagePresent } from '../helpers/docker.js';
+import { missing, sh } from '../helpers/prereq.js';
+import { engineMissing, finished, IMAGE, newEngine, sleep, until } from './engine-harness.js';
+
+test('10 concurrent runs all succeed with unique IDs and names', async (t) => {
+  if (engineMissing(t)) return;
+  const e = newEngine(t);
+  const runs = await Promise.all(Array.from({ length: 10 }, () => finished(e.spawn(['run', '-d', IMAGE, 'sleep', '3600']))));
+  for (const r of runs) assert.equal(r.code, 0, r.stderr);
+  const ids = runs.map((r) => r.stdout.trim());
+  assert.equal(new Set(ids).size, 10);
+  const names = ids.map((id) => e.state(id)!.name);
+  assert.equal(new Set(names).size, 10);
+  const running = e.ps().filter((c) => ids.includes(c.id));
+  assert.equal(running.length, 10);
+  assert.ok(running.every((c) => c.state === 'running'));
+  // and 10 concurrent removals
+  const rms = await Promise.all(ids.map((id) => finished(e.spawn(['rm', '-f', id]))));
+  for (const r of rms) assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(await e.settled(10_000), { processes: [], cgroupDirs: [], mounts: 0, stateDirs: [] });
+});
+
+test('SIGKILL of a foreground run: the container lives on and its log keeps growing; SIGINT detaches too', async (t) => {
+  if (engineMissing(t)) return;
+  const e = newEngine(t);
+  const cli = e.spawn(['run', '--name', 'survivor', IMAGE, 'sh', '-c', 'i=0; while true; do echo line$i; i=$((i+1)); sleep 0.1; done']);
+  const out = finished(cli);
+  await until(() => e.stateDirs().length === 1 && e.state(e.stateDirs()[0])?.status === 'running', 5000, 'running');
+  await sleep(300);
+  cli.kill('SIGKILL');
+  await out;
+  assert.equal(e.inspect('survivor').state, 'running');
+  const lines = () => e.ok(['logs', 'survivor']).split('\n').length;
+  const n = lines();
+  await sleep(500);
+  assert.ok(lines() > n, 'logs continue');
+
+  const ctrlC = e.spawn(['run', '--name', 'detached', IMAGE, 'sleep', '3600']);
+  const r = finished(ctrlC);
+  await until(() => e.stateDirs().length === 2 && e.inspect('detached').state === 'running', 5000, 'second running');
+  ctrlC.kill('SIGINT');
+  const res = await r;
+  assert.equal(res.code, 130);
+  assert.equal(e.inspect('detached').state, 'running', 'Ctrl-C of the CLI leaves the container running');
+});
+
+test('a dead shim: ps and inspect say so, wait and stop do not hang, rm -f cleans up', async (t) => {
+  if (engineMissing(t)) return;
+  const e = newEngine(t);
+  const id = e.runDetached(['--name', 'orphan', IMAGE, 'sleep', '3600']);
+  const shimPid = e.state(id)!.shimPid;
+  process.kill(shimPid, 'SIGKILL');
+  await until(() => !existsSync(`/proc/${shimPid}`) || readFileSync(`/proc/${shimPid}/stat`, 'utf8').includes(') Z'), 5000, 'shim gone');
+  assert.equal(e.ps().find((c) => c.id === id)?.state, 'shim-dead');
+  const info = e.inspect('orphan');
+  assert.equal(info.state, 'shim-dead');
+  assert.equal(info.shim, null);
+  const t0 = Date.now();
+  const w = e.tctop(['wait', 'orphan'], { timeoutMs: 10_000 });
+  assert.equal(w.status, 1);
+  assert.match(w.stderr, /^tctop: the shim of container orphan \(PID \d+\) died without recording how the container ended\n$/);
+  assert.ok(Date.now() - t0 < 5000);
+  e.ok(['stop', '-t', '1', 'orphan'], { timeoutMs: 15_000 });
+  assert.equal(e.ps().find((c) => c.id === id), undefined, 'its processes are gone');
+  assert.equal(e.ps(true).find((c) => c.id === id)?.state, 'shim-dead', 'still listed with -a, still saying so');
+  e.ok(['rm', '-f', 'orphan']);
+  assert.deepEqual(await e.settled(), { processes: [], cgroupDirs: [], mounts: 0, stateDirs: [] });
+});
+
+test('an image made by real Docker (docker save | tctop load) runs', async (t) => {
+  if (engineMissing(t) || missing(t, dockerAvailable() && testImagePresent(), `dockerd and ${TEST_IMAGE}`)) return;
+  const e = newEngine(t);
+  const dir = mkdtempSync(join(tmpdir(), 'tctop-save-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  sh('docker', ['save', '-o', join(dir, 'img.tar'), TEST_IMAGE]);
+  e.ok(['load', '-q', '-i', join(dir, 'img.tar')]);
+  assert.equal(e.ok(['run', '--rm', TEST_IMAGE, 'sh', '-c', 'echo $PATH; uname -s']), '/bin\nLinux\n', "the image's Env and a binary from its layer");
+});
+
+test('bad input: one line, non-zero exit, nothing created (no state dir, no cgroup)', (t) => {
+  if (engineMissing(t)) return;
+  const e = newEngine(t);
+  const cgroupsBefore = readdirSync('/sys/fs/cgroup/memory/tctop').sort();
+  const cases: Array<[string[], number, RegExp]> = [
+    [['run', 'no-such-image'], 1, /^tctop: no such image: no-such-image$/],
+    [['run', '--memory', 'lots', IMAGE, 'true'], 2, /^tctop: invalid --memory "lots"/],
+    [['run', '--memory', '1k', IMAGE, 'true'], 2, /^tctop: invalid --memory "1k": the minimum is 6m$/],
+    [['run', '--cpus', '0', IMAGE, 'true'], 2, /^tctop: invalid --cpus "0"/],
+    [['run', '--cpus', '999', IMAGE, 'true'], 2, /^tctop: invalid --cpus "999"/],
+    [['run', '--cpuset-cpus', 'x-y', IMAGE, 'true'], 2, /^tctop: invalid --cpuset-cpus "x-y"/],
+    [['run', '--pids-limit', '-5', IMAGE, 'true'], 2, /^tctop: invalid --pids-limit "-5"/],
+    [['run', '-v', 'relative:/x', IMAGE, 'true'], 2, /^tctop: invalid -v "relative:\/x"/],
+    [['run', '-v', '/no/such/dir:/x', IMAGE, 'true'], 2, /does not exist$/],
+    [['run', '--network', 'bridge', IMAGE, 'true'], 2, /^tctop: invalid --network "bridge"/],
+    [['run', '-u', 'nobody-here', IMAGE, 'true'], 1, /^tctop: unable to find user nobody-here/],
+    [['run', '-w', 'rel', IMAGE, 'true'], 2, /^tctop: invalid working directory "rel"/],
+    [['start', 'nothing'], 1, /^tctop: no such container: nothing$/],
+    [['logs', 'nothing'], 1, /^tctop: no such container: nothing$/],
+    [['exec', 'nothing', 'true'], 1, /^tctop: no such container: nothing$/],
+    [['stop', '-t', 'soon', 'x'], 2, /^tctop: invalid -t "soon"/],
+    [['logs', '--tail', 'x', 'x'], 2, /^tctop: invalid --tail "x"/],
+  ];
+  for (const [args, code, stderr] of cases) {
+    const r = e.tctop(args);
+    assert.equal(r.status, code, `${args.join(' ')}: ${r.stderr}`);
+    const lines = r.stderr.split('\n').filter(Boolean);
+    assert.equal(lines.length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
+    assert.match(lines[0], stderr);
+  }
+  assert.deepEqual(e.stateDirs(), []);
+  assert.deepEqual(readdirSync('/sys/fs/cgroup/memory/tctop').sort(), cgroupsBefore);
+  // exec into a container that is not running
+  e.ok(['create', '--name', 'idle', IMAGE, 'true']);
+  const r = e.tctop(['exec', 'idle', 'true']);
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, 'tctop: container idle is not running\n');
+  // not root: one line, nothing created
+  const nobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, 'bin/tctop', 'run', IMAGE, 'true'], { encoding: 'utf8', env: e.env });
+  assert.equal(nobody.status, 1, nobody.stderr);
+  assert.match(nobody.stderr, /^tctop: the container engine needs root/);
+  assert.equal(nobody.stderr.split('\n').filter(Boolean).length, 1);
+  assert.equal(e.stateDirs().length, 1);
+});
