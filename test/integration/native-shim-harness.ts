@@ -52,7 +52,9 @@ export interface BoxOptions {
   uid?: number;
   gid?: number;
   groups?: number[];
-  binds?: LaunchConf['binds'];
+  binds?: LaunchConf['binds'] | ((tmp: string) => LaunchConf['binds']);
+  /** Extra fds the "CLI" passes to the shim (as 3, 4, ...): none may reach the container. */
+  leakFds?: number[];
   /** Runs in the tmp dir before the container starts (e.g. make bind sources). */
   prepare?: (tmp: string) => void;
 }
@@ -79,14 +81,14 @@ export async function waitFor(what: string, check: () => boolean, timeoutMs = 10
 }
 
 /** Spawns the shim as the CLI would; resolves with its stdout line, stderr and exit code. */
-export function runShim(id: string, dir: string): Promise<{ code: number | null; out: string; err: string; ms: number }> {
+export function runShim(id: string, dir: string, leakFds: number[] = []): Promise<{ code: number | null; out: string; err: string; ms: number }> {
   const t0 = process.hrtime.bigint();
   return new Promise((resolve) => {
-    const child = spawn(shimBinaryPath(), ['--id', id, '--state', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(shimBinaryPath(), ['--id', id, '--state', dir], { stdio: ['ignore', 'pipe', 'pipe', ...leakFds] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
+    child.stdout!.on('data', (d: Buffer) => (out += d));
+    child.stderr!.on('data', (d: Buffer) => (err += d));
     child.on('close', (code) => resolve({ code, out, err, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
   });
 }
@@ -129,7 +131,7 @@ export async function prepareBox(t: TestContext, o: BoxOptions): Promise<{ id: s
     uid: o.uid ?? 0,
     gid: o.gid ?? 0,
     groups: o.groups ?? [],
-    binds: o.binds ?? [],
+    binds: typeof o.binds === 'function' ? o.binds(tmp) : o.binds ?? [],
     cgroups: cgroup.dirs,
     oomFile: cgroup.oomFile,
     logFile: join(dir, 'container.log'),
@@ -141,7 +143,7 @@ export async function prepareBox(t: TestContext, o: BoxOptions): Promise<{ id: s
 /** Prepares and starts a container; fails the test unless the shim says `started`. */
 export async function startBox(t: TestContext, o: BoxOptions): Promise<Box> {
   const p = await prepareBox(t, o);
-  const r = await runShim(p.id, p.dir);
+  const r = await runShim(p.id, p.dir, o.leakFds);
   assert.equal(r.code, 0, `shim failed: ${r.err}${r.out}`);
   const m = /^started (\d+) (\d+)\n$/.exec(r.out);
   assert.ok(m, `unexpected shim output ${JSON.stringify(r.out)}`);
