@@ -53,7 +53,8 @@ test('x then y stops one of tctop\'s own containers; n cancels', async (t) => {
   tctop('load', '-q', '-i', archive);
   tctop('run', '-d', '--name', name, TEST_IMAGE, 'sleep', '3600');
 
-  const d = new TmuxDashboard([], undefined, { TCTOP_ROOT: root });
+  // wide enough for the status line `tctop stop <64-hex ID>: done` after the filter text
+  const d = new TmuxDashboard([], { width: 160, height: 40 }, { TCTOP_ROOT: root });
   t.after(() => d.close());
   await d.waitFor((s) => s.split('\n').some((l) => l.includes(name) && /\btctop\b/.test(l) && /running/.test(l)), 15_000, 'own container listed');
   d.keys('/');
