@@ -127,6 +127,8 @@ export class FixtureHost {
   readonly layout: CgroupLayoutKind;
   private readonly processes: FixtureProcess[] = [];
   private readonly v1Mounts: typeof V1_MOUNTS;
+  /** cgroup.procs files written so far (emptied when their last member exits). */
+  private readonly procsFiles = new Set<string>();
 
   constructor(t: TestContext | { after(fn: () => void): void }, readonly options: HostOptions) {
     this.root = mkdtempSync(join(tmpdir(), 'tctop-fixture-host-'));
@@ -186,6 +188,14 @@ export class FixtureHost {
     return this;
   }
 
+  /** The process exits: its /proc directory goes, and its cgroup.procs entries at the next build(). */
+  exit(pid: number): this {
+    const i = this.processes.findIndex((p) => p.pid === pid);
+    if (i >= 0) this.processes.splice(i, 1);
+    rmSync(this.path(`/proc/${pid}`), { recursive: true, force: true });
+    return this;
+  }
+
   /** Files of a cgroup directory: the unified hierarchy on v2, `mount` (a v1 controller dir) otherwise. */
   cgroupFiles(path: string, files: Record<string, string>, mount?: string): this {
     const base = mount ? join('/sys/fs/cgroup', mount) : this.layout === 'hybrid' ? '/sys/fs/cgroup/unified' : '/sys/fs/cgroup';
@@ -212,7 +222,11 @@ export class FixtureHost {
         add(join('/sys/fs/cgroup', mount, path), p.pid);
       }
     }
-    for (const [dir, pids] of procs) this.file(join(dir, 'cgroup.procs'), pids.sort((a, b) => a - b).map((n) => `${n}\n`).join(''));
+    for (const dir of this.procsFiles) if (!procs.has(dir)) this.file(join(dir, 'cgroup.procs'), '');
+    for (const [dir, pids] of procs) {
+      this.procsFiles.add(dir);
+      this.file(join(dir, 'cgroup.procs'), pids.sort((a, b) => a - b).map((n) => `${n}\n`).join(''));
+    }
     const lastPid = Math.max(...this.processes.map((p) => p.pid));
     this.file('/proc/loadavg', `0.52 0.58 0.59 2/${this.processes.length} ${lastPid}\n`);
     return this.root;
