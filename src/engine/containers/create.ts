@@ -3,12 +3,12 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { ConflictError, UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
-import { writeFileAtomic } from '../images/atomic-write.js';
 import { resolveImage } from '../images/resolve.js';
 import { createContainerCgroup, removeContainerCgroup, type ResourceLimits } from './cgroups.js';
 import { containerEnv } from './environment.js';
 import { newContainerId } from './ids.js';
-import { writeLaunchConf, type BindMount } from './launch-conf.js';
+import { encodeLaunchConf, type BindMount, type LaunchConf } from './launch-conf.js';
+import { replaceFile } from './replace-file.js';
 import { withNamesLock } from './locks.js';
 import { generateName, validateName } from './names.js';
 import { buildOciConfig } from './oci-config.js';
@@ -84,8 +84,7 @@ export async function createContainer(root: string, req: CreateRequest): Promise
       await Promise.all([mkdir(bundlePath(root, id, 'rootfs')), mkdir(bundlePath(root, id, 'upper')), mkdir(bundlePath(root, id, 'work'))]);
       const cgroup = createContainerCgroup(id, req.limits);
       cgroupMade = true;
-      await writeFileAtomic(bundlePath(root, id, 'config'), JSON.stringify(buildOciConfig(id, spec), null, 2) + '\n');
-      await writeLaunchConf(bundlePath(root, id, 'launch'), {
+      const launch: LaunchConf = {
         id,
         lowerDirs: spec.lowerdirs,
         upperDir: bundlePath(root, id, 'upper'),
@@ -105,7 +104,11 @@ export async function createContainer(root: string, req: CreateRequest): Promise
         oomFile: cgroup.oomFile,
         logFile: bundlePath(root, id, 'log'),
         exitFile: bundlePath(root, id, 'exit'),
-      });
+      };
+      await Promise.all([
+        replaceFile(bundlePath(root, id, 'config'), JSON.stringify(buildOciConfig(id, spec), null, 2) + '\n'),
+        replaceFile(bundlePath(root, id, 'launch'), encodeLaunchConf(launch), 0o600),
+      ]);
       const state: ContainerState = {
         id,
         name,

@@ -1,9 +1,9 @@
 // state.json (written only here, atomically) and exit.json (written only by the shim): a reader folds the latter
 // into the former, so a container whose init has exited reads as exited whoever looks first.
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../images/atomic-write.js';
 import type { ContainerCgroup } from './cgroups.js';
 import { bundlePath } from './paths.js';
+import { replaceFile } from './replace-file.js';
 import type { ContainerSpec } from './spec.js';
 
 export type ContainerStatus = 'created' | 'running' | 'exited';
@@ -79,5 +79,5 @@ export function readState(root: string, id: string): ContainerState | null {
 }
 
 export async function writeState(root: string, state: ContainerState): Promise<void> {
-  await writeFileAtomic(bundlePath(root, state.id, 'state'), JSON.stringify(state, null, 2) + '\n');
+  await replaceFile(bundlePath(root, state.id, 'state'), JSON.stringify(state, null, 2) + '\n');
 }

@@ -1,0 +1,82 @@
+// The engine against Docker on the same image (docker save -> tctop load): `run --rm IMG true` end to end, as a
+// user types it, runs interleaved so load drift hits both alike; and the resident memory of one shim each.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TEST_IMAGE } from '../helpers/docker.js';
+import type { BenchRow, BenchSuite } from './types.js';
+
+const RUNS = 15;
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+
+function timed(fn: () => unknown): number {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function rssKiB(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error(`no VmRSS for ${pid}`);
+  return Number(m[1]);
+}
+
+function ppid(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+export const suite: BenchSuite = {
+  name: 'engine',
+  wants: { extraProcesses: 0, dockerContainers: 0 },
+  async run(): Promise<BenchRow[]> {
+    const root = mkdtempSync(join(tmpdir(), 'tctop-bench-engine-'));
+    const env = { ...process.env, TCTOP_ROOT: root };
+    const tctop = (args: string[]) => run(process.execPath, ['bin/tctop', ...args], env);
+    const docker = (args: string[]) => run('docker', args);
+    const cleanup: Array<() => void> = [];
+    try {
+      const archive = join(root, 'image.tar');
+      docker(['save', '-o', archive, TEST_IMAGE]);
+      tctop(['load', '-q', '-i', archive]);
+      for (let i = 0; i < 2; i++) {
+        tctop(['run', '--rm', TEST_IMAGE, 'true']); // warm the page cache and the CPU caches for both
+        docker(['run', '--rm', '--label', 'tctop-bench=1', TEST_IMAGE, 'true']);
+      }
+      const ours: number[] = [];
+      const theirs: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        ours.push(timed(() => tctop(['run', '--rm', TEST_IMAGE, 'true'])));
+        theirs.push(timed(() => docker(['run', '--rm', '--label', 'tctop-bench=1', TEST_IMAGE, 'true'])));
+      }
+      const runOurs = median(ours);
+      const runDocker = median(theirs);
+
+      const id = tctop(['run', '-d', TEST_IMAGE, 'sleep', '120']).trim();
+      cleanup.push(() => spawnSync(process.execPath, ['bin/tctop', 'rm', '-f', id], { env, stdio: 'ignore' }));
+      const shimPid = JSON.parse(readFileSync(join(root, 'containers', id, 'state.json'), 'utf8')).shimPid as number;
+      const dockerId = docker(['run', '-d', '--label', 'tctop-bench=1', TEST_IMAGE, 'sleep', '120']).trim();
+      cleanup.push(() => spawnSync('docker', ['rm', '-f', dockerId], { stdio: 'ignore' }));
+      const containerdShim = ppid(Number(docker(['inspect', '-f', '{{.State.Pid}}', dockerId]).trim()));
+      const comm = readFileSync(`/proc/${containerdShim}/comm`, 'utf8').trim();
+      if (!comm.startsWith('containerd-shim')) throw new Error(`the docker container's parent is ${comm}, not containerd-shim-runc-v2`);
+      const oursKiB = rssKiB(shimPid);
+      const theirsKiB = rssKiB(containerdShim);
+      return [
+        { name: `tctop run --rm ${TEST_IMAGE} true (median of ${RUNS})`, value: runOurs, unit: 'ms', peer: { name: 'docker run --rm', value: runDocker }, target: 'ratio <= 0.5', ok: runOurs / runDocker <= 0.5 },
+        { name: `tctop-shim RSS (${oursKiB} KiB)`, value: oursKiB / 1024, unit: 'MiB', peer: { name: `containerd-shim-runc-v2 RSS (${theirsKiB} KiB)`, value: theirsKiB / 1024 }, target: 'ratio <= 0.1', ok: oursKiB / theirsKiB <= 0.1 },
+      ];
+    } finally {
+      for (const c of cleanup.reverse()) c();
+      rmSync(root, { recursive: true, force: true });
+    }
+  },
+};
