@@ -138,6 +138,10 @@ static void supervise(const struct conf *c, pid_t init, int sigfd, int logfd) {
   }
   stream_flush(&out_stream, logfd);
   stream_flush(&err_stream, logfd);
+  while (!init_done) { /* only after a poll failure: never record an exit we did not see */
+    if (waitpid(init, &init_status, 0) == init) init_done = 1;
+    else if (errno != EINTR) return;
+  }
   write_exit(c, init, init_status);
 }
 

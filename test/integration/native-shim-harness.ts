@@ -113,6 +113,7 @@ export async function prepareBox(t: TestContext, o: BoxOptions): Promise<{ id: s
     }
     await waitFor('the container processes to go', () => cgroupPids(id).length === 0);
     await removeContainerCgroup(id);
+    for (const d of cgroup.dirs) assert.equal(existsSync(d), false, `cgroup ${d} removed`);
     assert.equal(mountLinesMentioning(tmp), mountsBefore, 'no mount left behind');
     rmSync(tmp, { recursive: true, force: true });
   });

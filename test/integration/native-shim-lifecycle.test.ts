@@ -1,6 +1,7 @@
 // The native shim's container mode, driven directly: the started line, the daemon as the init's parent and
 // subreaper, json-file logs, exit.json for every way a container ends, setup failures, memory footprint.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -52,6 +53,20 @@ test('shim: `started <init> <daemon>`; the daemon is the init\'s parent, named t
   assert.match(exit.finishedAt, ISO_NS);
   await waitFor('the daemon to exit after its init', () => !alive(box.shimPid));
   assert.deepEqual(readdirSync(box.dir).sort(), ['container.log', 'exit.json', 'launch.conf', 'rootfs', 'upper', 'work'], 'exit.json renamed into place, no temp file');
+});
+
+test('shim: discovery finds the container as runtime tctop, with the daemon as its shim', async (t) => {
+  if (needRootAndBusybox(t)) return;
+  const box = await startBox(t, { args: ['sleep', '30'] });
+  const r = spawnSync(process.execPath, ['bin/tctop', 'ps', '--json'], { encoding: 'utf8', env: { ...process.env, TCTOP_ROOT: box.tmp } });
+  assert.equal(r.status, 0, r.stderr);
+  const found = (JSON.parse(r.stdout) as { id: string; runtime: string; init: { hostPid: number; containerPid: number }; shim: { pid: number } | null }[]).filter((c) => c.id === box.id);
+  assert.equal(found.length, 1);
+  assert.equal(found[0].runtime, 'tctop');
+  assert.deepEqual(found[0].init, { hostPid: box.pid, containerPid: 1 });
+  assert.equal(found[0].shim?.pid, box.shimPid);
+  process.kill(box.pid, 'SIGKILL');
+  await waitExit(box);
 });
 
 test('shim: stdout and stderr as json-file lines; escapes and invalid UTF-8 stay valid JSON; a partial line is flushed', async (t) => {
