@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectCgroupLayout, discoveryHierarchy, statsVersion, type CgroupLayout } from '../host/cgroupfs/layout.js';
 import { SpecCache } from '../host/cgroupfs/spec-cache.js';
+import { isKernelFs, OpenFiles, withOpenFiles } from '../host/open-files.js';
 import { hostPaths, type HostPaths } from '../host/paths.js';
 import { readProcHostFacts } from '../host/procfs/host.js';
 import { cgroupPathFor, parseProcCgroup } from '../host/procfs/cgroup.js';
@@ -35,6 +36,11 @@ export interface ScanOptions {
   fullPassIntervalMs?: number;
   /** How long cgroup limit and setting files are trusted before they are read again (ms). */
   specTtlMs?: number;
+  /**
+   * Keep the procfs/cgroupfs files read every scan open between scans (default true). One-shot callers need not
+   * say so: scanHost closes them.
+   */
+  keepFilesOpen?: boolean;
 }
 
 /** Linux reports stat times in USER_HZ, 100 on every architecture Linux runs containers on. */
@@ -68,6 +74,8 @@ export class HostScanner {
   private youngPids: number[] = [];
   /** Processes on the host as counted by the last full pass. */
   private hostProcessCount = 0;
+  /** The per-scan files (stat, cgroup usage) held open between scans; set up with the layout. */
+  private files: OpenFiles | undefined;
 
   constructor(readonly options: ScanOptions = {}) {
     this.paths = hostPaths(options.root ?? '/');
@@ -79,9 +87,23 @@ export class HostScanner {
     const takenAt = Date.now();
     const t0 = process.hrtime.bigint();
     const notes: ScanNote[] = [];
-    const discovery: DiscoveryContext = { paths: this.paths, memo: new Map(), note: (path, reason) => notes.push({ path, reason }) };
-
     if (!this.layout) this.firstScanSetup(notes);
+    return withOpenFiles(this.files, () => {
+      try {
+        return this.scanWithLayout(takenAt, t0, notes);
+      } finally {
+        this.files?.sweep(); // what this scan did not read belongs to processes and cgroups that are gone
+      }
+    });
+  }
+
+  /** Give back the files kept open between scans (a later scan opens them again). */
+  close(): void {
+    this.files?.close();
+  }
+
+  private scanWithLayout(takenAt: number, t0: bigint, notes: ScanNote[]): HostSnapshot {
+    const discovery: DiscoveryContext = { paths: this.paths, memo: new Map(), note: (path, reason) => notes.push({ path, reason }) };
     const layout = this.layout!;
     const facts = readProcHostFacts(this.paths.proc);
 
@@ -152,6 +174,10 @@ export class HostScanner {
 
   private firstScanSetup(notes: ScanNote[]): void {
     this.layout = detectCgroupLayout(this.paths.cgroup);
+    if (this.options.keepFilesOpen ?? true) {
+      const dirs = [this.paths.proc, ...this.layout.v1.values(), ...(this.layout.unified ? [this.layout.unified] : [])];
+      this.files = new OpenFiles(dirs.filter(isKernelFs).map((d) => (d.endsWith('/') ? d : `${d}/`)));
+    }
     const host = readHostNamespaces(this.paths.proc);
     this.hostNs = host.namespaces;
     if (host.fromPid !== 1) notes.push({ path: join(this.paths.proc, '1/ns'), reason: host.fromPid === 2 ? 'unreadable; host namespaces taken from PID 2 (kthreadd)' : 'host namespaces unreadable' });
@@ -253,6 +279,8 @@ export class HostScanner {
     let p: ProcessInfo | null = null;
     if (known) {
       const r = refreshProcess(this.ctx, known);
+      // a reused PID: files kept open for the old process (its net/dev pins its network namespace) must go
+      if (r === 'reused') this.files?.forgetUnder(join(this.paths.proc, String(pid)));
       p = r === 'reused' ? readProcess(this.ctx, pid) : r;
     } else {
       p = readProcess(this.ctx, pid);
@@ -280,5 +308,5 @@ export class HostScanner {
 
 /** One scan, for one-shot commands. */
 export function scanHost(options: ScanOptions = {}): HostSnapshot {
-  return new HostScanner(options).scan();
+  return new HostScanner({ keepFilesOpen: false, ...options }).scan();
 }

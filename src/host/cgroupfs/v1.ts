@@ -1,7 +1,8 @@
 // cgroup v1 resource figures for one container: each controller at its own path (from /proc/<pid>/cgroup).
 import { join } from 'node:path';
 import type { CgroupStats } from '../../snapshot/model.js';
-import { readInt, readText } from '../read.js';
+import { readHotInt, readHotText } from '../open-files.js';
+import { readText } from '../read.js';
 import type { CgroupLayout } from './layout.js';
 import { parseBlkio, parseCpuset, parseFlatKeyed, parseMaxOrNumber } from './parse.js';
 
@@ -20,11 +21,11 @@ export function readV1Stats(layout: CgroupLayout, pathOf: (controller: string) =
   };
   const text = (ctrl: string, name: string) => {
     const f = file(ctrl, name);
-    return f ? readText(f) : null;
+    return f ? readHotText(f) : null;
   };
   const int = (ctrl: string, name: string) => {
     const f = file(ctrl, name);
-    return f ? readInt(f) : null;
+    return f ? readHotInt(f) : null;
   };
   const spec = (ctrl: string, name: string) => {
     const f = file(ctrl, name);

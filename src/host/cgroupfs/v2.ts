@@ -1,7 +1,8 @@
 // cgroup v2 resource figures for one container cgroup directory.
 import { join } from 'node:path';
 import type { CgroupStats } from '../../snapshot/model.js';
-import { readInt, readText } from '../read.js';
+import { readHotInt, readHotText } from '../open-files.js';
+import { readText } from '../read.js';
 import { parseCpuset, parseFlatKeyed, parseIoStat, parseMaxOrNumber, parsePressure } from './parse.js';
 
 /** cpu.weight (1..10000) back to v1 shares, the conversion runc/cAdvisor use. */
@@ -12,7 +13,7 @@ export function weightToShares(weight: number): number {
 /** `readSpec` reads limit and setting files, which a long-running caller may cache (see readV1Stats). */
 export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: string) => string | null = readText): CgroupStats {
   const dir = join(unifiedRoot, path);
-  const text = (name: string) => readText(join(dir, name));
+  const text = (name: string) => readHotText(join(dir, name));
   const spec = (name: string) => readSpec(join(dir, name));
   const stats: CgroupStats = { version: 2, path };
 
@@ -34,7 +35,7 @@ export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: 
     };
   }
 
-  const usage = readInt(join(dir, 'memory.current'));
+  const usage = readHotInt(join(dir, 'memory.current'));
   if (usage !== null) {
     const ms = parseFlatKeyed(text('memory.stat'));
     const events = parseFlatKeyed(text('memory.events'));
@@ -43,7 +44,7 @@ export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: 
       workingSetBytes: Math.max(0, usage - (ms.get('inactive_file') ?? 0)),
       rssBytes: ms.get('anon'),
       cacheBytes: ms.get('file'),
-      swapBytes: readInt(join(dir, 'memory.swap.current')) ?? undefined,
+      swapBytes: readHotInt(join(dir, 'memory.swap.current')) ?? undefined,
       limitBytes: parseMaxOrNumber(spec('memory.max')),
       oomKills: events.get('oom_kill'),
       oomEvents: events.get('oom'),
@@ -51,7 +52,7 @@ export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: 
     };
   }
 
-  const pidsCurrent = readInt(join(dir, 'pids.current'));
+  const pidsCurrent = readHotInt(join(dir, 'pids.current'));
   if (pidsCurrent !== null) stats.pids = { current: pidsCurrent, limit: parseMaxOrNumber(spec('pids.max')) };
 
   const io = text('io.stat');

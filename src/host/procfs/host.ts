@@ -1,6 +1,6 @@
 // Host-wide facts from procfs: CPU totals, memory, boot time, kernel, hostname.
 import { join } from 'node:path';
-import { readText } from '../read.js';
+import { readHotText } from '../open-files.js';
 
 export interface ProcHostFacts {
   hostname: string;
@@ -39,11 +39,11 @@ export function parseMeminfo(text: string): { memoryBytes: number; memAvailableB
 }
 
 export function readProcHostFacts(procDir: string): ProcHostFacts {
-  const stat = parseProcStat(readText(join(procDir, 'stat')) ?? '');
-  const mem = parseMeminfo(readText(join(procDir, 'meminfo')) ?? '');
+  const stat = parseProcStat(readHotText(join(procDir, 'stat')) ?? '');
+  const mem = parseMeminfo(readHotText(join(procDir, 'meminfo')) ?? '');
   return {
-    hostname: (readText(join(procDir, 'sys/kernel/hostname')) ?? '').trim(),
-    kernel: (readText(join(procDir, 'sys/kernel/osrelease')) ?? '').trim(),
+    hostname: (readHotText(join(procDir, 'sys/kernel/hostname')) ?? '').trim(),
+    kernel: (readHotText(join(procDir, 'sys/kernel/osrelease')) ?? '').trim(),
     ...stat,
     ...mem,
   };

@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import type { ProcessInfo } from '../../snapshot/model.js';
 import { decodeHostBytes } from '../../text/sanitize.js';
-import { readBytes, readText } from '../read.js';
+import { readHotBytes } from '../open-files.js';
+import { readText } from '../read.js';
 import { parseProcCgroup } from './cgroup.js';
 import { readCmdline } from './cmdline.js';
 import { readNamespaces } from './namespaces.js';
@@ -16,7 +17,7 @@ export interface ProcessReadContext {
 }
 
 export function readStat(procDir: string, pid: number): ProcStat | null {
-  const buf = readBytes(join(procDir, String(pid), 'stat'), 4096);
+  const buf = readHotBytes(join(procDir, String(pid), 'stat'), 4096);
   // comm may hold invalid UTF-8: decode losslessly so it can be shown escaped
   return buf === null ? null : parseStat(decodeHostBytes(buf));
 }

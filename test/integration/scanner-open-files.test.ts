@@ -1,0 +1,87 @@
+// The long-running scanner keeps the files it reads every refresh open (src/host/open-files.ts). On the real host:
+// a container's files are held while it runs and given back once it is gone, figures stay live through the kept
+// descriptors, and close() gives everything back.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readlinkSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HostScanner, scanHost } from '../../src/snapshot/scanner.js';
+import { isRoot, missing } from '../helpers/prereq.js';
+
+const CGROUP_ROOT = '/sys/fs/cgroup';
+
+function cgroupDirs(id: string): string[] {
+  if (existsSync(join(CGROUP_ROOT, 'cgroup.controllers'))) return [join(CGROUP_ROOT, 'tctop', id)];
+  return ['pids', 'memory', 'cpu', 'cpuacct'].filter((c) => existsSync(join(CGROUP_ROOT, c))).map((c) => join(CGROUP_ROOT, c, 'tctop', id));
+}
+
+function openPaths(): string[] {
+  const out: string[] = [];
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      out.push(readlinkSync(`/proc/self/fd/${fd}`));
+    } catch {
+      // the descriptor readdir used is already closed
+    }
+  }
+  return out;
+}
+
+test('the files of a container are kept open while it runs, read live, and given back when it is gone', async (t) => {
+  if (missing(t, isRoot(), 'root (creates cgroups)')) return;
+  const id = randomBytes(32).toString('hex');
+  const dirs = cgroupDirs(id);
+  // a busy loop, so its CPU figure must move between scans
+  const child = spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' });
+  const scanner = new HostScanner();
+  t.after(async () => {
+    scanner.close();
+    child.kill('SIGKILL');
+    await sleep(100);
+    for (const d of dirs) if (existsSync(d)) rmdirSync(d);
+  });
+  for (const d of dirs) {
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'cgroup.procs'), String(child.pid));
+  }
+
+  const firstSnap = scanner.scan();
+  const first = firstSnap.containers.find((c) => c.id === id);
+  assert.ok(first?.cgroup?.cpu && first.cgroup.memory, 'the container and its cgroup figures are found');
+  const held = openPaths();
+  assert.ok(held.includes(`/proc/${child.pid}/stat`), 'the member stat is kept open');
+  assert.ok(held.some((p) => dirs.some((d) => p.startsWith(`${d}/`))), 'cgroup files are kept open');
+  assert.ok(!held.some((p) => p.endsWith('/cgroup.procs')), 'cgroup.procs is never kept (v1 would serve a stale pidlist)');
+
+  await sleep(300);
+  const secondSnap = scanner.scan();
+  const second = secondSnap.containers.find((c) => c.id === id);
+  assert.ok(second?.cgroup?.cpu && second.cgroup.cpu.usageSeconds > first.cgroup.cpu.usageSeconds, 'cgroup CPU usage moves through the kept descriptors');
+  const ticks = (snap: typeof firstSnap) => snap.processes.get(child.pid!)?.cpuTicks ?? -1;
+  assert.ok(ticks(secondSnap) > ticks(firstSnap), 'the process CPU ticks move through its kept stat');
+
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+  await sleep(100);
+  for (const d of dirs) rmdirSync(d);
+  const gone = scanner.scan();
+  assert.ok(!gone.containers.some((c) => c.id === id));
+  scanner.scan();
+  const after = openPaths();
+  assert.ok(!after.some((p) => p.startsWith(`/proc/${child.pid}/`)), 'the exited process files are closed');
+  assert.ok(!after.some((p) => dirs.some((d) => p.startsWith(d))), 'the removed cgroup files are closed');
+
+  scanner.close();
+  assert.ok(!openPaths().some((p) => p === '/proc/stat' || p === '/proc/loadavg'), 'close() gives back every kept file');
+});
+
+test('a one-shot scanHost keeps nothing open', (t) => {
+  if (missing(t, isRoot(), 'root (reads every process)')) return;
+  const before = openPaths().filter((p) => p.startsWith('/proc/') || p.startsWith(CGROUP_ROOT)).length;
+  scanHost();
+  const after = openPaths().filter((p) => p.startsWith('/proc/') || p.startsWith(CGROUP_ROOT)).length;
+  assert.equal(after, before);
+});

@@ -1,0 +1,177 @@
+// Kept-open procfs/cgroupfs files (src/host/open-files.ts) on the real kernel: a kept descriptor reads fresh
+// figures, a vanished process or removed cgroup reads as null (never a throw), a recreated path is reopened, and
+// nothing is kept outside the kernel filesystems or past a sweep.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isKernelFs, OpenFiles, readHotText, withOpenFiles } from '../../../src/host/open-files.js';
+import { isRoot, missing } from '../../helpers/prereq.js';
+
+/** Paths this process has open right now. */
+function openPaths(): string[] {
+  const out: string[] = [];
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      out.push(readlinkSync(`/proc/self/fd/${fd}`));
+    } catch {
+      // the descriptor readdir itself used is gone already
+    }
+  }
+  return out;
+}
+
+const cpuTicks = (statText: string) => {
+  const f = statText.slice(statText.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]);
+};
+
+test('a kept /proc/<pid>/stat reads fresh figures each time, and only one descriptor is held', () => {
+  const files = new OpenFiles(['/proc/']);
+  try {
+    const before = cpuTicks(files.readText('/proc/self/stat')!);
+    const deadline = Date.now() + 5000;
+    let after = before;
+    while (after === before && Date.now() < deadline) {
+      for (let i = 0; i < 1e6; i++) Math.sqrt(i);
+      after = cpuTicks(files.readText('/proc/self/stat')!);
+    }
+    assert.ok(after > before, `CPU ticks move through the kept descriptor (${before} -> ${after})`);
+    assert.equal(files.size, 1);
+  } finally {
+    files.close();
+  }
+});
+
+test('a process that exits reads as null through its kept descriptor, and the descriptor is closed', async (t) => {
+  const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+  t.after(() => child.kill('SIGKILL'));
+  await sleep(50);
+  const path = `/proc/${child.pid}/stat`;
+  const files = new OpenFiles(['/proc/']);
+  try {
+    assert.match(files.readText(path)!, /\(sleep\)/);
+    assert.ok(openPaths().includes(path));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await sleep(50);
+    assert.equal(files.readText(path), null);
+    assert.equal(files.readView(path, 4096), null);
+    assert.equal(files.size, 0);
+    assert.ok(!openPaths().includes(path), 'the stale descriptor was closed');
+  } finally {
+    files.close();
+  }
+});
+
+test('sweep closes what was not read since the last sweep; forgetUnder and close give back the rest', () => {
+  const files = new OpenFiles(['/proc/']);
+  files.readText('/proc/self/stat');
+  files.readText('/proc/self/status');
+  files.readText('/proc/loadavg');
+  assert.equal(files.size, 3);
+  files.sweep();
+  files.readText('/proc/self/stat');
+  files.readText('/proc/loadavg');
+  files.sweep();
+  assert.equal(files.size, 2, 'status, not read in the last round, is closed');
+  files.forgetUnder('/proc/self');
+  assert.equal(files.size, 1);
+  files.close();
+  assert.equal(files.size, 0);
+  assert.ok(!openPaths().includes('/proc/loadavg'));
+});
+
+test('files outside the kernel filesystems are read the ordinary way: a file replaced by rename is never stale', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tctop-open-files-'));
+  try {
+    assert.equal(isKernelFs(dir), false);
+    assert.equal(isKernelFs('/proc'), true);
+    const files = new OpenFiles([`${dir}/`].filter(isKernelFs));
+    const path = join(dir, 'state');
+    writeFileSync(path, 'one');
+    assert.equal(files.readText(path), 'one');
+    writeFileSync(join(dir, 'next'), 'two');
+    renameSync(join(dir, 'next'), path);
+    assert.equal(files.readText(path), 'two');
+    assert.equal(files.readText(join(dir, 'absent')), null);
+    assert.equal(files.size, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a file larger than the read buffer is read whole, up to the limit', () => {
+  const files = new OpenFiles(['/proc/']);
+  try {
+    const whole = readFileSync('/proc/self/maps');
+    const view = files.readView('/proc/self/maps', 1 << 20);
+    assert.ok(view);
+    // the maps change as we allocate: compare the first line only, and the size roughly
+    assert.equal(view.toString('utf8').split('\n')[0], whole.toString('utf8').split('\n')[0]);
+    const big = files.readView('/proc/self/mountinfo', 100);
+    assert.equal(big?.length, Math.min(100, readFileSync('/proc/self/mountinfo').length));
+  } finally {
+    files.close();
+  }
+});
+
+test('the maxOpen cap: past it files are still read, just not kept', () => {
+  const files = new OpenFiles(['/proc/'], 1);
+  try {
+    assert.ok(files.readText('/proc/loadavg'));
+    assert.ok(files.readText('/proc/self/stat'));
+    assert.equal(files.size, 1);
+  } finally {
+    files.close();
+  }
+});
+
+test('readHotText goes through the open files only inside withOpenFiles', () => {
+  const files = new OpenFiles(['/proc/']);
+  try {
+    assert.ok(readHotText('/proc/loadavg'));
+    assert.equal(files.size, 0);
+    const text = withOpenFiles(files, () => readHotText('/proc/loadavg'));
+    assert.match(text!, /^\d/);
+    assert.equal(files.size, 1);
+  } finally {
+    files.close();
+  }
+});
+
+/** A cgroup directory to play with on whatever hierarchy this host has (v2 root, or the v1 memory controller). */
+function scratchCgroup(): { dir: string; file: string } {
+  const id = `tctop-read-test-${randomBytes(4).toString('hex')}`;
+  if (existsSync('/sys/fs/cgroup/cgroup.controllers')) return { dir: join('/sys/fs/cgroup', id), file: 'cgroup.events' };
+  return { dir: join('/sys/fs/cgroup/memory', id), file: 'memory.usage_in_bytes' };
+}
+
+test('a cgroup recreated at the same path is read afresh, a removed one reads as null (ENODEV)', async (t) => {
+  if (missing(t, isRoot(), 'root (creates a cgroup)')) return;
+  const { dir, file } = scratchCgroup();
+  t.after(() => {
+    if (existsSync(dir)) rmdirSync(dir);
+  });
+  const files = new OpenFiles([`${join(dir, '..')}/`]);
+  try {
+    mkdirSync(dir);
+    const path = join(dir, file);
+    assert.notEqual(files.readText(path), null);
+    assert.equal(files.size, 1);
+    rmdirSync(dir);
+    mkdirSync(dir);
+    // the kept descriptor belongs to the removed cgroup (ENODEV): the path is opened again, not reported gone
+    assert.equal(files.readText(path), readFileSync(path, 'utf8'));
+    assert.equal(files.size, 1);
+    rmdirSync(dir);
+    assert.equal(files.readText(path), null, 'a removed cgroup is gone, not an error');
+    assert.equal(files.size, 0);
+  } finally {
+    files.close();
+  }
+});
