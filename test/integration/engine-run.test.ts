@@ -116,3 +116,16 @@ test('--rm: nothing left behind (process, cgroup dir, mount, state dir)', async 
   assert.equal(r.stdout, 'hi\n');
   assert.deepEqual(await e.settled(), { processes: [], cgroupDirs: [], mounts: 0, stateDirs: [] });
 });
+
+test('run -d --rm and create + start: removed once it exits, with nothing left', async (t) => {
+  if (engineMissing(t)) return;
+  const e = newEngine(t);
+  const id = e.runDetached(['--rm', IMAGE, 'sh', '-c', 'sleep 0.5']);
+  assert.equal(e.state(id)?.status, 'running');
+  assert.deepEqual(await e.settled(10_000), { processes: [], cgroupDirs: [], mounts: 0, stateDirs: [] });
+  const created = e.ok(['create', '--name', 'later', IMAGE, 'sh', '-c', 'echo ran']).trim();
+  assert.equal(e.inspect('later').state, 'created');
+  assert.equal(e.ok(['start', 'later']), 'later\n');
+  assert.equal(e.ok(['wait', created]), '0\n');
+  assert.equal(e.ok(['logs', 'later']), 'ran\n');
+});

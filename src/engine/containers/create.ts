@@ -67,8 +67,7 @@ export async function createContainer(root: string, req: CreateRequest): Promise
   const image = resolveImage(root, req.image);
   const id = newContainerId();
   const spec = buildSpec(id, req, image);
-  const shim = shimBinaryPath(); // a missing build is reported before anything exists
-  void shim;
+  shimBinaryPath(); // a missing build is reported before anything exists
   return withNamesLock(root, async () => {
     const taken = new Set(listContainers(root).map((c) => c.name));
     if (wantedName !== undefined && taken.has(wantedName)) throw new ConflictError(`the container name "${cell(wantedName, 100)}" is already in use`);
