@@ -15,6 +15,12 @@ function root(t: TestContext): string {
   return dir;
 }
 
+/** A container dir with its state.json (writeState never creates the dir: a removed container stays removed). */
+async function put(r: string, s: ContainerState): Promise<void> {
+  mkdirSync(containerDir(r, s.id), { recursive: true });
+  await writeState(r, s);
+}
+
 function state(id: string, name: string, over: Partial<ContainerState> = {}): ContainerState {
   return {
     id, name, image: 'busybox', imageId: 'sha256:' + 'e'.repeat(64), status: 'created', createdAt: '2026-11-23T10:00:00.000Z',
@@ -32,9 +38,9 @@ const C = 'f00d' + '1'.repeat(60);
 
 test('full ID, exact name, unique prefix; an ambiguous prefix lists the candidates', async (t) => {
   const r = root(t);
-  await writeState(r, state(A, 'web'));
-  await writeState(r, state(B, 'db'));
-  await writeState(r, state(C, 'abc2')); // a name that is also a prefix of B: the exact name wins, as docker
+  await put(r, state(A, 'web'));
+  await put(r, state(B, 'db'));
+  await put(r, state(C, 'abc2')); // a name that is also a prefix of B: the exact name wins, as docker
   mkdirSync(join(r, 'containers', 'not-a-container'));
   mkdirSync(containerDir(r, 'd'.repeat(64))); // being created: no state.json yet
   assert.deepEqual(listContainers(r).map((c) => c.name).sort(), ['abc2', 'db', 'web']);
@@ -49,7 +55,7 @@ test('full ID, exact name, unique prefix; an ambiguous prefix lists the candidat
 
 test('exit.json folds into a running state: exited, code, OOM flag, finish time', async (t) => {
   const r = root(t);
-  await writeState(r, state(A, 'web', { status: 'running', pid: 42, startedAt: '2026-11-23T10:00:01.000Z' }));
+  await put(r, state(A, 'web', { status: 'running', pid: 42, startedAt: '2026-11-23T10:00:01.000Z' }));
   assert.equal(readState(r, A)!.status, 'running');
   writeFileSync(join(containerDir(r, A), 'exit.json'), 'garbage');
   assert.equal(readState(r, A)!.status, 'running', 'an unparsable record is not an exit');
@@ -61,7 +67,7 @@ test('exit.json folds into a running state: exited, code, OOM flag, finish time'
   assert.equal(s.oomKilled, true);
   assert.equal(s.finishedAt, '2026-11-23T10:00:02.123456789Z');
   // a created container ignores a stale record
-  await writeState(r, state(B, 'db'));
+  await put(r, state(B, 'db'));
   writeFileSync(join(containerDir(r, B), 'exit.json'), JSON.stringify({ exitCode: 1, signal: null, oomKilled: false, finishedAt: 'x', pid: 1 }));
   assert.equal(readState(r, B)!.status, 'created');
 });
