@@ -51,46 +51,67 @@ static int clone_tree(const char *path, int recursive, int readonly) {
   return fd;
 }
 
-static int has_bad_overlay_char(const char *p) { return strpbrk(p, ",:\\") != NULL; }
-
-/* lowerdir=top:...:bottom,upperdir=,workdir=. The option string is limited to a page: with many long layer paths,
- * mount from their common parent directory with relative paths. */
-static void mount_overlay(const struct conf *c) {
-  const char *all[CONF_MAX_LIST + 2];
-  size_t n = 0;
-  for (size_t i = 0; i < c->n_lowerdirs; i++) all[n++] = c->lowerdirs[i];
-  all[n++] = c->upperdir;
-  all[n++] = c->workdir;
-  for (size_t i = 0; i < n; i++)
-    if (has_bad_overlay_char(all[i])) fail("overlay layer path holds ',' ':' or '\\':", all[i], 0);
-  size_t total = 64;
-  for (size_t i = 0; i < n; i++) total += strlen(all[i]) + 1;
-  size_t skip = 0;
-  if (total > 4000) { /* common parent directory, up to and including its '/' */
-    size_t common = strlen(all[0]);
-    for (size_t i = 1; i < n; i++) {
-      size_t k = 0;
-      while (k < common && all[i][k] && all[i][k] == all[0][k]) k++;
-      common = k;
-    }
-    while (common > 0 && all[0][common - 1] != '/') common--;
-    if (common > 1) {
-      char dir[4096];
-      snprintf(dir, sizeof dir, "%.*s", (int)common, all[0]);
-      CHECK(chdir(dir), "chdir", dir);
-      skip = common;
-      total -= skip * n;
+/* Linux >= 6.8: one fsconfig call per layer ("lowerdir+"), so neither the page-sized option string nor ':' and
+ * ',' in paths limit the image. Returns 0, -1 with errno for a real failure, or -2 when the kernel lacks it. */
+static int mount_overlay_fsconfig(const struct conf *c) {
+  int fs = sys_fsopen("overlay", FSOPEN_CLOEXEC);
+  if (fs < 0) return errno == ENOSYS ? -2 : -1;
+  int r = -1;
+  for (size_t i = 0; i < c->n_lowerdirs; i++) {
+    if (sys_fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", c->lowerdirs[i], 0) < 0) {
+      r = i == 0 && errno == EINVAL ? -2 : -1; /* an older kernel does not know lowerdir+ */
+      goto out;
     }
   }
-  char *opts = malloc(total);
+  if (sys_fsconfig(fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0 ||
+      sys_fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", c->upperdir, 0) < 0 ||
+      sys_fsconfig(fs, FSCONFIG_SET_STRING, "workdir", c->workdir, 0) < 0 ||
+      sys_fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    goto out;
+  int mnt = sys_fsmount(fs, FSMOUNT_CLOEXEC, 0);
+  if (mnt < 0) goto out;
+  r = sys_move_mount(mnt, "", AT_FDCWD, c->rootfs, MOVE_MOUNT_F_EMPTY_PATH);
+  int e = errno;
+  close(mnt);
+  errno = e;
+out : {
+  int e = errno;
+  close(fs);
+  errno = e;
+  return r;
+}
+}
+
+/* Older kernels: mount(2) with lowerdir=top:...:bottom. The options must fit a page: past that, each layer is
+ * named by a short /proc/self/fd/N link to an O_PATH fd. */
+static void mount_overlay_legacy(const struct conf *c) {
+  size_t total = 64;
+  for (size_t i = 0; i < c->n_lowerdirs; i++) {
+    if (strpbrk(c->lowerdirs[i], ",:\\")) fail("overlay layer path holds ',' ':' or '\\':", c->lowerdirs[i], 0);
+    total += strlen(c->lowerdirs[i]) + 1;
+  }
+  int short_names = total + strlen(c->upperdir) + strlen(c->workdir) > 4000;
+  char *opts = malloc(total + 32 * c->n_lowerdirs + strlen(c->upperdir) + strlen(c->workdir));
   if (!opts) fail("out of memory", NULL, ENOMEM);
-  char *o = opts;
-  o += sprintf(o, "lowerdir=");
-  for (size_t i = 0; i < c->n_lowerdirs; i++) o += sprintf(o, "%s%s", i ? ":" : "", c->lowerdirs[i] + skip);
-  sprintf(o, ",upperdir=%s,workdir=%s", c->upperdir + skip, c->workdir + skip);
+  char *o = opts + sprintf(opts, "lowerdir=");
+  for (size_t i = 0; i < c->n_lowerdirs; i++) {
+    if (short_names) {
+      int fd = open(c->lowerdirs[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0) fail("open layer", c->lowerdirs[i], errno);
+      o += sprintf(o, "%s/proc/self/fd/%d", i ? ":" : "", fd);
+    } else
+      o += sprintf(o, "%s%s", i ? ":" : "", c->lowerdirs[i]);
+  }
+  sprintf(o, ",upperdir=%s,workdir=%s", c->upperdir, c->workdir);
   if (strlen(opts) > 4095) fail("overlay options longer than a page for", c->rootfs, 0);
   if (mount("overlay", c->rootfs, "overlay", 0, opts) < 0) fail("mount overlay on", c->rootfs, errno);
   free(opts);
+}
+
+static void mount_overlay(const struct conf *c) {
+  int r = mount_overlay_fsconfig(c);
+  if (r == -2) mount_overlay_legacy(c);
+  else if (r < 0) fail("mount overlay on", c->rootfs, errno);
 }
 
 static void touch(const char *path) {

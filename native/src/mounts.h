@@ -26,6 +26,16 @@ static inline int sys_mount_setattr(int dfd, const char *path, unsigned flags, u
   return (int)syscall(SYS_mount_setattr, dfd, path, flags, &attr, sizeof attr);
 }
 
+static inline int sys_fsopen(const char *fsname, unsigned flags) { return (int)syscall(SYS_fsopen, fsname, flags); }
+
+static inline int sys_fsconfig(int fd, unsigned cmd, const char *key, const void *value, int aux) {
+  return (int)syscall(SYS_fsconfig, fd, cmd, key, value, aux);
+}
+
+static inline int sys_fsmount(int fd, unsigned flags, unsigned attr_flags) {
+  return (int)syscall(SYS_fsmount, fd, flags, attr_flags);
+}
+
 static inline int sys_pivot_root(const char *new_root, const char *put_old) {
   return (int)syscall(SYS_pivot_root, new_root, put_old);
 }

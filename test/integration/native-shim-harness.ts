@@ -53,6 +53,8 @@ export interface BoxOptions {
   gid?: number;
   groups?: number[];
   binds?: LaunchConf['binds'] | ((tmp: string) => LaunchConf['binds']);
+  /** Layers above the busybox one, top-most first (made in the tmp dir). */
+  upperLayers?: (tmp: string) => string[];
   /** Extra fds the "CLI" passes to the shim (as 3, 4, ...): none may reach the container. */
   leakFds?: number[];
   /** Runs in the tmp dir before the container starts (e.g. make bind sources). */
@@ -119,7 +121,7 @@ export async function prepareBox(t: TestContext, o: BoxOptions): Promise<{ id: s
   });
   await writeLaunchConf(join(dir, 'launch.conf'), {
     id,
-    lowerDirs: [layer],
+    lowerDirs: [...(o.upperLayers?.(tmp) ?? []), layer],
     upperDir: join(dir, 'upper'),
     workDir: join(dir, 'work'),
     rootfs: join(dir, 'rootfs'),

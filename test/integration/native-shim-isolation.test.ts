@@ -2,6 +2,8 @@
 // read-only, runc's masked and read-only paths, no way back to the host's files, Docker's default
 // capabilities, no inherited fds; read-only rootfs, volumes, host network, users, working dir, environment.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -108,7 +110,7 @@ test('isolation: pivot_root leaves no path to the host; /proc/1/exe is the conta
     root: 'ls -A / | sort | tr "\\n" " "',
     exe: 'readlink /proc/1/exe',
     mountpoints: 'cut -d" " -f5 /proc/self/mountinfo | grep -c tctop-shim- || true',
-    overlay: 'grep tctop-shim- /proc/self/mountinfo | cut -d" " -f5,9',
+    overlay: 'grep tctop-shim- /proc/self/mountinfo | sed "s/^[^ ]* [^ ]* [^ ]* [^ ]* \\([^ ]*\\) .* - \\([^ ]*\\) \\([^ ]*\\) .*/\\1 \\2 \\3/"',
     cgroup: 'cut -d: -f3 /proc/self/cgroup | sort -u',
     chroot: 'cd / && cd .. && ls -A | sort | tr "\\n" " "',
   }, { prepare: (tmp) => writeFileSync(join(tmp, `${marker}.txt`), 'x') });
@@ -116,7 +118,7 @@ test('isolation: pivot_root leaves no path to the host; /proc/1/exe is the conta
   assert.equal(out.root, 'bin dev etc home proc root sys tmp');
   assert.equal(out.exe, '/bin/busybox');
   assert.equal(out.mountpoints, '0', 'no mount point is a host path');
-  assert.equal(out.overlay, '/ overlay', 'only the rootfs overlay names its host layer dirs (in its options, as with docker)');
+  assert.equal(out.overlay, '/ overlay overlay', 'only the rootfs overlay names its host layer dirs (in its options, as with docker)');
   assert.equal(out.cgroup, '/');
   assert.equal(out.chroot, out.root);
   assert.ok(existsSync(join(box.tmp, `${marker}.txt`)));
@@ -210,4 +212,36 @@ test('isolation: --read-only rootfs (tmpfs mounts stay writable); -v binds ro an
   assert.equal(readFileSync(join(box.tmp, 'conf.txt'), 'utf8'), 'conf\nmore\n');
   assert.equal(out.deep, 'z');
   assert.equal(out.mounts, '/ ro\n/a/b/c ro\n/data/ro ro\n/data/rw rw\n/etc/conf.txt rw');
+});
+
+test('overlay: 60 layers with long paths (options beyond a page) stack top-most first; whiteouts hide lower files', async (t) => {
+  if (needRootAndBusybox(t)) return;
+  const { box, out } = await probe(
+    t,
+    { files: 'ls /stack | sort -n | tr "\\n" " "', who: 'cat /who', gone: 'ls /etc/group || true', upper: 'echo new > /written && echo ok' },
+    {
+      upperLayers: (tmp) => {
+        const layers: string[] = [];
+        for (let i = 59; i >= 0; i--) {
+          const dir = join(tmp, 'images', 'layers', 'sha256', createHash('sha256').update(String(i)).digest('hex'), 'diff');
+          mkdirSync(join(dir, 'stack'), { recursive: true });
+          writeFileSync(join(dir, 'stack', String(i)), '');
+          writeFileSync(join(dir, 'who'), `layer ${i}\n`);
+          if (i === 30) {
+            mkdirSync(join(dir, 'etc'));
+            assert.equal(spawnSync('mknod', [join(dir, 'etc', 'group'), 'c', '0', '0']).status, 0, 'whiteout');
+          }
+          layers.push(dir);
+        }
+        const total = layers.reduce((n, l) => n + l.length + 1, 0);
+        assert.ok(total > 4096, `layer paths take ${total} bytes`);
+        return layers;
+      },
+    },
+  );
+  assert.equal(out.files, Array.from({ length: 60 }, (_, i) => `${i} `).join('').trimEnd());
+  assert.equal(out.who, 'layer 59', 'the first lowerdir is the top-most');
+  assert.match(out.gone, /No such file or directory/);
+  assert.equal(out.upper, 'ok');
+  assert.equal(readFileSync(join(box.dir, 'upper', 'written'), 'utf8'), 'new\n', 'writes land in the upper dir');
 });
