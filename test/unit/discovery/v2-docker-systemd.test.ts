@@ -12,7 +12,7 @@ import { scanHost } from '../../../src/snapshot/scanner.js';
 import { inspectJson } from '../../../src/report/container-json.js';
 import { FixtureHost, HOST_NS, fixtureDir, netDev } from '../../helpers/fixture-host.js';
 
-const ID = '3c1f5a4e9b2d7c80e6f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7a';
+const ID = '3c1f5a4e9b2d7c80e6f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7';
 const STOPPED = 'b16518f2aa1b484a2b9a47aff0901792f8c3c7e2b7a48be8b5adcff30e213458';
 const SCOPE = `/system.slice/docker-${ID}.scope`;
 const SHIM_ARGS = ['/usr/bin/containerd-shim-runc-v2', '-namespace', 'moby', '-id', ID, '-address', '/run/containerd/containerd.sock'];
@@ -35,7 +35,7 @@ function dockerConfig(id: string, name: string, state: Record<string, unknown>, 
   };
 }
 
-function dockerHost(t: { after(fn: () => void): void }): string {
+function dockerHost(t: { after(fn: () => void): void }, shimGone = false): string {
   const h = new FixtureHost(t, { cgroup: 'v2' });
   h.process({ pid: 612, ppid: 1, comm: 'containerd', args: ['/usr/bin/containerd'], cgroup: '/system.slice/containerd.service' });
   h.process({ pid: 790, ppid: 1, comm: 'dockerd', args: ['/usr/sbin/dockerd', '-H', 'fd://', '--containerd=/run/containerd/containerd.sock'], cgroup: '/system.slice/docker.service' });
@@ -47,6 +47,7 @@ function dockerHost(t: { after(fn: () => void): void }): string {
   h.process({ pid: 2100, ppid: 2000, comm: 'sh', args: ['sh'], cgroup: SCOPE, ns: CT_NS, nspid: [2100, 35], startTicks: 45000 });
   h.cgroupFiles(SCOPE, fixtureDir('v2-docker-systemd/web'));
   h.json(`/var/lib/docker/containers/${ID}/config.v2.json`, dockerConfig(ID, 'web', { Running: true, Pid: 2010, StartedAt: '2023-11-14T22:20:00.250000000Z' }, { 'com.example.team': 'frontend', maintainer: 'NGINX Docker Maintainers <docker-maint@nginx.com>' }));
+  if (shimGone) h.exit(2000);
   h.json(`/var/lib/docker/containers/${STOPPED}/config.v2.json`, dockerConfig(STOPPED, 'old-job', { ExitCode: 137, OOMKilled: true, StartedAt: '2023-11-14T20:00:00Z', FinishedAt: '2023-11-14T21:00:00Z' }, {}));
   return h.build();
 }
@@ -146,6 +147,11 @@ test('v2 docker: -a lists the exited container from config.v2.json, no process, 
   assert.equal(stopped.extra.exitCode, 137);
   assert.equal(stopped.extra.oomKilled, true);
   assert.equal(stopped.extra.finishedAt, Date.parse('2023-11-14T21:00:00Z') / 1000);
+});
+
+test('v2 docker: found by its docker-<id>.scope alone (the shim killed): still docker, named, no shim', (t) => {
+  const c = scanHost({ root: dockerHost(t, true) }).containers;
+  assert.deepEqual(c.map((x) => [x.id, x.runtime, x.name, x.shim, x.pids, x.cgroup?.path]), [[ID, 'docker', 'web', null, [2010, 2040, 2100], SCOPE]]);
 });
 
 test('v2 docker: the host facts come from the fixture /proc', (t) => {

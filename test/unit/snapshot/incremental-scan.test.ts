@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { HostScanner } from '../../../src/snapshot/scanner.js';
 import { FixtureHost } from '../../helpers/fixture-host.js';
 
-const A = '3c1f5a4e9b2d7c80e6f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7a';
+const A = '3c1f5a4e9b2d7c80e6f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7';
 const B = '7bd5db88ae6e5e52e941a2709ed9c18d7572f32db6ea44e8afe783227711151a';
 const NS_A = { pid: 4026534001, mnt: 4026534000, net: 4026534003 };
 const NS_B = { pid: 4026534101, mnt: 4026534100, net: 4026534103 };
