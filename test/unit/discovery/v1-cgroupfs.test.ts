@@ -11,6 +11,7 @@
 // Sources: kubepods cgroupfs paths from kubernetes/kubernetes#26751 (pod-level resource management) and the v1
 // lines quoted in lxc/lxc#3890; v1 file formats from the kernel's cgroup-v1/memory.rst and cpuacct.rst.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { scanHost } from '../../../src/snapshot/scanner.js';
 import type { Container } from '../../../src/snapshot/model.js';
@@ -25,7 +26,7 @@ function hybridDockerHost(t: { after(fn: () => void): void }, cgroup: 'hybrid' |
   h.process({ pid: 6985, ppid: 1, comm: 'containerd-shim-runc-v2', args: dockerShim(WEB), cgroup: '/system.slice/containerd.service', cwd: `/run/containerd/io.containerd.runtime.v2.task/moby/${WEB}` });
   h.process({ pid: 7004, ppid: 6985, comm: 'sh', args: ['sh', '-c', 'dd if=/dev/zero of=/tmp/f bs=1M count=8 2>/dev/null; sleep 300'], cgroup: `/docker/${WEB}`, ns: WEB_NS, nspid: [7004, 1], netDev: netDev([{ name: 'lo', rx: [0, 0, 0, 0], tx: [0, 0, 0, 0] }, { name: 'eth0', rx: [1296, 16, 0, 0], tx: [0, 0, 0, 0] }]) });
   h.process({ pid: 7020, ppid: 7004, comm: 'sleep', args: ['sleep', '300'], cgroup: `/docker/${WEB}`, ns: WEB_NS, nspid: [7020, 7] });
-  for (const ctrl of ['memory', 'cpu', 'cpuacct', 'cpuset', 'pids', 'blkio']) h.cgroupFiles(`/docker/${WEB}`, fixtureDir(`hybrid-docker-cgroupfs/web/${ctrl}`), ctrl);
+  for (const ctrl of ['memory', 'cpu', 'cpuacct', 'cpuset', 'pids', 'blkio', 'freezer']) h.cgroupFiles(`/docker/${WEB}`, fixtureDir(`hybrid-docker-cgroupfs/web/${ctrl}`), ctrl);
   h.json(`/var/lib/docker/containers/${WEB}/config.v2.json`, { ID: WEB, Name: '/capture', Created: '2026-11-23T13:33:00.1Z', Config: { Image: 'tctop-test/busybox:latest', Labels: {} }, State: { Running: true, Pid: 7004, StartedAt: '2026-11-23T13:33:00.5Z' } });
   return h.build();
 }
@@ -43,6 +44,7 @@ test('hybrid (this machine\'s layout): v1 figures from /docker/<id> in each cont
   assert.deepEqual(c.cgroup, {
     version: 1,
     path: `/docker/${WEB}`,
+    frozen: false, // freezer.state THAWED
     cpu: {
       usageSeconds: 0.02688712, // cpuacct.usage 26887120 ns
       userSeconds: 0.01, // cpuacct.stat user 1 tick
@@ -78,6 +80,13 @@ test('pure v1 (combined cpu,cpuacct mount, no unified): the same Docker containe
   assert.equal(snap.containers.length, 1);
   assert.deepEqual(snap.containers[0].cgroup, hybrid.cgroup);
   assert.deepEqual([snap.containers[0].name, snap.containers[0].pids], ['capture', [7004, 7020]]);
+});
+
+test('v1: a frozen freezer cgroup reads as paused though the metadata says running (runc pause under docker)', (t) => {
+  const root = hybridDockerHost(t);
+  writeFileSync(`${root}/sys/fs/cgroup/freezer/docker/${WEB}/freezer.state`, 'FROZEN\n');
+  const c = scanHost({ root }).containers[0];
+  assert.deepEqual([c.state, c.cgroup?.frozen], ['paused', true]);
 });
 
 const POD_UID = '0125ec2f-b64a-4868-8f5b-94b56cbab864';

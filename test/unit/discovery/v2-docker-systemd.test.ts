@@ -95,6 +95,7 @@ test('v2 docker (systemd driver): every cgroup figure, computed by hand from the
   assert.deepEqual(c.cgroup, {
     version: 2,
     path: SCOPE,
+    frozen: false, // cgroup.events: frozen 0
     cpu: {
       usageSeconds: 1.839214,
       userSeconds: 1.204551,

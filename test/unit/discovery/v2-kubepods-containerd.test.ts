@@ -166,6 +166,7 @@ test('v2 kubepods/containerd: every cgroup figure of the nginx container; QoS we
   assert.deepEqual(nginx.cgroup, {
     version: 2,
     path: `${POD_SLICE}/cri-containerd-${NGINX}.scope`,
+    frozen: false, // cgroup.events: frozen 0
     cpu: {
       usageSeconds: 8.120344,
       userSeconds: 5.120001,

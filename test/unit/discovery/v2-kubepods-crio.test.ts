@@ -139,6 +139,7 @@ test('v2 kubepods/CRI-O: every cgroup figure of calico-node, computed by hand; n
   assert.deepEqual(calico.cgroup, {
     version: 2,
     path: `${CALICO_POD}/crio-${CALICO}.scope`,
+    frozen: false, // cgroup.events: frozen 0
     cpu: {
       usageSeconds: 73.514209,
       userSeconds: 51.200344,

@@ -81,6 +81,7 @@ test('v2 podman (rootful): every cgroup figure, computed by hand', (t) => {
   assert.deepEqual(c.cgroup, {
     version: 2,
     path: `/machine.slice/libpod-${REDIS}.scope`,
+    frozen: false, // cgroup.events: frozen 0
     cpu: { usageSeconds: 0.402118, userSeconds: 0.250071, systemSeconds: 0.152047, periods: 0, throttledPeriods: 0, throttledSeconds: 0, quotaMicros: undefined, periodMicros: 100000, shares: 2597, cpusetCpus: undefined },
     memory: { usageBytes: 6107136, workingSetBytes: 6107136 - 512000, rssBytes: 3407872, cacheBytes: 1167360, swapBytes: 0, limitBytes: 1073741824, oomKills: 0, oomEvents: 0, failcnt: 0 },
     pids: { current: 5, limit: 2048 },

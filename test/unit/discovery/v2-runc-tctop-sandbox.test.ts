@@ -9,6 +9,7 @@
 // Sources: libcontainer's State (runc libcontainer/container_linux.go: init_process_pid, init_process_start,
 // created, config.labels "bundle=..."), tctop's adapter contract (src/discovery/adapters/tctop.ts), unshare(1).
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { scanHost } from '../../../src/snapshot/scanner.js';
 import type { Container } from '../../../src/snapshot/model.js';
@@ -86,6 +87,13 @@ test('v2 runc: state.json claims the group of its init (PID and start time match
   assert.equal(r1.cgroup?.path, '/r1');
   assert.equal(r1.cgroup?.memory?.workingSetBytes, 1048576 - 131072);
   assert.deepEqual(r1.namespaces.filter((n) => n.sharedWithHost).map((n) => n.type), ['time', 'user']);
+});
+
+test('v2 runc: `runc pause` freezes the cgroup (cgroup.events frozen 1): the container reads as paused', (t) => {
+  const root = mixedHost(t);
+  writeFileSync(`${root}/sys/fs/cgroup/r1/cgroup.events`, 'populated 1\nfrozen 1\n');
+  const r1 = scanHost({ root }).containers.find((c) => c.id === 'r1');
+  assert.deepEqual([r1?.state, r1?.cgroup?.frozen], ['paused', true]);
 });
 
 test('v2 runc: a stale state.json whose PID was reused does not claim the new process', (t) => {
