@@ -165,3 +165,35 @@ test('v2 docker: the host facts come from the fixture /proc', (t) => {
   assert.deepEqual(snap.host.hostNamespaces, HOST_NS);
   assert.deepEqual(snap.notes, []);
 });
+
+// Rootless Docker (dockerd-rootless.sh under alice's systemd user instance): containers in
+// /user.slice/user-1000.slice/user@1000.service/user.slice/docker-<id>.scope, the shim inside rootlesskit's user
+// namespace talking to /run/user/1000/docker/containerd/containerd.sock, and the data root ~/.local/share/docker
+// (Docker's "Rootless mode" documentation: data-root $XDG_DATA_HOME/docker, exec-root $XDG_RUNTIME_DIR/docker).
+const ROOTLESS_ID = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+const ROOTLESS_SCOPE = `/user.slice/user-1000.slice/user@1000.service/user.slice/docker-${ROOTLESS_ID}.scope`;
+const ROOTLESS_SHIM = ['/usr/bin/containerd-shim-runc-v2', '-namespace', 'moby', '-id', ROOTLESS_ID, '-address', '/run/user/1000/docker/containerd/containerd.sock'];
+
+function rootlessHost(t: { after(fn: () => void): void }): string {
+  const h = new FixtureHost(t, { cgroup: 'v2' });
+  const kit = { user: 4026532601, mnt: 4026532602, net: 4026532603 };
+  h.process({ pid: 3000, ppid: 2990, comm: 'containerd-shim', uid: 1000, args: ROOTLESS_SHIM, cgroup: '/user.slice/user-1000.slice/user@1000.service/app.slice/docker.service', ns: kit, cwd: `/run/user/1000/docker/containerd/daemon/io.containerd.runtime.v2.task/moby/${ROOTLESS_ID}` });
+  h.process({ pid: 3010, ppid: 3000, comm: 'redis-server', uid: 100998, args: ['redis-server *:6379'], cgroup: ROOTLESS_SCOPE, ns: { ...kit, pid: 4026532611, mnt: 4026532612, net: 4026532613, uts: 4026532614, ipc: 4026532615, cgroup: 4026532616 }, nspid: [3010, 1] });
+  h.json(`/home/alice/.local/share/docker/containers/${ROOTLESS_ID}/config.v2.json`, dockerConfig(ROOTLESS_ID, 'cache', { Running: true, Pid: 3010, StartedAt: '2023-11-14T23:00:00Z' }, {}));
+  return h.build();
+}
+
+test('v2 rootless docker: found below user@1000.service as docker, with its shim and init', (t) => {
+  const c = scanHost({ root: rootlessHost(t) }).containers;
+  assert.deepEqual(c.map((x) => [x.id, x.runtime, x.shim?.pid, x.init, x.cgroup?.path]), [[ROOTLESS_ID, 'docker', 3000, { hostPid: 3010, containerPid: 1 }, ROOTLESS_SCOPE]]);
+  assert.equal(c[0].namespaces.find((n) => n.type === 'user')?.sharedWithHost, false);
+});
+
+test(
+  'v2 rootless docker: name and image from the user\'s data root (~/.local/share/docker/containers/<id>/config.v2.json)',
+  { todo: 'docker adapter reads only /var/lib/docker/containers; a rootless dockerd keeps config.v2.json under the shim user\'s ~/.local/share/docker' },
+  (t) => {
+    const c = scanHost({ root: rootlessHost(t) }).containers[0];
+    assert.deepEqual([c.name, c.image], ['cache', 'nginx:1.25']);
+  },
+);

@@ -64,6 +64,7 @@ test('v2 nspawn: started by hand with -D, named after the directory, sharing its
   assert.deepEqual(c.shim, { pid: 7500, command: 'systemd-nspawn --register=no -D /srv/alpine/ /bin/sh' });
   assert.deepEqual(c.init, { hostPid: 7510, containerPid: 1 });
   assert.deepEqual(c.namespaces.filter((n) => n.sharedWithHost).map((n) => n.type), ['cgroup', 'net', 'time', 'user']);
+  assert.equal(c.cgroup, null, 'the session scope also holds the login shell and nspawn: not the container\'s figures');
 });
 
 test(

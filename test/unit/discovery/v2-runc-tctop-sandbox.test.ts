@@ -127,6 +127,8 @@ test('v2 sandbox: an unclaimed private PID namespace is one container named afte
   assert.deepEqual(sb.init, { hostPid: 9201, containerPid: 1 });
   assert.deepEqual(sb.pids, [9201, 9230]);
   assert.deepEqual(sb.namespaces.filter((n) => !n.sharedWithHost).map((n) => n.type), ['mnt', 'pid']);
+  // it lives in alice's session scope beside her shell and unshare itself: that scope's figures are not its own
+  assert.equal(sb.cgroup, null);
   // the runtimes: exactly one of each here, and nothing for the host's own processes
   assert.deepEqual(cs.map((c) => c.runtime).sort(), ['runc', 'sandbox', 'sandbox', 'tctop']);
 });
