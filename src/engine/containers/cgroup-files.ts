@@ -2,14 +2,19 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { errnoOf, NativeError, PermissionError } from '../../errors.js';
 
-export function writeCgroupFile(path: string, value: string): void {
+export function writeCgroupFile(path: string, value: string, flag = 'w'): void {
   try {
-    writeFileSync(path, value);
+    writeFileSync(path, value, { flag });
   } catch (err) {
     const code = errnoOf(err);
     const msg = `cannot write ${JSON.stringify(value)} to ${path}: ${code ?? String(err)}`;
     throw code === 'EACCES' || code === 'EPERM' ? new PermissionError(msg) : new NativeError(msg);
   }
+}
+
+/** cgroupfs ignores the offset; a fixture dir keeps every write (so tests see each one). */
+export function appendCgroupFile(path: string, value: string): void {
+  writeCgroupFile(path, value, 'a');
 }
 
 export function readCgroupFile(path: string): string | null {

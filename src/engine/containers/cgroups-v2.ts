@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UnsupportedError } from '../../errors.js';
-import { makeCgroupDir, readCgroupFile, writeCgroupFile } from './cgroup-files.js';
+import { appendCgroupFile, makeCgroupDir, readCgroupFile, writeCgroupFile } from './cgroup-files.js';
 import { checkCpusetWithin } from './cpu-list.js';
 import type { ResourceLimits } from './cgroups.js';
 import { cfsQuota, CFS_PERIOD_US } from './cgroups-v1.js';
@@ -29,18 +29,35 @@ export function v2Plan(cgroupRoot: string, limits: ResourceLimits): string[] {
   return WANTED.filter((c) => have.includes(c));
 }
 
-function enable(dir: string, controllers: string[]): void {
-  if (controllers.length === 0) return;
-  writeCgroupFile(join(dir, 'cgroup.subtree_control'), controllers.map((c) => '+' + c).join(' '));
+/** One controller at a time: a controller the kernel refuses here (e.g. cpu with realtime tasks in the root)
+ *  only matters when a limit needs it. */
+function enable(dir: string, controllers: string[], needed: Set<string>): void {
+  for (const c of controllers) {
+    try {
+      appendCgroupFile(join(dir, 'cgroup.subtree_control'), `+${c}\n`);
+    } catch (err) {
+      if (needed.has(c)) throw err;
+    }
+  }
+}
+
+function neededControllers(limits: ResourceLimits): Set<string> {
+  const out = new Set<string>();
+  if (limits.memoryBytes !== undefined) out.add('memory');
+  if (limits.nanoCpus !== undefined) out.add('cpu');
+  if (limits.pidsLimit !== undefined) out.add('pids');
+  if (limits.cpusetCpus !== undefined) out.add('cpuset');
+  return out;
 }
 
 export function createV2(id: string, limits: ResourceLimits, cgroupRoot: string, controllers: string[], created: string[]): string {
-  enable(cgroupRoot, controllers);
+  const needed = neededControllers(limits);
+  enable(cgroupRoot, controllers, needed);
   const parent = join(cgroupRoot, 'tctop');
   if (makeCgroupDir(parent)) created.push(parent);
   // on real cgroupfs the child lists what its parent enabled; a fixture dir has no such file
   const inParent = existsSync(join(parent, 'cgroup.controllers')) ? available(parent) : controllers;
-  enable(parent, controllers.filter((c) => inParent.includes(c)));
+  enable(parent, controllers.filter((c) => inParent.includes(c)), needed);
   const dir = join(parent, id);
   if (makeCgroupDir(dir)) created.push(dir);
   if (limits.memoryBytes !== undefined) {

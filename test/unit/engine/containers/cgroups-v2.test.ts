@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { cgroupVersion, createContainerCgroup, removeContainerCgroup } from '../../../../src/engine/containers/cgroups.js';
 import { checkCpusetWithin, parseCpuList } from '../../../../src/engine/containers/cpu-list.js';
-import { UnsupportedError, UsageError } from '../../../../src/errors.js';
+import { NativeError, UnsupportedError, UsageError } from '../../../../src/errors.js';
 
 const ID = 'cd'.repeat(32);
 
@@ -35,8 +35,8 @@ test('v2: tctop/<id> with controllers enabled on the way and every limit written
   const cg = createContainerCgroup(ID, { memoryBytes: 16 << 20, nanoCpus: 500_000_000, pidsLimit: 20, cpusetCpus: '1-2' }, root);
   const dir = join(root, 'tctop', ID);
   assert.deepEqual(cg, { version: 2, dirs: [dir], oomFile: join(dir, 'memory.events'), path: `/tctop/${ID}` });
-  assert.equal(readFileSync(join(root, 'cgroup.subtree_control'), 'utf8'), '+cpu +memory +pids +cpuset +io');
-  assert.equal(readFileSync(join(root, 'tctop', 'cgroup.subtree_control'), 'utf8'), '+cpu +memory +pids +cpuset +io');
+  assert.equal(readFileSync(join(root, 'cgroup.subtree_control'), 'utf8'), '+cpu\n+memory\n+pids\n+cpuset\n+io\n');
+  assert.equal(readFileSync(join(root, 'tctop', 'cgroup.subtree_control'), 'utf8'), '+cpu\n+memory\n+pids\n+cpuset\n+io\n');
   const read = (f: string) => readFileSync(join(dir, f), 'utf8');
   assert.equal(read('memory.max'), String(16 << 20));
   assert.equal(read('memory.swap.max'), '0');
@@ -55,9 +55,19 @@ test('v2: only the controllers the root offers are enabled; a limit without its 
   const root = v2Root(t, 'cpu pids');
   const cg = createContainerCgroup(ID, { pidsLimit: 5 }, root);
   assert.equal(cg.oomFile, null);
-  assert.equal(readFileSync(join(root, 'cgroup.subtree_control'), 'utf8'), '+cpu +pids');
+  assert.equal(readFileSync(join(root, 'cgroup.subtree_control'), 'utf8'), '+cpu\n+pids\n');
   assert.throws(() => createContainerCgroup('ef'.repeat(32), { memoryBytes: 64 << 20 }, root), (e) => e instanceof UnsupportedError && /memory controller/.test(e.message));
   assert.equal(existsSync(join(root, 'tctop', 'ef'.repeat(32))), false);
+});
+
+test('v2: a controller the kernel will not enable is skipped unless a limit needs it', async (t) => {
+  const root = v2Root(t);
+  rmSync(join(root, 'cgroup.subtree_control'));
+  mkdirSync(join(root, 'cgroup.subtree_control')); // every write to it fails
+  assert.deepEqual(createContainerCgroup(ID, {}, root).dirs, [join(root, 'tctop', ID)]);
+  const other = 'ef'.repeat(32);
+  assert.throws(() => createContainerCgroup(other, { pidsLimit: 10 }, root), (e) => e instanceof NativeError && /cgroup.subtree_control/.test(e.message));
+  assert.equal(existsSync(join(root, 'tctop', other)), false, 'nothing half-created');
 });
 
 test('bad limits and cpusets are usage errors and create nothing', (t) => {
