@@ -175,3 +175,19 @@ test('v2 kubepods/CRI-O: every cgroup figure of calico-node, computed by hand; n
   assert.equal(calico.network?.rxDropped, 12);
   assert.equal(calico.network?.txPackets, 2345678);
 });
+
+test(
+  'v2 kubepods/CRI-O: a pod whose name mentions podman (a CI pod running podman builds) is still CRI-O\'s',
+  { todo: 'crio.ts conmonArgs calls any conmon whose argv contains "podman" or "libpod" a podman one, and podman.ts then claims it although its cgroup (crio-<id>.scope) says CRI-O' },
+  (t) => {
+    const h = new FixtureHost(t, { cgroup: 'v2' });
+    const uid = '0b9f6a2e-44c1-4d0e-9b1e-5a7f3c2d1e0f';
+    const slice = `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${uid.replace(/-/g, '_')}.slice`;
+    const meta = { sandbox: SLEEPER_SANDBOX, pod: 'podman-builder-7c9f', ns: 'ci', uid, container: 'build', image: 'quay.io/podman/stable:v4.9' };
+    h.process({ pid: 5000, ppid: 1, comm: 'conmon', args: conmonArgs(SLEEPER, 'build', meta.pod, meta.ns, uid), cgroup: `${slice}/crio-conmon-${SLEEPER}.scope` });
+    h.process({ pid: 5002, ppid: 5000, comm: 'podman', args: ['podman', 'build', '.'], cgroup: `${slice}/crio-${SLEEPER}.scope`, ns: { pid: 4026532901, mnt: 4026532900 }, nspid: [5002, 1] });
+    h.json(`${userdata(SLEEPER)}/config.json`, crioSpec('container', { id: SLEEPER, ...meta }));
+    const c = scanHost({ root: h.build() }).containers;
+    assert.deepEqual(c.map((x) => [x.runtime, x.name, x.image]), [['cri-o', 'podman-builder-7c9f/build', 'quay.io/podman/stable:v4.9']]);
+  },
+);
