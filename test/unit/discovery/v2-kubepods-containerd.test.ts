@@ -207,3 +207,19 @@ test('v2 kubepods/containerd: every cgroup figure of the nginx container; QoS we
   assert.equal(job.cpu?.usageSeconds, 912.0033);
   assert.equal(byId(cs, SIDECAR).cgroup?.memory?.workingSetBytes, 1130496 - 524288);
 });
+
+test('v2 kubepods/containerd, shareProcessNamespace: apps are not PID 1 (pause is); init is each cgroup\'s oldest root', (t) => {
+  const h = new FixtureHost(t, { cgroup: 'v2' });
+  const shared = { ...POD_NS, pid: 4026532409, cgroup: 4026532411 };
+  h.process({ pid: 3000, ppid: 1, comm: 'containerd-shim', args: shimArgs(SANDBOX), cgroup: '/system.slice/containerd.service', cwd: `${TASKS}/${SANDBOX}` });
+  h.process({ pid: 3010, ppid: 3000, comm: 'pause', args: ['/pause'], cgroup: `${POD_SLICE}/cri-containerd-${SANDBOX}.scope`, ns: { ...shared, mnt: 4026532406 }, nspid: [3010, 1], startTicks: 100 });
+  h.process({ pid: 3050, ppid: 3000, comm: 'nginx', args: ['nginx: master process'], cgroup: `${POD_SLICE}/cri-containerd-${NGINX}.scope`, ns: { ...shared, mnt: 4026532412 }, nspid: [3050, 7], startTicks: 200 });
+  h.process({ pid: 3060, ppid: 3050, comm: 'nginx', args: ['nginx: worker process'], cgroup: `${POD_SLICE}/cri-containerd-${NGINX}.scope`, ns: { ...shared, mnt: 4026532412 }, nspid: [3060, 8], startTicks: 210 });
+  h.process({ pid: 3300, ppid: 3000, comm: 'sh', args: ['sh'], cgroup: `${POD_SLICE}/cri-containerd-${NGINX}.scope`, ns: { ...shared, mnt: 4026532412 }, nspid: [3300, 20], startTicks: 900 });
+  h.json(`${TASKS}/${SANDBOX}/config.json`, bundle('sandbox', SANDBOX, 'web-7d4b9c-xk2lp', 'shop', POD_UID));
+  h.json(`${TASKS}/${NGINX}/config.json`, bundle('container', SANDBOX, 'web-7d4b9c-xk2lp', 'shop', POD_UID, { 'io.kubernetes.cri.container-name': 'nginx' }));
+  const cs = scanHost({ root: h.build() }).containers;
+  assert.deepEqual(byId(cs, NGINX).init, { hostPid: 3050, containerPid: 7 });
+  assert.deepEqual(byId(cs, NGINX).pids, [3050, 3060, 3300]);
+  assert.equal(byId(cs, NGINX).namespaces.find((n) => n.type === 'pid')?.inode, byId(cs, SANDBOX).namespaces.find((n) => n.type === 'pid')?.inode);
+});
