@@ -69,3 +69,36 @@ test('cgroups: a cpuset outside the parent set is a usage error and nothing is c
   for (const c of ['memory', 'cpu', 'cpuset', 'pids']) assert.equal(existsSync(join(CG, c, 'tctop', id)), false);
   assert.equal(existsSync(join(CG, 'tctop', id)), false);
 });
+
+// This hybrid host's /sys/fs/cgroup/unified is a real cgroup2 mount with no controllers: the v2 code path on the
+// real kernel (mkdir, subtree_control, joining, rmdir), and the controller checks against what it offers.
+const UNIFIED = join(CG, 'unified');
+
+function unifiedAvailable(): boolean {
+  return existsSync(join(UNIFIED, 'cgroup.controllers'));
+}
+
+test('cgroups v2 (the hybrid unified mount): created and removed for real; a limit it cannot enforce is refused', async (t) => {
+  if (missing(t, isRoot(), 'root')) return;
+  if (cgroupVersion() === 2 || !unifiedAvailable()) {
+    t.diagnostic('not a hybrid v1 host: the v2 path runs on /sys/fs/cgroup in the other tests');
+    return;
+  }
+  const id = newId();
+  t.after(() => removeContainerCgroup(id, UNIFIED));
+  assert.equal(cgroupVersion(UNIFIED), 2);
+  const cg = createContainerCgroup(id, {}, UNIFIED);
+  assert.deepEqual(cg.dirs, [join(UNIFIED, 'tctop', id)]);
+  const offered = readFileSync(join(UNIFIED, 'cgroup.controllers'), 'utf8').trim();
+  assert.equal(cg.oomFile, offered.includes('memory') ? join(UNIFIED, 'tctop', id, 'memory.events') : null);
+  if (!offered.includes('pids')) assert.throws(() => createContainerCgroup(newId(), { pidsLimit: 5 }, UNIFIED), /pids controller/);
+  const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+  t.after(() => child.kill('SIGKILL'));
+  writeFileSync(join(cg.dirs[0], 'cgroup.procs'), String(child.pid));
+  assert.deepEqual(cgroupPids(id, UNIFIED), [child.pid]);
+  assert.match(readFileSync(`/proc/${child.pid}/cgroup`, 'utf8'), new RegExp(`^0::/tctop/${id}$`, 'm'));
+  child.kill('SIGKILL');
+  await new Promise((r) => child.on('exit', r));
+  await removeContainerCgroup(id, UNIFIED);
+  assert.equal(existsSync(cg.dirs[0]), false);
+});

@@ -53,6 +53,8 @@ export interface BoxOptions {
   gid?: number;
   groups?: number[];
   binds?: LaunchConf['binds'] | ((tmp: string) => LaunchConf['binds']);
+  /** Where the container cgroup goes (default /sys/fs/cgroup, detected v1 or v2). */
+  cgroupRoot?: string;
   /** Layers above the busybox one, top-most first (made in the tmp dir). */
   upperLayers?: (tmp: string) => string[];
   /** Extra fds the "CLI" passes to the shim (as 3, 4, ...): none may reach the container. */
@@ -104,17 +106,17 @@ export async function prepareBox(t: TestContext, o: BoxOptions): Promise<{ id: s
   for (const d of ['upper', 'work', 'rootfs']) mkdirSync(join(dir, d), { recursive: true });
   o.prepare?.(tmp);
   const mountsBefore = mountLinesMentioning(tmp);
-  const cgroup = createContainerCgroup(id, o.limits ?? {});
+  const cgroup = createContainerCgroup(id, o.limits ?? {}, o.cgroupRoot);
   t.after(async () => {
-    for (const pid of cgroupPids(id)) {
+    for (const pid of cgroupPids(id, o.cgroupRoot)) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
         /* gone */
       }
     }
-    await waitFor('the container processes to go', () => cgroupPids(id).length === 0);
-    await removeContainerCgroup(id);
+    await waitFor('the container processes to go', () => cgroupPids(id, o.cgroupRoot).length === 0);
+    await removeContainerCgroup(id, o.cgroupRoot);
     for (const d of cgroup.dirs) assert.equal(existsSync(d), false, `cgroup ${d} removed`);
     assert.equal(mountLinesMentioning(tmp), mountsBefore, 'no mount left behind');
     rmSync(tmp, { recursive: true, force: true });

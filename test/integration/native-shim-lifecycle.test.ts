@@ -55,6 +55,22 @@ test('shim: `started <init> <daemon>`; the daemon is the init\'s parent, named t
   assert.deepEqual(readdirSync(box.dir).sort(), ['container.log', 'exit.json', 'launch.conf', 'rootfs', 'upper', 'work'], 'exit.json renamed into place, no temp file');
 });
 
+test('shim: a container in a cgroup2 cgroup (the hybrid unified mount) joins it and its cgroup namespace is rooted there', async (t) => {
+  if (needRootAndBusybox(t)) return;
+  const unified = '/sys/fs/cgroup/unified';
+  if (!existsSync(join(unified, 'cgroup.controllers')) || existsSync('/sys/fs/cgroup/cgroup.controllers')) {
+    t.diagnostic('no separate cgroup2 mount here (a pure v2 host runs every other test on v2)');
+    return;
+  }
+  const box = await startBox(t, { args: ['sh', '-c', 'cat /proc/self/cgroup; echo ready; sleep 30'], cgroupRoot: unified });
+  await waitFor('the container to print', () => stdoutOf(box).endsWith('ready\n'));
+  assert.match(readFileSync(`/proc/${box.pid}/cgroup`, 'utf8'), new RegExp(`^0::/tctop/${box.id}$`, 'm'));
+  assert.match(stdoutOf(box), /^0::\/$/m, 'inside, the cgroup namespace root is the container cgroup');
+  assert.ok(cgroupPids(box.id, unified).includes(box.pid));
+  process.kill(box.pid, 'SIGKILL');
+  await waitExit(box);
+});
+
 test('shim: discovery finds the container as runtime tctop, with the daemon as its shim', async (t) => {
   if (needRootAndBusybox(t)) return;
   const box = await startBox(t, { args: ['sleep', '30'] });
