@@ -79,7 +79,7 @@ function crioHost(t: { after(fn: () => void): void }): string {
 
   const sleeperMeta = { sandbox: SLEEPER_SANDBOX, pod: 'sleeper', ns: 'default', uid: SLEEPER_UID, container: 'sleep', image: 'docker.io/library/busybox:latest' };
   pod(SLEEPER_SANDBOX, 4302, 'pause', ['/pause'], 'POD', 'sleeper', 'default', SLEEPER_UID, SLEEPER_POD, { ...SLEEPER_POD_NS, pid: 4026532709, mnt: 4026532706 }, [4302, 1]);
-  pod(SLEEPER, 20680, 'sleep', ['sleep', '3600'], 'sleep', 'sleeper', 'default', SLEEPER_UID, SLEEPER_POD, { ...SLEEPER_POD_NS, pid: 4026532712, mnt: 4026532711 }, [20680, 1]);
+  pod(SLEEPER, 20680, 'sleep', ['sleep', '3600'], 'sleep', 'sleeper', 'default', SLEEPER_UID, SLEEPER_POD, { ...SLEEPER_POD_NS, pid: 4026532712, mnt: 4026532711 }, [20680, 1], netDev([{ name: 'lo', rx: [800, 8, 0, 0], tx: [800, 8, 0, 0] }, { name: 'eth0', rx: [4242, 21, 0, 0], tx: [2121, 12, 0, 0] }]));
   h.json(`${userdata(SLEEPER_SANDBOX)}/config.json`, crioSpec('sandbox', { id: SLEEPER_SANDBOX, ...sleeperMeta }));
   h.json(`${userdata(SLEEPER)}/config.json`, crioSpec('container', { id: SLEEPER, ...sleeperMeta }));
   h.cgroupFiles(`${SLEEPER_POD}/crio-${SLEEPER}.scope`, { 'memory.current': '364544\n', 'memory.stat': 'anon 98304\nfile 0\ninactive_file 0\n', 'memory.max': 'max\n', 'pids.current': '1\n', 'pids.max': 'max\n' });
@@ -134,7 +134,7 @@ test('v2 kubepods/CRI-O: a hostNetwork pod shares the host\'s net and uts namesp
   assert.equal(byId(cs, CALICO).namespaces.find((n) => n.type === 'net')?.inode, HOST_NS.net);
 });
 
-test('v2 kubepods/CRI-O: every cgroup figure of calico-node, computed by hand; network of the host namespace', (t) => {
+test('v2 kubepods/CRI-O: every cgroup figure of calico-node, computed by hand', (t) => {
   const calico = byId(scanHost({ root: crioHost(t) }).containers, CALICO);
   assert.deepEqual(calico.cgroup, {
     version: 2,
@@ -171,9 +171,12 @@ test('v2 kubepods/CRI-O: every cgroup figure of calico-node, computed by hand; n
       io: { someTotalMicros: 88120, fullTotalMicros: 80333 },
     },
   });
-  assert.equal(calico.network?.rxBytes, 9876543210);
-  assert.equal(calico.network?.rxDropped, 12);
-  assert.equal(calico.network?.txPackets, 2345678);
+  // hostNetwork: its net/dev is the node's, so what it would report is the node's traffic (not asserted: see the report)
+});
+
+test('v2 kubepods/CRI-O: network of a pod with its own namespace from its init\'s net/dev, loopback excluded', (t) => {
+  const sleeper = byId(scanHost({ root: crioHost(t) }).containers, SLEEPER);
+  assert.deepEqual([sleeper.network?.rxBytes, sleeper.network?.rxPackets, sleeper.network?.txBytes, sleeper.network?.txPackets], [4242, 21, 2121, 12]);
 });
 
 test(
