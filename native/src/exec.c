@@ -173,7 +173,14 @@ int exec_main(int argc, char **argv) {
   if (child < 0) die("fork", NULL, errno);
   if (child == 0) {
     const char *cwd = o.cwd ? o.cwd : "/";
-    if (chdir(cwd) < 0) die("chdir", cwd, errno);
+    if (chdir(cwd) < 0) { /* as docker exec: the runtime could not start the command -> 126 */
+      char msg[ERRMSG_MAX];
+      fmt_error(msg, sizeof msg, "chdir", cwd, errno);
+      size_t l = strlen(msg);
+      msg[l] = '\n';
+      write_all(2, msg, l + 1);
+      _exit(126);
+    }
     char err[ERRMSG_MAX];
     if (drop_privileges(DOCKER_DEFAULT_CAPS, !o.caps_default, o.uid, o.gid, o.groups, o.n_groups, err, sizeof err) < 0) {
       size_t l = strlen(err);

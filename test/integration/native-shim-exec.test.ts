@@ -67,6 +67,9 @@ test('exec: not found is 127 with a message; a non-root user has no capabilities
   assert.equal(user.stdout, 'uid=65534(nobody) gid=65534(nogroup)\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapBnd:\t00000000a80425fb\n');
   const env = shimExecSync(box, ['env'], { env: ['PATH=/bin', 'X=a b'] });
   assert.equal(env.stdout, 'PATH=/bin\nX=a b\n');
+  const noDir = shimExecSync(box, ['true'], { cwd: '/no/such/dir' });
+  assert.equal(noDir.status, 126);
+  assert.equal(noDir.stderr, 'error: chdir /no/such/dir: No such file or directory (ENOENT)\n');
   const bad = shimExecSync(box, []);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /^error: no command \(usage: tctop-shim exec/);
