@@ -1,4 +1,5 @@
 // Runtime metadata files: JSON read defensively (a half-written or hostile file is a note, not a crash).
+import { join } from 'node:path';
 import { readText } from '../host/read.js';
 import type { DiscoveryContext } from './types.js';
 
@@ -39,4 +40,24 @@ export function isoSeconds(v: unknown): number | null {
 export function memo<T>(ctx: DiscoveryContext, key: string, make: () => T): T {
   if (!ctx.memo.has(key)) ctx.memo.set(key, make());
   return ctx.memo.get(key) as T;
+}
+
+/** A user's home directory from the host's /etc/passwd (rootless runtimes keep their state under it). */
+export function homeOf(ctx: DiscoveryContext, uid: number): string | undefined {
+  const homes = memo(ctx, 'passwd:homes', () => {
+    const out = new Map<number, string>();
+    for (const line of (readText(join(ctx.paths.root, 'etc/passwd')) ?? '').split('\n')) {
+      const f = line.split(':');
+      if (f.length >= 6 && /^\d+$/.test(f[2]) && f[5].startsWith('/')) out.set(Number(f[2]), f[5]);
+    }
+    return out;
+  });
+  return homes.get(uid);
+}
+
+/** The uid of a rootless runtime's user: its shim's, or the one its cgroup names (user@<uid>.service). */
+export function rootlessUid(parentUid: number | undefined, cgroupPath: string | undefined): number | undefined {
+  if (parentUid !== undefined && parentUid !== 0) return parentUid;
+  const m = cgroupPath ? /\/user@(\d+)\.service\//.exec(cgroupPath) : null;
+  return m ? Number(m[1]) : undefined;
 }

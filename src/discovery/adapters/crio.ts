@@ -1,5 +1,5 @@
 // CRI-O: cgroup crio-<id>.scope, parent conmon (-c <id> -n <name> -b <bundle>), annotations io.kubernetes.cri-o.*.
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { obj, readJson, stringRecord } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
@@ -12,7 +12,9 @@ export function conmonArgs(c: Candidate): { id?: string; name?: string; bundle?:
     id: flagValue(a, '-c', '--cid'),
     name: flagValue(a, '-n', '--name'),
     bundle: flagValue(a, '-b', '--bundle'),
-    podman: a.some((x) => x.includes('podman') || x.includes('libpod')),
+    // podman's conmon runs `--exit-command /usr/bin/podman` (podman cleans up after itself); CRI-O's has none.
+    // Anything else in argv (a pod or container named podman-*) says nothing about who started it.
+    podman: basename(flagValue(a, '--exit-command') ?? '') === 'podman',
   };
 }
 

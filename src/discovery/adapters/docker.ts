@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
 import { listDir } from '../../host/read.js';
 import type { Container } from '../../snapshot/model.js';
-import { isoSeconds, obj, readJson, str, stringRecord } from '../metadata.js';
+import { homeOf, isoSeconds, obj, readJson, rootlessUid, str, stringRecord } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
 
@@ -30,8 +30,17 @@ interface DockerMeta {
   extra: Record<string, unknown>;
 }
 
-function readDockerMeta(ctx: DiscoveryContext, id: string): DockerMeta | null {
-  const cfg = readJson(ctx, join(underRoot(ctx.paths, CONTAINERS_DIR), id, 'config.v2.json'));
+/** config.v2.json from the system data root, or a rootless dockerd's (~/.local/share/docker of its user). */
+function readConfigV2(ctx: DiscoveryContext, id: string, c: Candidate): Record<string, unknown> | null {
+  const system = readJson(ctx, join(underRoot(ctx.paths, CONTAINERS_DIR), id, 'config.v2.json'));
+  if (system) return system;
+  const uid = rootlessUid(c.parent?.uid, c.cgroupPath);
+  const home = uid !== undefined ? homeOf(ctx, uid) : undefined;
+  return home ? readJson(ctx, join(underRoot(ctx.paths, home), '.local/share/docker/containers', id, 'config.v2.json')) : null;
+}
+
+function readDockerMeta(ctx: DiscoveryContext, id: string, c?: Candidate): DockerMeta | null {
+  const cfg = c ? readConfigV2(ctx, id, c) : readJson(ctx, join(underRoot(ctx.paths, CONTAINERS_DIR), id, 'config.v2.json'));
   if (!cfg) return null;
   const state = obj(cfg.State);
   const config = obj(cfg.Config);
@@ -58,7 +67,7 @@ export const dockerAdapter: RuntimeAdapter = {
     const shimNs = c.parentArgs && flagValue(c.parentArgs, '-namespace', '--namespace');
     const id = c.hint?.runtime === 'docker' ? c.hint.id : shimNs === 'moby' ? flagValue(c.parentArgs!, '-id', '--id') : undefined;
     if (!id) return null;
-    const meta = readDockerMeta(ctx, id);
+    const meta = readDockerMeta(ctx, id, c);
     return {
       runtime: 'docker',
       id,

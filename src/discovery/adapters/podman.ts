@@ -1,5 +1,5 @@
 // podman: cgroup libpod-<id>.scope, parent conmon (-c <id> -n <name>, exit command podman), names and images in
-// /var/lib/containers/storage/overlay-containers/containers.json.
+// <storage>/overlay-containers/containers.json (/var/lib/containers/storage, or the user's own when rootless).
 import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
 import { readText } from '../../host/read.js';
@@ -15,10 +15,19 @@ interface PodmanEntry {
   created?: number | null;
 }
 
-function readContainersJson(ctx: DiscoveryContext): Map<string, PodmanEntry> {
-  return memo(ctx, 'podman:containers.json', () => {
+/**
+ * The containers.json of the storage a container lives in: conmon's -b names its userdata dir,
+ * <storage>/overlay-containers/<id>/userdata, which for rootless podman is under the user's home.
+ */
+function containersJsonFor(bundle: string | undefined): string {
+  const at = bundle?.indexOf('/overlay-containers/') ?? -1;
+  return bundle && at > 0 ? `${bundle.slice(0, at)}/overlay-containers/containers.json` : CONTAINERS_JSON;
+}
+
+function readContainersJson(ctx: DiscoveryContext, file: string): Map<string, PodmanEntry> {
+  return memo(ctx, `podman:${file}`, () => {
     const out = new Map<string, PodmanEntry>();
-    const path = underRoot(ctx.paths, CONTAINERS_JSON);
+    const path = underRoot(ctx.paths, file);
     const text = readText(path);
     if (!text) return out;
     try {
@@ -44,10 +53,11 @@ export const podmanAdapter: RuntimeAdapter = {
   runtime: 'podman',
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
     const conmon = conmonArgs(c);
-    if (c.hint?.runtime !== 'podman' && !conmon?.podman) return null;
+    // the cgroup is the stronger evidence: a crio-<id>.scope is CRI-O's whatever its conmon says
+    if (c.hint ? c.hint.runtime !== 'podman' : !conmon?.podman) return null;
     const id = c.hint?.runtime === 'podman' ? c.hint.id : conmon?.id;
     if (!id) return null;
-    const entry = readContainersJson(ctx).get(id);
+    const entry = readContainersJson(ctx, containersJsonFor(conmon?.bundle)).get(id) ?? readContainersJson(ctx, CONTAINERS_JSON).get(id);
     return {
       runtime: 'podman',
       id,

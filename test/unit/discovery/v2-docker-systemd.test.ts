@@ -191,7 +191,6 @@ test('v2 rootless docker: found below user@1000.service as docker, with its shim
 
 test(
   'v2 rootless docker: name and image from the user\'s data root (~/.local/share/docker/containers/<id>/config.v2.json)',
-  { todo: 'docker adapter reads only /var/lib/docker/containers; a rootless dockerd keeps config.v2.json under the shim user\'s ~/.local/share/docker' },
   (t) => {
     const c = scanHost({ root: rootlessHost(t) }).containers[0];
     assert.deepEqual([c.name, c.image], ['cache', 'nginx:1.25']);

@@ -82,7 +82,6 @@ test(
 
 test(
   'v2 nspawn: without -D the machine boots /var/lib/machines/<name>, which is its image',
-  { todo: 'nspawn adapter reports image "" when only --machine is given' },
   (t) => {
     assert.equal(byName(scanHost({ root: nspawnHost(t) }).containers, 'debian').image, '/var/lib/machines/debian');
   },

@@ -109,7 +109,6 @@ test('v2 podman (rootless): found below user@1000.service, named from conmon -n,
 
 test(
   'v2 podman (rootless): image and created time from the user\'s own containers.json (the storage root conmon -b names)',
-  { todo: 'podman adapter reads only /var/lib/containers/storage/overlay-containers/containers.json; rootless storage is ~/.local/share/containers/storage' },
   (t) => {
     const c = byId(scanHost({ root: podmanHost(t) }).containers, ES);
     assert.equal(c.image, 'docker.elastic.co/elasticsearch/elasticsearch:8.11.1');
