@@ -84,6 +84,12 @@ export class OpenFiles {
     this.generation++;
   }
 
+  /** Close one kept file, if it is kept. */
+  forget(path: string): void {
+    const k = this.kept.get(path);
+    if (k) this.drop(path, k);
+  }
+
   /** Close every kept file under `dir` (a PID that now belongs to another process). */
   forgetUnder(dir: string): void {
     const prefix = dir.endsWith('/') ? dir : `${dir}/`;

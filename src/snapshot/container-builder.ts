@@ -8,7 +8,7 @@ import { cgroupPathFor } from '../host/procfs/cgroup.js';
 import { readCmdline } from '../host/procfs/cmdline.js';
 import { parseNetDev } from '../host/procfs/netdev.js';
 import type { HostPaths } from '../host/paths.js';
-import { readText } from '../host/read.js';
+import { readHotText } from '../host/open-files.js';
 import { collectPids } from '../discovery/cgroup-walk.js';
 import type { ProcessGroup } from '../discovery/grouping.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../discovery/types.js';
@@ -53,31 +53,67 @@ function namespacesOf(init: ProcessInfo, host: HostInfo): ContainerNamespace[] {
   return out;
 }
 
-/**
- * A group found by its PID namespace (nspawn --keep-unit, unshare, rootless runc) lives in a cgroup it inherited:
- * that cgroup's figures are the container's only when it (with its subtree) holds nothing but the group.
- */
-function holdsOnlyGroup(dir: string, group: ProcessGroup): boolean {
+/** Whether a cgroup (with its subtree) holds processes, all of them the group's. */
+function holdsOnlyGroup(dir: string, members: Set<number>): boolean {
   const pids: number[] = [];
   collectPids(dir, pids);
-  const members = new Set(group.members.map((p) => p.hostPid));
   return pids.length > 0 && pids.every((pid) => members.has(pid));
+}
+
+const parentOf = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/';
+
+/** The unit cgroups a guest's own systemd makes below the cgroup its runtime gave it (init.scope, system.slice…). */
+const GUEST_UNIT = /\.(scope|slice|service)$/;
+
+/**
+ * A group found by its PID namespace (nspawn, unshare, rootless runc) has no container cgroup of its own: its
+ * figures are those of its init's cgroup, climbing over a guest systemd's unit cgroups (nspawn's payload above
+ * the guest's init.scope) while the cgroup above holds nothing but the group; none at all when even the init's
+ * cgroup is shared (nspawn --keep-unit, a sandbox in a login session).
+ */
+function ownedAncestor(mount: string, initPath: string, group: ProcessGroup): string | undefined {
+  const members = new Set(group.members.map((p) => p.hostPid));
+  if (initPath === '/' || initPath.includes('/..') || !holdsOnlyGroup(join(mount, initPath), members)) return undefined;
+  let path = initPath;
+  while (GUEST_UNIT.test(path) && parentOf(path) !== '/' && holdsOnlyGroup(join(mount, parentOf(path)), members)) path = parentOf(path);
+  return path;
+}
+
+/**
+ * The path the group's figures come from in one hierarchy. The walked container cgroup wins over the init's own
+ * membership, which may be a nested guest cgroup (lxc.payload.x/init.scope) or, read from inside a cgroup
+ * namespace, a relative "/../.." path.
+ */
+function statsPath(walked: string | undefined, initPath: string | undefined): string | undefined {
+  if (walked === undefined) return initPath;
+  if (initPath === undefined || initPath.includes('/..') || initPath.startsWith(`${walked}/`)) return walked;
+  return initPath;
 }
 
 function cgroupStatsOf(input: BuildInput, init: ProcessInfo): CgroupStats | null {
   const m = init.cgroups;
-  const own = input.group.cgroupPath !== undefined;
+  const walked = input.group.cgroupPath;
   if (input.statsVersion === 2) {
-    const path = cgroupPathFor(m) ?? input.group.cgroupPath;
+    const initPath = cgroupPathFor(m);
+    const path = walked ?? (initPath ? ownedAncestor(input.layout.unified!, initPath, input.group) : undefined);
     if (!path || path === '/') return null; // the root cgroup is the whole host, not this container
-    if (!own && !holdsOnlyGroup(join(input.layout.unified!, path), input.group)) return null;
     return readV2Stats(input.layout.unified!, path, input.readSpec);
   }
-  const pathOf = (ctrl: string) => cgroupPathFor(m, ctrl);
-  const ctrl = ['memory', 'pids', 'cpu'].find((c) => pathOf(c) !== undefined && input.layout.v1.has(c));
-  const primary = ctrl ? pathOf(ctrl) : undefined;
-  if (!ctrl || !primary || primary === '/') return null;
-  if (!own && !holdsOnlyGroup(join(input.layout.v1.get(ctrl)!, primary), input.group)) return null;
+  const ctrl = ['memory', 'pids', 'cpu'].find((c) => cgroupPathFor(m, c) !== undefined && input.layout.v1.has(c));
+  const primary = ctrl ? cgroupPathFor(m, ctrl) : undefined;
+  if (!ctrl || !primary) return null;
+  if (walked !== undefined) {
+    const pathOf = (c: string) => statsPath(walked, cgroupPathFor(m, c));
+    return pathOf(ctrl) === '/' ? null : readV1Stats(input.layout, pathOf, input.host.clockTicks, input.readSpec);
+  }
+  const owned = ownedAncestor(input.layout.v1.get(ctrl)!, primary, input.group);
+  if (!owned) return null;
+  // the same number of levels up in every hierarchy (v1 runtimes lay out every controller alike)
+  const up = primary.split('/').length - owned.split('/').length;
+  const pathOf = (c: string) => {
+    const p = cgroupPathFor(m, c);
+    return p === undefined ? undefined : p.split('/').slice(0, p.split('/').length - up).join('/') || '/';
+  };
   return readV1Stats(input.layout, pathOf, input.host.clockTicks, input.readSpec);
 }
 
@@ -85,7 +121,7 @@ export function buildContainer(input: BuildInput): Container {
   const { group, parent, claim, host, paths, live } = input;
   const init = (claim?.initPid !== undefined && live.get(claim.initPid)) || group.init;
   const pids = [init.hostPid, ...group.members.map((p) => p.hostPid).filter((p) => p !== init.hostPid).sort((a, b) => a - b)];
-  const netDev = readText(join(paths.proc, String(init.hostPid), 'net/dev'));
+  const netDev = readHotText(join(paths.proc, String(init.hostPid), 'net/dev'));
   const startedAt = host.bootTimeSeconds + init.startTicks / host.clockTicks;
   const shimmed = claim?.parentIsShim && parent && init.ppid === parent.hostPid;
   const pidnsInode = init.namespaces.pid;

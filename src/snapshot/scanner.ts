@@ -66,7 +66,7 @@ export class HostScanner {
   private processes = new Map<number, ProcessInfo>();
   private cgroups: ContainerCgroup[] | undefined;
   private claims = new Map<string, CachedClaim>();
-  private readonly specCache: SpecCache;
+  private specCache: SpecCache;
   /** Last PID allocated on the host at the previous scan (from /proc/loadavg). */
   private lastPid: number | undefined;
   private lastFullPass = 0;
@@ -100,6 +100,7 @@ export class HostScanner {
   /** Give back the files kept open between scans (a later scan opens them again). */
   close(): void {
     this.files?.close();
+    this.specCache.close();
   }
 
   private scanWithLayout(takenAt: number, t0: bigint, notes: ScanNote[]): HostSnapshot {
@@ -175,8 +176,11 @@ export class HostScanner {
   private firstScanSetup(notes: ScanNote[]): void {
     this.layout = detectCgroupLayout(this.paths.cgroup);
     if (this.options.keepFilesOpen ?? true) {
-      const dirs = [this.paths.proc, ...this.layout.v1.values(), ...(this.layout.unified ? [this.layout.unified] : [])];
-      this.files = new OpenFiles(dirs.filter(isKernelFs).map((d) => (d.endsWith('/') ? d : `${d}/`)));
+      const kernelDirs = (dirs: string[]) => dirs.filter(isKernelFs).map((d) => (d.endsWith('/') ? d : `${d}/`));
+      const cgroupDirs = kernelDirs([...this.layout.v1.values(), ...(this.layout.unified ? [this.layout.unified] : [])]);
+      this.files = new OpenFiles([...kernelDirs([this.paths.proc]), ...cgroupDirs]);
+      // limit files are read every few seconds, not every scan: their own set, swept at each full pass
+      this.specCache = new SpecCache(this.options.specTtlMs ?? 5000, new OpenFiles(cgroupDirs));
     }
     const host = readHostNamespaces(this.paths.proc);
     this.hostNs = host.namespaces;

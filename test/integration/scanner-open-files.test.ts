@@ -18,6 +18,9 @@ function cgroupDirs(id: string): string[] {
   return ['pids', 'memory', 'cpu', 'cpuacct'].filter((c) => existsSync(join(CGROUP_ROOT, c))).map((c) => join(CGROUP_ROOT, c, 'tctop', id));
 }
 
+/** Limit and setting files: read every few seconds (SpecCache), so closed when a full pass prunes them, not every scan. */
+const LIMIT_FILE = /\/(cpu\.cfs_quota_us|cpu\.cfs_period_us|cpu\.shares|cpu\.max|cpu\.weight|cpuset\.cpus|memory\.limit_in_bytes|memory\.max|pids\.max)$/;
+
 function openPaths(): string[] {
   const out: string[] = [];
   for (const fd of readdirSync('/proc/self/fd')) {
@@ -36,7 +39,8 @@ test('the files of a container are kept open while it runs, read live, and given
   const dirs = cgroupDirs(id);
   // a busy loop, so its CPU figure must move between scans
   const child = spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' });
-  const scanner = new HostScanner();
+  // full passes 1 s apart (the scans below are incremental until the last one); limit files trusted for 400 ms
+  const scanner = new HostScanner({ fullPassIntervalMs: 1000, specTtlMs: 400 });
   t.after(async () => {
     scanner.close();
     child.kill('SIGKILL');
@@ -71,8 +75,12 @@ test('the files of a container are kept open while it runs, read live, and given
   assert.ok(!gone.containers.some((c) => c.id === id));
   scanner.scan();
   const after = openPaths();
-  assert.ok(!after.some((p) => p.startsWith(`/proc/${child.pid}/`)), 'the exited process files are closed');
-  assert.ok(!after.some((p) => dirs.some((d) => p.startsWith(d))), 'the removed cgroup files are closed');
+  assert.ok(!after.some((p) => p.startsWith(`/proc/${child.pid}/`)), 'the files of the exited process are closed at once');
+  const inRemoved = after.filter((p) => dirs.some((d) => p.startsWith(d)));
+  assert.deepEqual(inRemoved.filter((p) => !LIMIT_FILE.test(p)), [], 'the usage files of the removed cgroup are closed at once');
+  await sleep(1500);
+  scanner.scan();
+  assert.deepEqual(openPaths().filter((p) => dirs.some((d) => p.startsWith(d))), [], 'its limit files, read every few seconds, when the full pass prunes them');
 
   scanner.close();
   assert.ok(!openPaths().some((p) => p === '/proc/stat' || p === '/proc/loadavg'), 'close() gives back every kept file');

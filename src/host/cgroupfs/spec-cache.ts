@@ -1,24 +1,39 @@
 // Limits and settings files (memory.limit_in_bytes, cpu.max ...) change rarely; a long-running scanner re-reads
-// them only after `ttlMs`, which takes roughly a third of the file reads out of every steady-state refresh.
+// them only after `ttlMs`, which takes roughly a third of the file reads out of every steady-state refresh. The
+// files themselves may be kept open (`files`), since re-reading one is still a path walk otherwise; a file is
+// closed when its entry is pruned.
+import type { OpenFiles } from '../open-files.js';
 import { readText } from '../read.js';
 
 export class SpecCache {
   private entries = new Map<string, { at: number; text: string | null }>();
 
-  constructor(private readonly ttlMs: number) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly files?: OpenFiles,
+  ) {}
 
   read = (path: string): string | null => {
     const now = Date.now();
     const e = this.entries.get(path);
     if (e && now - e.at < this.ttlMs) return e.text;
-    const text = readText(path);
+    const text = this.files ? this.files.readText(path) : readText(path);
     this.entries.set(path, { at: now, text });
     return text;
   };
 
-  /** Drop entries not read for a while (containers that went away). */
+  /** Drop entries not read for a while (containers that went away), and close their files. */
   prune(): void {
     const now = Date.now();
-    for (const [k, e] of this.entries) if (now - e.at >= this.ttlMs * 2) this.entries.delete(k);
+    for (const [k, e] of this.entries) {
+      if (now - e.at < this.ttlMs * 2) continue;
+      this.entries.delete(k);
+      this.files?.forget(k);
+    }
+  }
+
+  /** Close the kept files (a later read opens them again). */
+  close(): void {
+    this.files?.close();
   }
 }

@@ -68,7 +68,7 @@ test('a process that exits reads as null through its kept descriptor, and the de
   }
 });
 
-test('sweep closes what was not read since the last sweep; forgetUnder and close give back the rest', () => {
+test('sweep closes what was not read since the last sweep; forgetUnder, forget and close give back the rest', () => {
   const files = new OpenFiles(['/proc/']);
   files.readText('/proc/self/stat');
   files.readText('/proc/self/status');
@@ -81,9 +81,12 @@ test('sweep closes what was not read since the last sweep; forgetUnder and close
   assert.equal(files.size, 2, 'status, not read in the last round, is closed');
   files.forgetUnder('/proc/self');
   assert.equal(files.size, 1);
-  files.close();
+  files.forget('/proc/loadavg');
   assert.equal(files.size, 0);
   assert.ok(!openPaths().includes('/proc/loadavg'));
+  files.readText('/proc/loadavg');
+  files.close();
+  assert.equal(files.size, 0);
 });
 
 test('files outside the kernel filesystems are read the ordinary way: a file replaced by rename is never stale', () => {
