@@ -79,7 +79,6 @@ test('v2 LXC: a guest without nested cgroups: figures of lxc.payload.<name>', (t
 
 test(
   'v2 LXC: a systemd guest\'s figures are the whole lxc.payload.<name>, not its init.scope',
-  { todo: 'container-builder cgroupStatsOf reads the init\'s own cgroup (/lxc.payload.web1/init.scope) though the group came from /lxc.payload.web1' },
   (t) => {
     const web = byName(scanHost({ root: lxcHost(t) }).containers, 'web1');
     assert.equal(web.cgroup?.path, '/lxc.payload.web1');

@@ -30,7 +30,6 @@ test('DaemonSet with a private cgroup namespace: the container is found from the
 
 test(
   'DaemonSet with a private cgroup namespace: the figures come from the container\'s cgroup, not a path outside the mount',
-  { todo: 'container-builder cgroupStatsOf joins the init\'s /proc cgroup path ("/../../../../system.slice/...", relative to the reader\'s cgroup namespace) to the mount instead of using the walked group.cgroupPath' },
   (t) => {
     const c = scanHost({ root: nodeSeenFromPod(t) }).containers[0];
     assert.equal(c.cgroup?.path, SCOPE);
