@@ -65,18 +65,6 @@ const parentOf = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/';
 /** The unit cgroups a guest's own systemd makes below the cgroup its runtime gave it (init.scope, system.slice…). */
 const GUEST_UNIT = /\.(scope|slice|service)$/;
 
-/** Whether a cgroup (with its subtree) holds processes, all of them the group's. */
-function holdsOnlyGroup(dir: string, members: Set<number>): boolean {
-  const pids: number[] = [];
-  collectPids(dir, pids);
-  return pids.length > 0 && pids.every((pid) => members.has(pid));
-}
-
-const parentOf = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/';
-
-/** The unit cgroups a guest's own systemd makes below the cgroup its runtime gave it (init.scope, system.slice…). */
-const GUEST_UNIT = /\.(scope|slice|service)$/;
-
 /**
  * A group found by its PID namespace (nspawn, unshare, rootless runc) has no container cgroup of its own: its
  * figures are those of its init's cgroup, climbing over a guest systemd's unit cgroups (nspawn's payload above
