@@ -22,9 +22,11 @@ export function parseCmdline(buf: Buffer): string[] {
 }
 
 export function readCmdline(procDir: string, pid: number): string[] | null {
-  const buf = readBytes(join(procDir, String(pid), 'cmdline'), CMDLINE_LIMIT);
-  if (buf === null) return null;
-  const args = parseCmdline(buf);
-  if (buf.length === CMDLINE_LIMIT && args.length) args[args.length - 1] += '…';
+  // one byte past the limit tells a command line of exactly the limit from a longer one
+  const read = readBytes(join(procDir, String(pid), 'cmdline'), CMDLINE_LIMIT + 1);
+  if (read === null) return null;
+  const cut = read.length > CMDLINE_LIMIT;
+  const args = parseCmdline(cut ? read.subarray(0, CMDLINE_LIMIT) : read);
+  if (cut && args.length) args[args.length - 1] += '…';
   return args;
 }

@@ -66,7 +66,6 @@ test('cmdline read: bounded at CMDLINE_LIMIT bytes and marked as cut', (t) => {
 
 test(
   'cmdline read: a command line of exactly CMDLINE_LIMIT bytes is whole, not marked as cut',
-  { todo: 'readCmdline marks any read that fills the limit; it cannot tell "exactly the limit" from "longer" without reading one byte more' },
   (t) => {
     const h = new FixtureHost(t, { cgroup: 'v2', systemProcesses: false });
     h.process({ pid: 10, ppid: 1, comm: 'exact', cmdline: Buffer.concat([Buffer.alloc(CMDLINE_LIMIT - 1, 0x62), Buffer.from([0])]) });
