@@ -121,7 +121,10 @@ export function buildContainer(input: BuildInput): Container {
   const { group, parent, claim, host, paths, live } = input;
   const init = (claim?.initPid !== undefined && live.get(claim.initPid)) || group.init;
   const pids = [init.hostPid, ...group.members.map((p) => p.hostPid).filter((p) => p !== init.hostPid).sort((a, b) => a - b)];
-  const netDev = readHotText(join(paths.proc, String(init.hostPid), 'net/dev'));
+  // a container in the host's network namespace (--network host, hostNetwork pods) has no traffic of its own:
+  // its net/dev is the whole host's, so it reports none, as cAdvisor does
+  const hostNet = init.namespaces.net !== undefined && init.namespaces.net === host.hostNamespaces.net;
+  const netDev = hostNet ? null : readHotText(join(paths.proc, String(init.hostPid), 'net/dev'));
   const startedAt = host.bootTimeSeconds + init.startTicks / host.clockTicks;
   const shimmed = claim?.parentIsShim && parent && init.ppid === parent.hostPid;
   const pidnsInode = init.namespaces.pid;

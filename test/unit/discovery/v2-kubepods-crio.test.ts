@@ -171,7 +171,12 @@ test('v2 kubepods/CRI-O: every cgroup figure of calico-node, computed by hand', 
       io: { someTotalMicros: 88120, fullTotalMicros: 80333 },
     },
   });
-  // hostNetwork: its net/dev is the node's, so what it would report is the node's traffic (not asserted: see the report)
+});
+
+test('v2 kubepods/CRI-O: a hostNetwork pod reports no network figures (its net/dev is the whole node\'s, as cAdvisor)', (t) => {
+  const calico = byId(scanHost({ root: crioHost(t) }).containers, CALICO);
+  assert.equal(calico.namespaces.find((n) => n.type === 'net')?.sharedWithHost, true);
+  assert.equal(calico.network, null);
 });
 
 test('v2 kubepods/CRI-O: network of a pod with its own namespace from its init\'s net/dev, loopback excluded', (t) => {
