@@ -77,10 +77,9 @@ test('shim: discovery finds the container as runtime tctop, with the daemon as i
   const r = spawnSync(process.execPath, ['bin/tctop', 'ps', '--json'], { encoding: 'utf8', env: { ...process.env, TCTOP_ROOT: box.tmp } });
   assert.equal(r.status, 0, r.stderr);
   const found = (JSON.parse(r.stdout) as { id: string; runtime: string; init: { hostPid: number; containerPid: number }; shim: { pid: number } | null }[]).filter((c) => c.id === box.id);
-  assert.equal(found.length, 1);
-  assert.equal(found[0].runtime, 'tctop');
-  assert.deepEqual(found[0].init, { hostPid: box.pid, containerPid: 1 });
-  assert.equal(found[0].shim?.pid, box.shimPid);
+  assert.equal(found.length, 1, `tctop ps --json: ${r.stdout.slice(0, 4000)}`);
+  const seen = { runtime: found[0].runtime, init: found[0].init, shimPid: found[0].shim?.pid };
+  assert.deepEqual(seen, { runtime: 'tctop', init: { hostPid: box.pid, containerPid: 1 }, shimPid: box.shimPid }, JSON.stringify(found[0]));
   process.kill(box.pid, 'SIGKILL');
   await waitExit(box);
 });

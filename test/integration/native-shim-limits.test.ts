@@ -15,6 +15,12 @@ function cpuNs(box: Box): number {
   return Number(m![1]) * 1000;
 }
 
+/** Periods in which the quota ran out (cpu.stat nr_throttled, v1 and v2 alike). */
+function throttled(box: Box): number {
+  const dir = box.cgroup.version === 1 ? box.cgroup.dirs.find((d) => d.includes('/cpu/'))! : box.cgroup.dirs[0];
+  return Number(/^nr_throttled (\d+)$/m.exec(readFileSync(join(dir, 'cpu.stat'), 'utf8'))?.[1] ?? 0);
+}
+
 function pidsFile(box: Box, file: string): string {
   const dir = box.cgroup.version === 1 ? box.cgroup.dirs.find((d) => d.includes('/pids/'))! : box.cgroup.dirs[0];
   return readFileSync(join(dir, file), 'utf8').trim();
@@ -63,7 +69,10 @@ test('limits: --cpus 0.5 holds two busy loops to about half a core', async (t) =
   await new Promise((r) => setTimeout(r, 2000));
   const cores = (cpuNs(box) - c0) / Number(process.hrtime.bigint() - t0);
   t.diagnostic(`CPU use under a 0.5 quota: ${cores.toFixed(3)} cores`);
-  assert.ok(cores > 0.4 && cores < 0.6, `used ${cores.toFixed(3)} cores`);
+  // the quota is a ceiling: on a loaded 2-core host the loops may get less, never more
+  assert.ok(cores < 0.6, `used ${cores.toFixed(3)} cores, more than the quota`);
+  assert.ok(cores > 0.2, `used only ${cores.toFixed(3)} cores: the loops hardly ran`);
+  assert.ok(throttled(box) > 0, 'the CFS quota throttled the container');
   process.kill(box.pid, 'SIGKILL');
   await waitExit(box);
 });
