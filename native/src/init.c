@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -199,6 +200,8 @@ static void loopback_up(void) {
 
 void container_init(const struct conf *c, const struct init_fds *fds) {
   status_fd = fds->status;
+  /* until the exec replaces us, /proc/1/exe is the host's shim binary: keep it out of reach (exec resets this) */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (dup2(fds->null, 0) < 0 || dup2(fds->out, 1) < 0 || dup2(fds->err, 2) < 0) fail("dup2", NULL, errno);
   char go;
   ssize_t n;
