@@ -1,6 +1,7 @@
 // The lifecycle verbs on real containers: logs (--tail, -f), exec (seen by inspect), stop timing both ways,
 // kill -s, restart, wait, rm / rm -f with the host counted before and after, names and prefixes.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { engineMissing, finished, IMAGE, newEngine, sleep, until } from './engine-harness.js';
 
@@ -15,6 +16,15 @@ test('logs: both streams, --tail, -f follows until the container exits', async (
   assert.equal(tail.stdout, 'out5\n');
   assert.equal(tail.stderr, 'err5\n');
   assert.equal(e.tctop(['logs', '--tail', '0', 'lines']).stdout, '');
+  // a reader that goes away is not an error (no EPIPE stack trace), for logs and logs -f alike
+  e.runDetached(['--name', 'chatty', IMAGE, 'sh', '-c', 'seq 1 200000; sleep 3600']);
+  await until(() => e.ok(['logs', '--tail', '1', 'chatty']) === '200000\n', 10_000, 'all output logged');
+  for (const follow of [[], ['-f']]) {
+    const piped = spawnSync('sh', ['-c', `node bin/tctop logs ${follow.join(' ')} chatty | head -1`], { encoding: 'utf8', env: e.env, timeout: 10_000 });
+    assert.equal(piped.signal, null, `logs ${follow.join(' ')} | head ended (no timeout)`);
+    assert.equal(piped.stdout.split('\n')[0], '1');
+    assert.equal(piped.stderr, '', `no error from logs ${follow.join(' ')}`);
+  }
 
   e.runDetached(['--name', 'ticker', IMAGE, 'sh', '-c', 'for i in 1 2 3 4 5 6; do echo tick$i; sleep 0.3; done']);
   const follow = finished(e.spawn(['logs', '-f', 'ticker']));

@@ -63,5 +63,6 @@ export function waitForExit(root: string, state: ContainerState, opts: WaitOptio
     const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => finish(() => resolve(null)), opts.timeoutMs);
     opts.signal?.addEventListener('abort', onAbort);
     checkShim();
+    if (opts.signal?.aborted) onAbort(); // aborted before we started listening
   });
 }

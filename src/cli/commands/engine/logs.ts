@@ -29,6 +29,7 @@ export function registerLogs(program: Command): void {
       const onSignal = () => stop.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
+      process.stdout.once('error', onSignal); // `logs -f | head`: the reader is gone, stop following
       try {
         await e.followLog(root, state, { tail, signal: stop.signal });
       } finally {
