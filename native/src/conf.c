@@ -61,8 +61,9 @@ static int parse_bind(struct conf *c, char *v) {
   if (percent_decode(src) || percent_decode(dst) || !is_abs(src) || !is_abs(dst)) return -1;
   int ro = strcmp(mode, "ro") == 0;
   if (!ro && strcmp(mode, "rw") != 0) return -1;
+  if (c->n_binds >= 1024) return -1;
   struct bind *bigger = realloc(c->binds, (c->n_binds + 1) * sizeof *bigger);
-  if (!bigger || c->n_binds >= 1024) return -1;
+  if (!bigger) return -1;
   bigger[c->n_binds++] = (struct bind){src, dst, ro};
   c->binds = bigger;
   return 0;

@@ -150,6 +150,13 @@ int exec_main(int argc, char **argv) {
     snprintf(path, sizeof path, "/proc/%ld/ns/%s", o.pid, ns[i]);
     if ((nsfd[i] = open(path, O_RDONLY | O_CLOEXEC)) < 0) die("open", path, errno);
   }
+  struct stat theirs, ours;
+  if (fstat(nsfd[4], &theirs) < 0 || stat("/proc/self/ns/pid", &ours) < 0) die("stat", "pid namespace", errno);
+  if (theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev) { /* a typo'd PID must not mean "the host" */
+    char what[96];
+    snprintf(what, sizeof what, "PID %ld is not a container init: it shares our PID namespace", o.pid);
+    die(what, NULL, 0);
+  }
   snprintf(path, sizeof path, "/proc/%ld/root", o.pid);
   int rootfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0) die("open", path, errno);

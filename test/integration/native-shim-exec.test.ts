@@ -1,7 +1,7 @@
 // The shim's exec mode: joins every namespace and the cgroup of a running container, drops to Docker's default
 // capabilities, propagates the exit code, and runs from a sealed memfd copy that nothing inside can read.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { test } from 'node:test';
 import { cgroupPids } from '../../src/engine/containers/cgroups.js';
@@ -56,7 +56,7 @@ test('exec: joins the init\'s namespaces and cgroup, default caps and no_new_pri
   await waitExit(box);
 });
 
-test('exec: not found is 127 with a message; a non-root user has no capabilities; env is exactly --env', async (t) => {
+test('exec: not found is 127 with a message; a non-root user has no capabilities; env is exactly --env; a host PID is refused', async (t) => {
   if (needRootAndBusybox(t)) return;
   const box = await startBox(t, { args: ['sleep', '60'] });
   const missing = shimExecSync(box, ['no-such-cmd']);
@@ -70,6 +70,9 @@ test('exec: not found is 127 with a message; a non-root user has no capabilities
   const noDir = shimExecSync(box, ['true'], { cwd: '/no/such/dir' });
   assert.equal(noDir.status, 126);
   assert.equal(noDir.stderr, 'error: chdir /no/such/dir: No such file or directory (ENOENT)\n');
+  const host = spawnSync(shimBinaryPath(), ['exec', '--pid', String(process.pid), '--', 'true'], { encoding: 'utf8' });
+  assert.equal(host.status, 1);
+  assert.equal(host.stderr, `error: PID ${process.pid} is not a container init: it shares our PID namespace\n`);
   const bad = shimExecSync(box, []);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /^error: no command \(usage: tctop-shim exec/);
