@@ -207,3 +207,12 @@ test('shim: bad invocations and bad launch.conf are one-line errors with exit 1'
   writeFileSync(join(p.dir, 'launch.conf'), `id ${p.id}\n`);
   assert.match((await runShim(p.id, p.dir)).err, /^error: launch.conf: missing or invalid `lowerdir`/);
 });
+
+test('shim: ten containers started at once each get their own init, log and exit record', async (t) => {
+  if (needRootAndBusybox(t)) return;
+  const boxes = await Promise.all(Array.from({ length: 10 }, (_, i) => startBox(t, { args: ['sh', '-c', `echo box ${i}; exit ${i}`], limits: { memoryBytes: 32 << 20, pidsLimit: 50, cpusetCpus: '0' } })));
+  assert.equal(new Set(boxes.map((b) => b.pid)).size, 10);
+  const exits = await Promise.all(boxes.map((b) => waitExit(b)));
+  exits.forEach((e, i) => assert.equal(e.exitCode, i));
+  boxes.forEach((b, i) => assert.equal(stdoutOf(b), `box ${i}\n`));
+});
