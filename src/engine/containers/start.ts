@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { ConflictError, NativeError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
-import { createContainerCgroup } from './cgroups.js';
+import { cgroupPids, createContainerCgroup } from './cgroups.js';
 import { withContainerLock } from './locks.js';
 import { bundlePath, containerDir } from './paths.js';
 import { processStartTime } from './proc-identity.js';
@@ -46,6 +46,8 @@ export async function startContainer(root: string, id: string, opts: { freshlyCr
       if (shimAlive(state)) return state;
       throw new ConflictError(`container ${state.name} is marked running but its shim (PID ${state.shimPid}) is gone: remove it with tctop rm -f`);
     }
+    // a CLI killed between spawning the shim and recording it leaves a "created" container that runs: never twice
+    if (!opts.freshlyCreated && cgroupPids(id).length > 0) throw new ConflictError(`container ${state.name} has processes running although its state says ${state.status}: remove it with tctop rm -f`);
     await rm(bundlePath(root, id, 'exit'), { force: true });
     // a restart after a reboot (or a cgroup removed by hand) gets its cgroup back, with the same limits
     if (!opts.freshlyCreated) createContainerCgroup(id, state.config.limits);

@@ -6,7 +6,7 @@ import { shimAlive, waitForExit } from './exit-wait.js';
 import { withContainerLock } from './locks.js';
 import { isSameProcess } from './proc-identity.js';
 import { requireRunning, signalInit } from './signal-init.js';
-import { readState, type ContainerState } from './state.js';
+import { readState, writeState, type ContainerState } from './state.js';
 
 const { SIGTERM, SIGKILL } = constants.signals;
 
@@ -40,7 +40,10 @@ export async function stopContainer(root: string, id: string, graceSeconds: numb
     if (!state || state.status !== 'running') return state;
     if (!shimAlive(state)) {
       await stopOrphan(state, graceSeconds * 1000);
-      return readState(root, id);
+      // nobody recorded how it ended: stopped, exit code unknown (so it can be started or removed like any other)
+      const stopped: ContainerState = { ...state, status: 'exited', exitCode: null, exitSignal: null, finishedAt: new Date().toISOString() };
+      await writeState(root, stopped);
+      return stopped;
     }
     signalInit(state, SIGTERM);
     let exit = await waitForExit(root, state, { timeoutMs: graceSeconds * 1000 });

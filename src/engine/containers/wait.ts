@@ -3,7 +3,7 @@ import { waitForExit } from './exit-wait.js';
 import { removeContainer } from './remove.js';
 import { readState, type ContainerState } from './state.js';
 import { resolveContainer } from './store.js';
-import { NotFoundError } from '../../errors.js';
+import { NativeError, NotFoundError } from '../../errors.js';
 
 async function untilStarted(root: string, state: ContainerState): Promise<ContainerState> {
   let s: ContainerState | null = state;
@@ -21,8 +21,10 @@ export async function waitContainer(root: string, ref: string, remove = false): 
   if (state.status === 'running') {
     const exit = await waitForExit(root, state);
     code = exit!.exitCode;
+  } else if (state.exitCode === null) {
+    throw new NativeError(`the exit code of container ${state.name} is unknown: its shim died before recording it`);
   } else {
-    code = state.exitCode ?? 0;
+    code = state.exitCode;
   }
   if (remove) await removeContainer(root, state.id, false);
   return code;
