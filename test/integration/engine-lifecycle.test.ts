@@ -151,3 +151,17 @@ test('names: unique (in use is refused, nothing created), generated ones valid; 
   assert.equal(e.ok(['rm', unique.slice(0, 5)]), unique.slice(0, 5) + '\n');
   assert.ok(!e.stateDirs().includes(unique));
 });
+
+test('wait and logs -f end when the container is removed under them', async (t) => {
+  if (engineMissing(t)) return;
+  const e = newEngine(t);
+  e.runDetached(['--name', 'doomed', IMAGE, 'sleep', '3600']);
+  const waiter = finished(e.spawn(['wait', 'doomed']));
+  const follower = finished(e.spawn(['logs', '-f', 'doomed']));
+  await sleep(300);
+  e.ok(['rm', '-f', 'doomed']);
+  const [w, f] = await Promise.all([waiter, follower]);
+  // either it saw the SIGKILL's exit record before the removal, or the removal itself: never a hang
+  assert.ok((w.code === 0 && w.stdout === '137\n') || (w.code === 1 && /^tctop: container doomed was removed\n$/.test(w.stderr)), `${w.code} ${w.stdout} ${w.stderr}`);
+  assert.ok(f.code === 0 || /was removed/.test(f.stderr), f.stderr);
+});

@@ -12,7 +12,7 @@ import { replaceFile } from './replace-file.js';
 import { withNamesLock } from './locks.js';
 import { generateName, validateName } from './names.js';
 import { buildOciConfig } from './oci-config.js';
-import { bundlePath, containerDir } from './paths.js';
+import { bundlePath, containerDir, containersDir } from './paths.js';
 import { requireOverlayfs, requireRoot } from './preflight.js';
 import { shimBinaryPath } from './shim-binary.js';
 import type { ContainerSpec } from './spec.js';
@@ -75,7 +75,7 @@ export async function createContainer(root: string, req: CreateRequest): Promise
     const dir = containerDir(root, id);
     await mkdir(dir, { recursive: false, mode: 0o711 }).catch(async (err) => {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      await mkdir(containerDir(root, ''), { recursive: true, mode: 0o711 });
+      await mkdir(containersDir(root), { recursive: true, mode: 0o711 });
       await mkdir(dir, { mode: 0o711 });
     });
     let cgroupMade = false;

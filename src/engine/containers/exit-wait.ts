@@ -1,7 +1,7 @@
 // Waiting for a container to exit: exit.json appears (renamed into place by the shim) in the state dir, seen through
 // inotify with a slow poll as a safety net. A shim that died without writing it ends the wait instead of hanging it.
-import { watch, type FSWatcher } from 'node:fs';
-import { NativeError } from '../../errors.js';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { NativeError, NotFoundError } from '../../errors.js';
 import { containerDir } from './paths.js';
 import { isSameProcess } from './proc-identity.js';
 import { readExitRecord, type ContainerState, type ExitRecord } from './state.js';
@@ -48,6 +48,7 @@ export function waitForExit(root: string, state: ContainerState, opts: WaitOptio
     const checkShim = () => {
       check();
       if (done || shimAlive(state)) return;
+      if (!existsSync(containerDir(root, state.id))) return finish(() => reject(new NotFoundError(`container ${state.name} was removed`)));
       // the shim writes exit.json and then exits: look once more before calling it dead
       const exit = readExitRecord(root, state.id);
       finish(() => (exit ? resolve(exit) : reject(shimDeadError(state))));
