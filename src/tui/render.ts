@@ -15,7 +15,22 @@ const PRESSURE_COLOUR = { ok: undefined, warn: 'yellow', high: 'red' } as const;
 
 const colour = (text: string, name: string | undefined) => (name ? `{${name}-fg}${text}{/${name}-fg}` : text);
 
-const lastItems = new WeakMap<object, string>();
+/** The item strings last given to each list, to touch only the rows a tick changed. */
+const lastItems = new WeakMap<object, string[]>();
+
+/**
+ * blessed re-parses every item handed to setItems; most ticks change a few cells of a few rows (CPU%, uptime), so
+ * only those rows are set. A different row count goes through setItems (items added or removed).
+ */
+function updateItems(list: Layout['list'], items: string[]): void {
+  const before = lastItems.get(list);
+  if (before && before.length === items.length) {
+    for (let i = 0; i < items.length; i++) if (items[i] !== before[i]) list.setItem(i as never, items[i]);
+  } else {
+    list.setItems(items as never);
+  }
+  lastItems.set(list, items);
+}
 
 export function renderTable(layout: Layout, rows: readonly ContainerRow[], state: UiState, width: number): void {
   const fitted = fitColumns(width);
@@ -28,12 +43,7 @@ export function renderTable(layout: Layout, rows: readonly ContainerRow[], state
     });
     return cells.join(CELL_GAP);
   });
-  // setItems rebuilds one element per row: skip it when a tick changed nothing the table shows
-  const key = items.join('\n');
-  if (lastItems.get(layout.list) !== key) {
-    layout.list.setItems(items as never);
-    lastItems.set(layout.list, key);
-  }
+  updateItems(layout.list, items);
   if (rows.length) layout.list.select(state.selectedIndex);
 }
 

@@ -14,10 +14,17 @@ const V1_UNLIMITED = 2 ** 60;
  * a long-running caller can cache them; usage files are always read.
  */
 export function readV1Stats(layout: CgroupLayout, pathOf: (controller: string) => string | undefined, clockTicks: number, readSpec: (path: string) => string | null = readText): CgroupStats {
+  // one join per controller, not per file: this runs for every container on every refresh
+  const dirs = new Map<string, string | undefined>();
   const file = (ctrl: string, name: string): string | undefined => {
-    const mount = layout.v1.get(ctrl);
-    const path = pathOf(ctrl);
-    return mount && path !== undefined ? join(mount, path, name) : undefined;
+    let dir = dirs.get(ctrl);
+    if (!dirs.has(ctrl)) {
+      const mount = layout.v1.get(ctrl);
+      const path = pathOf(ctrl);
+      dir = mount && path !== undefined ? join(mount, path) : undefined;
+      dirs.set(ctrl, dir);
+    }
+    return dir === undefined ? undefined : `${dir}/${name}`;
   };
   const text = (ctrl: string, name: string) => {
     const f = file(ctrl, name);

@@ -13,8 +13,8 @@ export function weightToShares(weight: number): number {
 /** `readSpec` reads limit and setting files, which a long-running caller may cache (see readV1Stats). */
 export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: string) => string | null = readText): CgroupStats {
   const dir = join(unifiedRoot, path);
-  const text = (name: string) => readHotText(join(dir, name));
-  const spec = (name: string) => readSpec(join(dir, name));
+  const text = (name: string) => readHotText(`${dir}/${name}`);
+  const spec = (name: string) => readSpec(`${dir}/${name}`);
   const stats: CgroupStats = { version: 2, path };
 
   const cpuStat = parseFlatKeyed(text('cpu.stat'));
@@ -35,7 +35,7 @@ export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: 
     };
   }
 
-  const usage = readHotInt(join(dir, 'memory.current'));
+  const usage = readHotInt(`${dir}/memory.current`);
   if (usage !== null) {
     const ms = parseFlatKeyed(text('memory.stat'));
     const events = parseFlatKeyed(text('memory.events'));
@@ -44,7 +44,7 @@ export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: 
       workingSetBytes: Math.max(0, usage - (ms.get('inactive_file') ?? 0)),
       rssBytes: ms.get('anon'),
       cacheBytes: ms.get('file'),
-      swapBytes: readHotInt(join(dir, 'memory.swap.current')) ?? undefined,
+      swapBytes: readHotInt(`${dir}/memory.swap.current`) ?? undefined,
       limitBytes: parseMaxOrNumber(spec('memory.max')),
       oomKills: events.get('oom_kill'),
       oomEvents: events.get('oom'),
@@ -52,7 +52,7 @@ export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: 
     };
   }
 
-  const pidsCurrent = readHotInt(join(dir, 'pids.current'));
+  const pidsCurrent = readHotInt(`${dir}/pids.current`);
   if (pidsCurrent !== null) stats.pids = { current: pidsCurrent, limit: parseMaxOrNumber(spec('pids.max')) };
 
   const io = text('io.stat');

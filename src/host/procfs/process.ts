@@ -17,7 +17,7 @@ export interface ProcessReadContext {
 }
 
 export function readStat(procDir: string, pid: number): ProcStat | null {
-  const buf = readHotBytes(join(procDir, String(pid), 'stat'), 4096);
+  const buf = readHotBytes(`${procDir}/${pid}/stat`, 4096);
   // comm may hold invalid UTF-8: decode losslessly so it can be shown escaped
   return buf === null ? null : parseStat(decodeHostBytes(buf));
 }

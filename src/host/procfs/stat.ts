@@ -11,13 +11,24 @@ export interface ProcStat {
   rssPages: number;
 }
 
+/** Index of the last field read (rss); the ~30 fields after it are not needed. */
+const LAST_FIELD = 21;
+
 export function parseStat(text: string): ProcStat | null {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;
-  const f = text.slice(close + 2).split(' ');
-  // f[0] is field 3 (state); field N is f[N - 3]
-  if (f.length < 22) return null;
+  // f[0] is field 3 (state); field N is f[N - 3]. Walked by hand, not split: this runs for every container
+  // process on every refresh, and only 7 of the ~50 fields are wanted.
+  const f: string[] = [];
+  let pos = close + 2;
+  for (let i = 0; i <= LAST_FIELD; i++) {
+    const space = text.indexOf(' ', pos);
+    if (space < 0 && i < LAST_FIELD) return null;
+    const end = space < 0 ? text.length : space;
+    f.push(text.slice(pos, end));
+    pos = end + 1;
+  }
   return {
     comm: text.slice(open + 1, close),
     state: f[0],
