@@ -144,9 +144,11 @@ test('bad input: one line, non-zero exit, nothing created (no state dir, no cgro
   assert.equal(r.status, 1);
   assert.equal(r.stderr, 'tctop: container idle is not running\n');
   // not root: one line, nothing created
-  const nobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, 'bin/tctop', 'run', IMAGE, 'true'], { encoding: 'utf8', env: e.env });
-  assert.equal(nobody.status, 1, nobody.stderr);
-  assert.match(nobody.stderr, /^tctop: the container engine needs root/);
-  assert.equal(nobody.stderr.split('\n').filter(Boolean).length, 1);
+  for (const verb of [['run', IMAGE, 'true'], ['create', IMAGE, 'true'], ['start', 'idle'], ['stop', 'idle'], ['kill', 'idle'], ['rm', 'idle'], ['logs', 'idle'], ['wait', 'idle'], ['exec', 'idle', 'true'], ['restart', 'idle']]) {
+    const nobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, 'bin/tctop', ...verb], { encoding: 'utf8', env: e.env });
+    assert.equal(nobody.status, 1, `${verb[0]}: ${nobody.stderr}`);
+    assert.match(nobody.stderr, /^tctop: the container engine needs root \(run tctop as root\)\n$/, verb[0]);
+  }
   assert.equal(e.stateDirs().length, 1);
+  assert.equal(e.inspect('idle').state, 'created');
 });

@@ -18,6 +18,7 @@ export function registerExec(program: Command): void {
       const workdir = opts.workdir === undefined ? undefined : v.parseWorkdir(opts.workdir);
       const { tctopRoot } = await import('../../../engine/images/store-paths.js');
       const e = await import('../../../engine/containers/lifecycle.js');
+      e.requireRoot();
       const root = tctopRoot();
       const state = e.resolveContainer(root, ref);
       process.exitCode = await e.execInContainer(state, { cmd: command, env, user: opts.user, workdir });

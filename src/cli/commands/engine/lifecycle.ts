@@ -6,6 +6,7 @@ import { eachContainer, print } from './each-container.js';
 async function engine() {
   const { tctopRoot } = await import('../../../engine/images/store-paths.js');
   const lifecycle = await import('../../../engine/containers/lifecycle.js');
+  lifecycle.requireRoot(); // signals, cgroups and locks under $TCTOP_ROOT all need it
   return { root: tctopRoot(), ...lifecycle };
 }
 
@@ -74,7 +75,6 @@ export function registerLifecycle(program: Command): void {
     .argument('<container...>', 'name, ID or unique ID prefix')
     .action(async (refs: string[], opts: { force?: boolean }) => {
       const e = await engine();
-      e.requireRoot();
       await eachContainer(refs, async (ref) => {
         await e.removeContainer(e.root, e.resolveContainer(e.root, ref).id, opts.force === true);
         print(ref);

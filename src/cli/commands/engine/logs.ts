@@ -19,6 +19,7 @@ export function registerLogs(program: Command): void {
       const tail = parseTail(opts.tail);
       const { tctopRoot } = await import('../../../engine/images/store-paths.js');
       const e = await import('../../../engine/containers/lifecycle.js');
+      e.requireRoot(); // the log is root's alone, as the container's state
       const root = tctopRoot();
       const state = e.resolveContainer(root, ref);
       if (!opts.follow) {

@@ -12,6 +12,8 @@ export function registerWait(program: Command): void {
     .action(async (refs: string[], opts: { remove?: boolean }) => {
       const { tctopRoot } = await import('../../../engine/images/store-paths.js');
       const { waitContainer } = await import('../../../engine/containers/wait.js');
+      const { requireRoot } = await import('../../../engine/containers/preflight.js');
+      requireRoot();
       const root = tctopRoot();
       await eachContainer(refs, async (ref) => print(String(await waitContainer(root, ref, opts.remove === true))));
     });
