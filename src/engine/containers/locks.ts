@@ -1,22 +1,55 @@
 // Concurrent tctop commands: one lock per container (lifecycle changes) and one for names (create/rm), both
-// proper-lockfile directories under <root>/locks. A crashed holder's lock goes stale and is taken over.
-import { mkdir } from 'node:fs/promises';
+// proper-lockfile locks (a `<name>.lock` directory whose mtime the holder keeps fresh) under <root>/locks. A crashed
+// holder's lock goes stale and is taken over.
+//
+// Uncontended, the lock is taken here with proper-lockfile's own protocol (mkdir, then an mtime refresh every
+// stale/2); only when that mkdir finds the lock held is the library loaded to wait, retry and detect staleness. Loading
+// it (with graceful-fs, retry, signal-exit) is ~10 ms, a noticeable part of `tctop run --rm`, which takes three locks.
+import { mkdir, rmdir, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
-import { ConflictError } from '../../errors.js';
+import { ConflictError, errnoOf } from '../../errors.js';
 import { locksDir } from './paths.js';
+
+const STALE_MS = 10_000;
+
+type Release = () => Promise<void>;
+
+async function tryFastLock(path: string): Promise<Release | null> {
+  const lockDir = `${path}.lock`;
+  try {
+    await mkdir(lockDir);
+  } catch (err) {
+    if (errnoOf(err) === 'EEXIST') return null;
+    throw err;
+  }
+  const refresh = setInterval(() => {
+    const now = new Date();
+    utimes(lockDir, now, now).catch(() => {});
+  }, STALE_MS / 2);
+  refresh.unref();
+  return async () => {
+    clearInterval(refresh);
+    await rmdir(lockDir).catch(() => {});
+  };
+}
+
+async function libraryLock(path: string): Promise<Release> {
+  const { default: lockfile } = await import('proper-lockfile');
+  return lockfile.lock(path, {
+    realpath: false,
+    stale: STALE_MS,
+    retries: { retries: 300, factor: 1.2, minTimeout: 5, maxTimeout: 100 },
+    onCompromised: () => {}, // a lock lost to staleness: the holder finishes; nothing to recover here
+  });
+}
 
 async function withLock<T>(root: string, name: string, what: string, fn: () => Promise<T>): Promise<T> {
   const dir = locksDir(root);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  let release: () => Promise<void>;
+  const path = join(dir, name);
+  let release: Release;
   try {
-    release = await lockfile.lock(join(dir, name), {
-      realpath: false,
-      stale: 10_000,
-      retries: { retries: 300, factor: 1.2, minTimeout: 5, maxTimeout: 100 },
-      onCompromised: () => {}, // a lock lost to staleness: the holder finishes; nothing to recover here
-    });
+    release = (await tryFastLock(path)) ?? (await libraryLock(path));
   } catch (err) {
     throw new ConflictError(`${what} is locked by another tctop process (${(err as Error).message})`);
   }
