@@ -102,9 +102,9 @@ export class Engine {
     this.noteIds();
     const cgroupDirs: string[] = [];
     const processes = new Set<number>();
-    for (const ctl of readdirSync(CGROUP_ROOT)) {
+    for (const ctl of ['', ...readdirSync(CGROUP_ROOT)]) {
       for (const id of this.ids) {
-        const dir = join(CGROUP_ROOT, ctl, 'tctop', id);
+        const dir = join(CGROUP_ROOT, ctl, 'tctop', id); // v1: <controller>/tctop/<id>; v2 ('' ): tctop/<id>
         if (!existsSync(dir)) continue;
         cgroupDirs.push(dir);
         try {
@@ -142,7 +142,7 @@ export class Engine {
     if (ids.length) spawnSync(process.execPath, ['bin/tctop', 'rm', '-f', ...ids], { env: this.env, stdio: 'ignore', timeout: 60_000 });
     // whatever the CLI could not remove (a test that broke a container on purpose): kill and rmdir by hand
     for (const id of this.ids) {
-      for (const ctl of readdirSync(CGROUP_ROOT)) {
+      for (const ctl of ['', ...readdirSync(CGROUP_ROOT)]) {
         const dir = join(CGROUP_ROOT, ctl, 'tctop', id);
         if (!existsSync(dir)) continue;
         try {
@@ -153,7 +153,7 @@ export class Engine {
       }
     }
     for (const id of this.ids) {
-      for (const ctl of readdirSync(CGROUP_ROOT)) {
+      for (const ctl of [...readdirSync(CGROUP_ROOT), '']) {
         const dir = join(CGROUP_ROOT, ctl, 'tctop', id);
         for (let i = 0; i < 20 && existsSync(dir); i++) {
           try {
