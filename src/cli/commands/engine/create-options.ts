@@ -4,7 +4,7 @@ import type { CreateRequest } from '../../../engine/containers/create.js';
 
 export interface CreateFlags {
   name?: string;
-  env: string[];
+  env?: string[];
   workdir?: string;
   user?: string;
   hostname?: string;
@@ -13,13 +13,14 @@ export interface CreateFlags {
   pidsLimit?: string;
   cpusetCpus?: string;
   network: string;
-  volume: string[];
+  volume?: string[];
   readOnly?: boolean;
   rm?: boolean;
 }
 
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+/** Repeatable options, without a default (commander would print "(default: [])" in the help). */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 export function addCreateOptions(cmd: Command): Command {
@@ -27,7 +28,7 @@ export function addCreateOptions(cmd: Command): Command {
     .argument('<image>', 'image name[:tag] or ID')
     .argument('[command...]', "command and arguments (replace the image's Cmd; their own flags pass through)")
     .option('--name <name>', 'container name (default: a generated adjective_surname)')
-    .option('-e, --env <K=V>', 'set an environment variable (repeatable; -e K takes K from this environment)', collect, [])
+    .option('-e, --env <K=V>', 'set an environment variable (repeatable; -e K takes K from this environment)', collect)
     .option('-w, --workdir <dir>', 'working directory inside the container')
     .option('-u, --user <user>', 'name|uid[:group|gid], looked up in the image')
     .option('--hostname <name>', 'container hostname (default: the short ID)')
@@ -36,7 +37,7 @@ export function addCreateOptions(cmd: Command): Command {
     .option('--pids-limit <n>', 'maximum number of processes')
     .option('--cpuset-cpus <list>', 'CPUs the container may use, e.g. 0-1')
     .option('--network <mode>', 'none (own network namespace, loopback only) or host', 'none')
-    .option('-v, --volume <src:dst[:ro]>', 'bind mount a host path (repeatable)', collect, [])
+    .option('-v, --volume <src:dst[:ro]>', 'bind mount a host path (repeatable)', collect)
     .option('--read-only', 'mount the root filesystem read-only')
     .option('--rm', 'remove the container when it exits')
     .passThroughOptions();
@@ -54,12 +55,12 @@ export async function createRequest(image: string, command: string[], f: CreateF
     image,
     cmd: command,
     name: f.name,
-    env: f.env.flatMap((e) => v.parseEnv(e) ?? []),
+    env: (f.env ?? []).flatMap((e) => v.parseEnv(e) ?? []),
     workdir: f.workdir === undefined ? undefined : v.parseWorkdir(f.workdir),
     user: f.user,
     hostname: f.hostname === undefined ? undefined : v.parseHostname(f.hostname),
     network: v.parseNetwork(f.network),
-    binds: f.volume.map(v.parseVolume),
+    binds: (f.volume ?? []).map(v.parseVolume),
     readonly: f.readOnly === true,
     limits,
     autoRemove: f.rm === true,

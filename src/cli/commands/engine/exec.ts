@@ -6,15 +6,15 @@ export function registerExec(program: Command): void {
   program
     .command('exec')
     .description('run a command in a running container')
-    .option('-e, --env <K=V>', 'set an environment variable (repeatable)', collect, [])
+    .option('-e, --env <K=V>', 'set an environment variable (repeatable)', collect)
     .option('-u, --user <user>', 'name|uid[:group|gid] (default: the container\'s user)')
     .option('-w, --workdir <dir>', "working directory (default: the container's)")
     .argument('<container>', 'name, ID or unique ID prefix')
     .argument('<command...>', 'command and arguments (their own flags pass through)')
     .passThroughOptions()
-    .action(async (ref: string, command: string[], opts: { env: string[]; user?: string; workdir?: string }) => {
+    .action(async (ref: string, command: string[], opts: { env?: string[]; user?: string; workdir?: string }) => {
       const v = await import('../../../engine/containers/flag-values.js');
-      const env = opts.env.flatMap((e) => v.parseEnv(e) ?? []);
+      const env = (opts.env ?? []).flatMap((e) => v.parseEnv(e) ?? []);
       const workdir = opts.workdir === undefined ? undefined : v.parseWorkdir(opts.workdir);
       const { tctopRoot } = await import('../../../engine/images/store-paths.js');
       const e = await import('../../../engine/containers/lifecycle.js');
