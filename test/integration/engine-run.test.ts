@@ -1,7 +1,7 @@
 // tctop run for real: exit codes, output streams, environment/user/workdir/hostname, volumes, read-only rootfs,
 // networking, -d found by discovery as runtime tctop with the shim as parent, --rm leaving nothing behind.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -88,6 +88,8 @@ test('run -d: ps and inspect show runtime tctop, the shim as the init\'s parent,
   for (const k of ['createdAt', 'startedAt']) assert.ok(!Number.isNaN(Date.parse(info[k])), `${k}: ${info[k]}`);
   assert.equal(info.finishedAt, null);
   assert.equal(info.cgroup.path, `/tctop/${id}`);
+  // they hold the environment (secrets passed with -e): root's alone, as docker's config.v2.json
+  for (const f of ['config.json', 'state.json', 'launch.conf']) assert.equal(statSync(join(e.root, 'containers', id, f)).mode & 0o777, 0o600, f);
   const config = JSON.parse(readFileSync(join(e.root, 'containers', id, 'config.json'), 'utf8'));
   assert.deepEqual(config.process.args, ['sleep', '3600']);
   assert.equal(config.root.path, 'rootfs');

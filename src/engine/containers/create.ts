@@ -106,7 +106,7 @@ export async function createContainer(root: string, req: CreateRequest): Promise
       };
       await Promise.all([
         replaceFile(bundlePath(root, id, 'config'), JSON.stringify(buildOciConfig(id, spec), null, 2) + '\n'),
-        replaceFile(bundlePath(root, id, 'launch'), encodeLaunchConf(launch), 0o600),
+        replaceFile(bundlePath(root, id, 'launch'), encodeLaunchConf(launch)),
       ]);
       const state: ContainerState = {
         id,

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-export async function replaceFile(path: string, data: string, mode = 0o644): Promise<void> {
+/** Mode 0600 by default: these files hold the container's environment, which may carry secrets (as docker's). */
+export async function replaceFile(path: string, data: string, mode = 0o600): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await writeFile(temp, data, { mode, flag: 'wx' });
