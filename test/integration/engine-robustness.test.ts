@@ -50,6 +50,17 @@ test('SIGKILL of a foreground run: the container lives on and its log keeps grow
   const res = await r;
   assert.equal(res.code, 130);
   assert.equal(e.inspect('detached').state, 'running', 'Ctrl-C of the CLI leaves the container running');
+
+  // SIGTERM detaches as well; with --rm the container is still removed once it exits
+  const term = e.spawn(['run', '--rm', '--name', 'termed', IMAGE, 'sleep', '3600']);
+  const termed = finished(term);
+  await until(() => e.stateDirs().length === 3 && e.inspect('termed').state === 'running', 5000, 'third running');
+  const termedId = e.inspect('termed').id as string;
+  term.kill('SIGTERM');
+  assert.equal((await termed).code, 143);
+  assert.equal(e.inspect('termed').state, 'running');
+  e.ok(['kill', 'termed']);
+  await until(() => !e.stateDirs().includes(termedId), 5000, '--rm honoured after the CLI detached');
 });
 
 test('a dead shim: ps and inspect say so, wait and stop do not hang, rm -f cleans up', async (t) => {
