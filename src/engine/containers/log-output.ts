@@ -1,7 +1,7 @@
 // Log entries to the CLI's own stdout/stderr, waiting for a slow reader instead of buffering without bound. A reader
 // that went away (`tctop logs x | head`) is not an error: that stream is dropped, the rest goes on (a foreground run
 // still waits for its container to exit and reports its code).
-import type { LogEntry } from './log-reader.js';
+import { LogCursor, tailEntries, type LogEntry } from './log-reader.js';
 
 const broken = new WeakSet<NodeJS.WritableStream>();
 const guarded = new WeakSet<NodeJS.WritableStream>();
@@ -34,4 +34,11 @@ export async function writeEntries(entries: LogEntry[], out: NodeJS.WritableStre
     if (broken.has(stream)) continue;
     if (!stream.write(e.text)) await drained(stream);
   }
+}
+
+/** `tctop logs` without -f: the whole log batch by batch (or its last n entries). */
+export async function printLog(path: string, tail?: number): Promise<void> {
+  const cursor = new LogCursor(path);
+  if (tail !== undefined) return writeEntries(tailEntries(cursor, tail));
+  for (const batch of cursor.batches()) await writeEntries(batch);
 }

@@ -18,6 +18,9 @@ export function parseLogLine(line: string): LogEntry | null {
   }
 }
 
+/** A batch of at most this many bytes per read: a huge log is printed in pieces, never held whole. */
+const BATCH_BYTES = 4 << 20;
+
 /** Reads the log from a byte offset: the complete lines since then, and where the next read starts. */
 export class LogCursor {
   private offset = 0;
@@ -25,8 +28,8 @@ export class LogCursor {
 
   constructor(private readonly path: string) {}
 
-  /** The entries completed since the last call (nothing if the file does not exist yet). */
-  read(): LogEntry[] {
+  /** The entries completed since the last call, up to about `maxBytes` of log (nothing if there is no file yet). */
+  read(maxBytes = BATCH_BYTES): LogEntry[] {
     let fd: number;
     try {
       fd = openSync(this.path, 'r');
@@ -34,14 +37,16 @@ export class LogCursor {
       return [];
     }
     const chunks: Buffer[] = [this.pending];
+    let got = 0;
     try {
       const size = fstatSync(fd).size;
       if (size < this.offset) this.offset = 0; // truncated: start over
       const buf = Buffer.allocUnsafe(1 << 16);
-      for (;;) {
+      while (got < maxBytes) {
         const n = readSync(fd, buf, 0, buf.length, this.offset);
         if (n <= 0) break;
         this.offset += n;
+        got += n;
         chunks.push(Buffer.from(buf.subarray(0, n)));
       }
     } finally {
@@ -56,10 +61,26 @@ export class LogCursor {
       return e ? [e] : [];
     });
   }
+
+  /** Every entry up to the end of the file, batch by batch. */
+  *batches(): Generator<LogEntry[]> {
+    for (;;) {
+      const batch = this.read();
+      if (batch.length === 0) return;
+      yield batch;
+    }
+  }
+}
+
+/** The last n entries, keeping no more than n in memory whatever the log's size. */
+export function tailEntries(cursor: LogCursor, n: number): LogEntry[] {
+  let kept: LogEntry[] = [];
+  for (const batch of cursor.batches()) kept = n <= 0 ? [] : [...kept, ...batch].slice(-n);
+  return kept;
 }
 
 /** The last n entries (all when n is undefined). */
 export function readLog(path: string, tail?: number): LogEntry[] {
-  const entries = new LogCursor(path).read();
-  return tail === undefined ? entries : tail <= 0 ? [] : entries.slice(-tail);
+  const cursor = new LogCursor(path);
+  return tail === undefined ? [...cursor.batches()].flat() : tailEntries(cursor, tail);
 }

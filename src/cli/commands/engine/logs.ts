@@ -23,7 +23,7 @@ export function registerLogs(program: Command): void {
       const root = tctopRoot();
       const state = e.resolveContainer(root, ref);
       if (!opts.follow) {
-        await e.writeEntries(e.readLog(e.bundlePath(root, state.id, 'log'), tail));
+        await e.printLog(e.bundlePath(root, state.id, 'log'), tail);
         return;
       }
       const stop = new AbortController();

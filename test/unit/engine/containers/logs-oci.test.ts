@@ -25,6 +25,22 @@ test('the cursor returns complete lines only and resumes where it stopped', (t) 
   assert.equal(readLog(path).length, 3);
 });
 
+test('a log larger than one read batch: every entry, and a tail keeps only what it needs', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tctop-log-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'container.log');
+  const n = 100_000; // ~11 MB: three batches
+  writeFileSync(path, Array.from({ length: n }, (_, i) => line(`line ${i} ${'x'.repeat(20)}\n`, i % 2 ? 'stderr' : 'stdout')).join(''));
+  const all = readLog(path);
+  assert.equal(all.length, n);
+  assert.equal(all[n - 1].text, `line ${n - 1} ${'x'.repeat(20)}\n`);
+  assert.deepEqual(readLog(path, 2).map((e) => [e.stream, e.text.split(' ')[1]]), [['stdout', String(n - 2)], ['stderr', String(n - 1)]]);
+  const cursor = new LogCursor(path);
+  const batches = [...cursor.batches()];
+  assert.ok(batches.length >= 2, `${batches.length} batches`);
+  assert.equal(batches.flat().length, n);
+});
+
 test('config.json is an OCI runtime-spec config for what the shim sets up', () => {
   const id = 'a'.repeat(64);
   const base = { args: ['sh'], env: ['PATH=/bin'], cwd: '/', user: { uid: 0, gid: 0, groups: [0] }, userSpec: '', hostname: 'h', network: 'none' as const, binds: [{ source: '/srv', destination: '/data', readOnly: true }], readonly: true, limits: { memoryBytes: 64 << 20, nanoCpus: 5e8, pidsLimit: 20, cpusetCpus: '0' }, lowerdirs: ['/l2', '/l1'] };
