@@ -17,6 +17,7 @@ function isStale(err: unknown): boolean {
 const isOutOfDescriptors = (err: unknown) => errnoOf(err) === 'EMFILE' || errnoOf(err) === 'ENFILE';
 
 interface Kept {
+  path: string;
   fd: number;
   /** The sweep generation this file was last read in. */
   seen: number;
@@ -45,19 +46,54 @@ export class OpenFiles {
    * the file does not exist or its process or cgroup is gone.
    */
   readView(path: string, limit = 64 * 1024): Buffer | null {
+    if (!this.kept.has(path) && !this.mayKeep(path)) return readBytes(path, limit);
+    const n = this.load(path, limit);
+    return n === null ? null : this.buf.subarray(0, n);
+  }
+
+  /** The whole file as text (16 MiB bounds a hostile one, as readText); null when absent. */
+  readText(path: string): string | null {
+    if (!this.kept.has(path) && !this.mayKeep(path)) return readText(path);
+    const n = this.load(path, 16 << 20);
+    return n === null ? null : this.buf.toString('utf8', 0, n);
+  }
+
+  /** Close what was not read since the last sweep: files of processes and cgroups that went away. */
+  sweep(): void {
+    for (const k of this.kept.values()) if (k.seen !== this.generation) this.drop(k);
+    this.generation++;
+  }
+
+  /** Close one kept file, if it is kept. */
+  forget(path: string): void {
+    const k = this.kept.get(path);
+    if (k) this.drop(k);
+  }
+
+  /** Close every kept file under `dir` (a PID that now belongs to another process). */
+  forgetUnder(dir: string): void {
+    const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+    for (const k of this.kept.values()) if (k.path.startsWith(prefix)) this.drop(k);
+  }
+
+  close(): void {
+    for (const k of this.kept.values()) this.drop(k);
+  }
+
+  /** Read a file that is or may be kept into the buffer; its length, or null when gone. */
+  private load(path: string, limit: number): number | null {
     const kept = this.kept.get(path);
     if (kept) {
       try {
         const n = this.pread(kept.fd, limit);
         kept.seen = this.generation;
-        return this.buf.subarray(0, n);
+        return n;
       } catch (err) {
-        this.drop(path, kept);
+        this.drop(kept);
         if (!isStale(err)) throw err;
         // gone, or replaced under the same path (a recreated cgroup, a reused PID): look again below
       }
     }
-    if (!this.mayKeep(path)) return readBytes(path, limit);
     const fd = this.open(path);
     if (fd === null) return null;
     let n: number;
@@ -68,36 +104,9 @@ export class OpenFiles {
       if (isStale(err)) return null;
       throw err;
     }
-    this.kept.set(path, { fd, seen: this.generation });
-    return this.buf.subarray(0, n);
-  }
-
-  /** The whole file as text (16 MiB bounds a hostile one, as readText); null when absent. */
-  readText(path: string): string | null {
-    if (!this.kept.has(path) && !this.mayKeep(path)) return readText(path);
-    return this.readView(path, 16 << 20)?.toString('utf8') ?? null;
-  }
-
-  /** Close what was not read since the last sweep: files of processes and cgroups that went away. */
-  sweep(): void {
-    for (const [path, k] of this.kept) if (k.seen !== this.generation) this.drop(path, k);
-    this.generation++;
-  }
-
-  /** Close one kept file, if it is kept. */
-  forget(path: string): void {
-    const k = this.kept.get(path);
-    if (k) this.drop(path, k);
-  }
-
-  /** Close every kept file under `dir` (a PID that now belongs to another process). */
-  forgetUnder(dir: string): void {
-    const prefix = dir.endsWith('/') ? dir : `${dir}/`;
-    for (const [path, k] of this.kept) if (path.startsWith(prefix)) this.drop(path, k);
-  }
-
-  close(): void {
-    for (const [path, k] of this.kept) this.drop(path, k);
+    if (this.mayKeep(path)) this.kept.set(path, { path, fd, seen: this.generation });
+    else closeSync(fd);
+    return n;
   }
 
   private mayKeep(path: string): boolean {
@@ -135,8 +144,8 @@ export class OpenFiles {
     }
   }
 
-  private drop(path: string, k: Kept): void {
-    this.kept.delete(path);
+  private drop(k: Kept): void {
+    this.kept.delete(k.path);
     try {
       closeSync(k.fd);
     } catch {

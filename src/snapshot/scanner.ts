@@ -63,6 +63,8 @@ export class HostScanner {
   private readonly ctx: ProcessReadContext;
   /** PID namespace inode of every PID seen; undefined when unreadable. */
   private pidns = new Map<number, number | undefined>();
+  /** The PIDs of `pidns` outside the host's PID namespace: each scan looks at these, not at every host PID. */
+  private foreign = new Map<number, number>();
   private processes = new Map<number, ProcessInfo>();
   private cgroups: ContainerCgroup[] | undefined;
   private claims = new Map<string, CachedClaim>();
@@ -118,12 +120,9 @@ export class HostScanner {
     const wanted = new Set<number>();
     for (const cg of this.cgroups ?? []) for (const p of cg.pids) wanted.add(p);
     const nsCandidates: Array<{ pid: number; pidns: number }> = [];
-    const hostPidns = this.hostNs.pid;
-    for (const [pid, ns] of this.pidns) {
-      if (ns !== undefined && hostPidns !== undefined && ns !== hostPidns) {
-        wanted.add(pid);
-        nsCandidates.push({ pid, pidns: ns });
-      }
+    for (const [pid, ns] of this.foreign) {
+      wanted.add(pid);
+      nsCandidates.push({ pid, pidns: ns });
     }
     const live = this.readProcesses(wanted);
     const groups = groupProcesses(this.cgroups ?? [], (pid) => live.get(pid), nsCandidates);
@@ -217,7 +216,7 @@ export class HostScanner {
       if (this.pidns.has(pid)) continue;
       const ns = readNamespace(this.paths.proc, pid, 'pid');
       if (ns === undefined) continue; // already gone, or a thread ID (not a process)
-      this.pidns.set(pid, ns);
+      this.notePidns(pid, ns);
       this.noteContainerCgroup(pid, hier, true);
     }
     this.refreshCgroupMembers(hier);
@@ -252,18 +251,29 @@ export class HostScanner {
     let changed = false;
     for (const pid of this.pidns.keys()) {
       if (!seen.has(pid)) {
-        this.pidns.delete(pid);
+        this.forgetPid(pid);
         this.processes.delete(pid);
         changed = true;
       }
     }
     for (const pid of pids) {
       if (!this.pidns.has(pid)) {
-        this.pidns.set(pid, readNamespace(this.paths.proc, pid, 'pid'));
+        this.notePidns(pid, readNamespace(this.paths.proc, pid, 'pid'));
         changed = true;
       }
     }
     return changed;
+  }
+
+  private notePidns(pid: number, ns: number | undefined): void {
+    this.pidns.set(pid, ns);
+    const host = this.hostNs.pid;
+    if (ns !== undefined && host !== undefined && ns !== host) this.foreign.set(pid, ns);
+  }
+
+  private forgetPid(pid: number): void {
+    this.pidns.delete(pid);
+    this.foreign.delete(pid);
   }
 
   private readProcesses(wanted: Set<number>): Map<number, ProcessInfo> {
@@ -291,7 +301,7 @@ export class HostScanner {
     }
     if (!p) {
       this.processes.delete(pid);
-      this.pidns.delete(pid);
+      this.forgetPid(pid);
       return undefined;
     }
     this.processes.set(pid, p);

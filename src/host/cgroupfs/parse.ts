@@ -1,12 +1,28 @@
 // Parsers for cgroup file formats shared by v1 and v2 (flat keyed, nested keyed, PSI, blkio).
 
-/** "key value" lines (memory.stat, cpu.stat, memory.events, memory.oom_control). */
-export function parseFlatKeyed(text: string | null): Map<string, number> {
+/**
+ * "key value" lines (memory.stat, cpu.stat, memory.events, memory.oom_control). `only` keeps just those keys: a
+ * refresh wants a handful of memory.stat's ~40 lines, so the others are skipped without being cut into strings.
+ */
+export function parseFlatKeyed(text: string | null, only?: readonly string[]): Map<string, number> {
   const out = new Map<string, number>();
   if (!text) return out;
-  for (const line of text.split('\n')) {
-    const sp = line.indexOf(' ');
-    if (sp > 0) out.set(line.slice(0, sp), Number(line.slice(sp + 1)));
+  for (let start = 0; start < text.length; ) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    const sp = text.indexOf(' ', start);
+    if (sp > start && sp < end) {
+      if (!only) out.set(text.slice(start, sp), Number(text.slice(sp + 1, end)));
+      else {
+        for (const key of only) {
+          if (key.length === sp - start && text.startsWith(key, start)) {
+            out.set(key, Number(text.slice(sp + 1, end)));
+            break;
+          }
+        }
+      }
+    }
+    start = end + 1;
   }
   return out;
 }

@@ -6,6 +6,18 @@ import { readText } from '../read.js';
 import type { CgroupLayout } from './layout.js';
 import { parseBlkio, parseCpuset, parseFlatKeyed, parseMaxOrNumber } from './parse.js';
 
+/** `mount` + `path`; path.join (which normalises, and allocates doing so) only when the path needs it. */
+function cgroupDir(mount: string, path: string): string {
+  if (path === '/') return mount;
+  return path.startsWith('/') && !path.includes('//') && !path.includes('/.') && !path.endsWith('/') ? mount + path : join(mount, path);
+}
+
+// the keys each refresh reads from the flat-keyed files
+const CPUACCT_STAT_KEYS = ['user', 'system'];
+const CPU_STAT_KEYS = ['nr_periods', 'nr_throttled', 'throttled_time'];
+const MEMORY_STAT_KEYS = ['total_inactive_file', 'inactive_file', 'total_rss', 'rss', 'total_cache', 'cache', 'total_swap', 'swap'];
+const OOM_CONTROL_KEYS = ['oom_kill'];
+
 /** v1 reports "no limit" as a huge page-aligned number (PAGE_COUNTER_MAX * page size). */
 const V1_UNLIMITED = 2 ** 60;
 
@@ -14,17 +26,16 @@ const V1_UNLIMITED = 2 ** 60;
  * a long-running caller can cache them; usage files are always read.
  */
 export function readV1Stats(layout: CgroupLayout, pathOf: (controller: string) => string | undefined, clockTicks: number, readSpec: (path: string) => string | null = readText): CgroupStats {
-  // one join per controller, not per file: this runs for every container on every refresh
-  const dirs = new Map<string, string | undefined>();
+  // one directory per controller, not one join per file: this runs for every container on every refresh
+  const dirs: Record<string, string | null> = {};
   const file = (ctrl: string, name: string): string | undefined => {
-    let dir = dirs.get(ctrl);
-    if (!dirs.has(ctrl)) {
+    let dir = dirs[ctrl];
+    if (dir === undefined) {
       const mount = layout.v1.get(ctrl);
       const path = pathOf(ctrl);
-      dir = mount && path !== undefined ? join(mount, path) : undefined;
-      dirs.set(ctrl, dir);
+      dir = dirs[ctrl] = mount && path !== undefined ? cgroupDir(mount, path) : null;
     }
-    return dir === undefined ? undefined : `${dir}/${name}`;
+    return dir === null ? undefined : `${dir}/${name}`;
   };
   const text = (ctrl: string, name: string) => {
     const f = file(ctrl, name);
@@ -47,8 +58,8 @@ export function readV1Stats(layout: CgroupLayout, pathOf: (controller: string) =
 
   const usageNs = int('cpuacct', 'cpuacct.usage');
   if (usageNs !== null) {
-    const acct = parseFlatKeyed(text('cpuacct', 'cpuacct.stat'));
-    const cpuStat = parseFlatKeyed(text('cpu', 'cpu.stat'));
+    const acct = parseFlatKeyed(text('cpuacct', 'cpuacct.stat'), CPUACCT_STAT_KEYS);
+    const cpuStat = parseFlatKeyed(text('cpu', 'cpu.stat'), CPU_STAT_KEYS);
     const quota = specInt('cpu', 'cpu.cfs_quota_us');
     stats.cpu = {
       usageSeconds: usageNs / 1e9,
@@ -66,11 +77,11 @@ export function readV1Stats(layout: CgroupLayout, pathOf: (controller: string) =
 
   const usage = int('memory', 'memory.usage_in_bytes');
   if (usage !== null) {
-    const ms = parseFlatKeyed(text('memory', 'memory.stat'));
+    const ms = parseFlatKeyed(text('memory', 'memory.stat'), MEMORY_STAT_KEYS);
     const inactiveFile = ms.get('total_inactive_file') ?? ms.get('inactive_file') ?? 0;
     const limit = specInt('memory', 'memory.limit_in_bytes');
     const memsw = int('memory', 'memory.memsw.usage_in_bytes');
-    const oom = parseFlatKeyed(text('memory', 'memory.oom_control'));
+    const oom = parseFlatKeyed(text('memory', 'memory.oom_control'), OOM_CONTROL_KEYS);
     stats.memory = {
       usageBytes: usage,
       workingSetBytes: Math.max(0, usage - inactiveFile),

@@ -5,6 +5,12 @@ import { readHotInt, readHotText } from '../open-files.js';
 import { readText } from '../read.js';
 import { parseCpuset, parseFlatKeyed, parseIoStat, parseMaxOrNumber, parsePressure } from './parse.js';
 
+// the keys each refresh reads from the flat-keyed files
+const CPU_STAT_KEYS = ['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_throttled', 'throttled_usec'];
+const MEMORY_STAT_KEYS = ['inactive_file', 'anon', 'file'];
+const MEMORY_EVENTS_KEYS = ['oom_kill', 'oom', 'max'];
+const CGROUP_EVENTS_KEYS = ['frozen'];
+
 /** cpu.weight (1..10000) back to v1 shares, the conversion runc/cAdvisor use. */
 export function weightToShares(weight: number): number {
   return Math.round(2 + ((weight - 1) * 262142) / 9999);
@@ -17,7 +23,7 @@ export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: 
   const spec = (name: string) => readSpec(`${dir}/${name}`);
   const stats: CgroupStats = { version: 2, path };
 
-  const cpuStat = parseFlatKeyed(text('cpu.stat'));
+  const cpuStat = parseFlatKeyed(text('cpu.stat'), CPU_STAT_KEYS);
   if (cpuStat.has('usage_usec')) {
     const max = (spec('cpu.max') ?? 'max 100000').trim().split(' ');
     const weight = parseMaxOrNumber(spec('cpu.weight')) ?? null;
@@ -37,8 +43,8 @@ export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: 
 
   const usage = readHotInt(`${dir}/memory.current`);
   if (usage !== null) {
-    const ms = parseFlatKeyed(text('memory.stat'));
-    const events = parseFlatKeyed(text('memory.events'));
+    const ms = parseFlatKeyed(text('memory.stat'), MEMORY_STAT_KEYS);
+    const events = parseFlatKeyed(text('memory.events'), MEMORY_EVENTS_KEYS);
     stats.memory = {
       usageBytes: usage,
       workingSetBytes: Math.max(0, usage - (ms.get('inactive_file') ?? 0)),
@@ -59,7 +65,7 @@ export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: 
   if (io !== null) stats.io = parseIoStat(io);
 
   const events = text('cgroup.events');
-  if (events !== null) stats.frozen = parseFlatKeyed(events).get('frozen') === 1;
+  if (events !== null) stats.frozen = parseFlatKeyed(events, CGROUP_EVENTS_KEYS).get('frozen') === 1;
 
   const pressure: CgroupStats['pressure'] = {};
   for (const kind of ['cpu', 'memory', 'io'] as const) {
