@@ -13,6 +13,8 @@ import { shimBinaryPath } from './shim-binary.js';
 import { readState, writeState, type ContainerState } from './state.js';
 import { shimAlive } from './exit-wait.js';
 
+const START_TIMEOUT_MS = 30_000;
+
 interface ShimStarted {
   pid: number;
   shimPid: number;
@@ -26,7 +28,11 @@ function runShim(shim: string, id: string, dir: string): Promise<ShimStarted> {
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (err += d));
     child.on('error', (e) => reject(new NativeError(`cannot run the shim ${shim}: ${e.message}`)));
+    // the shim answers once the init has exec'd; a setup stuck in the kernel must not hang the CLI forever
+    const timer = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (signal === 'SIGKILL' && !out) return reject(new NativeError(`container ${id.slice(0, 12)} did not start within ${START_TIMEOUT_MS / 1000} s (remove it with tctop rm -f)`));
       const m = /^started (\d+) (\d+)$/m.exec(out);
       if (code === 0 && m) return resolve({ pid: Number(m[1]), shimPid: Number(m[2]) });
       const why = (out + err).split('\n').find((l) => l.trim()) ?? `exit ${code ?? signal}`;
