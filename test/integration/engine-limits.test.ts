@@ -47,7 +47,8 @@ test('--cpus 0.5: a busy loop gets about half a core', async (t) => {
   const t0 = process.hrtime.bigint();
   await sleep(2000);
   const cores = (Number(cg('cpuacct', id, 'cpuacct.usage')) - u0) / Number(process.hrtime.bigint() - t0);
-  assert.ok(cores > 0.35 && cores < 0.6, `used ${cores.toFixed(2)} cores`);
+  // the quota caps it near 0.5; a busy host may give it less, never more
+  assert.ok(cores > 0.2 && cores < 0.6, `used ${cores.toFixed(2)} cores`);
 });
 
 test('--cpuset-cpus: the container runs on those CPUs only; a CPU the host lacks is refused, nothing created', (t) => {
