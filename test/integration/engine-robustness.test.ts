@@ -1,7 +1,8 @@
 // The engine under stress and abuse: concurrent runs, a killed CLI, a detached one, a dead shim, an image made by
 // real Docker, and bad input that must create nothing.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -162,4 +163,18 @@ test('bad input: one line, non-zero exit, nothing created (no state dir, no cgro
   }
   assert.equal(e.stateDirs().length, 1);
   assert.equal(e.inspect('idle').state, 'created');
+});
+
+test('debris of an interrupted create or rm is swept by the next create', async (t) => {
+  if (engineMissing(t)) return;
+  const e = newEngine(t);
+  const half = randomBytes(32).toString('hex');
+  const removing = randomBytes(32).toString('hex');
+  e.ids.add(half);
+  mkdirSync(join(e.root, 'containers', half, 'upper'), { recursive: true }); // created, killed before state.json
+  mkdirSync(`/sys/fs/cgroup/pids/tctop/${half}`, { recursive: true });
+  mkdirSync(join(e.root, 'containers', `.removing-${removing}`, 'upper'), { recursive: true }); // rm killed mid-way
+  e.ok(['create', IMAGE, 'true']);
+  assert.deepEqual(readdirSync(join(e.root, 'containers')).filter((n) => n.includes(half) || n.includes(removing)), []);
+  assert.equal(existsSync(`/sys/fs/cgroup/pids/tctop/${half}`), false);
 });

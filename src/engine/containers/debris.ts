@@ -1,0 +1,30 @@
+// What an interrupted command leaves: a create killed before its state.json (a dir, maybe a cgroup) or an rm killed
+// mid-way (a .removing-<id> dir). Swept under the names lock, where no create can be in progress, so a container dir
+// without state.json there is debris for sure.
+import { existsSync, readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { removeContainerCgroup } from './cgroups.js';
+import { FULL_ID } from './ids.js';
+import { bundlePath, containersDir } from './paths.js';
+
+export async function sweepDebris(root: string, entries: string[] = listEntries(root)): Promise<void> {
+  for (const name of entries) {
+    const removing = /^\.removing-([0-9a-f]{64})$/.exec(name);
+    if (removing) {
+      await rm(join(containersDir(root), name), { recursive: true, force: true });
+      continue;
+    }
+    if (!FULL_ID.test(name) || existsSync(bundlePath(root, name, 'state'))) continue;
+    await removeContainerCgroup(name).catch(() => {}); // a cgroup still holding processes stays (rm -f is for that)
+    await rm(join(containersDir(root), name), { recursive: true, force: true });
+  }
+}
+
+function listEntries(root: string): string[] {
+  try {
+    return readdirSync(containersDir(root));
+  } catch {
+    return [];
+  }
+}
