@@ -1,6 +1,7 @@
 // create: everything validated first (image, command, user, flags, host), then under the names lock the state dir,
 // cgroup, config.json, launch.conf and finally state.json. Any failure undoes all of it: nothing half-created.
 import { mkdir, rm } from 'node:fs/promises';
+import { posix } from 'node:path';
 import { ConflictError, UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 import { resolveImage } from '../images/resolve.js';
@@ -49,7 +50,7 @@ function buildSpec(id: string, req: CreateRequest, image: ReturnType<typeof reso
   return {
     args,
     env: containerEnv(image.config.Env ?? [], req.env, hostname, user.home),
-    cwd: req.workdir ?? image.config.WorkingDir ?? '/',
+    cwd: req.workdir ?? posix.resolve('/', image.config.WorkingDir ?? '/'), // docker reads a relative WorkingDir from /
     user: { uid: user.uid, gid: user.gid, groups: user.groups },
     userSpec,
     hostname,
