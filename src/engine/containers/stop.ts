@@ -1,6 +1,7 @@
 // stop: SIGTERM to the init, SIGKILL after the grace period, then wait for the shim's exit record. kill: any signal.
 // A container whose shim died is stopped through its init's PID and is over once the init is gone.
 import { constants } from 'node:os';
+import { ConflictError, NotFoundError } from '../../errors.js';
 import { cgroupPids } from './cgroups.js';
 import { shimAlive, waitForExit } from './exit-wait.js';
 import { withContainerLock } from './locks.js';
@@ -57,7 +58,8 @@ export async function stopContainer(root: string, id: string, graceSeconds: numb
 
 export async function killContainer(root: string, id: string, signal: number): Promise<void> {
   const state = readState(root, id);
-  if (!state) return;
+  if (!state) throw new NotFoundError(`no such container: ${id}`);
   requireRunning(state);
-  if (!signalInit(state, signal)) requireRunning({ ...state, status: 'exited' });
+  // exited a moment ago (exit.json not written yet) or not ours any more: not running, as docker would say
+  if (!signalInit(state, signal)) throw new ConflictError(`container ${state.name} is not running`);
 }
