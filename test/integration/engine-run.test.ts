@@ -90,6 +90,7 @@ test('run -d: ps and inspect show runtime tctop, the shim as the init\'s parent,
   assert.equal(info.cgroup.path, `/tctop/${id}`);
   // they hold the environment (secrets passed with -e): root's alone, as docker's config.v2.json
   for (const f of ['config.json', 'state.json', 'launch.conf']) assert.equal(statSync(join(e.root, 'containers', id, f)).mode & 0o777, 0o600, f);
+  assert.equal(statSync(join(e.root, 'containers', id)).mode & 0o777, 0o700, 'the state dir (upper/ holds the container\'s files)');
   const config = JSON.parse(readFileSync(join(e.root, 'containers', id, 'config.json'), 'utf8'));
   assert.deepEqual(config.process.args, ['sleep', '3600']);
   assert.equal(config.root.path, 'rootfs');

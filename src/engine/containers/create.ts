@@ -76,10 +76,11 @@ export async function createContainer(root: string, req: CreateRequest): Promise
     if (wantedName !== undefined && taken.has(wantedName)) throw new ConflictError(`the container name "${cell(wantedName, 100)}" is already in use`);
     const name = wantedName ?? generateName(taken);
     const dir = containerDir(root, id);
-    await mkdir(dir, { recursive: false, mode: 0o711 }).catch(async (err) => {
+    // root's alone: upper/ holds whatever the container writes, and the files hold its environment
+    await mkdir(dir, { recursive: false, mode: 0o700 }).catch(async (err) => {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       await mkdir(containersDir(root), { recursive: true, mode: 0o711 });
-      await mkdir(dir, { mode: 0o711 });
+      await mkdir(dir, { mode: 0o700 });
     });
     let cgroupMade = false;
     try {
