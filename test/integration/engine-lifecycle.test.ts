@@ -62,13 +62,13 @@ test('stop: a TERM handler exits quickly; a process ignoring TERM is killed afte
   let t0 = Date.now();
   e.ok(['stop', '-t', '10', 'polite']);
   const politeMs = Date.now() - t0;
-  assert.ok(politeMs < 2000, `polite stop took ${politeMs} ms`);
+  assert.ok(politeMs < 3000, `polite stop took ${politeMs} ms (the grace period was 10 s)`);
   assert.equal(e.inspect('polite').exitCode, 0);
   assert.equal(e.ok(['logs', 'polite']), 'bye\n');
   t0 = Date.now();
   e.ok(['stop', '-t', '1', 'stubborn']);
   const stubbornMs = Date.now() - t0;
-  assert.ok(stubbornMs >= 1000 && stubbornMs < 3000, `stubborn stop took ${stubbornMs} ms`);
+  assert.ok(stubbornMs >= 1000 && stubbornMs < 4000, `stubborn stop took ${stubbornMs} ms (-t 1, then SIGKILL)`);
   assert.equal(e.inspect('stubborn').exitCode, 137);
   assert.equal(e.ok(['stop', 'stubborn']), 'stubborn\n', 'stopping a stopped container is fine');
 });
