@@ -109,6 +109,25 @@ test('an image made by real Docker (docker save | tctop load) runs', async (t) =
   assert.equal(e.ok(['run', '--rm', TEST_IMAGE, 'sh', '-c', 'echo $PATH; uname -s']), '/bin\nLinux\n', "the image's Env and a binary from its layer");
 });
 
+test('a two-layer image from docker commit: the upper layer\'s files, overrides and deletions win (overlay order)', async (t) => {
+  if (engineMissing(t) || missing(t, dockerAvailable() && testImagePresent(), `dockerd and ${TEST_IMAGE}`)) return;
+  const e = newEngine(t);
+  const tag = `tctop-test/engine-layers:${randomBytes(4).toString('hex')}`;
+  const name = `tctop-test-engine-layers-${randomBytes(4).toString('hex')}`;
+  t.after(() => {
+    spawnSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
+    spawnSync('docker', ['rmi', '-f', tag], { stdio: 'ignore' });
+  });
+  sh('docker', ['run', '--name', name, '--label', 'tctop-test=1', TEST_IMAGE, 'sh', '-c', 'rm /bin/vi; mkdir -p /etc; echo upper > /etc/motd; rm -rf /tmp; mkdir /tmp; touch /tmp/only']);
+  sh('docker', ['commit', '-c', 'CMD ["cat", "/etc/motd"]', name, tag]);
+  const dir = mkdtempSync(join(tmpdir(), 'tctop-save-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  sh('docker', ['save', '-o', join(dir, 'img.tar'), tag]);
+  e.ok(['load', '-q', '-i', join(dir, 'img.tar')]);
+  assert.equal(e.ok(['run', '--rm', tag]), 'upper\n', "the image's Cmd, the upper layer's file");
+  assert.equal(e.ok(['run', '--rm', tag, 'sh', '-c', 'test -e /bin/vi && echo vi || echo no vi; ls /tmp; test -e /bin/ls && echo ls']), 'no vi\nonly\nls\n');
+});
+
 test('bad input: one line, non-zero exit, nothing created (no state dir, no cgroup)', (t) => {
   if (engineMissing(t)) return;
   const e = newEngine(t);
