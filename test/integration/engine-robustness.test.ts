@@ -23,7 +23,12 @@ test('10 concurrent runs all succeed with unique IDs and names', async (t) => {
   const running = e.ps().filter((c) => ids.includes(c.id));
   assert.equal(running.length, 10);
   assert.ok(running.every((c) => c.state === 'running'));
-  // and 10 concurrent removals
+  // 5 at once asking for the same name: exactly one gets it
+  const same = await Promise.all(Array.from({ length: 5 }, () => finished(e.spawn(['run', '-d', '--name', 'contested', IMAGE, 'sleep', '3600']))));
+  assert.equal(same.filter((r) => r.code === 0).length, 1);
+  for (const r of same.filter((x) => x.code !== 0)) assert.equal(r.stderr, 'tctop: the container name "contested" is already in use\n');
+  ids.push(same.find((r) => r.code === 0)!.stdout.trim());
+  // and concurrent removals
   const rms = await Promise.all(ids.map((id) => finished(e.spawn(['rm', '-f', id]))));
   for (const r of rms) assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(await e.settled(10_000), { processes: [], cgroupDirs: [], mounts: 0, stateDirs: [] });
