@@ -4,7 +4,7 @@
 // Only files on kernel filesystems are kept (a regular file replaced by rename would be read stale through an old
 // descriptor), and only where the caller says so (`keepUnder`). Not cgroup.procs: v1 serves a pidlist cached per
 // open file, so a descriptor kept open would keep reading the same members.
-import { closeSync, openSync, readSync, statfsSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statfsSync } from 'node:fs';
 import { errnoOf, isVanished } from '../errors.js';
 import { readBytes, readText } from './read.js';
 
@@ -15,6 +15,24 @@ function isStale(err: unknown): boolean {
 }
 
 const isOutOfDescriptors = (err: unknown) => errnoOf(err) === 'EMFILE' || errnoOf(err) === 'ENFILE';
+
+/**
+ * A quarter of this process's descriptor limit, at most 4096: the rest stays free for sockets (the exporter's
+ * clients), watchers and one-off reads. 256 when the limit cannot be read.
+ */
+export function defaultMaxOpen(limitsText?: string): number {
+  let text = limitsText;
+  if (text === undefined) {
+    try {
+      text = readFileSync('/proc/self/limits', 'utf8');
+    } catch {
+      return 256;
+    }
+  }
+  const soft = Number(/^Max open files\s+(\S+)/m.exec(text)?.[1]);
+  if (Number.isNaN(soft)) return /^Max open files\s+unlimited/m.test(text) ? 4096 : 256;
+  return Math.max(0, Math.min(4096, Math.floor(soft / 4)));
+}
 
 interface Kept {
   path: string;
@@ -34,7 +52,7 @@ export class OpenFiles {
    */
   constructor(
     private readonly keepUnder: readonly string[],
-    private readonly maxOpen = 4096,
+    private readonly maxOpen = defaultMaxOpen(),
   ) {}
 
   get size(): number {

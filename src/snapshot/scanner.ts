@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectCgroupLayout, discoveryHierarchy, statsVersion, type CgroupLayout } from '../host/cgroupfs/layout.js';
 import { SpecCache } from '../host/cgroupfs/spec-cache.js';
-import { isKernelFs, OpenFiles, withOpenFiles } from '../host/open-files.js';
+import { defaultMaxOpen, isKernelFs, OpenFiles, withOpenFiles } from '../host/open-files.js';
 import { hostPaths, type HostPaths } from '../host/paths.js';
 import { readProcHostFacts } from '../host/procfs/host.js';
 import { cgroupPathFor, parseProcCgroup } from '../host/procfs/cgroup.js';
@@ -177,9 +177,11 @@ export class HostScanner {
     if (this.options.keepFilesOpen ?? true) {
       const kernelDirs = (dirs: string[]) => dirs.filter(isKernelFs).map((d) => (d.endsWith('/') ? d : `${d}/`));
       const cgroupDirs = kernelDirs([...this.layout.v1.values(), ...(this.layout.unified ? [this.layout.unified] : [])]);
-      this.files = new OpenFiles([...kernelDirs([this.paths.proc]), ...cgroupDirs]);
-      // limit files are read every few seconds, not every scan: their own set, swept at each full pass
-      this.specCache = new SpecCache(this.options.specTtlMs ?? 5000, new OpenFiles(cgroupDirs));
+      // one descriptor budget for both sets: usage files and stat (read every scan) get most of it
+      const budget = defaultMaxOpen();
+      this.files = new OpenFiles([...kernelDirs([this.paths.proc]), ...cgroupDirs], budget - Math.floor(budget / 4));
+      // limit files are read every few seconds, not every scan: their own set, closed as their cache entries expire
+      this.specCache = new SpecCache(this.options.specTtlMs ?? 5000, new OpenFiles(cgroupDirs, Math.floor(budget / 4)));
     }
     const host = readHostNamespaces(this.paths.proc);
     this.hostNs = host.namespaces;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isKernelFs, OpenFiles, readHotText, withOpenFiles } from '../../../src/host/open-files.js';
+import { defaultMaxOpen, isKernelFs, OpenFiles, readHotText, withOpenFiles } from '../../../src/host/open-files.js';
 import { isRoot, missing } from '../../helpers/prereq.js';
 
 /** Paths this process has open right now. */
@@ -132,6 +132,16 @@ test('the maxOpen cap: past it files are still read, just not kept', () => {
   } finally {
     files.close();
   }
+});
+
+test('the default cap is a quarter of the descriptor limit, at most 4096', () => {
+  const limits = (soft: string) => `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${soft}                 1048576              files\n`;
+  assert.equal(defaultMaxOpen(limits('1024')), 256);
+  assert.equal(defaultMaxOpen(limits('1048576')), 4096);
+  assert.equal(defaultMaxOpen(limits('unlimited')), 4096);
+  assert.equal(defaultMaxOpen('garbage'), 256);
+  const ours = defaultMaxOpen();
+  assert.ok(ours > 0 && ours <= 4096);
 });
 
 test('readHotText goes through the open files only inside withOpenFiles', () => {
