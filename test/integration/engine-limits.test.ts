@@ -1,11 +1,17 @@
 // Resource limits enforced by the real kernel: memory (OOM kill -> 137, oomKilled), pids (a fork bomb stays
 // inside), CPU quota (about half a core at --cpus 0.5), cpuset (the CPUs the process may run on).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { engineMissing, IMAGE, newEngine, sleep, until } from './engine-harness.js';
 
-const cg = (ctl: string, id: string, file: string) => readFileSync(`/sys/fs/cgroup/${ctl}/tctop/${id}/${file}`, 'utf8').trim();
+// cgroup v1 (one hierarchy per controller) or v2 (one tree), as the engine detected it
+const V2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
+const cg = (ctl: string, id: string, file: string) => readFileSync(V2 ? `/sys/fs/cgroup/tctop/${id}/${file}` : `/sys/fs/cgroup/${ctl}/tctop/${id}/${file}`, 'utf8').trim();
+const memoryLimit = (id: string) => Number(V2 ? cg('memory', id, 'memory.max') : cg('memory', id, 'memory.limit_in_bytes'));
+const cpuQuota = (id: string) => (V2 ? cg('cpu', id, 'cpu.max').split(' ')[0] : cg('cpu', id, 'cpu.cfs_quota_us'));
+/** CPU time used, in nanoseconds. */
+const cpuUsage = (id: string) => (V2 ? Number(/usage_usec (\d+)/.exec(cg('cpu', id, 'cpu.stat'))![1]) * 1000 : Number(cg('cpuacct', id, 'cpuacct.usage')));
 
 test('--memory: a memory hog is OOM-killed: exit 137, inspect says oomKilled', async (t) => {
   if (engineMissing(t)) return;
@@ -17,7 +23,7 @@ test('--memory: a memory hog is OOM-killed: exit 137, inspect says oomKilled', a
   assert.equal(info.exitCode, 137);
   assert.equal(info.oomKilled, true);
   const [id] = e.stateDirs();
-  assert.equal(Number(cg('memory', id, 'memory.limit_in_bytes')), 16 * 1024 * 1024);
+  assert.equal(memoryLimit(id), 16 * 1024 * 1024);
   // a container killed by hand is not an OOM kill
   e.runDetached(['--name', 'killed', '--memory', '16m', IMAGE, 'sleep', '3600']);
   e.ok(['kill', 'killed']);
@@ -41,12 +47,12 @@ test('--cpus 0.5: a busy loop gets about half a core', async (t) => {
   if (engineMissing(t)) return;
   const e = newEngine(t);
   const id = e.runDetached(['--cpus', '0.5', IMAGE, 'sh', '-c', 'while :; do :; done']);
-  assert.equal(cg('cpu', id, 'cpu.cfs_quota_us'), '50000');
+  assert.equal(cpuQuota(id), '50000');
   await sleep(300);
-  const u0 = Number(cg('cpuacct', id, 'cpuacct.usage'));
+  const u0 = cpuUsage(id);
   const t0 = process.hrtime.bigint();
   await sleep(2000);
-  const cores = (Number(cg('cpuacct', id, 'cpuacct.usage')) - u0) / Number(process.hrtime.bigint() - t0);
+  const cores = (cpuUsage(id) - u0) / Number(process.hrtime.bigint() - t0);
   // the quota caps it near 0.5; a busy host may give it less, never more
   assert.ok(cores > 0.2 && cores < 0.6, `used ${cores.toFixed(2)} cores`);
 });

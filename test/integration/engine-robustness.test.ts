@@ -11,6 +11,9 @@ import { dockerAvailable, TEST_IMAGE, testImagePresent } from '../helpers/docker
 import { missing, sh } from '../helpers/prereq.js';
 import { engineMissing, finished, IMAGE, newEngine, sleep, until } from './engine-harness.js';
 
+/** Where the engine's cgroups are (v2: one tree; v1: the memory hierarchy stands for all). */
+const TCTOP_CGROUPS = existsSync('/sys/fs/cgroup/cgroup.controllers') ? '/sys/fs/cgroup/tctop' : '/sys/fs/cgroup/memory/tctop';
+
 test('10 concurrent runs all succeed with unique IDs and names', async (t) => {
   if (engineMissing(t)) return;
   const e = newEngine(t);
@@ -136,7 +139,7 @@ test('a two-layer image from docker commit: the upper layer\'s files, overrides 
 test('bad input: one line, non-zero exit, nothing created (no state dir, no cgroup)', (t) => {
   if (engineMissing(t)) return;
   const e = newEngine(t);
-  const cgroupsBefore = new Set(readdirSync('/sys/fs/cgroup/memory/tctop'));
+  const cgroupsBefore = new Set(readdirSync(TCTOP_CGROUPS));
   const cases: Array<[string[], number, RegExp]> = [
     [['run', 'no-such-image'], 1, /^tctop: no such image: no-such-image$/],
     [['run', '--memory', 'lots', IMAGE, 'true'], 2, /^tctop: invalid --memory "lots"/],
@@ -172,7 +175,7 @@ test('bad input: one line, non-zero exit, nothing created (no state dir, no cgro
       return '';
     }
   }).filter((c) => c.includes('tctop-shim')).join('\n');
-  const leaked = readdirSync('/sys/fs/cgroup/memory/tctop').filter((d) => /^[0-9a-f]{64}$/.test(d) && !cgroupsBefore.has(d) && !shims.includes(d));
+  const leaked = readdirSync(TCTOP_CGROUPS).filter((d) => /^[0-9a-f]{64}$/.test(d) && !cgroupsBefore.has(d) && !shims.includes(d));
   assert.deepEqual(leaked, []);
   // exec into a container that is not running
   e.ok(['create', '--name', 'idle', IMAGE, 'true']);
@@ -196,9 +199,9 @@ test('debris of an interrupted create or rm is swept by the next create', async 
   const removing = randomBytes(32).toString('hex');
   e.ids.add(half);
   mkdirSync(join(e.root, 'containers', half, 'upper'), { recursive: true }); // created, killed before state.json
-  mkdirSync(`/sys/fs/cgroup/pids/tctop/${half}`, { recursive: true });
+  mkdirSync(join(TCTOP_CGROUPS, half), { recursive: true });
   mkdirSync(join(e.root, 'containers', `.removing-${removing}`, 'upper'), { recursive: true }); // rm killed mid-way
   e.ok(['create', IMAGE, 'true']);
   assert.deepEqual(readdirSync(join(e.root, 'containers')).filter((n) => n.includes(half) || n.includes(removing)), []);
-  assert.equal(existsSync(`/sys/fs/cgroup/pids/tctop/${half}`), false);
+  assert.equal(existsSync(join(TCTOP_CGROUPS, half)), false);
 });
