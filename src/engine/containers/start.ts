@@ -10,7 +10,7 @@ import { bundlePath, containerDir } from './paths.js';
 import { processStartTime } from './proc-identity.js';
 import { requireRoot } from './preflight.js';
 import { shimBinaryPath } from './shim-binary.js';
-import { readState, writeState, type ContainerState } from './state.js';
+import { readRawState, readState, writeState, type ContainerState } from './state.js';
 import { shimAlive } from './exit-wait.js';
 
 const START_TIMEOUT_MS = 30_000;
@@ -54,6 +54,8 @@ export async function startContainer(root: string, id: string, opts: { freshlyCr
     }
     // a CLI killed between spawning the shim and recording it leaves a "created" container that runs: never twice
     if (!opts.freshlyCreated && cgroupPids(id).length > 0) throw new ConflictError(`container ${state.name} has processes running although its state says ${state.status}: remove it with tctop rm -f`);
+    // the last run's exit record goes; its fold is kept first, so no reader sees the old run as running meanwhile
+    if (state.status === 'exited' && readRawState(root, id)?.status === 'running') await writeState(root, state);
     await rm(bundlePath(root, id, 'exit'), { force: true });
     // a restart after a reboot (or a cgroup removed by hand) gets its cgroup back, with the same limits
     if (!opts.freshlyCreated) createContainerCgroup(id, state.config.limits);
