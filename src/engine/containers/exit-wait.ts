@@ -55,7 +55,16 @@ export function waitForExit(root: string, state: ContainerState, opts: WaitOptio
     };
     const onAbort = () => finish(() => resolve(null));
     try {
-      watcher = watch(containerDir(root, state.id), () => check());
+      // a chatty container changes its log thousands of times a second: one check per turn of the event loop
+      let scheduled = false;
+      watcher = watch(containerDir(root, state.id), () => {
+        if (scheduled) return;
+        scheduled = true;
+        setImmediate(() => {
+          scheduled = false;
+          check();
+        });
+      });
       watcher.on('error', () => {});
     } catch {
       /* no inotify: the poll below still sees it */
