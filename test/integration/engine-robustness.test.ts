@@ -2,7 +2,7 @@
 // real Docker, and bad input that must create nothing.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -71,6 +71,27 @@ test('SIGKILL of a foreground run: the container lives on and its log keeps grow
   assert.equal(e.inspect('termed').state, 'running');
   e.ok(['kill', 'termed']);
   await until(() => !e.stateDirs().includes(termedId), 5000, '--rm honoured after the CLI detached');
+});
+
+test('a --rm container whose CLI was SIGKILLed is removed by a later create once it has long exited', async (t) => {
+  if (engineMissing(t)) return;
+  const e = newEngine(t);
+  const cli = e.spawn(['run', '--rm', '--name', 'forgotten', IMAGE, 'sleep', '3600']);
+  const out = finished(cli);
+  await until(() => e.stateDirs().length === 1 && e.inspect('forgotten').state === 'running', 5000, 'running');
+  const [id] = e.stateDirs();
+  cli.kill('SIGKILL');
+  await out;
+  e.ok(['kill', 'forgotten']);
+  assert.equal(e.ok(['wait', 'forgotten']), '137\n');
+  e.ok(['create', IMAGE, 'true']);
+  assert.ok(e.stateDirs().includes(id), 'just exited: its own CLI might still be removing it');
+  // as if it had exited a minute ago
+  const exitFile = join(e.root, 'containers', id, 'exit.json');
+  const exit = JSON.parse(readFileSync(exitFile, 'utf8'));
+  writeFileSync(exitFile, JSON.stringify({ ...exit, finishedAt: new Date(Date.now() - 60_000).toISOString() }));
+  e.ok(['create', IMAGE, 'true']);
+  assert.ok(!e.stateDirs().includes(id), 'removed');
 });
 
 test('a dead shim: ps and inspect say so, wait and stop do not hang, rm -f cleans up', async (t) => {

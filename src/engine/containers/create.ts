@@ -6,7 +6,7 @@ import { ConflictError, UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 import { resolveImage } from '../images/resolve.js';
 import { createContainerCgroup, removeContainerCgroup, type ResourceLimits } from './cgroups.js';
-import { sweepDebris } from './debris.js';
+import { removeForgottenAutoRemoved, sweepDebris } from './debris.js';
 import { containerEnv } from './environment.js';
 import { newContainerId } from './ids.js';
 import { encodeLaunchConf, type BindMount, type LaunchConf } from './launch-conf.js';
@@ -72,7 +72,8 @@ export async function createContainer(root: string, req: CreateRequest): Promise
   shimBinaryPath(); // a missing build is reported before anything exists
   return withNamesLock(root, async () => {
     await sweepDebris(root);
-    const taken = new Set(listContainers(root).map((c) => c.name));
+    const existing = await removeForgottenAutoRemoved(root, listContainers(root));
+    const taken = new Set(existing.map((c) => c.name));
     if (wantedName !== undefined && taken.has(wantedName)) throw new ConflictError(`the container name "${cell(wantedName, 100)}" is already in use`);
     const name = wantedName ?? generateName(taken);
     const dir = containerDir(root, id);

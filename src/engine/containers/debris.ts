@@ -1,12 +1,14 @@
-// What an interrupted command leaves: a create killed before its state.json (a dir, maybe a cgroup) or an rm killed
-// mid-way (a .removing-<id> dir). Swept under the names lock, where no create can be in progress, so a container dir
-// without state.json there is debris for sure.
+// What an interrupted command leaves: a create killed before its state.json (a dir, maybe a cgroup), an rm killed
+// mid-way (a .removing-<id> dir), a --rm container whose CLI was SIGKILLed before it could remove it. Swept under the
+// names lock, where no create can be in progress, so a container dir without state.json there is debris for sure.
 import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { removeContainerCgroup } from './cgroups.js';
 import { FULL_ID } from './ids.js';
 import { bundlePath, containersDir } from './paths.js';
+import { removeContainer } from './remove.js';
+import type { ContainerState } from './state.js';
 
 export async function sweepDebris(root: string, entries: string[] = listEntries(root)): Promise<void> {
   for (const name of entries) {
@@ -27,4 +29,18 @@ function listEntries(root: string): string[] {
   } catch {
     return [];
   }
+}
+
+const FORGOTTEN_AFTER_MS = 10_000;
+
+/** Exited --rm containers nobody removed (their CLI and reaper were killed): removed now; the others returned. */
+export async function removeForgottenAutoRemoved(root: string, containers: ContainerState[]): Promise<ContainerState[]> {
+  const kept: ContainerState[] = [];
+  for (const c of containers) {
+    // its own CLI (or reaper) removes it within moments of the exit: only a long-exited one was forgotten
+    const forgotten = c.autoRemove && c.status === 'exited' && Date.parse(c.finishedAt ?? '') < Date.now() - FORGOTTEN_AFTER_MS;
+    if (forgotten) await removeContainer(root, c.id, false).catch(() => kept.push(c));
+    else kept.push(c);
+  }
+  return kept;
 }
