@@ -38,7 +38,7 @@ __attribute__((noreturn)) static void die(const char *what, const char *path, in
 __attribute__((noreturn)) static void usage(const char *why) {
   char msg[ERRMSG_MAX];
   snprintf(msg, sizeof msg,
-           "error: %s (usage: tctop-shim exec --pid <init pid> [--cgroup dir]... [--env K=V]... [--cwd dir] "
+           "error: %s (usage: tctop-shim exec --pid <init pid> [--cgroup dir]... [--env-fd n] [--cwd dir] "
            "[--uid n --gid n [--groups a,b]] [--caps-default] -- cmd [args...])\n",
            why);
   write_all(2, msg, strlen(msg));
@@ -76,8 +76,8 @@ struct exec_opts {
   long pid;
   char *cgroups[64];
   size_t n_cgroups;
+  long env_fd;
   char **env;
-  size_t n_env;
   const char *cwd;
   long uid, gid;
   gid_t groups[256];
@@ -89,8 +89,7 @@ struct exec_opts {
 static void parse(int argc, char **argv, struct exec_opts *o) {
   memset(o, 0, sizeof *o);
   o->pid = -1;
-  o->env = calloc((size_t)argc + 1, sizeof *o->env);
-  if (!o->env) die("out of memory", NULL, ENOMEM);
+  o->env_fd = -1;
   int i = 2;
   for (; i < argc; i++) {
     const char *a = argv[i];
@@ -108,9 +107,8 @@ static void parse(int argc, char **argv, struct exec_opts *o) {
     else if (!strcmp(a, "--cgroup")) {
       if (o->n_cgroups == 64 || v[0] != '/') usage("bad --cgroup");
       o->cgroups[o->n_cgroups++] = v;
-    } else if (!strcmp(a, "--env")) {
-      if (!strchr(v, '=')) usage("--env wants K=V");
-      o->env[o->n_env++] = v;
+    } else if (!strcmp(a, "--env-fd")) {
+      if ((o->env_fd = parse_uint(v)) < 3) usage("bad --env-fd");
     } else if (!strcmp(a, "--cwd")) o->cwd = v;
     else if (!strcmp(a, "--uid")) o->uid = parse_uint(v);
     else if (!strcmp(a, "--gid")) o->gid = parse_uint(v);
@@ -129,6 +127,41 @@ static void parse(int argc, char **argv, struct exec_opts *o) {
   o->cmd = argv + i;
 }
 
+/* The environment arrives NUL-separated on a pipe, never in argv: /proc/<pid>/cmdline is readable by every host
+ * user, and an environment holds secrets. */
+static char **read_env(long fd) {
+  size_t cap = 4096, len = 0;
+  char *buf = malloc(cap);
+  if (!buf) die("out of memory", NULL, ENOMEM);
+  for (;;) {
+    if (len == cap) {
+      if (cap >= ((size_t)16 << 20)) die("environment", "(--env-fd)", E2BIG);
+      char *bigger = realloc(buf, cap *= 2);
+      if (!bigger) die("out of memory", NULL, ENOMEM);
+      buf = bigger;
+    }
+    ssize_t n = read((int)fd, buf + len, cap - len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) die("read", "(--env-fd)", errno);
+    if (n == 0) break;
+    len += (size_t)n;
+  }
+  close((int)fd);
+  size_t count = 0;
+  for (size_t i = 0; i < len; i++) count += buf[i] == 0;
+  if (len && buf[len - 1] != 0) count++;
+  char **env = calloc(count + 1, sizeof *env);
+  char *nul = realloc(buf, len + 1);
+  if (!env || !nul) die("out of memory", NULL, ENOMEM);
+  nul[len] = 0;
+  size_t n = 0;
+  for (size_t start = 0; start < len; start += strlen(nul + start) + 1) {
+    if (!strchr(nul + start, '=')) die("environment entry without '='", NULL, 0);
+    env[n++] = nul + start;
+  }
+  return env;
+}
+
 static pid_t child = -1;
 
 static void forward(int sig) {
@@ -141,6 +174,8 @@ int exec_main(int argc, char **argv) {
   prctl(PR_SET_NAME, "tctop-shim", 0, 0, 0);
   struct exec_opts o;
   parse(argc, argv, &o);
+  static char *empty_env[] = {NULL};
+  o.env = o.env_fd >= 0 ? read_env(o.env_fd) : empty_env;
 
   /* every namespace handle first: after joining the mount namespace, /proc is the container's */
   static const char *const ns[] = {"cgroup", "ipc", "uts", "net", "pid", "mnt"};
@@ -161,14 +196,15 @@ int exec_main(int argc, char **argv) {
   int rootfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (rootfd < 0) die("open", path, errno);
 
-  char num[24];
-  size_t len = fmt_long(num, getpid());
+  /* only the command joins the container's cgroup: this process stays outside it (and outside its PID namespace),
+   * so the container's member list holds the command alone. The files are opened while the host's are visible. */
+  int procs[64];
   for (size_t i = 0; i < o.n_cgroups; i++) {
     snprintf(path, sizeof path, "%s/cgroup.procs", o.cgroups[i]);
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0 || write_all(fd, num, len) < 0) die("join cgroup", path, errno);
-    close(fd);
+    if ((procs[i] = open(path, O_WRONLY | O_CLOEXEC)) < 0) die("open", path, errno);
   }
+  int joined[2]; /* the child waits on it until it is in the cgroup */
+  if (pipe2(joined, O_CLOEXEC) < 0) die("pipe", NULL, errno);
   for (int i = 0; i < 6; i++) {
     if (setns(nsfd[i], 0) < 0) die("setns", ns[i], errno);
     close(nsfd[i]);
@@ -179,6 +215,13 @@ int exec_main(int argc, char **argv) {
   child = fork(); /* the child is in the container's PID namespace */
   if (child < 0) die("fork", NULL, errno);
   if (child == 0) {
+    close(joined[1]);
+    char go;
+    ssize_t r;
+    while ((r = read(joined[0], &go, 1)) < 0 && errno == EINTR) {
+    }
+    if (r != 1) _exit(126); /* the parent could not place us in the cgroup: never run outside it */
+    close(joined[0]);
     const char *cwd = o.cwd ? o.cwd : "/";
     if (chdir(cwd) < 0) { /* as docker exec: the runtime could not start the command -> 126 */
       char msg[ERRMSG_MAX];
@@ -206,6 +249,19 @@ int exec_main(int argc, char **argv) {
     write_all(2, msg, strlen(msg));
     _exit(exec_failure_status(e));
   }
+  close(joined[0]);
+  char num[24];
+  size_t len = fmt_long(num, child);
+  for (size_t i = 0; i < o.n_cgroups; i++) {
+    if (write_all(procs[i], num, len) < 0) {
+      int e = errno;
+      kill(child, SIGKILL);
+      die("join cgroup", o.cgroups[i], e);
+    }
+    close(procs[i]);
+  }
+  if (write_all(joined[1], "1", 1) < 0) die("write", "(sync pipe)", errno);
+  close(joined[1]);
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = forward;

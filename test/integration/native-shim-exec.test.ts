@@ -2,11 +2,11 @@
 // capabilities, propagates the exit code, and runs from a sealed memfd copy that nothing inside can read.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, readFileSync, readlinkSync } from 'node:fs';
 import { test } from 'node:test';
 import { cgroupPids } from '../../src/engine/containers/cgroups.js';
 import { shimBinaryPath } from '../../src/engine/containers/shim-binary.js';
-import { needRootAndBusybox, shimExec, shimExecSync, startBox, waitExit, waitFor } from './native-shim-harness.js';
+import { envFd, needRootAndBusybox, shimExec, shimExecSync, startBox, waitExit, waitFor } from './native-shim-harness.js';
 
 function comm(pid: number): string {
   try {
@@ -29,8 +29,10 @@ test('exec: joins the init\'s namespaces and cgroup, default caps and no_new_pri
   assert.equal(r.stderr, 'to-stderr\n');
 
   // a long-running exec, inspected from the host
-  const { args } = shimExec(box, ['sleep', '30']);
-  const child = spawn(shimBinaryPath(), args, { stdio: 'ignore' });
+  const { args, containerEnv } = shimExec(box, ['sleep', '30']);
+  const fd = envFd(containerEnv);
+  const child = spawn(shimBinaryPath(), args, { stdio: ['ignore', 'ignore', 'ignore', fd] });
+  closeSync(fd);
   t.after(() => child.kill('SIGKILL'));
   let execd = 0;
   await waitFor('the exec\'d sleep in the container cgroup', () => {
@@ -47,6 +49,8 @@ test('exec: joins the init\'s namespaces and cgroup, default caps and no_new_pri
   assert.equal(ppid, child.pid!, 'the exec shim waits for its child');
   assert.equal(readlinkSync(`/proc/${child.pid}/exe`), '/memfd:tctop-shim (deleted)', 'the exec shim runs from a sealed memfd copy');
   assert.equal(comm(child.pid!), 'tctop-shim');
+  assert.ok(!cgroupPids(box.id).includes(child.pid!), 'the exec shim stays outside the container cgroup: only its command is a member');
+  assert.ok(!readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').includes('PATH='), 'the environment is not in the exec shim\'s argv');
   // a signal to the exec shim reaches the command; its death is 128+signal
   const code = new Promise((r) => child.on('exit', (c) => r(c)));
   process.kill(child.pid!, 'SIGTERM');
@@ -56,7 +60,7 @@ test('exec: joins the init\'s namespaces and cgroup, default caps and no_new_pri
   await waitExit(box);
 });
 
-test('exec: not found is 127 with a message; a non-root user has no capabilities; env is exactly --env; a host PID is refused', async (t) => {
+test('exec: not found is 127 with a message; a non-root user has no capabilities; env is exactly what --env-fd carries, never in argv; a host PID is refused', async (t) => {
   if (needRootAndBusybox(t)) return;
   const box = await startBox(t, { args: ['sleep', '60'] });
   const missing = shimExecSync(box, ['no-such-cmd']);
@@ -84,8 +88,10 @@ test('exec: the shim binary is unreachable from inside (the runc /proc/self/exe 
   if (needRootAndBusybox(t)) return;
   const box = await startBox(t, { args: ['sleep', '60'] });
   // hold the exec'd child just before its execve: the one moment a shim process is visible inside
-  const { args, env } = shimExec(box, ['true'], { extraEnv: { TCTOP_SHIM_TEST_HOLD_MS: '3000' } });
-  const held = spawn(shimBinaryPath(), args, { stdio: 'ignore', env });
+  const { args, env, containerEnv } = shimExec(box, ['true'], { extraEnv: { TCTOP_SHIM_TEST_HOLD_MS: '3000' } });
+  const fd = envFd(containerEnv);
+  const held = spawn(shimBinaryPath(), args, { stdio: ['ignore', 'ignore', 'ignore', fd], env });
+  closeSync(fd);
   t.after(() => held.kill('SIGKILL'));
   let inner = 0;
   await waitFor('the held exec child', () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -209,15 +209,31 @@ export function stdoutOf(box: { dir: string }): string {
 export function shimExec(box: Box, cmd: string[], opts: { uid?: number; gid?: number; env?: string[]; cwd?: string; extraEnv?: NodeJS.ProcessEnv; caps?: boolean } = {}) {
   const args = ['exec', '--pid', String(box.pid)];
   for (const d of box.cgroup.dirs) args.push('--cgroup', d);
-  for (const e of opts.env ?? ['PATH=/usr/sbin:/usr/bin:/sbin:/bin']) args.push('--env', e);
+  args.push('--env-fd', '3');
   if (opts.cwd) args.push('--cwd', opts.cwd);
   args.push('--uid', String(opts.uid ?? 0), '--gid', String(opts.gid ?? 0));
   if (opts.caps !== false) args.push('--caps-default');
   args.push('--', ...cmd);
-  return { args, env: { ...process.env, ...opts.extraEnv } };
+  const containerEnv = opts.env ?? ['PATH=/usr/sbin:/usr/bin:/sbin:/bin'];
+  return { args, env: { ...process.env, ...opts.extraEnv }, containerEnv };
+}
+
+/** The container environment on a descriptor, as --env-fd wants it: a file opened for reading (works with spawnSync). */
+export function envFd(entries: string[]): number {
+  const dir = mkdtempSync(join(tmpdir(), 'tctop-env-'));
+  const file = join(dir, 'env');
+  writeFileSync(file, entries.map((e) => `${e}\0`).join(''), { mode: 0o600 });
+  const fd = openSync(file, 'r');
+  rmSync(dir, { recursive: true, force: true });
+  return fd;
 }
 
 export function shimExecSync(box: Box, cmd: string[], opts: Parameters<typeof shimExec>[2] = {}) {
-  const { args, env } = shimExec(box, cmd, opts);
-  return spawnSync(shimBinaryPath(), args, { encoding: 'utf8', env, timeout: 30_000 });
+  const { args, env, containerEnv } = shimExec(box, cmd, opts);
+  const fd = envFd(containerEnv);
+  try {
+    return spawnSync(shimBinaryPath(), args, { encoding: 'utf8', env, timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe', fd] });
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -19,17 +19,25 @@ export interface ExecRequest {
   workdir?: string;
 }
 
-export function execArgs(state: ContainerState, req: ExecRequest): string[] {
+/** The shim reads the environment from this descriptor, never from argv (every host user can read a cmdline). */
+export const ENV_FD = 3;
+
+export function execArgs(state: ContainerState, req: ExecRequest): { args: string[]; env: string[] } {
   const spec = state.config;
   const user = req.user === undefined ? spec.user : resolveUser(req.user, spec.lowerdirs);
   const args = ['exec', '--pid', String(state.pid)];
   for (const dir of state.cgroup.dirs) args.push('--cgroup', dir);
-  for (const e of replaceOrAppend(spec.env, req.env)) args.push('--env', e);
+  args.push('--env-fd', String(ENV_FD));
   args.push('--cwd', req.workdir ?? spec.cwd);
   args.push('--uid', String(user.uid), '--gid', String(user.gid));
   if (user.groups.length) args.push('--groups', user.groups.join(','));
   args.push('--caps-default', '--', ...req.cmd);
-  return args;
+  return { args, env: replaceOrAppend(spec.env, req.env) };
+}
+
+/** NUL-terminated K=V entries, as the shim's --env-fd reads them. */
+export function encodeEnv(env: string[]): Buffer {
+  return Buffer.from(env.map((e) => `${e}\0`).join(''));
 }
 
 /** Runs the command in the container; resolves with its exit code (128+signal if killed). */
@@ -40,8 +48,12 @@ export async function execInContainer(state: ContainerState, req: ExecRequest): 
   if (!isSameProcess(state.pid, state.pidStartTime)) throw new NativeError(`container ${state.name} is not running (its init has exited)`);
   const shim = shimBinaryPath();
   return new Promise((resolve, reject) => {
-    const child = spawn(shim, execArgs(state, req), { stdio: 'inherit' });
+    const { args, env } = execArgs(state, req);
+    const child = spawn(shim, args, { stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
     child.on('error', (e) => reject(new NativeError(`cannot run the shim ${shim}: ${e.message}`)));
+    const envPipe = child.stdio[ENV_FD] as import('node:stream').Writable;
+    envPipe.on('error', () => {}); // the shim failed before reading it: its exit code tells why
+    envPipe.end(encodeEnv(env));
     child.on('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
   });
 }
