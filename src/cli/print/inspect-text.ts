@@ -4,6 +4,9 @@ import { inspectJson, processRows } from '../../report/container-json.js';
 import { formatBytes, renderTable } from '../../text/format.js';
 import { cell } from '../../text/sanitize.js';
 
+
+/** One aligned `Label:   value` line of the human inspect output. */
+const field = (label: string) => `  ${(label + ':').padEnd(12)}`;
 export function printInspect(containers: Container[], snapshot: HostSnapshot, json: boolean): void {
   if (json) {
     process.stdout.write(JSON.stringify(containers.map((c) => inspectJson(c, snapshot)), null, 2) + '\n');
@@ -12,24 +15,30 @@ export function printInspect(containers: Container[], snapshot: HostSnapshot, js
   process.stdout.write(containers.map((c) => describe(c, snapshot)).join('\n'));
 }
 
-function describe(c: Container, snapshot: HostSnapshot): string {
+export function describe(c: Container, snapshot: HostSnapshot): string {
   const lines: string[] = [];
   lines.push(`${cell(c.name)}  (${c.runtime})`);
-  lines.push(`  ID:       ${c.id}`);
-  lines.push(`  Image:    ${cell(c.image) || '-'}`);
-  lines.push(`  State:    ${cell(c.state)}`);
-  lines.push(`  Shim:     ${c.shim ? `${c.shim.pid}  ${cell(c.shim.command, 200)}` : '-'}`);
-  lines.push(`  Init:     host PID ${c.init?.hostPid ?? '-'}, container PID ${c.init?.containerPid ?? '-'}`);
-  for (const [k, v] of Object.entries(c.labels)) lines.push(`  Label:    ${cell(k)}=${cell(v, 200)}`);
+  lines.push(`${field('ID')}${c.id}`);
+  lines.push(`${field('Image')}${cell(c.image) || '-'}`);
+  lines.push(`${field('State')}${cell(c.state)}`);
+  lines.push(`${field('Shim')}${c.shim ? `${c.shim.pid}  ${cell(c.shim.command, 200)}` : '-'}`);
+  lines.push(`${field('Init')}host PID ${c.init?.hostPid ?? '-'}, container PID ${c.init?.containerPid ?? '-'}`);
+  for (const [k, v] of Object.entries(c.labels)) lines.push(`${field('Label')}${cell(k)}=${cell(v, 200)}`);
   const cg = c.cgroup;
   if (cg) {
-    lines.push(`  Cgroup:   v${cg.version} ${cell(cg.path)}`);
-    if (cg.memory) lines.push(`  Memory:   ${formatBytes(cg.memory.usageBytes)} used, ${formatBytes(cg.memory.workingSetBytes)} working set, limit ${cg.memory.limitBytes !== undefined ? formatBytes(cg.memory.limitBytes) : 'none'}, OOM kills ${cg.memory.oomKills ?? 0}`);
-    if (cg.cpu) lines.push(`  CPU:      ${cg.cpu.usageSeconds.toFixed(2)}s used, quota ${cg.cpu.quotaMicros !== undefined ? `${(cg.cpu.quotaMicros / (cg.cpu.periodMicros ?? 100000)).toFixed(2)} CPUs` : 'none'}, throttled ${cg.cpu.throttledPeriods ?? 0} periods`);
-    if (cg.pids) lines.push(`  PIDs:     ${cg.pids.current} / ${cg.pids.limit ?? 'max'}`);
+    lines.push(`${field('Cgroup')}v${cg.version} ${cell(cg.path)}`);
+    if (cg.memory) lines.push(`${field('Memory')}${formatBytes(cg.memory.usageBytes)} used, ${formatBytes(cg.memory.workingSetBytes)} working set, limit ${cg.memory.limitBytes !== undefined ? formatBytes(cg.memory.limitBytes) : 'none'}, OOM kills ${cg.memory.oomKills ?? 0}`);
+    if (cg.cpu) lines.push(`${field('CPU')}${cg.cpu.usageSeconds.toFixed(2)}s used, quota ${cg.cpu.quotaMicros !== undefined ? `${(cg.cpu.quotaMicros / (cg.cpu.periodMicros ?? 100000)).toFixed(2)} CPUs` : 'none'}, throttled ${cg.cpu.throttledPeriods ?? 0} periods`);
+    if (cg.pids) lines.push(`${field('PIDs')}${cg.pids.current} / ${cg.pids.limit ?? 'max'}`);
   }
-  const exitKeys = c.init ? ['bundle'] : ['exitCode', 'oomKilled', 'finishedAt', 'bundle']; // a running container has no exit yet
-  for (const key of exitKeys) if (c.extra[key] !== undefined && c.extra[key] !== null) lines.push(`  ${(key + ':').padEnd(10)}${cell(String(c.extra[key]))}`);
+  // runtime-specific facts (tctop's and docker's own containers); a running container has no exit yet
+  const extraLabels: Array<[string, string]> = c.init ? [['bundle', 'Bundle']] : [['exitCode', 'Exit code'], ['oomKilled', 'OOM killed'], ['finishedAt', 'Finished'], ['bundle', 'Bundle']];
+  for (const [key, label] of extraLabels) {
+    const v = c.extra[key];
+    if (v === undefined || v === null) continue;
+    const text = key === 'finishedAt' && typeof v === 'number' ? new Date(v * 1000).toISOString() : String(v);
+    lines.push(`${field(label)}${cell(text)}`);
+  }
   lines.push('  Processes:');
   const procs = processRows(c, snapshot).map((p) => [String(p.hostPid), String(p.containerPid), String(p.ppid), cell(p.user, 16), cell(p.command, 120)]);
   lines.push(indent(renderTable(['HOST PID', 'CONTAINER PID', 'PPID', 'USER', 'COMMAND'], procs)));
