@@ -2,8 +2,8 @@
 // open between scans: a pread at offset 0 makes procfs and cgroupfs generate the text afresh, and the open (a path
 // walk through kernfs, the larger part of a refresh) and close happen once instead of every second.
 // Only files on kernel filesystems are kept (a regular file replaced by rename would be read stale through an old
-// descriptor), and only where the caller says so (`keepUnder`). Not cgroup.procs: v1 serves a pidlist cached per
-// open file, so a descriptor kept open would keep reading the same members.
+// descriptor), and only where the caller says so (`keepUnder`). cgroup.procs only on cgroup2 (`procsUnder`): v1
+// serves a pidlist cached per open file, so a descriptor kept open there would keep reading the same members.
 import { closeSync, openSync, readFileSync, readSync, statfsSync } from 'node:fs';
 import { errnoOf, isVanished } from '../errors.js';
 import { readBytes, readText } from './read.js';
@@ -49,10 +49,12 @@ export class OpenFiles {
   /**
    * @param keepUnder directories on procfs/cgroupfs under which files may be kept open (each ends with '/').
    * @param maxOpen at most this many descriptors are kept; past it files are read the ordinary way.
+   * @param procsUnder cgroup2 directories under which cgroup.procs may be kept too (each ends with '/').
    */
   constructor(
     private readonly keepUnder: readonly string[],
     private readonly maxOpen = defaultMaxOpen(),
+    private readonly procsUnder: readonly string[] = [],
   ) {}
 
   get size(): number {
@@ -129,7 +131,8 @@ export class OpenFiles {
 
   private mayKeep(path: string): boolean {
     if (this.kept.size >= this.maxOpen) return false;
-    for (const dir of this.keepUnder) if (path.startsWith(dir)) return true;
+    const under = path.endsWith('/cgroup.procs') || path.endsWith('/tasks') ? this.procsUnder : this.keepUnder;
+    for (const dir of under) if (path.startsWith(dir)) return true;
     return false;
   }
 
@@ -179,6 +182,17 @@ const KERNEL_FS_MAGIC = new Set([0x9fa0, 0x62656572, 0x27e0eb, 0x63677270]);
 export function isKernelFs(dir: string): boolean {
   try {
     return KERNEL_FS_MAGIC.has(Number(statfsSync(dir).type));
+  } catch {
+    return false;
+  }
+}
+
+const CGROUP2_MAGIC = 0x63677270;
+
+/** Whether `dir` is on cgroup2, where a kept cgroup.procs reads the members afresh at offset 0. */
+export function isCgroup2Fs(dir: string): boolean {
+  try {
+    return Number(statfsSync(dir).type) === CGROUP2_MAGIC;
   } catch {
     return false;
   }

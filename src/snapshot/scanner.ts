@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { detectCgroupLayout, discoveryHierarchy, statsVersion, type CgroupLayout } from '../host/cgroupfs/layout.js';
 import { SpecCache } from '../host/cgroupfs/spec-cache.js';
-import { defaultMaxOpen, isKernelFs, OpenFiles, withOpenFiles } from '../host/open-files.js';
+import { defaultMaxOpen, isCgroup2Fs, isKernelFs, OpenFiles, withOpenFiles } from '../host/open-files.js';
 import { hostPaths, type HostPaths } from '../host/paths.js';
 import { readProcHostFacts } from '../host/procfs/host.js';
 import { cgroupPathFor, parseProcCgroup } from '../host/procfs/cgroup.js';
@@ -179,7 +179,8 @@ export class HostScanner {
       const cgroupDirs = kernelDirs([...this.layout.v1.values(), ...(this.layout.unified ? [this.layout.unified] : [])]);
       // one descriptor budget for both sets: usage files and stat (read every scan) get most of it
       const budget = defaultMaxOpen();
-      this.files = new OpenFiles([...kernelDirs([this.paths.proc]), ...cgroupDirs], budget - Math.floor(budget / 4));
+      const cgroup2Dirs = cgroupDirs.filter(isCgroup2Fs);
+      this.files = new OpenFiles([...kernelDirs([this.paths.proc]), ...cgroupDirs], budget - Math.floor(budget / 4), cgroup2Dirs);
       // limit files are read every few seconds, not every scan: their own set, closed as their cache entries expire
       this.specCache = new SpecCache(this.options.specTtlMs ?? 5000, new OpenFiles(cgroupDirs, Math.floor(budget / 4)));
     }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defaultMaxOpen, isKernelFs, OpenFiles, readHotText, withOpenFiles } from '../../../src/host/open-files.js';
+import { defaultMaxOpen, isCgroup2Fs, isKernelFs, OpenFiles, readHotText, withOpenFiles } from '../../../src/host/open-files.js';
 import { isRoot, missing } from '../../helpers/prereq.js';
 
 /** Paths this process has open right now. */
@@ -184,6 +184,46 @@ test('a cgroup recreated at the same path is read afresh, a removed one reads as
     rmdirSync(dir);
     assert.equal(files.readText(path), null, 'a removed cgroup is gone, not an error');
     assert.equal(files.size, 0);
+  } finally {
+    files.close();
+  }
+});
+
+/** The cgroup2 mount: the root on a v2 host, /sys/fs/cgroup/unified on a hybrid one. */
+function cgroup2Root(): string | undefined {
+  return ['/sys/fs/cgroup', '/sys/fs/cgroup/unified'].find((d) => isCgroup2Fs(d));
+}
+
+test('cgroup.procs is kept only on cgroup2, where a kept descriptor lists members as they come and go', async (t) => {
+  if (missing(t, isRoot(), 'root (creates cgroups)')) return;
+  const root = cgroup2Root();
+  if (missing(t, root !== undefined, 'a cgroup2 mount')) return;
+  const dir = join(root!, `tctop-read-test-${randomBytes(4).toString('hex')}`);
+  const v1 = existsSync('/sys/fs/cgroup/pids/cgroup.procs') ? join('/sys/fs/cgroup/pids', `tctop-read-test-${randomBytes(4).toString('hex')}`) : undefined;
+  const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+  t.after(async () => {
+    child.kill('SIGKILL');
+    await sleep(100);
+    for (const d of [dir, v1]) if (d && existsSync(d)) rmdirSync(d);
+  });
+  await sleep(50);
+  const files = new OpenFiles([`${root}/`, '/sys/fs/cgroup/'], 100, [`${root}/`]);
+  try {
+    mkdirSync(dir);
+    const procs = join(dir, 'cgroup.procs');
+    assert.equal(files.readText(procs), '');
+    assert.equal(files.size, 1, 'kept on cgroup2');
+    writeFileSync(procs, String(child.pid));
+    assert.equal(files.readText(procs), `${child.pid}\n`, 'a member moved in shows through the kept descriptor');
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await sleep(50);
+    assert.equal(files.readText(procs), '', 'and is gone once it exits');
+    if (v1) {
+      mkdirSync(v1);
+      assert.equal(files.readText(join(v1, 'cgroup.procs')), '');
+      assert.equal(files.size, 1, 'v1 cgroup.procs is read but never kept');
+    }
   } finally {
     files.close();
   }
