@@ -10,6 +10,7 @@ import type { TestContext } from 'node:test';
 import { cgroupPids, createContainerCgroup, removeContainerCgroup, type ContainerCgroup, type ResourceLimits } from '../../src/engine/containers/cgroups.js';
 import { writeLaunchConf, type LaunchConf } from '../../src/engine/containers/launch-conf.js';
 import { shimBinaryPath } from '../../src/engine/containers/shim-binary.js';
+import type { ExitRecord } from '../../src/engine/containers/state.js';
 import { hasCommand, isRoot, missing } from '../helpers/prereq.js';
 
 export const BUSYBOX = '/bin/busybox';
@@ -167,14 +168,6 @@ function isZombie(pid: number): boolean {
   } catch {
     return true;
   }
-}
-
-export interface ExitRecord {
-  exitCode: number;
-  signal: number | null;
-  oomKilled: boolean;
-  finishedAt: string;
-  pid: number;
 }
 
 export async function waitExit(box: { dir: string }, timeoutMs = 20_000): Promise<ExitRecord> {
