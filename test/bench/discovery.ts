@@ -1,6 +1,7 @@
 // Foundation targets: `tctop ps --json` cold vs ps(1); inspect of all containers vs a `docker top` loop;
 // a steady-state in-process refresh.
 import { spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HostScanner } from '../../src/snapshot/scanner.js';
 import { medianMs, type BenchSuite } from './types.js';
 
@@ -8,6 +9,19 @@ const run = (cmd: string, args: string[]) => {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 << 20 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
 };
+
+/** Median of `runs` refreshes taken one second apart (the dashboard's pace), in milliseconds. */
+async function pacedRefreshMs(scanner: HostScanner, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    await sleep(1000);
+    const t0 = process.hrtime.bigint();
+    scanner.scan();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(runs / 2)];
+}
 
 export const suite: BenchSuite = {
   name: 'discovery',
@@ -22,10 +36,14 @@ export const suite: BenchSuite = {
     const scanner = new HostScanner();
     scanner.scan();
     const refresh = await medianMs(50, () => scanner.scan());
+    // what a dashboard pays: one refresh a second, with the caches other work has cooled in between
+    const paced = await pacedRefreshMs(scanner, 10);
+    scanner.close();
     return [
       { name: 'tctop ps --json (whole command, cold)', value: psOurs, unit: 'ms', peer: { name: 'ps -e -o pid,ppid,pidns,mntns,netns,cgroup,comm', value: psPeer }, target: 'ratio <= 0.5', ok: psOurs / psPeer <= 0.5 },
       { name: `tctop inspect --json of ${ids.length} containers`, value: inspectOurs, unit: 'ms', peer: { name: `docker top loop over ${ids.length}`, value: topLoop }, target: 'ratio <= 0.1', ok: inspectOurs / topLoop <= 0.1 },
       { name: 'steady-state in-process refresh', value: refresh, unit: 'ms', target: 'value < 10 ms', ok: refresh < 10 },
+      { name: 'for scale: the same refresh once a second, as the dashboard runs it (cold caches)', value: paced, unit: 'ms', target: 'context', ok: true },
     ];
   },
 };
