@@ -4,7 +4,7 @@
 // machine weighs on all of them alike and the ratio stays meaningful; each row says how many containers the
 // dashboard showed at the end, so a load torn down mid-run (another user of dockerd) is seen, not mistaken for a win.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchRow, BenchSuite } from './types.js';
@@ -30,10 +30,14 @@ function startInTmux(name: string, command: string[]): { pid(): number; screen()
   const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   const r = tmux('new-session', '-d', '-x', '120', '-y', '40', ...command);
   if (r.status !== 0) throw new Error(`tmux: ${r.stderr}`);
+  const socketPath = tmux('display', '-p', '#{socket_path}').stdout.trim();
   return {
     pid: () => Number(tmux('display', '-p', '#{pane_pid}').stdout.trim()),
     screen: () => tmux('capture-pane', '-p').stdout,
-    stop: () => void tmux('kill-server'),
+    stop: () => {
+      tmux('kill-server');
+      if (socketPath) rmSync(socketPath, { force: true }); // kill-server leaves the socket file behind
+    },
   };
 }
 
