@@ -4,19 +4,20 @@ import { reportError } from './boundary.js';
 import { registerCommands } from './commands/index.js';
 import { VERSION } from '../version.js';
 
-export function buildProgram(): Command {
+export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command('tctop')
     .description('Container observability for Linux hosts: every container, any runtime, from /proc and cgroups')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    .helpCommand(true) // `tctop help <command>`, which the dashboard's own root action would otherwise take
     .exitOverride();
-  registerCommands(program);
+  await registerCommands(program, argv);
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv);
   } catch (err) {
     process.exitCode = reportError(err);

@@ -15,11 +15,14 @@ test('every command has --help', () => {
   const top = tctop('--help');
   assert.equal(top.status, 0);
   const commands = [...top.stdout.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]).filter((c) => c !== 'help');
-  for (const c of ['ps', 'inspect']) assert.ok(commands.includes(c), `${c} listed in --help`);
+  const expected = ['top', 'ps', 'inspect', 'serve', 'run', 'create', 'start', 'stop', 'kill', 'restart', 'rm', 'logs', 'exec', 'wait', 'images', 'import', 'load', 'rmi'];
+  assert.deepEqual(commands, expected, 'every command listed, in help order');
   for (const c of commands) {
     const r = tctop(c, '--help');
     assert.equal(r.status, 0, `${c} --help exits 0`);
     assert.match(r.stdout, new RegExp(`Usage: tctop ${c}`));
+    // `tctop <c>` loads only its own command group; `tctop help <c>` builds the whole CLI: both must agree
+    assert.equal(r.stdout, tctop('help', c).stdout, `${c}: the same command either way`);
   }
 });
 
@@ -34,6 +37,9 @@ test('bad input: one line on stderr, non-zero exit, no stack trace', () => {
   const r = tctop('inspect', 'no-such-container-xyz');
   assert.equal(r.status, 1);
   assert.equal(r.stderr, 'tctop: no such container: no-such-container-xyz\n');
+  const typo = tctop('rn', 'x');
+  assert.equal(typo.status, 2, 'a word that is no command is a usage error');
+  assert.equal(typo.stderr, 'tctop: unknown command "rn" (tctop --help lists them)\n');
 });
 
 test('a PID outside any container is a clear error', () => {

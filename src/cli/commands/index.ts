@@ -1,17 +1,33 @@
 // Every command of the CLI. Each file registers its own options; heavy modules load only inside actions.
 import type { Command } from 'commander';
-import { registerPs } from './ps.js';
-import { registerInspect } from './inspect.js';
-import { registerTop } from './top.js';
-import { registerServe } from './serve.js';
-import { registerEngineCommands } from './engine/index.js';
-import { registerImageCommands } from './images/index.js';
 
-export function registerCommands(program: Command): void {
-  registerTop(program); // also the default action: `tctop` alone opens the dashboard
-  registerPs(program);
-  registerInspect(program);
-  registerServe(program);
-  registerEngineCommands(program);
-  registerImageCommands(program);
+type Register = (program: Command) => void;
+
+/** In help order. `top` also holds the default action: `tctop` alone opens the dashboard. */
+const GROUPS: Array<{ names: string[]; load: () => Promise<Register> }> = [
+  { names: ['top'], load: async () => (await import('./top.js')).registerTop },
+  { names: ['ps'], load: async () => (await import('./ps.js')).registerPs },
+  { names: ['inspect'], load: async () => (await import('./inspect.js')).registerInspect },
+  { names: ['serve'], load: async () => (await import('./serve.js')).registerServe },
+  {
+    names: ['run', 'create', 'start', 'stop', 'kill', 'restart', 'rm', 'logs', 'exec', 'wait'],
+    load: async () => (await import('./engine/index.js')).registerEngineCommands,
+  },
+  { names: ['images', 'import', 'load', 'rmi'], load: async () => (await import('./images/index.js')).registerImageCommands },
+];
+
+/**
+ * `tctop <command> …` loads that command's group alone: module loading is a large part of a one-shot command's
+ * time. Anything else (help, the dashboard and its root options, a typo commander should suggest a fix for)
+ * registers every command.
+ */
+export async function registerCommands(program: Command, argv: string[] = process.argv): Promise<void> {
+  const only = GROUPS.find((g) => g.names.includes(argv[2]));
+  if (only && only.names[0] !== 'top') {
+    program.enablePositionalOptions(); // as registerTop sets it: root flags never swallow a command's own
+    (await only.load())(program);
+    return;
+  }
+  const registers = await Promise.all(GROUPS.map((g) => g.load()));
+  for (const register of registers) register(program);
 }

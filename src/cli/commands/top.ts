@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { cell } from '../../text/sanitize.js';
 
 interface TopOptions {
   batch?: boolean;
@@ -58,5 +59,11 @@ export function registerTop(program: Command): void {
   // `tctop` alone: same options, same behaviour. Positional options keep these root-level flags from swallowing a
   // subcommand's own (`tctop ps --root`, `tctop run -d`): they count only before the subcommand's name.
   program.enablePositionalOptions();
-  withOptions(program).action(runTop);
+  // a word that is no command would otherwise read as an argument of the dashboard ("too many arguments")
+  withOptions(program)
+    .allowExcessArguments(true)
+    .action(async (opts: TopOptions, command: Command) => {
+      if (command.args.length) throw new UsageError(`unknown command "${cell(command.args[0], 40)}" (tctop --help lists them)`);
+      await runTop(opts);
+    });
 }
