@@ -9,20 +9,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HostScanner } from '../../src/snapshot/scanner.js';
+import { tctopCgroupDirs } from '../helpers/host-probes.js';
 import { isRoot, missing } from '../helpers/prereq.js';
-
-const CGROUP_ROOT = '/sys/fs/cgroup';
-
-/** The directories a process must join to sit in cgroup /tctop/<id> on this host (v1: every controller; v2: one). */
-function cgroupDirs(id: string): string[] {
-  if (existsSync(join(CGROUP_ROOT, 'cgroup.controllers'))) return [join(CGROUP_ROOT, 'tctop', id)];
-  return ['pids', 'memory', 'cpu', 'cpuacct'].filter((c) => existsSync(join(CGROUP_ROOT, c))).map((c) => join(CGROUP_ROOT, c, 'tctop', id));
-}
 
 test('a new process moved into a new container cgroup after its first probe is found by the next incremental scan', async (t) => {
   if (missing(t, isRoot(), 'root (creates cgroups)')) return;
   const id = randomBytes(32).toString('hex');
-  const dirs = cgroupDirs(id);
+  const dirs = tctopCgroupDirs(id);
   const scanner = new HostScanner({ fullPassIntervalMs: 10 * 60_000 });
   scanner.scan(); // the full pass; everything after is incremental
 

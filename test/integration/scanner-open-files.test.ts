@@ -4,39 +4,21 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readlinkSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HostScanner, scanHost } from '../../src/snapshot/scanner.js';
+import { CGROUP_ROOT, openPaths, tctopCgroupDirs } from '../helpers/host-probes.js';
 import { isRoot, missing } from '../helpers/prereq.js';
-
-const CGROUP_ROOT = '/sys/fs/cgroup';
-
-function cgroupDirs(id: string): string[] {
-  if (existsSync(join(CGROUP_ROOT, 'cgroup.controllers'))) return [join(CGROUP_ROOT, 'tctop', id)];
-  return ['pids', 'memory', 'cpu', 'cpuacct'].filter((c) => existsSync(join(CGROUP_ROOT, c))).map((c) => join(CGROUP_ROOT, c, 'tctop', id));
-}
 
 /** Limit and setting files: read every few seconds (SpecCache), so closed when a full pass prunes them, not every scan. */
 const LIMIT_FILE = /\/(cpu\.cfs_quota_us|cpu\.cfs_period_us|cpu\.shares|cpu\.max|cpu\.weight|cpuset\.cpus|memory\.limit_in_bytes|memory\.max|pids\.max)$/;
 
-function openPaths(): string[] {
-  const out: string[] = [];
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      out.push(readlinkSync(`/proc/self/fd/${fd}`));
-    } catch {
-      // the descriptor readdir used is already closed
-    }
-  }
-  return out;
-}
-
 test('the files of a container are kept open while it runs, read live, and given back when it is gone', async (t) => {
   if (missing(t, isRoot(), 'root (creates cgroups)')) return;
   const id = randomBytes(32).toString('hex');
-  const dirs = cgroupDirs(id);
+  const dirs = tctopCgroupDirs(id);
   // a busy loop, so its CPU figure must move between scans
   const child = spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' });
   // full passes 1 s apart (the scans below are incremental until the last one); limit files trusted for 400 ms

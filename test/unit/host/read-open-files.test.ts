@@ -4,26 +4,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultMaxOpen, isCgroup2Fs, isKernelFs, OpenFiles, readHotText, withOpenFiles } from '../../../src/host/open-files.js';
+import { openPaths } from '../../helpers/host-probes.js';
 import { isRoot, missing } from '../../helpers/prereq.js';
-
-/** Paths this process has open right now. */
-function openPaths(): string[] {
-  const out: string[] = [];
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      out.push(readlinkSync(`/proc/self/fd/${fd}`));
-    } catch {
-      // the descriptor readdir itself used is gone already
-    }
-  }
-  return out;
-}
 
 const cpuTicks = (statText: string) => {
   const f = statText.slice(statText.lastIndexOf(')') + 2).split(' ');
