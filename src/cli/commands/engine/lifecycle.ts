@@ -10,6 +10,17 @@ async function engine() {
   return { root: tctopRoot(), ...lifecycle };
 }
 
+type Engine = Awaited<ReturnType<typeof engine>>;
+
+/** Resolves each reference and acts on it, printing the reference once done; a failure does not stop the rest. */
+async function onEach(refs: string[], act: (e: Engine, id: string) => Promise<unknown>): Promise<void> {
+  const e = await engine();
+  await eachContainer(refs, async (ref) => {
+    await act(e, e.resolveContainer(e.root, ref).id);
+    print(ref);
+  });
+}
+
 export function parseGrace(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new UsageError(`invalid -t "${value}": a whole number of seconds`);
   return Number(value);
@@ -20,13 +31,7 @@ export function registerLifecycle(program: Command): void {
     .command('start')
     .description('start one or more created or stopped containers')
     .argument('<container...>', 'name, ID or unique ID prefix')
-    .action(async (refs: string[]) => {
-      const e = await engine();
-      await eachContainer(refs, async (ref) => {
-        await e.startContainer(e.root, e.resolveContainer(e.root, ref).id);
-        print(ref);
-      });
-    });
+    .action((refs: string[]) => onEach(refs, (e, id) => e.startContainer(e.root, id)));
   program
     .command('stop')
     .description('stop containers: SIGTERM, then SIGKILL after the grace period')
@@ -34,11 +39,7 @@ export function registerLifecycle(program: Command): void {
     .argument('<container...>', 'name, ID or unique ID prefix')
     .action(async (refs: string[], opts: { time: string }) => {
       const grace = parseGrace(opts.time);
-      const e = await engine();
-      await eachContainer(refs, async (ref) => {
-        await e.stopContainer(e.root, e.resolveContainer(e.root, ref).id, grace);
-        print(ref);
-      });
+      await onEach(refs, (e, id) => e.stopContainer(e.root, id, grace));
     });
   program
     .command('kill')
@@ -46,12 +47,9 @@ export function registerLifecycle(program: Command): void {
     .option('-s, --signal <sig>', 'signal name or number', 'KILL')
     .argument('<container...>', 'name, ID or unique ID prefix')
     .action(async (refs: string[], opts: { signal: string }) => {
-      const e = await engine();
-      const signal = e.parseSignal(opts.signal);
-      await eachContainer(refs, async (ref) => {
-        await e.killContainer(e.root, e.resolveContainer(e.root, ref).id, signal);
-        print(ref);
-      });
+      const { parseSignal } = await engine();
+      const signal = parseSignal(opts.signal);
+      await onEach(refs, (e, id) => e.killContainer(e.root, id, signal));
     });
   program
     .command('restart')
@@ -60,12 +58,9 @@ export function registerLifecycle(program: Command): void {
     .argument('<container...>', 'name, ID or unique ID prefix')
     .action(async (refs: string[], opts: { time: string }) => {
       const grace = parseGrace(opts.time);
-      const e = await engine();
-      await eachContainer(refs, async (ref) => {
-        const { id } = e.resolveContainer(e.root, ref);
+      await onEach(refs, async (e, id) => {
         await e.stopContainer(e.root, id, grace);
         await e.startContainer(e.root, id);
-        print(ref);
       });
     });
   program
@@ -73,11 +68,5 @@ export function registerLifecycle(program: Command): void {
     .description('remove stopped containers (-f: running ones too, killed first)')
     .option('-f, --force', 'kill a running container before removing it')
     .argument('<container...>', 'name, ID or unique ID prefix')
-    .action(async (refs: string[], opts: { force?: boolean }) => {
-      const e = await engine();
-      await eachContainer(refs, async (ref) => {
-        await e.removeContainer(e.root, e.resolveContainer(e.root, ref).id, opts.force === true);
-        print(ref);
-      });
-    });
+    .action((refs: string[], opts: { force?: boolean }) => onEach(refs, (e, id) => e.removeContainer(e.root, id, opts.force === true)));
 }
