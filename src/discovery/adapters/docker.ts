@@ -31,16 +31,16 @@ interface DockerMeta {
 }
 
 /** config.v2.json from the system data root, or a rootless dockerd's (~/.local/share/docker of its user). */
-function readConfigV2(ctx: DiscoveryContext, id: string, c: Candidate): Record<string, unknown> | null {
+function readConfigV2(ctx: DiscoveryContext, id: string, c?: Candidate): Record<string, unknown> | null {
   const system = readJson(ctx, join(underRoot(ctx.paths, CONTAINERS_DIR), id, 'config.v2.json'));
-  if (system) return system;
+  if (system || !c) return system;
   const uid = rootlessUid(c.parent?.uid, c.cgroupPath);
   const home = uid !== undefined ? homeOf(ctx, uid) : undefined;
   return home ? readJson(ctx, join(underRoot(ctx.paths, home), '.local/share/docker/containers', id, 'config.v2.json')) : null;
 }
 
 function readDockerMeta(ctx: DiscoveryContext, id: string, c?: Candidate): DockerMeta | null {
-  const cfg = c ? readConfigV2(ctx, id, c) : readJson(ctx, join(underRoot(ctx.paths, CONTAINERS_DIR), id, 'config.v2.json'));
+  const cfg = readConfigV2(ctx, id, c);
   if (!cfg) return null;
   const state = obj(cfg.State);
   const config = obj(cfg.Config);
