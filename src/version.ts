@@ -1,15 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from './package-root.js';
 
-// package.json sits two levels above dist/src at run time and one above src when read by tests from source.
 function readVersion(): string {
-  for (const rel of ['../../package.json', '../package.json']) {
-    try {
-      return JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')).version as string;
-    } catch {
-      /* try the next layout */
-    }
+  try {
+    return JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version as string;
+  } catch {
+    return '0.0.0';
   }
-  return '0.0.0';
 }
 
 export const VERSION = readVersion();

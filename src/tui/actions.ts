@@ -1,7 +1,7 @@
 // Stop/kill/restart/remove from the dashboard. tctop's own containers go through the engine's CLI (a child
 // process, so the UI never waits); other runtimes' containers are theirs to manage, and we say with which tool.
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { cliPath } from '../package-root.js';
 import type { RuntimeName } from '../snapshot/model.js';
 import { escapeControls } from '../text/sanitize.js';
 
@@ -29,13 +29,8 @@ export function planAction(action: ContainerAction, container: { id: string; nam
   return { kind: 'foreign', message: `managed by ${container.runtime}: use ${MANAGER[container.runtime](action, ref)}` };
 }
 
-/** The CLI this process runs as (bin/tctop), so actions use the same build. */
-export function tctopBinary(): string {
-  return fileURLToPath(new URL('../../../bin/tctop', import.meta.url));
-}
-
 /** Runs `tctop <argv>` without blocking; resolves with its outcome as one line for the status bar. */
-export function runEngine(argv: string[], binary = tctopBinary()): Promise<{ ok: boolean; message: string }> {
+export function runEngine(argv: string[], binary = cliPath()): Promise<{ ok: boolean; message: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [binary, ...argv], { timeout: 60_000, maxBuffer: 1 << 20 }, (err, _stdout, stderr) => {
       const detail = escapeControls(String(stderr).trim().split('\n').pop() ?? '');

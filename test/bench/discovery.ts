@@ -29,10 +29,10 @@ export const suite: BenchSuite = {
   async run(load) {
     const tctop = 'bin/tctop';
     const psPeer = await medianMs(7, () => run('ps', ['-e', '-o', 'pid,ppid,pidns,mntns,netns,cgroup,comm']));
-    const psOurs = await medianMs(7, () => run(process.execPath, [tctop, 'ps', '--json']));
+    const psOurs = await medianMs(7, () => run(tctop, ['ps', '--json']));
     const ids = load.dockerIds.map((id) => id.slice(0, 12));
     const topLoop = await medianMs(3, () => ids.forEach((id) => run('docker', ['top', id])));
-    const inspectOurs = await medianMs(3, () => run(process.execPath, [tctop, 'inspect', '--json', ...ids]));
+    const inspectOurs = await medianMs(3, () => run(tctop, ['inspect', '--json', ...ids]));
     const scanner = new HostScanner();
     scanner.scan();
     const refresh = await medianMs(50, () => scanner.scan());

@@ -40,7 +40,7 @@ export const suite: BenchSuite = {
   async run(): Promise<BenchRow[]> {
     const root = mkdtempSync(join(tmpdir(), 'tctop-bench-engine-'));
     const env = { ...process.env, TCTOP_ROOT: root };
-    const tctop = (args: string[]) => run(process.execPath, ['bin/tctop', ...args], env);
+    const tctop = (args: string[]) => run('bin/tctop', args, env);
     const docker = (args: string[]) => run('docker', args);
     const cleanup: Array<() => void> = [];
     try {
@@ -61,7 +61,7 @@ export const suite: BenchSuite = {
       const runDocker = median(theirs);
 
       const id = tctop(['run', '-d', TEST_IMAGE, 'sleep', '120']).trim();
-      cleanup.push(() => spawnSync(process.execPath, ['bin/tctop', 'rm', '-f', id], { env, stdio: 'ignore' }));
+      cleanup.push(() => spawnSync('bin/tctop', ['rm', '-f', id], { env, stdio: 'ignore' }));
       const shimPid = JSON.parse(readFileSync(join(root, 'containers', id, 'state.json'), 'utf8')).shimPid as number;
       const dockerId = docker(['run', '-d', '--label', 'tctop-bench=1', TEST_IMAGE, 'sleep', '120']).trim();
       cleanup.push(() => spawnSync('docker', ['rm', '-f', dockerId], { stdio: 'ignore' }));

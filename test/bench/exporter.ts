@@ -13,7 +13,7 @@ const REQUESTS_PER_CLIENT = 40;
 const MORE_PROCESSES = 3000;
 
 async function startServe(): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, ['bin/tctop', 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('bin/tctop', ['serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   const port = await new Promise<number>((resolve, reject) => {
     child.stderr!.on('data', (c: Buffer) => {

@@ -38,7 +38,7 @@ export const suite: BenchSuite = {
       } finally {
         spawnSync('docker', ['rm', '-f', created], { stdio: 'ignore' });
       }
-      const tctop = (args: string[]) => fresh((root) => run(process.execPath, ['bin/tctop', ...args], { ...process.env, TCTOP_ROOT: root }));
+      const tctop = (args: string[]) => fresh((root) => run('bin/tctop', args, { ...process.env, TCTOP_ROOT: root }));
 
       const load = await medianMs(RUNS, () => tctop(['load', '-q', '-i', archive]));
       const dockerLoad = await medianMs(RUNS, () => run('docker', ['load', '-q', '-i', archive]));

@@ -55,13 +55,13 @@ export const suite: BenchSuite = {
   wants: { extraProcesses: 3000, dockerContainers: 30 },
   async run(load) {
     const scene = `${load.dockerIds.length} containers, ${load.extraPids.length} extra processes, refresh 1 s, ${WINDOW_S} s`;
-    const ours = startInTmux('tctop', [process.execPath, resolve('bin/tctop')]);
+    const ours = startInTmux('tctop', [resolve('bin/tctop')]);
     let top: ReturnType<typeof startInTmux> | undefined;
     let batch: ChildProcess | undefined;
     try {
       top = startInTmux('top', ['top', '-d', '1']);
       // the same scans without a terminal (batch mode to /dev/null): how much of the dashboard's cost is the scanner's
-      batch = spawn(process.execPath, [resolve('bin/tctop'), 'top', '--batch', '-d', '1'], { stdio: 'ignore' });
+      batch = spawn(resolve('bin/tctop'), ['top', '--batch', '-d', '1'], { stdio: 'ignore' });
       await sleep(WARMUP_MS);
       const pids = [ours.pid(), top.pid(), batch.pid!];
       const [oursCpu, topCpu, batchCpu] = await cpuOver(pids, WINDOW_S);

@@ -1,11 +1,7 @@
 // --rm for a container nobody waits on (run -d --rm, or a foreground run detached by a signal): a detached
 // `tctop wait --remove` process outlives the CLI, waits for the exit and removes the container.
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-function cliPath(): string {
-  return fileURLToPath(new URL('../../../../bin/tctop', import.meta.url));
-}
+import { cliPath } from '../../package-root.js';
 
 export function spawnReaper(root: string, id: string): void {
   const child = spawn(process.execPath, [cliPath(), 'wait', '--remove', id], {
