@@ -203,14 +203,8 @@ void container_init(const struct conf *c, const struct init_fds *fds) {
   /* until the exec replaces us, /proc/1/exe is the host's shim binary: keep it out of reach (exec resets this) */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (dup2(fds->null, 0) < 0 || dup2(fds->out, 1) < 0 || dup2(fds->err, 2) < 0) fail("dup2", NULL, errno);
-  char go;
-  ssize_t n;
-  do n = read(fds->go, &go, 1);
-  while (n < 0 && errno == EINTR);
-  if (n != 1) _exit(1); /* the daemon gave up (it reports why) */
-  close(fds->go);
-
-  CHECK(unshare(CLONE_NEWCGROUP), "unshare(CLONE_NEWCGROUP)", NULL);
+  /* The mounts go first: they need no cgroup, and the daemon's cgroup join (one RCU grace period on v1, ~10 ms)
+   * runs meanwhile. Nothing of the container runs before the join: the exec waits for it. */
   /* nothing we mount may propagate back to the host; host unmounts still reach us */
   CHECK(mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL), "make / rslave", NULL);
 
@@ -249,6 +243,15 @@ void container_init(const struct conf *c, const struct init_fds *fds) {
   if (c->readonly) CHECK(mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), "remount / read-only", NULL);
   if (mkdir_p(c->cwd) < 0 && errno != EROFS) fail("mkdir (working dir)", c->cwd, errno);
   CHECK(chdir(c->cwd), "chdir (working dir)", c->cwd);
+
+  char go;
+  ssize_t n;
+  do n = read(fds->go, &go, 1);
+  while (n < 0 && errno == EINTR);
+  if (n != 1) _exit(1); /* the daemon gave up (it reports why) */
+  close(fds->go);
+  /* in the container's cgroup now: a cgroup namespace rooted there */
+  CHECK(unshare(CLONE_NEWCGROUP), "unshare(CLONE_NEWCGROUP)", NULL);
 
   char err[ERRMSG_MAX];
   if (drop_privileges(DOCKER_DEFAULT_CAPS, 0, c->uid, c->gid, c->groups, c->n_groups, err, sizeof err) < 0) {

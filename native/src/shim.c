@@ -173,25 +173,35 @@ __attribute__((noreturn)) static void run_daemon(const struct conf *c, int repor
   close(gop[0]), close(statusp[1]), close(outp[1]), close(errp[1]), close(null_fd);
 
   char err[ERRMSG_MAX];
-  if (join_cgroups(c, pid, err, sizeof err) < 0) {
+  int joined = join_cgroups(c, pid, err, sizeof err);
+  if (joined < 0) {
     kill(pid, SIGKILL);
+    close(gop[1]);
+  } else {
+    /* EPIPE: the init failed its setup already; its message follows */
+    if (write_all(gop[1], "g", 1) < 0 && errno != EPIPE) daemon_fail(report_fd, "release the init", NULL, errno);
+    close(gop[1]);
+  }
+  /* setup failure: the init writes why; success: its exec closes the pipe with nothing written. The init sets up its
+   * mounts while we join it to its cgroup, so a failed join may be the echo of an init that failed first: its own
+   * message is the one to report. */
+  char why[ERRMSG_MAX];
+  size_t got = 0;
+  for (;;) {
+    ssize_t n = read(statusp[0], why + got, sizeof why - 1 - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += (size_t)n;
+    if (got == sizeof why - 1) break;
+  }
+  close(statusp[0]);
+  if (joined < 0 && got == 0) {
     waitpid(pid, NULL, 0);
     report(report_fd, err);
     _exit(1);
   }
-  if (write_all(gop[1], "g", 1) < 0) daemon_fail(report_fd, "release the init", NULL, errno);
-  close(gop[1]);
-  /* setup failure: the init writes why; success: its exec closes the pipe with nothing written */
-  size_t got = 0;
-  for (;;) {
-    ssize_t n = read(statusp[0], err + got, sizeof err - 1 - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += (size_t)n;
-    if (got == sizeof err - 1) break;
-  }
-  close(statusp[0]);
   if (got > 0) {
+    memcpy(err, why, got);
     err[got] = 0;
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
