@@ -21,6 +21,7 @@ import { ADAPTERS } from '../discovery/adapters/index.js';
 import type { Claim, DiscoveryContext } from '../discovery/types.js';
 import { buildContainer, claimGroup } from './container-builder.js';
 import type { Container, HostInfo, HostSnapshot, NamespaceSet, ProcessInfo, ScanNote } from './model.js';
+import { compareText } from '../text/compare.js';
 
 export interface ScanOptions {
   /** Root the host is read under: '/' normally, a fixture tree in tests, '/host' in a DaemonSet. */
@@ -158,7 +159,7 @@ export class HostScanner {
       const running = new Set(containers.map((c) => c.id));
       for (const a of ADAPTERS) if (a.listStopped) containers.push(...a.listStopped(discovery, running));
     }
-    containers.sort((a, b) => a.runtime.localeCompare(b.runtime) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    containers.sort((a, b) => compareText(a.runtime, b.runtime) || compareText(a.name, b.name) || compareText(a.id, b.id));
 
     return {
       takenAt,

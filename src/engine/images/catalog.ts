@@ -3,6 +3,7 @@ import { listConfigIds, readConfig } from './image-config.js';
 import { readLayerMeta } from './layer-store.js';
 import { readRepositories } from './repositories.js';
 import { refsOf } from './resolve.js';
+import { compareText } from '../../text/compare.js';
 
 export interface ImageSummary {
   /** sha256:<config-hex> */
@@ -29,5 +30,5 @@ export function listImages(root: string): ImageSummary[] {
     const created = typeof config.created === 'string' ? config.created : undefined;
     out.push({ id: `sha256:${hex}`, refs: refsOf(repos, hex), created, size, layers: config.rootfs.diff_ids.length });
   }
-  return out.sort((a, b) => (b.created ?? '').localeCompare(a.created ?? '') || a.id.localeCompare(b.id));
+  return out.sort((a, b) => compareText(b.created ?? '', a.created ?? '') || compareText(a.id, b.id));
 }

@@ -4,6 +4,7 @@ import { errnoOf, NativeError } from '../../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { isDigest } from './digest.js';
 import { repositoriesPath } from './store-paths.js';
+import { compareText } from '../../text/compare.js';
 
 export type Repositories = Record<string, string>;
 
@@ -32,7 +33,7 @@ export function readRepositories(root: string): Repositories {
 export async function updateRepositories(root: string, change: (repos: Repositories) => void): Promise<Repositories> {
   const repos = readRepositories(root);
   change(repos);
-  const sorted = Object.fromEntries(Object.entries(repos).sort(([a], [b]) => a.localeCompare(b)));
+  const sorted = Object.fromEntries(Object.entries(repos).sort(([a], [b]) => compareText(a, b)));
   await writeFileAtomic(repositoriesPath(root), JSON.stringify(sorted, null, 2) + '\n');
   return sorted;
 }
