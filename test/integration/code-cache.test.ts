@@ -1,0 +1,73 @@
+// The launcher's V8 code cache (src/cli/launch.ts): made by a command's first run, used by the next, never taken from
+// a directory someone else could write, and harmless when damaged.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+function tctopWith(cacheDir: string, ...args: string[]) {
+  const r = spawnSync('bin/tctop', args, { encoding: 'utf8', timeout: 30_000, env: { ...process.env, TCTOP_CODE_CACHE_DIR: cacheDir } });
+  assert.equal(r.status, 0, `tctop ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+function scratch(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tctop-v8-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('a command\'s first run writes its cache (0600, in a 0700 dir); the next run reads it and prints the same', (t) => {
+  const dir = join(scratch(t), 'v8');
+  const first = tctopWith(dir, 'images', '--json');
+  const files = readdirSync(dir);
+  assert.equal(files.length, 1);
+  assert.match(files[0], /^images-v\d+\.\d+\.\d+-\d+-\d+-\d+\.bin$/);
+  const cache = join(dir, files[0]);
+  assert.equal(statSync(cache).mode & 0o777, 0o600);
+  assert.equal(statSync(dir).mode & 0o777, 0o700);
+  assert.ok(statSync(cache).size > 10_000, 'holds compiled code');
+  const written = statSync(cache).mtimeMs;
+  assert.equal(tctopWith(dir, 'images', '--json'), first);
+  assert.equal(statSync(cache).mtimeMs, written, 'an accepted cache is not written again');
+  // one cache per command; long-running ones get none
+  tctopWith(dir, 'ps', '--json');
+  tctopWith(dir, 'serve', '--help');
+  assert.deepEqual(readdirSync(dir).map((f) => f.split('-')[0]).sort(), ['images', 'ps']);
+});
+
+test('a damaged cache is rejected by V8 and replaced; the command still works', (t) => {
+  const dir = join(scratch(t), 'v8');
+  const expected = tctopWith(dir, 'images', '--json');
+  const [file] = readdirSync(dir);
+  writeFileSync(join(dir, file), Buffer.alloc(statSync(join(dir, file)).size, 0x41));
+  assert.equal(tctopWith(dir, 'images', '--json'), expected);
+  assert.notEqual(statSync(join(dir, file)).size, 0);
+  assert.ok(statSync(join(dir, file)).mtimeMs > 0);
+  // a cache of an older build of the same command is dropped when the new one is written
+  writeFileSync(join(dir, 'images-v0.0.0-1-2-3.bin'), 'stale', { mode: 0o600 });
+  rmSync(join(dir, file));
+  tctopWith(dir, 'images', '--json');
+  assert.deepEqual(readdirSync(dir), [file]);
+});
+
+test('a cache directory others can write to is neither read nor written', (t) => {
+  const dir = join(scratch(t), 'v8');
+  mkdirSync(dir, { mode: 0o700 });
+  chmodSync(dir, 0o777);
+  const planted = join(dir, 'images-planted.bin');
+  writeFileSync(planted, 'not code');
+  tctopWith(dir, 'images', '--json');
+  assert.deepEqual(readdirSync(dir), ['images-planted.bin'], 'nothing written to a world-writable dir');
+  // a file in our own dir that others may write is not read either: the command works and replaces it
+  chmodSync(dir, 0o700);
+  tctopWith(dir, 'images', '--json');
+  const [made] = readdirSync(dir).filter((f) => f !== 'images-planted.bin');
+  chmodSync(join(dir, made), 0o666);
+  const before = statSync(join(dir, made)).mtimeMs;
+  tctopWith(dir, 'images', '--json');
+  assert.notEqual(statSync(join(dir, made)).mtimeMs, before, 'an untrusted cache file is replaced, not used');
+  assert.equal(statSync(join(dir, made)).mode & 0o777, 0o600);
+});
