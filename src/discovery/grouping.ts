@@ -22,11 +22,11 @@ export function chooseInit(members: ProcessInfo[]): ProcessInfo {
   return pool.reduce((a, b) => (b.startTicks < a.startTicks || (b.startTicks === a.startTicks && b.hostPid < a.hostPid) ? b : a));
 }
 
-export function groupProcesses(
+/** Container cgroups with live members, one group each; `claimed` holds every PID they took. */
+export function cgroupGroups(
   cgroups: ContainerCgroup[],
   processOf: (pid: number) => ProcessInfo | undefined,
-  nsCandidates: Iterable<{ pid: number; pidns: number }>,
-): ProcessGroup[] {
+): { groups: ProcessGroup[]; claimed: Set<number> } {
   const groups: ProcessGroup[] = [];
   const claimed = new Set<number>();
   for (const cg of cgroups) {
@@ -35,6 +35,15 @@ export function groupProcesses(
     for (const p of members) claimed.add(p.hostPid);
     groups.push({ key: `cgroup:${cg.path}`, cgroupPath: cg.path, hint: cg.hint, members, init: chooseInit(members) });
   }
+  return { groups, claimed };
+}
+
+/** Unclaimed processes of non-host PID namespaces, one group per namespace. */
+export function namespaceGroups(
+  nsCandidates: Iterable<{ pid: number; pidns: number }>,
+  processOf: (pid: number) => ProcessInfo | undefined,
+  claimed: Set<number>,
+): ProcessGroup[] {
   const byNs = new Map<number, ProcessInfo[]>();
   for (const { pid, pidns } of nsCandidates) {
     if (claimed.has(pid)) continue;
@@ -44,6 +53,5 @@ export function groupProcesses(
     list.push(p);
     byNs.set(pidns, list);
   }
-  for (const [pidns, members] of byNs) groups.push({ key: `pidns:${pidns}`, members, init: chooseInit(members) });
-  return groups;
+  return [...byNs].map(([pidns, members]) => ({ key: `pidns:${pidns}`, members, init: chooseInit(members) }));
 }

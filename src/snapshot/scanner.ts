@@ -11,11 +11,12 @@ import { readProcHostFacts } from '../host/procfs/host.js';
 import { cgroupPathFor, parseProcCgroup } from '../host/procfs/cgroup.js';
 import { readLastPid } from '../host/procfs/loadavg.js';
 import { readNamespace } from '../host/procfs/namespaces.js';
+import { readPidNamespacesAside, type PidnsTable } from '../host/procfs/pidns-aside.js';
 import { listPids, readProcess, refreshProcess, type ProcessReadContext } from '../host/procfs/process.js';
 import { userResolver } from '../host/procfs/users.js';
 import { listDir, readText } from '../host/read.js';
 import { collectPids, containerCgroupOf, findContainerCgroups, type ContainerCgroup } from '../discovery/cgroup-walk.js';
-import { groupProcesses } from '../discovery/grouping.js';
+import { cgroupGroups, namespaceGroups, type ProcessGroup } from '../discovery/grouping.js';
 import { readHostNamespaces } from '../discovery/host-namespaces.js';
 import { ADAPTERS } from '../discovery/adapters/index.js';
 import type { Claim, DiscoveryContext } from '../discovery/types.js';
@@ -49,6 +50,21 @@ const CLOCK_TICKS = 100;
 /** Past this many new PIDs since the last scan, one readdir of /proc is cheaper than probing each. */
 const MAX_PROBED_PIDS = 2000;
 const PAGE_SIZE = ['ppc64', 'ppc64le'].includes(process.arch) ? 65536 : 4096;
+
+/** What one scan gathers on its way: the host's facts, and the processes and containers read so far. */
+interface ScanPass {
+  takenAt: number;
+  t0: bigint;
+  notes: ScanNote[];
+  discovery: DiscoveryContext;
+  layout: CgroupLayout;
+  host: HostInfo;
+  hier: { dir: string; controller?: string } | undefined;
+  lastPid: number | undefined;
+  live: Map<number, ProcessInfo>;
+  containers: Container[];
+  liveClaims: Set<string>;
+}
 
 interface CachedClaim {
   claim: Claim | null;
@@ -107,27 +123,42 @@ export class HostScanner {
   }
 
   private scanWithLayout(takenAt: number, t0: bigint, notes: ScanNote[]): HostSnapshot {
+    const pass = this.beginPass(takenAt, t0, notes);
+    if (this.needsFullPass(pass.lastPid)) this.fullPass(pass.hier);
+    else this.incrementalPass(pass.hier, pass.lastPid!);
+    this.lastPid = pass.lastPid;
+    const claimed = this.addCgroupContainers(pass);
+    this.addNamespaceContainers(pass, claimed);
+    return this.finishPass(pass);
+  }
+
+  /**
+   * A full scan whose PID-namespace pass (a readlink per host PID) arrives as `pending`, computed elsewhere meanwhile
+   * (readPidNamespacesAside): the container cgroups are read first, the namespace groups once it is there. For
+   * one-shot scanners (keepFilesOpen: false); null from `pending` means: read them here after all.
+   */
+  async scanWithPidnsAside(pending: Promise<PidnsTable | null>): Promise<HostSnapshot> {
+    if (this.options.keepFilesOpen ?? true) throw new Error('scanWithPidnsAside is for one-shot scanners (keepFilesOpen: false)');
+    const takenAt = Date.now();
+    const t0 = process.hrtime.bigint();
+    const notes: ScanNote[] = [];
+    if (!this.layout) this.firstScanSetup(notes);
+    const pass = this.beginPass(takenAt, t0, notes);
+    if (pass.hier) this.cgroups = findContainerCgroups(pass.hier.dir);
+    const claimed = this.addCgroupContainers(pass);
+    this.pidnsPass(await pending);
+    this.fullPassDone();
+    this.lastPid = pass.lastPid;
+    this.addNamespaceContainers(pass, claimed);
+    return this.finishPass(pass);
+  }
+
+  private beginPass(takenAt: number, t0: bigint, notes: ScanNote[]): ScanPass {
     const discovery: DiscoveryContext = { paths: this.paths, memo: new Map(), note: (path, reason) => notes.push({ path, reason }) };
     const layout = this.layout!;
     const facts = readProcHostFacts(this.paths.proc);
-
     const hier = discoveryHierarchy(layout);
     if (!hier) notes.push({ path: this.paths.cgroup, reason: 'no cgroup hierarchy found' });
-    const lastPid = readLastPid(this.paths.proc);
-    if (this.needsFullPass(lastPid)) this.fullPass(hier);
-    else this.incrementalPass(hier, lastPid!);
-    this.lastPid = lastPid;
-
-    const wanted = new Set<number>();
-    for (const cg of this.cgroups ?? []) for (const p of cg.pids) wanted.add(p);
-    const nsCandidates: Array<{ pid: number; pidns: number }> = [];
-    for (const [pid, ns] of this.foreign) {
-      wanted.add(pid);
-      nsCandidates.push({ pid, pidns: ns });
-    }
-    const live = this.readProcesses(wanted);
-    const groups = groupProcesses(this.cgroups ?? [], (pid) => live.get(pid), nsCandidates);
-
     const host: HostInfo = {
       hostname: facts.hostname,
       kernel: facts.kernel,
@@ -142,34 +173,73 @@ export class HostScanner {
       cpuIdleTicks: facts.cpuIdleTicks,
       memAvailableBytes: facts.memAvailableBytes,
     };
+    return { takenAt, t0, notes, discovery, layout, host, hier, lastPid: readLastPid(this.paths.proc), live: new Map(), containers: [], liveClaims: new Set() };
+  }
 
-    const containers: Container[] = [];
-    const liveClaims = new Set<string>();
+  /** The containers of the container cgroups; returns the PIDs they hold. */
+  private addCgroupContainers(pass: ScanPass): Set<number> {
+    const wanted = new Set<number>();
+    for (const cg of this.cgroups ?? []) for (const p of cg.pids) wanted.add(p);
+    this.readProcesses(wanted, pass.live);
+    const { groups, claimed } = cgroupGroups(this.cgroups ?? [], (pid) => pass.live.get(pid));
+    this.addContainers(pass, groups);
+    return claimed;
+  }
+
+  /** Groups of processes in PID namespaces of their own that no container cgroup holds (nspawn, sandboxes). */
+  private addNamespaceContainers(pass: ScanPass, claimed: Set<number>): void {
+    const candidates: Array<{ pid: number; pidns: number }> = [];
+    for (const [pid, pidns] of this.foreign) if (!claimed.has(pid)) candidates.push({ pid, pidns });
+    this.readProcesses(new Set(candidates.map((c) => c.pid)), pass.live);
+    // a process in a container cgroup the walk did not see belongs to a container born during this scan: the next
+    // scan shows it whole, not as a sandbox now
+    const known = new Set((this.cgroups ?? []).map((c) => c.path));
+    const bornNow = (pid: number) => {
+      const p = pass.live.get(pid);
+      const path = p ? cgroupPathFor(p.cgroups, pass.hier?.controller) : undefined;
+      const container = path ? containerCgroupOf(path) : undefined;
+      return container !== undefined && !known.has(container.path);
+    };
+    const groups = namespaceGroups(
+      candidates.filter((c) => !bornNow(c.pid)),
+      (pid) => pass.live.get(pid),
+      claimed,
+    );
+    this.addContainers(pass, groups);
+  }
+
+  private addContainers(pass: ScanPass, groups: ProcessGroup[]): void {
     for (const g of groups) {
-      const parent = g.init.ppid > 0 ? this.readOne(g.init.ppid, live) : undefined;
-      const claim = this.cachedClaim(g.key, g.init, () => claimGroup(g, parent, discovery, ADAPTERS));
-      liveClaims.add(g.key);
-      containers.push(buildContainer({ group: g, parent, claim, host, layout, statsVersion: statsVersion(layout), paths: this.paths, live, readSpec: this.specCache.read }));
+      const parent = g.init.ppid > 0 ? this.readOne(g.init.ppid, pass.live) : undefined;
+      const claim = this.cachedClaim(g.key, g.init, () => claimGroup(g, parent, pass.discovery, ADAPTERS));
+      pass.liveClaims.add(g.key);
+      pass.containers.push(
+        buildContainer({ group: g, parent, claim, host: pass.host, layout: pass.layout, statsVersion: statsVersion(pass.layout), paths: this.paths, live: pass.live, readSpec: this.specCache.read }),
+      );
     }
-    for (const key of this.claims.keys()) if (!liveClaims.has(key)) this.claims.delete(key);
+  }
+
+  private finishPass(pass: ScanPass): HostSnapshot {
+    const { containers, live } = pass;
+    for (const key of this.claims.keys()) if (!pass.liveClaims.has(key)) this.claims.delete(key);
     // the process cache keeps exactly what this scan used (members and shims)
     for (const pid of this.processes.keys()) if (!live.has(pid)) this.processes.delete(pid);
 
     if (this.options.includeStopped) {
       const running = new Set(containers.map((c) => c.id));
-      for (const a of ADAPTERS) if (a.listStopped) containers.push(...a.listStopped(discovery, running));
+      for (const a of ADAPTERS) if (a.listStopped) containers.push(...a.listStopped(pass.discovery, running));
     }
     containers.sort((a, b) => compareText(a.runtime, b.runtime) || compareText(a.name, b.name) || compareText(a.id, b.id));
 
     return {
-      takenAt,
-      monotonic: Number(t0) / 1e9,
-      host,
+      takenAt: pass.takenAt,
+      monotonic: Number(pass.t0) / 1e9,
+      host: pass.host,
       containers,
       processes: live,
       hostProcessCount: this.hostProcessCount,
-      scanDurationSeconds: Number(process.hrtime.bigint() - t0) / 1e9,
-      notes,
+      scanDurationSeconds: Number(process.hrtime.bigint() - pass.t0) / 1e9,
+      notes: pass.notes,
     };
   }
 
@@ -199,11 +269,20 @@ export class HostScanner {
   }
 
   private fullPass(hier: { dir: string } | undefined): void {
-    const pids = listPids(listDir(this.paths.proc));
-    this.hostProcessCount = pids.length;
-    const changed = this.trackPids(pids);
+    const changed = this.pidnsPass(null);
     if (hier && (changed || !this.cgroups)) this.cgroups = findContainerCgroups(hier.dir);
     else this.refreshCgroupMembers(hier);
+    this.fullPassDone();
+  }
+
+  /** Every host PID and its PID namespace (from `table`, else read here); true when the set of PIDs changed. */
+  private pidnsPass(table: PidnsTable | null): boolean {
+    const pids = table ? [...table.keys()] : listPids(listDir(this.paths.proc));
+    this.hostProcessCount = pids.length;
+    return this.trackPids(pids, table);
+  }
+
+  private fullPassDone(): void {
     this.lastFullPass = Date.now();
     this.youngPids = [];
     this.specCache.prune();
@@ -250,9 +329,10 @@ export class HostScanner {
   }
 
   /** Learn the PID namespace of new PIDs, forget vanished ones; true when the set of PIDs changed. */
-  private trackPids(pids: number[]): boolean {
-    const seen = new Set(pids);
+  private trackPids(pids: number[], table: PidnsTable | null): boolean {
     let changed = false;
+    // a first pass has nothing to forget (and one-shot scans need no Set of 5,000 PIDs to learn that)
+    const seen = this.pidns.size ? new Set(pids) : new Set<number>();
     for (const pid of this.pidns.keys()) {
       if (!seen.has(pid)) {
         this.forgetPid(pid);
@@ -262,7 +342,7 @@ export class HostScanner {
     }
     for (const pid of pids) {
       if (!this.pidns.has(pid)) {
-        this.notePidns(pid, readNamespace(this.paths.proc, pid, 'pid'));
+        this.notePidns(pid, table ? table.get(pid) : readNamespace(this.paths.proc, pid, 'pid'));
         changed = true;
       }
     }
@@ -280,13 +360,9 @@ export class HostScanner {
     this.foreign.delete(pid);
   }
 
-  private readProcesses(wanted: Set<number>): Map<number, ProcessInfo> {
-    const live = new Map<number, ProcessInfo>();
-    for (const pid of wanted) {
-      const p = this.readOne(pid, live);
-      if (p) live.set(pid, p);
-    }
-    return live;
+  /** Reads `wanted` into `live` (what vanished is left out). */
+  private readProcesses(wanted: Set<number>, live: Map<number, ProcessInfo>): void {
+    for (const pid of wanted) this.readOne(pid, live);
   }
 
   /** A process from this scan, the cache (refreshed), or read whole. */
@@ -327,4 +403,10 @@ export class HostScanner {
 /** One scan, for one-shot commands. */
 export function scanHost(options: ScanOptions = {}): HostSnapshot {
   return new HostScanner({ keepFilesOpen: false, ...options }).scan();
+}
+
+/** One scan, for one-shot commands, with the PID-namespace pass read aside by the native helper (on the other core). */
+export function scanHostAside(options: ScanOptions = {}, helper?: string): Promise<HostSnapshot> {
+  const scanner = new HostScanner({ ...options, keepFilesOpen: false });
+  return scanner.scanWithPidnsAside(readPidNamespacesAside(scanner.paths.proc, helper));
 }

@@ -22,10 +22,10 @@ export function registerInspect(program: Command): void {
         return Number(p);
       });
       if (refs.length === 0 && pids.length === 0) throw new UsageError('inspect needs a container reference or --pid <hostPid>');
-      const { scanHost } = await import('../../snapshot/scanner.js');
+      const { scanHostAside } = await import('../../snapshot/scanner.js');
       const { resolveContainer, containerOfPid } = await import('../../report/resolve.js');
       const { printInspect } = await import('../print/inspect-text.js');
-      const snapshot = scanHost({ root: opts.root, includeStopped: true });
+      const snapshot = await scanHostAside({ root: opts.root, includeStopped: true });
       // resolve everything first: one bad reference fails the command before anything is printed
       const found = [...refs.map((r) => resolveContainer(snapshot.containers, r)), ...pids.map((p) => containerOfPid(snapshot, p))];
       printInspect(found, snapshot, !!opts.json);

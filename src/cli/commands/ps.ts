@@ -27,9 +27,9 @@ export function registerPs(program: Command): void {
     .option('--root <dir>', 'read the host under this directory (e.g. /host in a container)', '/')
     .action(async (opts: PsOptions) => {
       const filters = parseFilters(opts);
-      const { scanHost } = await import('../../snapshot/scanner.js');
+      const { scanHostAside } = await import('../../snapshot/scanner.js');
       const { printPs } = await import('../print/ps-table.js');
-      const snapshot = scanHost({ root: opts.root, includeStopped: opts.all });
+      const snapshot = await scanHostAside({ root: opts.root, includeStopped: opts.all });
       const rows = snapshot.containers.filter((c) => filters.every((f) => f(c)));
       printPs(rows, snapshot, { json: !!opts.json, noTrunc: opts.trunc === false });
     });

@@ -16,6 +16,7 @@ import { test } from 'node:test';
 import { scanHost } from '../../../src/snapshot/scanner.js';
 import type { Container } from '../../../src/snapshot/model.js';
 import { FixtureHost, fixtureDir, netDev } from '../../helpers/fixture-host.js';
+import { assertAsideScanAgrees } from '../../helpers/scan-aside.js';
 
 const WEB = 'ebd1d4c26490a008ee6243214fc98fafebb8cfbaa1a949d01b3321d5c6e27b36';
 const WEB_NS = { pid: 4026532450, mnt: 4026532448, net: 4026532452, uts: 4026532449, ipc: 4026532451 };
@@ -206,4 +207,10 @@ test('v1 kubepods: every figure of the burstable app container from its controll
   assert.equal(etcd.cgroup?.memory?.limitBytes, undefined);
   assert.equal(etcd.cgroup?.memory?.workingSetBytes, 104857600 - 10485760);
   assert.equal(etcd.cgroup?.memory?.rssBytes, 83886080);
+});
+
+test('the one-shot scan with the PID namespaces read aside by the native helper sees exactly the same', async (t) => {
+  await assertAsideScanAgrees(hybridDockerHost(t), { includeStopped: true });
+  await assertAsideScanAgrees(hybridDockerHost(t, 'v1'), { includeStopped: true });
+  await assertAsideScanAgrees(v1KubeHost(t), { includeStopped: true });
 });

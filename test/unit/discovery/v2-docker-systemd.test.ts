@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { scanHost } from '../../../src/snapshot/scanner.js';
 import { inspectJson } from '../../../src/report/container-json.js';
 import { FixtureHost, HOST_NS, fixtureDir, netDev } from '../../helpers/fixture-host.js';
+import { assertAsideScanAgrees } from '../../helpers/scan-aside.js';
 
 const ID = '3c1f5a4e9b2d7c80e6f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7';
 const STOPPED = 'b16518f2aa1b484a2b9a47aff0901792f8c3c7e2b7a48be8b5adcff30e213458';
@@ -196,3 +197,8 @@ test(
     assert.deepEqual([c.name, c.image], ['cache', 'nginx:1.25']);
   },
 );
+
+test('the one-shot scan with the PID namespaces read aside by the native helper sees exactly the same', async (t) => {
+  await assertAsideScanAgrees(dockerHost(t), { includeStopped: true });
+  await assertAsideScanAgrees(rootlessHost(t), { includeStopped: true });
+});

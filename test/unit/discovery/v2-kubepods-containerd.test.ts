@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { scanHost } from '../../../src/snapshot/scanner.js';
 import type { Container } from '../../../src/snapshot/model.js';
 import { FixtureHost, HOST_NS, fixtureDir, netDev } from '../../helpers/fixture-host.js';
+import { assertAsideScanAgrees } from '../../helpers/scan-aside.js';
 
 const POD_UID = '55c6c714-b240-4dec-9a45-57b61696ab6e';
 const POD_SLICE = `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${POD_UID.replace(/-/g, '_')}.slice`;
@@ -222,4 +223,8 @@ test('v2 kubepods/containerd, shareProcessNamespace: apps are not PID 1 (pause i
   assert.deepEqual(byId(cs, NGINX).init, { hostPid: 3050, containerPid: 7 });
   assert.deepEqual(byId(cs, NGINX).pids, [3050, 3060, 3300]);
   assert.equal(byId(cs, NGINX).namespaces.find((n) => n.type === 'pid')?.inode, byId(cs, SANDBOX).namespaces.find((n) => n.type === 'pid')?.inode);
+});
+
+test('the one-shot scan with the PID namespaces read aside by the native helper sees exactly the same', async (t) => {
+  await assertAsideScanAgrees(k8sHost(t), { includeStopped: true });
 });

@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { scanHost } from '../../../src/snapshot/scanner.js';
 import type { Container } from '../../../src/snapshot/model.js';
 import { FixtureHost, HOST_NS, fixtureDir, netDev } from '../../helpers/fixture-host.js';
+import { assertAsideScanAgrees } from '../../helpers/scan-aside.js';
 
 const CALICO_UID = 'a5c1f8d5-1919-434d-add7-4afaafdaef89';
 const CALICO_POD = `/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${CALICO_UID.replace(/-/g, '_')}.slice`;
@@ -198,3 +199,7 @@ test(
     assert.deepEqual(c.map((x) => [x.runtime, x.name, x.image]), [['cri-o', 'podman-builder-7c9f/build', 'quay.io/podman/stable:v4.9']]);
   },
 );
+
+test('the one-shot scan with the PID namespaces read aside by the native helper sees exactly the same', async (t) => {
+  await assertAsideScanAgrees(crioHost(t), { includeStopped: true });
+});

@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { scanHost } from '../../../src/snapshot/scanner.js';
 import type { Container } from '../../../src/snapshot/model.js';
 import { FixtureHost, netDev } from '../../helpers/fixture-host.js';
+import { assertAsideScanAgrees } from '../../helpers/scan-aside.js';
 
 const WEB_NS = { pid: 4026533204, mnt: 4026533202, net: 4026533207, uts: 4026533203, ipc: 4026533205, cgroup: 4026533208 };
 const DB_NS = { pid: 4026533304, mnt: 4026533302, net: 4026533307, uts: 4026533303, ipc: 4026533305, cgroup: 4026533308 };
@@ -88,3 +89,7 @@ test(
     assert.equal(web.cgroup?.pids?.current, 23);
   },
 );
+
+test('the one-shot scan with the PID namespaces read aside by the native helper sees exactly the same', async (t) => {
+  await assertAsideScanAgrees(lxcHost(t), { includeStopped: true });
+});

@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { scanHost } from '../../../src/snapshot/scanner.js';
 import type { Container } from '../../../src/snapshot/model.js';
 import { FixtureHost, netDev } from '../../helpers/fixture-host.js';
+import { assertAsideScanAgrees } from '../../helpers/scan-aside.js';
 
 const UNIT = '/machine.slice/systemd-nspawn@debian.service';
 const NSPAWN_ARGS = ['/usr/bin/systemd-nspawn', '--quiet', '--keep-unit', '--boot', '--link-journal=try-guest', '--network-veth', '-U', '--settings=override', '--machine=debian'];
@@ -85,3 +86,7 @@ test(
     assert.equal(byName(scanHost({ root: nspawnHost(t) }).containers, 'debian').image, '/var/lib/machines/debian');
   },
 );
+
+test('the one-shot scan with the PID namespaces read aside by the native helper sees exactly the same', async (t) => {
+  await assertAsideScanAgrees(nspawnHost(t), { includeStopped: true });
+});

@@ -13,6 +13,7 @@ import { test } from 'node:test';
 import { scanHost } from '../../../src/snapshot/scanner.js';
 import type { Container } from '../../../src/snapshot/model.js';
 import { FixtureHost, fixtureDir, netDev } from '../../helpers/fixture-host.js';
+import { assertAsideScanAgrees } from '../../helpers/scan-aside.js';
 
 const REDIS = '9a1fe1c7a2a8f0d4b3e5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90a1b';
 const ES = '1221b4fc5b0884db2b86641b33c59723e10e035222ba9739f47c9a25b5433657';
@@ -115,3 +116,7 @@ test(
     assert.equal(c.createdAt, Date.parse('2023-11-14T23:00:00Z') / 1000);
   },
 );
+
+test('the one-shot scan with the PID namespaces read aside by the native helper sees exactly the same', async (t) => {
+  await assertAsideScanAgrees(podmanHost(t), { includeStopped: true });
+});

@@ -9,11 +9,12 @@
 // Sources: libcontainer's State (runc libcontainer/container_linux.go: init_process_pid, init_process_start,
 // created, config.labels "bundle=..."), tctop's adapter contract (src/discovery/adapters/tctop.ts), unshare(1).
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { scanHost } from '../../../src/snapshot/scanner.js';
+import { scanHost, scanHostAside } from '../../../src/snapshot/scanner.js';
 import type { Container } from '../../../src/snapshot/model.js';
 import { FixtureHost } from '../../helpers/fixture-host.js';
+import { assertAsideScanAgrees } from '../../helpers/scan-aside.js';
 
 process.env.TCTOP_ROOT = '/var/lib/tctop'; // the adapter's default, whatever the environment running the tests says
 
@@ -131,4 +132,20 @@ test('v2 sandbox: an unclaimed private PID namespace is one container named afte
   assert.equal(sb.cgroup, null);
   // the runtimes: exactly one of each here, and nothing for the host's own processes
   assert.deepEqual(cs.map((c) => c.runtime).sort(), ['runc', 'sandbox', 'sandbox', 'tctop']);
+});
+
+test('the one-shot scan with the PID namespaces read aside by the native helper sees exactly the same', async (t) => {
+  await assertAsideScanAgrees(mixedHost(t), { includeStopped: true });
+});
+
+test('a process of a container born during the scan (its cgroup not walked yet) is not mistaken for a sandbox', async (t) => {
+  const id = 'b0b0'.repeat(16);
+  const h = new FixtureHost(t, { cgroup: 'v2' });
+  h.process({ pid: 9400, ppid: 1, comm: 'sleep', args: ['sleep', '1'], cgroup: `/system.slice/docker-${id}.scope`, ns: { pid: 4026533801, mnt: 4026533800 }, nspid: [9400, 1] });
+  const root = h.build();
+  // the walk ran before the runtime made the cgroup: the process shows it, the hierarchy does not yet
+  rmSync(`${root}/sys/fs/cgroup/system.slice/docker-${id}.scope`, { recursive: true, force: true });
+  for (const snap of [scanHost({ root }), await scanHostAside({ root })]) {
+    assert.equal(snap.containers.find((c) => c.pids.includes(9400)), undefined);
+  }
 });

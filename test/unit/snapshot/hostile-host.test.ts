@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { scanHost } from '../../../src/snapshot/scanner.js';
 import { CMDLINE_LIMIT } from '../../../src/host/procfs/cmdline.js';
 import { FixtureHost, HOST_NS } from '../../helpers/fixture-host.js';
+import { assertAsideScanAgrees } from '../../helpers/scan-aside.js';
 
 const ID = '5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a';
 const SCOPE = `/system.slice/docker-${ID}.scope`;
@@ -67,4 +68,8 @@ test('hostile: a half-written config.v2.json is a note, the container is still s
   const c = snap.containers[0];
   assert.deepEqual([c.runtime, c.id, c.name, c.image], ['docker', ID, ID.slice(0, 12), '']);
   assert.ok(snap.notes.some((n) => n.path.endsWith(`${ID}/config.v2.json`) && /unparsable JSON/.test(n.reason)), JSON.stringify(snap.notes));
+});
+
+test('the one-shot scan with the PID namespaces read aside by the native helper sees exactly the same', async (t) => {
+  await assertAsideScanAgrees(hostileHost(t), { includeStopped: true });
 });
