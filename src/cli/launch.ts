@@ -11,7 +11,7 @@ import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, read
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { constants as vmConstants, Script } from 'node:vm';
+import { Script } from 'node:vm';
 
 /** Long-running commands (and the dashboard, started with no command) gain nothing from a faster start. */
 const NOT_CACHED = new Set(['serve', 'top', 'help']);
@@ -86,8 +86,7 @@ export function launch(bundle: string, argv: string[]): void {
   const cachedData = name ? readCache(join(dir, name)) : undefined;
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundle,
-    cachedData,
-    importModuleDynamically: vmConstants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    cachedData, // the bundle has no import(): its dynamic imports are require()s, which a cached script keeps
   });
   if (command && name && (!cachedData || script.cachedDataRejected)) {
     const [cmd, file] = [command, name];

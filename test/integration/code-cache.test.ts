@@ -2,7 +2,7 @@
 // a directory someone else could write, and harmless when damaged.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -70,4 +70,12 @@ test('a cache directory others can write to is neither read nor written', (t) =>
   tctopWith(dir, 'images', '--json');
   assert.notEqual(statSync(join(dir, made)).mtimeMs, before, 'an untrusted cache file is replaced, not used');
   assert.equal(statSync(join(dir, made)).mode & 0o777, 0o600);
+});
+
+test('the bundle has no import(): a script compiled from a code cache loses its dynamic-import callback', () => {
+  // esbuild turns them into require() (--supported:dynamic-import=false); one left would fail only on cached runs,
+  // as proper-lockfile's once did under lock contention ("A dynamic import callback was not specified")
+  const bundle = readFileSync('dist/cli/tctop.cjs', 'utf8');
+  assert.doesNotMatch(bundle, /(?<![\w$.])import\(/);
+  assert.match(bundle, /require\("proper-lockfile"\)/);
 });
