@@ -6,13 +6,14 @@ import { readV1Stats } from '../host/cgroupfs/v1.js';
 import { readV2Stats } from '../host/cgroupfs/v2.js';
 import { cgroupPathFor } from '../host/procfs/cgroup.js';
 import { readCmdline } from '../host/procfs/cmdline.js';
+import { readNamespaces } from '../host/procfs/namespaces.js';
 import { parseNetDev } from '../host/procfs/netdev.js';
 import type { HostPaths } from '../host/paths.js';
 import { readHotText } from '../host/open-files.js';
 import { collectPids } from '../discovery/cgroup-walk.js';
 import type { ProcessGroup } from '../discovery/grouping.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../discovery/types.js';
-import { NAMESPACE_TYPES, type CgroupStats, type Container, type ContainerNamespace, type HostInfo, type ProcessInfo } from './model.js';
+import { NAMESPACE_TYPES, type CgroupStats, type Container, type ContainerNamespace, type HostInfo, type NamespaceSet, type ProcessInfo } from './model.js';
 
 /** Ask the adapters in order; null when none recognises the group (it becomes a 'sandbox'). */
 export function claimGroup(g: ProcessGroup, parent: ProcessInfo | undefined, ctx: DiscoveryContext, adapters: readonly RuntimeAdapter[]): Claim | null {
@@ -44,10 +45,10 @@ export interface BuildInput {
   readSpec: (path: string) => string | null;
 }
 
-function namespacesOf(init: ProcessInfo, host: HostInfo): ContainerNamespace[] {
+function namespacesOf(initNs: NamespaceSet, host: HostInfo): ContainerNamespace[] {
   const out: ContainerNamespace[] = [];
   for (const type of NAMESPACE_TYPES) {
-    const inode = init.namespaces[type];
+    const inode = initNs[type];
     if (inode !== undefined) out.push({ type, inode, sharedWithHost: host.hostNamespaces[type] === inode });
   }
   return out;
@@ -123,11 +124,13 @@ export function buildContainer(input: BuildInput): Container {
   const pids = [init.hostPid, ...group.members.map((p) => p.hostPid).filter((p) => p !== init.hostPid).sort((a, b) => a - b)];
   // a container in the host's network namespace (--network host, hostNetwork pods) has no traffic of its own:
   // its net/dev is the whole host's, so it reports none, as cAdvisor does
-  const hostNet = init.namespaces.net !== undefined && init.namespaces.net === host.hostNamespaces.net;
+  // read once per init and kept on it (the scanner caches the process): only inits need their namespaces
+  const ns = (init.namespaces ??= readNamespaces(paths.proc, init.hostPid));
+  const hostNet = ns.net !== undefined && ns.net === host.hostNamespaces.net;
   const netDev = hostNet ? null : readHotText(join(paths.proc, String(init.hostPid), 'net/dev'));
   const startedAt = host.bootTimeSeconds + init.startTicks / host.clockTicks;
   const shimmed = claim?.parentIsShim && parent && init.ppid === parent.hostPid;
-  const pidnsInode = init.namespaces.pid;
+  const pidnsInode = ns.pid;
   const cgroup = cgroupStatsOf(input, init);
   const claimed = claim?.state ?? 'running';
   return {
@@ -140,7 +143,7 @@ export function buildContainer(input: BuildInput): Container {
     shim: shimmed ? { pid: parent.hostPid, command: parent.command } : null,
     init: { hostPid: init.hostPid, containerPid: init.containerPid },
     pids,
-    namespaces: namespacesOf(init, host),
+    namespaces: namespacesOf(ns, host),
     cgroup,
     network: netDev !== null ? parseNetDev(netDev) : null,
     startedAt: claim?.startedAt ?? startedAt,

@@ -43,7 +43,9 @@ export interface ProcessInfo {
   rssBytes: number;
   /** Raw /proc/<pid>/cgroup lines. */
   cgroups: CgroupMembership[];
-  namespaces: NamespaceSet;
+  /** Read for container inits only (they give the container its namespaces); 8 readlinks a process cost too much
+   * to spend on every member and shim of a cold scan. */
+  namespaces?: NamespaceSet;
 }
 
 export interface CgroupMembership {

@@ -14,6 +14,33 @@ export function pidnsHelperPath(): string {
   return join(packageRoot(), 'native', 'build', 'tctop-pidns');
 }
 
+const ZERO = 0x30;
+const NINE = 0x39;
+
+/** The decimal number in out[from, to), or -1 when it is not one (or too long to be exact). */
+function decimalAt(out: Buffer, from: number, to: number): number {
+  if (to <= from || to - from > 15) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = out[i];
+    if (c < ZERO || c > NINE) return -1;
+    n = n * 10 + (c - ZERO);
+  }
+  return n;
+}
+
+/** A link's inode: "pid:[4026531836]" read in place (5,000 of them: strings would cost more than the
+ * readlinks did); anything else goes through parseNsLink, as a readlink here would. */
+function linkInode(out: Buffer, from: number, to: number): number | undefined {
+  if (to === from) return undefined;
+  const open = out.indexOf(0x5b, from); // '['
+  if (open >= 0 && open < to && out[to - 1] === 0x5d) {
+    const n = decimalAt(out, open + 1, to - 1);
+    if (n >= 0) return n;
+  }
+  return parseNsLink(out.toString('utf8', from, to));
+}
+
 /** Parses the helper's "<pid>\0<link>\0" pairs. */
 export function parsePidnsOutput(out: Buffer): PidnsTable {
   const table: PidnsTable = new Map();
@@ -23,8 +50,8 @@ export function parsePidnsOutput(out: Buffer): PidnsTable {
     if (pidEnd < 0) break;
     const linkEnd = out.indexOf(0, pidEnd + 1);
     if (linkEnd < 0) break;
-    const pid = Number(out.toString('latin1', at, pidEnd));
-    if (Number.isInteger(pid) && pid > 0) table.set(pid, parseNsLink(out.toString('utf8', pidEnd + 1, linkEnd)));
+    const pid = decimalAt(out, at, pidEnd);
+    if (pid > 0) table.set(pid, linkInode(out, pidEnd + 1, linkEnd));
     at = linkEnd + 1;
   }
   return table;

@@ -6,7 +6,6 @@ import { readHotBytes } from '../open-files.js';
 import { readText } from '../read.js';
 import { parseProcCgroup } from './cgroup.js';
 import { readCmdline } from './cmdline.js';
-import { readNamespaces } from './namespaces.js';
 import { parseStat, type ProcStat } from './stat.js';
 import { parseStatus } from './status.js';
 
@@ -49,7 +48,6 @@ export function readProcess(ctx: ProcessReadContext, pid: number): ProcessInfo |
     cpuTicks: stat.utime + stat.stime,
     rssBytes: stat.rssPages * ctx.pageSize,
     cgroups: parseProcCgroup(cgroupText),
-    namespaces: readNamespaces(ctx.procDir, pid),
   };
 }
 
