@@ -6,7 +6,9 @@ import { isVanished } from '../errors.js';
 const SHARED = Buffer.allocUnsafe(64 * 1024);
 
 /** Read a file up to `limit` bytes; null when it does not exist or its process vanished. */
-function readBounded(path: string, limit: number): Buffer | null {
+function readBounded(path: string, limit: number): Buffer | null;
+function readBounded(path: string, limit: number, asText: true): string | null;
+function readBounded(path: string, limit: number, asText = false): Buffer | string | null {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -15,15 +17,23 @@ function readBounded(path: string, limit: number): Buffer | null {
     throw err;
   }
   try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    while (total < limit) {
-      const n = readSync(fd, SHARED, 0, Math.min(SHARED.length, limit - total), null);
+    // fill the shared buffer (one read for most kernel files), spilling to copies only past 64 KiB
+    const spilled: Buffer[] = [];
+    let spilledBytes = 0;
+    let used = 0;
+    while (spilledBytes + used < limit) {
+      if (used === SHARED.length) {
+        spilled.push(Buffer.from(SHARED));
+        spilledBytes += used;
+        used = 0;
+      }
+      const n = readSync(fd, SHARED, used, Math.min(SHARED.length - used, limit - spilledBytes - used), null);
       if (n === 0) break;
-      chunks.push(Buffer.from(SHARED.subarray(0, n)));
-      total += n;
+      used += n;
     }
-    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+    if (spilled.length === 0) return asText ? SHARED.toString('utf8', 0, used) : Buffer.from(SHARED.subarray(0, used));
+    const all = Buffer.concat([...spilled, SHARED.subarray(0, used)]);
+    return asText ? all.toString('utf8') : all;
   } catch (err) {
     if (isVanished(err)) return null;
     throw err;
@@ -39,7 +49,7 @@ export function readBytes(path: string, limit = SHARED.length): Buffer | null {
 
 /** Read a text file whole (kernel files are ASCII; 16 MiB bounds a hostile one); null when absent. */
 export function readText(path: string): string | null {
-  return readBounded(path, 16 << 20)?.toString('utf8') ?? null;
+  return readBounded(path, 16 << 20, true);
 }
 
 export function readLink(path: string): string | null {
