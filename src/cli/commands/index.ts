@@ -9,10 +9,12 @@ const GROUPS: Array<{ names: string[]; load: () => Promise<Register> }> = [
   { names: ['ps'], load: async () => (await import('./ps.js')).registerPs },
   { names: ['inspect'], load: async () => (await import('./inspect.js')).registerInspect },
   { names: ['serve'], load: async () => (await import('./serve.js')).registerServe },
-  {
-    names: ['run', 'create', 'start', 'stop', 'kill', 'restart', 'rm', 'logs', 'exec', 'wait'],
-    load: async () => (await import('./engine/index.js')).registerEngineCommands,
-  },
+  { names: ['run'], load: async () => (await import('./engine/run.js')).registerRun },
+  { names: ['create'], load: async () => (await import('./engine/create.js')).registerCreate },
+  { names: ['start', 'stop', 'kill', 'restart', 'rm'], load: async () => (await import('./engine/lifecycle.js')).registerLifecycle },
+  { names: ['logs'], load: async () => (await import('./engine/logs.js')).registerLogs },
+  { names: ['exec'], load: async () => (await import('./engine/exec.js')).registerExec },
+  { names: ['wait'], load: async () => (await import('./engine/wait.js')).registerWait },
   { names: ['images', 'import', 'load', 'rmi'], load: async () => (await import('./images/index.js')).registerImageCommands },
 ];
 
