@@ -36,6 +36,26 @@ function dockerIdsWithLabel(): string[] {
 
 export async function startLoad(extraProcesses: number, dockerContainers: number): Promise<RunningLoad> {
   const sleepers = startSleepers(extraProcesses);
+  const stop = () => {
+    if (sleepers.shell?.pid) {
+      try {
+        process.kill(-sleepers.shell.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    const ids = dockerIdsWithLabel();
+    if (ids.length) spawnSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+  };
+  try {
+    return { ...(await startContainers(dockerContainers)), extraPids: await sleepers.pids, stop };
+  } catch (err) {
+    stop(); // a load that failed to start leaves nothing running
+    throw err;
+  }
+}
+
+async function startContainers(dockerContainers: number): Promise<{ dockerIds: string[] }> {
   const stale = dockerIdsWithLabel();
   if (stale.length) spawnSync('docker', ['rm', '-f', ...stale], { stdio: 'ignore' });
   const dockerIds: string[] = [];
@@ -46,27 +66,14 @@ export async function startLoad(extraProcesses: number, dockerContainers: number
         new Promise<string>((resolve, reject) => {
           const p = spawn('docker', ['run', '-d', '--label', LABEL, '--name', `tctop-bench-${i + j}`, 'tctop-test/busybox:latest', 'sleep', '86400']);
           let out = '';
+          let err = '';
           p.stdout.on('data', (d: Buffer) => (out += d));
-          p.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`docker run failed (${code})`))));
+          p.stderr.on('data', (d: Buffer) => (err += d));
+          p.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`docker run failed (${code}): ${err.trim()} (is dockerd running? bash test/prereqs.sh starts it)`))));
         }),
       ),
     );
     dockerIds.push(...started);
   }
-  const extraPids = await sleepers.pids;
-  return {
-    extraPids,
-    dockerIds,
-    stop() {
-      if (sleepers.shell?.pid) {
-        try {
-          process.kill(-sleepers.shell.pid, 'SIGKILL');
-        } catch {
-          /* already gone */
-        }
-      }
-      const ids = dockerIdsWithLabel();
-      if (ids.length) spawnSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
-    },
-  };
+  return { dockerIds };
 }
