@@ -149,7 +149,8 @@ test('names: unique (in use is refused, nothing created), generated ones valid; 
   const amb = e.tctop(['rm', digit]);
   assert.equal(amb.status, 1);
   assert.match(amb.stderr, new RegExp(`^tctop: "${digit}" matches \\d+ containers: ${digit}[0-9a-f]{11} \\(`));
-  const unique = all.find((id) => all.filter((o) => o.startsWith(id.slice(0, 5))).length === 1)!;
+  // one of the stopped ones (the running "twin" would need -f), its 5-digit prefix unique among all
+  const unique = ids.find((id) => all.filter((o) => o.startsWith(id.slice(0, 5))).length === 1)!;
   assert.equal(e.ok(['rm', unique.slice(0, 5)]), unique.slice(0, 5) + '\n');
   assert.ok(!e.stateDirs().includes(unique));
 });
