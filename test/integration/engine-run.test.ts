@@ -59,6 +59,29 @@ test('volumes ro/rw, --read-only rootfs, --network none vs host', (t) => {
   assert.ok(hostIfaces.length > 1, `host network shows the host's interfaces: ${hostIfaces}`);
 });
 
+test('/etc/hostname, /etc/hosts and /etc/resolv.conf as docker gives them: bind-mounted, writable, a volume wins', (t) => {
+  if (engineMissing(t)) return;
+  const e = newEngine(t);
+  const cat = (flags: string[], file: string) => e.ok(['run', '--rm', ...flags, IMAGE, 'cat', file]);
+  const hostResolv = readFileSync('/etc/resolv.conf', 'utf8');
+  const noLoopback = hostResolv.split('\n').filter((l) => !/^\s*nameserver\s+(127\.\S*|::1)\s*$/.test(l)).join('\n');
+  assert.equal(cat(['--hostname', 'box1'], '/etc/hostname'), 'box1\n');
+  assert.equal(cat([], '/etc/hosts'), '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n');
+  assert.equal(cat([], '/etc/resolv.conf'), noLoopback, 'the host\'s resolv.conf, without loopback nameservers another namespace cannot reach');
+  assert.equal(e.ok(['run', '--rm', IMAGE, 'sh', '-c', 'grep -c " /etc/[a-z.]* " /proc/mounts']), '3\n', 'three bind mounts');
+  // --network host: the host's own files; --read-only still gets them
+  assert.equal(cat(['--network', 'host', '--read-only'], '/etc/hosts'), readFileSync('/etc/hosts', 'utf8'));
+  assert.equal(cat(['--network', 'host', '--read-only'], '/etc/resolv.conf'), hostResolv);
+  // writable from inside, as under docker; the change stays in this container
+  assert.equal(e.ok(['run', '--rm', IMAGE, 'sh', '-c', 'echo 10.0.0.9 db >> /etc/hosts && tail -1 /etc/hosts']), '10.0.0.9 db\n');
+  assert.doesNotMatch(cat([], '/etc/hosts'), /db/);
+  // a volume on one of these paths replaces ours
+  const dir = mkdtempSync(join(tmpdir(), 'tctop-etc-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'hosts'), '192.0.2.1 mine\n');
+  assert.equal(cat(['-v', `${join(dir, 'hosts')}:/etc/hosts:ro`], '/etc/hosts'), '192.0.2.1 mine\n');
+});
+
 test('run -d: ps and inspect show runtime tctop, the shim as the init\'s parent, the state keys', (t) => {
   if (engineMissing(t)) return;
   const e = newEngine(t);

@@ -8,6 +8,7 @@ import { resolveImage } from '../images/resolve.js';
 import { createContainerCgroup, removeContainerCgroup, type ResourceLimits } from './cgroups.js';
 import { removeForgottenAutoRemoved, sweepDebris } from './debris.js';
 import { containerEnv } from './environment.js';
+import { writeEtcFiles } from './etc-files.js';
 import { newContainerId } from './ids.js';
 import { encodeLaunchConf, type BindMount, type LaunchConf } from './launch-conf.js';
 import { replaceFile } from './replace-file.js';
@@ -86,6 +87,8 @@ export async function createContainer(root: string, req: CreateRequest): Promise
     let cgroupMade = false;
     try {
       await Promise.all([mkdir(bundlePath(root, id, 'rootfs')), mkdir(bundlePath(root, id, 'upper')), mkdir(bundlePath(root, id, 'work'))]);
+      // docker's /etc/hostname, hosts and resolv.conf go first, so the user's volumes mount over them
+      spec.binds = [...writeEtcFiles(dir, spec.hostname, spec.network, spec.binds), ...spec.binds];
       const cgroup = createContainerCgroup(id, req.limits);
       cgroupMade = true;
       const launch: LaunchConf = {
