@@ -73,25 +73,27 @@ function commandOf(argv: string[]): string | undefined {
   return word;
 }
 
+/** The cache file's name for this command and build; undefined when there is to be no cache. */
+function cacheName(command: string | undefined, dir: string, bundle: string): string | undefined {
+  if (!command || process.env.TCTOP_NO_CODE_CACHE || !ownDir(dir)) return undefined;
+  const st = statSync(bundle);
+  return `${command}-${process.version}-${st.ino}-${st.size}-${Math.trunc(st.mtimeMs)}.bin`;
+}
+
 /** Runs the CommonJS bundle at `bundle` as node would, with the code cache when there is one. */
 export function launch(bundle: string, argv: string[]): void {
   const source = readFileSync(bundle, 'utf8');
   const command = commandOf(argv);
   const dir = cacheDir();
-  let name: string | undefined;
-  if (command && !process.env.TCTOP_NO_CODE_CACHE && ownDir(dir)) {
-    const st = statSync(bundle);
-    name = `${command}-${process.version}-${st.ino}-${st.size}-${Math.trunc(st.mtimeMs)}.bin`;
-  }
+  const name = cacheName(command, dir, bundle);
   const cachedData = name ? readCache(join(dir, name)) : undefined;
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundle,
     cachedData, // the bundle has no import(): its dynamic imports are require()s, which a cached script keeps
   });
   if (command && name && (!cachedData || script.cachedDataRejected)) {
-    const [cmd, file] = [command, name];
     // at exit, the cache holds every function this command compiled
-    process.once('exit', () => writeCache(dir, file, cmd, script.createCachedData()));
+    process.once('exit', () => writeCache(dir, name, command, script.createCachedData()));
   }
   const module = { exports: {} as { main(argv: string[]): Promise<void> } };
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));

@@ -188,9 +188,9 @@ export class HostScanner {
 
   /** Groups of processes in PID namespaces of their own that no container cgroup holds (nspawn, sandboxes). */
   private addNamespaceContainers(pass: ScanPass, claimed: Set<number>): void {
-    const candidates: Array<{ pid: number; pidns: number }> = [];
-    for (const [pid, pidns] of this.foreign) if (!claimed.has(pid)) candidates.push({ pid, pidns });
-    this.readProcesses(new Set(candidates.map((c) => c.pid)), pass.live);
+    // claimed PIDs are already in `live` (a map hit here); namespaceGroups leaves them out
+    const candidates = [...this.foreign].map(([pid, pidns]) => ({ pid, pidns }));
+    this.readProcesses(new Set(this.foreign.keys()), pass.live);
     // a process in a container cgroup the walk did not see belongs to a container born during this scan: the next
     // scan shows it whole, not as a sandbox now
     const known = new Set((this.cgroups ?? []).map((c) => c.path));
