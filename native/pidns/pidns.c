@@ -1,8 +1,12 @@
-/* tctop-pidns <procdir>: the PID namespace link of every process, for a one-shot scan. Node does these 5,000
- * readlinks (~25 ms of kernel time) on its only thread; this reads them in a process of its own, split over the
- * machine's cores, while the scanner reads the container cgroups. Output: "<pid>\0<link>\0" per process, the link as
- * the kernel gives it ("pid:[4026531836]") and empty when unreadable (EACCES, or the process just ended); the caller
- * parses it as it parses its own readlinks. One write at the end, through a pipe grown to hold it all. */
+/* tctop-pidns <procdir> <host-pidns-inode>: the processes outside the host's PID namespace, for a one-shot scan.
+ * Finding them takes a readlink of /proc/<pid>/ns/pid for every process (~25 ms of kernel time at 5,000): Node
+ * would do them on its only thread; this does them in a process of its own, split over the machine's cores, while
+ * the scanner reads the container cgroups.
+ * Output: "<count>\0", the number of processes listed, then "<pid>\0<link>\0" for each process whose link is not
+ * exactly the host's ("pid:[<inode>]"), the link as the kernel gives it; the caller parses those as it parses its
+ * own readlinks. Unreadable links (EACCES, or the process just ended) are left out, as the caller skips them too;
+ * with the host's inode unknown ("-") no process is listed, as none can be told apart from the host.
+ * One write at the end, through a pipe grown to hold it all. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -50,8 +54,14 @@ static void *grow(void *p, size_t size) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    fputs("usage: tctop-pidns <procdir>\n", stderr);
+  if (argc != 3) {
+    fputs("usage: tctop-pidns <procdir> <host-pidns-inode|->\n", stderr);
+    return 2;
+  }
+  const int host_known = strcmp(argv[2], "-") != 0;
+  char host_link[LINK_MAX_LEN];
+  if (snprintf(host_link, sizeof host_link, "pid:[%s]", argv[2]) >= (int)sizeof host_link) {
+    fputs("tctop-pidns: host inode too long\n", stderr);
     return 2;
   }
   int dfd = open(argv[1], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -86,9 +96,10 @@ int main(int argc, char **argv) {
     if (slices[t].from < slices[t].to) pthread_join(tids[t], NULL);
   closedir(dir);
 
-  char *out = grow(NULL, n * sizeof *entries + 1);
-  size_t len = 0;
-  for (size_t i = 0; i < n; i++) {
+  char *out = grow(NULL, n * sizeof *entries + 32);
+  size_t len = (size_t)sprintf(out, "%zu", n) + 1;
+  for (size_t i = 0; i < n && host_known; i++) {
+    if (entries[i].link[0] == 0 || strcmp(entries[i].link, host_link) == 0) continue;
     size_t a = strlen(entries[i].name) + 1, b = strlen(entries[i].link) + 1;
     memcpy(out + len, entries[i].name, a);
     memcpy(out + len + a, entries[i].link, b);

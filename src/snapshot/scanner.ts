@@ -11,7 +11,7 @@ import { readProcHostFacts } from '../host/procfs/host.js';
 import { cgroupPathFor, parseProcCgroup } from '../host/procfs/cgroup.js';
 import { readLastPid } from '../host/procfs/loadavg.js';
 import { readNamespace } from '../host/procfs/namespaces.js';
-import { readPidNamespacesAside, type PidnsTable } from '../host/procfs/pidns-aside.js';
+import { readPidNamespacesAside, type PidnsSurvey } from '../host/procfs/pidns-aside.js';
 import { listPids, readProcess, refreshProcess, type ProcessReadContext } from '../host/procfs/process.js';
 import { userResolver } from '../host/procfs/users.js';
 import { listDir, readText } from '../host/read.js';
@@ -106,7 +106,10 @@ export class HostScanner {
     const takenAt = Date.now();
     const t0 = process.hrtime.bigint();
     const notes: ScanNote[] = [];
-    if (!this.layout) this.firstScanSetup(notes);
+    if (!this.layout) {
+      this.learnHostNamespaces(notes);
+      this.setUpLayout();
+    }
     return withOpenFiles(this.files, () => {
       try {
         return this.scanWithLayout(takenAt, t0, notes);
@@ -133,16 +136,18 @@ export class HostScanner {
   }
 
   /**
-   * A full scan whose PID-namespace pass (a readlink per host PID) arrives as `pending`, computed elsewhere meanwhile
-   * (readPidNamespacesAside): the container cgroups are read first, the namespace groups once it is there. For
-   * one-shot scanners (keepFilesOpen: false); null from `pending` means: read them here after all.
+   * A full scan whose PID-namespace pass (a readlink per host PID) is surveyed elsewhere meanwhile (`survey`, given
+   * the host's PID namespace: readPidNamespacesAside): the container cgroups are read first, the namespace groups
+   * once the survey is there. For one-shot scanners (keepFilesOpen: false); a null survey means: read them here.
    */
-  async scanWithPidnsAside(pending: Promise<PidnsTable | null>): Promise<HostSnapshot> {
+  async scanWithPidnsAside(survey: (hostPidns: number | undefined) => Promise<PidnsSurvey | null>): Promise<HostSnapshot> {
     if (this.options.keepFilesOpen ?? true) throw new Error('scanWithPidnsAside is for one-shot scanners (keepFilesOpen: false)');
     const takenAt = Date.now();
     const t0 = process.hrtime.bigint();
     const notes: ScanNote[] = [];
-    if (!this.layout) this.firstScanSetup(notes);
+    if (!this.layout) this.learnHostNamespaces(notes);
+    const pending = survey(this.hostNs.pid);
+    if (!this.layout) this.setUpLayout();
     const pass = this.beginPass(takenAt, t0, notes);
     if (pass.hier) this.cgroups = findContainerCgroups(pass.hier.dir);
     const claimed = this.addCgroupContainers(pass);
@@ -243,7 +248,13 @@ export class HostScanner {
     };
   }
 
-  private firstScanSetup(notes: ScanNote[]): void {
+  private learnHostNamespaces(notes: ScanNote[]): void {
+    const host = readHostNamespaces(this.paths.proc);
+    this.hostNs = host.namespaces;
+    if (host.fromPid !== 1) notes.push({ path: join(this.paths.proc, '1/ns'), reason: host.fromPid === 2 ? 'unreadable; host namespaces taken from PID 2 (kthreadd)' : 'host namespaces unreadable' });
+  }
+
+  private setUpLayout(): void {
     this.layout = detectCgroupLayout(this.paths.cgroup);
     if (this.options.keepFilesOpen ?? true) {
       const kernelDirs = (dirs: string[]) => dirs.filter(isKernelFs).map((d) => (d.endsWith('/') ? d : `${d}/`));
@@ -255,9 +266,6 @@ export class HostScanner {
       // limit files are read every few seconds, not every scan: their own set, closed as their cache entries expire
       this.specCache = new SpecCache(this.options.specTtlMs ?? 5000, new OpenFiles(cgroupDirs, Math.floor(budget / 4)));
     }
-    const host = readHostNamespaces(this.paths.proc);
-    this.hostNs = host.namespaces;
-    if (host.fromPid !== 1) notes.push({ path: join(this.paths.proc, '1/ns'), reason: host.fromPid === 2 ? 'unreadable; host namespaces taken from PID 2 (kthreadd)' : 'host namespaces unreadable' });
   }
 
   private needsFullPass(lastPid: number | undefined): boolean {
@@ -275,11 +283,19 @@ export class HostScanner {
     this.fullPassDone();
   }
 
-  /** Every host PID and its PID namespace (from `table`, else read here); true when the set of PIDs changed. */
-  private pidnsPass(table: PidnsTable | null): boolean {
-    const pids = table ? [...table.keys()] : listPids(listDir(this.paths.proc));
+  /**
+   * Every host PID and its PID namespace, read here; true when the set of PIDs changed. Or, from a survey made
+   * aside, the processes outside the host's PID namespace alone (a one-shot scan keeps no PIDs for a next one).
+   */
+  private pidnsPass(survey: PidnsSurvey | null): boolean {
+    if (survey) {
+      this.hostProcessCount = survey.processCount;
+      for (const [pid, ns] of survey.outsideHost) this.notePidns(pid, ns);
+      return true;
+    }
+    const pids = listPids(listDir(this.paths.proc));
     this.hostProcessCount = pids.length;
-    return this.trackPids(pids, table);
+    return this.trackPids(pids);
   }
 
   private fullPassDone(): void {
@@ -329,7 +345,7 @@ export class HostScanner {
   }
 
   /** Learn the PID namespace of new PIDs, forget vanished ones; true when the set of PIDs changed. */
-  private trackPids(pids: number[], table: PidnsTable | null): boolean {
+  private trackPids(pids: number[]): boolean {
     let changed = false;
     // a first pass has nothing to forget (and one-shot scans need no Set of 5,000 PIDs to learn that)
     const seen = this.pidns.size ? new Set(pids) : new Set<number>();
@@ -342,7 +358,7 @@ export class HostScanner {
     }
     for (const pid of pids) {
       if (!this.pidns.has(pid)) {
-        this.notePidns(pid, table ? table.get(pid) : readNamespace(this.paths.proc, pid, 'pid'));
+        this.notePidns(pid, readNamespace(this.paths.proc, pid, 'pid'));
         changed = true;
       }
     }
@@ -408,5 +424,5 @@ export function scanHost(options: ScanOptions = {}): HostSnapshot {
 /** One scan, for one-shot commands, with the PID-namespace pass read aside by the native helper (on the other core). */
 export function scanHostAside(options: ScanOptions = {}, helper?: string): Promise<HostSnapshot> {
   const scanner = new HostScanner({ ...options, keepFilesOpen: false });
-  return scanner.scanWithPidnsAside(readPidNamespacesAside(scanner.paths.proc, helper));
+  return scanner.scanWithPidnsAside((hostPidns) => readPidNamespacesAside(scanner.paths.proc, hostPidns, helper));
 }

@@ -1,14 +1,19 @@
-// The PID namespace of every host process, read aside: a cold scan must readlink /proc/<pid>/ns/pid for every PID
-// (~25 ms of kernel time at 5,000 processes) to find PID namespaces no cgroup claims. Node has one thread for it, so
-// one-shot commands hand it to native/build/tctop-pidns, which runs on the other core while the scanner reads the
-// container cgroups, and parse its answer exactly as they parse their own readlinks.
+// The processes outside the host's PID namespace, found aside: a cold scan must readlink /proc/<pid>/ns/pid for
+// every PID (~25 ms of kernel time at 5,000 processes) to find PID namespaces no cgroup claims. Node has one thread
+// for it, so one-shot commands hand it to native/build/tctop-pidns, which runs on the other core while the scanner
+// reads the container cgroups, keeps only the links that differ from the host's, and counts the processes; the few
+// links it returns are parsed exactly as the scanner parses its own readlinks.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { packageRoot } from '../../package-root.js';
 import { parseNsLink } from './namespaces.js';
 
-/** PID -> PID namespace inode (undefined: unreadable, or the process just ended). */
-export type PidnsTable = Map<number, number | undefined>;
+/** What the helper found: how many processes the host has, and the PID namespace of each one outside the host's. */
+export interface PidnsSurvey {
+  processCount: number;
+  /** PID -> PID namespace inode, for every readable link that is not the host's. */
+  outsideHost: Map<number, number | undefined>;
+}
 
 export function pidnsHelperPath(): string {
   return join(packageRoot(), 'native', 'build', 'tctop-pidns');
@@ -41,10 +46,13 @@ function linkInode(out: Buffer, from: number, to: number): number | undefined {
   return parseNsLink(out.toString('utf8', from, to));
 }
 
-/** Parses the helper's "<pid>\0<link>\0" pairs. */
-export function parsePidnsOutput(out: Buffer): PidnsTable {
-  const table: PidnsTable = new Map();
-  let at = 0;
+/** Parses the helper's "<count>\0" and "<pid>\0<link>\0" pairs; null when the count is missing. */
+export function parsePidnsOutput(out: Buffer): PidnsSurvey | null {
+  const countEnd = out.indexOf(0);
+  const processCount = decimalAt(out, 0, countEnd);
+  if (processCount < 0) return null;
+  const table = new Map<number, number | undefined>();
+  let at = countEnd + 1;
   for (;;) {
     const pidEnd = out.indexOf(0, at);
     if (pidEnd < 0) break;
@@ -54,15 +62,18 @@ export function parsePidnsOutput(out: Buffer): PidnsTable {
     if (pid > 0) table.set(pid, linkInode(out, pidEnd + 1, linkEnd));
     at = linkEnd + 1;
   }
-  return table;
+  return { processCount, outsideHost: table };
 }
 
-/** Starts the helper; resolves with its table, or null when it is missing or fails (the caller reads them itself). */
-export function readPidNamespacesAside(procDir: string, helper = pidnsHelperPath()): Promise<PidnsTable | null> {
+/**
+ * Starts the helper; resolves with its survey, or null when it is missing or fails (the caller reads them itself).
+ * `hostPidns`: the host's PID namespace inode, undefined when unknown (then no process counts as outside it).
+ */
+export function readPidNamespacesAside(procDir: string, hostPidns: number | undefined, helper = pidnsHelperPath()): Promise<PidnsSurvey | null> {
   return new Promise((resolve) => {
     let child;
     try {
-      child = spawn(helper, [procDir], { stdio: ['ignore', 'pipe', 'ignore'] });
+      child = spawn(helper, [procDir, hostPidns === undefined ? '-' : String(hostPidns)], { stdio: ['ignore', 'pipe', 'ignore'] });
     } catch {
       return resolve(null);
     }
