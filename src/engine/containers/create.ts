@@ -6,6 +6,7 @@ import { ConflictError, UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 import { resolveImage } from '../images/resolve.js';
 import { createContainerCgroup, removeContainerCgroup, type ResourceLimits } from './cgroups.js';
+import { warmCgroupMigrations } from './migration-warmup.js';
 import { removeForgottenAutoRemoved, sweepDebris } from './debris.js';
 import { containerEnv } from './environment.js';
 import { writeEtcFiles } from './etc-files.js';
@@ -91,6 +92,7 @@ export async function createContainer(root: string, req: CreateRequest): Promise
       spec.binds = [...writeEtcFiles(dir, spec.hostname, spec.network, spec.binds), ...spec.binds];
       const cgroup = createContainerCgroup(id, req.limits);
       cgroupMade = true;
+      warmCgroupMigrations(); // for the start that usually follows (migration-warmup.ts)
       const launch: LaunchConf = {
         id,
         lowerDirs: spec.lowerdirs,

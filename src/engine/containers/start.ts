@@ -12,6 +12,7 @@ import { requireRoot } from './preflight.js';
 import { shimBinaryPath } from './shim-binary.js';
 import { readRawState, readState, writeState, type ContainerState } from './state.js';
 import { shimAlive } from './exit-wait.js';
+import { endCgroupMigrationWarmup, warmCgroupMigrations } from './migration-warmup.js';
 
 const START_TIMEOUT_MS = 30_000;
 
@@ -59,7 +60,8 @@ export async function startContainer(root: string, id: string, opts: { freshlyCr
     await rm(bundlePath(root, id, 'exit'), { force: true });
     // a restart after a reboot (or a cgroup removed by hand) gets its cgroup back, with the same limits
     if (!opts.freshlyCreated) createContainerCgroup(id, state.config.limits);
-    const started = await runShim(shim, id, containerDir(root, id));
+    warmCgroupMigrations(); // the shim's join of the init's cgroups will not wait (migration-warmup.ts)
+    const started = await runShim(shim, id, containerDir(root, id)).finally(endCgroupMigrationWarmup);
     const next: ContainerState = {
       ...state,
       status: 'running',
