@@ -1,5 +1,5 @@
 // Container IDs: 64 random hex digits, as docker's.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../random.js';
 
 export const FULL_ID = /^[0-9a-f]{64}$/;
 

@@ -1,5 +1,5 @@
 // Container names: docker's rules ([a-zA-Z0-9][a-zA-Z0-9_.-]*) and docker-style defaults (adjective_surname).
-import { randomInt } from 'node:crypto';
+import { randomInt } from '../random.js';
 import { UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 

@@ -1,7 +1,7 @@
 // Container files other processes read while we write (state.json, config.json, launch.conf): a temp file renamed
 // over the old one, so a reader sees the old or the new content whole. No fsync: these describe live processes
 // that a crash ends anyway, and three fsyncs would cost more than the rest of `tctop run` (ext4: ~6 ms each).
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../random.js';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 

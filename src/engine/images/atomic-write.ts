@@ -1,5 +1,5 @@
 // Files other processes read while we write: written to a temp file, fsynced, renamed over the old one.
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../random.js';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 

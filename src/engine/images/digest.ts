@@ -1,5 +1,5 @@
-// sha256 digests as the image formats write them ("sha256:<64 hex>").
-import { createHash } from 'node:crypto';
+// sha256 digests as the image formats write them ("sha256:<64 hex>"): checked here, computed in sha256.ts (apart,
+// so that commands that only read digests, such as run, do not load node:crypto).
 import { UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 
@@ -14,8 +14,4 @@ export function digestHex(digest: unknown, what: string): string {
   const m = typeof digest === 'string' ? DIGEST.exec(digest) : null;
   if (!m) throw new UsageError(`refusing archive: ${what} has an invalid digest "${cell(String(digest), 100)}" (sha256 only)`);
   return m[1];
-}
-
-export function sha256Digest(data: Buffer | string): string {
-  return 'sha256:' + createHash('sha256').update(data).digest('hex');
 }

@@ -4,7 +4,7 @@ import { arch } from 'node:os';
 import { cell } from '../../text/sanitize.js';
 import { applyChanges } from './changes.js';
 import { commitImages, type CommittedImage } from './commit.js';
-import { sha256Digest } from './digest.js';
+import { sha256Digest } from './sha256.js';
 import type { ImageConfig } from './image-config.js';
 import { LayerStager } from './layer-stager.js';
 import { normalizeReference } from './reference.js';

@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 import { readArchiveImages, readSmallFile } from './archive-formats.js';
 import { commitImages, type CommittedImage, type StagedImage } from './commit.js';
-import { sha256Digest } from './digest.js';
+import { sha256Digest } from './sha256.js';
 import { extractTar } from './extract-tar.js';
 import { parseImageConfig } from './image-config.js';
 import { LayerStager } from './layer-stager.js';
