@@ -114,10 +114,8 @@ export async function createContainer(root: string, req: CreateRequest): Promise
         logFile: bundlePath(root, id, 'log'),
         exitFile: bundlePath(root, id, 'exit'),
       };
-      await Promise.all([
-        replaceFile(bundlePath(root, id, 'config'), JSON.stringify(buildOciConfig(id, spec), null, 2) + '\n'),
-        replaceFile(bundlePath(root, id, 'launch'), encodeLaunchConf(launch)),
-      ]);
+      replaceFile(bundlePath(root, id, 'config'), JSON.stringify(buildOciConfig(id, spec), null, 2) + '\n');
+      replaceFile(bundlePath(root, id, 'launch'), encodeLaunchConf(launch));
       const state: ContainerState = {
         id,
         name,
@@ -140,7 +138,7 @@ export async function createContainer(root: string, req: CreateRequest): Promise
         cgroup,
         config: spec,
       };
-      await writeState(root, state);
+      writeState(root, state);
       return state;
     } catch (err) {
       if (cgroupMade) await removeContainerCgroup(id).catch(() => {});

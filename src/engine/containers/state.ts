@@ -78,6 +78,6 @@ export function readState(root: string, id: string): ContainerState | null {
   return state && foldExit(state, state.status === 'running' ? readExitRecord(root, id) : null);
 }
 
-export async function writeState(root: string, state: ContainerState): Promise<void> {
-  await replaceFile(bundlePath(root, state.id, 'state'), JSON.stringify(state, null, 2) + '\n');
+export function writeState(root: string, state: ContainerState): void {
+  replaceFile(bundlePath(root, state.id, 'state'), JSON.stringify(state, null, 2) + '\n');
 }

@@ -43,7 +43,7 @@ export async function stopContainer(root: string, id: string, graceSeconds: numb
       await stopOrphan(state, graceSeconds * 1000);
       // nobody recorded how it ended: stopped, exit code unknown (so it can be started or removed like any other)
       const stopped: ContainerState = { ...state, status: 'exited', exitCode: null, exitSignal: null, finishedAt: new Date().toISOString() };
-      await writeState(root, stopped);
+      writeState(root, stopped);
       return stopped;
     }
     signalInit(state, SIGTERM);
