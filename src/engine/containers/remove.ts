@@ -1,6 +1,6 @@
 // rm: a stopped container's cgroup dirs and state dir go; nothing else exists on the host (the overlay is mounted
 // only inside the container's own mount namespace). -f kills a running one first.
-import { rename, rm } from 'node:fs/promises';
+import { renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
 import { ConflictError } from '../../errors.js';
@@ -40,9 +40,11 @@ export async function removeContainer(root: string, id: string, force: boolean):
       await killEverything(root, state);
     }
     await removeContainerCgroup(id);
-    // renamed away first, so the container disappears whole even if the recursive removal is interrupted
+    // renamed away first, so the container disappears whole even if the recursive removal is interrupted; both
+    // synchronous (only CLI commands remove, never the dashboard): through the thread pool, each step of a
+    // recursive removal is a round trip
     const doomed = join(containersDir(root), `.removing-${id}`);
-    await rename(containerDir(root, id), doomed);
-    await rm(doomed, { recursive: true, force: true });
+    renameSync(containerDir(root, id), doomed);
+    rmSync(doomed, { recursive: true, force: true });
   });
 }
