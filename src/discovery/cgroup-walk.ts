@@ -1,5 +1,5 @@
 // Find container cgroups by walking one hierarchy: far cheaper than reading /proc/<pid>/cgroup for every process.
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isVanished } from '../errors.js';
 import { readCgroupProcs } from '../host/cgroupfs/procs.js';
@@ -26,6 +26,22 @@ function subdirs(dir: string): string[] {
   }
 }
 
+/**
+ * Whether a cgroup has child cgroups. A directory's link count is 2 + its subdirectories on cgroupfs (kernfs), as on
+ * tmpfs and ext4, so one stat answers (a readdir of a cgroup lists dozens of files); where the count says nothing
+ * (btrfs keeps 1), a readdir does.
+ */
+function hasSubdirs(dir: string): boolean {
+  let links: number;
+  try {
+    links = statSync(dir).nlink;
+  } catch (err) {
+    if (isVanished(err)) return false;
+    throw err;
+  }
+  return links >= 2 ? links > 2 : subdirs(dir).length > 0;
+}
+
 /** PIDs of a cgroup and its descendants. */
 export function collectPids(dir: string, into: number[], nested = true, depth = 0): void {
   const procs = readCgroupProcs(dir);
@@ -43,7 +59,7 @@ export function findContainerCgroups(hierarchyDir: string): ContainerCgroup[] {
       if (hint) {
         const pids: number[] = [];
         const dir = join(hierarchyDir, path);
-        const nested = subdirs(dir).length > 0;
+        const nested = hasSubdirs(dir);
         collectPids(dir, pids, nested, depth + 1);
         found.push({ path, hint, pids, nested });
       } else if (depth < MAX_DEPTH && !d.startsWith('lxc.monitor.')) {
