@@ -1,14 +1,15 @@
-// Finding containers by what a user types: a full ID, a unique ID prefix, or a name; or a host PID.
+// Finding containers by what a user types: a full ID, a name, or a unique ID prefix; or a host PID.
 import { AmbiguousError, NotFoundError, UsageError } from '../errors.js';
 import type { Container, HostSnapshot } from '../snapshot/model.js';
 import { escapeControls } from '../text/sanitize.js';
 import { shortId } from '../text/format.js';
 
+/** Docker's precedence: a full ID, then an exact name, then a unique ID prefix. */
 export function resolveContainer(containers: Container[], ref: string): Container {
   if (ref === '') throw new UsageError('empty container reference');
-  const exact = containers.filter((c) => c.id === ref || c.name === ref);
-  if (exact.length === 1) return exact[0];
-  const matches = exact.length > 1 ? exact : containers.filter((c) => c.id.startsWith(ref));
+  const byId = containers.filter((c) => c.id === ref);
+  const byName = byId.length ? [] : containers.filter((c) => c.name === ref);
+  const matches = byId.length ? byId : byName.length ? byName : containers.filter((c) => c.id.startsWith(ref));
   if (matches.length === 1) return matches[0];
   const shown = escapeControls(ref);
   if (matches.length === 0) throw new NotFoundError(`no such container: ${shown}`);
@@ -23,4 +24,12 @@ export function containerOfPid(snapshot: HostSnapshot, pid: number): Container {
   const shimOf = snapshot.containers.find((x) => x.shim?.pid === pid);
   if (shimOf) throw new NotFoundError(`process ${pid} is the shim of container ${shortId(shimOf.id)} (${escapeControls(shimOf.name)}), not inside it`);
   throw new NotFoundError(`process ${pid} is not in any container`);
+}
+
+/**
+ * Whether the containers found so far already answer these references for good: each is the exact ID of exactly
+ * one of them, which no container found later can change (an exact ID wins over names and prefixes).
+ */
+export function answeredByFullIds(found: Container[], refs: string[]): boolean {
+  return refs.length > 0 && refs.every((r) => found.filter((c) => c.id === r).length === 1);
 }

@@ -167,8 +167,13 @@ export interface HostSnapshot {
   containers: Container[];
   /** Every process read in this scan, by host PID (containers' and, when scanned, the host's). */
   processes: Map<number, ProcessInfo>;
-  /** Count of all processes on the host (entries of /proc). */
+  /** Count of all processes on the host (entries of /proc); 0 in a partial snapshot. */
   hostProcessCount: number;
   scanDurationSeconds: number;
   notes: ScanNote[];
+  /**
+   * The scan stopped once the container cgroups and runtime state had answered its caller (scanHostAside's
+   * `enough`): sandboxes and nspawn machines outside container cgroups are missing, and so is the process count.
+   */
+  partial?: true;
 }

@@ -64,6 +64,8 @@ interface ScanPass {
   live: Map<number, ProcessInfo>;
   containers: Container[];
   liveClaims: Set<string>;
+  /** The runtimes' stopped containers, once listed. */
+  stopped?: Container[];
 }
 
 interface CachedClaim {
@@ -139,19 +141,25 @@ export class HostScanner {
    * A full scan whose PID-namespace pass (a readlink per host PID) is surveyed elsewhere meanwhile (`survey`, given
    * the host's PID namespace: readPidNamespacesAside): the container cgroups are read first, the namespace groups
    * once the survey is there. For one-shot scanners (keepFilesOpen: false); a null survey means: read them here.
+   *
+   * With `enough`, the survey is not started up front: `enough` first sees the containers the cgroup walk and the
+   * runtimes' state found (stopped ones too, with includeStopped), and when it answers true the namespace pass,
+   * which only adds sandboxes and nspawn machines outside container cgroups, is skipped (the snapshot is then
+   * `partial`). Otherwise the survey runs then, and the scan completes as usual.
    */
-  async scanWithPidnsAside(survey: (hostPidns: number | undefined) => Promise<PidnsSurvey | null>): Promise<HostSnapshot> {
+  async scanWithPidnsAside(survey: (hostPidns: number | undefined) => Promise<PidnsSurvey | null>, enough?: (found: Container[]) => boolean): Promise<HostSnapshot> {
     if (this.options.keepFilesOpen ?? true) throw new Error('scanWithPidnsAside is for one-shot scanners (keepFilesOpen: false)');
     const takenAt = Date.now();
     const t0 = process.hrtime.bigint();
     const notes: ScanNote[] = [];
     if (!this.layout) this.learnHostNamespaces(notes);
-    const pending = survey(this.hostNs.pid);
+    const pending = enough ? undefined : survey(this.hostNs.pid);
     if (!this.layout) this.setUpLayout();
     const pass = this.beginPass(takenAt, t0, notes);
     if (pass.hier) this.cgroups = findContainerCgroups(pass.hier.dir);
     const claimed = this.addCgroupContainers(pass);
-    this.pidnsPass(await pending);
+    if (enough?.([...pass.containers, ...this.stoppedContainers(pass)])) return this.finishPass(pass, true);
+    this.pidnsPass(await (pending ?? survey(this.hostNs.pid)));
     this.fullPassDone();
     this.lastPid = pass.lastPid;
     this.addNamespaceContainers(pass, claimed);
@@ -224,16 +232,23 @@ export class HostScanner {
     }
   }
 
-  private finishPass(pass: ScanPass): HostSnapshot {
+  /** Containers in runtime state that run no process, when the options ask for them (computed once per pass). */
+  private stoppedContainers(pass: ScanPass): Container[] {
+    if (!this.options.includeStopped) return [];
+    if (!pass.stopped) {
+      const running = new Set(pass.containers.map((c) => c.id));
+      pass.stopped = ADAPTERS.flatMap((a) => a.listStopped?.(pass.discovery, running) ?? []);
+    }
+    return pass.stopped;
+  }
+
+  private finishPass(pass: ScanPass, partial = false): HostSnapshot {
     const { containers, live } = pass;
     for (const key of this.claims.keys()) if (!pass.liveClaims.has(key)) this.claims.delete(key);
     // the process cache keeps exactly what this scan used (members and shims)
     for (const pid of this.processes.keys()) if (!live.has(pid)) this.processes.delete(pid);
 
-    if (this.options.includeStopped) {
-      const running = new Set(containers.map((c) => c.id));
-      for (const a of ADAPTERS) if (a.listStopped) containers.push(...a.listStopped(pass.discovery, running));
-    }
+    containers.push(...this.stoppedContainers(pass));
     containers.sort((a, b) => compareText(a.runtime, b.runtime) || compareText(a.name, b.name) || compareText(a.id, b.id));
 
     return {
@@ -245,6 +260,7 @@ export class HostScanner {
       hostProcessCount: this.hostProcessCount,
       scanDurationSeconds: Number(process.hrtime.bigint() - pass.t0) / 1e9,
       notes: pass.notes,
+      ...(partial ? { partial: true as const } : {}),
     };
   }
 
@@ -421,8 +437,11 @@ export function scanHost(options: ScanOptions = {}): HostSnapshot {
   return new HostScanner({ keepFilesOpen: false, ...options }).scan();
 }
 
-/** One scan, for one-shot commands, with the PID-namespace pass read aside by the native helper (on the other core). */
-export function scanHostAside(options: ScanOptions = {}, helper?: string): Promise<HostSnapshot> {
+/**
+ * One scan, for one-shot commands, with the PID-namespace pass read aside by the native helper (on the other core);
+ * with `enough`, that pass is skipped when the containers found without it answer the caller (scanWithPidnsAside).
+ */
+export function scanHostAside(options: ScanOptions = {}, helper?: string, enough?: (found: Container[]) => boolean): Promise<HostSnapshot> {
   const scanner = new HostScanner({ ...options, keepFilesOpen: false });
-  return scanner.scanWithPidnsAside((hostPidns) => readPidNamespacesAside(scanner.paths.proc, hostPidns, helper));
+  return scanner.scanWithPidnsAside((hostPidns) => readPidNamespacesAside(scanner.paths.proc, hostPidns, helper), enough);
 }

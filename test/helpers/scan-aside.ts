@@ -29,4 +29,18 @@ export async function assertAsideScanAgrees(root: string, options: ScanOptions =
   assert.deepEqual(timeless(aside), timeless(plain));
   // without the helper it falls back to reading them itself
   assert.deepEqual(timeless(await scanHostAside({ ...options, root }, '/nonexistent/tctop-pidns')), timeless(plain));
+  // a caller not answered by the container cgroups alone gets the whole scan
+  assert.deepEqual(timeless(await scanHostAside({ ...options, root }, undefined, () => false)), timeless(plain));
+  // one that is gets those containers exactly as the whole scan has them, and no others
+  let offered: string[] = [];
+  const partial = await scanHostAside({ ...options, root }, undefined, (found) => {
+    offered = found.map((c) => c.id);
+    return true;
+  });
+  assert.equal(partial.partial, true);
+  assert.deepEqual(partial.containers.map((c) => c.id).sort(), [...offered].sort());
+  const whole = new Map(plain.containers.map((c) => [c.id, c]));
+  for (const c of partial.containers) assert.deepEqual(c, whole.get(c.id), `container ${c.id} as the whole scan has it`);
+  // what it lacks, the namespace pass finds (sandboxes, nspawn machines, runc containers outside container cgroups)
+  if (plain.containers.some((c) => c.runtime === 'sandbox')) assert.ok(!partial.containers.some((c) => c.runtime === 'sandbox'), 'no sandbox without the namespace pass');
 }

@@ -138,6 +138,26 @@ test('docker: tctop agrees with docker inspect and docker top', { timeout: 120_0
     assert.equal(inspectOne(pair[1].slice(0, unique)).id, pair[1]);
   });
 
+  await t.test('inspect by full IDs (answered before the PID-namespace pass) reports what inspect by names does', () => {
+    const names = [single, multi, pidHost, stopped];
+    const ids = names.map((n) => dockerInspect(n, '{{.Id}}'));
+    // what does not move between two runs: identity, processes, namespaces, cgroup path and limits
+    const stable = (c: InspectJson) => ({
+      ...c,
+      cgroup: c.cgroup && { version: c.cgroup.version, path: c.cgroup.path, limit: c.cgroup.memory?.limitBytes, pids: c.cgroup.pids?.limit },
+      network: null,
+      processes: c.processes.map((p) => ({ hostPid: p.hostPid, containerPid: p.containerPid, ppid: p.ppid, user: p.user, command: p.command })),
+    });
+    const byIds = tctopJson<InspectJson[]>('inspect', '--json', ...ids).map(stable);
+    const byNames = tctopJson<InspectJson[]>('inspect', '--json', ...names).map(stable);
+    assert.deepEqual(byIds, byNames);
+    assert.deepEqual(byIds.map((c) => c.id), ids);
+    // a full ID no container has: the whole scan runs, then the usual error
+    const r = tctop('inspect', '--json', 'f'.repeat(64));
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, `tctop: no such container: ${'f'.repeat(64)}\n`);
+  });
+
   await t.test('an unknown reference is one line on stderr and exit 1', () => {
     const r = tctop('inspect', '--json', `${prefix}-no-such-container`);
     assert.equal(r.status, 1);

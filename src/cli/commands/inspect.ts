@@ -2,6 +2,9 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 
+/** Every runtime that names containers by a 64-hex ID (docker, containerd, CRI-O, podman, runc, tctop). */
+const FULL_ID = /^[0-9a-f]{64}$/;
+
 interface InspectOptions {
   json?: boolean;
   pid?: string[];
@@ -23,9 +26,12 @@ export function registerInspect(program: Command): void {
       });
       if (refs.length === 0 && pids.length === 0) throw new UsageError('inspect needs a container reference or --pid <hostPid>');
       const { scanHostAside } = await import('../../snapshot/scanner.js');
-      const { resolveContainer, containerOfPid } = await import('../../report/resolve.js');
+      const { answeredByFullIds, resolveContainer, containerOfPid } = await import('../../report/resolve.js');
       const { printInspect } = await import('../print/inspect-text.js');
-      const snapshot = await scanHostAside({ root: opts.root, includeStopped: true });
+      // full IDs (what scripts pass) may be answered by the container cgroups alone, before the PID-namespace pass
+      // over every host process that only sandboxes need; names, prefixes and PIDs need every container
+      const byFullIds = pids.length === 0 && refs.every((r) => FULL_ID.test(r));
+      const snapshot = await scanHostAside({ root: opts.root, includeStopped: true }, undefined, byFullIds ? (found) => answeredByFullIds(found, refs) : undefined);
       // resolve everything first: one bad reference fails the command before anything is printed
       const found = [...refs.map((r) => resolveContainer(snapshot.containers, r)), ...pids.map((p) => containerOfPid(snapshot, p))];
       printInspect(found, snapshot, !!opts.json);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AmbiguousError, NotFoundError, UsageError } from '../../../src/errors.js';
-import { containerOfPid, resolveContainer } from '../../../src/report/resolve.js';
+import { answeredByFullIds, containerOfPid, resolveContainer } from '../../../src/report/resolve.js';
 import type { Container, HostSnapshot } from '../../../src/snapshot/model.js';
 
 function container(id: string, name: string, pids: number[], shimPid?: number): Container {
@@ -21,6 +21,21 @@ test('full ID, unique prefix and name resolve', () => {
 
 test('an exact name wins over an ID prefix (docker does the same)', () => {
   assert.equal(resolveContainer(all, 'abc1'), c);
+});
+
+test('a full ID wins over a name equal to it, and two containers with one name are ambiguous (docker\'s order)', () => {
+  const named = container('beef' + '0'.repeat(60), a.id, [400]); // an nspawn machine may be named anything
+  assert.equal(resolveContainer([...all, named], a.id), a);
+  const twin = { ...container('cafe' + '0'.repeat(60), 'web', [500]), runtime: 'lxc' as const };
+  assert.throws(() => resolveContainer([...all, twin], 'web'), /"web" matches 2 containers/);
+});
+
+test('full IDs are answered for good only when each is the ID of exactly one container found', () => {
+  assert.ok(answeredByFullIds(all, [a.id, c.id]));
+  assert.ok(!answeredByFullIds(all, [a.id, 'abc2']), 'a prefix: a container found later might match it too');
+  assert.ok(!answeredByFullIds(all, [a.id, 'f'.repeat(64)]), 'not found yet: it may be found later');
+  assert.ok(!answeredByFullIds([...all, { ...a, runtime: 'lxc' }], [a.id]), 'two with that ID: ambiguous either way');
+  assert.ok(!answeredByFullIds(all, []));
 });
 
 test('an ambiguous prefix lists every candidate', () => {
