@@ -17,7 +17,8 @@ import { NAMESPACE_TYPES, type CgroupStats, type Container, type ContainerNamesp
 
 /** Ask the adapters in order; null when none recognises the group (it becomes a 'sandbox'). */
 export function claimGroup(g: ProcessGroup, parent: ProcessInfo | undefined, ctx: DiscoveryContext, adapters: readonly RuntimeAdapter[]): Claim | null {
-  const parentArgs = parent ? readCmdline(ctx.paths.proc, parent.hostPid) ?? undefined : undefined;
+  // the shim's argv as its process was read (one cmdline read per process, not two)
+  const parentArgs = parent ? (parent.argv ?? readCmdline(ctx.paths.proc, parent.hostPid) ?? undefined) : undefined;
   const candidate: Candidate = { key: g.key, cgroupPath: g.cgroupPath, hint: g.hint, processes: g.members, init: g.init, parent, parentArgs: normaliseTitle(parentArgs) };
   for (const a of adapters) {
     const claim = a.claim(candidate, ctx);

@@ -33,6 +33,8 @@ export interface ProcessInfo {
   comm: string;
   /** argv joined by spaces, raw and possibly truncated; '' for kernel threads. */
   command: string;
+  /** argv itself, when read (runtimes' adapters parse a shim's flags from it). */
+  argv?: string[];
   uid: number;
   /** Resolved user name where /etc/passwd of the host knows it, else the numeric uid. */
   user: string;

@@ -42,6 +42,7 @@ export function readProcess(ctx: ProcessReadContext, pid: number): ProcessInfo |
     state: stat.state,
     comm: stat.comm,
     command: argv.length ? argv.join(' ') : `[${stat.comm}]`,
+    argv,
     uid: status.uid,
     user: ctx.userName(status.uid),
     startTicks: stat.startTicks,

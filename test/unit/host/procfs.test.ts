@@ -146,7 +146,7 @@ test('readProcess: the whole process from its files; a thread reached by TID is 
   const p = readProcess(ctx, 7004)!;
   assert.deepEqual(
     { ...p, cgroups: p.cgroups.length },
-    { hostPid: 7004, containerPid: 1, nsPids: [7004, 1], ppid: 6985, threads: 2, state: 'S', comm: 'sh', command: 'sh -c sleep 300', uid: 1000, user: 'alice', startTicks: 30255, cpuTicks: 10, rssBytes: 409600, cgroups: 10 },
+    { hostPid: 7004, containerPid: 1, nsPids: [7004, 1], ppid: 6985, threads: 2, state: 'S', comm: 'sh', command: 'sh -c sleep 300', argv: ['sh', '-c', 'sleep 300'], uid: 1000, user: 'alice', startTicks: 30255, cpuTicks: 10, rssBytes: 409600, cgroups: 10 },
   );
   assert.equal(cgroupPathFor(p.cgroups, 'memory'), '/docker/abc');
   assert.equal(readProcess(ctx, 7005), null, 'cgroup file gone: exited mid-read');
