@@ -87,12 +87,14 @@ export async function createContainer(root: string, req: CreateRequest): Promise
     });
     let cgroupMade = false;
     try {
+      // the cgroup first: the warm-up for the start that usually follows (migration-warmup.ts) may begin only once
+      // it exists, and the longer it runs before the shim's join, the more of the kernel's wait it hides
+      const cgroup = createContainerCgroup(id, req.limits);
+      cgroupMade = true;
+      warmCgroupMigrations();
       await Promise.all([mkdir(bundlePath(root, id, 'rootfs')), mkdir(bundlePath(root, id, 'upper')), mkdir(bundlePath(root, id, 'work'))]);
       // docker's /etc/hostname, hosts and resolv.conf go first, so the user's volumes mount over them
       spec.binds = [...writeEtcFiles(dir, spec.hostname, spec.network, spec.binds), ...spec.binds];
-      const cgroup = createContainerCgroup(id, req.limits);
-      cgroupMade = true;
-      warmCgroupMigrations(); // for the start that usually follows (migration-warmup.ts)
       const launch: LaunchConf = {
         id,
         lowerDirs: spec.lowerdirs,
