@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { prestartFor } from './prestart.js';
 
 /** Long-running commands (and the dashboard, started with no command) gain nothing from a faster start. */
 const NOT_CACHED = new Set(['serve', 'top', 'help']);
@@ -82,6 +83,11 @@ function cacheName(command: string | undefined, dir: string, bundle: string): st
 
 /** Runs the CommonJS bundle at `bundle` as node would, with the code cache when there is one. */
 export function launch(bundle: string, argv: string[]): void {
+  try {
+    prestartFor(argv); // the host scan's slowest part starts on the other core while the CLI loads (prestart.ts)
+  } catch {
+    /* best effort: the scan starts it itself */
+  }
   const source = readFileSync(bundle, 'utf8');
   const command = commandOf(argv);
   const dir = cacheDir();

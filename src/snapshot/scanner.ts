@@ -12,6 +12,7 @@ import { cgroupPathFor, parseProcCgroup } from '../host/procfs/cgroup.js';
 import { readLastPid } from '../host/procfs/loadavg.js';
 import { readNamespace } from '../host/procfs/namespaces.js';
 import { readPidNamespacesAside, type PidnsSurvey } from '../host/procfs/pidns-aside.js';
+import { takePrestartedSurvey } from '../host/procfs/pidns-prestart.js';
 import { listPids, readProcess, refreshProcess, type ProcessReadContext } from '../host/procfs/process.js';
 import { userResolver } from '../host/procfs/users.js';
 import { listDir, readText } from '../host/read.js';
@@ -438,10 +439,12 @@ export function scanHost(options: ScanOptions = {}): HostSnapshot {
 }
 
 /**
- * One scan, for one-shot commands, with the PID-namespace pass read aside by the native helper (on the other core);
- * with `enough`, that pass is skipped when the containers found without it answer the caller (scanWithPidnsAside).
+ * One scan, for one-shot commands, with the PID-namespace pass read aside by the native helper (on the other core),
+ * the one the launcher started if it did (pidns-prestart.ts); with `enough`, that pass is skipped when the
+ * containers found without it answer the caller (scanWithPidnsAside).
  */
 export function scanHostAside(options: ScanOptions = {}, helper?: string, enough?: (found: Container[]) => boolean): Promise<HostSnapshot> {
   const scanner = new HostScanner({ ...options, keepFilesOpen: false });
-  return scanner.scanWithPidnsAside((hostPidns) => readPidNamespacesAside(scanner.paths.proc, hostPidns, helper), enough);
+  const survey = (hostPidns: number | undefined) => (helper ? undefined : takePrestartedSurvey(scanner.paths.proc, hostPidns)) ?? readPidNamespacesAside(scanner.paths.proc, hostPidns, helper);
+  return scanner.scanWithPidnsAside(survey, enough);
 }

@@ -1,9 +1,7 @@
 // `tctop inspect <ref>...` / `tctop inspect --pid <hostPid>`: the PID and namespace mapping of containers.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-
-/** Every runtime that names containers by a 64-hex ID (docker, containerd, CRI-O, podman, runc, tctop). */
-const FULL_ID = /^[0-9a-f]{64}$/;
+import { mayBeAnsweredByFullIds } from '../../report/full-ids.js';
 
 interface InspectOptions {
   json?: boolean;
@@ -30,7 +28,7 @@ export function registerInspect(program: Command): void {
       const { printInspect } = await import('../print/inspect-text.js');
       // full IDs (what scripts pass) may be answered by the container cgroups alone, before the PID-namespace pass
       // over every host process that only sandboxes need; names, prefixes and PIDs need every container
-      const byFullIds = pids.length === 0 && refs.every((r) => FULL_ID.test(r));
+      const byFullIds = mayBeAnsweredByFullIds(refs, pids);
       const snapshot = await scanHostAside({ root: opts.root, includeStopped: true }, undefined, byFullIds ? (found) => answeredByFullIds(found, refs) : undefined);
       // resolve everything first: one bad reference fails the command before anything is printed
       const found = [...refs.map((r) => resolveContainer(snapshot.containers, r)), ...pids.map((p) => containerOfPid(snapshot, p))];

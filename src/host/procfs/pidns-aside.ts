@@ -3,7 +3,7 @@
 // for it, so one-shot commands hand it to native/build/tctop-pidns, which runs on the other core while the scanner
 // reads the container cgroups, keeps only the links that differ from the host's, and counts the processes; the few
 // links it returns are parsed exactly as the scanner parses its own readlinks.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { packageRoot } from '../../package-root.js';
 import { parseNsLink } from './namespaces.js';
@@ -65,21 +65,33 @@ export function parsePidnsOutput(out: Buffer): PidnsSurvey | null {
   return { processCount, outsideHost: table };
 }
 
+/** The helper, started: its survey to come, and the child (absent when it could not even be spawned). */
+export interface StartedSurvey {
+  survey: Promise<PidnsSurvey | null>;
+  child?: ChildProcess;
+}
+
+/** Starts the helper (see readPidNamespacesAside). */
+export function startPidnsSurvey(procDir: string, hostPidns: number | undefined, helper = pidnsHelperPath()): StartedSurvey {
+  let child: ChildProcess;
+  try {
+    child = spawn(helper, [procDir, hostPidns === undefined ? '-' : String(hostPidns)], { stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return { survey: Promise.resolve(null) };
+  }
+  const survey = new Promise<PidnsSurvey | null>((resolve) => {
+    const chunks: Buffer[] = [];
+    child.stdout!.on('data', (d: Buffer) => chunks.push(d));
+    child.on('error', () => resolve(null));
+    child.on('close', (code) => resolve(code === 0 ? parsePidnsOutput(Buffer.concat(chunks)) : null));
+  });
+  return { survey, child };
+}
+
 /**
  * Starts the helper; resolves with its survey, or null when it is missing or fails (the caller reads them itself).
  * `hostPidns`: the host's PID namespace inode, undefined when unknown (then no process counts as outside it).
  */
 export function readPidNamespacesAside(procDir: string, hostPidns: number | undefined, helper = pidnsHelperPath()): Promise<PidnsSurvey | null> {
-  return new Promise((resolve) => {
-    let child;
-    try {
-      child = spawn(helper, [procDir, hostPidns === undefined ? '-' : String(hostPidns)], { stdio: ['ignore', 'pipe', 'ignore'] });
-    } catch {
-      return resolve(null);
-    }
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => chunks.push(d));
-    child.on('error', () => resolve(null));
-    child.on('close', (code) => resolve(code === 0 ? parsePidnsOutput(Buffer.concat(chunks)) : null));
-  });
+  return startPidnsSurvey(procDir, hostPidns, helper).survey;
 }

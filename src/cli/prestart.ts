@@ -1,0 +1,16 @@
+// What the launcher starts before node loads the CLI (~8 ms): the PID-namespace survey that `ps` and `inspect` scan
+// this host's /proc with (src/host/procfs/pidns-prestart.ts). A rough look at argv is enough either way: a survey
+// started for nothing costs ~15 ms of the other core and is not waited for; one not started here is started by the
+// scan itself.
+import { readHostNamespaces } from '../discovery/host-namespaces.js';
+import { prestartPidnsSurvey } from '../host/procfs/pidns-prestart.js';
+import { mayBeAnsweredByFullIds } from '../report/full-ids.js';
+
+export function prestartFor(argv: string[]): void {
+  const [command, ...args] = argv.slice(2);
+  if (command !== 'ps' && command !== 'inspect') return;
+  const is = (...flags: string[]) => args.some((a) => flags.some((f) => a === f || a.startsWith(`${f}=`)));
+  if (is('--root', '--help', '-h')) return;
+  if (command === 'inspect' && !is('--pid') && mayBeAnsweredByFullIds(args.filter((a) => !a.startsWith('-')))) return;
+  prestartPidnsSurvey('/proc', readHostNamespaces('/proc').namespaces.pid);
+}
