@@ -6,7 +6,7 @@
 // serves a pidlist cached per open file, so a descriptor kept open there would keep reading the same members.
 import { closeSync, openSync, readFileSync, readSync, statfsSync } from 'node:fs';
 import { errnoOf, isVanished } from '../errors.js';
-import { readBytes, readText } from './read.js';
+import { readBytes, readRecordBytes, readRecordText, readText } from './read.js';
 
 /** The descriptor's process exited (ESRCH), its cgroup was removed (ENODEV), or it was closed under us (EBADF). */
 function isStale(err: unknown): boolean {
@@ -65,16 +65,16 @@ export class OpenFiles {
    * Up to `limit` bytes of the file, as a view into a buffer reused by the next read (decode it at once); null when
    * the file does not exist or its process or cgroup is gone.
    */
-  readView(path: string, limit = 64 * 1024): Buffer | null {
-    if (!this.kept.has(path) && !this.mayKeep(path)) return readBytes(path, limit);
-    const n = this.load(path, limit);
+  readView(path: string, limit = 64 * 1024, oneRecord = false): Buffer | null {
+    if (!this.kept.has(path) && !this.mayKeep(path)) return oneRecord ? readRecordBytes(path, limit) : readBytes(path, limit);
+    const n = this.load(path, limit, oneRecord);
     return n === null ? null : this.buf.subarray(0, n);
   }
 
   /** The whole file as text (16 MiB bounds a hostile one, as readText); null when absent. */
-  readText(path: string): string | null {
-    if (!this.kept.has(path) && !this.mayKeep(path)) return readText(path);
-    const n = this.load(path, 16 << 20);
+  readText(path: string, oneRecord = false): string | null {
+    if (!this.kept.has(path) && !this.mayKeep(path)) return oneRecord ? readRecordText(path) : readText(path);
+    const n = this.load(path, 16 << 20, oneRecord);
     return n === null ? null : this.buf.toString('utf8', 0, n);
   }
 
@@ -101,11 +101,11 @@ export class OpenFiles {
   }
 
   /** Read a file that is or may be kept into the buffer; its length, or null when gone. */
-  private load(path: string, limit: number): number | null {
+  private load(path: string, limit: number, oneRecord: boolean): number | null {
     const kept = this.kept.get(path);
     if (kept) {
       try {
-        const n = this.pread(kept.fd, limit);
+        const n = this.pread(kept.fd, limit, oneRecord);
         kept.seen = this.generation;
         return n;
       } catch (err) {
@@ -118,7 +118,7 @@ export class OpenFiles {
     if (fd === null) return null;
     let n: number;
     try {
-      n = this.pread(fd, limit);
+      n = this.pread(fd, limit, oneRecord);
     } catch (err) {
       closeSync(fd);
       if (isStale(err)) return null;
@@ -147,8 +147,8 @@ export class OpenFiles {
     return this.open(path);
   }
 
-  /** Read from offset 0 into the reused buffer, growing it for a file larger than it. */
-  private pread(fd: number, limit: number): number {
+  /** Read from offset 0 into the reused buffer, growing it for a file larger than it (read.ts: oneRecord). */
+  private pread(fd: number, limit: number, oneRecord: boolean): number {
     let total = 0;
     for (;;) {
       const room = Math.min(this.buf.length, limit) - total;
@@ -162,6 +162,7 @@ export class OpenFiles {
       const n = readSync(fd, this.buf, total, room, total);
       if (n === 0) return total;
       total += n;
+      if (oneRecord && n < room) return total;
     }
   }
 
@@ -219,14 +220,20 @@ export function readHotText(path: string): string | null {
   return current ? current.readText(path) : readText(path);
 }
 
-/** Up to `limit` bytes of a file read every refresh; the buffer may be reused by the next read. */
-export function readHotBytes(path: string, limit: number): Buffer | null {
-  return current ? current.readView(path, limit) : readBytes(path, limit);
+/** readHotText for a one-record kernel file (read.ts: readRecordText). */
+export function readHotRecordText(path: string): string | null {
+  return current ? current.readText(path, true) : readRecordText(path);
 }
 
-/** A decimal integer file read every refresh; null when absent or not a number. */
+/** Up to `limit` bytes of a one-record kernel file read every refresh (read.ts: readRecordText); the buffer may be
+ * reused by the next read. */
+export function readHotRecordBytes(path: string, limit: number): Buffer | null {
+  return current ? current.readView(path, limit, true) : readRecordBytes(path, limit);
+}
+
+/** A decimal integer file read every refresh (one record); null when absent or not a number. */
 export function readHotInt(path: string): number | null {
-  const t = readHotText(path);
+  const t = readHotRecordText(path);
   if (t === null) return null;
   const n = Number(t.trim());
   return Number.isFinite(n) ? n : null;

@@ -3,7 +3,7 @@
 // files themselves may be kept open (`files`), since re-reading one is still a path walk otherwise; a file is
 // closed when its entry is pruned.
 import type { OpenFiles } from '../open-files.js';
-import { readText } from '../read.js';
+import { readRecordText } from '../read.js';
 
 export class SpecCache {
   private entries = new Map<string, { at: number; text: string | null }>();
@@ -17,7 +17,7 @@ export class SpecCache {
     const now = Date.now();
     const e = this.entries.get(path);
     if (e && now - e.at < this.ttlMs) return e.text;
-    const text = this.files ? this.files.readText(path) : readText(path);
+    const text = this.files ? this.files.readText(path, true) : readRecordText(path); // limit files: one record each
     this.entries.set(path, { at: now, text });
     return text;
   };

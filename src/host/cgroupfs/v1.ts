@@ -1,8 +1,8 @@
 // cgroup v1 resource figures for one container: each controller at its own path (from /proc/<pid>/cgroup).
 import { join } from 'node:path';
 import type { CgroupStats } from '../../snapshot/model.js';
-import { readHotInt, readHotText } from '../open-files.js';
-import { readText } from '../read.js';
+import { readHotInt, readHotRecordText } from '../open-files.js';
+import { readRecordText } from '../read.js';
 import type { CgroupLayout } from './layout.js';
 import { parseBlkio, parseCpuset, parseFlatKeyed, parseMaxOrNumber } from './parse.js';
 
@@ -25,7 +25,7 @@ const V1_UNLIMITED = 2 ** 60;
  * `readSpec` reads the files that hold limits and settings (they change only on `docker update` and the like), so
  * a long-running caller can cache them; usage files are always read.
  */
-export function readV1Stats(layout: CgroupLayout, pathOf: (controller: string) => string | undefined, clockTicks: number, readSpec: (path: string) => string | null = readText): CgroupStats {
+export function readV1Stats(layout: CgroupLayout, pathOf: (controller: string) => string | undefined, clockTicks: number, readSpec: (path: string) => string | null = readRecordText): CgroupStats {
   // one directory per controller, not one join per file: this runs for every container on every refresh
   const dirs: Record<string, string | null> = {};
   const file = (ctrl: string, name: string): string | undefined => {
@@ -39,7 +39,7 @@ export function readV1Stats(layout: CgroupLayout, pathOf: (controller: string) =
   };
   const text = (ctrl: string, name: string) => {
     const f = file(ctrl, name);
-    return f ? readHotText(f) : null;
+    return f ? readHotRecordText(f) : null;
   };
   const int = (ctrl: string, name: string) => {
     const f = file(ctrl, name);

@@ -1,8 +1,8 @@
 // cgroup v2 resource figures for one container cgroup directory.
 import { join } from 'node:path';
 import type { CgroupStats } from '../../snapshot/model.js';
-import { readHotInt, readHotText } from '../open-files.js';
-import { readText } from '../read.js';
+import { readHotInt, readHotRecordText } from '../open-files.js';
+import { readRecordText } from '../read.js';
 import { parseCpuset, parseFlatKeyed, parseIoStat, parseMaxOrNumber, parsePressure } from './parse.js';
 
 // the keys each refresh reads from the flat-keyed files
@@ -17,9 +17,9 @@ export function weightToShares(weight: number): number {
 }
 
 /** `readSpec` reads limit and setting files, which a long-running caller may cache (see readV1Stats). */
-export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: string) => string | null = readText): CgroupStats {
+export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: string) => string | null = readRecordText): CgroupStats {
   const dir = join(unifiedRoot, path);
-  const text = (name: string) => readHotText(`${dir}/${name}`);
+  const text = (name: string) => readHotRecordText(`${dir}/${name}`);
   const spec = (name: string) => readSpec(`${dir}/${name}`);
   const stats: CgroupStats = { version: 2, path };
 

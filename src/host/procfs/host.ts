@@ -1,6 +1,6 @@
 // Host-wide facts from procfs: CPU totals, memory, boot time, kernel, hostname.
 import { join } from 'node:path';
-import { readHotText } from '../open-files.js';
+import { readHotRecordText } from '../open-files.js';
 
 export interface ProcHostFacts {
   hostname: string;
@@ -39,11 +39,11 @@ export function parseMeminfo(text: string): { memoryBytes: number; memAvailableB
 }
 
 export function readProcHostFacts(procDir: string): ProcHostFacts {
-  const stat = parseProcStat(readHotText(join(procDir, 'stat')) ?? '');
-  const mem = parseMeminfo(readHotText(join(procDir, 'meminfo')) ?? '');
+  const stat = parseProcStat(readHotRecordText(join(procDir, 'stat')) ?? '');
+  const mem = parseMeminfo(readHotRecordText(join(procDir, 'meminfo')) ?? '');
   return {
-    hostname: (readHotText(join(procDir, 'sys/kernel/hostname')) ?? '').trim(),
-    kernel: (readHotText(join(procDir, 'sys/kernel/osrelease')) ?? '').trim(),
+    hostname: (readHotRecordText(join(procDir, 'sys/kernel/hostname')) ?? '').trim(),
+    kernel: (readHotRecordText(join(procDir, 'sys/kernel/osrelease')) ?? '').trim(),
     ...stat,
     ...mem,
   };

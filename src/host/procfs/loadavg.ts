@@ -1,7 +1,7 @@
 // /proc/loadavg ends with the PID most recently allocated in the reader's PID namespace: a one-read test of
 // "has any process been created since last time", and the range the new PIDs lie in.
 import { join } from 'node:path';
-import { readHotText } from '../open-files.js';
+import { readHotRecordText } from '../open-files.js';
 
 export function parseLastPid(text: string | null): number | undefined {
   if (!text) return undefined;
@@ -10,5 +10,5 @@ export function parseLastPid(text: string | null): number | undefined {
 }
 
 export function readLastPid(procDir: string): number | undefined {
-  return parseLastPid(readHotText(join(procDir, 'loadavg')));
+  return parseLastPid(readHotRecordText(join(procDir, 'loadavg')));
 }

@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import type { ProcessInfo } from '../../snapshot/model.js';
 import { decodeHostBytes } from '../../text/sanitize.js';
-import { readHotBytes } from '../open-files.js';
-import { readText } from '../read.js';
+import { readHotRecordBytes } from '../open-files.js';
+import { readRecordText } from '../read.js';
 import { parseProcCgroup } from './cgroup.js';
 import { readCmdline } from './cmdline.js';
 import { parseStat, type ProcStat } from './stat.js';
@@ -16,7 +16,7 @@ export interface ProcessReadContext {
 }
 
 export function readStat(procDir: string, pid: number): ProcStat | null {
-  const buf = readHotBytes(`${procDir}/${pid}/stat`, 4096);
+  const buf = readHotRecordBytes(`${procDir}/${pid}/stat`, 4096);
   // comm may hold invalid UTF-8: decode losslessly so it can be shown escaped
   return buf === null ? null : parseStat(decodeHostBytes(buf));
 }
@@ -26,8 +26,8 @@ export function readProcess(ctx: ProcessReadContext, pid: number): ProcessInfo |
   const stat = readStat(ctx.procDir, pid);
   if (!stat) return null;
   const dir = join(ctx.procDir, String(pid));
-  const statusText = readText(join(dir, 'status'));
-  const cgroupText = readText(join(dir, 'cgroup'));
+  const statusText = readRecordText(join(dir, 'status'));
+  const cgroupText = readRecordText(join(dir, 'cgroup'));
   const argv = readCmdline(ctx.procDir, pid);
   if (statusText === null || cgroupText === null || argv === null) return null;
   const status = parseStatus(statusText);

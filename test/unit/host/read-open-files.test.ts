@@ -216,3 +216,17 @@ test('cgroup.procs is kept only on cgroup2, where a kept descriptor lists member
     files.close();
   }
 });
+
+test('one-record reads of kept files: the whole record, first read and every re-read', () => {
+  const files = new OpenFiles(['/proc/']);
+  try {
+    const lines = (t: string | null) => (t ?? '').split('\n').length;
+    for (let i = 0; i < 3; i++) {
+      assert.equal(lines(files.readText('/proc/self/status', true)), lines(readFileSync('/proc/self/status', 'utf8')));
+      assert.equal(files.readText('/proc/self/cgroup', true), readFileSync('/proc/self/cgroup', 'utf8'));
+    }
+    assert.equal(files.size, 2, 'kept open');
+  } finally {
+    files.close();
+  }
+});
