@@ -7,6 +7,7 @@
 // nothing. Best effort: on any failure the shim just waits as before.
 import { close, constants, open, readFileSync, write } from 'node:fs';
 import { join } from 'node:path';
+import { cgroupPathFor, parseProcCgroup } from '../../host/procfs/cgroup.js';
 import { cgroupVersion, DEFAULT_CGROUP_ROOT } from './cgroups.js';
 import { v1Mounts } from './cgroups-v1.js';
 
@@ -21,17 +22,16 @@ export function ownCgroupProcsFile(cgroupRoot = DEFAULT_CGROUP_ROOT, selfCgroup?
   } catch {
     return null;
   }
-  const lines = text.split('\n').map((l) => l.split(':'));
-  const pathOf = (line: string[]) => line.slice(2).join(':');
+  const memberships = parseProcCgroup(text);
   if (cgroupVersion(cgroupRoot) === 2) {
-    const unified = lines.find((l) => l[0] === '0' && l[1] === '');
-    return unified ? join(cgroupRoot, pathOf(unified), 'cgroup.procs') : null;
+    const path = cgroupPathFor(memberships);
+    return path === undefined ? null : join(cgroupRoot, path, 'cgroup.procs');
   }
   const mounts = v1Mounts(cgroupRoot);
-  for (const line of lines) {
-    for (const controller of (line[1] ?? '').split(',')) {
+  for (const m of memberships) {
+    for (const controller of m.controllers) {
       const mount = mounts.get(controller as Parameters<typeof mounts.get>[0]);
-      if (mount) return join(mount, pathOf(line), 'cgroup.procs');
+      if (mount) return join(mount, m.path, 'cgroup.procs');
     }
   }
   return null;
