@@ -21,6 +21,12 @@ interface ShimStarted {
   shimPid: number;
 }
 
+/** The shim's answer once the init has exec'd: a line "started <init pid> <shim pid>". */
+function startedLine(text: string): ShimStarted | null {
+  const m = /^started (\d+) (\d+)$/m.exec(text);
+  return m ? { pid: Number(m[1]), shimPid: Number(m[2]) } : null;
+}
+
 function runShim(shim: string, id: string, dir: string): Promise<ShimStarted> {
   return new Promise((resolve, reject) => {
     const child = spawn(shim, ['--id', id, '--state', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -38,15 +44,15 @@ function runShim(shim: string, id: string, dir: string): Promise<ShimStarted> {
     child.stdout.on('data', (d: Buffer) => {
       out += d;
       // its whole answer line is the container started: no need to wait for the shim's own exit (~2 ms)
-      const m = /^started (\d+) (\d+)\n/.exec(out);
-      if (m) settle(() => resolve({ pid: Number(m[1]), shimPid: Number(m[2]) }));
+      const started = startedLine(out.slice(0, out.lastIndexOf('\n') + 1)); // complete lines only
+      if (started) settle(() => resolve(started));
     });
     child.stderr.on('data', (d: Buffer) => (err += d));
     child.on('error', (e) => settle(() => reject(new NativeError(`cannot run the shim ${shim}: ${e.message}`))));
     child.on('close', (code, signal) => {
       if (signal === 'SIGKILL' && !out) return settle(() => reject(new NativeError(`container ${id.slice(0, 12)} did not start within ${START_TIMEOUT_MS / 1000} s (remove it with tctop rm -f)`)));
-      const m = /^started (\d+) (\d+)$/m.exec(out);
-      if (code === 0 && m) return settle(() => resolve({ pid: Number(m[1]), shimPid: Number(m[2]) }));
+      const started = startedLine(out);
+      if (code === 0 && started) return settle(() => resolve(started));
       const why = (out + err).split('\n').find((l) => l.trim()) ?? `exit ${code ?? signal}`;
       settle(() => reject(new NativeError(`container ${id.slice(0, 12)} failed to start: ${cell(why.replace(/^error: /, ''), 500)}`)));
     });
