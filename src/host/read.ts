@@ -10,6 +10,8 @@ const SHARED = Buffer.allocUnsafe(64 * 1024);
  * generated as one record (see readRecordText), so a read shorter than asked for is its end and no second read is
  * needed to find that out.
  */
+function readBounded(path: string, limit: number, asText: false, oneRecord: boolean): Buffer | null;
+function readBounded(path: string, limit: number, asText: true, oneRecord: boolean): string | null;
 function readBounded(path: string, limit: number, asText: boolean, oneRecord: boolean): Buffer | string | null {
   let fd: number;
   try {
@@ -48,12 +50,12 @@ function readBounded(path: string, limit: number, asText: boolean, oneRecord: bo
 
 /** Read up to `limit` bytes of a file (a command line). */
 export function readBytes(path: string, limit = SHARED.length): Buffer | null {
-  return readBounded(path, limit, false, false) as Buffer | null;
+  return readBounded(path, limit, false, false);
 }
 
 /** Read a text file whole (kernel files are ASCII; 16 MiB bounds a hostile one); null when absent. */
 export function readText(path: string): string | null {
-  return readBounded(path, 16 << 20, true, false) as string | null;
+  return readBounded(path, 16 << 20, true, false);
 }
 
 /**
@@ -65,12 +67,12 @@ export function readText(path: string): string | null {
  * with more to come.
  */
 export function readRecordText(path: string): string | null {
-  return readBounded(path, 16 << 20, true, true) as string | null;
+  return readBounded(path, 16 << 20, true, true);
 }
 
 /** readBytes for a one-record kernel file (see readRecordText). */
 export function readRecordBytes(path: string, limit = SHARED.length): Buffer | null {
-  return readBounded(path, limit, false, true) as Buffer | null;
+  return readBounded(path, limit, false, true);
 }
 
 export function readLink(path: string): string | null {
