@@ -1,7 +1,8 @@
 // Container cgroup paths, as every runtime and cgroup driver writes them (v1 and v2 alike).
+import { FULL_ID_HEX } from '../text/ids.js';
 import type { CgroupHint } from './types.js';
 
-const HEX64 = '([0-9a-f]{64})';
+const HEX64 = `(${FULL_ID_HEX})`;
 const RULES: Array<{ re: RegExp; runtime: CgroupHint['runtime']; group?: number }> = [
   { re: new RegExp(`/docker/${HEX64}$`), runtime: 'docker' },
   { re: new RegExp(`/docker-${HEX64}\\.scope$`), runtime: 'docker' },

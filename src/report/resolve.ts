@@ -2,7 +2,7 @@
 import { AmbiguousError, NotFoundError, UsageError } from '../errors.js';
 import type { Container, HostSnapshot } from '../snapshot/model.js';
 import { escapeControls } from '../text/sanitize.js';
-import { shortId } from '../text/format.js';
+import { shortId } from '../text/ids.js';
 
 /** Docker's precedence: a full ID, then an exact name, then a unique ID prefix. */
 export function resolveContainer(containers: Container[], ref: string): Container {

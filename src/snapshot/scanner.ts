@@ -20,6 +20,7 @@ import { collectPids, containerCgroupOf, findContainerCgroups, type ContainerCgr
 import { cgroupGroups, namespaceGroups, type ProcessGroup } from '../discovery/grouping.js';
 import { readHostNamespaces } from '../discovery/host-namespaces.js';
 import { ADAPTERS } from '../discovery/adapters/index.js';
+import { stoppedContainer } from './stopped-container.js';
 import type { Claim, DiscoveryContext } from '../discovery/types.js';
 import { buildContainer, claimGroup } from './container-builder.js';
 import type { Container, HostInfo, HostSnapshot, NamespaceSet, ProcessInfo, ScanNote } from './model.js';
@@ -238,7 +239,7 @@ export class HostScanner {
     if (!this.options.includeStopped) return [];
     if (!pass.stopped) {
       const running = new Set(pass.containers.map((c) => c.id));
-      pass.stopped = ADAPTERS.flatMap((a) => a.listStopped?.(pass.discovery, running) ?? []);
+      pass.stopped = ADAPTERS.flatMap((a) => a.listStopped?.(pass.discovery, running) ?? []).map(stoppedContainer);
     }
     return pass.stopped;
   }

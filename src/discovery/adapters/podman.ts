@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
 import { readText } from '../../host/read.js';
 import { memo, str } from '../metadata.js';
+import { shortId } from '../../text/ids.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
-import { conmonArgs } from './crio.js';
+import { conmonArgs } from './shared.js';
 
 const CONTAINERS_JSON = '/var/lib/containers/storage/overlay-containers/containers.json';
 
@@ -51,6 +52,7 @@ function readContainersJson(ctx: DiscoveryContext, file: string): Map<string, Po
 
 export const podmanAdapter: RuntimeAdapter = {
   runtime: 'podman',
+  actionHint: (a, c) => `podman ${a === 'remove' ? 'rm' : a} ${c.name || shortId(c.id)}`,
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
     const conmon = conmonArgs(c);
     // the cgroup is the stronger evidence: a crio-<id>.scope is CRI-O's whatever its conmon says

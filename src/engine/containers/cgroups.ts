@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, errnoOf, NativeError, UsageError } from '../../errors.js';
+import { isFullId } from '../../text/ids.js';
 import { createV1, rmdirQuiet, v1ExistingDirs, v1Mounts, v1Plan } from './cgroups-v1.js';
 import { createV2, v2Plan } from './cgroups-v2.js';
 
@@ -42,7 +43,7 @@ function checkLimits(l: ResourceLimits): void {
 }
 
 function checkId(id: string): void {
-  if (!/^[0-9a-f]{64}$/.test(id)) throw new UsageError(`bad container id ${JSON.stringify(id)}`);
+  if (!isFullId(id)) throw new UsageError(`bad container id ${JSON.stringify(id)}`);
 }
 
 /** Creates /tctop/<id> (idempotent: an existing dir gets the limits rewritten). Nothing is left on failure. */

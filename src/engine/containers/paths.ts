@@ -1,6 +1,6 @@
-// Where a container lives: <root>/containers/<id>/ is its state dir and its OCI bundle (the engine contract).
+// Where a container lives: <root>/containers/<id>/ is its state dir and its OCI bundle (docs/engine-contract.md).
 import { join } from 'node:path';
-import { containersDir } from '../images/store-paths.js';
+import { containersDir, STATE_DIR_FILES } from '../../engine-contract/state-dir.js';
 
 export { containersDir };
 
@@ -8,19 +8,8 @@ export function containerDir(root: string, id: string): string {
   return join(containersDir(root), id);
 }
 
-export const bundleFiles = {
-  config: 'config.json',
-  launch: 'launch.conf',
-  state: 'state.json',
-  exit: 'exit.json',
-  log: 'container.log',
-  rootfs: 'rootfs',
-  upper: 'upper',
-  work: 'work',
-} as const;
-
-export function bundlePath(root: string, id: string, file: keyof typeof bundleFiles): string {
-  return join(containerDir(root, id), bundleFiles[file]);
+export function bundlePath(root: string, id: string, file: keyof typeof STATE_DIR_FILES): string {
+  return join(containerDir(root, id), STATE_DIR_FILES[file]);
 }
 
 /** TS-side locks live outside the state dirs, so removing a container never pulls the floor from under its lock. */

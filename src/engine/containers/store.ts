@@ -2,13 +2,13 @@
 import { readdirSync } from 'node:fs';
 import { AmbiguousError, NotFoundError, UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
-import { FULL_ID, shortId } from './ids.js';
+import { isFullId, shortId } from '../../text/ids.js';
 import { containersDir } from './paths.js';
 import { readState, type ContainerState } from './state.js';
 
 export function listContainerIds(root: string): string[] {
   try {
-    return readdirSync(containersDir(root)).filter((n) => FULL_ID.test(n));
+    return readdirSync(containersDir(root)).filter(isFullId);
   } catch {
     return [];
   }
@@ -26,7 +26,7 @@ export function listContainers(root: string): ContainerState[] {
 export function resolveContainer(root: string, ref: string): ContainerState {
   if (!ref) throw new UsageError('a container reference is required');
   const ids = listContainerIds(root);
-  if (FULL_ID.test(ref) && ids.includes(ref)) {
+  if (isFullId(ref) && ids.includes(ref)) {
     const s = readState(root, ref);
     if (s) return s;
   }
