@@ -84,6 +84,8 @@ export interface RuntimeKnowledge {
 }
 
 export interface RuntimeAdapter extends RuntimeKnowledge {
+  /** The cgroup paths it puts its containers in (v1 and v2 alike, every cgroup driver); group 1 is the ID or name. */
+  readonly cgroupNames?: readonly RegExp[];
   claim(candidate: Candidate, ctx: DiscoveryContext): Claim | null;
   /** Containers of this runtime that exist but run no process (for `ps -a` and inspect of stopped ones). */
   listStopped?(ctx: DiscoveryContext, runningIds: Set<string>): StoppedRecord[];

@@ -2,7 +2,7 @@
 // its bundle directory; for CRI one shim serves a whole pod and each container's bundle sits beside the sandbox's.
 import { dirname, join } from 'node:path';
 import { readLink } from '../../host/read.js';
-import { shortId } from '../../text/ids.js';
+import { FULL_ID_HEX, shortId } from '../../text/ids.js';
 import { obj, readJson, str, stringRecord } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
@@ -21,6 +21,11 @@ function containerName(id: string, labels: Record<string, string>, annotations: 
 
 export const containerdAdapter: RuntimeAdapter = {
   runtime: 'containerd',
+  cgroupNames: [
+    new RegExp(`/cri-containerd-(${FULL_ID_HEX})\\.scope$`),
+    // kubepods with the cgroupfs driver: the leaf is the bare container ID; the runtime is told by the shim
+    new RegExp(`/kubepods[^/]*/(?:[^/]+/)?pod[0-9a-f_-]+/(${FULL_ID_HEX})$`),
+  ],
   stateDirs: () => [{ path: '/run/containerd/io.containerd.runtime.v2.task', depth: 1 }],
   actionHint: (a, c) => {
     const ref = c.name || c.id;

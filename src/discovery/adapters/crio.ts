@@ -1,11 +1,13 @@
 // CRI-O: cgroup crio-<id>.scope, parent conmon (-c <id> -n <name> -b <bundle>), annotations io.kubernetes.cri-o.*.
 import { join } from 'node:path';
+import { FULL_ID_HEX } from '../../text/ids.js';
 import { obj, readJson, stringRecord } from '../metadata.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
 import { conmonArgs, kubernetesLabels } from './shared.js';
 
 export const crioAdapter: RuntimeAdapter = {
   runtime: 'cri-o',
+  cgroupNames: [new RegExp(`/crio-(${FULL_ID_HEX})(?:\\.scope)?$`)],
   actionHint: (a, c) => `crictl ${a === 'remove' ? 'rm' : a} ${c.name || c.id}`,
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
     const conmon = conmonArgs(c);

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
 import { listDir } from '../../host/read.js';
-import { isFullId, shortId } from '../../text/ids.js';
+import { FULL_ID_HEX, isFullId, shortId } from '../../text/ids.js';
 import { homeOf, isoSeconds, obj, readJson, rootlessUid, str, stringRecord } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter, StoppedRecord } from '../types.js';
@@ -63,6 +63,7 @@ function readDockerMeta(ctx: DiscoveryContext, id: string, c?: Candidate): Docke
 
 export const dockerAdapter: RuntimeAdapter = {
   runtime: 'docker',
+  cgroupNames: [new RegExp(`/docker/(${FULL_ID_HEX})$`), new RegExp(`/docker-(${FULL_ID_HEX})\\.scope$`)],
   stateDirs: () => [
     { path: CONTAINERS_DIR, depth: 0 },
     { path: '/run/docker/runtime-runc', depth: 1 },

@@ -14,6 +14,7 @@ function monitorOf(c: Candidate): { lxcpath: string; name: string } | undefined 
 
 export const lxcAdapter: RuntimeAdapter = {
   runtime: 'lxc',
+  cgroupNames: [/\/lxc\.payload\.([^/]+)$/, /^\/lxc\/([^/]+)$/],
   stateDirs: () => [
     { path: '/var/lib/lxc', depth: 0 },
     { path: '/run/lxc', depth: 0 },

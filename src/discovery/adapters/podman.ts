@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
 import { readText } from '../../host/read.js';
 import { memo, str } from '../metadata.js';
-import { shortId } from '../../text/ids.js';
+import { FULL_ID_HEX, shortId } from '../../text/ids.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
 import { conmonArgs } from './shared.js';
 
@@ -52,6 +52,7 @@ function readContainersJson(ctx: DiscoveryContext, file: string): Map<string, Po
 
 export const podmanAdapter: RuntimeAdapter = {
   runtime: 'podman',
+  cgroupNames: [new RegExp(`/libpod-(${FULL_ID_HEX})(?:\\.scope)?$`)],
   actionHint: (a, c) => `podman ${a === 'remove' ? 'rm' : a} ${c.name || shortId(c.id)}`,
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
     const conmon = conmonArgs(c);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { exitRecordOf, foldExit, mayHaveExited } from '../../engine-contract/records.js';
 import { containersDir, SHIM_COMM, SHIM_ID_FLAG, SHIM_STATE_FLAG, STATE_DIR_FILES, tctopRoot } from '../../engine-contract/state-dir.js';
 import { listDir } from '../../host/read.js';
-import { isFullId, shortId } from '../../text/ids.js';
+import { FULL_ID_HEX, isFullId, shortId } from '../../text/ids.js';
 import { isoSeconds, obj, readJson, str } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter, StoppedRecord } from '../types.js';
@@ -42,6 +42,7 @@ function fromState(id: string, s: Record<string, unknown> | null, stateDir: stri
 
 export const tctopAdapter: RuntimeAdapter = {
   runtime: 'tctop',
+  cgroupNames: [new RegExp(`/tctop/(${FULL_ID_HEX})$`)],
   // a state dir comes and goes with its container; state.json and exit.json change inside it
   stateDirs: (env) => [{ path: containersDir(tctopRoot(env)), depth: 1 }],
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
