@@ -15,16 +15,13 @@ export function containersDir(root: string): string {
   return join(root, 'containers');
 }
 
-/** The files of a container's state directory, which is also its OCI bundle. */
+/** The files of a container's state directory (also its OCI bundle) that processes other than their writer read. */
 export const STATE_DIR_FILES = {
   config: 'config.json',
   launch: 'launch.conf',
   state: 'state.json',
   exit: 'exit.json',
   log: 'container.log',
-  rootfs: 'rootfs',
-  upper: 'upper',
-  work: 'work',
 } as const;
 
 /** The shim's process name (its comm) and its command line: `tctop-shim --id <id> --state <state dir>`. */

@@ -1,9 +1,10 @@
 // The container's cgroup(s): created with their limits before the shim starts, removed by rm.
 // v1 vs v2 is decided at run time: v2 only when the cgroup root itself is a cgroup2 mount (a hybrid host's
 // empty /sys/fs/cgroup/unified does not count).
-import { existsSync, readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, errnoOf, NativeError, UsageError } from '../../errors.js';
+import { readCgroupProcs } from '../../host/cgroupfs/procs.js';
 import { isFullId } from '../../text/ids.js';
 import { createV1, rmdirQuiet, v1ExistingDirs, v1Mounts, v1Plan } from './cgroups-v1.js';
 import { createV2, v2Plan } from './cgroups-v2.js';
@@ -105,9 +106,9 @@ export function cgroupPids(id: string, cgroupRoot = DEFAULT_CGROUP_ROOT): number
   const pids = new Set<number>();
   for (const dir of dirs) {
     try {
-      for (const line of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n')) if (line.trim()) pids.add(Number(line));
+      for (const pid of readCgroupProcs(dir) ?? []) pids.add(pid);
     } catch {
-      /* gone */
+      /* unreadable: as good as gone for rm -f, which removes the cgroup next */
     }
   }
   return [...pids];

@@ -1,6 +1,6 @@
 // launch.conf: what the native shim reads to start a container (format: docs/engine-contract.md).
 // One `key value` record a line; values percent-encoded so they may hold spaces, newlines and any byte.
-import { writeFileAtomic } from '../images/atomic-write.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import { isFullId } from '../../text/ids.js';
 
 export interface BindMount {
@@ -93,7 +93,7 @@ export function encodeLaunchConf(c: LaunchConf): string {
   return lines.join('\n') + '\n';
 }
 
-/** Atomic (tmp + rename): the shim never sees half a file. */
+/** Atomic (tmp + rename): the shim never sees half a file. Not durable: see atomic-write.ts. */
 export async function writeLaunchConf(path: string, c: LaunchConf): Promise<void> {
-  await writeFileAtomic(path, encodeLaunchConf(c), 0o600);
+  writeFileAtomic(path, encodeLaunchConf(c), { mode: 0o600, durable: false });
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { foldExit, mayHaveExited, parseExitRecord, type ExitRecord, type StateRecord } from '../../engine-contract/records.js';
 import type { ContainerCgroup } from './cgroups.js';
 import { bundlePath } from './paths.js';
-import { replaceFile } from './replace-file.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import type { ContainerSpec } from './spec.js';
 
 export type { ExitRecord };
@@ -40,5 +40,5 @@ export function readState(root: string, id: string): ContainerState | null {
 }
 
 export function writeState(root: string, state: ContainerState): void {
-  replaceFile(bundlePath(root, state.id, 'state'), JSON.stringify(state, null, 2) + '\n');
+  writeFileAtomic(bundlePath(root, state.id, 'state'), JSON.stringify(state, null, 2) + '\n', { durable: false }); // atomic-write.ts: why not durable
 }
