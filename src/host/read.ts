@@ -92,11 +92,3 @@ export function listDir(path: string): string[] {
     throw err;
   }
 }
-
-/** Parse a decimal integer file; null when absent or not a number. */
-export function readInt(path: string): number | null {
-  const t = readRecordText(path);
-  if (t === null) return null;
-  const n = Number(t.trim());
-  return Number.isFinite(n) ? n : null;
-}

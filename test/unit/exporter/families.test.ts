@@ -1,10 +1,12 @@
 // What the families compute from a snapshot: cAdvisor conventions, Kubernetes labels, no secrets, switches.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { COLLECTORS, defaultCollectorNames } from '../../../src/exporter/families/index.js';
+import { COLLECTORS } from '../../../src/exporter/families/index.js';
 import { MetricsRenderer } from '../../../src/exporter/renderer.js';
-import { FixedSnapshot } from '../../../src/exporter/snapshots.js';
-import { fixtureSnapshot, SECRET } from './snapshot-fixture.js';
+import { FixedSnapshot, fixtureSnapshot, SECRET } from './snapshot-fixture.js';
+
+/** The collectors `tctop serve` runs without --collector flags. */
+const defaultCollectorNames = () => COLLECTORS.filter((c) => c.enabledByDefault).map((c) => c.name);
 
 async function render(names: string[]): Promise<string> {
   const renderer = new MetricsRenderer(new FixedSnapshot(fixtureSnapshot()), COLLECTORS.filter((c) => names.includes(c.name)));
