@@ -1,6 +1,6 @@
 // CRI-O: cgroup crio-<id>.scope, parent conmon (-c <id> -n <name> -b <bundle>), annotations io.kubernetes.cri-o.*.
 import { join } from 'node:path';
-import { FULL_ID_HEX } from '../../text/ids.js';
+import { FULL_ID_HEX, shortId } from '../../text/ids.js';
 import { obj, readJson, stringRecord } from '../metadata.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
 import { conmonArgs, kubernetesLabels } from './shared.js';
@@ -22,7 +22,7 @@ export const crioAdapter: RuntimeAdapter = {
     return {
       runtime: 'cri-o',
       id,
-      name: pod && container ? `${pod}/${container}` : conmon?.name ?? id.slice(0, 12),
+      name: pod && container ? `${pod}/${container}` : conmon?.name ?? shortId(id),
       image: annotations['io.kubernetes.cri-o.ImageName'] ?? annotations['io.kubernetes.cri-o.Image'] ?? '',
       state: 'running',
       labels,

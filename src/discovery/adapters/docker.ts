@@ -77,7 +77,7 @@ export const dockerAdapter: RuntimeAdapter = {
     return {
       runtime: 'docker',
       id,
-      name: meta?.name ?? id.slice(0, 12),
+      name: meta?.name ?? shortId(id),
       image: meta?.image ?? '',
       state: meta?.state ?? 'running',
       labels: meta?.labels ?? {},

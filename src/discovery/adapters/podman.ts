@@ -64,7 +64,7 @@ export const podmanAdapter: RuntimeAdapter = {
     return {
       runtime: 'podman',
       id,
-      name: entry?.name ?? conmon?.name ?? id.slice(0, 12),
+      name: entry?.name ?? conmon?.name ?? shortId(id),
       image: entry?.image ?? '',
       state: 'running',
       createdAt: entry?.created ?? null,
