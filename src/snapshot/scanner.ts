@@ -124,6 +124,7 @@ export class HostScanner {
 
   private beginPass({ at, t0, notes }: ScanStart): ScanPass {
     const { layout, reader, processes } = this.setup!;
+    reader.takeNotes(); // a scan that threw may have left some: they are not this scan's
     // the runtimes' notes are about their state files: JSON that does not parse
     const discovery: DiscoveryContext = { paths: this.paths, memo: new Map(), note: (path, reason) => notes.push({ path, reason, kind: 'malformed' }) };
     const hier = discoveryHierarchy(layout);
