@@ -33,11 +33,6 @@ export class HostReader {
     private readonly options: HostReaderOptions = {},
   ) {}
 
-  /** The kept-open files, if any (a reused PID's must be forgotten: see the process cache). */
-  get files(): OpenFiles | undefined {
-    return this.options.files;
-  }
-
   private sink(mustExist: boolean): FailureSink {
     return mustExist ? this.noteAny : this.noteUnlessVanished;
   }
