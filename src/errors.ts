@@ -31,9 +31,3 @@ export class UnsupportedError extends TctopError {}
 export function errnoOf(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
 }
-
-/** Processes vanish mid-scan and some files are unreadable: these codes mean "skip", never "fail". */
-export function isVanished(err: unknown): boolean {
-  const code = errnoOf(err);
-  return code === 'ENOENT' || code === 'ESRCH' || code === 'EACCES' || code === 'EPERM' || code === 'ENOTDIR' || code === 'EINVAL';
-}

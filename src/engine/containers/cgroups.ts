@@ -5,6 +5,8 @@ import { existsSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, errnoOf, NativeError, UsageError } from '../../errors.js';
 import { readCgroupProcs } from '../../host/cgroupfs/procs.js';
+import { hostPaths } from '../../host/paths.js';
+import { HostReader } from '../../host/reader.js';
 import { isFullId } from '../../text/ids.js';
 import { createV1, rmdirQuiet, v1ExistingDirs, v1Mounts, v1Plan } from './cgroups-v1.js';
 import { createV2, v2Plan } from './cgroups-v2.js';
@@ -104,9 +106,10 @@ export function cgroupPids(id: string, cgroupRoot = DEFAULT_CGROUP_ROOT): number
   const v = cgroupVersion(cgroupRoot);
   const dirs = v === 2 ? [join(cgroupRoot, 'tctop', id)] : [...new Set([...v1Mounts(cgroupRoot).values()])].map((m) => join(m, 'tctop', id));
   const pids = new Set<number>();
+  const reader = new HostReader(hostPaths('/')); // a bare one: each read opens and closes its file
   for (const dir of dirs) {
     try {
-      for (const pid of readCgroupProcs(dir) ?? []) pids.add(pid);
+      for (const pid of readCgroupProcs(reader, dir) ?? []) pids.add(pid);
     } catch {
       /* unreadable: as good as gone for rm -f, which removes the cgroup next */
     }

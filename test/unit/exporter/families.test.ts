@@ -44,7 +44,10 @@ test('cAdvisor values: cpu total label, unlimited memory as 0, Kubernetes labels
   assert.match(body, /tctop_container_namespace_info\{[^}]*type="user",inode="4026531837",shared_with_host="true"\} 1/);
   assert.match(body, /^tctop_runtime_containers\{runtime="lxc"\} 1$/m);
   assert.match(body, /^tctop_host_processes 321$/m);
-  assert.match(body, /^tctop_scan_errors 1$/m);
+  // the one note (PID 1's namespaces, EACCES) counts as denied; the other kinds are there at 0
+  assert.match(body, /^tctop_scan_errors\{kind="denied"\} 1$/m);
+  assert.match(body, /^tctop_scan_errors\{kind="vanished"\} 0$/m);
+  assert.match(body, /^tctop_scan_errors\{kind="malformed"\} 0$/m);
   assert.match(body, /^machine_cpu_cores 2$/m);
 });
 

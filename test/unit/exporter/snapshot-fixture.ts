@@ -135,7 +135,7 @@ export function fixtureSnapshot(): HostSnapshot {
     processes,
     hostProcessCount: 321,
     scanDurationSeconds: 0.042,
-    notes: [{ path: '/proc/1/ns', reason: 'EACCES' }],
+    notes: [{ path: '/proc/1/ns', reason: 'EACCES', kind: 'denied' }],
   };
 }
 
