@@ -30,13 +30,6 @@ static void report(int fd, const char *line) {
   if (len == 0 || line[len - 1] != '\n') write_all(fd, "\n", 1);
 }
 
-__attribute__((noreturn)) static void daemon_fail(int report_fd, const char *what, const char *path, int errnum) {
-  char msg[ERRMSG_MAX];
-  fmt_error(msg, sizeof msg, what, path, errnum);
-  report(report_fd, msg);
-  _exit(1);
-}
-
 static int join_cgroups(const struct conf *c, pid_t pid, char *err, size_t errsize) {
   char num[24];
   size_t len = fmt_long(num, pid);
@@ -147,24 +140,25 @@ static void supervise(const struct conf *c, pid_t init, int sigfd, int logfd) {
 
 /* The daemon: parent and subreaper of the init, outside every container namespace and cgroup. */
 __attribute__((noreturn)) static void run_daemon(const struct conf *c, int report_fd) {
+  fatal_to(report_fd);
   int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-  if (null_fd < 0) daemon_fail(report_fd, "open", "/dev/null", errno);
+  if (null_fd < 0) fatal("open", "/dev/null", errno);
   int logfd = open(c->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-  if (logfd < 0) daemon_fail(report_fd, "open log", c->log, errno);
+  if (logfd < 0) fatal("open log", c->log, errno);
   int outp[2], errp[2], gop[2], statusp[2];
   if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) || pipe2(gop, O_CLOEXEC) || pipe2(statusp, O_CLOEXEC))
-    daemon_fail(report_fd, "pipe2", NULL, errno);
+    fatal("pipe2", NULL, errno);
   sigset_t chld;
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
   sigprocmask(SIG_BLOCK, &chld, NULL);
   int sigfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-  if (sigfd < 0) daemon_fail(report_fd, "signalfd", NULL, errno);
+  if (sigfd < 0) fatal("signalfd", NULL, errno);
 
   unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | (c->network_host ? 0 : CLONE_NEWNET);
   /* raw clone without a new stack: a fork into new namespaces (the child runs on its copy of our stack) */
   pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
-  if (pid < 0) daemon_fail(report_fd, "clone", NULL, errno);
+  if (pid < 0) fatal("clone", NULL, errno);
   if (pid == 0) {
     close(gop[1]), close(statusp[0]), close(outp[0]), close(errp[0]), close(report_fd), close(logfd), close(sigfd);
     struct init_fds fds = {gop[0], statusp[1], outp[1], errp[1], null_fd};
@@ -179,7 +173,7 @@ __attribute__((noreturn)) static void run_daemon(const struct conf *c, int repor
     close(gop[1]);
   } else {
     /* EPIPE: the init failed its setup already; its message follows */
-    if (write_all(gop[1], "g", 1) < 0 && errno != EPIPE) daemon_fail(report_fd, "release the init", NULL, errno);
+    if (write_all(gop[1], "g", 1) < 0 && errno != EPIPE) fatal("release the init", NULL, errno);
     close(gop[1]);
   }
   /* setup failure: the init writes why; success: its exec closes the pipe with nothing written. The init sets up its
@@ -197,16 +191,14 @@ __attribute__((noreturn)) static void run_daemon(const struct conf *c, int repor
   close(statusp[0]);
   if (joined < 0 && got == 0) {
     waitpid(pid, NULL, 0);
-    report(report_fd, err);
-    _exit(1);
+    fatal_line(1, err);
   }
   if (got > 0) {
     memcpy(err, why, got);
     err[got] = 0;
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
-    report(report_fd, err);
-    _exit(1);
+    fatal_line(1, err);
   }
   char line[64], *o = line;
   put(&o, "started ");
@@ -232,27 +224,12 @@ int shim_main(const char *id, const char *state_dir) {
   char path[4096];
   snprintf(path, sizeof path, "%s/launch.conf", state_dir);
   static struct conf c;
-  if (conf_load(path, &c, err, sizeof err) < 0) {
-    report(2, err);
-    return 1;
-  }
-  if (strcmp(c.id, id) != 0) {
-    fmt_error(err, sizeof err, "launch.conf is for another container:", c.id, 0);
-    report(2, err);
-    return 1;
-  }
+  if (conf_load(path, &c, err, sizeof err) < 0) fatal_line(1, err);
+  if (strcmp(c.id, id) != 0) fatal("launch.conf is for another container:", c.id, 0);
   int rp[2];
-  if (pipe2(rp, O_CLOEXEC) < 0) {
-    fmt_error(err, sizeof err, "pipe2", NULL, errno);
-    report(2, err);
-    return 1;
-  }
+  if (pipe2(rp, O_CLOEXEC) < 0) fatal("pipe2", NULL, errno);
   pid_t pid = fork();
-  if (pid < 0) {
-    fmt_error(err, sizeof err, "fork", NULL, errno);
-    report(2, err);
-    return 1;
-  }
+  if (pid < 0) fatal("fork", NULL, errno);
   if (pid == 0) {
     close(rp[0]);
     setsid();
@@ -281,10 +258,7 @@ int shim_main(const char *id, const char *state_dir) {
     write_all(1, line, got);
     return 0;
   }
-  if (got == 0) {
-    fmt_error(err, sizeof err, "the shim daemon died before the container started", NULL, 0);
-    report(2, err);
-  } else
-    write_all(2, line, got);
+  if (got == 0) fatal("the shim daemon died before the container started", NULL, 0);
+  write_all(2, line, got);
   return 1;
 }

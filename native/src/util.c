@@ -17,6 +17,25 @@ void fmt_error(char *buf, size_t size, const char *what, const char *path, int e
              strerrorname_np(errnum) ? strerrorname_np(errnum) : "?");
 }
 
+static int fatal_fd = 2;
+
+void fatal_to(int fd) { fatal_fd = fd; }
+
+void fatal_line(int status, const char *msg) {
+  size_t len = strlen(msg);
+  write_all(fatal_fd, msg, len);
+  if (len == 0 || msg[len - 1] != '\n') write_all(fatal_fd, "\n", 1);
+  _exit(status);
+}
+
+void fatal_status(int status, const char *what, const char *path, int errnum) {
+  char msg[ERRMSG_MAX];
+  fmt_error(msg, sizeof msg, what, path, errnum);
+  fatal_line(status, msg);
+}
+
+void fatal(const char *what, const char *path, int errnum) { fatal_status(1, what, path, errnum); }
+
 int write_all(int fd, const void *data, size_t len) {
   const char *p = data;
   while (len > 0) {
