@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "pty.h"
+#include "records.h"
+#include "relay.h"
 #include "sealed.h"
 #include "secure.h"
 #include "util.h"
@@ -22,7 +25,7 @@ __attribute__((noreturn)) static void usage(const char *why) {
   char msg[ERRMSG_MAX];
   snprintf(msg, sizeof msg,
            "error: %s (usage: tctop-shim exec --pid <init pid> [--cgroup dir]... [--env-fd n] [--cwd dir] "
-           "[--uid n --gid n [--groups a,b]] [--caps-default] -- cmd [args...])\n",
+           "[--uid n --gid n [--groups a,b]] [--caps-default] [--tty] [--stdin] -- cmd [args...])\n",
            why);
   write_all(2, msg, strlen(msg));
   _exit(1);
@@ -39,6 +42,8 @@ struct exec_opts {
   gid_t groups[256];
   size_t n_groups;
   int caps_default;
+  int tty, stdin_open; /* --tty: a pty of the container's devpts; --stdin: the terminal's input goes to it */
+  int master, slave;
   char **cmd;
 };
 
@@ -53,8 +58,8 @@ static void parse(int argc, char **argv, struct exec_opts *o) {
       i++;
       break;
     }
-    if (!strcmp(a, "--caps-default")) {
-      o->caps_default = 1;
+    if (!strcmp(a, "--caps-default") || !strcmp(a, "--tty") || !strcmp(a, "--stdin")) {
+      *(a[2] == 'c' ? &o->caps_default : a[2] == 't' ? &o->tty : &o->stdin_open) = 1;
       continue;
     }
     if (i + 1 >= argc) usage("missing value");
@@ -174,6 +179,11 @@ __attribute__((noreturn)) static void run_command(const struct exec_opts *o, int
   close(joined);
   const char *cwd = o->cwd ? o->cwd : "/";
   if (chdir(cwd) < 0) fatal_status(126, "chdir", cwd, errno);
+  if (o->tty) {
+    close(o->master);
+    if (fchown(o->slave, (uid_t)o->uid, (gid_t)-1) < 0 || pty_make_stdio(o->slave) < 0)
+      fatal_status(126, "make the pty the controlling terminal", NULL, errno);
+  }
   char err[ERRMSG_MAX];
   if (drop_privileges(DOCKER_DEFAULT_CAPS, !o->caps_default, o->uid, o->gid, o->groups, o->n_groups, err, sizeof err) < 0)
     fatal_line(126, err);
@@ -230,6 +240,7 @@ int exec_main(int argc, char **argv) {
   open_cgroup_procs(&o, procs);
   if (pipe2(joined, O_CLOEXEC) < 0) fatal("pipe", NULL, errno);
   enter_container(nsfd, rootfd);
+  if (o.tty && pty_open(&o.master, &o.slave) < 0) fatal("open pty", "/dev/ptmx (container)", errno);
   child = fork();
   if (child < 0) fatal("fork", NULL, errno);
   if (child == 0) {
@@ -240,5 +251,9 @@ int exec_main(int argc, char **argv) {
   join_cgroups(&o, procs, child);
   if (write_all(joined[1], "1", 1) < 0) fatal("write", "(sync pipe)", errno);
   close(joined[1]);
+  if (o.tty) {
+    close(o.slave);
+    return exit_code_of(relay_pty(o.master, child, o.stdin_open));
+  }
   return forward_signals_until_exit();
 }

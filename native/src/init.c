@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "mounts.h"
+#include "pty.h"
 #include "secure.h"
 #include "util.h"
 
@@ -35,11 +36,23 @@ static void loopback_up(void) {
   close(s);
 }
 
+/* A pty of the container's own devpts (so `tty` names /dev/pts/N inside), its master handed to the daemon, its
+ * slave the init's controlling terminal and stdio. The user owns it, as with docker. */
+static void open_console(const struct conf *c, int console) {
+  int master, slave;
+  CHECK(pty_open(&master, &slave), "open pty", "/dev/ptmx");
+  CHECK(fchown(slave, (uid_t)c->uid, (gid_t)-1), "chown", "(pty)");
+  CHECK(send_fd(console, master), "send pty master", NULL);
+  close(master);
+  close(console);
+  CHECK(pty_make_stdio(slave), "make pty the controlling terminal", NULL);
+}
+
 void container_init(const struct conf *c, const struct init_fds *fds) {
   fatal_to(fds->status);
   /* until the exec replaces us, /proc/1/exe is the host's shim binary: keep it out of reach (exec resets this) */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  if (dup2(fds->null, 0) < 0 || dup2(fds->out, 1) < 0 || dup2(fds->err, 2) < 0) fatal("dup2", NULL, errno);
+  if (dup2(fds->in, 0) < 0 || dup2(fds->out, 1) < 0 || dup2(fds->err, 2) < 0) fatal("dup2", NULL, errno);
   /* The mounts go first: they need no cgroup, and the daemon's cgroup join (one RCU grace period on v1, ~10 ms)
    * runs meanwhile. Nothing of the container runs before the join: the exec waits for it. */
   /* nothing we mount may propagate back to the host; host unmounts still reach us */
@@ -71,6 +84,7 @@ void container_init(const struct conf *c, const struct init_fds *fds) {
   attach_binds(c, bindfds);
   mask_paths();
 
+  if (fds->console >= 0) open_console(c, fds->console);
   CHECK(sethostname(c->hostname, strlen(c->hostname)), "sethostname", c->hostname);
   if (!c->network_host) loopback_up();
   if (c->readonly) CHECK(mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), "remount / read-only", NULL);

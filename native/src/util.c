@@ -126,6 +126,16 @@ size_t fmt_long(char *out, long v) {
   return len;
 }
 
+void replace_file(const char *path, const char *data, size_t len) {
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  int ok = write_all(fd, data, len) == 0 && fsync(fd) == 0;
+  close(fd);
+  if (!ok || rename(tmp, path) < 0) unlink(tmp);
+}
+
 int mkdir_p(const char *path) {
   char buf[4096];
   size_t len = strlen(path);

@@ -31,6 +31,10 @@ void iso_now(char out[32]);
 /* Decimal of a signed number; returns the length. */
 size_t fmt_long(char *out, long v);
 
+/* Writes path.tmp, fsyncs it and renames it over path (a reader sees the old file or the new one, whole);
+ * quietly nothing if the directory is gone (rm -f raced us: nobody to tell). */
+void replace_file(const char *path, const char *data, size_t len);
+
 /* mkdir -p (mode 0755); 0 or -1 with errno. */
 int mkdir_p(const char *path);
 

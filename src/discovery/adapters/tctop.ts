@@ -18,8 +18,10 @@ function foldExit(s: Record<string, unknown> | null, exit: Record<string, unknow
   return { ...s, status: 'exited', exitCode: exit.exitCode, oomKilled: exit.oomKilled === true, finishedAt: exit.finishedAt };
 }
 
-function fromState(id: string, s: Record<string, unknown> | null, stateDir: string) {
+function fromState(id: string, s: Record<string, unknown> | null, stateDir: string, run?: Record<string, unknown> | null) {
   const extra = {
+    // --restart: the shim's count in run.json (docs/engine-contract-attach.md)
+    restartCount: typeof run?.restartCount === 'number' ? run.restartCount : 0,
     exitCode: typeof s?.exitCode === 'number' ? s.exitCode : null,
     oomKilled: s?.oomKilled === true,
     createdAt: str(s?.createdAt) ?? null,
@@ -47,7 +49,7 @@ export const tctopAdapter: RuntimeAdapter = {
     if (!id) return null;
     const stateDir = flagValue(args, '--state') ?? join(tctopRoot(), 'containers', id);
     const s = readJson(ctx, join(ctx.paths.root, stateDir, 'state.json'));
-    const m = fromState(id, foldExit(s, s?.status === 'running' ? readJson(ctx, join(ctx.paths.root, stateDir, 'exit.json')) : null), stateDir);
+    const m = fromState(id, foldExit(s, s?.status === 'running' ? readJson(ctx, join(ctx.paths.root, stateDir, 'exit.json')) : null), stateDir, readJson(ctx, join(ctx.paths.root, stateDir, 'run.json')));
     return {
       runtime: 'tctop',
       id,
@@ -70,7 +72,7 @@ export const tctopAdapter: RuntimeAdapter = {
       const raw = readJson(ctx, join(dir, id, 'state.json'));
       if (!raw) continue;
       const s = foldExit(raw, raw.status === 'running' ? readJson(ctx, join(dir, id, 'exit.json')) : null);
-      const m = fromState(id, s, join(dir, id));
+      const m = fromState(id, s, join(dir, id), readJson(ctx, join(dir, id, 'run.json')));
       // state says running, no exit record and no process is there: the shim died; say so rather than pretend
       const state = m.status === 'running' ? 'shim-dead' : m.status;
       out.push(stoppedContainer('tctop', id, m.name, m.image, state, m.labels, m.createdAt, m.startedAt, m.extra));

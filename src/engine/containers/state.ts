@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { ContainerCgroup } from './cgroups.js';
 import { bundlePath } from './paths.js';
 import { replaceFile } from './replace-file.js';
+import { foldRun } from './run-record.js';
 import type { ContainerSpec } from './spec.js';
 
 export type ContainerStatus = 'created' | 'running' | 'exited';
@@ -32,6 +33,9 @@ export interface ContainerState {
   autoRemove: boolean;
   cgroup: ContainerCgroup;
   config: ContainerSpec;
+  /** --restart: restarts so far, and whether the shim waits to restart the init now (run.json, run-record.ts). */
+  restartCount?: number;
+  restarting?: boolean;
 }
 
 export interface ExitRecord {
@@ -75,7 +79,7 @@ export function foldExit(state: ContainerState, exit: ExitRecord | null): Contai
 
 export function readState(root: string, id: string): ContainerState | null {
   const state = readRawState(root, id);
-  return state && foldExit(state, state.status === 'running' ? readExitRecord(root, id) : null);
+  return state && foldRun(root, foldExit(state, state.status === 'running' ? readExitRecord(root, id) : null));
 }
 
 export function writeState(root: string, state: ContainerState): void {
