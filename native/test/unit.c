@@ -76,6 +76,15 @@ static void test_conf_load(void) {
   }
   r = loads(MINIMAL, &c, err);
   check(r == 0 && !strcmp(c.hostname, ID) && c.env && c.env[0] == NULL, "conf_load: hostname defaults to the id, empty env");
+  check(c.tty == 0 && c.open_stdin == 0 && c.restart == RESTART_NO && c.restart_max == 0, "conf_load: no tty, stdin or restart by default");
+  r = loads(MINIMAL "tty 1\nstdin 1\nrestart on-failure\nrestart_max 2\n", &c, err);
+  check(r == 0 && c.tty == 1 && c.open_stdin == 1 && c.restart == RESTART_ON_FAILURE && c.restart_max == 2, "conf_load: tty, stdin, restart on-failure:2");
+  r = loads(MINIMAL "restart unless-stopped\n", &c, err);
+  check(r == 0 && c.restart == RESTART_UNLESS_STOPPED, "conf_load: restart unless-stopped");
+  r = loads(MINIMAL "restart sometimes\n", &c, err);
+  check(r == -1 && strstr(err, "`restart`"), "conf_load: an unknown restart policy is refused");
+  r = loads(MINIMAL "tty yes\n", &c, err);
+  check(r == -1 && strstr(err, "`tty`"), "conf_load: a bad tty value is refused");
   r = loads(MINIMAL "frobnicate 1\n", &c, err);
   check(r == -1 && strstr(err, "line 17: unknown key frobnicate"), "conf_load: an unknown key is refused with its line");
   r = loads(MINIMAL "readonly 2\n", &c, err);
