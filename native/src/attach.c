@@ -87,12 +87,12 @@ static int flush(struct client *cl) {
   return 0;
 }
 
-static void accept_client(void) {
+static int accept_client(void) {
   int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-  if (fd < 0) return;
+  if (fd < 0) return -1;
   if (n_clients == MAX_CLIENTS) {
     close(fd);
-    return;
+    return 0;
   }
   struct client *cl = &clients[n_clients++];
   memset(cl, 0, sizeof *cl);
@@ -100,6 +100,7 @@ static void accept_client(void) {
   if (!any_client && early_len > 0) queue(cl, 'o', early, early_len);
   any_client = 1;
   free(early), early = NULL, early_len = 0;
+  return 0;
 }
 
 static unsigned short be16(const unsigned char *p) { return (unsigned short)(p[0] << 8 | p[1]); }
@@ -181,6 +182,9 @@ void attach_output(char type, const char *data, size_t len) {
 }
 
 void attach_finish(int exit_code) {
+  /* a client that connected while the container ended (a `run -i` of a quick command) still gets it all */
+  while (listen_fd >= 0 && accept_client() == 0) {
+  }
   unsigned char code[4] = {(unsigned char)(exit_code >> 24), (unsigned char)(exit_code >> 16), (unsigned char)(exit_code >> 8), (unsigned char)exit_code};
   for (int i = 0; i < n_clients; i++) queue(&clients[i], 'x', (const char *)code, 4);
   struct timespec start, now;

@@ -112,6 +112,11 @@ test('-i without -t: stdin over a pipe (echo hi | tctop run -i IMAGE cat), and w
   assert.equal(split.status, 5);
   assert.equal(split.stdout, 'out:v\n');
   assert.equal(split.stderr, 'err:v\n');
+  // a command that ends before the client connects: its output still arrives, whole, with its code
+  for (let i = 0; i < 5; i++) {
+    const quick = e.tctop(['run', '--rm', '-i', IMAGE, 'sh', '-c', 'echo quick; exit 2']);
+    assert.deepEqual([quick.status, quick.stdout], [2, 'quick\n'], `round ${i}: ${quick.stderr}`);
+  }
   const none = e.tctop(['run', '--rm', IMAGE, 'cat'], { input: 'ignored\n' });
   assert.equal(none.status, 0);
   assert.equal(none.stdout, '', 'without -i the container reads /dev/null, as docker');
