@@ -81,10 +81,11 @@ test('detach with Ctrl-P Ctrl-Q, re-attach at another size, a SIGKILLed client, 
   assert.match(e.ok(['logs', 'keep']), /one[\s\S]*back/);
 });
 
-test('exec -it: a shell on a pty of the container, resized, interrupted, its exit code', async (t) => {
+test('run -itd, then exec -it: a shell on a pty of the container, resized, interrupted, its exit code; then attach', async (t) => {
   if (needTty(t)) return;
   const e = newEngine(t);
-  e.runDetached(['--name', 'box', IMAGE, 'sleep', '300']);
+  e.runDetached(['-it', '--name', 'box', IMAGE, 'sh']); // run -d -it: the combined -itd
+  assert.equal(e.state(e.inspect('box').id)?.config.tty, true);
   const p = pane(t, e, ['exec', '-it', 'box', 'sh'], { width: 80, height: 24 });
   await p.waitFor(/^\/ #/m, 15_000, 'the prompt');
   await typed(p, 'tty; stty size', /^\/dev\/pts\/\d+\n24 80$/m);
@@ -100,6 +101,12 @@ test('exec -it: a shell on a pty of the container, resized, interrupted, its exi
   p.keys('Enter');
   assert.equal(await p.waitExit(10_000), 4);
   assert.equal(e.inspect('box').state, 'running', 'the container is untouched');
+  const attached = pane(t, e, ['attach', 'box'], { width: 60, height: 15 });
+  await sleep(500);
+  await typed(attached, 'tty; stty size', /^\/dev\/pts\/0\n15 60$/m);
+  attached.type('exit');
+  attached.keys('Enter');
+  assert.equal(await attached.waitExit(10_000), 0);
 });
 
 test('-i without -t: stdin over a pipe (echo hi | tctop run -i IMAGE cat), and without -i no stdin', async (t) => {
