@@ -43,6 +43,8 @@ test('always: restarted with docker backoff, the new init followed; stop ends it
   const times = readFileSync(join(e.root, 'containers', loopId, 'container.log'), 'utf8').trim().split('\n').map((l) => Date.parse(JSON.parse(l).time));
   const gaps = times.slice(1).map((x, i) => x - times[i]);
   assert.ok(gaps[0] >= 90 && gaps[1] >= 190 && gaps[2] >= 390, `gaps between runs ${gaps.join(', ')} ms should double from 100`);
+  // between runs (the backoff is 1.6 s by now) it shows as docker's "restarting", not as a dead shim
+  await until(() => e.ps(true).find((c) => c.name === 'loop')?.state === 'restarting', 5000, 'ps to show restarting');
   e.ok(['stop', 'loop']);
   const count = e.inspect('loop').restartCount;
   await sleep(2000);

@@ -72,9 +72,11 @@ export const tctopAdapter: RuntimeAdapter = {
       const raw = readJson(ctx, join(dir, id, 'state.json'));
       if (!raw) continue;
       const s = foldExit(raw, raw.status === 'running' ? readJson(ctx, join(dir, id, 'exit.json')) : null);
-      const m = fromState(id, s, join(dir, id), readJson(ctx, join(dir, id, 'run.json')));
-      // state says running, no exit record and no process is there: the shim died; say so rather than pretend
-      const state = m.status === 'running' ? 'shim-dead' : m.status;
+      const run = readJson(ctx, join(dir, id, 'run.json'));
+      const m = fromState(id, s, join(dir, id), run);
+      // state says running, no exit record and no process is there: the shim died; say so rather than pretend (or it
+      // waits to restart the init under its restart policy, as docker's "restarting")
+      const state = m.status === 'running' ? (run?.restarting === true ? 'restarting' : 'shim-dead') : m.status;
       out.push(stoppedContainer('tctop', id, m.name, m.image, state, m.labels, m.createdAt, m.startedAt, m.extra));
     }
     return out;
