@@ -69,6 +69,11 @@ static int parse_bind(struct conf *c, char *v) {
   return 0;
 }
 
+static int parse_restart(const char *v) {
+  return !strcmp(v, "no") ? RESTART_NO : !strcmp(v, "always") ? RESTART_ALWAYS : !strcmp(v, "on-failure") ? RESTART_ON_FAILURE
+         : !strcmp(v, "unless-stopped") ? RESTART_UNLESS_STOPPED : -1;
+}
+
 /* One record; returns 0, or -1 (bad value) / -2 (unknown key). */
 static int record(struct conf *c, const char *key, char *v) {
   if (strcmp(key, "bind") == 0) return parse_bind(c, v);
@@ -91,6 +96,10 @@ static int record(struct conf *c, const char *key, char *v) {
   else if (!strcmp(key, "oom_file")) c->oom_file = v;
   else if (!strcmp(key, "log")) c->log = v;
   else if (!strcmp(key, "exit_file")) c->exit_file = v;
+  else if (!strcmp(key, "tty")) c->tty = !strcmp(v, "1") ? 1 : !strcmp(v, "0") ? 0 : -1;
+  else if (!strcmp(key, "stdin")) c->open_stdin = !strcmp(v, "1") ? 1 : !strcmp(v, "0") ? 0 : -1;
+  else if (!strcmp(key, "restart")) c->restart = parse_restart(v);
+  else if (!strcmp(key, "restart_max")) c->restart_max = parse_uint(v);
   else return -2;
   return 0;
 }
@@ -147,6 +156,10 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errsize) {
                         : !is_abs(c->log) ? "log"
                         : !is_abs(c->exit_file) ? "exit_file"
                         : (c->oom_file && !is_abs(c->oom_file)) ? "oom_file"
+                        : c->tty < 0 ? "tty"
+                        : c->open_stdin < 0 ? "stdin"
+                        : c->restart < 0 ? "restart"
+                        : c->restart_max < 0 ? "restart_max"
                                                                  : NULL;
   if (missing) {
     char what[96];

@@ -33,7 +33,13 @@ struct conf {
   char **cgroups;
   size_t n_cgroups;
   char *oom_file, *log, *exit_file;
+  int tty;        /* `tty 1`: the init's stdio is a pty whose master the daemon keeps */
+  int open_stdin; /* `stdin 1`: the init's stdin is a pipe fed by attach clients (else /dev/null) */
+  int restart;    /* `restart no|always|on-failure|unless-stopped` */
+  long restart_max; /* `restart_max N`: on-failure's limit (0: none) */
 };
+
+enum { RESTART_NO, RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_UNLESS_STOPPED };
 
 /* Parses <state>/launch.conf into c; on failure writes "error: ..." into err and returns -1. */
 int conf_load(const char *path, struct conf *c, char *err, size_t errsize);

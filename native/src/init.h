@@ -9,6 +9,8 @@ struct init_fds {
   int go;     /* read end: one byte once the daemon has joined us to the cgroups */
   int status; /* write end, CLOEXEC: setup failure message, or closed by a successful exec */
   int out, err, null;
+  int in;      /* the init's stdin: null, or the read end of the stdin pipe (`stdin 1`) */
+  int console; /* `tty 1`: a socket the init sends its pty master on (SCM_RIGHTS); -1 otherwise */
 };
 
 __attribute__((noreturn)) void container_init(const struct conf *c, const struct init_fds *fds);

@@ -96,6 +96,15 @@ long stream_pump(struct stream *s, int logfd) {
   return n;
 }
 
+void stream_feed(struct stream *s, int logfd, const char *data, size_t len) {
+  while (len > 0) {
+    size_t room = sizeof s->buf - s->len, n = len < room ? len : room;
+    memcpy(s->buf + s->len, data, n);
+    s->len += n, data += n, len -= n;
+    emit_lines(s, logfd);
+  }
+}
+
 void stream_flush(struct stream *s, int logfd) {
   if (s->len == 0) return;
   log_record(logfd, s->name, s->buf, s->len);

@@ -17,6 +17,9 @@ struct stream {
  * -2 nothing available now). */
 long stream_pump(struct stream *s, int logfd);
 
+/* Appends data read elsewhere (the daemon also sends it to attach clients) and logs every complete line. */
+void stream_feed(struct stream *s, int logfd, const char *data, size_t len);
+
 /* Logs the pending partial line (no trailing newline), if any. */
 void stream_flush(struct stream *s, int logfd);
 

@@ -11,6 +11,22 @@
 
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
+/* The container's filesystem view, in mounts.c. */
+#include "conf.h"
+
+#define N_DEVICES 6 /* null zero full random urandom tty, bind-mounted from the host */
+
+/* A detached copy of a host mount tree (open_tree), taken before pivot_root, attached inside afterwards. */
+int clone_tree(const char *path, int recursive, int readonly);
+void clone_devices(int devfds[N_DEVICES]);
+/* The image's layers and the container's upper dir on c->rootfs (fsconfig lowerdir+, or mount(2) on old kernels). */
+void mount_overlay(const struct conf *c);
+/* Inside the new root: /dev (the cloned devices, its own devpts, shm, mqueue), masked and read-only /proc paths,
+ * volumes. */
+void mount_dev(const int devfds[N_DEVICES]);
+void mask_paths(void);
+void attach_binds(const struct conf *c, const int *bindfds);
+
 #endif
 
 static inline int sys_open_tree(int dfd, const char *path, unsigned flags) {
@@ -39,5 +55,21 @@ static inline int sys_fsmount(int fd, unsigned flags, unsigned attr_flags) {
 static inline int sys_pivot_root(const char *new_root, const char *put_old) {
   return (int)syscall(SYS_pivot_root, new_root, put_old);
 }
+
+/* The container's filesystem view, in mounts.c. */
+#include "conf.h"
+
+#define N_DEVICES 6 /* null zero full random urandom tty, bind-mounted from the host */
+
+/* A detached copy of a host mount tree (open_tree), taken before pivot_root, attached inside afterwards. */
+int clone_tree(const char *path, int recursive, int readonly);
+void clone_devices(int devfds[N_DEVICES]);
+/* The image's layers and the container's upper dir on c->rootfs (fsconfig lowerdir+, or mount(2) on old kernels). */
+void mount_overlay(const struct conf *c);
+/* Inside the new root: /dev (the cloned devices, its own devpts, shm, mqueue), masked and read-only /proc paths,
+ * volumes. */
+void mount_dev(const int devfds[N_DEVICES]);
+void mask_paths(void);
+void attach_binds(const struct conf *c, const int *bindfds);
 
 #endif

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,31 +9,25 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "conf.h"
+#include "daemon.h"
 #include "init.h"
-#include "jsonlog.h"
+#include "pty.h"
 #include "util.h"
 
-#define PARTIAL_FLUSH_MS 100 /* a partial line is logged once its pipe has been quiet this long */
-
-static struct stream out_stream = {.name = "stdout"}, err_stream = {.name = "stderr"};
+static struct daemon daemon_state = {.out = {.name = "stdout"}, .err = {.name = "stderr"}};
 
 /* The report pipe carries exactly one line to the process the CLI spawned. */
 static void report(int fd, const char *line) {
   size_t len = strlen(line);
   write_all(fd, line, len);
   if (len == 0 || line[len - 1] != '\n') write_all(fd, "\n", 1);
-}
-
-__attribute__((noreturn)) static void daemon_fail(int report_fd, const char *what, const char *path, int errnum) {
-  char msg[ERRMSG_MAX];
-  fmt_error(msg, sizeof msg, what, path, errnum);
-  report(report_fd, msg);
-  _exit(1);
 }
 
 static int join_cgroups(const struct conf *c, pid_t pid, char *err, size_t errsize) {
@@ -54,134 +47,44 @@ static int join_cgroups(const struct conf *c, pid_t pid, char *err, size_t errsi
   return 0;
 }
 
-/* "oom_kill N" in memory.oom_control (v1) or memory.events (v2). */
-static int oom_killed(const char *file) {
-  if (!file) return 0;
-  char *text = read_file(file, 1 << 16, NULL);
-  if (!text) return 0;
-  int killed = 0;
-  for (char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
-    if (strncmp(line, "oom_kill ", 9) == 0) killed = atol(line + 9) > 0;
-  free(text);
-  return killed;
-}
+static void copy_message(char *err, size_t errsize, const char *text) { snprintf(err, errsize, "%s", text); }
 
-static void put(char **o, const char *s) {
-  size_t n = strlen(s);
-  memcpy(*o, s, n);
-  *o += n;
-}
-
-static void put_long(char **o, long v) { *o += fmt_long(*o, v); }
-
-/* {"exitCode":N,"signal":S|null,"oomKilled":bool,"finishedAt":"...","pid":P}, renamed into place. */
-static void write_exit(const struct conf *c, pid_t pid, int status) {
-  char json[256], *o = json;
-  int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-  put(&o, "{\"exitCode\":");
-  put_long(&o, sig ? 128 + sig : WEXITSTATUS(status));
-  put(&o, ",\"signal\":");
-  if (sig) put_long(&o, sig);
-  else put(&o, "null");
-  put(&o, ",\"oomKilled\":");
-  put(&o, oom_killed(c->oom_file) ? "true" : "false");
-  put(&o, ",\"finishedAt\":\"");
-  char ts[32];
-  iso_now(ts);
-  put(&o, ts);
-  put(&o, "\",\"pid\":");
-  put_long(&o, pid);
-  put(&o, "}\n");
-  char tmp[4096];
-  snprintf(tmp, sizeof tmp, "%s.tmp", c->exit_file);
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return; /* the state dir is gone (rm -f raced us): nobody to tell */
-  int ok = write_all(fd, json, (size_t)(o - json)) == 0 && fsync(fd) == 0;
-  close(fd);
-  if (!ok || rename(tmp, c->exit_file) < 0) unlink(tmp);
-}
-
-/* Until the init has exited and both pipes are at EOF: log output, reap every child (we are the subreaper). */
-static void supervise(const struct conf *c, pid_t init, int sigfd, int logfd) {
-  int init_status = 0, init_done = 0;
-  while (!init_done || out_stream.fd >= 0 || err_stream.fd >= 0) {
-    struct pollfd p[3] = {{sigfd, POLLIN, 0}, {out_stream.fd, POLLIN, 0}, {err_stream.fd, POLLIN, 0}};
-    int pending = out_stream.len > 0 || err_stream.len > 0;
-    int n = poll(p, 3, pending ? PARTIAL_FLUSH_MS : -1);
-    if (n < 0 && errno != EINTR) break;
-    if (n == 0) {
-      stream_flush(&out_stream, logfd);
-      stream_flush(&err_stream, logfd);
-      continue;
-    }
-    if (p[0].revents) {
-      struct signalfd_siginfo si;
-      while (read(sigfd, &si, sizeof si) > 0) {
-      }
-      for (;;) {
-        int st;
-        pid_t pid = waitpid(-1, &st, WNOHANG);
-        if (pid <= 0) break;
-        if (pid == init) init_status = st, init_done = 1;
-      }
-    }
-    struct stream *streams[2] = {&out_stream, &err_stream};
-    for (int i = 0; i < 2; i++) {
-      if (!p[i + 1].revents || streams[i]->fd < 0) continue;
-      long r = stream_pump(streams[i], logfd);
-      if (r == 0 || r == -1) {
-        stream_flush(streams[i], logfd);
-        close(streams[i]->fd);
-        streams[i]->fd = -1;
-      }
-    }
+pid_t start_init(struct daemon *d, char *err, size_t errsize) {
+  const struct conf *c = d->c;
+  int gop[2], statusp[2], console[2] = {-1, -1};
+  /* opened per run, so between runs the daemon holds nothing but the log, the pipes and its sockets */
+  if ((d->null_fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
+    fmt_error(err, errsize, "open", "/dev/null", errno);
+    return -1;
   }
-  stream_flush(&out_stream, logfd);
-  stream_flush(&err_stream, logfd);
-  while (!init_done) { /* only after a poll failure: never record an exit we did not see */
-    if (waitpid(init, &init_status, 0) == init) init_done = 1;
-    else if (errno != EINTR) return;
+  if (pipe2(gop, O_CLOEXEC) || pipe2(statusp, O_CLOEXEC) ||
+      (c->tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console))) {
+    fmt_error(err, errsize, "pipe2", NULL, errno);
+    return -1;
   }
-  write_exit(c, init, init_status);
-}
-
-/* The daemon: parent and subreaper of the init, outside every container namespace and cgroup. */
-__attribute__((noreturn)) static void run_daemon(const struct conf *c, int report_fd) {
-  int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-  if (null_fd < 0) daemon_fail(report_fd, "open", "/dev/null", errno);
-  int logfd = open(c->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-  if (logfd < 0) daemon_fail(report_fd, "open log", c->log, errno);
-  int outp[2], errp[2], gop[2], statusp[2];
-  if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC) || pipe2(gop, O_CLOEXEC) || pipe2(statusp, O_CLOEXEC))
-    daemon_fail(report_fd, "pipe2", NULL, errno);
-  sigset_t chld;
-  sigemptyset(&chld);
-  sigaddset(&chld, SIGCHLD);
-  sigprocmask(SIG_BLOCK, &chld, NULL);
-  int sigfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
-  if (sigfd < 0) daemon_fail(report_fd, "signalfd", NULL, errno);
-
   unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | (c->network_host ? 0 : CLONE_NEWNET);
   /* raw clone without a new stack: a fork into new namespaces (the child runs on its copy of our stack) */
   pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
-  if (pid < 0) daemon_fail(report_fd, "clone", NULL, errno);
+  if (pid < 0) {
+    fmt_error(err, errsize, "clone", NULL, errno);
+    close(d->null_fd), close(gop[0]), close(gop[1]), close(statusp[0]), close(statusp[1]);
+    return -1;
+  }
   if (pid == 0) {
-    close(gop[1]), close(statusp[0]), close(outp[0]), close(errp[0]), close(report_fd), close(logfd), close(sigfd);
-    struct init_fds fds = {gop[0], statusp[1], outp[1], errp[1], null_fd};
+    close(gop[1]), close(statusp[0]), close(d->logfd), close(d->sigfd);
+    if (console[0] >= 0) close(console[0]);
+    int out = c->tty ? d->null_fd : d->out_w, errfd = c->tty ? d->null_fd : d->err_w;
+    struct init_fds fds = {gop[0], statusp[1], out, errfd, d->null_fd, c->open_stdin ? d->in_r : d->null_fd, console[1]};
     container_init(c, &fds);
   }
-  close(gop[0]), close(statusp[1]), close(outp[1]), close(errp[1]), close(null_fd);
-
-  char err[ERRMSG_MAX];
-  int joined = join_cgroups(c, pid, err, sizeof err);
-  if (joined < 0) {
-    kill(pid, SIGKILL);
-    close(gop[1]);
-  } else {
-    /* EPIPE: the init failed its setup already; its message follows */
-    if (write_all(gop[1], "g", 1) < 0 && errno != EPIPE) daemon_fail(report_fd, "release the init", NULL, errno);
-    close(gop[1]);
-  }
+  close(gop[0]), close(statusp[1]), close(d->null_fd);
+  if (console[1] >= 0) close(console[1]);
+  int joined = join_cgroups(c, pid, err, errsize);
+  if (joined < 0) kill(pid, SIGKILL);
+  /* EPIPE: the init failed its setup already; its message follows */
+  else if (write_all(gop[1], "g", 1) < 0 && errno != EPIPE)
+    fmt_error(err, errsize, "release the init", NULL, errno), joined = -1, kill(pid, SIGKILL);
+  close(gop[1]);
   /* setup failure: the init writes why; success: its exec closes the pipe with nothing written. The init sets up its
    * mounts while we join it to its cgroup, so a failed join may be the echo of an init that failed first: its own
    * message is the one to report. */
@@ -195,64 +98,91 @@ __attribute__((noreturn)) static void run_daemon(const struct conf *c, int repor
     if (got == sizeof why - 1) break;
   }
   close(statusp[0]);
-  if (joined < 0 && got == 0) {
-    waitpid(pid, NULL, 0);
-    report(report_fd, err);
-    _exit(1);
-  }
   if (got > 0) {
-    memcpy(err, why, got);
-    err[got] = 0;
+    why[got] = 0;
+    copy_message(err, errsize, why);
     kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    report(report_fd, err);
-    _exit(1);
   }
+  int master = -1;
+  if (got == 0 && joined == 0 && c->tty && (master = recv_fd(console[0])) < 0) {
+    fmt_error(err, errsize, "receive the pty master", NULL, errno);
+    kill(pid, SIGKILL);
+    got = 1;
+  }
+  if (console[0] >= 0) close(console[0]);
+  if (got > 0 || joined < 0) {
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+    }
+    return -1;
+  }
+  if (master >= 0) {
+    fcntl(master, F_SETFL, O_NONBLOCK);
+    d->master = d->out.fd = master;
+  }
+  return pid;
+}
+
+static void open_streams(struct daemon *d) {
+  const struct conf *c = d->c;
+  int outp[2] = {-1, -1}, errp[2] = {-1, -1}, inp[2] = {-1, -1};
+  if ((!c->tty && (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC))) || (c->open_stdin && pipe2(inp, O_CLOEXEC)))
+    fatal("pipe2", NULL, errno);
+  d->out.fd = outp[0], d->out_w = outp[1];
+  d->err.fd = errp[0], d->err_w = errp[1];
+  d->in_r = inp[0], d->in_w = inp[1];
+  d->master = -1;
+  if (d->out.fd >= 0) fcntl(d->out.fd, F_SETFL, O_NONBLOCK);
+  if (d->err.fd >= 0) fcntl(d->err.fd, F_SETFL, O_NONBLOCK);
+  if (d->in_w >= 0) fcntl(d->in_w, F_SETFL, O_NONBLOCK);
+}
+
+__attribute__((noreturn)) static void run_daemon(struct daemon *d, int report_fd, int keep_early) {
+  fatal_to(report_fd);
+  const struct conf *c = d->c;
+  if ((d->logfd = open(c->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640)) < 0) fatal("open log", c->log, errno);
+  open_streams(d);
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, NULL);
+  if ((d->sigfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) fatal("signalfd", NULL, errno);
+  if (attach_listen(d->state_dir) < 0) fatal("listen on", "attach.sock", errno);
+  if (keep_early) attach_keep_early_output();
+
+  char err[ERRMSG_MAX];
+  pid_t pid = start_init(d, err, sizeof err);
+  if (pid < 0) fatal_line(1, err);
+  d->init = pid;
+  d->run.pid = pid, d->run.last_exit = -1;
+  iso_now(d->run.started_at);
+  clock_gettime(CLOCK_MONOTONIC, &d->run_started);
+  if (c->restart != RESTART_NO) write_run(d->state_dir, &d->run);
   char line[64], *o = line;
-  put(&o, "started ");
-  put_long(&o, pid);
-  put(&o, " ");
-  put_long(&o, getpid());
+  memcpy(o, "started ", 8), o += 8;
+  o += fmt_long(o, pid);
+  *o++ = ' ';
+  o += fmt_long(o, getpid());
   *o = 0;
   report(report_fd, line);
   close(report_fd);
-
-  fcntl(outp[0], F_SETFL, O_NONBLOCK);
-  fcntl(errp[0], F_SETFL, O_NONBLOCK);
-  out_stream.fd = outp[0];
-  err_stream.fd = errp[0];
-  supervise(c, pid, sigfd, logfd);
+  fatal_to(2); /* /dev/null in the daemon */
+  supervise(d);
   _exit(0);
 }
 
-int shim_main(const char *id, const char *state_dir) {
+int shim_main(const char *id, const char *state_dir, int keep_early) {
   /* whatever the caller leaked stays out of the container */
   syscall(SYS_close_range, 3, ~0U, 0);
   static char err[ERRMSG_MAX];
   char path[4096];
   snprintf(path, sizeof path, "%s/launch.conf", state_dir);
   static struct conf c;
-  if (conf_load(path, &c, err, sizeof err) < 0) {
-    report(2, err);
-    return 1;
-  }
-  if (strcmp(c.id, id) != 0) {
-    fmt_error(err, sizeof err, "launch.conf is for another container:", c.id, 0);
-    report(2, err);
-    return 1;
-  }
+  if (conf_load(path, &c, err, sizeof err) < 0) fatal_line(1, err);
+  if (strcmp(c.id, id) != 0) fatal("launch.conf is for another container:", c.id, 0);
   int rp[2];
-  if (pipe2(rp, O_CLOEXEC) < 0) {
-    fmt_error(err, sizeof err, "pipe2", NULL, errno);
-    report(2, err);
-    return 1;
-  }
+  if (pipe2(rp, O_CLOEXEC) < 0) fatal("pipe2", NULL, errno);
   pid_t pid = fork();
-  if (pid < 0) {
-    fmt_error(err, sizeof err, "fork", NULL, errno);
-    report(2, err);
-    return 1;
-  }
+  if (pid < 0) fatal("fork", NULL, errno);
   if (pid == 0) {
     close(rp[0]);
     setsid();
@@ -266,7 +196,9 @@ int shim_main(const char *id, const char *state_dir) {
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     signal(SIGINT, SIG_IGN);
-    run_daemon(&c, rp[1]);
+    daemon_state.c = &c;
+    daemon_state.state_dir = state_dir;
+    run_daemon(&daemon_state, rp[1], keep_early);
   }
   close(rp[1]);
   char line[ERRMSG_MAX + 2];
@@ -281,10 +213,7 @@ int shim_main(const char *id, const char *state_dir) {
     write_all(1, line, got);
     return 0;
   }
-  if (got == 0) {
-    fmt_error(err, sizeof err, "the shim daemon died before the container started", NULL, 0);
-    report(2, err);
-  } else
-    write_all(2, line, got);
+  if (got == 0) fatal("the shim daemon died before the container started", NULL, 0);
+  write_all(2, line, got);
   return 1;
 }

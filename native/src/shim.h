@@ -3,6 +3,7 @@
 #ifndef TCTOP_SHIM_H
 #define TCTOP_SHIM_H
 
-int shim_main(const char *id, const char *state_dir);
+/* keep_early (`--attach`): the output before the first attach client is kept for it (a foreground run -i/-t). */
+int shim_main(const char *id, const char *state_dir, int keep_early);
 
 #endif

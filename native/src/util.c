@@ -17,6 +17,25 @@ void fmt_error(char *buf, size_t size, const char *what, const char *path, int e
              strerrorname_np(errnum) ? strerrorname_np(errnum) : "?");
 }
 
+static int fatal_fd = 2;
+
+void fatal_to(int fd) { fatal_fd = fd; }
+
+void fatal_line(int status, const char *msg) {
+  size_t len = strlen(msg);
+  write_all(fatal_fd, msg, len);
+  if (len == 0 || msg[len - 1] != '\n') write_all(fatal_fd, "\n", 1);
+  _exit(status);
+}
+
+void fatal_status(int status, const char *what, const char *path, int errnum) {
+  char msg[ERRMSG_MAX];
+  fmt_error(msg, sizeof msg, what, path, errnum);
+  fatal_line(status, msg);
+}
+
+void fatal(const char *what, const char *path, int errnum) { fatal_status(1, what, path, errnum); }
+
 int write_all(int fd, const void *data, size_t len) {
   const char *p = data;
   while (len > 0) {
@@ -105,6 +124,16 @@ size_t fmt_long(char *out, long v) {
   while (n) out[len++] = tmp[--n];
   out[len] = 0;
   return len;
+}
+
+void replace_file(const char *path, const char *data, size_t len) {
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  int ok = write_all(fd, data, len) == 0 && fsync(fd) == 0;
+  close(fd);
+  if (!ok || rename(tmp, path) < 0) unlink(tmp);
 }
 
 int mkdir_p(const char *path) {

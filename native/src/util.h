@@ -11,6 +11,14 @@
 /* Formats "error: <what> <path>: <strerror> (<ERRNO>)" into buf (errnum 0: no errno part). */
 void fmt_error(char *buf, size_t size, const char *what, const char *path, int errnum);
 
+/* The one fatal-error path of every mode: "error: <what> <path>: <strerror> (<ERRNO>)\n" to the fd chosen with
+ * fatal_to() (stderr until then: exec mode; the daemon's report pipe; the init's status pipe), then _exit(status). */
+void fatal_to(int fd);
+__attribute__((noreturn)) void fatal_status(int status, const char *what, const char *path, int errnum);
+__attribute__((noreturn)) void fatal(const char *what, const char *path, int errnum);
+/* The same with a message formatted already (by fmt_error or a helper's err buffer). */
+__attribute__((noreturn)) void fatal_line(int status, const char *msg);
+
 /* write() until done, retrying EINTR; returns 0 or -1 with errno. */
 int write_all(int fd, const void *data, size_t len);
 
@@ -22,6 +30,10 @@ void iso_now(char out[32]);
 
 /* Decimal of a signed number; returns the length. */
 size_t fmt_long(char *out, long v);
+
+/* Writes path.tmp, fsyncs it and renames it over path (a reader sees the old file or the new one, whole);
+ * quietly nothing if the directory is gone (rm -f raced us: nobody to tell). */
+void replace_file(const char *path, const char *data, size_t len);
 
 /* mkdir -p (mode 0755); 0 or -1 with errno. */
 int mkdir_p(const char *path);

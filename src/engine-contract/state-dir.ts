@@ -22,6 +22,8 @@ export const STATE_DIR_FILES = {
   state: 'state.json',
   exit: 'exit.json',
   log: 'container.log',
+  /** The shim's restart-policy record: restartCount, restarting (docs/engine-contract-attach.md). */
+  run: 'run.json',
 } as const;
 
 /** The shim's process name (its comm) and its command line: `tctop-shim --id <id> --state <state dir>`. */

@@ -1,14 +1,17 @@
 // The engine against Docker on the same image (docker save -> tctop load): `run --rm IMG true` end to end, as a
 // user types it, runs interleaved so load drift hits both alike (with a pause between, so neither pays for the other's
-// teardown); and the resident memory of one shim each.
+// teardown); `run -it` start-to-prompt on a real pty; and the resident memory of one shim each (ours also with a tty
+// and a restart policy).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_IMAGE } from '../helpers/docker.js';
+import { startToPrompt } from './engine-tty.js';
 import type { BenchRow, BenchSuite } from './types.js';
 
 const RUNS = 15;
+const PROMPT_RUNS = 7;
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env, encoding: 'utf8' });
@@ -82,10 +85,25 @@ export const suite: BenchSuite = {
       if (!comm.startsWith('containerd-shim')) throw new Error(`the docker container's parent is ${comm}, not containerd-shim-runc-v2`);
       const oursKiB = rssKiB(shimPid);
       const theirsKiB = rssKiB(containerdShim);
+
+      // a shell on a pty, interleaved with docker's; and the shim holding a pty master under a restart policy
+      const promptOurs: number[] = [];
+      const promptDocker: number[] = [];
+      for (let i = 0; i < PROMPT_RUNS; i++) {
+        promptOurs.push(await startToPrompt('bin/tctop', ['run', '-it', '--rm', TEST_IMAGE, 'sh'], env));
+        settle();
+        promptDocker.push(await startToPrompt('docker', ['run', '-it', '--rm', '--label', 'tctop-bench=1', TEST_IMAGE, 'sh'], process.env));
+        settle();
+      }
+      const ttyId = tctop(['run', '-itd', '--restart', 'always', TEST_IMAGE, 'sh']).trim();
+      cleanup.push(() => spawnSync('bin/tctop', ['rm', '-f', ttyId], { env, stdio: 'ignore' }));
+      const ttyShimKiB = rssKiB(JSON.parse(readFileSync(join(root, 'containers', ttyId, 'state.json'), 'utf8')).shimPid as number);
       return [
         { name: `tctop run --rm ${TEST_IMAGE} true (median of ${RUNS})`, value: runOurs, unit: 'ms', peer: { name: 'docker run --rm', value: runDocker }, target: 'ratio <= 0.5', ok: runOurs / runDocker <= 0.5 },
         { name: `for scale: the same run without the code cache (median of ${uncached.length})`, value: median(uncached), unit: 'ms', peer: { name: 'docker run --rm', value: runDocker }, target: 'context', ok: true },
         { name: `tctop-shim RSS (${oursKiB} KiB)`, value: oursKiB / 1024, unit: 'MiB', peer: { name: `containerd-shim-runc-v2 RSS (${theirsKiB} KiB)`, value: theirsKiB / 1024 }, target: 'ratio <= 0.1', ok: oursKiB / theirsKiB <= 0.1 },
+        { name: `tctop run -it --rm ${TEST_IMAGE} sh: start to prompt on a pty (median of ${PROMPT_RUNS})`, value: median(promptOurs), unit: 'ms', peer: { name: 'docker run -it --rm', value: median(promptDocker) }, target: 'value < 100 ms', ok: median(promptOurs) < 100 },
+        { name: `tctop-shim RSS with a tty and --restart always (${ttyShimKiB} KiB)`, value: ttyShimKiB / 1024, unit: 'MiB', peer: { name: `containerd-shim-runc-v2 RSS (${theirsKiB} KiB)`, value: theirsKiB / 1024 }, target: 'ratio <= 0.1', ok: ttyShimKiB / theirsKiB <= 0.1 },
       ];
     } finally {
       for (const c of cleanup.reverse()) c();

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, readFileSync, readlinkSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { cgroupPids } from '../../src/engine/containers/cgroups.js';
 import { shimBinaryPath } from '../../src/engine/containers/shim-binary.js';
@@ -90,7 +91,11 @@ test('exec: the shim binary is unreachable from inside (the runc /proc/self/exe 
   // hold the exec'd child just before its execve: the one moment a shim process is visible inside
   const { args, env, containerEnv } = shimExec(box, ['true'], { extraEnv: { TCTOP_SHIM_TEST_HOLD_MS: '3000' } });
   const fd = envFd(containerEnv);
-  const held = spawn(shimBinaryPath(), args, { stdio: ['ignore', 'ignore', 'ignore', fd], env });
+  // the hold is a test hook, compiled only into the test build: the engine's binary does not even know its name
+  assert.ok(!readFileSync(shimBinaryPath()).includes('TCTOP_SHIM_TEST_HOLD_MS'), 'no test hook in the production shim');
+  const testShim = resolve('native/build/tctop-shim-test');
+  assert.ok(readFileSync(testShim).includes('TCTOP_SHIM_TEST_HOLD_MS'));
+  const held = spawn(testShim, args, { stdio: ['ignore', 'ignore', 'ignore', fd], env });
   closeSync(fd);
   t.after(() => held.kill('SIGKILL'));
   let inner = 0;

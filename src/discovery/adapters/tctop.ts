@@ -19,8 +19,10 @@ function readFoldedState(ctx: DiscoveryContext, stateDir: string): Record<string
 }
 
 /** state.json read defensively: a host's file is hostile input, whoever wrote it. */
-function fromState(id: string, s: Record<string, unknown> | null, stateDir: string) {
+function fromState(id: string, s: Record<string, unknown> | null, stateDir: string, run?: Record<string, unknown> | null) {
   const extra = {
+    // --restart: the shim's count in run.json (docs/engine-contract-attach.md)
+    restartCount: typeof run?.restartCount === 'number' ? run.restartCount : 0,
     exitCode: typeof s?.exitCode === 'number' ? s.exitCode : null,
     exitSignal: typeof s?.exitSignal === 'number' ? s.exitSignal : null,
     oomKilled: s?.oomKilled === true,
@@ -51,7 +53,7 @@ export const tctopAdapter: RuntimeAdapter = {
     const id = c.hint?.runtime === 'tctop' ? c.hint.id : flagValue(args, SHIM_ID_FLAG);
     if (!id) return null;
     const stateDir = flagValue(args, SHIM_STATE_FLAG) ?? join(containersDir(tctopRoot()), id);
-    const m = fromState(id, readFoldedState(ctx, stateDir), stateDir);
+    const m = fromState(id, readFoldedState(ctx, stateDir), stateDir, readJson(ctx, join(ctx.paths.root, stateDir, STATE_DIR_FILES.run)));
     return {
       runtime: 'tctop',
       id,
@@ -73,9 +75,11 @@ export const tctopAdapter: RuntimeAdapter = {
       if (runningIds.has(id) || !isFullId(id)) continue;
       const s = readFoldedState(ctx, join(dir, id));
       if (!s) continue;
-      const m = fromState(id, s, join(ctx.paths.root, dir, id));
-      // state says running, no exit record and no process is there: the shim died; say so rather than pretend
-      const state = m.status === 'running' ? 'shim-dead' : m.status;
+      const run = readJson(ctx, join(ctx.paths.root, dir, id, STATE_DIR_FILES.run));
+      const m = fromState(id, s, join(ctx.paths.root, dir, id), run);
+      // state says running, no exit record and no process is there: the shim died; say so rather than pretend (or it
+      // waits to restart the init under its restart policy, as docker's "restarting")
+      const state = m.status === 'running' ? (run?.restarting === true ? 'restarting' : 'shim-dead') : m.status;
       out.push({ runtime: 'tctop', id, name: m.name, image: m.image, state, labels: m.labels, createdAt: m.createdAt, startedAt: m.startedAt, extra: m.extra });
     }
     return out;

@@ -11,7 +11,7 @@ import { removeForgottenAutoRemoved, sweepDebris } from './debris.js';
 import { containerEnv } from './environment.js';
 import { writeEtcFiles } from './etc-files.js';
 import { newContainerId } from './ids.js';
-import { writeLaunchConf, type BindMount, type LaunchConf } from './launch-conf.js';
+import { writeLaunchConf, type BindMount, type LaunchConf, type RestartPolicy } from './launch-conf.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { withNamesLock } from './locks.js';
 import { generateName, validateName } from './names.js';
@@ -40,6 +40,9 @@ export interface CreateRequest {
   limits: ResourceLimits;
   autoRemove: boolean;
   labels?: Record<string, string>;
+  tty?: boolean;
+  openStdin?: boolean;
+  restart?: RestartPolicy;
 }
 
 function buildSpec(id: string, req: CreateRequest, image: ReturnType<typeof resolveImage>): ContainerSpec {
@@ -61,6 +64,9 @@ function buildSpec(id: string, req: CreateRequest, image: ReturnType<typeof reso
     readonly: req.readonly,
     limits: req.limits,
     lowerdirs,
+    tty: req.tty === true,
+    openStdin: req.openStdin === true,
+    restart: req.restart ?? { name: 'no', maxRetries: 0 },
   };
 }
 
@@ -115,6 +121,9 @@ export async function createContainer(root: string, req: CreateRequest): Promise
         oomFile: cgroup.oomFile,
         logFile: bundlePath(root, id, 'log'),
         exitFile: bundlePath(root, id, 'exit'),
+        tty: spec.tty,
+        openStdin: spec.openStdin,
+        restart: spec.restart,
       };
       writeFileAtomic(bundlePath(root, id, 'config'), JSON.stringify(buildOciConfig(id, spec), null, 2) + '\n', { durable: false });
       await writeLaunchConf(bundlePath(root, id, 'launch'), launch);

@@ -1,5 +1,6 @@
 // exec: the shim's exec mode joins the container's namespaces and cgroup and runs the command with the container's
-// environment and user (or -e/-u/-w overrides); stdio is the CLI's own, the exit code is the command's.
+// environment and user (or -e/-u/-w overrides); stdio is the CLI's own (stdin only with -i; with -t the shim relays
+// this terminal to a pty of the container's), the exit code is the command's.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { NativeError } from '../../errors.js';
@@ -17,6 +18,10 @@ export interface ExecRequest {
   env: string[];
   user?: string;
   workdir?: string;
+  /** -i: this process's stdin goes to the command (without it, /dev/null, as docker exec). */
+  interactive?: boolean;
+  /** -t: the command runs on a pty of the container's devpts; the shim relays this terminal (raw) to it. */
+  tty?: boolean;
 }
 
 /** The shim reads the environment from this descriptor, never from argv (every host user can read a cmdline). */
@@ -31,7 +36,10 @@ export function execArgs(state: ContainerState, req: ExecRequest): { args: strin
   args.push('--cwd', req.workdir ?? spec.cwd);
   args.push('--uid', String(user.uid), '--gid', String(user.gid));
   if (user.groups.length) args.push('--groups', user.groups.join(','));
-  args.push('--caps-default', '--', ...req.cmd);
+  args.push('--caps-default');
+  if (req.tty) args.push('--tty');
+  if (req.interactive) args.push('--stdin');
+  args.push('--', ...req.cmd);
   return { args, env: replaceOrAppend(spec.env, req.env) };
 }
 
@@ -49,7 +57,7 @@ export async function execInContainer(state: ContainerState, req: ExecRequest): 
   const shim = shimBinaryPath();
   return new Promise((resolve, reject) => {
     const { args, env } = execArgs(state, req);
-    const child = spawn(shim, args, { stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
+    const child = spawn(shim, args, { stdio: [req.interactive ? 'inherit' : 'ignore', 'inherit', 'inherit', 'pipe'] });
     child.on('error', (e) => reject(new NativeError(`cannot run the shim ${shim}: ${e.message}`)));
     const envPipe = child.stdio[ENV_FD] as import('node:stream').Writable;
     envPipe.on('error', () => {}); // the shim failed before reading it: its exit code tells why

@@ -31,6 +31,17 @@ export interface LaunchConf {
   oomFile: string | null;
   logFile: string;
   exitFile: string;
+  /** -t: the init's stdio is a pty the shim keeps the master of. */
+  tty?: boolean;
+  /** -i: the init's stdin is a pipe fed by attach clients. */
+  openStdin?: boolean;
+  restart?: RestartPolicy;
+}
+
+/** --restart, kept by the shim (docs/engine-contract-attach.md). maxRetries 0: no limit (on-failure only). */
+export interface RestartPolicy {
+  name: 'no' | 'always' | 'on-failure' | 'unless-stopped';
+  maxRetries: number;
 }
 
 /** Every byte < 0x21, '%' and >= 0x7f as %XX; the shim decodes byte for byte. */
@@ -90,6 +101,12 @@ export function encodeLaunchConf(c: LaunchConf): string {
   if (c.oomFile !== null) put('oom_file', c.oomFile);
   put('log', c.logFile);
   put('exit_file', c.exitFile);
+  if (c.tty) put('tty', '1');
+  if (c.openStdin) put('stdin', '1');
+  if (c.restart && c.restart.name !== 'no') {
+    put('restart', c.restart.name);
+    if (c.restart.maxRetries > 0) put('restart_max', String(c.restart.maxRetries));
+  }
   return lines.join('\n') + '\n';
 }
 

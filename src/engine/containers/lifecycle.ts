@@ -11,3 +11,4 @@ export { printLog } from './log-output.js';
 export { execInContainer } from './exec.js';
 export { readState } from './state.js';
 export { bundlePath } from './paths.js';
+export { attachRunning, startAttached } from './attach.js';

@@ -10,10 +10,18 @@ import { withContainerLock } from './locks.js';
 import { containerDir, containersDir } from './paths.js';
 import { signalInit } from './signal-init.js';
 import { readState, type ContainerState } from './state.js';
+import { forbidRestart } from './stop.js';
 
 const { SIGKILL } = constants.signals;
 
 async function killEverything(root: string, state: ContainerState): Promise<void> {
+  if (shimAlive(state)) {
+    try {
+      state = forbidRestart(root, state); // a restart policy must not bring it back while it goes
+    } catch {
+      /* the shim does not answer: the kills below still end it */
+    }
+  }
   signalInit(state, SIGKILL);
   if (shimAlive(state)) await waitForExit(root, state, { timeoutMs: 10_000 }).catch(() => null);
   // anything left in the cgroup (an orphaned container's processes, exec'd ones) goes too

@@ -1,8 +1,8 @@
 // What a container was created with: the parsed, validated form of the run/create flags plus what the image gave.
 import type { ResourceLimits } from './cgroups.js';
-import type { BindMount } from './launch-conf.js';
+import type { BindMount, RestartPolicy } from './launch-conf.js';
 
-export type { BindMount };
+export type { BindMount, RestartPolicy };
 
 export interface ContainerSpec {
   args: string[];
@@ -18,4 +18,8 @@ export interface ContainerSpec {
   limits: ResourceLimits;
   /** Image layer roots, top-most first (overlay lowerdir order). */
   lowerdirs: string[];
+  /** -t, -i, --restart (absent in containers created before they existed). */
+  tty?: boolean;
+  openStdin?: boolean;
+  restart?: RestartPolicy;
 }

@@ -12,6 +12,7 @@ import { requireRoot } from './preflight.js';
 import { shimBinaryPath } from './shim-binary.js';
 import { readRawState, readState, writeState, type ContainerState } from './state.js';
 import { shimAlive } from './exit-wait.js';
+import { runRecordPath } from './run-record.js';
 import { endCgroupMigrationWarmup, warmCgroupMigrations } from './migration-warmup.js';
 
 const START_TIMEOUT_MS = 30_000;
@@ -27,9 +28,9 @@ function startedLine(text: string): ShimStarted | null {
   return m ? { pid: Number(m[1]), shimPid: Number(m[2]) } : null;
 }
 
-function runShim(shim: string, id: string, dir: string): Promise<ShimStarted> {
+function runShim(shim: string, id: string, dir: string, attach: boolean): Promise<ShimStarted> {
   return new Promise((resolve, reject) => {
-    const child = spawn(shim, ['--id', id, '--state', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(shim, ['--id', id, '--state', dir, ...(attach ? ['--attach'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let settled = false;
@@ -60,7 +61,8 @@ function runShim(shim: string, id: string, dir: string): Promise<ShimStarted> {
 }
 
 /** Starts a created or exited container; a running one is left as it is (as docker start). */
-export async function startContainer(root: string, id: string, opts: { freshlyCreated?: boolean } = {}): Promise<ContainerState> {
+/** attach: a client attaches right after (run -i/-t, start -a): the shim keeps the output until it comes. */
+export async function startContainer(root: string, id: string, opts: { freshlyCreated?: boolean; attach?: boolean } = {}): Promise<ContainerState> {
   requireRoot();
   const shim = shimBinaryPath();
   return withContainerLock(root, id, async () => {
@@ -75,10 +77,12 @@ export async function startContainer(root: string, id: string, opts: { freshlyCr
     // the last run's exit record goes; its fold is kept first, so no reader sees the old run as running meanwhile
     if (state.status === 'exited' && readRawState(root, id)?.status === 'running') writeState(root, state);
     await rm(bundlePath(root, id, 'exit'), { force: true });
+    await rm(runRecordPath(root, id), { force: true }); // the last run's restart count starts over, as docker's
+
     // a restart after a reboot (or a cgroup removed by hand) gets its cgroup back, with the same limits
     if (!opts.freshlyCreated) createContainerCgroup(id, state.config.limits);
     warmCgroupMigrations(); // the shim's join of the init's cgroups will not wait (migration-warmup.ts)
-    const started = await runShim(shim, id, containerDir(root, id)).finally(endCgroupMigrationWarmup);
+    const started = await runShim(shim, id, containerDir(root, id), opts.attach === true).finally(endCgroupMigrationWarmup);
     const next: ContainerState = {
       ...state,
       status: 'running',
@@ -91,6 +95,8 @@ export async function startContainer(root: string, id: string, opts: { freshlyCr
       exitCode: null,
       exitSignal: null,
       oomKilled: false,
+      restartCount: 0,
+      restarting: false,
     };
     writeState(root, next);
     return next;

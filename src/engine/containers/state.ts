@@ -5,6 +5,7 @@ import { foldExit, mayHaveExited, parseExitRecord, type ExitRecord, type StateRe
 import type { ContainerCgroup } from './cgroups.js';
 import { bundlePath } from './paths.js';
 import { writeFileAtomic } from '../atomic-write.js';
+import { foldRun } from './run-record.js';
 import type { ContainerSpec } from './spec.js';
 
 export type { ExitRecord };
@@ -13,6 +14,9 @@ export type { ExitRecord };
 export interface ContainerState extends StateRecord {
   cgroup: ContainerCgroup;
   config: ContainerSpec;
+  /** --restart: restarts so far, and whether the shim waits to restart the init now (run.json, run-record.ts). */
+  restartCount?: number;
+  restarting?: boolean;
 }
 
 export function readExitRecord(root: string, id: string): ExitRecord | null {
@@ -36,7 +40,7 @@ export function readRawState(root: string, id: string): ContainerState | null {
 
 export function readState(root: string, id: string): ContainerState | null {
   const state = readRawState(root, id);
-  return state && foldExit(state, mayHaveExited(state) ? readExitRecord(root, id) : null);
+  return state && foldRun(root, foldExit(state, mayHaveExited(state) ? readExitRecord(root, id) : null));
 }
 
 export function writeState(root: string, state: ContainerState): void {

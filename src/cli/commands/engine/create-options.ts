@@ -16,6 +16,9 @@ export interface CreateFlags {
   volume?: string[];
   readOnly?: boolean;
   rm?: boolean;
+  interactive?: boolean;
+  tty?: boolean;
+  restart?: string;
 }
 
 /** Repeatable options, without a default (commander would print "(default: [])" in the help). */
@@ -40,6 +43,9 @@ export function addCreateOptions(cmd: Command): Command {
     .option('-v, --volume <src:dst[:ro]>', 'bind mount a host path (repeatable)', collect)
     .option('--read-only', 'mount the root filesystem read-only')
     .option('--rm', 'remove the container when it exits')
+    .option('-i, --interactive', 'keep stdin open (a pipe the attached client feeds)')
+    .option('-t, --tty', 'allocate a pseudo-terminal (the shim keeps its master: attach and detach at will)')
+    .option('--restart <policy>', 'no, always, unless-stopped or on-failure[:max-retries], kept by the shim', 'no')
     .passThroughOptions();
 }
 
@@ -64,5 +70,8 @@ export async function createRequest(image: string, command: string[], f: CreateF
     readonly: f.readOnly === true,
     limits,
     autoRemove: f.rm === true,
+    tty: f.tty === true,
+    openStdin: f.interactive === true,
+    restart: (await import('../../../engine/containers/terminal-flags.js')).parseRestart(f.restart ?? 'no'),
   };
 }

@@ -30,8 +30,16 @@ export function registerLifecycle(program: Command): void {
   program
     .command('start')
     .description('start one or more created or stopped containers')
+    .option('-a, --attach', "attach this terminal to the container's output (and exit with its code)")
+    .option('-i, --interactive', "attach this terminal's input too (a container created with -i)")
+    .option('--detach-keys <keys>', 'keys that detach (default ctrl-p,ctrl-q)')
     .argument('<container...>', 'name, ID or unique ID prefix')
-    .action((refs: string[]) => onEach(refs, (e, id) => e.startContainer(e.root, id)));
+    .action(async (refs: string[], opts: { attach?: boolean; interactive?: boolean; detachKeys?: string }) => {
+      if (!opts.attach && !opts.interactive) return onEach(refs, (e, id) => e.startContainer(e.root, id));
+      if (refs.length > 1) throw new UsageError('you cannot start and attach multiple containers at once');
+      const e = await engine();
+      process.exitCode = await e.startAttached(e.root, e.resolveContainer(e.root, refs[0]).id, { stdin: opts.interactive === true, detachKeys: opts.detachKeys });
+    });
   program
     .command('stop')
     .description('stop containers: SIGTERM, then SIGKILL after the grace period')

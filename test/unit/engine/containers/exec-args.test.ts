@@ -28,6 +28,8 @@ test('exec arguments carry the container\'s context and the overrides', (t) => {
   const custom = execArgs(state, { cmd: ['id'], env: ['A=2', 'B=3'], user: 'app', workdir: '/tmp' });
   assert.deepEqual(custom.args.slice(custom.args.indexOf('--env-fd')), ['--env-fd', '3', '--cwd', '/tmp', '--uid', '1000', '--gid', '1000', '--groups', '1000,50', '--caps-default', '--', 'id']);
   assert.deepEqual(custom.env, ['PATH=/bin', 'A=2', 'B=3']);
+  const it = execArgs(state, { cmd: ['sh'], env: [], interactive: true, tty: true });
+  assert.deepEqual(it.args.slice(it.args.indexOf('--caps-default')), ['--caps-default', '--tty', '--stdin', '--', 'sh'], '-it: a pty, and stdin relayed');
 });
 
 test('the environment never travels in argv: it is NUL-separated on its own descriptor', () => {
