@@ -1,9 +1,11 @@
 // `tctop ps`: one row per container on the host, any runtime.
 import type { Command } from 'commander';
+import { RUNTIMES as KNOWN } from '../../discovery/adapters/index.js';
 import { UsageError } from '../../errors.js';
 import type { RuntimeName } from '../../snapshot/model.js';
 
-const RUNTIMES: RuntimeName[] = ['docker', 'containerd', 'cri-o', 'podman', 'lxc', 'nspawn', 'runc', 'tctop', 'sandbox'];
+/** Every runtime tctop knows (its adapters and the catch-all), for --runtime. */
+const RUNTIMES: RuntimeName[] = KNOWN.map((r) => r.runtime);
 
 interface PsOptions {
   json?: boolean;
