@@ -161,7 +161,7 @@ __attribute__((noreturn)) static void run_daemon(const struct conf *c, int repor
   int sigfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sigfd < 0) daemon_fail(report_fd, "signalfd", NULL, errno);
 
-  unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | (c->network_host ? 0 : CLONE_NEWNET);
+  unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | (c->network_host || c->netns ? 0 : CLONE_NEWNET);
   /* raw clone without a new stack: a fork into new namespaces (the child runs on its copy of our stack) */
   pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
   if (pid < 0) daemon_fail(report_fd, "clone", NULL, errno);

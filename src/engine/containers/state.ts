@@ -5,6 +5,7 @@ import type { ContainerCgroup } from './cgroups.js';
 import { bundlePath } from './paths.js';
 import { replaceFile } from './replace-file.js';
 import type { ContainerSpec } from './spec.js';
+import type { NetworkAttachment } from '../network/attach.js';
 
 export type ContainerStatus = 'created' | 'running' | 'exited';
 
@@ -32,6 +33,8 @@ export interface ContainerState {
   autoRemove: boolean;
   cgroup: ContainerCgroup;
   config: ContainerSpec;
+  /** Bridge or container:<ref> networking: the namespace, address and published ports (absent for none/host). */
+  net?: NetworkAttachment;
 }
 
 export interface ExitRecord {

@@ -1,0 +1,97 @@
+// One container on the bridge: a network namespace of its own kept in a file (<root>/netns/<id>, an nsfs bind mount
+// as `ip netns add` makes), a veth pair (tc<12 hex of the ID> on the bridge, eth0 inside), an address leased from the
+// subnet, a default route via the bridge, and the published ports' DNAT rules. The shim's init joins the namespace
+// (launch.conf `netns`). Undone whole by teardownNetwork, which is also what the debris sweep calls.
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadNetworkConfig } from './config.js';
+import { ensureBridge } from './bridge.js';
+import { formatIp, gatewayOf } from './ipv4.js';
+import { leaseAddress, releaseAll } from './leases.js';
+import { addPortRules, deletePortRules } from './nft.js';
+import { reservePorts, type PortBinding, type PortRequest } from './ports.js';
+import { mustRun, runTool } from './run-tool.js';
+
+/** What state.json keeps of a container's network (ContainerState.net). */
+export interface NetworkAttachment {
+  mode: 'bridge' | 'container';
+  /** The namespace file the init joins. */
+  netns: string;
+  bridge?: string;
+  table?: string;
+  address?: string;
+  prefix?: number;
+  gateway?: string;
+  veth?: string;
+  ports: PortBinding[];
+  /** mode container: whose namespace. */
+  container?: string;
+}
+
+export function netnsDir(root: string): string {
+  return join(root, 'netns');
+}
+
+export function netnsPath(root: string, id: string): string {
+  return join(netnsDir(root), id);
+}
+
+export function vethName(id: string): string {
+  return `tc${id.slice(0, 12)}`;
+}
+
+export async function attachBridge(root: string, id: string, ports: PortRequest[]): Promise<NetworkAttachment> {
+  const cfg = loadNetworkConfig(root);
+  await ensureBridge(cfg);
+  const address = leaseAddress(root, cfg.subnet, id);
+  const bindings = reservePorts(root, id, ports);
+  const netns = netnsPath(root, id);
+  const veth = vethName(id);
+  const gateway = formatIp(gatewayOf(cfg.subnet));
+  const att: NetworkAttachment = { mode: 'bridge', netns, bridge: cfg.bridge, table: cfg.bridge, address, prefix: cfg.subnet.prefix, gateway, veth, ports: bindings };
+  mkdirSync(netnsDir(root), { recursive: true, mode: 0o700 });
+  writeFileSync(netns, '', { mode: 0o600 });
+  // inside the new namespace: eth0 with its peer sent out to ours (this process's namespace: the host's)
+  const inside = [
+    `link add eth0 type veth peer name ${veth} netns /proc/${process.pid}/ns/net`,
+    'link set lo up',
+    `addr add ${address}/${cfg.subnet.prefix} dev eth0`,
+    'link set eth0 up',
+    `route add default via ${gateway}`,
+    '',
+  ].join('\n');
+  await mustRun('unshare', [`--net=${netns}`, 'ip', '-batch', '-'], inside, `network namespace for ${id.slice(0, 12)}`);
+  await mustRun('ip', ['link', 'set', veth, 'master', cfg.bridge, 'up'], '', `attach ${veth} to ${cfg.bridge}`);
+  await addPortRules(cfg.bridge, cfg.bridge, cfg.subnet, id, address, bindings);
+  return att;
+}
+
+/** Everything attachBridge made for `id`, whatever got made before a failure or a crash; never throws. */
+export async function teardownNetwork(root: string, id: string, opts: { table?: string; hadPorts?: boolean } = {}): Promise<void> {
+  const t = opts.table ?? safeBridge(root);
+  if (t && opts.hadPorts !== false) await deletePortRules(t, (owner) => owner === id).catch(() => {});
+  const veth = vethName(id);
+  if (existsSync(`/sys/class/net/${veth}`)) await runTool('ip', ['link', 'del', veth]).catch(() => {});
+  const netns = netnsPath(root, id);
+  if (existsSync(netns)) {
+    await runTool('umount', [netns]).catch(() => {});
+    try {
+      rmSync(netns, { force: true });
+    } catch {
+      /* still mounted (umount failed): the next sweep tries again */
+    }
+  }
+  try {
+    releaseAll(root, id);
+  } catch {
+    /* unreadable lease dir: swept next time */
+  }
+}
+
+function safeBridge(root: string): string | undefined {
+  try {
+    return loadNetworkConfig(root).bridge;
+  } catch {
+    return undefined;
+  }
+}
