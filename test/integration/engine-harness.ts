@@ -41,8 +41,11 @@ export class Engine {
   /** Every container ID this test created, for the leak counters and the cleanup. */
   readonly ids = new Set<string>();
 
+  /** Each root its own bridge (and nft table of that name), removed by cleanup: tests leave no network behind. */
+  readonly bridge = `tct${Math.random().toString(16).slice(2, 10)}`;
+
   constructor(readonly root: string) {
-    this.env = { ...process.env, TCTOP_ROOT: root };
+    this.env = { ...process.env, TCTOP_ROOT: root, TCTOP_NETWORK_BRIDGE: this.bridge };
   }
 
   tctop(args: string[], opts: { timeoutMs?: number; input?: string } = {}): CliResult {
@@ -164,8 +167,17 @@ export class Engine {
         }
       }
     }
+    removeNetwork(this.root, this.bridge);
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** The bridge, its nft table and any namespace file a broken test left mounted under the root. */
+export function removeNetwork(root: string, bridge: string): void {
+  const netnsDir = join(root, 'netns');
+  if (existsSync(netnsDir)) for (const f of readdirSync(netnsDir)) spawnSync('umount', [join(netnsDir, f)], { stdio: 'ignore' });
+  if (existsSync(`/sys/class/net/${bridge}`)) spawnSync('ip', ['link', 'del', bridge], { stdio: 'ignore' });
+  spawnSync('nft', ['delete', 'table', 'ip', bridge], { stdio: 'ignore' });
 }
 
 export function sleep(ms: number): Promise<void> {

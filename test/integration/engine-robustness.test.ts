@@ -172,7 +172,7 @@ test('bad input: one line, non-zero exit, nothing created (no state dir, no cgro
     [['run', '--pids-limit', '-5', IMAGE, 'true'], 2, /^tctop: invalid --pids-limit "-5"/],
     [['run', '-v', 'relative:/x', IMAGE, 'true'], 2, /^tctop: invalid -v "relative:\/x"/],
     [['run', '-v', '/no/such/dir:/x', IMAGE, 'true'], 2, /does not exist$/],
-    [['run', '--network', 'bridge', IMAGE, 'true'], 2, /^tctop: invalid --network "bridge"/],
+    [['run', '--network', 'overlay', IMAGE, 'true'], 2, /^tctop: invalid --network "overlay"/],
     [['run', '-u', 'nobody-here', IMAGE, 'true'], 1, /^tctop: unable to find user nobody-here/],
     [['run', '-w', 'rel', IMAGE, 'true'], 2, /^tctop: invalid working directory "rel"/],
     [['start', 'nothing'], 1, /^tctop: no such container: nothing$/],

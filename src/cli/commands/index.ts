@@ -15,6 +15,7 @@ const GROUPS: Array<{ names: string[]; load: () => Promise<Register> }> = [
   { names: ['logs'], load: async () => (await import('./engine/logs.js')).registerLogs },
   { names: ['exec'], load: async () => (await import('./engine/exec.js')).registerExec },
   { names: ['wait'], load: async () => (await import('./engine/wait.js')).registerWait },
+  { names: ['port'], load: async () => (await import('./engine/port.js')).registerPort },
   { names: ['images', 'import', 'load', 'rmi'], load: async () => (await import('./images/index.js')).registerImageCommands },
 ];
 

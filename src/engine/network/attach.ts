@@ -4,8 +4,9 @@
 // (launch.conf `netns`). Undone whole by teardownNetwork, which is also what the debris sweep calls.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadNetworkConfig } from './config.js';
-import { ensureBridge } from './bridge.js';
+import { loadNetworkConfig, persistNetworkConfig } from './config.js';
+import { bridgeExists, ensureBridge } from './bridge.js';
+import { withHostNetworkLock } from '../containers/locks.js';
 import { formatIp, gatewayOf } from './ipv4.js';
 import { leaseAddress, releaseAll } from './leases.js';
 import { addPortRules, deletePortRules } from './nft.js';
@@ -41,8 +42,16 @@ export function vethName(id: string): string {
 }
 
 export async function attachBridge(root: string, id: string, ports: PortRequest[]): Promise<NetworkAttachment> {
-  const cfg = loadNetworkConfig(root);
-  await ensureBridge(cfg);
+  let cfg = loadNetworkConfig(root);
+  if (!bridgeExists(cfg.bridge)) {
+    // host-wide: two roots making their bridges at once must not both pick the same free subnet
+    cfg = await withHostNetworkLock(async () => {
+      const fresh = loadNetworkConfig(root);
+      await ensureBridge(fresh);
+      persistNetworkConfig(root, fresh);
+      return fresh;
+    });
+  } else persistNetworkConfig(root, cfg);
   const address = leaseAddress(root, cfg.subnet, id);
   const bindings = reservePorts(root, id, ports);
   const netns = netnsPath(root, id);

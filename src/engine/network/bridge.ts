@@ -3,8 +3,8 @@
 // through it, as docker does without its userland proxy), and tctop's nft table. Kept afterwards, as docker keeps
 // docker0.
 import { existsSync, writeFileSync } from 'node:fs';
-import type { NetworkConfig } from './config.js';
-import { formatIp, gatewayOf } from './ipv4.js';
+import { hostRoutes, type NetworkConfig } from './config.js';
+import { formatIp, formatSubnet, gatewayOf, overlaps } from './ipv4.js';
 import { applyBase } from './nft.js';
 import { runTool } from './run-tool.js';
 import { NativeError } from '../../errors.js';
@@ -25,6 +25,8 @@ function sysctl(path: string, value: string): void {
 export async function ensureBridge(cfg: NetworkConfig): Promise<void> {
   if (bridgeExists(cfg.bridge)) return;
   if (existsSync(`/sys/class/net/${cfg.bridge}`)) throw new NativeError(`cannot use ${cfg.bridge} as tctop's bridge: an interface of that name exists and is not a bridge`);
+  const clash = hostRoutes().find((r) => overlaps(r.subnet, cfg.subnet));
+  if (clash) throw new NativeError(`cannot create bridge ${cfg.bridge}: subnet ${formatSubnet(cfg.subnet)} overlaps the host's route to ${formatSubnet(clash.subnet)} on ${clash.iface}`);
   const gw = `${formatIp(gatewayOf(cfg.subnet))}/${cfg.subnet.prefix}`;
   const script = [`link add ${cfg.bridge} type bridge`, `addr add ${gw} dev ${cfg.bridge}`, `link set ${cfg.bridge} up`, ''].join('\n');
   const r = await runTool('ip', ['-batch', '-'], script);

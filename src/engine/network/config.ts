@@ -15,6 +15,8 @@ const CANDIDATES = ['10.88.0.0/16', '10.89.0.0/16', '10.90.0.0/16', '10.91.0.0/1
 export interface NetworkConfig {
   bridge: string;
   subnet: Subnet;
+  /** Chosen now from the host's routes, not configured. */
+  picked?: boolean;
 }
 
 export function networkDir(root: string): string {
@@ -77,8 +79,12 @@ export function loadNetworkConfig(root: string): NetworkConfig {
   const fromEnv = process.env.TCTOP_NETWORK_SUBNET;
   if (fromEnv) return { bridge, subnet: parseSubnet(fromEnv, 'TCTOP_NETWORK_SUBNET') };
   if (typeof stored.subnet === 'string' && stored.bridge === bridge) return { bridge, subnet: parseSubnet(stored.subnet, file) };
-  const subnet = pickSubnet(bridge);
+  return { bridge, subnet: pickSubnet(bridge), picked: true };
+}
+
+/** A picked subnet is kept once its bridge exists (its route then makes pickSubnet find it anyway). */
+export function persistNetworkConfig(root: string, cfg: NetworkConfig): void {
+  if (!cfg.picked) return;
   mkdirSync(networkDir(root), { recursive: true, mode: 0o700 });
-  replaceFile(file, JSON.stringify({ bridge, subnet: formatSubnet(subnet) }) + '\n');
-  return { bridge, subnet };
+  replaceFile(join(networkDir(root), 'config.json'), JSON.stringify({ bridge: cfg.bridge, subnet: formatSubnet(cfg.subnet) }) + '\n');
 }
