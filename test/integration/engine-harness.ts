@@ -14,7 +14,7 @@ const CGROUP_ROOT = '/sys/fs/cgroup';
 let tarball: string | undefined;
 
 /** A rootfs tar: busybox-static with every applet, /etc/passwd and /etc/group with a non-root user. */
-function busyboxTarball(): string {
+export function busyboxTarball(): string {
   if (tarball && existsSync(tarball)) return tarball;
   const work = mkdtempSync(join(tmpdir(), 'tctop-bbtar-'));
   process.on('exit', () => rmSync(work, { recursive: true, force: true }));
