@@ -69,9 +69,16 @@ export async function attachBridge(root: string, id: string, ports: PortRequest[
     `route add default via ${gateway}`,
     '',
   ].join('\n');
-  await mustRun('unshare', [`--net=${netns}`, 'ip', '-batch', '-'], inside, `network namespace for ${id.slice(0, 12)}`);
-  await mustRun('ip', ['link', 'set', veth, 'master', cfg.bridge, 'up'], '', `attach ${veth} to ${cfg.bridge}`);
-  await addPortRules(cfg.bridge, cfg.bridge, cfg.subnet, id, address, bindings);
+  // the rules need nothing of the namespace: nft (tens of ms, it loads the ruleset first) runs alongside the ip
+  // steps; both are settled before any failure is thrown, so the caller's teardown never races a rule being added
+  const steps = await Promise.allSettled([
+    addPortRules(cfg.bridge, cfg.bridge, cfg.subnet, id, address, bindings),
+    (async () => {
+      await mustRun('unshare', [`--net=${netns}`, 'ip', '-batch', '-'], inside, `network namespace for ${id.slice(0, 12)}`);
+      await mustRun('ip', ['link', 'set', veth, 'master', cfg.bridge, 'up'], '', `attach ${veth} to ${cfg.bridge}`);
+    })(),
+  ]);
+  for (const s of steps) if (s.status === 'rejected') throw s.reason;
   return att;
 }
 
