@@ -101,7 +101,7 @@ export class Engine {
   }
 
   /** Everything a container of this root can leave on the host. */
-  leftovers(): { processes: number[]; cgroupDirs: string[]; mounts: number; stateDirs: string[] } {
+  leftovers(): { processes: number[]; cgroupDirs: string[]; mounts: number; netnsMounts: number; stateDirs: string[] } {
     this.noteIds();
     const cgroupDirs: string[] = [];
     const processes = new Set<number>();
@@ -125,8 +125,10 @@ export class Engine {
       }
     }
     processes.delete(process.pid);
-    const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(this.root)).length;
-    return { processes: [...processes], cgroupDirs, mounts, stateDirs: this.stateDirs() };
+    const mountLines = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(this.root));
+    // a bridged container's namespace file is a host mount by design (as `ip netns add` makes); anything else is not
+    const netnsMounts = mountLines.filter((l) => l.includes(join(this.root, 'netns') + '/')).length;
+    return { processes: [...processes], cgroupDirs, mounts: mountLines.length - netnsMounts, netnsMounts, stateDirs: this.stateDirs() };
   }
 
   /** Waits until nothing of this root is left on the host (the shim exits just after writing exit.json). */
@@ -134,7 +136,7 @@ export class Engine {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const l = this.leftovers();
-      if ((l.processes.length === 0 && l.cgroupDirs.length === 0 && l.mounts === 0 && l.stateDirs.length === 0) || Date.now() > until) return l;
+      if ((l.processes.length === 0 && l.cgroupDirs.length === 0 && l.mounts === 0 && l.netnsMounts === 0 && l.stateDirs.length === 0) || Date.now() > until) return l;
       await sleep(100);
     }
   }
