@@ -53,7 +53,7 @@ export async function attachBridge(root: string, id: string, ports: PortRequest[
     });
   } else persistNetworkConfig(root, cfg);
   const address = leaseAddress(root, cfg.subnet, id);
-  const bindings = reservePorts(root, id, ports);
+  const bindings = await reservePorts(root, id, ports);
   const netns = netnsPath(root, id);
   const veth = vethName(id);
   const gateway = formatIp(gatewayOf(cfg.subnet));

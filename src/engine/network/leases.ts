@@ -70,6 +70,10 @@ export function reservePort(root: string, proto: string, port: number, id: strin
   return claim(join(portsDir(root), portKey(proto, port)), id);
 }
 
+export function releasePort(root: string, proto: string, port: number): void {
+  rmSync(join(portsDir(root), portKey(proto, port)), { force: true });
+}
+
 export function portReserved(root: string, proto: string, port: number): boolean {
   try {
     readFileSync(join(portsDir(root), portKey(proto, port)));

@@ -1,10 +1,12 @@
 // Published ports: docker's -p forms parsed, -P's exposed ports, and whether a host port is free (nothing on the host
-// listens on it, no container of this root has it). Rules come from nft.ts.
+// holds it, no container of this root publishes it). Rules come from nft.ts.
+import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { ConflictError, UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 import { parseIp } from './ipv4.js';
-import { portReserved, reservePort } from './leases.js';
+import { portReserved, releasePort, reservePort } from './leases.js';
 
 export type Proto = 'tcp' | 'udp';
 
@@ -63,25 +65,27 @@ export function exposedPorts(exposed: unknown): PortRequest[] {
   return out;
 }
 
-/** Ports someone on the host listens on (tcp LISTEN, any bound udp), IPv4 and IPv6. */
-export function hostListeningPorts(proto: Proto): Set<number> {
-  const ports = new Set<number>();
-  for (const file of [`/proc/net/${proto}`, `/proc/net/${proto}6`]) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue;
+/**
+ * Whether the host port can be had: a bind (then closed at once) on the address the rule will match, as docker's
+ * proxy would bind it. Cheaper and truer than reading /proc/net/tcp, which the kernel makes by walking its whole
+ * socket hash table (tens of ms on a big host), and it sees every listener, IPv6 dual-stack ones included.
+ */
+export function portBindable(proto: Proto, port: number, hostIp = ''): Promise<boolean> {
+  const host = hostIp || '0.0.0.0';
+  return new Promise((resolve) => {
+    if (proto === 'tcp') {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen({ port, host, exclusive: true }, () => s.close(() => resolve(true)));
+    } else {
+      const s = createSocket('udp4');
+      s.once('error', () => {
+        s.close();
+        resolve(false);
+      });
+      s.bind({ port, address: host, exclusive: true }, () => s.close(() => resolve(true)));
     }
-    for (const line of text.split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f.length < 4) continue;
-      if (proto === 'tcp' && f[3] !== '0A') continue;
-      const p = parseInt(f[1].split(':')[1] ?? '', 16);
-      if (p > 0) ports.add(p);
-    }
-  }
-  return ports;
+  });
 }
 
 function ephemeralRange(): [number, number] {
@@ -97,17 +101,16 @@ function ephemeralRange(): [number, number] {
 const RANDOM_TRIES = 500;
 
 /**
- * Every request gets its host port reserved for container `id` (a random free one for hostPort 0), or none does:
- * a taken port throws after what was reserved here is handed back by the caller's release (leases.releaseAll).
+ * Every request gets its host port reserved for container `id` (a random free one for hostPort 0), or the call throws;
+ * what it reserved before is handed back by the caller's teardown (leases.releaseAll).
  */
-export function reservePorts(root: string, id: string, requests: PortRequest[]): PortBinding[] {
-  const listening = { tcp: hostListeningPorts('tcp'), udp: hostListeningPorts('udp') };
+export async function reservePorts(root: string, id: string, requests: PortRequest[]): Promise<PortBinding[]> {
   const out: PortBinding[] = [];
   for (const r of requests) {
     const shown = `${r.hostIp || '0.0.0.0'}:${r.hostPort}/${r.proto}`;
     if (r.hostPort !== 0) {
-      if (listening[r.proto].has(r.hostPort)) throw new ConflictError(`cannot publish ${shown}: port ${r.hostPort}/${r.proto} is already in use on the host`);
       if (!reservePort(root, r.proto, r.hostPort, id)) throw new ConflictError(`cannot publish ${shown}: port ${r.hostPort}/${r.proto} is already published by another container`);
+      if (!(await portBindable(r.proto, r.hostPort, r.hostIp))) throw new ConflictError(`cannot publish ${shown}: port ${r.hostPort}/${r.proto} is already in use on the host`);
       out.push({ ...r });
       continue;
     }
@@ -115,7 +118,9 @@ export function reservePorts(root: string, id: string, requests: PortRequest[]):
     let picked = 0;
     for (let i = 0; i < RANDOM_TRIES && !picked; i++) {
       const p = lo + Math.floor(Math.random() * (hi - lo + 1));
-      if (!listening[r.proto].has(p) && !portReserved(root, r.proto, p) && reservePort(root, r.proto, p, id)) picked = p;
+      if (portReserved(root, r.proto, p) || !reservePort(root, r.proto, p, id)) continue;
+      if (await portBindable(r.proto, p, r.hostIp)) picked = p;
+      else releasePort(root, r.proto, p);
     }
     if (!picked) throw new ConflictError(`cannot publish ${r.containerPort}/${r.proto}: no free host port found in ${lo}-${hi}`);
     out.push({ ...r, hostPort: picked });
