@@ -73,10 +73,9 @@ export async function attachBridge(root: string, id: string, ports: PortRequest[
   // steps; both are settled before any failure is thrown, so the caller's teardown never races a rule being added
   const steps = await Promise.allSettled([
     addPortRules(cfg.bridge, cfg.bridge, cfg.subnet, id, address, bindings),
-    (async () => {
-      await mustRun('unshare', [`--net=${netns}`, 'ip', '-batch', '-'], inside, `network namespace for ${id.slice(0, 12)}`);
-      await mustRun('ip', ['link', 'set', veth, 'master', cfg.bridge, 'up'], '', `attach ${veth} to ${cfg.bridge}`);
-    })(),
+    // one spawn from node for both ip steps (a fork of this process costs more than dash's): the namespace and
+    // everything inside it, then the host end onto the bridge
+    mustRun('sh', ['-c', 'unshare --net="$1" ip -batch - && exec ip link set "$2" master "$3" up', 'sh', netns, veth, cfg.bridge], inside, `network of ${id.slice(0, 12)}`),
   ]);
   for (const s of steps) if (s.status === 'rejected') throw s.reason;
   return att;
@@ -85,12 +84,17 @@ export async function attachBridge(root: string, id: string, ports: PortRequest[
 /** Everything attachBridge made for `id`, whatever got made before a failure or a crash; never throws. */
 export async function teardownNetwork(root: string, id: string, opts: { table?: string; hadPorts?: boolean } = {}): Promise<void> {
   const t = opts.table ?? safeBridge(root);
-  if (t && opts.hadPorts !== false) await deletePortRules(t, (owner) => owner === id).catch(() => {});
   const veth = vethName(id);
-  if (existsSync(`/sys/class/net/${veth}`)) await runTool('ip', ['link', 'del', veth]).catch(() => {});
   const netns = netnsPath(root, id);
+  const links: string[] = [];
+  if (existsSync(`/sys/class/net/${veth}`)) links.push(`ip link del "${veth}" 2>/dev/null`);
+  if (existsSync(netns)) links.push('umount "$1" 2>/dev/null');
+  // the rules and the links at once, one spawn each (a lost umount is retried by the next sweep)
+  await Promise.all([
+    t && opts.hadPorts !== false ? deletePortRules(t, (owner) => owner === id).catch(() => {}) : undefined,
+    links.length ? runTool('sh', ['-c', links.join('; ') + '; exit 0', 'sh', netns]).catch(() => {}) : undefined,
+  ]);
   if (existsSync(netns)) {
-    await runTool('umount', [netns]).catch(() => {});
     try {
       rmSync(netns, { force: true });
     } catch {
