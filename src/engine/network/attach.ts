@@ -9,7 +9,7 @@ import { bridgeExists, ensureBridge } from './bridge.js';
 import { withHostNetworkLock } from '../containers/locks.js';
 import { formatIp, gatewayOf } from './ipv4.js';
 import { leaseAddress, releaseAll } from './leases.js';
-import { addPortRules, deletePortRules } from './nft.js';
+import { baseScript, deletePortRules, portRules } from './nft.js';
 import { reservePorts, type PortBinding, type PortRequest } from './ports.js';
 import { mustRun, runTool } from './run-tool.js';
 
@@ -69,15 +69,18 @@ export async function attachBridge(root: string, id: string, ports: PortRequest[
     `route add default via ${gateway}`,
     '',
   ].join('\n');
-  // the rules need nothing of the namespace: nft (tens of ms, it loads the ruleset first) runs alongside the ip
-  // steps; both are settled before any failure is thrown, so the caller's teardown never races a rule being added
-  const steps = await Promise.allSettled([
-    addPortRules(cfg.bridge, cfg.bridge, cfg.subnet, id, address, bindings),
-    // one spawn from node for both ip steps (a fork of this process costs more than dash's): the namespace and
-    // everything inside it, then the host end onto the bridge
-    mustRun('sh', ['-c', 'unshare --net="$1" ip -batch - && exec ip link set "$2" master "$3" up', 'sh', netns, veth, cfg.bridge], inside, `network of ${id.slice(0, 12)}`),
-  ]);
-  for (const s of steps) if (s.status === 'rejected') throw s.reason;
+  // one spawn from node (a fork of this process costs more than dash's): the rules (nft needs nothing of the
+  // namespace, and takes tens of ms loading the ruleset) in the background, meanwhile the namespace and everything in
+  // it, then the host end onto the bridge; both are over before this returns, so a teardown never races a rule
+  const script = [
+    bindings.length ? '(printf "%s" "$4" | nft -f - 2>/dev/null || printf "%s" "$5" | nft -f -) & rules=$!' : 'rules=',
+    'unshare --net="$1" ip -batch - && ip link set "$2" master "$3" up; links=$?',
+    'r=0; [ -z "$rules" ] || { wait "$rules"; r=$?; }',
+    '[ "$links" -eq 0 ] && [ "$r" -eq 0 ]',
+  ].join('\n');
+  // the second script remakes the table first, in case someone flushed the ruleset since the bridge was made
+  const rules = portRules(cfg.bridge, id, address, bindings);
+  await mustRun('sh', ['-c', script, 'sh', netns, veth, cfg.bridge, rules, baseScript(cfg.bridge, cfg.bridge, cfg.subnet) + rules], inside, `network of ${id.slice(0, 12)}`);
   return att;
 }
 

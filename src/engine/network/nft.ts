@@ -47,15 +47,6 @@ export async function applyBase(table: string, bridge: string, subnet: Subnet): 
   await mustRun('nft', ['-f', '-'], baseScript(table, bridge, subnet), `nft (table ip ${table})`);
 }
 
-/** The port rules; if the table went missing (someone flushed the ruleset), it is made again first. */
-export async function addPortRules(table: string, bridge: string, subnet: Subnet, id: string, address: string, bindings: PortBinding[]): Promise<void> {
-  if (bindings.length === 0) return;
-  const rules = portRules(table, id, address, bindings);
-  const first = await runTool('nft', ['-f', '-'], rules);
-  if (first.code === 0) return;
-  await mustRun('nft', ['-f', '-'], baseScript(table, bridge, subnet) + rules, `nft (ports of ${id.slice(0, 12)})`);
-}
-
 /** Handles of the rules in `ports`, by the container ID their comment names. */
 export async function portRuleHandles(table: string): Promise<Array<{ id: string; handle: number }>> {
   const r = await runTool('nft', ['-a', 'list', 'chain', 'ip', table, 'ports']);
