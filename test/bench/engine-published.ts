@@ -143,14 +143,26 @@ function stopDockerd(pid: number | undefined): void {
   if (existsSync(`/sys/class/net/${DOCKER_BRIDGE}`)) spawnSync('ip', ['link', 'del', DOCKER_BRIDGE], { stdio: 'ignore' });
 }
 
-/** tctop (its own bridge, nft) and the bench dockerd (its bridge, iptables, docker-proxy), interleaved. */
-export async function publishedRunRows(tctop: (args: string[]) => string, archive: string): Promise<BenchRow[]> {
+/** Runs fn with a second dockerd (bridge, iptables) up; everything of it is gone afterwards, whatever fn did. */
+export async function withBenchDockerd<T>(fn: (docker: (args: string[]) => string) => Promise<T>): Promise<T> {
   const rules = snapshotRules();
   const tables = nftTables();
   let pid: number | undefined;
   const docker = (args: string[]) => run('docker', ['-H', SOCKET, ...args]);
   try {
     pid = await startDockerd();
+    return await fn(docker);
+  } finally {
+    spawnSync('docker', ['-H', SOCKET, 'rm', '-f', ...(spawnSync('docker', ['-H', SOCKET, 'ps', '-aq'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean)], { stdio: 'ignore' });
+    stopDockerd(pid);
+    restoreRules(rules);
+    dropNewEmptyTables(tables);
+  }
+}
+
+/** tctop (its own bridge, nft) and the bench dockerd (its bridge, iptables, docker-proxy), interleaved. */
+export function publishedRunRows(tctop: (args: string[]) => string, archive: string): Promise<BenchRow[]> {
+  return withBenchDockerd(async (docker) => {
     docker(['load', '-q', '-i', archive]);
     const once = async (which: 'ours' | 'theirs'): Promise<number> => {
       const port = await freePort();
@@ -170,10 +182,5 @@ export async function publishedRunRows(tctop: (args: string[]) => string, archiv
     }
     const [a, b] = [median(ours), median(theirs)];
     return [{ name: `tctop run -d -p (bridge, nft; median of ${RUNS})`, value: a, unit: 'ms', peer: { name: 'docker run -d -p (bridge, iptables, docker-proxy)', value: b }, target: 'ratio <= 0.5', ok: a / b <= 0.5 }];
-  } finally {
-    spawnSync('docker', ['-H', SOCKET, 'rm', '-f', ...(spawnSync('docker', ['-H', SOCKET, 'ps', '-aq'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean)], { stdio: 'ignore' });
-    stopDockerd(pid);
-    restoreRules(rules);
-    dropNewEmptyTables(tables);
-  }
+  });
 }
