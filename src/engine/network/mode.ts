@@ -24,7 +24,7 @@ export function checkPublish(mode: NetworkMode, ports: PortRequest[], publishAll
 }
 
 /** The namespace a container:<ref> container joins: the target must be running, its namespace its own. */
-export function joinedNetwork(root: string, mode: `container:${string}`): NetworkAttachment & { hostsAddress?: string } {
+export function joinedNetwork(root: string, mode: `container:${string}`): NetworkAttachment {
   const ref = mode.slice('container:'.length);
   const target = resolveContainer(root, ref);
   const shown = `${target.name} (${target.id.slice(0, 12)})`;
@@ -36,5 +36,5 @@ export function joinedNetwork(root: string, mode: `container:${string}`): Networ
   // only its init's
   const net = (target as { net?: NetworkAttachment }).net;
   const netns = net?.netns ?? `/proc/${target.pid}/ns/net`;
-  return { mode: 'container', netns, container: target.id, ports: [], address: net?.address, hostsAddress: net?.address };
+  return { mode: 'container', netns, container: target.id, ports: [], address: net?.address };
 }
