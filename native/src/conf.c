@@ -86,6 +86,7 @@ static int record(struct conf *c, const char *key, char *v) {
   else if (!strcmp(key, "readonly")) c->readonly = !strcmp(v, "1") ? 1 : !strcmp(v, "0") ? 0 : -1;
   else if (!strcmp(key, "hostname")) c->hostname = v;
   else if (!strcmp(key, "network")) c->network_host = !strcmp(v, "host") ? 1 : !strcmp(v, "none") ? 0 : -1;
+  else if (!strcmp(key, "netns")) return is_abs(v) ? (c->netns = v, 0) : -1;
   else if (!strcmp(key, "arg")) return push(&c->args, &c->n_args, v);
   else if (!strcmp(key, "env")) return strchr(v, '=') ? push(&c->env, &c->n_env, v) : -1;
   else if (!strcmp(key, "cwd")) c->cwd = v;

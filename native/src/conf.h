@@ -20,6 +20,7 @@ struct conf {
   int readonly;
   char *hostname;
   int network_host;
+  char *netns; /* a prepared network namespace file to join (bridge, container:<ref>), or NULL: a new one */
   char **args; /* NULL-terminated */
   size_t n_args;
   char **env; /* NULL-terminated */

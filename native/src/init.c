@@ -48,10 +48,21 @@ static void open_console(const struct conf *c, int console) {
   CHECK(pty_make_stdio(slave), "make pty the controlling terminal", NULL);
 }
 
+/* A prepared namespace (the CLI made it, with its veth, address and route): joined first, so the /sys mounted
+ * below shows its interfaces. */
+static void join_netns(const struct conf *c) {
+  if (!c->netns) return;
+  int fd = open(c->netns, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fatal("open network namespace", c->netns, errno);
+  if (setns(fd, CLONE_NEWNET) < 0) fatal("setns(CLONE_NEWNET)", c->netns, errno);
+  close(fd);
+}
+
 void container_init(const struct conf *c, const struct init_fds *fds) {
   fatal_to(fds->status);
   /* until the exec replaces us, /proc/1/exe is the host's shim binary: keep it out of reach (exec resets this) */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  join_netns(c);
   if (dup2(fds->in, 0) < 0 || dup2(fds->out, 1) < 0 || dup2(fds->err, 2) < 0) fatal("dup2", NULL, errno);
   /* The mounts go first: they need no cgroup, and the daemon's cgroup join (one RCU grace period on v1, ~10 ms)
    * runs meanwhile. Nothing of the container runs before the join: the exec waits for it. */

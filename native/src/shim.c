@@ -62,7 +62,8 @@ pid_t start_init(struct daemon *d, char *err, size_t errsize) {
     fmt_error(err, errsize, "pipe2", NULL, errno);
     return -1;
   }
-  unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | (c->network_host ? 0 : CLONE_NEWNET);
+  /* a prepared network namespace (launch.conf netns) is joined by the init, on every (re)start alike */
+  unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | (c->network_host || c->netns ? 0 : CLONE_NEWNET);
   /* raw clone without a new stack: a fork into new namespaces (the child runs on its copy of our stack) */
   pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
   if (pid < 0) {

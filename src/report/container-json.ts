@@ -1,5 +1,6 @@
 // The JSON contract of `tctop inspect --json` and `tctop ps --json` (scripts and tests rely on these keys).
 import type { Container, HostSnapshot } from '../snapshot/model.js';
+import { portsCell } from './ports-cell.js';
 
 const iso = (s: number | null | undefined) => (s === null || s === undefined ? null : new Date(s * 1000).toISOString());
 
@@ -43,6 +44,7 @@ export function psJson(c: Container, now: number) {
     memoryLimitBytes: c.cgroup?.memory?.limitBytes ?? null,
     uptimeSeconds: c.init && c.startedAt ? Math.max(0, now - c.startedAt) : null,
     labels: c.labels,
+    ports: portsCell(c),
   };
 }
 

@@ -14,7 +14,7 @@ const CGROUP_ROOT = '/sys/fs/cgroup';
 let tarball: string | undefined;
 
 /** A rootfs tar: busybox-static with every applet, /etc/passwd and /etc/group with a non-root user. */
-function busyboxTarball(): string {
+export function busyboxTarball(): string {
   if (tarball && existsSync(tarball)) return tarball;
   const work = mkdtempSync(join(tmpdir(), 'tctop-bbtar-'));
   process.on('exit', () => rmSync(work, { recursive: true, force: true }));
@@ -41,8 +41,11 @@ export class Engine {
   /** Every container ID this test created, for the leak counters and the cleanup. */
   readonly ids = new Set<string>();
 
+  /** Each root its own bridge (and nft table of that name), removed by cleanup: tests leave no network behind. */
+  readonly bridge = `tct${Math.random().toString(16).slice(2, 10)}`;
+
   constructor(readonly root: string) {
-    this.env = { ...process.env, TCTOP_ROOT: root };
+    this.env = { ...process.env, TCTOP_ROOT: root, TCTOP_NETWORK_BRIDGE: this.bridge };
   }
 
   tctop(args: string[], opts: { timeoutMs?: number; input?: string } = {}): CliResult {
@@ -98,7 +101,7 @@ export class Engine {
   }
 
   /** Everything a container of this root can leave on the host. */
-  leftovers(): { processes: number[]; cgroupDirs: string[]; mounts: number; stateDirs: string[] } {
+  leftovers(): { processes: number[]; cgroupDirs: string[]; mounts: number; netnsMounts: number; stateDirs: string[] } {
     this.noteIds();
     const cgroupDirs: string[] = [];
     const processes = new Set<number>();
@@ -122,8 +125,10 @@ export class Engine {
       }
     }
     processes.delete(process.pid);
-    const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(this.root)).length;
-    return { processes: [...processes], cgroupDirs, mounts, stateDirs: this.stateDirs() };
+    const mountLines = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(this.root));
+    // a bridged container's namespace file is a host mount by design (as `ip netns add` makes); anything else is not
+    const netnsMounts = mountLines.filter((l) => l.includes(join(this.root, 'netns') + '/')).length;
+    return { processes: [...processes], cgroupDirs, mounts: mountLines.length - netnsMounts, netnsMounts, stateDirs: this.stateDirs() };
   }
 
   /** Waits until nothing of this root is left on the host (the shim exits just after writing exit.json). */
@@ -131,7 +136,7 @@ export class Engine {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const l = this.leftovers();
-      if ((l.processes.length === 0 && l.cgroupDirs.length === 0 && l.mounts === 0 && l.stateDirs.length === 0) || Date.now() > until) return l;
+      if ((l.processes.length === 0 && l.cgroupDirs.length === 0 && l.mounts === 0 && l.netnsMounts === 0 && l.stateDirs.length === 0) || Date.now() > until) return l;
       await sleep(100);
     }
   }
@@ -164,8 +169,17 @@ export class Engine {
         }
       }
     }
+    removeNetwork(this.root, this.bridge);
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** The bridge, its nft table and any namespace file a broken test left mounted under the root. */
+export function removeNetwork(root: string, bridge: string): void {
+  const netnsDir = join(root, 'netns');
+  if (existsSync(netnsDir)) for (const f of readdirSync(netnsDir)) spawnSync('umount', [join(netnsDir, f)], { stdio: 'ignore' });
+  if (existsSync(`/sys/class/net/${bridge}`)) spawnSync('ip', ['link', 'del', bridge], { stdio: 'ignore' });
+  spawnSync('nft', ['delete', 'table', 'ip', bridge], { stdio: 'ignore' });
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -35,7 +35,7 @@ test('10 concurrent runs all succeed with unique IDs and names', async (t) => {
   // and concurrent removals
   const rms = await Promise.all(ids.map((id) => finished(e.spawn(['rm', '-f', id]))));
   for (const r of rms) assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(await e.settled(10_000), { processes: [], cgroupDirs: [], mounts: 0, stateDirs: [] });
+  assert.deepEqual(await e.settled(10_000), { processes: [], cgroupDirs: [], mounts: 0, netnsMounts: 0, stateDirs: [] });
 });
 
 test('SIGKILL of a foreground run: the container lives on and its log keeps growing; SIGINT detaches too', async (t) => {
@@ -126,7 +126,7 @@ test('a dead shim: ps and inspect say so, wait and stop do not hang, rm -f clean
   process.kill(e.state(id)!.shimPid, 'SIGKILL');
   await until(() => e.inspect('orphan').state === 'shim-dead', 5000, 'shim-dead again');
   e.ok(['rm', '-f', 'orphan']);
-  assert.deepEqual(await e.settled(), { processes: [], cgroupDirs: [], mounts: 0, stateDirs: [] });
+  assert.deepEqual(await e.settled(), { processes: [], cgroupDirs: [], mounts: 0, netnsMounts: 0, stateDirs: [] });
 });
 
 test('an image made by real Docker (docker save | tctop load) runs', async (t) => {
@@ -172,7 +172,7 @@ test('bad input: one line, non-zero exit, nothing created (no state dir, no cgro
     [['run', '--pids-limit', '-5', IMAGE, 'true'], 2, /^tctop: invalid --pids-limit "-5"/],
     [['run', '-v', 'relative:/x', IMAGE, 'true'], 2, /^tctop: invalid -v "relative:\/x"/],
     [['run', '-v', '/no/such/dir:/x', IMAGE, 'true'], 2, /does not exist$/],
-    [['run', '--network', 'bridge', IMAGE, 'true'], 2, /^tctop: invalid --network "bridge"/],
+    [['run', '--network', 'overlay', IMAGE, 'true'], 2, /^tctop: invalid --network "overlay"/],
     [['run', '-u', 'nobody-here', IMAGE, 'true'], 1, /^tctop: unable to find user nobody-here/],
     [['run', '-w', 'rel', IMAGE, 'true'], 2, /^tctop: invalid working directory "rel"/],
     [['start', 'nothing'], 1, /^tctop: no such container: nothing$/],

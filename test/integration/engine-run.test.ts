@@ -54,7 +54,7 @@ test('volumes ro/rw, --read-only rootfs, --network none vs host', (t) => {
   assert.notEqual(rofs.status, 0);
   assert.match(rofs.stderr, /Read-only file system/);
   assert.equal(e.tctop(['run', '--rm', IMAGE, 'touch', '/x']).status, 0, 'writable by default');
-  assert.equal(e.ok(['run', '--rm', IMAGE, 'sh', '-c', 'ls /sys/class/net']), 'lo\n', 'own netns: loopback only');
+  assert.equal(e.ok(['run', '--rm', '--network', 'none', IMAGE, 'sh', '-c', 'ls /sys/class/net']), 'lo\n', 'own netns: loopback only');
   const hostIfaces = e.ok(['run', '--rm', '--network', 'host', IMAGE, 'sh', '-c', 'ls /sys/class/net']).split('\n').filter(Boolean).sort();
   assert.ok(hostIfaces.length > 1, `host network shows the host's interfaces: ${hostIfaces}`);
 });
@@ -66,7 +66,7 @@ test('/etc/hostname, /etc/hosts and /etc/resolv.conf as docker gives them: bind-
   const hostResolv = readFileSync('/etc/resolv.conf', 'utf8');
   const noLoopback = hostResolv.split('\n').filter((l) => !/^\s*nameserver\s+(127\.\S*|::1)\s*$/.test(l)).join('\n');
   assert.equal(cat(['--hostname', 'box1'], '/etc/hostname'), 'box1\n');
-  assert.equal(cat([], '/etc/hosts'), '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n');
+  assert.equal(cat(['--network', 'none'], '/etc/hosts'), '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n');
   assert.equal(cat([], '/etc/resolv.conf'), noLoopback, 'the host\'s resolv.conf, without loopback nameservers another namespace cannot reach');
   assert.equal(e.ok(['run', '--rm', IMAGE, 'sh', '-c', 'grep -c " /etc/[a-z.]* " /proc/mounts']), '3\n', 'three bind mounts');
   // --network host: the host's own files; --read-only still gets them
@@ -140,7 +140,7 @@ test('--rm: nothing left behind (process, cgroup dir, mount, state dir)', async 
   const r = await run;
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'hi\n');
-  assert.deepEqual(await e.settled(), { processes: [], cgroupDirs: [], mounts: 0, stateDirs: [] });
+  assert.deepEqual(await e.settled(), { processes: [], cgroupDirs: [], mounts: 0, netnsMounts: 0, stateDirs: [] });
 });
 
 test('run -d --rm and create + start: removed once it exits, with nothing left', async (t) => {
@@ -148,7 +148,7 @@ test('run -d --rm and create + start: removed once it exits, with nothing left',
   const e = newEngine(t);
   const id = e.runDetached(['--rm', IMAGE, 'sh', '-c', 'sleep 0.5']);
   assert.equal(e.state(id)?.status, 'running');
-  assert.deepEqual(await e.settled(10_000), { processes: [], cgroupDirs: [], mounts: 0, stateDirs: [] });
+  assert.deepEqual(await e.settled(10_000), { processes: [], cgroupDirs: [], mounts: 0, netnsMounts: 0, stateDirs: [] });
   const created = e.ok(['create', '--name', 'later', IMAGE, 'sh', '-c', 'echo ran']).trim();
   assert.equal(e.inspect('later').state, 'created');
   assert.equal(e.ok(['start', 'later']), 'later\n');

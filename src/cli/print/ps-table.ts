@@ -3,6 +3,7 @@ import type { Container, HostSnapshot } from '../../snapshot/model.js';
 import { lifetimeCpuPercent, psJson } from '../../report/container-json.js';
 import { formatBytes, formatDuration, renderTable, shortId } from '../../text/format.js';
 import { cell } from '../../text/sanitize.js';
+import { portsCell } from '../../report/ports-cell.js';
 
 export function printPs(rows: Container[], snapshot: HostSnapshot, opts: { json: boolean; noTrunc: boolean }): void {
   const now = snapshot.takenAt / 1000;
@@ -25,7 +26,8 @@ export function printPs(rows: Container[], snapshot: HostSnapshot, opts: { json:
       cpu === null ? '-' : `${cpu.toFixed(1)}%`,
       mem ? `${formatBytes(mem.usageBytes)}${mem.limitBytes !== undefined ? ' / ' + formatBytes(mem.limitBytes) : ''}` : '-',
       c.init && c.startedAt ? formatDuration(now - c.startedAt) : '-',
+      w(portsCell(c), 80),
     ];
   });
-  process.stdout.write(renderTable(['ID', 'NAME', 'RUNTIME', 'IMAGE', 'STATE', 'INIT PID', 'PROCS', 'CPU%', 'MEM', 'UPTIME'], table));
+  process.stdout.write(renderTable(['ID', 'NAME', 'RUNTIME', 'IMAGE', 'STATE', 'INIT PID', 'PROCS', 'CPU%', 'MEM', 'UPTIME', 'PORTS'], table));
 }

@@ -57,6 +57,7 @@ function readDockerMeta(ctx: DiscoveryContext, id: string, c?: Candidate): Docke
       exitCode: typeof state.ExitCode === 'number' ? state.ExitCode : null,
       oomKilled: state.OOMKilled === true,
       finishedAt: isoSeconds(state.FinishedAt),
+      ports: dockerPorts(obj(cfg.NetworkSettings).Ports),
     },
   };
 }
@@ -99,3 +100,16 @@ export const dockerAdapter: RuntimeAdapter = {
     return out;
   },
 };
+
+/** NetworkSettings.Ports ({"80/tcp": [{HostIp, HostPort}]}, null when only exposed) as tctop's published-port list. */
+function dockerPorts(ports: unknown): Array<{ hostIp: string; hostPort: number; containerPort: number; proto: string }> {
+  const out: Array<{ hostIp: string; hostPort: number; containerPort: number; proto: string }> = [];
+  for (const [key, bindings] of Object.entries(obj(ports))) {
+    const m = /^(\d+)\/(tcp|udp|sctp)$/.exec(key);
+    if (!m) continue;
+    const list = Array.isArray(bindings) ? bindings : [];
+    if (list.length === 0) out.push({ hostIp: '', hostPort: 0, containerPort: Number(m[1]), proto: m[2] });
+    for (const b of list) out.push({ hostIp: str(obj(b).HostIp) ?? '', hostPort: Number(str(obj(b).HostPort)) || 0, containerPort: Number(m[1]), proto: m[2] });
+  }
+  return out;
+}

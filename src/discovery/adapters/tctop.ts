@@ -30,6 +30,8 @@ function fromState(id: string, s: Record<string, unknown> | null, stateDir: stri
     startedAt: str(s?.startedAt) ?? null,
     finishedAt: str(s?.finishedAt) ?? null,
     bundle: str(s?.bundle) ?? stateDir,
+    // published ports (engine/network), shown while it runs, as docker's NetworkSettings.Ports
+    ports: s?.status === 'running' ? obj(s?.net).ports ?? [] : [],
   };
   return {
     name: str(s?.name) ?? shortId(id),

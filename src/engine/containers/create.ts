@@ -21,6 +21,10 @@ import { requireOverlayfs, requireRoot } from './preflight.js';
 import { shimBinaryPath } from './shim-binary.js';
 import type { ContainerSpec } from './spec.js';
 import { writeState, type ContainerState } from './state.js';
+import { attachBridge, teardownNetwork, type NetworkAttachment } from '../network/attach.js';
+import { checkPublish, joinedNetwork, type NetworkMode } from '../network/mode.js';
+import { exposedPorts, type PortRequest } from '../network/ports.js';
+import { sweepNetworkDebris } from '../network/sweep.js';
 import { listContainers } from './store.js';
 import { resolveUser } from './user.js';
 
@@ -34,7 +38,11 @@ export interface CreateRequest {
   workdir?: string;
   user?: string;
   hostname?: string;
-  network: 'none' | 'host';
+  network: NetworkMode;
+  /** -p, parsed. */
+  ports?: PortRequest[];
+  /** -P: the image's ExposedPorts on free host ports. */
+  publishAll?: boolean;
   binds: BindMount[];
   readonly: boolean;
   limits: ResourceLimits;
@@ -78,8 +86,11 @@ export async function createContainer(root: string, req: CreateRequest): Promise
   const id = newContainerId();
   const spec = buildSpec(id, req, image);
   shimBinaryPath(); // a missing build is reported before anything exists
+  checkPublish(req.network, req.ports ?? [], req.publishAll === true);
+  const wantedPorts = [...(req.ports ?? []), ...(req.publishAll ? exposedPorts(image.config.ExposedPorts) : [])];
   return withNamesLock(root, async () => {
     await sweepDebris(root);
+    await sweepNetworkDebris(root);
     const existing = await removeForgottenAutoRemoved(root, listContainers(root));
     const taken = new Set(existing.map((c) => c.name));
     if (wantedName !== undefined && taken.has(wantedName)) throw new ConflictError(`the container name "${cell(wantedName, 100)}" is already in use`);
@@ -92,6 +103,7 @@ export async function createContainer(root: string, req: CreateRequest): Promise
       await mkdir(dir, { mode: 0o700 });
     });
     let cgroupMade = false;
+    let net: NetworkAttachment | undefined;
     try {
       // the cgroup first: the warm-up for the start that usually follows (migration-warmup.ts) may begin only once
       // it exists, and the longer it runs before the shim's join, the more of the kernel's wait it hides
@@ -99,8 +111,11 @@ export async function createContainer(root: string, req: CreateRequest): Promise
       cgroupMade = true;
       warmCgroupMigrations();
       await Promise.all([mkdir(bundlePath(root, id, 'rootfs')), mkdir(bundlePath(root, id, 'upper')), mkdir(bundlePath(root, id, 'work'))]);
+      if (spec.network === 'bridge') {
+        net = await attachBridge(root, id, wantedPorts);
+      } else if (spec.network.startsWith('container:')) net = joinedNetwork(root, spec.network as `container:${string}`);
       // docker's /etc/hostname, hosts and resolv.conf go first, so the user's volumes mount over them
-      spec.binds = [...writeEtcFiles(dir, spec.hostname, spec.network, spec.binds), ...spec.binds];
+      spec.binds = [...writeEtcFiles(dir, spec.hostname, spec.network, spec.binds, undefined, net?.address), ...spec.binds];
       const launch: LaunchConf = {
         id,
         lowerDirs: spec.lowerdirs,
@@ -109,7 +124,8 @@ export async function createContainer(root: string, req: CreateRequest): Promise
         rootfs: bundlePath(root, id, 'rootfs'),
         readOnly: spec.readonly,
         hostname: spec.hostname,
-        network: spec.network,
+        network: spec.network === 'host' ? 'host' : 'none',
+        netns: net?.netns,
         args: spec.args,
         env: spec.env,
         cwd: spec.cwd,
@@ -125,7 +141,7 @@ export async function createContainer(root: string, req: CreateRequest): Promise
         openStdin: spec.openStdin,
         restart: spec.restart,
       };
-      writeFileAtomic(bundlePath(root, id, 'config'), JSON.stringify(buildOciConfig(id, spec), null, 2) + '\n', { durable: false });
+      writeFileAtomic(bundlePath(root, id, 'config'), JSON.stringify(buildOciConfig(id, spec, net?.netns), null, 2) + '\n', { durable: false });
       await writeLaunchConf(bundlePath(root, id, 'launch'), launch);
       const state: ContainerState = {
         id,
@@ -148,11 +164,13 @@ export async function createContainer(root: string, req: CreateRequest): Promise
         autoRemove: req.autoRemove,
         cgroup,
         config: spec,
+        ...(net ? { net } : {}),
       };
       writeState(root, state);
       return state;
     } catch (err) {
       if (cgroupMade) await removeContainerCgroup(id).catch(() => {});
+      if (spec.network === 'bridge') await teardownNetwork(root, id);
       await rm(dir, { recursive: true, force: true });
       throw err;
     }

@@ -36,20 +36,21 @@ export interface EtcFile {
   content: string;
 }
 
-export function etcFiles(hostname: string, network: 'none' | 'host', hostEtc = '/etc'): EtcFile[] {
+/** `address`: a bridged container's own, named in its hosts as docker does. */
+export function etcFiles(hostname: string, network: string, hostEtc = '/etc', address?: string): EtcFile[] {
   const hostResolv = hostFile(join(hostEtc, 'resolv.conf')) ?? '';
   return [
     { name: 'hostname', destination: '/etc/hostname', content: `${hostname}\n` },
-    { name: 'hosts', destination: '/etc/hosts', content: network === 'host' ? hostFile(join(hostEtc, 'hosts')) ?? STOCK_HOSTS : STOCK_HOSTS },
+    { name: 'hosts', destination: '/etc/hosts', content: network === 'host' ? hostFile(join(hostEtc, 'hosts')) ?? STOCK_HOSTS : address ? `${STOCK_HOSTS}${address}\t${hostname}\n` : STOCK_HOSTS },
     { name: 'resolv.conf', destination: '/etc/resolv.conf', content: network === 'host' ? hostResolv : withoutLoopbackNameservers(hostResolv) },
   ];
 }
 
 /** Writes the files into `dir` and returns their binds, leaving out any path a user volume already covers. */
-export function writeEtcFiles(dir: string, hostname: string, network: 'none' | 'host', userBinds: BindMount[], hostEtc?: string): BindMount[] {
+export function writeEtcFiles(dir: string, hostname: string, network: string, userBinds: BindMount[], hostEtc?: string, address?: string): BindMount[] {
   const covered = new Set(userBinds.map((b) => b.destination));
   const binds: BindMount[] = [];
-  for (const f of etcFiles(hostname, network, hostEtc)) {
+  for (const f of etcFiles(hostname, network, hostEtc, address)) {
     if (covered.has(f.destination)) continue;
     const source = join(dir, f.name);
     writeFileSync(source, f.content, { mode: 0o644 });

@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import { UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 import type { BindMount } from './spec.js';
+import { parseNetworkMode, type NetworkMode } from '../network/mode.js';
 
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 /** As docker: a smaller memory limit cannot even start a container. */
@@ -43,9 +44,8 @@ export function parseCpuset(value: string): string {
   return v;
 }
 
-export function parseNetwork(value: string): 'none' | 'host' {
-  if (value !== 'none' && value !== 'host') throw new UsageError(`invalid --network "${cell(value, 50)}": only none and host are supported`);
-  return value;
+export function parseNetwork(value: string): NetworkMode {
+  return parseNetworkMode(value);
 }
 
 /** -v /host/path:/container/path[:ro|rw]: bind mounts only (no named volumes); the source must exist. */

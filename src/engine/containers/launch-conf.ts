@@ -19,6 +19,8 @@ export interface LaunchConf {
   readOnly: boolean;
   hostname: string;
   network: 'none' | 'host';
+  /** A prepared network namespace (bridge, container:<ref>) the init joins instead of making one. */
+  netns?: string;
   args: string[];
   env: string[];
   cwd: string;
@@ -86,6 +88,10 @@ export function encodeLaunchConf(c: LaunchConf): string {
   put('readonly', c.readOnly ? '1' : '0');
   put('hostname', c.hostname);
   put('network', c.network);
+  if (c.netns !== undefined) {
+    checkAbsolute('netns', c.netns);
+    put('netns', c.netns);
+  }
   c.args.forEach((a) => put('arg', a));
   c.env.forEach((e) => put('env', e));
   put('cwd', c.cwd);

@@ -21,3 +21,8 @@ export function withNamesLock<T>(root: string, fn: () => Promise<T>): Promise<T>
 export function withContainerLock<T>(root: string, id: string, fn: () => Promise<T>): Promise<T> {
   return withLock(root, id, `container ${id.slice(0, 12)}`, fn);
 }
+
+/** Host-wide (under /run/tctop, whatever the root): bridge creation, so two roots never pick the same subnet. */
+export function withHostNetworkLock<T>(fn: () => Promise<T>): Promise<T> {
+  return withLock('/run/tctop', 'bridges', 'bridge setup', fn);
+}

@@ -16,10 +16,11 @@ export const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys'
 
 const CPU_PERIOD = 100_000;
 
-export function buildOciConfig(id: string, spec: ContainerSpec): Record<string, unknown> {
+/** `netns`: the prepared namespace file a bridged (or container:<ref>) container joins. */
+export function buildOciConfig(id: string, spec: ContainerSpec, netns?: string): Record<string, unknown> {
   const root = spec.user.uid === 0;
   const caps = root ? DEFAULT_CAPABILITIES : [];
-  const ownNet = spec.network === 'none';
+  const ownNet = spec.network !== 'host';
   const resources: Record<string, unknown> = {};
   if (spec.limits.memoryBytes !== undefined) resources.memory = { limit: spec.limits.memoryBytes, swap: spec.limits.memoryBytes };
   const cpu: Record<string, unknown> = {};
@@ -50,7 +51,7 @@ export function buildOciConfig(id: string, spec: ContainerSpec): Record<string, 
       ...spec.binds.map((b) => ({ destination: b.destination, type: 'bind', source: b.source, options: ['rbind', b.readOnly ? 'ro' : 'rw'] })),
     ],
     linux: {
-      namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'uts' }, { type: 'ipc' }, { type: 'cgroup' }, ...(ownNet ? [{ type: 'network' }] : [])],
+      namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'uts' }, { type: 'ipc' }, { type: 'cgroup' }, ...(ownNet ? [netns ? { type: 'network', path: netns } : { type: 'network' }] : [])],
       resources,
       cgroupsPath: `/tctop/${id}`,
       maskedPaths: MASKED_PATHS,

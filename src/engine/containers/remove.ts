@@ -11,6 +11,7 @@ import { containerDir, containersDir } from './paths.js';
 import { signalInit } from './signal-init.js';
 import { readState, type ContainerState } from './state.js';
 import { forbidRestart } from './stop.js';
+import { teardownNetwork } from '../network/attach.js';
 
 const { SIGKILL } = constants.signals;
 
@@ -48,6 +49,8 @@ export async function removeContainer(root: string, id: string, force: boolean):
       await killEverything(root, state);
     }
     await removeContainerCgroup(id);
+    // its rules, veth, namespace file and leases (an interrupted rm leaves leases the next create's sweep finds)
+    if (state.net?.mode === 'bridge') await teardownNetwork(root, id, { table: state.net.table, hadPorts: state.net.ports.length > 0 });
     // renamed away first, so the container disappears whole even if the recursive removal is interrupted; both
     // synchronous (only CLI commands remove, never the dashboard): through the thread pool, each step of a
     // recursive removal is a round trip

@@ -1,6 +1,7 @@
 // What a container was created with: the parsed, validated form of the run/create flags plus what the image gave.
 import type { ResourceLimits } from './cgroups.js';
 import type { BindMount, RestartPolicy } from './launch-conf.js';
+import type { NetworkMode } from '../network/mode.js';
 
 export type { BindMount, RestartPolicy };
 
@@ -12,7 +13,7 @@ export interface ContainerSpec {
   /** The -u value (or the image's User), as given. */
   userSpec: string;
   hostname: string;
-  network: 'none' | 'host';
+  network: NetworkMode;
   binds: BindMount[];
   readonly: boolean;
   limits: ResourceLimits;

@@ -7,6 +7,7 @@ import { bundlePath } from './paths.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { foldRun } from './run-record.js';
 import type { ContainerSpec } from './spec.js';
+import type { NetworkAttachment } from '../network/attach.js';
 
 export type { ExitRecord };
 
@@ -17,6 +18,8 @@ export interface ContainerState extends StateRecord {
   /** --restart: restarts so far, and whether the shim waits to restart the init now (run.json, run-record.ts). */
   restartCount?: number;
   restarting?: boolean;
+  /** Bridge or container:<ref> networking: the namespace, address and published ports (absent for none/host). */
+  net?: NetworkAttachment;
 }
 
 export function readExitRecord(root: string, id: string): ExitRecord | null {

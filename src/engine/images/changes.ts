@@ -72,8 +72,15 @@ export function applyChanges(base: RuntimeConfig, changes: string[]): RuntimeCon
         if (!args.trim()) throw new UsageError('--change USER: needs a user');
         config.User = args.trim();
         break;
+      case 'EXPOSE': // what -P publishes
+        for (const p of args.trim().split(/\s+/).filter(Boolean)) {
+          const port = /^(\d{1,5})(?:\/(tcp|udp))?$/i.exec(p);
+          if (!port || Number(port[1]) < 1 || Number(port[1]) > 65535) throw new UsageError(`--change EXPOSE: bad port "${cell(p, 30)}" (PORT[/tcp|udp])`);
+          config.ExposedPorts = { ...config.ExposedPorts, [`${Number(port[1])}/${(port[2] ?? 'tcp').toLowerCase()}`]: {} };
+        }
+        break;
       default:
-        throw new UsageError(`--change "${cell(change, 100)}": supported instructions are CMD, ENTRYPOINT, ENV, WORKDIR and USER`);
+        throw new UsageError(`--change "${cell(change, 100)}": supported instructions are CMD, ENTRYPOINT, ENV, WORKDIR, USER and EXPOSE`);
     }
   }
   return config;

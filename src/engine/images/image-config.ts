@@ -12,6 +12,8 @@ export interface RuntimeConfig {
   Entrypoint?: string[];
   WorkingDir?: string;
   User?: string;
+  /** "80/tcp": {} entries, published by -P. */
+  ExposedPorts?: Record<string, unknown>;
 }
 
 export interface ImageConfig {
@@ -51,6 +53,7 @@ export function runtimeConfigOf(config: ImageConfig): RuntimeConfig {
   if (strings(c.Entrypoint)) out.Entrypoint = strings(c.Entrypoint);
   if (typeof c.WorkingDir === 'string' && c.WorkingDir) out.WorkingDir = c.WorkingDir;
   if (typeof c.User === 'string' && c.User) out.User = c.User;
+  if (c.ExposedPorts && typeof c.ExposedPorts === 'object' && !Array.isArray(c.ExposedPorts)) out.ExposedPorts = c.ExposedPorts as Record<string, unknown>;
   return out;
 }
 

@@ -13,6 +13,8 @@ export interface CreateFlags {
   pidsLimit?: string;
   cpusetCpus?: string;
   network: string;
+  publish?: string[];
+  publishAll?: boolean;
   volume?: string[];
   readOnly?: boolean;
   rm?: boolean;
@@ -39,7 +41,9 @@ export function addCreateOptions(cmd: Command): Command {
     .option('--cpus <n>', 'CPU quota in CPUs, e.g. 0.5')
     .option('--pids-limit <n>', 'maximum number of processes')
     .option('--cpuset-cpus <list>', 'CPUs the container may use, e.g. 0-1')
-    .option('--network <mode>', 'none (own network namespace, loopback only) or host', 'none')
+    .option('--network <mode>', 'bridge (tctop0, an address of its own), none (loopback only), host, or container:<name|id>', 'bridge')
+    .option('-p, --publish <[ip:]hostPort:containerPort[/proto]>', 'publish a container port on the host (repeatable)', collect)
+    .option('-P, --publish-all', "publish the image's exposed ports on free host ports")
     .option('-v, --volume <src:dst[:ro]>', 'bind mount a host path (repeatable)', collect)
     .option('--read-only', 'mount the root filesystem read-only')
     .option('--rm', 'remove the container when it exits')
@@ -66,6 +70,8 @@ export async function createRequest(image: string, command: string[], f: CreateF
     user: f.user,
     hostname: f.hostname === undefined ? undefined : v.parseHostname(f.hostname),
     network: v.parseNetwork(f.network),
+    ports: await publishRequests(f.publish ?? []),
+    publishAll: f.publishAll === true,
     binds: (f.volume ?? []).map(v.parseVolume),
     readonly: f.readOnly === true,
     limits,
@@ -74,4 +80,10 @@ export async function createRequest(image: string, command: string[], f: CreateF
     openStdin: f.interactive === true,
     restart: (await import('../../../engine/containers/terminal-flags.js')).parseRestart(f.restart ?? 'no'),
   };
+}
+
+async function publishRequests(specs: string[]): Promise<NonNullable<CreateRequest['ports']>> {
+  if (specs.length === 0) return [];
+  const { parsePublish } = await import('../../../engine/network/ports.js');
+  return specs.map(parsePublish);
 }

@@ -31,7 +31,8 @@ test('--pids-limit, --cpuset-cpus, --network, -w, --hostname', () => {
   assert.equal(parseCpuset('0'), '0');
   for (const bad of ['', '1-0', 'a', '0,', '0--1']) assert.throws(() => parseCpuset(bad), UsageError, bad);
   assert.equal(parseNetwork('host'), 'host');
-  assert.throws(() => parseNetwork('bridge'), UsageError);
+  assert.equal(parseNetwork('bridge'), 'bridge');
+  assert.throws(() => parseNetwork('overlay'), UsageError);
   assert.equal(parseWorkdir('/srv/../app/'), '/app/');
   assert.throws(() => parseWorkdir('app'), UsageError);
   assert.equal(parseHostname('web-1.local'), 'web-1.local');
