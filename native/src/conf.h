@@ -33,6 +33,12 @@ struct conf {
   char **cgroups;
   size_t n_cgroups;
   char *oom_file, *log, *exit_file;
+  /* security (engine-contract-security.md): capability mask kept (has_caps 0: docker's default), the compiled
+   * seccomp filter's path (NULL: none), privileged (no masked paths, writable /sys) */
+  unsigned long long caps;
+  int has_caps;
+  char *seccomp;
+  int privileged;
 };
 
 /* Parses <state>/launch.conf into c; on failure writes "error: ..." into err and returns -1. */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "seccomp.h"
 #include "secure.h"
 #include "util.h"
 
@@ -39,7 +40,7 @@ __attribute__((noreturn)) static void usage(const char *why) {
   char msg[ERRMSG_MAX];
   snprintf(msg, sizeof msg,
            "error: %s (usage: tctop-shim exec --pid <init pid> [--cgroup dir]... [--env-fd n] [--cwd dir] "
-           "[--uid n --gid n [--groups a,b]] [--caps-default] -- cmd [args...])\n",
+           "[--uid n --gid n [--groups a,b]] [--caps-default | --caps hex] [--seccomp file] -- cmd [args...])\n",
            why);
   write_all(2, msg, strlen(msg));
   _exit(1);
@@ -83,6 +84,8 @@ struct exec_opts {
   gid_t groups[256];
   size_t n_groups;
   int caps_default;
+  unsigned long long caps; /* --caps: the container's own mask (implies caps_default's dropping) */
+  const char *seccomp;     /* --seccomp: the container's compiled filter */
   char **cmd;
 };
 
@@ -90,6 +93,7 @@ static void parse(int argc, char **argv, struct exec_opts *o) {
   memset(o, 0, sizeof *o);
   o->pid = -1;
   o->env_fd = -1;
+  o->caps = DOCKER_DEFAULT_CAPS;
   int i = 2;
   for (; i < argc; i++) {
     const char *a = argv[i];
@@ -118,6 +122,15 @@ static void parse(int argc, char **argv, struct exec_opts *o) {
         if (g < 0 || o->n_groups == 256) usage("bad --groups");
         o->groups[o->n_groups++] = (gid_t)g;
       }
+    } else if (!strcmp(a, "--caps")) {
+      char *end;
+      errno = 0;
+      o->caps = strtoull(v, &end, 16);
+      if (errno || *end || strlen(v) != 16) usage("bad --caps");
+      o->caps_default = 1;
+    } else if (!strcmp(a, "--seccomp")) {
+      if (v[0] != '/') usage("bad --seccomp");
+      o->seccomp = v;
     } else
       usage("unknown option");
   }
@@ -176,6 +189,9 @@ int exec_main(int argc, char **argv) {
   parse(argc, argv, &o);
   static char *empty_env[] = {NULL};
   o.env = o.env_fd >= 0 ? read_env(o.env_fd) : empty_env;
+  struct seccomp_prog filter = {NULL, 0}; /* a host path: read before entering the container */
+  char serr[ERRMSG_MAX];
+  if (o.seccomp && seccomp_load(o.seccomp, &filter, serr, sizeof serr) < 0) die(serr + 7, NULL, 0);
 
   /* every namespace handle first: after joining the mount namespace, /proc is the container's */
   static const char *const ns[] = {"cgroup", "ipc", "uts", "net", "pid", "mnt"};
@@ -232,7 +248,7 @@ int exec_main(int argc, char **argv) {
       _exit(126);
     }
     char err[ERRMSG_MAX];
-    if (drop_privileges(DOCKER_DEFAULT_CAPS, !o.caps_default, o.uid, o.gid, o.groups, o.n_groups, err, sizeof err) < 0) {
+    if (drop_privileges(o.caps, !o.caps_default, o.uid, o.gid, o.groups, o.n_groups, err, sizeof err) < 0) {
       size_t l = strlen(err);
       err[l] = '\n';
       write_all(2, err, l + 1);
@@ -242,6 +258,12 @@ int exec_main(int argc, char **argv) {
     if (hold) usleep((useconds_t)parse_uint(hold) * 1000);
     reset_signals();
     cloexec_from(3);
+    if (filter.len && seccomp_apply(&filter, serr, sizeof serr) < 0) {
+      size_t l = strlen(serr);
+      serr[l] = '\n';
+      write_all(2, serr, l + 1);
+      _exit(126);
+    }
     exec_in_path(o.cmd, o.env);
     int e = errno;
     char msg[ERRMSG_MAX];

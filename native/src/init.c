@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "mounts.h"
+#include "seccomp.h"
 #include "secure.h"
 #include "util.h"
 
@@ -26,6 +27,13 @@ __attribute__((noreturn)) static void fail(const char *what, const char *path, i
   size_t len = strlen(msg);
   msg[len++] = '\n';
   write_all(status_fd, msg, len);
+  _exit(1);
+}
+
+/* A message already formatted by a helper ("error: ..."). */
+__attribute__((noreturn)) static void fail_msg(const char *msg) {
+  write_all(status_fd, msg, strlen(msg));
+  write_all(status_fd, "\n", 1);
   _exit(1);
 }
 
@@ -217,7 +225,11 @@ void container_init(const struct conf *c, const struct init_fds *fds) {
   int *bindfds = calloc(c->n_binds + 1, sizeof *bindfds);
   if (!bindfds) fail("out of memory", NULL, ENOMEM);
   for (size_t i = 0; i < c->n_binds; i++) bindfds[i] = clone_tree(c->binds[i].src, 1, c->binds[i].readonly);
-  int sysfd = c->network_host ? clone_tree("/sys", 1, 1) : -1;
+  int sysfd = c->network_host ? clone_tree("/sys", 1, !c->privileged) : -1;
+  /* the filter file is a host path: read it before pivot_root, install it last (only the command is confined) */
+  struct seccomp_prog filter = {NULL, 0};
+  char serr[ERRMSG_MAX];
+  if (c->seccomp && seccomp_load(c->seccomp, &filter, serr, sizeof serr) < 0) fail_msg(serr);
 
   mount_overlay(c);
   CHECK(chdir(c->rootfs), "chdir", c->rootfs);
@@ -234,9 +246,10 @@ void container_init(const struct conf *c, const struct init_fds *fds) {
   if (sysfd >= 0)
     CHECK(sys_move_mount(sysfd, "", AT_FDCWD, "/sys", MOVE_MOUNT_F_EMPTY_PATH), "bind host /sys on", "/sys");
   else
-    CHECK(mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL), "mount sysfs on", "/sys");
+    CHECK(mount("sysfs", "/sys", "sysfs", (c->privileged ? 0 : MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL),
+          "mount sysfs on", "/sys");
   attach_binds(c, bindfds);
-  mask_paths();
+  if (!c->privileged) mask_paths(); /* as docker --privileged: /proc and /sys unmasked */
 
   CHECK(sethostname(c->hostname, strlen(c->hostname)), "sethostname", c->hostname);
   if (!c->network_host) loopback_up();
@@ -254,7 +267,7 @@ void container_init(const struct conf *c, const struct init_fds *fds) {
   CHECK(unshare(CLONE_NEWCGROUP), "unshare(CLONE_NEWCGROUP)", NULL);
 
   char err[ERRMSG_MAX];
-  if (drop_privileges(DOCKER_DEFAULT_CAPS, 0, c->uid, c->gid, c->groups, c->n_groups, err, sizeof err) < 0) {
+  if (drop_privileges(c->has_caps ? c->caps : DOCKER_DEFAULT_CAPS, 0, c->uid, c->gid, c->groups, c->n_groups, err, sizeof err) < 0) {
     size_t len = strlen(err);
     err[len] = '\n';
     write_all(status_fd, err, len + 1);
@@ -262,6 +275,7 @@ void container_init(const struct conf *c, const struct init_fds *fds) {
   }
   reset_signals();
   cloexec_from(3);
+  if (filter.len && seccomp_apply(&filter, serr, sizeof serr) < 0) fail_msg(serr);
   exec_in_path(c->args, c->env);
   int e = errno;
   char msg[ERRMSG_MAX];

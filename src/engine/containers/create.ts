@@ -1,5 +1,6 @@
 // create: everything validated first (image, command, user, flags, host), then under the names lock the state dir,
 // cgroup, config.json, launch.conf and finally state.json. Any failure undoes all of it: nothing half-created.
+import { writeFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { ConflictError, UsageError } from '../../errors.js';
@@ -23,6 +24,7 @@ import type { ContainerSpec } from './spec.js';
 import { writeState, type ContainerState } from './state.js';
 import { listContainers } from './store.js';
 import { resolveUser } from './user.js';
+import { planSecurity, type SecurityPlan } from '../security/security-spec.js';
 
 export interface CreateRequest {
   image: string;
@@ -40,6 +42,8 @@ export interface CreateRequest {
   limits: ResourceLimits;
   autoRemove: boolean;
   labels?: Record<string, string>;
+  /** Capabilities, seccomp filter, privileged (absent: planSecurity({}) = docker's defaults). */
+  security?: SecurityPlan;
 }
 
 function buildSpec(id: string, req: CreateRequest, image: ReturnType<typeof resolveImage>): ContainerSpec {
@@ -61,7 +65,19 @@ function buildSpec(id: string, req: CreateRequest, image: ReturnType<typeof reso
     readonly: req.readonly,
     limits: req.limits,
     lowerdirs,
+    security: req.security?.spec,
   };
+}
+
+/** The launch.conf keys of the security plan; the filter is written into the bundle first. */
+function securityLaunch(root: string, id: string, plan: SecurityPlan | undefined): Partial<LaunchConf> {
+  if (!plan) return {};
+  const out: Partial<LaunchConf> = { caps: plan.capsMask, privileged: plan.spec.privileged };
+  if (plan.seccompFilter) {
+    writeFileSync(bundlePath(root, id, 'seccomp'), plan.seccompFilter, { mode: 0o600, flag: 'wx' });
+    out.seccompFile = bundlePath(root, id, 'seccomp');
+  }
+  return out;
 }
 
 export async function createContainer(root: string, req: CreateRequest): Promise<ContainerState> {
@@ -70,6 +86,7 @@ export async function createContainer(root: string, req: CreateRequest): Promise
   const wantedName = req.name === undefined ? undefined : validateName(req.name);
   const image = resolveImage(root, req.image);
   const id = newContainerId();
+  if (!req.security) req = { ...req, security: planSecurity({}) }; // docker's defaults: default caps and seccomp
   const spec = buildSpec(id, req, image);
   shimBinaryPath(); // a missing build is reported before anything exists
   return withNamesLock(root, async () => {
@@ -115,6 +132,7 @@ export async function createContainer(root: string, req: CreateRequest): Promise
         oomFile: cgroup.oomFile,
         logFile: bundlePath(root, id, 'log'),
         exitFile: bundlePath(root, id, 'exit'),
+        ...securityLaunch(root, id, req.security),
       };
       replaceFile(bundlePath(root, id, 'config'), JSON.stringify(buildOciConfig(id, spec), null, 2) + '\n');
       replaceFile(bundlePath(root, id, 'launch'), encodeLaunchConf(launch));

@@ -11,6 +11,7 @@ import { shimBinaryPath } from './shim-binary.js';
 import { requireRunning } from './signal-init.js';
 import type { ContainerState } from './state.js';
 import { resolveUser } from './user.js';
+import { execSecurityArgs } from '../security/exec-security.js';
 
 export interface ExecRequest {
   cmd: string[];
@@ -31,7 +32,7 @@ export function execArgs(state: ContainerState, req: ExecRequest): { args: strin
   args.push('--cwd', req.workdir ?? spec.cwd);
   args.push('--uid', String(user.uid), '--gid', String(user.gid));
   if (user.groups.length) args.push('--groups', user.groups.join(','));
-  args.push('--caps-default', '--', ...req.cmd);
+  args.push(...execSecurityArgs(state), '--', ...req.cmd);
   return { args, env: replaceOrAppend(spec.env, req.env) };
 }
 

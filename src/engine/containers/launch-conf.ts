@@ -30,6 +30,11 @@ export interface LaunchConf {
   oomFile: string | null;
   logFile: string;
   exitFile: string;
+  /** 16 hex digits: the capabilities kept (absent: docker's default set). */
+  caps?: string;
+  /** The compiled seccomp filter (absent: none). */
+  seccompFile?: string;
+  privileged?: boolean;
 }
 
 /** Every byte < 0x21, '%' and >= 0x7f as %XX; the shim decodes byte for byte. */
@@ -89,6 +94,15 @@ export function encodeLaunchConf(c: LaunchConf): string {
   if (c.oomFile !== null) put('oom_file', c.oomFile);
   put('log', c.logFile);
   put('exit_file', c.exitFile);
+  if (c.caps !== undefined) {
+    if (!/^[0-9a-f]{16}$/.test(c.caps)) throw new Error('launch.conf: caps must be 16 hex digits');
+    put('caps', c.caps);
+  }
+  if (c.seccompFile !== undefined) {
+    checkAbsolute('seccomp', c.seccompFile);
+    put('seccomp', c.seccompFile);
+  }
+  if (c.privileged) put('privileged', '1');
   return lines.join('\n') + '\n';
 }
 

@@ -18,7 +18,9 @@ const CPU_PERIOD = 100_000;
 
 export function buildOciConfig(id: string, spec: ContainerSpec): Record<string, unknown> {
   const root = spec.user.uid === 0;
-  const caps = root ? DEFAULT_CAPABILITIES : [];
+  const bounding = spec.security?.capabilities ?? DEFAULT_CAPABILITIES;
+  const caps = root ? bounding : [];
+  const privileged = spec.security?.privileged === true;
   const ownNet = spec.network === 'none';
   const resources: Record<string, unknown> = {};
   if (spec.limits.memoryBytes !== undefined) resources.memory = { limit: spec.limits.memoryBytes, swap: spec.limits.memoryBytes };
@@ -35,7 +37,7 @@ export function buildOciConfig(id: string, spec: ContainerSpec): Record<string, 
       args: spec.args,
       env: spec.env,
       cwd: spec.cwd,
-      capabilities: { bounding: DEFAULT_CAPABILITIES, effective: caps, permitted: caps, inheritable: [], ambient: [] },
+      capabilities: { bounding, effective: caps, permitted: caps, inheritable: [], ambient: [] },
       noNewPrivileges: true,
     },
     root: { path: 'rootfs', readonly: spec.readonly },
@@ -53,8 +55,9 @@ export function buildOciConfig(id: string, spec: ContainerSpec): Record<string, 
       namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'uts' }, { type: 'ipc' }, { type: 'cgroup' }, ...(ownNet ? [{ type: 'network' }] : [])],
       resources,
       cgroupsPath: `/tctop/${id}`,
-      maskedPaths: MASKED_PATHS,
-      readonlyPaths: READONLY_PATHS,
+      maskedPaths: privileged ? [] : MASKED_PATHS,
+      readonlyPaths: privileged ? [] : READONLY_PATHS,
+      ...(spec.security && spec.security.seccomp !== 'unconfined' ? { seccomp: { profile: spec.security.seccomp, compiled: 'seccomp.bpf' } } : {}),
     },
     annotations: { 'org.tctop.lowerdirs': spec.lowerdirs.join(':') },
   };

@@ -1,6 +1,7 @@
 // What a container was created with: the parsed, validated form of the run/create flags plus what the image gave.
 import type { ResourceLimits } from './cgroups.js';
 import type { BindMount } from './launch-conf.js';
+import type { SecuritySpec } from '../security/security-spec.js';
 
 export type { BindMount };
 
@@ -18,4 +19,6 @@ export interface ContainerSpec {
   limits: ResourceLimits;
   /** Image layer roots, top-most first (overlay lowerdir order). */
   lowerdirs: string[];
+  /** Capabilities, seccomp, privileged (absent: created before these existed, docker's defaults without a filter). */
+  security?: SecuritySpec;
 }

@@ -16,6 +16,10 @@ export interface CreateFlags {
   volume?: string[];
   readOnly?: boolean;
   rm?: boolean;
+  privileged?: boolean;
+  capAdd?: string[];
+  capDrop?: string[];
+  securityOpt?: string[];
 }
 
 /** Repeatable options, without a default (commander would print "(default: [])" in the help). */
@@ -40,6 +44,10 @@ export function addCreateOptions(cmd: Command): Command {
     .option('-v, --volume <src:dst[:ro]>', 'bind mount a host path (repeatable)', collect)
     .option('--read-only', 'mount the root filesystem read-only')
     .option('--rm', 'remove the container when it exits')
+    .option('--privileged', 'every capability, no seccomp filter, /proc and /sys unmasked (host devices are NOT added)')
+    .option('--cap-add <cap>', 'add a Linux capability (docker names, e.g. NET_ADMIN, or ALL; repeatable)', collect)
+    .option('--cap-drop <cap>', 'drop a Linux capability (or ALL; repeatable)', collect)
+    .option('--security-opt <opt>', 'seccomp=unconfined|<profile.json>, no-new-privileges (repeatable)', collect)
     .passThroughOptions();
 }
 
@@ -64,5 +72,6 @@ export async function createRequest(image: string, command: string[], f: CreateF
     readonly: f.readOnly === true,
     limits,
     autoRemove: f.rm === true,
+    security: (await import('../../../engine/security/security-spec.js')).planSecurity(f),
   };
 }
