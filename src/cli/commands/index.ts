@@ -15,6 +15,8 @@ const GROUPS: Array<{ names: string[]; load: () => Promise<Register> }> = [
   { names: ['logs'], load: async () => (await import('./engine/logs.js')).registerLogs },
   { names: ['exec'], load: async () => (await import('./engine/exec.js')).registerExec },
   { names: ['wait'], load: async () => (await import('./engine/wait.js')).registerWait },
+  { names: ['pause', 'unpause'], load: async () => (await import('./engine/pause.js')).registerPause },
+  { names: ['update'], load: async () => (await import('./engine/update.js')).registerUpdate },
   { names: ['images', 'import', 'load', 'rmi'], load: async () => (await import('./images/index.js')).registerImageCommands },
 ];
 

@@ -2,7 +2,7 @@
 // environment and user (or -e/-u/-w overrides); stdio is the CLI's own, the exit code is the command's.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { NativeError } from '../../errors.js';
+import { ConflictError, NativeError } from '../../errors.js';
 import { replaceOrAppend } from './environment.js';
 import { shimDeadError, shimAlive } from './exit-wait.js';
 import { isSameProcess } from './proc-identity.js';
@@ -12,6 +12,7 @@ import { requireRunning } from './signal-init.js';
 import type { ContainerState } from './state.js';
 import { resolveUser } from './user.js';
 import { execSecurityArgs } from '../security/exec-security.js';
+import { isPaused } from './pause.js';
 
 export interface ExecRequest {
   cmd: string[];
@@ -47,6 +48,7 @@ export async function execInContainer(state: ContainerState, req: ExecRequest): 
   requireRunning(state);
   if (!shimAlive(state) && !isSameProcess(state.pid, state.pidStartTime)) throw shimDeadError(state);
   if (!isSameProcess(state.pid, state.pidStartTime)) throw new NativeError(`container ${state.name} is not running (its init has exited)`);
+  if (isPaused(state)) throw new ConflictError(`container ${state.name} is paused, unpause the container before exec`);
   const shim = shimBinaryPath();
   return new Promise((resolve, reject) => {
     const { args, env } = execArgs(state, req);

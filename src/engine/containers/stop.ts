@@ -8,6 +8,7 @@ import { withContainerLock } from './locks.js';
 import { isSameProcess } from './proc-identity.js';
 import { requireRunning, signalInit } from './signal-init.js';
 import { readState, writeState, type ContainerState } from './state.js';
+import { thawAfterSignal } from './pause.js';
 
 const { SIGTERM, SIGKILL } = constants.signals;
 
@@ -47,6 +48,7 @@ export async function stopContainer(root: string, id: string, graceSeconds: numb
       return stopped;
     }
     signalInit(state, SIGTERM);
+    thawAfterSignal(state); // a paused container receives it once thawed
     let exit = await waitForExit(root, state, { timeoutMs: graceSeconds * 1000 });
     if (!exit) {
       signalInit(state, SIGKILL);
@@ -62,4 +64,5 @@ export async function killContainer(root: string, id: string, signal: number): P
   requireRunning(state);
   // exited a moment ago (exit.json not written yet) or not ours any more: not running, as docker would say
   if (!signalInit(state, signal)) throw new ConflictError(`container ${state.name} is not running`);
+  if (signal === SIGKILL) thawAfterSignal(state); // other signals wait for unpause, as with docker
 }
