@@ -4,18 +4,23 @@
  * ops: stat <path> | pack [--one-fs] <path> <name> | unpack [--keep-owner] [--rename from to] <dir> */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mount.h>
+#include <linux/mount.h>
 #include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "fs.h"
+
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
 
 static int root_fd = -1;
 
@@ -77,6 +82,11 @@ static void enter_running(const char *pid, const char *start_time) {
   if (setns(ns, CLONE_NEWNS) < 0) die("setns", "mnt", errno);
   if (fchdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0) die("chroot", "(container root)", errno);
   close(ns), close(root), close(statfd), close(proc);
+  /* our own copy of the container's mounts, all nodev: a device node the container made (it holds CAP_MKNOD) and
+   * swaps in for a file can never be opened by us, who are outside its device cgroup */
+  if (unshare(CLONE_NEWNS) < 0) die("unshare", "(mount namespace)", errno);
+  struct mount_attr attr = {.attr_set = MOUNT_ATTR_NODEV, .propagation = MS_PRIVATE};
+  if (syscall(SYS_mount_setattr, AT_FDCWD, "/", AT_RECURSIVE, &attr, sizeof attr) < 0) die("mount_setattr(nodev)", "/", errno);
 }
 
 static void enter_stopped(const char *mnt, const char *upper, const char *work, char **lowers, int n_lowers) {

@@ -184,6 +184,7 @@ static void create(const char *dest, const char *rel, const char *link, const st
     case '6':
       clear_leaf(dir, leaf, rel);
       if (mknodat(dir, leaf, (h->type == '3' ? S_IFCHR : h->type == '4' ? S_IFBLK : S_IFIFO) | 0600, h->dev) < 0) die("mknod", rel, errno);
+      if (fchmodat(dir, leaf, h->mode & 07777, 0) < 0) die("chmod", rel, errno); /* (inside the root whatever it is) */
       break;
     default: { /* a regular file: O_EXCL | O_NOFOLLOW, so a symlink swapped in since clear_leaf is never followed */
       clear_leaf(dir, leaf, rel);
