@@ -17,8 +17,8 @@ void write_full(int fd, const void *buf, size_t len);
 size_t read_full(int fd, void *buf, size_t len);
 
 /* pack: a tar of <path> on stdout, the top entry named <name> ("" : only its children, unprefixed);
- * one_fs: do not descend into other filesystems (export). */
-void tar_pack(const char *path, const char *name, int one_fs);
+ * one_fs: do not descend into other filesystems (export); follow: resolve <path> itself through symlinks (cp -L). */
+void tar_pack(const char *path, const char *name, int one_fs, int follow);
 
 /* unpack: a tar from stdin into the directory <dir>; a leading path component <from> is renamed <to> (NULL: none);
  * keep_owner 0: every entry owned by 0:0 (docker cp without -a). */

@@ -1,7 +1,7 @@
 /* tctop-fs --pid <pid> --start-time <ticks> <op> ...          a running container: its mount namespace and root
  * tctop-fs --mnt <dir> --upper <d> --work <d> --lower <d>... <op> ... a stopped one: its overlay, mounted in a
  *                                                               private mount namespace that dies with us
- * ops: stat <path> | pack [--one-fs] <path> <name> | unpack [--keep-owner] [--rename from to] <dir> */
+ * ops: stat <path> | pack [--one-fs] [--follow] <path> <name> | unpack [--keep-owner] [--rename from to] <dir> */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mount.h>
@@ -145,10 +145,14 @@ int main(int argc, char **argv) {
   const char *op = argv[i++];
   if (!strcmp(op, "stat") && i + 1 == argc) op_stat(argv[i]);
   else if (!strcmp(op, "pack")) {
-    int one_fs = i < argc && !strcmp(argv[i], "--one-fs");
-    if (one_fs) i++;
-    if (i + 2 != argc) die("usage: pack [--one-fs] <path> <name>", NULL, 0);
-    tar_pack(argv[i], argv[i + 1], one_fs);
+    int one_fs = 0, follow = 0;
+    for (; i < argc; i++) {
+      if (!strcmp(argv[i], "--one-fs")) one_fs = 1;
+      else if (!strcmp(argv[i], "--follow")) follow = 1;
+      else break;
+    }
+    if (i + 2 != argc) die("usage: pack [--one-fs] [--follow] <path> <name>", NULL, 0);
+    tar_pack(argv[i], argv[i + 1], one_fs, follow);
   } else if (!strcmp(op, "unpack")) {
     int keep = 0;
     const char *from = NULL, *to = NULL;

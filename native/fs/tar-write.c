@@ -86,6 +86,8 @@ static void copy_data(int fd, unsigned long long size, const char *name) {
   if (size % 512) write_full(1, zeros, 512 - size % 512);
 }
 
+static void emit_open(int fd, struct stat *stp, const char *name, int top);
+
 /* One entry (already opened or not, per type) under its archive name; recurses into directories. */
 static void entry(int parent, const char *child, const char *name, int top) {
   struct stat st;
@@ -108,53 +110,7 @@ static void entry(int parent, const char *child, const char *name, int top) {
       die("open", name[0] ? name : child, errno);
     }
     if (fstat(fd, &st) < 0) die("fstat", name, errno); /* the fd is the truth from here on */
-    if (S_ISREG(st.st_mode)) {
-      if (st.st_nlink > 1) {
-        for (size_t i = 0; i < n_links; i++)
-          if (links[i].dev == st.st_dev && links[i].ino == st.st_ino) {
-            header(name, '1', &st, 0, links[i].name);
-            close(fd);
-            return;
-          }
-        struct link_seen *bigger = realloc(links, (n_links + 1) * sizeof *links);
-        if (!bigger || !(bigger[n_links].name = strdup(name))) die("out of memory", NULL, ENOMEM);
-        bigger[n_links].dev = st.st_dev, bigger[n_links++].ino = st.st_ino;
-        links = bigger;
-      }
-      header(name, '0', &st, (unsigned long long)st.st_size, "");
-      copy_data(fd, (unsigned long long)st.st_size, name);
-      close(fd);
-      return;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-      close(fd);
-      return;
-    }
-    if (top) root_dev = st.st_dev;
-    if (name[0]) {
-      char *slash = malloc(strlen(name) + 2);
-      if (!slash) die("out of memory", NULL, ENOMEM);
-      sprintf(slash, "%s/", name);
-      header(slash, '5', &st, 0, "");
-      free(slash);
-    }
-    if (one_fs_only && st.st_dev != root_dev) { /* a mount point: the directory, not what is mounted on it */
-      close(fd);
-      return;
-    }
-    DIR *d = fdopendir(fd);
-    if (!d) die("fdopendir", name, errno);
-    struct dirent *de;
-    while ((errno = 0, de = readdir(d))) {
-      if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-      size_t len = strlen(name) + strlen(de->d_name) + 2;
-      char *sub = malloc(len);
-      if (!sub) die("out of memory", NULL, ENOMEM);
-      snprintf(sub, len, name[0] ? "%s/%s" : "%s%s", name, de->d_name);
-      entry(dirfd(d), de->d_name, sub, 0);
-      free(sub);
-    }
-    closedir(d);
+    emit_open(fd, &st, name, top);
     return;
   }
   if (one_fs_only && st.st_dev != root_dev) return;
@@ -162,8 +118,70 @@ static void entry(int parent, const char *child, const char *name, int top) {
   if (type && name[0]) header(name, type, &st, 0, ""); /* sockets are not archived, as tar */
 }
 
-void tar_pack(const char *path, const char *name, int one_fs) {
+/* A regular file or directory already open (fd consumed). */
+static void emit_open(int fd, struct stat *stp, const char *name, int top) {
+  struct stat st = *stp;
+  if (S_ISREG(st.st_mode)) {
+    if (st.st_nlink > 1) {
+      for (size_t i = 0; i < n_links; i++)
+        if (links[i].dev == st.st_dev && links[i].ino == st.st_ino) {
+          header(name, '1', &st, 0, links[i].name);
+          close(fd);
+          return;
+        }
+      struct link_seen *bigger = realloc(links, (n_links + 1) * sizeof *links);
+      if (!bigger || !(bigger[n_links].name = strdup(name))) die("out of memory", NULL, ENOMEM);
+      bigger[n_links].dev = st.st_dev, bigger[n_links++].ino = st.st_ino;
+      links = bigger;
+    }
+    header(name, '0', &st, (unsigned long long)st.st_size, "");
+    copy_data(fd, (unsigned long long)st.st_size, name);
+    close(fd);
+    return;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    close(fd);
+    return;
+  }
+  if (top) root_dev = st.st_dev;
+  if (name[0]) {
+    char *slash = malloc(strlen(name) + 2);
+    if (!slash) die("out of memory", NULL, ENOMEM);
+    sprintf(slash, "%s/", name);
+    header(slash, '5', &st, 0, "");
+    free(slash);
+  }
+  if (one_fs_only && st.st_dev != root_dev) { /* a mount point: the directory, not what is mounted on it */
+    close(fd);
+    return;
+  }
+  DIR *d = fdopendir(fd);
+  if (!d) die("fdopendir", name, errno);
+  struct dirent *de;
+  while ((errno = 0, de = readdir(d))) {
+    if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+    size_t len = strlen(name) + strlen(de->d_name) + 2;
+    char *sub = malloc(len);
+    if (!sub) die("out of memory", NULL, ENOMEM);
+    snprintf(sub, len, name[0] ? "%s/%s" : "%s%s", name, de->d_name);
+    entry(dirfd(d), de->d_name, sub, 0);
+    free(sub);
+  }
+  closedir(d);
+}
+
+void tar_pack(const char *path, const char *name, int one_fs, int follow) {
   one_fs_only = one_fs;
+  if (follow) { /* -L: the source's symlinks are followed (inside the root); what is below it, never */
+    int fd = open_in_root(path, O_RDONLY | O_NONBLOCK, 0);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) die("open", path, errno);
+    if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) die("not a file or directory:", path, 0);
+    emit_open(fd, &st, name, 1);
+    static const char end_blocks[1024];
+    write_full(1, end_blocks, sizeof end_blocks);
+    return;
+  }
   /* the parent is resolved in the root (its symlinks included); the last component is never followed */
   char *copy = strdup(path), *slash;
   if (!copy) die("out of memory", NULL, ENOMEM);

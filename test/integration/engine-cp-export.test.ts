@@ -80,6 +80,10 @@ test('cp in a running container: hostile symlinks resolve inside it, in both dir
   const r = spawnSync(process.execPath, ['bin/tctop', 'cp', '-', 'h:/tmp'], { env: e.env, input: tarred, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(inside('/tmp/in/g'), 'g\n');
+  // -L follows a symlink source, inside the container: /data/abs -> /etc is the container's /etc
+  e.ok(['cp', '-L', 'h:/data/abs', join(dir, 'followed')]);
+  assert.equal(readFileSync(join(dir, 'followed/secret'), 'utf8'), 'container-secret\n');
+  assert.equal(existsSync(join(dir, 'followed/shadow')), false, "the host's /etc was copied");
   // out as a tar on stdout: the top entry named after the source
   const out = spawnSync(process.execPath, ['bin/tctop', 'cp', 'h:/data/sub', '-'], { env: e.env, maxBuffer: 1 << 20 });
   assert.equal(spawnSync('tar', ['-t'], { input: out.stdout, encoding: 'utf8' }).stdout, 'sub/\nsub/f\n');

@@ -42,22 +42,25 @@ async function settleBoth(helper: Promise<void>, stream: Promise<void>, stop: ()
 export interface CopyOptions {
   /** -a: keep the archive's uid/gid in the container (default: the container's root owns what is copied in). */
   archive: boolean;
+  /** -L: follow the source if it is a symlink (the container's resolved inside its root). */
+  follow: boolean;
 }
 
 /** cp CONTAINER:SRC DEST ("-": a tar on stdout). */
-export async function copyFromContainer(root: string, id: string, name: string, srcRaw: string, dest: string): Promise<void> {
+export async function copyFromContainer(root: string, id: string, name: string, srcRaw: string, dest: string, opts: CopyOptions): Promise<void> {
   const src = parseSource(srcRaw, true);
   await withContainerFs(root, id, async (run) => {
     const kinds = await statInContainer(run, src.path);
-    const srcKind = (src.mustBeDir ? kinds.resolved : kinds.own) as Kind;
+    const srcKind = (src.mustBeDir || opts.follow ? kinds.resolved : kinds.own) as Kind;
+    const follow = opts.follow ? ['--follow'] : [];
     if (dest === '-') {
       if (srcKind === 'missing') throw new NativeError(`could not find the file ${cell(src.path, 200)} in container ${cell(name, 100)}`);
       const base = posix.basename(src.path.replace(/\/\.?$/, '')) || '.';
-      const child = run(['pack', packPath(src.path), src.contents ? '.' : base], ['ignore', 'inherit', 'pipe']);
+      const child = run(['pack', ...follow, packPath(src.path), src.contents ? '.' : base], ['ignore', 'inherit', 'pipe']);
       return helperDone(child, `copy from ${cell(name, 100)}`);
     }
     const plan = planCopy(src, srcKind, dest, hostKind(dest, true), hostKind(posix.dirname(dest.replace(/\/+$/, '') || '/'), true), `container ${cell(name, 100)}`);
-    const child = run(['pack', packPath(src.path), plan.name], ['ignore', 'pipe', 'pipe']);
+    const child = run(['pack', ...follow, packPath(src.path), plan.name], ['ignore', 'pipe', 'pipe']);
     const done = helperDone(child, `copy from ${cell(name, 100)}`);
     // symlinks arrive verbatim (absolute or ".." targets included, as docker cp copies them): the helper's walk
     // never emits an entry below a symlink, and names are directory entries, so nothing lands outside plan.dir
@@ -77,7 +80,7 @@ export async function copyToContainer(root: string, id: string, name: string, sr
       return helperDone(run(['unpack', ...owner, dest], ['inherit', 'ignore', 'pipe']), `copy into ${cell(name, 100)}`);
     }
     const src = parseSource(srcRaw, false);
-    const srcKind = hostKind(src.path, src.mustBeDir);
+    const srcKind = hostKind(src.path, src.mustBeDir || opts.follow);
     const parentKinds = destKinds.resolved === 'missing' ? await statInContainer(run, posix.dirname(dest.replace(/\/+$/, '') || '/')) : { resolved: 'dir' };
     const plan = planCopy(src, srcKind, dest, destKinds.resolved as Kind, parentKinds.resolved as Kind, 'the host');
     const srcDir = posix.dirname(src.path.replace(/\/\.?$/, '').replace(/\/+$/, '') || '/');
@@ -86,7 +89,7 @@ export async function copyToContainer(root: string, id: string, name: string, sr
     const [cwd, entries, rename] = plan.name === '' ? [src.path, ['.'], []] : [srcDir, [srcBase], srcBase === plan.name ? [] : ['--rename', srcBase, plan.name]];
     const child = run(['unpack', ...owner, ...rename, plan.dir], ['pipe', 'ignore', 'pipe']);
     const done = helperDone(child, `copy into ${cell(name, 100)}`);
-    const pack = pipeline(tar.c({ cwd, portable: !opts.archive }, entries), child.stdin!);
+    const pack = pipeline(tar.c({ cwd, portable: !opts.archive, follow: opts.follow }, entries), child.stdin!);
     await settleBoth(done, pack, () => child.kill(), `cannot read ${cell(srcRaw, 200)}`);
   });
 }

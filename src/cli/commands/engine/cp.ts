@@ -15,9 +15,10 @@ export function registerCp(program: Command): void {
     .command('cp')
     .description('copy files/folders between a container and the host (CONTAINER:SRC DEST or SRC CONTAINER:DEST; - for a tar stream)')
     .option('-a, --archive', 'archive mode: keep uid/gid of the copied files (default: owned by the container\'s root)')
+    .option('-L, --follow-link', 'always follow a symbolic link in SRC_PATH')
     .argument('<src>', 'CONTAINER:SRC_PATH, a host path, or - (a tar on stdin)')
     .argument('<dest>', 'CONTAINER:DEST_PATH, a host path, or - (a tar on stdout)')
-    .action(async (srcArg: string, destArg: string, opts: { archive?: boolean }) => {
+    .action(async (srcArg: string, destArg: string, opts: { archive?: boolean; followLink?: boolean }) => {
       const from = splitRef(srcArg), to = splitRef(destArg);
       if (from && to) throw new UsageError('copying between containers is not supported');
       if (!from && !to) throw new UsageError('must specify at least one container source (CONTAINER:PATH)');
@@ -27,12 +28,13 @@ export function registerCp(program: Command): void {
       const cp = await import('../../../engine/copy/cp.js');
       requireRoot();
       const root = tctopRoot();
+      const copyOpts = { archive: opts.archive === true, follow: opts.followLink === true };
       if (from) {
         const c = resolveContainer(root, from[0]);
-        await cp.copyFromContainer(root, c.id, c.name, from[1], destArg);
+        await cp.copyFromContainer(root, c.id, c.name, from[1], destArg, copyOpts);
       } else {
         const c = resolveContainer(root, to![0]);
-        await cp.copyToContainer(root, c.id, c.name, srcArg, to![1], { archive: opts.archive === true });
+        await cp.copyToContainer(root, c.id, c.name, srcArg, to![1], copyOpts);
       }
     });
 }
