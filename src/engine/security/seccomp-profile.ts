@@ -102,13 +102,17 @@ export function resolveProfile(json: unknown, caps: string[], arch = 'amd64'): R
   return { defaultAction, rules };
 }
 
-/** Docker's default profile, shipped with tctop (moby/profiles seccomp/default.json, Apache-2.0). */
+/** Docker's default profile, shipped with tctop (moby/profiles seccomp/default.json, Apache-2.0), as text. */
+export function dockerDefaultProfileText(): string {
+  return readFileSync(join(packageRoot(), 'src', 'engine', 'security', 'seccomp-default.json'), 'utf8');
+}
+
 export function dockerDefaultProfile(): unknown {
-  return JSON.parse(readFileSync(join(packageRoot(), 'src', 'engine', 'security', 'seccomp-default.json'), 'utf8'));
+  return JSON.parse(dockerDefaultProfileText());
 }
 
 /** A user's --security-opt seccomp=<file>: read and parsed now, as the docker CLI does at create. */
-export function readProfileFile(path: string): unknown {
+export function readProfileFile(path: string): { text: string; json: unknown } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -116,7 +120,7 @@ export function readProfileFile(path: string): unknown {
     throw new UsageError(`cannot read seccomp profile ${cell(path, 200)}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   try {
-    return JSON.parse(text);
+    return { text, json: JSON.parse(text) };
   } catch (err) {
     throw new UsageError(`seccomp profile ${cell(path, 200)} is not valid JSON: ${cell((err as Error).message, 120)}`);
   }

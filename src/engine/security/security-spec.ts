@@ -4,7 +4,8 @@ import { UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 import { capabilityMask, effectiveCapabilities } from './capabilities.js';
 import { compileSeccomp } from './seccomp-bpf.js';
-import { dockerDefaultProfile, readProfileFile, resolveProfile } from './seccomp-profile.js';
+import { cachedFilter } from './filter-cache.js';
+import { dockerDefaultProfileText, readProfileFile, resolveProfile } from './seccomp-profile.js';
 
 export interface SecurityFlags {
   privileged?: boolean;
@@ -42,13 +43,13 @@ function splitOpt(opt: string): [string, string | undefined] {
 export function planSecurity(f: SecurityFlags): SecurityPlan {
   const privileged = f.privileged === true;
   let seccomp = 'default';
-  let profileJson: unknown = undefined;
+  let custom: { text: string; json: unknown } | undefined;
   for (const opt of f.securityOpt ?? []) {
     const [key, value] = splitOpt(opt);
     if (key === 'seccomp') {
       if (!value) throw new UsageError('--security-opt seccomp needs a value: unconfined or a profile file');
       seccomp = value;
-      profileJson = value === 'unconfined' ? undefined : readProfileFile(value);
+      custom = value === 'unconfined' ? undefined : readProfileFile(value);
     } else if (key === 'no-new-privileges') {
       if (value !== undefined && value !== 'true' && value !== 'false') throw new UsageError(`invalid --security-opt no-new-privileges value "${cell(value, 40)}": use true or false`);
       if (value === 'false') throw new UsageError('--security-opt no-new-privileges=false is not supported: tctop always sets no_new_privs (setuid binaries gain nothing in its containers)');
@@ -61,10 +62,17 @@ export function planSecurity(f: SecurityFlags): SecurityPlan {
   const capabilities = effectiveCapabilities(f.capAdd ?? [], f.capDrop ?? [], privileged);
   // as moby's WithSeccomp: a privileged container gets no filter at all, whatever profile was named
   const confined = seccomp !== 'unconfined' && !privileged;
-  const profile = confined ? resolveProfile(profileJson ?? dockerDefaultProfile(), capabilities) : null;
+  let seccompFilter: Buffer | null = null;
+  if (confined) {
+    const text = custom?.text ?? dockerDefaultProfileText();
+    // a custom profile is checked now even when cached, so a bad one is refused whatever the cache holds
+    const json = custom?.json ?? null;
+    if (json !== null) resolveProfile(json, capabilities);
+    seccompFilter = cachedFilter(text, capabilities, () => compileSeccomp(resolveProfile(json ?? JSON.parse(text), capabilities)));
+  }
   return {
     spec: { privileged, capabilities, seccomp: confined ? seccomp : 'unconfined', noNewPrivileges: true },
     capsMask: capabilityMask(capabilities),
-    seccompFilter: profile ? compileSeccomp(profile) : null,
+    seccompFilter,
   };
 }
