@@ -191,7 +191,12 @@ int exec_main(int argc, char **argv) {
   o.env = o.env_fd >= 0 ? read_env(o.env_fd) : empty_env;
   struct seccomp_prog filter = {NULL, 0}; /* a host path: read before entering the container */
   char serr[ERRMSG_MAX];
-  if (o.seccomp && seccomp_load(o.seccomp, &filter, serr, sizeof serr) < 0) die(serr + 7, NULL, 0);
+  if (o.seccomp && seccomp_load(o.seccomp, &filter, serr, sizeof serr) < 0) {
+    size_t l = strlen(serr);
+    serr[l] = '\n';
+    write_all(2, serr, l + 1);
+    _exit(1);
+  }
 
   /* every namespace handle first: after joining the mount namespace, /proc is the container's */
   static const char *const ns[] = {"cgroup", "ipc", "uts", "net", "pid", "mnt"};
