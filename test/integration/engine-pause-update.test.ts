@@ -53,6 +53,10 @@ test('update on a running container: pids.max and the memory limit rewritten, en
   assert.match(fork.stderr, /can't fork|Resource temporarily unavailable/);
   assert.ok(Number(cg('pids', id, 'pids.events').match(/max (\d+)/)![1]) > 0, 'the pids controller refused a fork');
   assert.deepEqual(e.state(id)!.config.limits.pidsLimit, 5);
+  e.ok(['update', '--cpus', '0.5', '--cpuset-cpus', '0', 'u']);
+  assert.equal(V2 ? cg('cpu', id, 'cpu.max') : cg('cpu', id, 'cpu.cfs_quota_us'), V2 ? '50000 100000' : '50000');
+  assert.equal(cg('cpuset', id, 'cpuset.cpus'), '0');
+  assert.equal(cg('pids', id, 'pids.max'), '5', 'an update keeps the limits it does not name');
   const info = e.inspect('u');
   assert.equal(info.cgroup.pids.limit, 5); // discovery reads the cgroup: inspect shows the new limit
   assert.equal(info.cgroup.memory.limitBytes, 48 * 1024 * 1024);

@@ -59,6 +59,7 @@ export function helperDone(child: ChildProcess, what: string): Promise<void> {
     child.on('error', (e) => reject(new NativeError(`cannot run the cp helper: ${e.message}`)));
     child.on('close', (code, signal) => {
       if (code === 0) return resolvePromise();
+      if (signal === 'SIGPIPE') return reject(new NativeError(`${what}: the reader closed the output early`));
       const msg = err.trim().split('\n').pop()?.replace(/^error: /, '') || `exited ${code ?? signal}`;
       reject(new NativeError(`${what}: ${msg}`));
     });
