@@ -89,21 +89,46 @@ static void enter_running(const char *pid, const char *start_time) {
   if (syscall(SYS_mount_setattr, AT_FDCWD, "/", AT_RECURSIVE, &attr, sizeof attr) < 0) die("mount_setattr(nodev)", "/", errno);
 }
 
+/* Linux >= 6.8: one fsconfig call per layer ("lowerdir+"), so no page-sized option string limits the image.
+ * Returns 0, -1 with errno, or -2 when the kernel lacks it. */
+static int overlay_fsconfig(const char *mnt, const char *upper, const char *work, char **lowers, int n_lowers) {
+  int fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
+  if (fs < 0) return errno == ENOSYS ? -2 : -1;
+  for (int i = 0; i < n_lowers; i++)
+    if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir+", lowers[i], 0) < 0) {
+      int e = errno;
+      close(fs);
+      errno = e;
+      return i == 0 && e == EINVAL ? -2 : -1;
+    }
+  if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
+      syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
+      syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return -1;
+  int m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+  if (m < 0) return -1;
+  return (int)syscall(SYS_move_mount, m, "", AT_FDCWD, mnt, MOVE_MOUNT_F_EMPTY_PATH);
+}
+
 static void enter_stopped(const char *mnt, const char *upper, const char *work, char **lowers, int n_lowers) {
   if (unshare(CLONE_NEWNS) < 0) die("unshare", "(mount namespace)", errno);
   if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) die("make / private", NULL, errno);
-  size_t len = 64 + strlen(upper) + strlen(work);
-  for (int i = 0; i < n_lowers; i++) len += strlen(lowers[i]) + 1;
-  char *opts = malloc(len);
-  if (!opts) die("out of memory", NULL, ENOMEM);
-  char *o = opts + sprintf(opts, "lowerdir=");
-  for (int i = 0; i < n_lowers; i++) {
-    if (strpbrk(lowers[i], ",:")) die("layer path holds ',' or ':':", lowers[i], 0);
-    o += sprintf(o, "%s%s", i ? ":" : "", lowers[i]);
+  int r = overlay_fsconfig(mnt, upper, work, lowers, n_lowers);
+  if (r == -1) die("mount overlay on", mnt, errno);
+  if (r == -2) { /* older kernels: lowerdir=top:...:bottom in one option string */
+    size_t len = 64 + strlen(upper) + strlen(work);
+    for (int i = 0; i < n_lowers; i++) len += strlen(lowers[i]) + 1;
+    char *opts = malloc(len);
+    if (!opts) die("out of memory", NULL, ENOMEM);
+    char *o = opts + sprintf(opts, "lowerdir=");
+    for (int i = 0; i < n_lowers; i++) {
+      if (strpbrk(lowers[i], ",:")) die("layer path holds ',' or ':':", lowers[i], 0);
+      o += sprintf(o, "%s%s", i ? ":" : "", lowers[i]);
+    }
+    sprintf(o, ",upperdir=%s,workdir=%s", upper, work);
+    if (mount("overlay", mnt, "overlay", MS_NOSUID | MS_NODEV, opts) < 0) die("mount overlay on", mnt, errno);
+    free(opts);
   }
-  sprintf(o, ",upperdir=%s,workdir=%s", upper, work);
-  if (mount("overlay", mnt, "overlay", MS_NOSUID | MS_NODEV, opts) < 0) die("mount overlay on", mnt, errno);
-  free(opts);
   if (chdir(mnt) < 0 || chroot(".") < 0 || chdir("/") < 0) die("chroot", mnt, errno);
 }
 
