@@ -74,6 +74,20 @@ static int parse_restart(const char *v) {
          : !strcmp(v, "unless-stopped") ? RESTART_UNLESS_STOPPED : -1;
 }
 
+/* caps: exactly 16 hex digits, the 64-bit mask of capabilities the container keeps. */
+static int parse_caps(struct conf *c, const char *v) {
+  if (strlen(v) != 16) return -1;
+  unsigned long long m = 0;
+  for (const char *p = v; *p; p++) {
+    int d = hexval(*p);
+    if (d < 0) return -1;
+    m = m << 4 | (unsigned)d;
+  }
+  c->caps = m;
+  c->has_caps = 1;
+  return 0;
+}
+
 /* One record; returns 0, or -1 (bad value) / -2 (unknown key). */
 static int record(struct conf *c, const char *key, char *v) {
   if (strcmp(key, "bind") == 0) return parse_bind(c, v);
@@ -101,6 +115,9 @@ static int record(struct conf *c, const char *key, char *v) {
   else if (!strcmp(key, "stdin")) c->open_stdin = !strcmp(v, "1") ? 1 : !strcmp(v, "0") ? 0 : -1;
   else if (!strcmp(key, "restart")) c->restart = parse_restart(v);
   else if (!strcmp(key, "restart_max")) c->restart_max = parse_uint(v);
+  else if (!strcmp(key, "caps")) return parse_caps(c, v);
+  else if (!strcmp(key, "seccomp")) return is_abs(v) ? (c->seccomp = v, 0) : -1;
+  else if (!strcmp(key, "privileged")) c->privileged = !strcmp(v, "1") ? 1 : !strcmp(v, "0") ? 0 : -1;
   else return -2;
   return 0;
 }
@@ -161,6 +178,7 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errsize) {
                         : c->open_stdin < 0 ? "stdin"
                         : c->restart < 0 ? "restart"
                         : c->restart_max < 0 ? "restart_max"
+                        : c->privileged < 0 ? "privileged"
                                                                  : NULL;
   if (missing) {
     char what[96];

@@ -38,6 +38,12 @@ struct conf {
   int open_stdin; /* `stdin 1`: the init's stdin is a pipe fed by attach clients (else /dev/null) */
   int restart;    /* `restart no|always|on-failure|unless-stopped` */
   long restart_max; /* `restart_max N`: on-failure's limit (0: none) */
+  /* security (engine-contract-security.md): capability mask kept (has_caps 0: docker's default), the compiled
+   * seccomp filter's path (NULL: none), privileged (no masked paths, writable /sys) */
+  unsigned long long caps;
+  int has_caps;
+  char *seccomp;
+  int privileged;
 };
 
 enum { RESTART_NO, RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_UNLESS_STOPPED };

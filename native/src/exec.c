@@ -17,6 +17,7 @@
 #include "records.h"
 #include "relay.h"
 #include "sealed.h"
+#include "seccomp.h"
 #include "secure.h"
 #include "util.h"
 
@@ -25,7 +26,7 @@ __attribute__((noreturn)) static void usage(const char *why) {
   char msg[ERRMSG_MAX];
   snprintf(msg, sizeof msg,
            "error: %s (usage: tctop-shim exec --pid <init pid> [--cgroup dir]... [--env-fd n] [--cwd dir] "
-           "[--uid n --gid n [--groups a,b]] [--caps-default] [--tty] [--stdin] -- cmd [args...])\n",
+           "[--uid n --gid n [--groups a,b]] [--caps-default | --caps hex] [--seccomp file] [--tty] [--stdin] -- cmd [args...])\n",
            why);
   write_all(2, msg, strlen(msg));
   _exit(1);
@@ -44,6 +45,9 @@ struct exec_opts {
   int caps_default;
   int tty, stdin_open; /* --tty: a pty of the container's devpts; --stdin: the terminal's input goes to it */
   int master, slave;
+  unsigned long long caps; /* --caps: the container's own mask (implies caps_default's dropping) */
+  const char *seccomp;     /* --seccomp: the container's compiled filter */
+  struct seccomp_prog filter; /* read from the host before entering the container */
   char **cmd;
 };
 
@@ -51,6 +55,7 @@ static void parse(int argc, char **argv, struct exec_opts *o) {
   memset(o, 0, sizeof *o);
   o->pid = -1;
   o->env_fd = -1;
+  o->caps = DOCKER_DEFAULT_CAPS;
   int i = 2;
   for (; i < argc; i++) {
     const char *a = argv[i];
@@ -79,6 +84,15 @@ static void parse(int argc, char **argv, struct exec_opts *o) {
         if (g < 0 || o->n_groups == 256) usage("bad --groups");
         o->groups[o->n_groups++] = (gid_t)g;
       }
+    } else if (!strcmp(a, "--caps")) {
+      char *end;
+      errno = 0;
+      o->caps = strtoull(v, &end, 16);
+      if (errno || *end || strlen(v) != 16) usage("bad --caps");
+      o->caps_default = 1;
+    } else if (!strcmp(a, "--seccomp")) {
+      if (v[0] != '/') usage("bad --seccomp");
+      o->seccomp = v;
     } else
       usage("unknown option");
   }
@@ -185,7 +199,7 @@ __attribute__((noreturn)) static void run_command(const struct exec_opts *o, int
       fatal_status(126, "make the pty the controlling terminal", NULL, errno);
   }
   char err[ERRMSG_MAX];
-  if (drop_privileges(DOCKER_DEFAULT_CAPS, !o->caps_default, o->uid, o->gid, o->groups, o->n_groups, err, sizeof err) < 0)
+  if (drop_privileges(o->caps, !o->caps_default, o->uid, o->gid, o->groups, o->n_groups, err, sizeof err) < 0)
     fatal_line(126, err);
 #ifdef TCTOP_TEST_HOOKS
   const char *hold = getenv("TCTOP_SHIM_TEST_HOLD_MS"); /* the test build only: a window to probe this process */
@@ -193,6 +207,7 @@ __attribute__((noreturn)) static void run_command(const struct exec_opts *o, int
 #endif
   reset_signals();
   cloexec_from(3);
+  if (o->filter.len && seccomp_apply(&o->filter, err, sizeof err) < 0) fatal_line(126, err); /* last: only the command is confined */
   exec_in_path(o->cmd, o->env);
   int e = errno;
   char msg[ERRMSG_MAX];
@@ -235,6 +250,8 @@ int exec_main(int argc, char **argv) {
   parse(argc, argv, &o);
   static char *empty_env[] = {NULL};
   o.env = o.env_fd >= 0 ? read_env(o.env_fd) : empty_env;
+  char serr[ERRMSG_MAX]; /* the filter file is a host path: read before entering the container */
+  if (o.seccomp && seccomp_load(o.seccomp, &o.filter, serr, sizeof serr) < 0) fatal_line(1, serr);
   int nsfd[6], rootfd, procs[64], joined[2]; /* the child waits on `joined` until it is in the cgroup */
   open_container(&o, nsfd, &rootfd);
   open_cgroup_procs(&o, procs);

@@ -16,6 +16,7 @@
 
 #include "mounts.h"
 #include "pty.h"
+#include "seccomp.h"
 #include "secure.h"
 #include "util.h"
 
@@ -74,7 +75,11 @@ void container_init(const struct conf *c, const struct init_fds *fds) {
   int *bindfds = calloc(c->n_binds + 1, sizeof *bindfds);
   if (!bindfds) fatal("out of memory", NULL, ENOMEM);
   for (size_t i = 0; i < c->n_binds; i++) bindfds[i] = clone_tree(c->binds[i].src, 1, c->binds[i].readonly);
-  int sysfd = c->network_host ? clone_tree("/sys", 1, 1) : -1;
+  int sysfd = c->network_host ? clone_tree("/sys", 1, !c->privileged) : -1;
+  /* the filter file is a host path: read it before pivot_root, install it last (only the command is confined) */
+  struct seccomp_prog filter = {NULL, 0};
+  char serr[ERRMSG_MAX];
+  if (c->seccomp && seccomp_load(c->seccomp, &filter, serr, sizeof serr) < 0) fatal_line(1, serr);
 
   mount_overlay(c);
   CHECK(chdir(c->rootfs), "chdir", c->rootfs);
@@ -91,9 +96,10 @@ void container_init(const struct conf *c, const struct init_fds *fds) {
   if (sysfd >= 0)
     CHECK(sys_move_mount(sysfd, "", AT_FDCWD, "/sys", MOVE_MOUNT_F_EMPTY_PATH), "bind host /sys on", "/sys");
   else
-    CHECK(mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL), "mount sysfs on", "/sys");
+    CHECK(mount("sysfs", "/sys", "sysfs", (c->privileged ? 0 : MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL),
+          "mount sysfs on", "/sys");
   attach_binds(c, bindfds);
-  mask_paths();
+  if (!c->privileged) mask_paths(); /* as docker --privileged: /proc and /sys unmasked */
 
   if (fds->console >= 0) open_console(c, fds->console);
   CHECK(sethostname(c->hostname, strlen(c->hostname)), "sethostname", c->hostname);
@@ -112,10 +118,11 @@ void container_init(const struct conf *c, const struct init_fds *fds) {
   CHECK(unshare(CLONE_NEWCGROUP), "unshare(CLONE_NEWCGROUP)", NULL);
 
   char err[ERRMSG_MAX];
-  if (drop_privileges(DOCKER_DEFAULT_CAPS, 0, c->uid, c->gid, c->groups, c->n_groups, err, sizeof err) < 0)
+  if (drop_privileges(c->has_caps ? c->caps : DOCKER_DEFAULT_CAPS, 0, c->uid, c->gid, c->groups, c->n_groups, err, sizeof err) < 0)
     fatal_line(1, err);
   reset_signals();
   cloexec_from(3);
+  if (filter.len && seccomp_apply(&filter, serr, sizeof serr) < 0) fatal_line(1, serr);
   exec_in_path(c->args, c->env);
   int e = errno;
   char msg[ERRMSG_MAX];

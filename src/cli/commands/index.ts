@@ -17,6 +17,10 @@ const GROUPS: Array<{ names: string[]; load: () => Promise<Register> }> = [
   { names: ['wait'], load: async () => (await import('./engine/wait.js')).registerWait },
   { names: ['attach'], load: async () => (await import('./engine/attach.js')).registerAttach },
   { names: ['port'], load: async () => (await import('./engine/port.js')).registerPort },
+  { names: ['pause', 'unpause'], load: async () => (await import('./engine/pause.js')).registerPause },
+  { names: ['update'], load: async () => (await import('./engine/update.js')).registerUpdate },
+  { names: ['cp'], load: async () => (await import('./engine/cp.js')).registerCp },
+  { names: ['export'], load: async () => (await import('./engine/export.js')).registerExport },
   { names: ['images', 'import', 'load', 'rmi'], load: async () => (await import('./images/index.js')).registerImageCommands },
 ];
 

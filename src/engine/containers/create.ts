@@ -1,5 +1,6 @@
 // create: everything validated first (image, command, user, flags, host), then under the names lock the state dir,
 // cgroup, config.json, launch.conf and finally state.json. Any failure undoes all of it: nothing half-created.
+import { writeFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { ConflictError, UsageError } from '../../errors.js';
@@ -27,6 +28,7 @@ import { exposedPorts, type PortRequest } from '../network/ports.js';
 import { sweepNetworkDebris } from '../network/sweep.js';
 import { listContainers } from './store.js';
 import { resolveUser } from './user.js';
+import { planSecurity, type SecurityPlan } from '../security/security-spec.js';
 
 export interface CreateRequest {
   image: string;
@@ -51,6 +53,8 @@ export interface CreateRequest {
   tty?: boolean;
   openStdin?: boolean;
   restart?: RestartPolicy;
+  /** Capabilities, seccomp filter, privileged (absent: planSecurity({}) = docker's defaults). */
+  security?: SecurityPlan;
 }
 
 function buildSpec(id: string, req: CreateRequest, image: ReturnType<typeof resolveImage>): ContainerSpec {
@@ -75,7 +79,19 @@ function buildSpec(id: string, req: CreateRequest, image: ReturnType<typeof reso
     tty: req.tty === true,
     openStdin: req.openStdin === true,
     restart: req.restart ?? { name: 'no', maxRetries: 0 },
+    security: req.security?.spec,
   };
+}
+
+/** The launch.conf keys of the security plan; the filter is written into the bundle first. */
+function securityLaunch(root: string, id: string, plan: SecurityPlan | undefined): Partial<LaunchConf> {
+  if (!plan) return {};
+  const out: Partial<LaunchConf> = { caps: plan.capsMask, privileged: plan.spec.privileged };
+  if (plan.seccompFilter) {
+    writeFileSync(bundlePath(root, id, 'seccomp'), plan.seccompFilter, { mode: 0o600, flag: 'wx' });
+    out.seccompFile = bundlePath(root, id, 'seccomp');
+  }
+  return out;
 }
 
 export async function createContainer(root: string, req: CreateRequest): Promise<ContainerState> {
@@ -84,6 +100,7 @@ export async function createContainer(root: string, req: CreateRequest): Promise
   const wantedName = req.name === undefined ? undefined : validateName(req.name);
   const image = resolveImage(root, req.image);
   const id = newContainerId();
+  if (!req.security) req = { ...req, security: planSecurity({}) }; // docker's defaults: default caps and seccomp
   const spec = buildSpec(id, req, image);
   shimBinaryPath(); // a missing build is reported before anything exists
   checkPublish(req.network, req.ports ?? [], req.publishAll === true);
@@ -140,6 +157,7 @@ export async function createContainer(root: string, req: CreateRequest): Promise
         tty: spec.tty,
         openStdin: spec.openStdin,
         restart: spec.restart,
+        ...securityLaunch(root, id, req.security),
       };
       writeFileAtomic(bundlePath(root, id, 'config'), JSON.stringify(buildOciConfig(id, spec, net?.netns), null, 2) + '\n', { durable: false });
       await writeLaunchConf(bundlePath(root, id, 'launch'), launch);

@@ -3,7 +3,7 @@
 // this terminal to a pty of the container's), the exit code is the command's.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { NativeError } from '../../errors.js';
+import { ConflictError, NativeError } from '../../errors.js';
 import { replaceOrAppend } from './environment.js';
 import { shimDeadError, shimAlive } from './exit-wait.js';
 import { isSameProcess } from './proc-identity.js';
@@ -12,6 +12,8 @@ import { shimBinaryPath } from './shim-binary.js';
 import { requireRunning } from './signal-init.js';
 import type { ContainerState } from './state.js';
 import { resolveUser } from './user.js';
+import { execSecurityArgs } from '../security/exec-security.js';
+import { isPaused } from './pause.js';
 
 export interface ExecRequest {
   cmd: string[];
@@ -36,7 +38,7 @@ export function execArgs(state: ContainerState, req: ExecRequest): { args: strin
   args.push('--cwd', req.workdir ?? spec.cwd);
   args.push('--uid', String(user.uid), '--gid', String(user.gid));
   if (user.groups.length) args.push('--groups', user.groups.join(','));
-  args.push('--caps-default');
+  args.push(...execSecurityArgs(state));
   if (req.tty) args.push('--tty');
   if (req.interactive) args.push('--stdin');
   args.push('--', ...req.cmd);
@@ -54,6 +56,7 @@ export async function execInContainer(state: ContainerState, req: ExecRequest): 
   requireRunning(state);
   if (!shimAlive(state) && !isSameProcess(state.pid, state.pidStartTime)) throw shimDeadError(state);
   if (!isSameProcess(state.pid, state.pidStartTime)) throw new NativeError(`container ${state.name} is not running (its init has exited)`);
+  if (isPaused(state)) throw new ConflictError(`container ${state.name} is paused, unpause the container before exec`);
   const shim = shimBinaryPath();
   return new Promise((resolve, reject) => {
     const { args, env } = execArgs(state, req);

@@ -38,6 +38,11 @@ export interface LaunchConf {
   /** -i: the init's stdin is a pipe fed by attach clients. */
   openStdin?: boolean;
   restart?: RestartPolicy;
+  /** 16 hex digits: the capabilities kept (absent: docker's default set). */
+  caps?: string;
+  /** The compiled seccomp filter (absent: none). */
+  seccompFile?: string;
+  privileged?: boolean;
 }
 
 /** --restart, kept by the shim (docs/engine-contract-attach.md). maxRetries 0: no limit (on-failure only). */
@@ -113,6 +118,15 @@ export function encodeLaunchConf(c: LaunchConf): string {
     put('restart', c.restart.name);
     if (c.restart.maxRetries > 0) put('restart_max', String(c.restart.maxRetries));
   }
+  if (c.caps !== undefined) {
+    if (!/^[0-9a-f]{16}$/.test(c.caps)) throw new Error('launch.conf: caps must be 16 hex digits');
+    put('caps', c.caps);
+  }
+  if (c.seccompFile !== undefined) {
+    checkAbsolute('seccomp', c.seccompFile);
+    put('seccomp', c.seccompFile);
+  }
+  if (c.privileged) put('privileged', '1');
   return lines.join('\n') + '\n';
 }
 

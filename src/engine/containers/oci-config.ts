@@ -19,7 +19,9 @@ const CPU_PERIOD = 100_000;
 /** `netns`: the prepared namespace file a bridged (or container:<ref>) container joins. */
 export function buildOciConfig(id: string, spec: ContainerSpec, netns?: string): Record<string, unknown> {
   const root = spec.user.uid === 0;
-  const caps = root ? DEFAULT_CAPABILITIES : [];
+  const bounding = spec.security?.capabilities ?? DEFAULT_CAPABILITIES;
+  const caps = root ? bounding : [];
+  const privileged = spec.security?.privileged === true;
   const ownNet = spec.network !== 'host';
   const resources: Record<string, unknown> = {};
   if (spec.limits.memoryBytes !== undefined) resources.memory = { limit: spec.limits.memoryBytes, swap: spec.limits.memoryBytes };
@@ -36,7 +38,7 @@ export function buildOciConfig(id: string, spec: ContainerSpec, netns?: string):
       args: spec.args,
       env: spec.env,
       cwd: spec.cwd,
-      capabilities: { bounding: DEFAULT_CAPABILITIES, effective: caps, permitted: caps, inheritable: [], ambient: [] },
+      capabilities: { bounding, effective: caps, permitted: caps, inheritable: [], ambient: [] },
       noNewPrivileges: true,
     },
     root: { path: 'rootfs', readonly: spec.readonly },
@@ -45,7 +47,7 @@ export function buildOciConfig(id: string, spec: ContainerSpec, netns?: string):
       { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
       { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
       { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
-      { destination: '/sys', type: ownNet ? 'sysfs' : 'bind', source: ownNet ? 'sysfs' : '/sys', options: ownNet ? ['nosuid', 'noexec', 'nodev', 'ro'] : ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] },
+      { destination: '/sys', type: ownNet ? 'sysfs' : 'bind', source: ownNet ? 'sysfs' : '/sys', options: (ownNet ? ['nosuid', 'noexec', 'nodev', 'ro'] : ['rbind', 'nosuid', 'noexec', 'nodev', 'ro']).map((o) => (o === 'ro' && privileged ? 'rw' : o)) },
       { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
       { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=67108864'] },
       ...spec.binds.map((b) => ({ destination: b.destination, type: 'bind', source: b.source, options: ['rbind', b.readOnly ? 'ro' : 'rw'] })),
@@ -54,8 +56,9 @@ export function buildOciConfig(id: string, spec: ContainerSpec, netns?: string):
       namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'uts' }, { type: 'ipc' }, { type: 'cgroup' }, ...(ownNet ? [netns ? { type: 'network', path: netns } : { type: 'network' }] : [])],
       resources,
       cgroupsPath: `/tctop/${id}`,
-      maskedPaths: MASKED_PATHS,
-      readonlyPaths: READONLY_PATHS,
+      maskedPaths: privileged ? [] : MASKED_PATHS,
+      readonlyPaths: privileged ? [] : READONLY_PATHS,
+      ...(spec.security && spec.security.seccomp !== 'unconfined' ? { seccomp: { profile: spec.security.seccomp, compiled: 'seccomp.bpf' } } : {}),
     },
     annotations: { 'org.tctop.lowerdirs': spec.lowerdirs.join(':') },
   };

@@ -18,6 +18,7 @@ export const bundleFiles = {
   rootfs: 'rootfs',
   upper: 'upper',
   work: 'work',
+  seccomp: 'seccomp.bpf',
 } as const;
 
 export function bundlePath(root: string, id: string, file: keyof typeof bundleFiles): string {

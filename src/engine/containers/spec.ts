@@ -2,6 +2,7 @@
 import type { ResourceLimits } from './cgroups.js';
 import type { BindMount, RestartPolicy } from './launch-conf.js';
 import type { NetworkMode } from '../network/mode.js';
+import type { SecuritySpec } from '../security/security-spec.js';
 
 export type { BindMount, RestartPolicy };
 
@@ -23,4 +24,6 @@ export interface ContainerSpec {
   tty?: boolean;
   openStdin?: boolean;
   restart?: RestartPolicy;
+  /** Capabilities, seccomp, privileged (absent: created before these existed, docker's defaults without a filter). */
+  security?: SecuritySpec;
 }

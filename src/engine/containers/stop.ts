@@ -12,6 +12,7 @@ import { requireRunning, signalInit } from './signal-init.js';
 import { containerDir } from './paths.js';
 import { shimBinaryPath } from './shim-binary.js';
 import { readState, writeState, type ContainerState } from './state.js';
+import { thawAfterSignal } from './pause.js';
 
 const { SIGTERM, SIGKILL } = constants.signals;
 
@@ -52,6 +53,7 @@ export async function stopContainer(root: string, id: string, graceSeconds: numb
     }
     const current = forbidRestart(root, state);
     signalInit(current, SIGTERM);
+    thawAfterSignal(current); // a paused container receives it once thawed
     let exit = await waitForExit(root, current, { timeoutMs: graceSeconds * 1000 });
     if (!exit) {
       signalInit(readState(root, id) ?? current, SIGKILL);
@@ -80,4 +82,5 @@ export async function killContainer(root: string, id: string, signal: number): P
   if (signal === SIGTERM && shimAlive(state)) state = forbidRestart(root, state);
   // exited a moment ago (exit.json not written yet) or not ours any more: not running, as docker would say
   if (!signalInit(state, signal)) throw new ConflictError(`container ${state.name} is not running`);
+  if (signal === SIGKILL) thawAfterSignal(state); // other signals wait for unpause, as with docker
 }

@@ -21,6 +21,10 @@ export interface CreateFlags {
   interactive?: boolean;
   tty?: boolean;
   restart?: string;
+  privileged?: boolean;
+  capAdd?: string[];
+  capDrop?: string[];
+  securityOpt?: string[];
 }
 
 /** Repeatable options, without a default (commander would print "(default: [])" in the help). */
@@ -50,6 +54,10 @@ export function addCreateOptions(cmd: Command): Command {
     .option('-i, --interactive', 'keep stdin open (a pipe the attached client feeds)')
     .option('-t, --tty', 'allocate a pseudo-terminal (the shim keeps its master: attach and detach at will)')
     .option('--restart <policy>', 'no, always, unless-stopped or on-failure[:max-retries], kept by the shim', 'no')
+    .option('--privileged', 'every capability, no seccomp filter, /proc and /sys unmasked (host devices are NOT added)')
+    .option('--cap-add <cap>', 'add a Linux capability (docker names, e.g. NET_ADMIN, or ALL; repeatable)', collect)
+    .option('--cap-drop <cap>', 'drop a Linux capability (or ALL; repeatable)', collect)
+    .option('--security-opt <opt>', 'seccomp=unconfined|<profile.json>, no-new-privileges (repeatable)', collect)
     .passThroughOptions();
 }
 
@@ -79,6 +87,7 @@ export async function createRequest(image: string, command: string[], f: CreateF
     tty: f.tty === true,
     openStdin: f.interactive === true,
     restart: (await import('../../../engine/containers/terminal-flags.js')).parseRestart(f.restart ?? 'no'),
+    security: (await import('../../../engine/security/security-spec.js')).planSecurity(f),
   };
 }
 
