@@ -37,3 +37,6 @@ export function isVanished(err: unknown): boolean {
   const code = errnoOf(err);
   return code === 'ENOENT' || code === 'ESRCH' || code === 'EACCES' || code === 'EPERM' || code === 'ENOTDIR' || code === 'EINVAL';
 }
+
+/** A registry refused, failed or lied (bad credentials, unknown image, content not matching its digest, down). */
+export class RegistryError extends TctopError {}
