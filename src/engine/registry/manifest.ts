@@ -62,7 +62,7 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined, wh
   }
   if (!doc || typeof doc !== 'object') throw refuse(what, 'the manifest is not a JSON object');
   const type = typeof doc.mediaType === 'string' ? doc.mediaType : (contentType ?? '').split(';')[0].trim();
-  if (doc.schemaVersion === 1 || /manifest\.v1\+/.test(type)) throw refuse(what, 'Docker schema 1 manifests are deprecated and not supported');
+  if (doc.schemaVersion === 1 || /^application\/vnd\.docker\.distribution\.manifest\.v1\+/.test(type)) throw refuse(what, 'Docker schema 1 manifests are deprecated and not supported');
   if (type === DOCKER_LIST || type === OCI_INDEX || (Array.isArray(doc.manifests) && !doc.layers)) {
     if (!Array.isArray(doc.manifests)) throw refuse(what, 'the index lists no manifests');
     return { kind: 'index', manifests: doc.manifests.map((m, i) => descriptor(m, `${what} entry ${i + 1}`)) };
