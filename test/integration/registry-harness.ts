@@ -233,3 +233,20 @@ export function buildFiveLayerImage(tag: string, layerBytes = 256 * 1024): void 
     rmSync(ctx, { recursive: true, force: true });
   }
 }
+
+/** As tctop(), without blocking this process: a token endpoint served from the test's own event loop must answer. */
+export function tctopAsync(root: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Tctop> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/tctop', ...args], { env: { ...process.env, TCTOP_ROOT: root, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
