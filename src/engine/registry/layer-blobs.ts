@@ -5,7 +5,7 @@
 // sources.json remembers which repositories have a layer's blob, for cross-repository mounts.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -87,7 +87,11 @@ export async function addBlobSource(dir: string, source: BlobSource): Promise<vo
   const list = readJson<BlobSource[]>(path) ?? [];
   if (list.some((s) => s.registry === source.registry && s.repository === source.repository)) return;
   list.push(source);
-  await writeFileAtomic(path, JSON.stringify(list.slice(-20)) + '\n', 0o600).catch(() => {});
+  // renamed into place but not fsynced: a hint lost in a crash only costs an upload
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify(list.slice(-20)) + '\n', { mode: 0o600 })
+    .then(() => rename(temp, path))
+    .catch(() => rm(temp, { force: true }));
 }
 
 export function storedLayerDir(root: string, diffId: string): string {

@@ -73,10 +73,13 @@ export async function pushImage(reference: string, options: PushOptions = {}): P
         }
       }
     };
+    const configDigest = `sha256:${hex}`;
+    // the config beside the layers: the manifest waits for both
+    const configUpload = putBlob(client, ref.repository, { digest: configDigest, size: configBytes.length, bytes: configBytes }, [], () => {});
+    configUpload.catch(() => {});
     await Promise.all(Array.from({ length: Math.min(connections, order.length) }, worker));
     if (failed) throw failed;
-    const configDigest = `sha256:${hex}`;
-    await putBlob(client, ref.repository, { digest: configDigest, size: configBytes.length, bytes: configBytes }, [], () => {});
+    await configUpload;
     const manifest = {
       schemaVersion: 2,
       mediaType: DOCKER_MANIFEST,

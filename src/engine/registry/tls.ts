@@ -1,4 +1,4 @@
-// How a registry is reached, as docker decides it: HTTPS with the system CAs plus /etc/docker/certs.d/<host:port>/
+// How a registry is reached, as docker decides it: HTTPS with the system CAs (/etc/ssl/certs) plus /etc/docker/certs.d/<host:port>/
 // (*.crt are CAs, a <name>.cert + <name>.key pair is a client certificate); plain HTTP only for loopback hosts and
 // the registries named insecure (--insecure-registry, or TCTOP_INSECURE_REGISTRIES=host:port,…).
 import { readdirSync, readFileSync } from 'node:fs';
@@ -24,12 +24,13 @@ export function tlsMaterial(host: string, env: NodeJS.ProcessEnv = process.env):
   try {
     names = readdirSync(dir).sort();
   } catch {
-    return {};
+    const system = systemCas();
+    return system === rootCertificates ? {} : { ca: [...system] };
   }
   const out: TlsMaterial = {};
   const cas = names.filter((n) => n.endsWith('.crt')).map((n) => readFileSync(join(dir, n), 'utf8'));
   // extra CAs are added to the system's, as docker does, not instead of them
-  if (cas.length) out.ca = [...rootCertificates, ...cas];
+  if (cas.length) out.ca = [...systemCas(), ...cas];
   const cert = names.find((n) => n.endsWith('.cert'));
   if (cert) {
     const key = cert.replace(/\.cert$/, '.key');
@@ -39,6 +40,24 @@ export function tlsMaterial(host: string, env: NodeJS.ProcessEnv = process.env):
     }
   }
   return out;
+}
+
+/** The system's CA bundle (Debian's ca-certificates, as docker uses), else node's built-in Mozilla list. */
+const SYSTEM_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt'];
+let system: readonly string[] | undefined;
+function systemCas(): readonly string[] {
+  if (!system) {
+    for (const file of SYSTEM_BUNDLES) {
+      try {
+        system = [readFileSync(file, 'utf8')];
+        break;
+      } catch {
+        // next
+      }
+    }
+    system ??= rootCertificates;
+  }
+  return system;
 }
 
 function hostOnly(host: string): string {

@@ -23,7 +23,7 @@ export interface HttpAnswer {
 export type RequestBody = Buffer | string | (() => Readable);
 
 export class Transport {
-  private scheme: 'https' | 'http' | undefined;
+  private decided: Promise<string> | undefined;
   private readonly https: HttpsAgent;
   private readonly http: HttpAgent;
   private readonly timeoutMs: number;
@@ -45,19 +45,23 @@ export class Transport {
     this.http.destroy();
   }
 
-  /** The base URL, deciding HTTPS or HTTP on first use. */
-  async base(): Promise<string> {
-    if (!this.scheme) {
-      try {
-        this.scheme = 'https';
-        (await this.send('GET', 'https://' + this.host + '/v2/', {})).body.resume();
-      } catch (err) {
-        this.scheme = undefined;
-        if (!allowsPlainHttp(this.host, this.options.insecure) || !isTlsFailure(err)) throw err;
-        this.scheme = 'http';
-      }
+  /** The base URL, deciding HTTPS or HTTP once, on first use (concurrent callers wait for the same decision). */
+  base(): Promise<string> {
+    this.decided ??= this.decide().catch((err) => {
+      this.decided = undefined;
+      throw err;
+    });
+    return this.decided;
+  }
+
+  private async decide(): Promise<string> {
+    try {
+      (await this.send('GET', 'https://' + this.host + '/v2/', {})).body.resume();
+      return `https://${this.host}`;
+    } catch (err) {
+      if (!allowsPlainHttp(this.host, this.options.insecure) || !isTlsFailure(err)) throw err;
+      return `http://${this.host}`;
     }
-    return `${this.scheme}://${this.host}`;
   }
 
   async request(method: string, url: string, headers: OutgoingHttpHeaders, body?: RequestBody): Promise<HttpAnswer> {

@@ -11,7 +11,7 @@ export type UploadOutcome = 'exists' | 'mounted' | 'pushed';
 export interface BlobToUpload {
   digest: string;
   size: number;
-  /** A file holding the blob, or its bytes (configs). */
+  /** A file holding the blob (sent as one streamed PATCH, then PUT), or its bytes (configs: one monolithic PUT). */
   path?: string;
   bytes?: Buffer;
 }
@@ -51,6 +51,7 @@ export async function putBlob(
     location = header(answer, 'location');
   }
   if (!location) throw new RegistryError(`${client.registry}: the upload session has no Location`);
+  if (blob.bytes) return { outcome: await putMonolithic(client, scope, location, blob.digest, blob.bytes) };
   let sent = 0;
   const counter = () =>
     new Transform({
@@ -60,7 +61,7 @@ export async function putBlob(
         done(null, chunk);
       },
     });
-  const body = () => (blob.path ? createReadStream(blob.path).pipe(counter()) : (Object.assign(counter(), {}).end(blob.bytes) as Transform));
+  const body = () => createReadStream(blob.path!).pipe(counter());
   const patch = await client.call('PATCH', await client.absoluteUrl(location), {
     scope,
     headers: { 'content-type': 'application/octet-stream', 'content-length': String(blob.size) },
@@ -74,4 +75,14 @@ export async function putBlob(
   if (put.status !== 201) throw await client.failure(put, `finishing the upload of ${blob.digest.slice(0, 19)} (the registry refused its digest?)`);
   put.body.resume();
   return { outcome: 'pushed' };
+}
+
+/** A small blob (a config) in one request: PUT <location>?digest= with the bytes. */
+async function putMonolithic(client: RegistryClient, scope: string, location: string, digest: string, bytes: Buffer): Promise<UploadOutcome> {
+  const url = new URL(await client.absoluteUrl(location));
+  url.searchParams.set('digest', digest);
+  const put = await client.call('PUT', url.toString(), { scope, headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) }, body: bytes });
+  if (put.status !== 201) throw await client.failure(put, `upload of ${digest.slice(0, 19)} (the registry refused its digest?)`);
+  put.body.resume();
+  return 'pushed';
 }

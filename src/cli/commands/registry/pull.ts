@@ -15,7 +15,8 @@ export function registerPull(program: Command): void {
     .option('-q, --quiet', 'print only the image reference')
     .action(async (name: string, opts: PullFlags) => {
       const { pullImage } = await import('../../../engine/registry/pull.js');
-      const { abandonStaging, tctopRoot } = await import('../../../engine/images/index.js');
+      const { abandonStaging } = await import('../../../engine/images/staging.js');
+      const { tctopRoot } = await import('../../../engine/images/store-paths.js');
       const { withInterruptCleanup } = await import('../images/interrupt.js');
       const root = tctopRoot();
       const pulled = await withInterruptCleanup(

@@ -9,7 +9,8 @@ export function registerPush(program: Command): void {
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (name: string, opts: { quiet?: boolean }) => {
       const { pushImage } = await import('../../../engine/registry/push.js');
-      const { abandonStaging, tctopRoot } = await import('../../../engine/images/index.js');
+      const { abandonStaging } = await import('../../../engine/images/staging.js');
+      const { tctopRoot } = await import('../../../engine/images/store-paths.js');
       const { withInterruptCleanup } = await import('../images/interrupt.js');
       const root = tctopRoot();
       await withInterruptCleanup(() => abandonStaging(root), () => pushImage(name, { root, progress: opts.quiet ? undefined : process.stdout }));
