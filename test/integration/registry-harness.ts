@@ -4,7 +4,7 @@
 // signing RS256 JWTs with a key whose certificate the registry trusts (x5c), as docker's token auth spec describes.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSign, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
@@ -221,15 +221,27 @@ export function tctop(root: string, args: string[], opts: { input?: string; env?
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A 5-layer image built by real docker from the local busybox image (no network: --network none, no registry). */
+/** A 5-layer image built by real docker (DOCKER_BUILDKIT=0, --network none, no registry) on a base it imports. */
 export function buildFiveLayerImage(tag: string, layerBytes = 256 * 1024): void {
   const ctx = mkdtempSync(join(tmpdir(), 'tctop-5layer-'));
+  const base = `tctop-test/five-base:${randomBytes(4).toString('hex')}`;
   try {
+    // a base layer of its own (busybox plus a random file), so docker cannot reuse tctop-test/busybox's layer
+    const rootfs = join(ctx, 'rootfs');
+    mkdirSync(join(rootfs, 'bin'), { recursive: true });
+    sh('cp', ['/bin/busybox', join(rootfs, 'bin/busybox')]);
+    for (const applet of ['sh', 'head', 'echo', 'cat']) symlinkSync('busybox', join(rootfs, 'bin', applet));
+    writeFileSync(join(rootfs, 'unique'), randomBytes(16).toString('hex'));
+    sh('tar', ['-C', rootfs, '--owner=0', '--group=0', '-cf', join(ctx, 'base.tar'), '.']);
+    sh('docker', ['import', '-c', 'ENV PATH=/bin', join(ctx, 'base.tar'), base]);
+    rmSync(rootfs, { recursive: true, force: true });
     // the busybox layer and four RUN layers
     const steps = [1, 2, 3, 4].map((i) => `RUN head -c ${layerBytes} /dev/urandom > /layer${i}.bin && echo ${i} > /n${i}`);
-    writeFileSync(join(ctx, 'Dockerfile'), ['FROM tctop-test/busybox:latest', ...steps, 'CMD ["cat", "/n1", "/n4"]'].join('\n') + '\n');
+    writeFileSync(join(ctx, 'Dockerfile'), [`FROM ${base}`, ...steps, 'CMD ["cat", "/n1", "/n4"]'].join('\n') + '\n');
+    writeFileSync(join(ctx, '.dockerignore'), '*.tar\n');
     sh('docker', ['build', '-q', '--network', 'none', '-t', tag, ctx], { env: { ...process.env, DOCKER_BUILDKIT: '0' }, timeoutMs: 180_000 });
   } finally {
+    spawnSync('docker', ['rmi', base], { stdio: 'ignore' }); // the built image keeps the layer
     rmSync(ctx, { recursive: true, force: true });
   }
 }

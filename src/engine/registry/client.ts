@@ -50,20 +50,22 @@ export class RegistryClient {
 
   /** Sends a request, answering one auth challenge. Callers check the status and consume the body. */
   async call(method: string, path: string, options: CallOptions): Promise<HttpAnswer> {
+    let sentBasic = false;
     const send = async () => {
       const authorization = await this.auth.header(options.scope);
+      sentBasic = authorization?.startsWith('Basic ') ?? false;
       const headers = { ...options.headers, ...(authorization ? { authorization } : {}) };
       return this.transport.request(method, path, headers, options.body);
     };
     let answer = await send();
     if (answer.status === 401 && typeof options.body !== 'function') {
-      const hadChallenge = this.auth.knowsChallenge;
       answer.body.resume();
       const challenge = parseChallenge(header(answer, 'www-authenticate'));
       if (!challenge) throw new RegistryError(`${this.registry}: HTTP 401 without a WWW-Authenticate challenge`);
+      // credentials this very request carried were refused: asking again would not help
+      if (sentBasic && challenge.scheme === 'basic') throw new RegistryError(`${this.registry}: login refused (wrong username or password?)`);
       this.auth.remember(challenge);
       this.auth.forget(options.scope);
-      if (hadChallenge && challenge.scheme === 'basic') throw new RegistryError(`${this.registry}: login refused (wrong username or password?)`);
       answer = await send();
     }
     if (answer.status === 401) {

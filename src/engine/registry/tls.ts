@@ -8,7 +8,9 @@ import { join } from 'node:path';
 export const CERTS_DIR_DEFAULT = '/etc/docker/certs.d';
 
 export interface TlsMaterial {
-  ca?: string[];
+  ca?: readonly string[];
+  /** No certs.d entry: the system's CAs alone (given to TLS only when a handshake happens). */
+  systemOnly?: boolean;
   cert?: Buffer;
   key?: Buffer;
 }
@@ -24,10 +26,9 @@ export function tlsMaterial(host: string, env: NodeJS.ProcessEnv = process.env):
   try {
     names = readdirSync(dir).sort();
   } catch {
-    const system = systemCas();
-    return system === rootCertificates ? {} : { ca: [...system] };
+    return { systemOnly: true };
   }
-  const out: TlsMaterial = {};
+  const out: TlsMaterial = names.some((n) => n.endsWith('.crt')) ? {} : { systemOnly: true };
   const cas = names.filter((n) => n.endsWith('.crt')).map((n) => readFileSync(join(dir, n), 'utf8'));
   // extra CAs are added to the system's, as docker does, not instead of them
   if (cas.length) out.ca = [...systemCas(), ...cas];
@@ -45,7 +46,7 @@ export function tlsMaterial(host: string, env: NodeJS.ProcessEnv = process.env):
 /** The system's CA bundle (Debian's ca-certificates, as docker uses), else node's built-in Mozilla list. */
 const SYSTEM_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt'];
 let system: readonly string[] | undefined;
-function systemCas(): readonly string[] {
+export function systemCas(): readonly string[] {
   if (!system) {
     for (const file of SYSTEM_BUNDLES) {
       try {

@@ -4,7 +4,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { RegistryError } from '../../errors.js';
-import { allowsPlainHttp, tlsMaterial } from './tls.js';
+import { allowsPlainHttp, isLoopback, systemCas, tlsMaterial, type TlsMaterial } from './tls.js';
 
 export interface TransportOptions {
   /** Most connections open at once to this registry (docker's max-concurrent-downloads is 3). */
@@ -24,24 +24,36 @@ export type RequestBody = Buffer | string | (() => Readable);
 
 export class Transport {
   private decided: Promise<string> | undefined;
-  private readonly https: HttpsAgent;
+  private httpsAgent: HttpsAgent | undefined;
   private readonly http: HttpAgent;
   private readonly timeoutMs: number;
+  private readonly tls: TlsMaterial;
 
   constructor(
     readonly host: string,
     private readonly options: TransportOptions,
   ) {
-    const tls = tlsMaterial(host);
-    const insecure = options.insecure.has(host);
-    const maxSockets = options.maxSockets ?? 4;
-    this.https = new HttpsAgent({ keepAlive: true, maxSockets, ...tls, rejectUnauthorized: !insecure });
-    this.http = new HttpAgent({ keepAlive: true, maxSockets });
+    this.tls = tlsMaterial(host);
+    this.http = new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 4 });
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
+  /** Made on first HTTPS use: the CA bundle is parsed only by a client that does TLS. */
+  private get https(): HttpsAgent {
+    const { ca, cert, key, systemOnly } = this.tls;
+    this.httpsAgent ??= new HttpsAgent({
+      keepAlive: true,
+      maxSockets: this.options.maxSockets ?? 4,
+      ca: systemOnly ? [...systemCas()] : ca ? [...ca] : undefined,
+      cert,
+      key,
+      rejectUnauthorized: !this.options.insecure.has(this.host),
+    });
+    return this.httpsAgent;
+  }
+
   close(): void {
-    this.https.destroy();
+    this.httpsAgent?.destroy();
     this.http.destroy();
   }
 
@@ -55,6 +67,15 @@ export class Transport {
   }
 
   private async decide(): Promise<string> {
+    // A loopback registry without certs.d is most likely plain HTTP: asking that first spares a TLS handshake (and
+    // parsing the CA bundle, ~100 ms); a TLS server answers a plain request with 400, and we switch to HTTPS.
+    if (isLoopback(this.host) && !this.tls.ca) {
+      const plain = await this.send('GET', `http://${this.host}/v2/`, {}).catch(() => undefined);
+      if (plain) {
+        const body = plain.status === 400 ? (await readBody(plain.body, 1 << 16, 'answer').catch(() => Buffer.alloc(0))).toString() : (plain.body.resume(), '');
+        if (!/HTTPS server/i.test(body)) return `http://${this.host}`;
+      }
+    }
     try {
       (await this.send('GET', 'https://' + this.host + '/v2/', {})).body.resume();
       return `https://${this.host}`;

@@ -1,5 +1,5 @@
-// Putting one blob into a repository: HEAD first (the registry may have it), then a cross-repository mount from a
-// repository known to hold it (`POST ?mount=<digest>&from=<repo>`), else an upload session: POST, one PATCH with
+// Putting one blob into a repository: HEAD first (the registry may have it; skipped when we know another repository
+// holding it and not this one, as docker does), then a cross-repository mount from a repository known to hold it (`POST ?mount=<digest>&from=<repo>`), else an upload session: POST, one PATCH with
 // the bytes streamed, PUT ?digest= to close it (docker's own sequence).
 import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
@@ -31,10 +31,12 @@ export async function putBlob(
   mountFrom: string[],
   onBytes: (n: number) => void,
 ): Promise<{ outcome: UploadOutcome; from?: string }> {
-  if (await hasBlob(client, repository, blob.digest)) return { outcome: 'exists' };
   const scope = `repository:${repository}:pull,push`;
+  const others = mountFrom.filter((r) => r !== repository);
+  // as docker: a repository we know holds the blob is asked by HEAD; for a new one, a known source is mounted at once
+  if ((others.length === 0 || others.length < mountFrom.length) && (await hasBlob(client, repository, blob.digest))) return { outcome: 'exists' };
   let location: string | undefined;
-  for (const from of mountFrom.filter((r) => r !== repository).slice(0, 3)) {
+  for (const from of others.slice(0, 3)) {
     const q = `mount=${encodeURIComponent(blob.digest)}&from=${encodeURIComponent(from)}`;
     const answer = await client.call('POST', `/v2/${repository}/blobs/uploads/?${q}`, { scope: `${scope} repository:${from}:pull` });
     answer.body.resume();
