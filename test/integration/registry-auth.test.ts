@@ -92,6 +92,28 @@ test('TLS + htpasswd: wrong password refused, login kept in docker\'s config.jso
   assert.equal(tctop(tempDir(t, 'tctop-auth-store-'), ['pull', ref], { env }).status, 1);
 });
 
+test('a registry requiring a client certificate: refused without one, served with certs.d\'s client.cert/client.key', async (t) => {
+  if (prerequisites(t)) return;
+  const reg = await startRegistry({ tls: true, clientCert: true });
+  t.after(() => reg.stop());
+  const root = tempDir(t, 'tctop-auth-store-');
+  const ref = `${reg.host}/mtls:v1`;
+  dockerRmi(t, ref);
+  loadAs(t, root, ref);
+  const untrust = trustInDocker(reg);
+  const refused = tctop(root, ['push', ref]);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, new RegExp(`^tctop: cannot reach registry ${reg.host}: the registry requires a client certificate`));
+  untrust();
+  t.after(trustInDocker(reg, true));
+  const push = tctop(root, ['push', ref]);
+  assert.equal(push.status, 0, push.stderr);
+  const fresh = tempDir(t, 'tctop-auth-store-');
+  const pull = tctop(fresh, ['pull', '-q', ref]);
+  assert.equal(pull.status, 0, pull.stderr);
+  assert.equal(pull.stdout, `${ref}\n`);
+});
+
 test('a credential helper (credsStore) is used for store, get and erase with docker\'s protocol', async (t) => {
   if (prerequisites(t)) return;
   const reg = await startRegistry({ users: { carol: 'helper-pw' } });

@@ -35,6 +35,8 @@ export interface Registry {
 
 export interface RegistryOptions {
   tls?: boolean;
+  /** With tls: the registry requires a client certificate signed by the test CA. */
+  clientCert?: boolean;
   users?: Record<string, string>;
   token?: { anonymousPull?: boolean };
 }
@@ -65,6 +67,10 @@ function makeTls(dir: string): { ca: string; cert: string; key: string } {
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', '/CN=127.0.0.1'], dir);
   writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n');
   openssl(['x509', '-req', '-in', csr, '-CA', ca, '-CAkey', caKey, '-CAcreateserial', '-out', cert, '-days', '2', '-extfile', join(dir, 'ext.cnf')], dir);
+  // a client certificate from the same CA, for a registry that requires one (certs.d's client.cert / client.key)
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'client.key'), '-out', join(dir, 'client.csr'), '-subj', '/CN=tctop test client'], dir);
+  writeFileSync(join(dir, 'client.cnf'), 'extendedKeyUsage=clientAuth\n');
+  openssl(['x509', '-req', '-in', join(dir, 'client.csr'), '-CA', ca, '-CAkey', caKey, '-CAcreateserial', '-out', join(dir, 'client.cert'), '-days', '2', '-extfile', join(dir, 'client.cnf')], dir);
   return { ca, cert, key };
 }
 
@@ -113,12 +119,12 @@ function startTokenServer(dir: string, users: Record<string, string>, anonymousP
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port, certFile, requests })));
 }
 
-async function waitReady(host: string, tls: string | undefined, child: ChildProcess, log: () => string): Promise<void> {
+async function waitReady(host: string, tls: string | undefined, child: ChildProcess, log: () => string, clientDir?: string): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited: ${log()}`);
     const ok = await new Promise<boolean>((resolve) => {
-      const req = (tls ? httpsRequest : request)(`${tls ? 'https' : 'http'}://${host}/v2/`, { ca: tls ? readFileSync(tls) : undefined, timeout: 1000 }, (res) => {
+      const req = (tls ? httpsRequest : request)(`${tls ? 'https' : 'http'}://${host}/v2/`, { ca: tls ? readFileSync(tls) : undefined, cert: clientDir ? readFileSync(join(clientDir, 'client.cert')) : undefined, key: clientDir ? readFileSync(join(clientDir, 'client.key')) : undefined, timeout: 1000 }, (res) => {
         res.resume();
         resolve(true);
       });
@@ -148,6 +154,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Toke
     const tls = makeTls(dir);
     caFile = tls.ca;
     lines.push('  tls:', `    certificate: ${tls.cert}`, `    key: ${tls.key}`);
+    if (options.clientCert) lines.push('    clientcas:', `      - ${tls.ca}`);
   }
   let token: Awaited<ReturnType<typeof startTokenServer>> | undefined;
   if (options.token) {
@@ -182,7 +189,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Toke
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitReady(host, caFile, child, () => log);
+    await waitReady(host, caFile, child, () => log, options.clientCert ? dir : undefined);
   } catch (err) {
     await stop();
     throw err;
@@ -197,10 +204,14 @@ export function blobPath(registry: Registry, digest: string): string {
 }
 
 /** docker's certs.d entry for a TLS registry: created for the test, removed after. */
-export function trustInDocker(registry: Registry): () => void {
+export function trustInDocker(registry: Registry, withClientCert = false): () => void {
   const dir = join('/etc/docker/certs.d', registry.host);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'ca.crt'), readFileSync(registry.caFile!));
+  if (withClientCert) {
+    writeFileSync(join(dir, 'client.cert'), readFileSync(join(registry.dir, 'client.cert')));
+    writeFileSync(join(dir, 'client.key'), readFileSync(join(registry.dir, 'client.key')), { mode: 0o600 });
+  }
   return () => rmSync(dir, { recursive: true, force: true });
 }
 

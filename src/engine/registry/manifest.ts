@@ -99,7 +99,7 @@ export function choosePlatform(index: IndexManifest, want: Platform, what: strin
   const chosen = exact ?? candidates.find((m) => !want.variant || !m.platform?.variant) ?? (want.variant ? undefined : candidates[0]);
   if (!chosen) {
     const offered = index.manifests.map((m) => (m.platform ? formatPlatform(m.platform) : '?')).filter((p) => p !== 'unknown/unknown');
-    throw new NotFoundPlatform(`${what} has no image for platform ${formatPlatform(want)} (it offers ${offered.join(', ') || 'none'})`);
+    throw new NotFoundPlatform(`${what} has no image for platform ${formatPlatform(want)} (it offers ${cell(offered.join(', '), 300) || 'none'})`);
   }
   return chosen;
 }

@@ -5,7 +5,8 @@
 //     options    { platform?: "os/arch[/variant]" (linux/<host arch> by default), root?: store root (TCTOP_ROOT or
 //                  /var/lib/tctop), progress?: a stream to print docker's pull output on (a TTY gets in-place
 //                  progress), insecureRegistries?: hosts to allow plain HTTP for, maxConnections?: per registry (3) }
-//     resolves   { id: "sha256:<config>", ref?: "name:tag" as registered, digest: manifest digest, upToDate }
+//     resolves   { id: "sha256:<config>", ref?: "name:tag" as registered, canonical: "registry/repo:tag",
+//                  digest: manifest digest, upToDate }
 //     rejects    RegistryError / NotFoundError / UsageError with a one-line message; nothing registered then.
 //
 // The manifest (or an index, resolved to one platform) and the config come first; layers the store already has by
@@ -39,6 +40,8 @@ export interface PullOptions {
 export interface PulledImage {
   id: string;
   ref?: string;
+  /** registry/repository:tag (or @digest), as `docker pull` prints it last. */
+  canonical: string;
   digest: string;
   upToDate: boolean;
 }
@@ -82,8 +85,9 @@ export async function pullImage(reference: string, options: PullOptions = {}): P
     progress.line(`Digest: ${top.digest}`);
     const shown = ref.storeRef ?? `${ref.fullName}@${ref.digest}`;
     progress.line(upToDate ? `Status: Image is up to date for ${shown}` : `Status: Downloaded newer image for ${shown}`);
-    progress.line(ref.digest ? `${ref.fullName}@${ref.digest}` : `${ref.fullName}:${ref.tag}`);
-    return { id: image.config.digest, ref: ref.storeRef, digest: top.digest, upToDate };
+    const canonical = ref.digest ? `${ref.fullName}@${ref.digest}` : `${ref.fullName}:${ref.tag}`;
+    progress.line(canonical);
+    return { id: image.config.digest, ref: ref.storeRef, canonical, digest: top.digest, upToDate };
   } finally {
     client.close();
   }

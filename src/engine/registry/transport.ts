@@ -112,10 +112,10 @@ export class Transport {
   }
 }
 
+/** The server does not speak TLS at all (a plain HTTP registry), as opposed to TLS refusing us (an alert, a cert). */
 function isTlsFailure(err: unknown): boolean {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  const code = cause?.code ?? '';
-  return code === 'EPROTO' || code.startsWith('ERR_SSL') || /wrong version number|packet length too long|http request/i.test(cause?.message ?? '');
+  return /wrong version number|packet length too long|unknown protocol|http request/i.test(cause?.message ?? '');
 }
 
 function connectionError(host: string, err: Error & { code?: string }): Error {
@@ -125,6 +125,8 @@ function connectionError(host: string, err: Error & { code?: string }): Error {
   if (code === 'ECONNREFUSED') why = 'connection refused (is the registry running?)';
   else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') why = 'host not found';
   else if (code === 'ECONNRESET') why = 'connection reset';
+  // an alert is the server refusing us (no client certificate, or one it does not accept), not our CA check failing
+  else if (/ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA|HANDSHAKE_FAILURE)/i.test(code)) why = `the registry requires a client certificate it accepts (client.cert and client.key in /etc/docker/certs.d/${host}/)`;
   else if (/certificate|self.signed|CERT_/i.test(code + why)) why = `TLS certificate not trusted (${code || why}); put its CA in /etc/docker/certs.d/${host}/ca.crt`;
   const out = new RegistryError(`cannot reach registry ${host}: ${why}`);
   (out as { cause?: unknown }).cause = err;

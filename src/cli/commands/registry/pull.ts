@@ -23,6 +23,6 @@ export function registerPull(program: Command): void {
         () => abandonStaging(root),
         () => pullImage(name, { platform: opts.platform, root, progress: opts.quiet ? undefined : process.stdout }),
       );
-      if (opts.quiet) process.stdout.write((pulled.ref ?? pulled.id) + '\n');
+      if (opts.quiet) process.stdout.write(pulled.canonical + '\n');
     });
 }
