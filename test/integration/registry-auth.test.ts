@@ -101,6 +101,7 @@ test('a registry requiring a client certificate: refused without one, served wit
   dockerRmi(t, ref);
   loadAs(t, root, ref);
   const untrust = trustInDocker(reg);
+  t.after(untrust); // the same directory: removing it twice is harmless
   const refused = tctop(root, ['push', ref]);
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, new RegExp(`^tctop: cannot reach registry ${reg.host}: the registry requires a client certificate`));
