@@ -2,7 +2,7 @@
 // registry has are not sent again, a known blob is mounted across repositories, a re-push gives the same digest.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
@@ -149,4 +149,32 @@ test('push refusals: an image not in the store, a digest, a registry that is dow
   assert.equal(down.status, 1);
   assert.equal(down.stderr, `tctop: cannot reach registry 127.0.0.1:${port}: connection refused (is the registry running?)\n`);
   assert.ok(!existsSync(join(loaded, 'images/tmp')) || sh('ls', [join(loaded, 'images/tmp')]) === '');
+});
+
+test('a stored blob that no longer matches its digest: the registry refuses the upload, push fails naming it', async (t) => {
+  if (prerequisites(t)) return;
+  const reg = await registry();
+  const ref = `${reg.host}/tampered:v1`;
+  dockerRmi(t, ref);
+  const root = loadedStore(t, ref);
+  // the first push makes and keeps the gzip; then its bytes are changed on disk
+  assert.equal(tctop(root, ['push', '-q', ref]).status, 0);
+  const layers = join(root, 'images/layers/sha256');
+  const [layer] = sh('ls', [layers]).trim().split('\n');
+  const gz = join(layers, layer, 'push-blob.tar.gz');
+  const bytes = readFileSync(gz);
+  bytes[bytes.length >> 1] ^= 0xff;
+  writeFileSync(gz, bytes);
+  const r = tctop(root, ['push', ref]);
+  assert.equal(r.status, 0, 'the registry already has the blob: nothing is sent');
+  const fresh = await startRegistry();
+  t.after(() => fresh.stop());
+  const elsewhere = `${fresh.host}/tampered:v1`;
+  const reposFile = join(root, 'images/repositories.json');
+  const repos = JSON.parse(readFileSync(reposFile, 'utf8'));
+  repos[elsewhere] = repos[ref];
+  writeFileSync(reposFile, JSON.stringify(repos));
+  const refused = tctop(root, ['push', elsewhere]);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, new RegExp(`^tctop: ${fresh.host}: finishing the upload of sha256:[0-9a-f]{12} \\(the registry refused its digest\\?\\) failed \\(HTTP 400: .*\\)\\n$`));
 });
