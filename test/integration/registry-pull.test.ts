@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { pullImage } from '../../src/engine/registry/pull.js';
+import { resolveImage } from '../../src/engine/images/index.js';
 import { missing, sh } from '../helpers/prereq.js';
 import { blobPath, buildFiveLayerImage, dockerReady, freePort, registryAvailable, startRegistry, tctop, type Registry } from './registry-harness.js';
 import { getBlob, getManifest, putManifest, sha256, stallingProxy, uploadBlob } from './registry-wire.js';
@@ -254,4 +256,21 @@ test('a pull interrupted mid-transfer (SIGTERM, SIGKILL) registers nothing and l
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(leftovers(root), []);
   assert.equal(registered(root)[`${reg.host}/big:latest`], configDigest);
+});
+
+test('pullImage() without the CLI (as build calls it for a missing FROM): silent, returns the image, same store rules', async (t) => {
+  if (prerequisites(t)) return;
+  const reg = await registry();
+  const remote = `${reg.host}/library-call:v3`;
+  dockerPush(t, 'tctop-test/busybox:latest', remote);
+  const root = storeDir(t);
+  const pulled = await pullImage(remote, { root });
+  assert.equal(pulled.ref, remote);
+  assert.equal(pulled.canonical, remote);
+  assert.equal(pulled.upToDate, false);
+  assert.match(pulled.digest, /^sha256:[0-9a-f]{64}$/);
+  assert.equal(resolveImage(root, remote).id, pulled.id);
+  assert.equal((await pullImage(remote, { root })).upToDate, true);
+  await assert.rejects(pullImage(`${reg.host}/library-call:missing`, { root }), /manifest unknown/);
+  await assert.rejects(pullImage(remote, { root, platform: 'linux/riscv64' }), /not the requested platform linux\/riscv64/);
 });

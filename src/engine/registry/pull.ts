@@ -14,7 +14,7 @@
 // diff_id checked on the way) concurrently over a bounded keep-alive pool, and the image is committed all at once.
 import { rm } from 'node:fs/promises';
 import { NotFoundError, RegistryError, UsageError } from '../../errors.js';
-import { commitImages } from '../images/commit.js';
+import { commitImages, type StagedImage } from '../images/commit.js';
 import { parseImageConfig, type ImageConfig } from '../images/image-config.js';
 import { hasLayer } from '../images/layer-store.js';
 import { LayerStager } from '../images/layer-stager.js';
@@ -80,7 +80,7 @@ export async function pullImage(reference: string, options: PullOptions = {}): P
     const refs = ref.storeRef ? [ref.storeRef] : [];
     const before = ref.storeRef ? readRepositories(root)[ref.storeRef] : undefined;
     const had = existsSync(configPath(root, configHex));
-    await fetchLayers(root, client, ref, image, diffIds, configBytes, config, configHex, refs, progress, connections);
+    await fetchLayers({ root, client, ref, progress, connections }, image, { configHex, configBytes, config, refs });
     const upToDate = had && (ref.storeRef ? before === image.config.digest : true);
     progress.line(`Digest: ${top.digest}`);
     const shown = ref.storeRef ?? `${ref.fullName}@${ref.digest}`;
@@ -93,19 +93,17 @@ export async function pullImage(reference: string, options: PullOptions = {}): P
   }
 }
 
-async function fetchLayers(
-  root: string,
-  client: RegistryClient,
-  ref: RemoteReference,
-  image: ImageManifest,
-  diffIds: string[],
-  configBytes: Buffer,
-  config: ImageConfig,
-  configHex: string,
-  refs: string[],
-  progress: Progress,
-  connections: number,
-): Promise<void> {
+interface PullContext {
+  root: string;
+  client: RegistryClient;
+  ref: RemoteReference;
+  progress: Progress;
+  connections: number;
+}
+
+/** The layers the store lacks, staged concurrently, then the image committed whole (or nothing, on any failure). */
+async function fetchLayers({ root, client, ref, progress, connections }: PullContext, image: ImageManifest, target: StagedImage): Promise<void> {
+  const diffIds = target.config.rootfs.diff_ids;
   const staging = await createStaging(root);
   try {
     const stager = new LayerStager(root, staging);
@@ -157,7 +155,7 @@ async function fetchLayers(
     };
     await Promise.all(Array.from({ length: Math.min(connections, wanted.length) }, worker));
     if (failed) throw failed;
-    await commitImages(root, stager.staged.values(), [{ configHex, configBytes, config, refs }]);
+    await commitImages(root, stager.staged.values(), [target]);
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
