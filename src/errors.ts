@@ -32,11 +32,5 @@ export function errnoOf(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
 }
 
-/** Processes vanish mid-scan and some files are unreadable: these codes mean "skip", never "fail". */
-export function isVanished(err: unknown): boolean {
-  const code = errnoOf(err);
-  return code === 'ENOENT' || code === 'ESRCH' || code === 'EACCES' || code === 'EPERM' || code === 'ENOTDIR' || code === 'EINVAL';
-}
-
 /** A registry refused, failed or lied (bad credentials, unknown image, content not matching its digest, down). */
 export class RegistryError extends TctopError {}

@@ -1,4 +1,4 @@
-/* launch.conf: what the TypeScript engine wrote for this container (format: engine-contract.md). */
+/* launch.conf: what the TypeScript engine wrote for this container (format: docs/engine-contract.md). */
 #ifndef TCTOP_CONF_H
 #define TCTOP_CONF_H
 

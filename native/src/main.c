@@ -1,4 +1,4 @@
-/* tctop-shim: the native half of tctop's container engine (contract: /work/notes/engine-contract.md).
+/* tctop-shim: the native half of tctop's container engine (contract: docs/engine-contract.md).
  *   tctop-shim --id <id> --state <dir>      start the container described by <dir>/launch.conf, stay as its shim
  *   tctop-shim exec --pid <init> ... -- cmd run a command inside a running container */
 #include <string.h>

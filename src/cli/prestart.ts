@@ -3,7 +3,9 @@
 // started for nothing costs ~15 ms of the other core and is not waited for; one not started here is started by the
 // scan itself.
 import { readHostNamespaces } from '../discovery/host-namespaces.js';
+import { hostPaths } from '../host/paths.js';
 import { prestartPidnsSurvey } from '../host/procfs/pidns-prestart.js';
+import { HostReader } from '../host/reader.js';
 import { mayBeAnsweredByFullIds } from '../report/full-ids.js';
 
 export function prestartFor(argv: string[]): void {
@@ -12,5 +14,5 @@ export function prestartFor(argv: string[]): void {
   const is = (...flags: string[]) => args.some((a) => flags.some((f) => a === f || a.startsWith(`${f}=`)));
   if (is('--root', '--help', '-h')) return;
   if (command === 'inspect' && !is('--pid') && mayBeAnsweredByFullIds(args.filter((a) => !a.startsWith('-')))) return;
-  prestartPidnsSurvey('/proc', readHostNamespaces('/proc').namespaces.pid);
+  prestartPidnsSurvey('/proc', readHostNamespaces(new HostReader(hostPaths('/'))).namespaces.pid);
 }

@@ -1,8 +1,7 @@
 // Find container cgroups by walking one hierarchy: far cheaper than reading /proc/<pid>/cgroup for every process.
-import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isVanished } from '../errors.js';
-import { readCgroupProcs } from '../host/cgroupfs/procs.js';
+import { cgroupSubdirs, collectPids, hasChildCgroups, MAX_CGROUP_DEPTH } from '../host/cgroupfs/procs.js';
+import type { HostReader } from '../host/reader.js';
 import { matchContainerCgroup } from './patterns.js';
 import type { CgroupHint } from './types.js';
 
@@ -15,54 +14,19 @@ export interface ContainerCgroup {
   nested: boolean;
 }
 
-const MAX_DEPTH = 10;
-
-function subdirs(dir: string): string[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
-  } catch (err) {
-    if (isVanished(err)) return [];
-    throw err;
-  }
-}
-
-/**
- * Whether a cgroup has child cgroups. A directory's link count is 2 + its subdirectories on cgroupfs (kernfs), as on
- * tmpfs and ext4, so one stat answers (a readdir of a cgroup lists dozens of files); where the count says nothing
- * (btrfs keeps 1), a readdir does.
- */
-function hasSubdirs(dir: string): boolean {
-  let links: number;
-  try {
-    links = statSync(dir).nlink;
-  } catch (err) {
-    if (isVanished(err)) return false;
-    throw err;
-  }
-  return links >= 2 ? links > 2 : subdirs(dir).length > 0;
-}
-
-/** PIDs of a cgroup and its descendants. */
-export function collectPids(dir: string, into: number[], nested = true, depth = 0): void {
-  const procs = readCgroupProcs(dir);
-  if (procs) into.push(...procs);
-  if (!nested || depth >= MAX_DEPTH) return;
-  for (const d of subdirs(dir)) collectPids(join(dir, d), into, true, depth + 1);
-}
-
-export function findContainerCgroups(hierarchyDir: string): ContainerCgroup[] {
+export function findContainerCgroups(r: HostReader, hierarchyDir: string): ContainerCgroup[] {
   const found: ContainerCgroup[] = [];
   const walk = (rel: string, depth: number) => {
-    for (const d of subdirs(join(hierarchyDir, rel))) {
+    for (const d of cgroupSubdirs(r, join(hierarchyDir, rel))) {
       const path = `${rel}/${d}`;
       const hint = matchContainerCgroup(path);
       if (hint) {
         const pids: number[] = [];
         const dir = join(hierarchyDir, path);
-        const nested = hasSubdirs(dir);
-        collectPids(dir, pids, nested, depth + 1);
+        const nested = hasChildCgroups(r, dir);
+        collectPids(r, dir, pids, nested, depth + 1);
         found.push({ path, hint, pids, nested });
-      } else if (depth < MAX_DEPTH && !d.startsWith('lxc.monitor.')) {
+      } else if (depth < MAX_CGROUP_DEPTH && !d.startsWith('lxc.monitor.')) {
         walk(path, depth + 1);
       }
     }

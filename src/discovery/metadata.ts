@@ -1,5 +1,6 @@
 // Runtime metadata files: JSON read defensively (a half-written or hostile file is a note, not a crash).
 import { join } from 'node:path';
+import { parsePasswd } from '../host/passwd.js';
 import { readText } from '../host/read.js';
 import type { DiscoveryContext } from './types.js';
 
@@ -46,10 +47,7 @@ export function memo<T>(ctx: DiscoveryContext, key: string, make: () => T): T {
 export function homeOf(ctx: DiscoveryContext, uid: number): string | undefined {
   const homes = memo(ctx, 'passwd:homes', () => {
     const out = new Map<number, string>();
-    for (const line of (readText(join(ctx.paths.root, 'etc/passwd')) ?? '').split('\n')) {
-      const f = line.split(':');
-      if (f.length >= 6 && /^\d+$/.test(f[2]) && f[5].startsWith('/')) out.set(Number(f[2]), f[5]);
-    }
+    for (const e of parsePasswd(readText(join(ctx.paths.root, 'etc/passwd')))) if (e.home.startsWith('/') && !out.has(e.uid)) out.set(e.uid, e.home);
     return out;
   });
   return homes.get(uid);

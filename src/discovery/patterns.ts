@@ -1,19 +1,9 @@
-// Container cgroup paths, as every runtime and cgroup driver writes them (v1 and v2 alike).
+// Container cgroup paths, as every runtime and cgroup driver writes them (v1 and v2 alike): each adapter declares
+// its own (`cgroupNames`), tried in the adapters' order.
+import { ADAPTERS } from './adapters/index.js';
 import type { CgroupHint } from './types.js';
 
-const HEX64 = '([0-9a-f]{64})';
-const RULES: Array<{ re: RegExp; runtime: CgroupHint['runtime']; group?: number }> = [
-  { re: new RegExp(`/docker/${HEX64}$`), runtime: 'docker' },
-  { re: new RegExp(`/docker-${HEX64}\\.scope$`), runtime: 'docker' },
-  { re: new RegExp(`/cri-containerd-${HEX64}\\.scope$`), runtime: 'containerd' },
-  { re: new RegExp(`/crio-${HEX64}(?:\\.scope)?$`), runtime: 'cri-o' },
-  { re: new RegExp(`/libpod-${HEX64}(?:\\.scope)?$`), runtime: 'podman' },
-  { re: new RegExp(`/tctop/${HEX64}$`), runtime: 'tctop' },
-  { re: /\/lxc\.payload\.([^/]+)$/, runtime: 'lxc' },
-  { re: /^\/lxc\/([^/]+)$/, runtime: 'lxc' },
-  // kubepods with the cgroupfs driver: the leaf is the bare container ID; the runtime is told by the shim
-  { re: new RegExp(`/kubepods[^/]*/(?:[^/]+/)?pod[0-9a-f_-]+/${HEX64}$`), runtime: 'containerd' },
-];
+const RULES: Array<{ re: RegExp; runtime: CgroupHint['runtime'] }> = ADAPTERS.flatMap((a) => (a.cgroupNames ?? []).map((re) => ({ re, runtime: a.runtime })));
 
 /** The container a cgroup path belongs to, or undefined for host, pod-level and runtime-internal cgroups. */
 export function matchContainerCgroup(path: string): CgroupHint | undefined {

@@ -1,7 +1,7 @@
 // The adapter contract: discovery proposes candidate process groups; each runtime adapter, asked in a fixed order,
 // claims the groups it recognises and names them from its on-disk metadata only.
 import type { HostPaths } from '../host/paths.js';
-import type { Container, ProcessInfo, RuntimeName } from '../snapshot/model.js';
+import type { ProcessInfo, RuntimeName } from '../snapshot/model.js';
 
 /** What the cgroup path alone says (a hint, confirmed or overridden by adapters). */
 export interface CgroupHint {
@@ -48,9 +48,45 @@ export interface DiscoveryContext {
   note(path: string, reason: string): void;
 }
 
-export interface RuntimeAdapter {
+/** A container that exists in a runtime's state but runs no process; the snapshot makes a Container of it. */
+export interface StoppedRecord {
+  runtime: RuntimeName;
+  id: string;
+  name: string;
+  image: string;
+  state: string;
+  labels: Record<string, string>;
+  createdAt: number | null;
+  startedAt: number | null;
+  extra: Record<string, unknown>;
+}
+
+/** A directory a runtime changes when one of its containers starts or stops (a path on the host, not under --root). */
+export interface StateDir {
+  path: string;
+  /** How deep below it a change counts (0: its entries only). */
+  depth: number;
+}
+
+/** What the dashboard may ask of a container; tctop does it for its own, other runtimes' users get a hint. */
+export type ContainerAction = 'stop' | 'kill' | 'restart' | 'remove';
+
+/** What tctop knows about a runtime beyond finding its containers. */
+export interface RuntimeKnowledge {
   readonly runtime: RuntimeName;
+  /** Where it keeps its state: watched by the dashboard (those that exist) to rescan at once on a change. */
+  stateDirs?(env: NodeJS.ProcessEnv): readonly StateDir[];
+  /**
+   * The command that does an action tctop does not do on this runtime's containers, for the hint the dashboard
+   * shows; `c` holds the container's name and ID already made safe to print.
+   */
+  actionHint?(action: ContainerAction, c: { id: string; name: string }): string;
+}
+
+export interface RuntimeAdapter extends RuntimeKnowledge {
+  /** The cgroup paths it puts its containers in (v1 and v2 alike, every cgroup driver); group 1 is the ID or name. */
+  readonly cgroupNames?: readonly RegExp[];
   claim(candidate: Candidate, ctx: DiscoveryContext): Claim | null;
   /** Containers of this runtime that exist but run no process (for `ps -a` and inspect of stopped ones). */
-  listStopped?(ctx: DiscoveryContext, runningIds: Set<string>): Container[];
+  listStopped?(ctx: DiscoveryContext, runningIds: Set<string>): StoppedRecord[];
 }

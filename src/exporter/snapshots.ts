@@ -41,11 +41,3 @@ export class FreshSnapshots implements SnapshotProvider {
     return this.inFlight;
   }
 }
-
-/** Always the same snapshot: unit tests and golden files. */
-export class FixedSnapshot implements SnapshotProvider {
-  constructor(private readonly snapshot: HostSnapshot) {}
-  get(): Promise<HostSnapshot> {
-    return Promise.resolve(this.snapshot);
-  }
-}

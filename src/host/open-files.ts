@@ -4,35 +4,19 @@
 // Only files on kernel filesystems are kept (a regular file replaced by rename would be read stale through an old
 // descriptor), and only where the caller says so (`keepUnder`). cgroup.procs only on cgroup2 (`procsUnder`): v1
 // serves a pidlist cached per open file, so a descriptor kept open there would keep reading the same members.
-import { closeSync, openSync, readFileSync, readSync, statfsSync } from 'node:fs';
-import { errnoOf, isVanished } from '../errors.js';
+// The descriptor budget is fd-budget.ts's, which directories are kernel filesystems fs-magic.ts's.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { defaultMaxOpen } from './fd-budget.js';
+import { classifyReadError, errnoOf, reportFailure, type FailureSink } from './read-failure.js';
 import { readBytes, readRecordBytes, readRecordText, readText } from './read.js';
 
-/** The descriptor's process exited (ESRCH), its cgroup was removed (ENODEV), or it was closed under us (EBADF). */
+/** The descriptor's process exited (ESRCH), its cgroup was removed (ENODEV), it was closed under us (EBADF), or the
+ * host refuses it now: the path is looked up again. */
 function isStale(err: unknown): boolean {
-  const code = errnoOf(err);
-  return code === 'ESRCH' || code === 'ENODEV' || code === 'EBADF' || isVanished(err);
+  return errnoOf(err) === 'EBADF' || classifyReadError(err) !== undefined;
 }
 
 const isOutOfDescriptors = (err: unknown) => errnoOf(err) === 'EMFILE' || errnoOf(err) === 'ENFILE';
-
-/**
- * A quarter of this process's descriptor limit, at most 4096: the rest stays free for sockets (the exporter's
- * clients), watchers and one-off reads. 256 when the limit cannot be read.
- */
-export function defaultMaxOpen(limitsText?: string): number {
-  let text = limitsText;
-  if (text === undefined) {
-    try {
-      text = readFileSync('/proc/self/limits', 'utf8');
-    } catch {
-      return 256;
-    }
-  }
-  const soft = Number(/^Max open files\s+(\S+)/m.exec(text)?.[1]);
-  if (Number.isNaN(soft)) return /^Max open files\s+unlimited/m.test(text) ? 4096 : 256;
-  return Math.max(0, Math.min(4096, Math.floor(soft / 4)));
-}
 
 interface Kept {
   path: string;
@@ -63,18 +47,18 @@ export class OpenFiles {
 
   /**
    * Up to `limit` bytes of the file, as a view into a buffer reused by the next read (decode it at once); null when
-   * the file does not exist or its process or cgroup is gone.
+   * the file does not exist, its process or cgroup is gone or it may not be read (`failed` is told which).
    */
-  readView(path: string, limit = 64 * 1024, oneRecord = false): Buffer | null {
-    if (!this.kept.has(path) && !this.mayKeep(path)) return oneRecord ? readRecordBytes(path, limit) : readBytes(path, limit);
-    const n = this.load(path, limit, oneRecord);
+  readView(path: string, limit = 64 * 1024, oneRecord = false, failed?: FailureSink): Buffer | null {
+    if (!this.kept.has(path) && !this.mayKeep(path)) return oneRecord ? readRecordBytes(path, limit, failed) : readBytes(path, limit, failed);
+    const n = this.load(path, limit, oneRecord, failed);
     return n === null ? null : this.buf.subarray(0, n);
   }
 
   /** The whole file as text (16 MiB bounds a hostile one, as readText); null when absent. */
-  readText(path: string, oneRecord = false): string | null {
-    if (!this.kept.has(path) && !this.mayKeep(path)) return oneRecord ? readRecordText(path) : readText(path);
-    const n = this.load(path, 16 << 20, oneRecord);
+  readText(path: string, oneRecord = false, failed?: FailureSink): string | null {
+    if (!this.kept.has(path) && !this.mayKeep(path)) return oneRecord ? readRecordText(path, failed) : readText(path, failed);
+    const n = this.load(path, 16 << 20, oneRecord, failed);
     return n === null ? null : this.buf.toString('utf8', 0, n);
   }
 
@@ -101,7 +85,7 @@ export class OpenFiles {
   }
 
   /** Read a file that is or may be kept into the buffer; its length, or null when gone. */
-  private load(path: string, limit: number, oneRecord: boolean): number | null {
+  private load(path: string, limit: number, oneRecord: boolean, failed: FailureSink | undefined): number | null {
     const kept = this.kept.get(path);
     if (kept) {
       try {
@@ -114,14 +98,14 @@ export class OpenFiles {
         // gone, or replaced under the same path (a recreated cgroup, a reused PID): look again below
       }
     }
-    const fd = this.open(path);
+    const fd = this.open(path, failed);
     if (fd === null) return null;
     let n: number;
     try {
       n = this.pread(fd, limit, oneRecord);
     } catch (err) {
       closeSync(fd);
-      if (isStale(err)) return null;
+      if (reportFailure(err, path, failed) || errnoOf(err) === 'EBADF') return null;
       throw err;
     }
     if (this.mayKeep(path)) this.kept.set(path, { path, fd, seen: this.generation });
@@ -136,15 +120,15 @@ export class OpenFiles {
     return false;
   }
 
-  private open(path: string): number | null {
+  private open(path: string, failed: FailureSink | undefined): number | null {
     try {
       return openSync(path, 'r');
     } catch (err) {
-      if (isVanished(err)) return null;
+      if (reportFailure(err, path, failed)) return null;
       if (!isOutOfDescriptors(err) || this.kept.size === 0) throw err;
     }
     this.close(); // the process ran out of descriptors: give ours back and try once more
-    return this.open(path);
+    return this.open(path, failed);
   }
 
   /** Read from offset 0 into the reused buffer, growing it for a file larger than it (read.ts: oneRecord). */
@@ -174,67 +158,4 @@ export class OpenFiles {
       // already closed: nothing to give back
     }
   }
-}
-
-/** procfs, sysfs, cgroup v1 and cgroup2 (statfs f_type). */
-const KERNEL_FS_MAGIC = new Set([0x9fa0, 0x62656572, 0x27e0eb, 0x63677270]);
-
-/** Whether `dir` is a kernel filesystem whose files may be kept open (false for fixture trees, or when unknown). */
-export function isKernelFs(dir: string): boolean {
-  try {
-    return KERNEL_FS_MAGIC.has(Number(statfsSync(dir).type));
-  } catch {
-    return false;
-  }
-}
-
-const CGROUP2_MAGIC = 0x63677270;
-
-/** Whether `dir` is on cgroup2, where a kept cgroup.procs reads the members afresh at offset 0. */
-export function isCgroup2Fs(dir: string): boolean {
-  try {
-    return Number(statfsSync(dir).type) === CGROUP2_MAGIC;
-  } catch {
-    return false;
-  }
-}
-
-let current: OpenFiles | undefined;
-
-/**
- * Run `fn` with `files` serving the readHot* calls made inside it (the scanner wraps each scan; one-shot callers,
- * outside any scan, read files the ordinary way). Scans are synchronous, so one is active at a time.
- */
-export function withOpenFiles<T>(files: OpenFiles | undefined, fn: () => T): T {
-  const before = current;
-  current = files;
-  try {
-    return fn();
-  } finally {
-    current = before;
-  }
-}
-
-/** A file read every refresh, as text; null when absent. */
-export function readHotText(path: string): string | null {
-  return current ? current.readText(path) : readText(path);
-}
-
-/** readHotText for a one-record kernel file (read.ts: readRecordText). */
-export function readHotRecordText(path: string): string | null {
-  return current ? current.readText(path, true) : readRecordText(path);
-}
-
-/** Up to `limit` bytes of a one-record kernel file read every refresh (read.ts: readRecordText); the buffer may be
- * reused by the next read. */
-export function readHotRecordBytes(path: string, limit: number): Buffer | null {
-  return current ? current.readView(path, limit, true) : readRecordBytes(path, limit);
-}
-
-/** A decimal integer file read every refresh (one record); null when absent or not a number. */
-export function readHotInt(path: string): number | null {
-  const t = readHotRecordText(path);
-  if (t === null) return null;
-  const n = Number(t.trim());
-  return Number.isFinite(n) ? n : null;
 }

@@ -1,7 +1,8 @@
 // Small-file reads for procfs and cgroupfs: open/read/close into a reused buffer (procfs reports size 0, so
-// readFileSync's stat-then-read dance is wasted work on the hot path). Missing or vanished files return null.
+// readFileSync's stat-then-read dance is wasted work on the hot path). A file that is gone or may not be read returns
+// null, and `failed` (when given) is told which of the two it was (read-failure.ts).
 import { closeSync, openSync, readSync, readlinkSync, readdirSync } from 'node:fs';
-import { isVanished } from '../errors.js';
+import { reportFailure, type FailureSink } from './read-failure.js';
 
 const SHARED = Buffer.allocUnsafe(64 * 1024);
 
@@ -10,14 +11,14 @@ const SHARED = Buffer.allocUnsafe(64 * 1024);
  * generated as one record (see readRecordText), so a read shorter than asked for is its end and no second read is
  * needed to find that out.
  */
-function readBounded(path: string, limit: number, asText: false, oneRecord: boolean): Buffer | null;
-function readBounded(path: string, limit: number, asText: true, oneRecord: boolean): string | null;
-function readBounded(path: string, limit: number, asText: boolean, oneRecord: boolean): Buffer | string | null {
+function readBounded(path: string, limit: number, asText: false, oneRecord: boolean, failed?: FailureSink): Buffer | null;
+function readBounded(path: string, limit: number, asText: true, oneRecord: boolean, failed?: FailureSink): string | null;
+function readBounded(path: string, limit: number, asText: boolean, oneRecord: boolean, failed?: FailureSink): Buffer | string | null {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (err) {
-    if (isVanished(err)) return null;
+    if (reportFailure(err, path, failed)) return null;
     throw err;
   }
   try {
@@ -41,7 +42,7 @@ function readBounded(path: string, limit: number, asText: boolean, oneRecord: bo
     const all = Buffer.concat([...spilled, SHARED.subarray(0, used)]);
     return asText ? all.toString('utf8') : all;
   } catch (err) {
-    if (isVanished(err)) return null;
+    if (reportFailure(err, path, failed)) return null;
     throw err;
   } finally {
     closeSync(fd);
@@ -49,13 +50,13 @@ function readBounded(path: string, limit: number, asText: boolean, oneRecord: bo
 }
 
 /** Read up to `limit` bytes of a file (a command line). */
-export function readBytes(path: string, limit = SHARED.length): Buffer | null {
-  return readBounded(path, limit, false, false);
+export function readBytes(path: string, limit = SHARED.length, failed?: FailureSink): Buffer | null {
+  return readBounded(path, limit, false, false, failed);
 }
 
 /** Read a text file whole (kernel files are ASCII; 16 MiB bounds a hostile one); null when absent. */
-export function readText(path: string): string | null {
-  return readBounded(path, 16 << 20, true, false);
+export function readText(path: string, failed?: FailureSink): string | null {
+  return readBounded(path, 16 << 20, true, false, failed);
 }
 
 /**
@@ -66,37 +67,29 @@ export function readText(path: string): string | null {
  * Never for a multi-record file (cgroup.procs, /proc/<pid>/net/*, mountinfo): one read of those may stop at a page
  * with more to come.
  */
-export function readRecordText(path: string): string | null {
-  return readBounded(path, 16 << 20, true, true);
+export function readRecordText(path: string, failed?: FailureSink): string | null {
+  return readBounded(path, 16 << 20, true, true, failed);
 }
 
 /** readBytes for a one-record kernel file (see readRecordText). */
-export function readRecordBytes(path: string, limit = SHARED.length): Buffer | null {
-  return readBounded(path, limit, false, true);
+export function readRecordBytes(path: string, limit = SHARED.length, failed?: FailureSink): Buffer | null {
+  return readBounded(path, limit, false, true, failed);
 }
 
-export function readLink(path: string): string | null {
+export function readLink(path: string, failed?: FailureSink): string | null {
   try {
     return readlinkSync(path);
   } catch (err) {
-    if (isVanished(err)) return null;
+    if (reportFailure(err, path, failed)) return null;
     throw err;
   }
 }
 
-export function listDir(path: string): string[] {
+export function listDir(path: string, failed?: FailureSink): string[] {
   try {
     return readdirSync(path);
   } catch (err) {
-    if (isVanished(err)) return [];
+    if (reportFailure(err, path, failed)) return [];
     throw err;
   }
-}
-
-/** Parse a decimal integer file; null when absent or not a number. */
-export function readInt(path: string): number | null {
-  const t = readRecordText(path);
-  if (t === null) return null;
-  const n = Number(t.trim());
-  return Number.isFinite(n) ? n : null;
 }

@@ -24,7 +24,7 @@ export function inspectJson(c: Container, snapshot: HostSnapshot): Record<string
     processes: processRows(c, snapshot),
     namespaces: c.namespaces,
     cgroup: c.cgroup,
-    network: c.network && { ...c.network, interfaces: c.network.interfaces },
+    network: c.network,
     startedAt: iso(c.startedAt),
     createdAt: iso(c.createdAt),
     // runtime extras (exit code, OOM kill, bundle; for tctop's own: its state file's times) come last

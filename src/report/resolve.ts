@@ -1,20 +1,13 @@
 // Finding containers by what a user types: a full ID, a name, or a unique ID prefix; or a host PID.
-import { AmbiguousError, NotFoundError, UsageError } from '../errors.js';
+import { NotFoundError, UsageError } from '../errors.js';
 import type { Container, HostSnapshot } from '../snapshot/model.js';
+import { resolveRef } from '../text/container-ref.js';
 import { escapeControls } from '../text/sanitize.js';
-import { shortId } from '../text/format.js';
+import { shortId } from '../text/ids.js';
 
-/** Docker's precedence: a full ID, then an exact name, then a unique ID prefix. */
+/** Docker's precedence: a full ID, then an exact name, then a unique ID prefix (text/container-ref.ts). */
 export function resolveContainer(containers: Container[], ref: string): Container {
-  if (ref === '') throw new UsageError('empty container reference');
-  const byId = containers.filter((c) => c.id === ref);
-  const byName = byId.length ? [] : containers.filter((c) => c.name === ref);
-  const matches = byId.length ? byId : byName.length ? byName : containers.filter((c) => c.id.startsWith(ref));
-  if (matches.length === 1) return matches[0];
-  const shown = escapeControls(ref);
-  if (matches.length === 0) throw new NotFoundError(`no such container: ${shown}`);
-  const list = matches.map((c) => `${shortId(c.id)} (${escapeControls(c.name)}, ${c.runtime})`).join(', ');
-  throw new AmbiguousError(`"${shown}" matches ${matches.length} containers: ${list}`);
+  return resolveRef(containers, ref, (c) => `${shortId(c.id)} (${escapeControls(c.name)}, ${c.runtime})`);
 }
 
 export function containerOfPid(snapshot: HostSnapshot, pid: number): Container {

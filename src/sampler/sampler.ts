@@ -12,11 +12,10 @@ export class Sampler {
   private subscribers: Subscriber[] = [];
   private previous: HostSnapshot | undefined;
   private current: HostSnapshot | undefined;
-  private pending: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly source: SnapshotSource,
-    private intervalMs: number,
+    private readonly intervalMs: number,
   ) {}
 
   subscribe(fn: Subscriber): () => void {
@@ -52,29 +51,10 @@ export class Sampler {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
-    if (this.pending) clearTimeout(this.pending);
     this.timer = undefined;
-    this.pending = undefined;
   }
 
   get running(): boolean {
     return this.timer !== undefined;
-  }
-
-  setInterval(ms: number): void {
-    this.intervalMs = ms;
-    if (this.timer) {
-      this.stop();
-      this.start();
-    }
-  }
-
-  /** Ask for a scan soon (a state-dir watcher saw a change); bursts of requests coalesce into one scan. */
-  requestRefresh(delayMs = 100): void {
-    if (this.pending || !this.timer) return;
-    this.pending = setTimeout(() => {
-      this.pending = undefined;
-      this.tick();
-    }, delayMs);
   }
 }

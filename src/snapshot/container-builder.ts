@@ -8,17 +8,16 @@ import { cgroupPathFor } from '../host/procfs/cgroup.js';
 import { readCmdline } from '../host/procfs/cmdline.js';
 import { readNamespaces } from '../host/procfs/namespaces.js';
 import { parseNetDev } from '../host/procfs/netdev.js';
-import type { HostPaths } from '../host/paths.js';
-import { readHotText } from '../host/open-files.js';
-import { collectPids } from '../discovery/cgroup-walk.js';
+import { collectPids } from '../host/cgroupfs/procs.js';
+import type { HostReader } from '../host/reader.js';
 import type { ProcessGroup } from '../discovery/grouping.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../discovery/types.js';
 import { NAMESPACE_TYPES, type CgroupStats, type Container, type ContainerNamespace, type HostInfo, type NamespaceSet, type ProcessInfo } from './model.js';
 
 /** Ask the adapters in order; null when none recognises the group (it becomes a 'sandbox'). */
-export function claimGroup(g: ProcessGroup, parent: ProcessInfo | undefined, ctx: DiscoveryContext, adapters: readonly RuntimeAdapter[]): Claim | null {
+export function claimGroup(r: HostReader, g: ProcessGroup, parent: ProcessInfo | undefined, ctx: DiscoveryContext, adapters: readonly RuntimeAdapter[]): Claim | null {
   // the shim's argv as its process was read (one cmdline read per process, not two)
-  const parentArgs = parent ? (parent.argv ?? readCmdline(ctx.paths.proc, parent.hostPid) ?? undefined) : undefined;
+  const parentArgs = parent ? (parent.argv ?? readCmdline(r, parent.hostPid) ?? undefined) : undefined;
   const candidate: Candidate = { key: g.key, cgroupPath: g.cgroupPath, hint: g.hint, processes: g.members, init: g.init, parent, parentArgs: normaliseTitle(parentArgs) };
   for (const a of adapters) {
     const claim = a.claim(candidate, ctx);
@@ -34,16 +33,15 @@ function normaliseTitle(args: string[] | undefined): string[] | undefined {
 }
 
 export interface BuildInput {
+  /** Usage files through it every scan; limit and setting files through its `spec` (cached by long-running scanners). */
+  reader: HostReader;
   group: ProcessGroup;
   parent: ProcessInfo | undefined;
   claim: Claim | null;
   host: HostInfo;
   layout: CgroupLayout;
   statsVersion: 1 | 2;
-  paths: HostPaths;
   live: Map<number, ProcessInfo>;
-  /** Reader for limit/setting files (cached by long-running scanners). */
-  readSpec: (path: string) => string | null;
 }
 
 function namespacesOf(initNs: NamespaceSet, host: HostInfo): ContainerNamespace[] {
@@ -56,9 +54,9 @@ function namespacesOf(initNs: NamespaceSet, host: HostInfo): ContainerNamespace[
 }
 
 /** Whether a cgroup (with its subtree) holds processes, all of them the group's. */
-function holdsOnlyGroup(dir: string, members: Set<number>): boolean {
+function holdsOnlyGroup(r: HostReader, dir: string, members: Set<number>): boolean {
   const pids: number[] = [];
-  collectPids(dir, pids);
+  collectPids(r, dir, pids);
   return pids.length > 0 && pids.every((pid) => members.has(pid));
 }
 
@@ -73,11 +71,11 @@ const GUEST_UNIT = /\.(scope|slice|service)$/;
  * the guest's init.scope) while the cgroup above holds nothing but the group; none at all when even the init's
  * cgroup is shared (nspawn --keep-unit, a sandbox in a login session).
  */
-function ownedAncestor(mount: string, initPath: string, group: ProcessGroup): string | undefined {
+function ownedAncestor(r: HostReader, mount: string, initPath: string, group: ProcessGroup): string | undefined {
   const members = new Set(group.members.map((p) => p.hostPid));
-  if (initPath === '/' || initPath.includes('/..') || !holdsOnlyGroup(join(mount, initPath), members)) return undefined;
+  if (initPath === '/' || initPath.includes('/..') || !holdsOnlyGroup(r, join(mount, initPath), members)) return undefined;
   let path = initPath;
-  while (GUEST_UNIT.test(path) && parentOf(path) !== '/' && holdsOnlyGroup(join(mount, parentOf(path)), members)) path = parentOf(path);
+  while (GUEST_UNIT.test(path) && parentOf(path) !== '/' && holdsOnlyGroup(r, join(mount, parentOf(path)), members)) path = parentOf(path);
   return path;
 }
 
@@ -97,18 +95,18 @@ function cgroupStatsOf(input: BuildInput, init: ProcessInfo): CgroupStats | null
   const walked = input.group.cgroupPath;
   if (input.statsVersion === 2) {
     const initPath = cgroupPathFor(m);
-    const path = walked ?? (initPath ? ownedAncestor(input.layout.unified!, initPath, input.group) : undefined);
+    const path = walked ?? (initPath ? ownedAncestor(input.reader, input.layout.unified!, initPath, input.group) : undefined);
     if (!path || path === '/') return null; // the root cgroup is the whole host, not this container
-    return readV2Stats(input.layout.unified!, path, input.readSpec);
+    return readV2Stats(input.reader, input.layout.unified!, path);
   }
   const ctrl = ['memory', 'pids', 'cpu'].find((c) => cgroupPathFor(m, c) !== undefined && input.layout.v1.has(c));
   const primary = ctrl ? cgroupPathFor(m, ctrl) : undefined;
   if (!ctrl || !primary) return null;
   if (walked !== undefined) {
     const pathOf = (c: string) => statsPath(walked, cgroupPathFor(m, c));
-    return pathOf(ctrl) === '/' ? null : readV1Stats(input.layout, pathOf, input.host.clockTicks, input.readSpec);
+    return pathOf(ctrl) === '/' ? null : readV1Stats(input.reader, input.layout, pathOf, input.host.clockTicks);
   }
-  const owned = ownedAncestor(input.layout.v1.get(ctrl)!, primary, input.group);
+  const owned = ownedAncestor(input.reader, input.layout.v1.get(ctrl)!, primary, input.group);
   if (!owned) return null;
   // the same number of levels up in every hierarchy (v1 runtimes lay out every controller alike)
   const up = primary.split('/').length - owned.split('/').length;
@@ -116,19 +114,19 @@ function cgroupStatsOf(input: BuildInput, init: ProcessInfo): CgroupStats | null
     const p = cgroupPathFor(m, c);
     return p === undefined ? undefined : p.split('/').slice(0, p.split('/').length - up).join('/') || '/';
   };
-  return readV1Stats(input.layout, pathOf, input.host.clockTicks, input.readSpec);
+  return readV1Stats(input.reader, input.layout, pathOf, input.host.clockTicks);
 }
 
 export function buildContainer(input: BuildInput): Container {
-  const { group, parent, claim, host, paths, live } = input;
+  const { reader, group, parent, claim, host, live } = input;
   const init = (claim?.initPid !== undefined && live.get(claim.initPid)) || group.init;
   const pids = [init.hostPid, ...group.members.map((p) => p.hostPid).filter((p) => p !== init.hostPid).sort((a, b) => a - b)];
   // a container in the host's network namespace (--network host, hostNetwork pods) has no traffic of its own:
   // its net/dev is the whole host's, so it reports none, as cAdvisor does
   // read once per init and kept on it (the scanner caches the process): only inits need their namespaces
-  const ns = (init.namespaces ??= readNamespaces(paths.proc, init.hostPid));
+  const ns = (init.namespaces ??= readNamespaces(reader, init.hostPid));
   const hostNet = ns.net !== undefined && ns.net === host.hostNamespaces.net;
-  const netDev = hostNet ? null : readHotText(join(paths.proc, String(init.hostPid), 'net/dev'));
+  const netDev = hostNet ? null : reader.hotText(join(reader.paths.proc, String(init.hostPid), 'net/dev'));
   const startedAt = host.bootTimeSeconds + init.startTicks / host.clockTicks;
   const shimmed = claim?.parentIsShim && parent && init.ppid === parent.hostPid;
   const pidnsInode = ns.pid;

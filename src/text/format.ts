@@ -25,9 +25,7 @@ export function formatPercent(p: number | undefined): string {
   return p === undefined || !Number.isFinite(p) ? '-' : `${p.toFixed(1)}%`;
 }
 
-export function shortId(id: string): string {
-  return /^[0-9a-f]{64}$/.test(id) ? id.slice(0, 12) : id;
-}
+export { shortId } from './ids.js';
 
 /** Plain-text table: columns padded to the widest cell, the last column left unpadded. Cells must be sanitised. */
 export function renderTable(headers: string[], rows: string[][]): string {

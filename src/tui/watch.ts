@@ -1,21 +1,15 @@
 // Runtimes write their state directories when a container starts or stops; watching them (shallow, only those
-// that exist) lets the dashboard rescan at once instead of waiting for the next tick.
+// that exist) lets the dashboard rescan at once instead of waiting for the next tick. Which directories: each
+// runtime's adapter says (discovery/adapters, `stateDirs`).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { RUNTIMES } from '../discovery/adapters/index.js';
+import { compareText } from '../text/compare.js';
 
+/** The state directories that exist under the host root `root`, by runtime. */
 export function stateDirectories(root: string, env: NodeJS.ProcessEnv = process.env): Array<{ path: string; depth: number; runtime: string }> {
-  const under = (p: string) => join(root, p);
-  const dirs = [
-    { path: under('/var/lib/docker/containers'), depth: 0, runtime: 'docker' },
-    { path: under('/run/docker/runtime-runc'), depth: 1, runtime: 'docker' },
-    { path: under('/run/containerd/io.containerd.runtime.v2.task'), depth: 1, runtime: 'containerd' },
-    { path: under('/run/runc'), depth: 0, runtime: 'runc' },
-    { path: under('/var/lib/lxc'), depth: 0, runtime: 'lxc' },
-    { path: under('/run/lxc'), depth: 0, runtime: 'lxc' },
-    { path: under('/run/systemd/machines'), depth: 0, runtime: 'nspawn' },
-    { path: join(env.TCTOP_ROOT ?? '/var/lib/tctop', 'containers'), depth: 1, runtime: 'tctop' },
-  ];
-  return dirs.filter((d) => existsSync(d.path));
+  const dirs = RUNTIMES.flatMap((r) => (r.stateDirs?.(env) ?? []).map((d) => ({ path: join(root, d.path), depth: d.depth, runtime: r.runtime })));
+  return dirs.filter((d) => existsSync(d.path)).sort((a, b) => compareText(a.runtime, b.runtime)); // stable: a runtime's own order kept
 }
 
 export interface StateWatcher {

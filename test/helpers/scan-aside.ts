@@ -7,6 +7,8 @@ import { readNamespace } from '../../src/host/procfs/namespaces.js';
 import { readPidNamespacesAside } from '../../src/host/procfs/pidns-aside.js';
 import { readHostNamespaces } from '../../src/discovery/host-namespaces.js';
 import { listDir } from '../../src/host/read.js';
+import { hostPaths } from '../../src/host/paths.js';
+import { HostReader } from '../../src/host/reader.js';
 import type { HostSnapshot } from '../../src/snapshot/model.js';
 import { scanHost, scanHostAside, type ScanOptions } from '../../src/snapshot/scanner.js';
 
@@ -14,14 +16,15 @@ const timeless = (s: HostSnapshot) => ({ ...s, takenAt: 0, monotonic: 0, scanDur
 
 export async function assertAsideScanAgrees(root: string, options: ScanOptions = {}): Promise<void> {
   const proc = join(root, 'proc');
-  const hostPidns = readHostNamespaces(proc).namespaces.pid;
+  const reader = new HostReader(hostPaths(root));
+  const hostPidns = readHostNamespaces(reader).namespaces.pid;
   const survey = await readPidNamespacesAside(proc, hostPidns);
   assert.ok(survey, 'the native helper ran');
   const pids = listPids(listDir(proc));
   assert.equal(survey.processCount, pids.length, 'every process counted, as readdir lists them');
   // (the helper also passes on links it cannot tell from the host's by their text alone: the scan parses and drops them)
   const isOutside = ([, ns]: readonly [number, number | undefined]) => hostPidns !== undefined && ns !== undefined && ns !== hostPidns;
-  const outside = pids.map((pid) => [pid, readNamespace(proc, pid, 'pid')] as const).filter(isOutside);
+  const outside = pids.map((pid) => [pid, readNamespace(reader, pid, 'pid')] as const).filter(isOutside);
   const listed = [...survey.outsideHost].filter(isOutside);
   assert.deepEqual(listed.sort((a, b) => a[0] - b[0]), outside.sort((a, b) => a[0] - b[0]), 'exactly the processes outside, with the namespace a readlink here gives');
   const plain = scanHost({ ...options, root });

@@ -2,24 +2,11 @@
 // its bundle directory; for CRI one shim serves a whole pod and each container's bundle sits beside the sandbox's.
 import { dirname, join } from 'node:path';
 import { readLink } from '../../host/read.js';
+import { FULL_ID_HEX, shortId } from '../../text/ids.js';
 import { obj, readJson, str, stringRecord } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
-
-/** Kubernetes names from CRI annotations, as labels users of kubectl recognise. */
-export function kubernetesLabels(annotations: Record<string, string>, prefix: 'io.kubernetes.cri' | 'io.kubernetes.cri-o'): Record<string, string> {
-  const pick = (...keys: string[]) => keys.map((k) => annotations[k]).find((v) => v !== undefined);
-  const labels: Record<string, string> = {};
-  const pod = pick(`${prefix}.sandbox-name`, 'io.kubernetes.pod.name');
-  const ns = pick(`${prefix}.sandbox-namespace`, 'io.kubernetes.pod.namespace');
-  const container = pick(`${prefix}.container-name`, 'io.kubernetes.container.name', `${prefix}.ContainerName`);
-  const type = pick(`${prefix}.container-type`, `${prefix}.ContainerType`);
-  if (pod) labels['io.kubernetes.pod.name'] = pod;
-  if (ns) labels['io.kubernetes.pod.namespace'] = ns;
-  if (container) labels['io.kubernetes.container.name'] = container;
-  if (type) labels['io.kubernetes.container.type'] = type;
-  return labels;
-}
+import { kubernetesLabels } from './shared.js';
 
 /** Kubernetes pod/container, nerdctl's name, else the ID: ctr IDs are names a user chose, only hex IDs are shortened. */
 function containerName(id: string, labels: Record<string, string>, annotations: Record<string, string>): string {
@@ -29,11 +16,21 @@ function containerName(id: string, labels: Record<string, string>, annotations: 
   if (pod && labels['io.kubernetes.container.type'] === 'sandbox') return `${pod}/POD`;
   const nerdctlName = annotations['nerdctl/name'];
   if (nerdctlName) return nerdctlName;
-  return /^[0-9a-f]{64}$/.test(id) ? id.slice(0, 12) : id;
+  return shortId(id);
 }
 
 export const containerdAdapter: RuntimeAdapter = {
   runtime: 'containerd',
+  cgroupNames: [
+    new RegExp(`/cri-containerd-(${FULL_ID_HEX})\\.scope$`),
+    // kubepods with the cgroupfs driver: the leaf is the bare container ID; the runtime is told by the shim
+    new RegExp(`/kubepods[^/]*/(?:[^/]+/)?pod[0-9a-f_-]+/(${FULL_ID_HEX})$`),
+  ],
+  stateDirs: () => [{ path: '/run/containerd/io.containerd.runtime.v2.task', depth: 1 }],
+  actionHint: (a, c) => {
+    const ref = c.name || c.id;
+    return a === 'remove' ? `ctr task delete ${ref}; ctr container rm ${ref}` : `ctr task kill ${ref} (or crictl ${a} ${ref})`;
+  },
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
     const isShim = (c.parent?.comm ?? '').startsWith('containerd-shim');
     if (!isShim && c.hint?.runtime !== 'containerd') return null;

@@ -1,25 +1,14 @@
 // CRI-O: cgroup crio-<id>.scope, parent conmon (-c <id> -n <name> -b <bundle>), annotations io.kubernetes.cri-o.*.
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
+import { FULL_ID_HEX, shortId } from '../../text/ids.js';
 import { obj, readJson, stringRecord } from '../metadata.js';
-import { flagValue } from '../shim-args.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
-import { kubernetesLabels } from './containerd.js';
-
-export function conmonArgs(c: Candidate): { id?: string; name?: string; bundle?: string; podman: boolean } | undefined {
-  if (c.parent?.comm !== 'conmon' || !c.parentArgs) return undefined;
-  const a = c.parentArgs;
-  return {
-    id: flagValue(a, '-c', '--cid'),
-    name: flagValue(a, '-n', '--name'),
-    bundle: flagValue(a, '-b', '--bundle'),
-    // podman's conmon runs `--exit-command /usr/bin/podman` (podman cleans up after itself); CRI-O's has none.
-    // Anything else in argv (a pod or container named podman-*) says nothing about who started it.
-    podman: basename(flagValue(a, '--exit-command') ?? '') === 'podman',
-  };
-}
+import { conmonArgs, kubernetesLabels } from './shared.js';
 
 export const crioAdapter: RuntimeAdapter = {
   runtime: 'cri-o',
+  cgroupNames: [new RegExp(`/crio-(${FULL_ID_HEX})(?:\\.scope)?$`)],
+  actionHint: (a, c) => `crictl ${a === 'remove' ? 'rm' : a} ${c.name || c.id}`,
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
     const conmon = conmonArgs(c);
     if (c.hint?.runtime !== 'cri-o' && !(conmon && !conmon.podman)) return null;
@@ -33,7 +22,7 @@ export const crioAdapter: RuntimeAdapter = {
     return {
       runtime: 'cri-o',
       id,
-      name: pod && container ? `${pod}/${container}` : conmon?.name ?? id.slice(0, 12),
+      name: pod && container ? `${pod}/${container}` : conmon?.name ?? shortId(id),
       image: annotations['io.kubernetes.cri-o.ImageName'] ?? annotations['io.kubernetes.cri-o.Image'] ?? '',
       state: 'running',
       labels,

@@ -3,10 +3,10 @@
 import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
 import { listDir } from '../../host/read.js';
-import type { Container } from '../../snapshot/model.js';
+import { FULL_ID_HEX, isFullId, shortId } from '../../text/ids.js';
 import { homeOf, isoSeconds, obj, readJson, rootlessUid, str, stringRecord } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
-import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
+import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter, StoppedRecord } from '../types.js';
 
 const CONTAINERS_DIR = '/var/lib/docker/containers';
 
@@ -63,6 +63,12 @@ function readDockerMeta(ctx: DiscoveryContext, id: string, c?: Candidate): Docke
 
 export const dockerAdapter: RuntimeAdapter = {
   runtime: 'docker',
+  cgroupNames: [new RegExp(`/docker/(${FULL_ID_HEX})$`), new RegExp(`/docker-(${FULL_ID_HEX})\\.scope$`)],
+  stateDirs: () => [
+    { path: CONTAINERS_DIR, depth: 0 },
+    { path: '/run/docker/runtime-runc', depth: 1 },
+  ],
+  actionHint: (a, c) => `docker ${a === 'remove' ? 'rm' : a} ${c.name || shortId(c.id)}`,
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
     const shimNs = c.parentArgs && flagValue(c.parentArgs, '-namespace', '--namespace');
     const id = c.hint?.runtime === 'docker' ? c.hint.id : shimNs === 'moby' ? flagValue(c.parentArgs!, '-id', '--id') : undefined;
@@ -71,7 +77,7 @@ export const dockerAdapter: RuntimeAdapter = {
     return {
       runtime: 'docker',
       id,
-      name: meta?.name ?? id.slice(0, 12),
+      name: meta?.name ?? shortId(id),
       image: meta?.image ?? '',
       state: meta?.state ?? 'running',
       labels: meta?.labels ?? {},
@@ -82,28 +88,14 @@ export const dockerAdapter: RuntimeAdapter = {
       extra: meta?.extra,
     };
   },
-  listStopped(ctx, runningIds): Container[] {
-    const out: Container[] = [];
+  listStopped(ctx, runningIds): StoppedRecord[] {
+    const out: StoppedRecord[] = [];
     for (const id of listDir(underRoot(ctx.paths, CONTAINERS_DIR))) {
-      if (runningIds.has(id) || !/^[0-9a-f]{64}$/.test(id)) continue;
+      if (runningIds.has(id) || !isFullId(id)) continue;
       const m = readDockerMeta(ctx, id);
       if (!m || m.state === 'running' || m.state === 'paused') continue; // running but unseen: it is starting or stopping
-      out.push(stoppedContainer('docker', m.id, m.name, m.image, m.state, m.labels, m.createdAt, m.startedAt, m.extra));
+      out.push({ runtime: 'docker', id: m.id, name: m.name, image: m.image, state: m.state, labels: m.labels, createdAt: m.createdAt, startedAt: m.startedAt, extra: m.extra });
     }
     return out;
   },
 };
-
-export function stoppedContainer(
-  runtime: Container['runtime'],
-  id: string,
-  name: string,
-  image: string,
-  state: string,
-  labels: Record<string, string>,
-  createdAt: number | null,
-  startedAt: number | null,
-  extra: Record<string, unknown>,
-): Container {
-  return { id, name, runtime, image, state, labels, shim: null, init: null, pids: [], namespaces: [], cgroup: null, network: null, startedAt, createdAt, extra };
-}

@@ -1,7 +1,8 @@
 // The adapters, in the order they are asked. Specific evidence first (a runtime's own cgroup name or shim), the
 // generic ones last: docker before containerd (Docker's containers run under containerd's shim too), CRI-O before
 // podman (both use conmon), runc (state files only) after the shim-based ones. Unclaimed groups become 'sandbox'.
-import type { RuntimeAdapter } from '../types.js';
+import type { RuntimeAdapter, RuntimeKnowledge } from '../types.js';
+import type { RuntimeName } from '../../snapshot/model.js';
 import { containerdAdapter } from './containerd.js';
 import { crioAdapter } from './crio.js';
 import { dockerAdapter } from './docker.js';
@@ -9,6 +10,7 @@ import { lxcAdapter } from './lxc.js';
 import { nspawnAdapter } from './nspawn.js';
 import { podmanAdapter } from './podman.js';
 import { runcAdapter } from './runc.js';
+import { sandboxRuntime } from './sandbox.js';
 import { tctopAdapter } from './tctop.js';
 
 export const ADAPTERS: readonly RuntimeAdapter[] = [
@@ -21,3 +23,10 @@ export const ADAPTERS: readonly RuntimeAdapter[] = [
   nspawnAdapter,
   runcAdapter,
 ];
+
+/** Every runtime tctop shows, the catch-all last: what the dashboard asks (state dirs, hints) beyond discovery. */
+export const RUNTIMES: readonly RuntimeKnowledge[] = [...ADAPTERS, sandboxRuntime];
+
+export function runtimeKnowledge(runtime: RuntimeName): RuntimeKnowledge | undefined {
+  return RUNTIMES.find((r) => r.runtime === runtime);
+}

@@ -14,6 +14,15 @@ function monitorOf(c: Candidate): { lxcpath: string; name: string } | undefined 
 
 export const lxcAdapter: RuntimeAdapter = {
   runtime: 'lxc',
+  cgroupNames: [/\/lxc\.payload\.([^/]+)$/, /^\/lxc\/([^/]+)$/],
+  stateDirs: () => [
+    { path: '/var/lib/lxc', depth: 0 },
+    { path: '/run/lxc', depth: 0 },
+  ],
+  actionHint: (a, c) => {
+    const ref = c.name || c.id;
+    return a === 'remove' ? `lxc-destroy -n ${ref}` : a === 'kill' ? `lxc-stop -k -n ${ref}` : a === 'restart' ? `lxc-stop -r -n ${ref}` : `lxc-stop -n ${ref}`;
+  },
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
     const monitor = monitorOf(c);
     if (c.hint?.runtime !== 'lxc' && !monitor) return null;

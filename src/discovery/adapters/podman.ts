@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
 import { readText } from '../../host/read.js';
 import { memo, str } from '../metadata.js';
+import { FULL_ID_HEX, shortId } from '../../text/ids.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
-import { conmonArgs } from './crio.js';
+import { conmonArgs } from './shared.js';
 
 const CONTAINERS_JSON = '/var/lib/containers/storage/overlay-containers/containers.json';
 
@@ -51,6 +52,8 @@ function readContainersJson(ctx: DiscoveryContext, file: string): Map<string, Po
 
 export const podmanAdapter: RuntimeAdapter = {
   runtime: 'podman',
+  cgroupNames: [new RegExp(`/libpod-(${FULL_ID_HEX})(?:\\.scope)?$`)],
+  actionHint: (a, c) => `podman ${a === 'remove' ? 'rm' : a} ${c.name || shortId(c.id)}`,
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
     const conmon = conmonArgs(c);
     // the cgroup is the stronger evidence: a crio-<id>.scope is CRI-O's whatever its conmon says
@@ -61,7 +64,7 @@ export const podmanAdapter: RuntimeAdapter = {
     return {
       runtime: 'podman',
       id,
-      name: entry?.name ?? conmon?.name ?? id.slice(0, 12),
+      name: entry?.name ?? conmon?.name ?? shortId(id),
       image: entry?.image ?? '',
       state: 'running',
       createdAt: entry?.created ?? null,

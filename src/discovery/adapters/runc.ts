@@ -37,6 +37,11 @@ function runcStates(ctx: DiscoveryContext): Map<number, RuncState> {
 
 export const runcAdapter: RuntimeAdapter = {
   runtime: 'runc',
+  stateDirs: () => [{ path: '/run/runc', depth: 0 }],
+  actionHint: (a, c) => {
+    const ref = c.name || c.id;
+    return a === 'remove' ? `runc delete ${ref}` : `runc kill ${ref}${a === 'kill' ? ' KILL' : ''}`;
+  },
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
     const s = runcStates(ctx).get(c.init.hostPid);
     if (!s || s.startTicks !== c.init.startTicks) return null; // a reused PID is not the runc container

@@ -1,26 +1,28 @@
 // tctop's own containers: parent tctop-shim --id <id> --state <dir>, cgroup /tctop/<id>, state.json in the state dir.
-// Found like any other runtime's: the engine tells discovery nothing directly.
+// Found like any other runtime's: the engine tells discovery nothing directly. What the engine writes, and where, is
+// the engine contract (docs/engine-contract.md, src/engine-contract/): names and types only, never engine code.
 import { join } from 'node:path';
+import { exitRecordOf, foldExit, mayHaveExited } from '../../engine-contract/records.js';
+import { containersDir, SHIM_COMM, SHIM_ID_FLAG, SHIM_STATE_FLAG, STATE_DIR_FILES, tctopRoot } from '../../engine-contract/state-dir.js';
 import { listDir } from '../../host/read.js';
-import type { Container } from '../../snapshot/model.js';
+import { FULL_ID_HEX, isFullId, shortId } from '../../text/ids.js';
 import { isoSeconds, obj, readJson, str } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
-import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
-import { stoppedContainer } from './docker.js';
+import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter, StoppedRecord } from '../types.js';
 
-export function tctopRoot(): string {
-  return process.env.TCTOP_ROOT || '/var/lib/tctop';
+/** state.json of the container whose state dir is `stateDir` (a host path), exit.json folded in. */
+function readFoldedState(ctx: DiscoveryContext, stateDir: string): Record<string, unknown> | null {
+  const dir = join(ctx.paths.root, stateDir);
+  const s = readJson(ctx, join(dir, STATE_DIR_FILES.state));
+  if (!s) return null;
+  return foldExit(s, mayHaveExited(s) ? exitRecordOf(readJson(ctx, join(dir, STATE_DIR_FILES.exit))) : null);
 }
 
-// exit.json (written by the shim when the init has exited) overrides a state.json that still says running
-function foldExit(s: Record<string, unknown> | null, exit: Record<string, unknown> | null): Record<string, unknown> | null {
-  if (!s || !exit || s.status !== 'running' || typeof exit.exitCode !== 'number') return s;
-  return { ...s, status: 'exited', exitCode: exit.exitCode, oomKilled: exit.oomKilled === true, finishedAt: exit.finishedAt };
-}
-
+/** state.json read defensively: a host's file is hostile input, whoever wrote it. */
 function fromState(id: string, s: Record<string, unknown> | null, stateDir: string) {
   const extra = {
     exitCode: typeof s?.exitCode === 'number' ? s.exitCode : null,
+    exitSignal: typeof s?.exitSignal === 'number' ? s.exitSignal : null,
     oomKilled: s?.oomKilled === true,
     createdAt: str(s?.createdAt) ?? null,
     startedAt: str(s?.startedAt) ?? null,
@@ -28,7 +30,7 @@ function fromState(id: string, s: Record<string, unknown> | null, stateDir: stri
     bundle: str(s?.bundle) ?? stateDir,
   };
   return {
-    name: str(s?.name) ?? id.slice(0, 12),
+    name: str(s?.name) ?? shortId(id),
     image: str(s?.image) ?? '',
     status: str(s?.status) ?? 'unknown',
     labels: Object.fromEntries(Object.entries(obj(s?.labels)).filter((e): e is [string, string] => typeof e[1] === 'string')),
@@ -40,14 +42,16 @@ function fromState(id: string, s: Record<string, unknown> | null, stateDir: stri
 
 export const tctopAdapter: RuntimeAdapter = {
   runtime: 'tctop',
+  cgroupNames: [new RegExp(`/tctop/(${FULL_ID_HEX})$`)],
+  // a state dir comes and goes with its container; state.json and exit.json change inside it
+  stateDirs: (env) => [{ path: containersDir(tctopRoot(env)), depth: 1 }],
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
-    const isShim = c.parent?.comm === 'tctop-shim';
+    const isShim = c.parent?.comm === SHIM_COMM;
     const args = isShim ? c.parentArgs ?? [] : [];
-    const id = c.hint?.runtime === 'tctop' ? c.hint.id : flagValue(args, '--id');
+    const id = c.hint?.runtime === 'tctop' ? c.hint.id : flagValue(args, SHIM_ID_FLAG);
     if (!id) return null;
-    const stateDir = flagValue(args, '--state') ?? join(tctopRoot(), 'containers', id);
-    const s = readJson(ctx, join(ctx.paths.root, stateDir, 'state.json'));
-    const m = fromState(id, foldExit(s, s?.status === 'running' ? readJson(ctx, join(ctx.paths.root, stateDir, 'exit.json')) : null), stateDir);
+    const stateDir = flagValue(args, SHIM_STATE_FLAG) ?? join(containersDir(tctopRoot()), id);
+    const m = fromState(id, readFoldedState(ctx, stateDir), stateDir);
     return {
       runtime: 'tctop',
       id,
@@ -62,18 +66,17 @@ export const tctopAdapter: RuntimeAdapter = {
       extra: m.extra,
     };
   },
-  listStopped(ctx, runningIds): Container[] {
-    const dir = join(ctx.paths.root, tctopRoot(), 'containers');
-    const out: Container[] = [];
-    for (const id of listDir(dir)) {
-      if (runningIds.has(id) || !/^[0-9a-f]{64}$/.test(id)) continue;
-      const raw = readJson(ctx, join(dir, id, 'state.json'));
-      if (!raw) continue;
-      const s = foldExit(raw, raw.status === 'running' ? readJson(ctx, join(dir, id, 'exit.json')) : null);
-      const m = fromState(id, s, join(dir, id));
+  listStopped(ctx, runningIds): StoppedRecord[] {
+    const dir = containersDir(tctopRoot());
+    const out: StoppedRecord[] = [];
+    for (const id of listDir(join(ctx.paths.root, dir))) {
+      if (runningIds.has(id) || !isFullId(id)) continue;
+      const s = readFoldedState(ctx, join(dir, id));
+      if (!s) continue;
+      const m = fromState(id, s, join(ctx.paths.root, dir, id));
       // state says running, no exit record and no process is there: the shim died; say so rather than pretend
       const state = m.status === 'running' ? 'shim-dead' : m.status;
-      out.push(stoppedContainer('tctop', id, m.name, m.image, state, m.labels, m.createdAt, m.startedAt, m.extra));
+      out.push({ runtime: 'tctop', id, name: m.name, image: m.image, state, labels: m.labels, createdAt: m.createdAt, startedAt: m.startedAt, extra: m.extra });
     }
     return out;
   },

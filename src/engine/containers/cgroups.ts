@@ -1,9 +1,13 @@
 // The container's cgroup(s): created with their limits before the shim starts, removed by rm.
 // v1 vs v2 is decided at run time: v2 only when the cgroup root itself is a cgroup2 mount (a hybrid host's
 // empty /sys/fs/cgroup/unified does not count).
-import { existsSync, readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError, errnoOf, NativeError, UsageError } from '../../errors.js';
+import { readCgroupProcs } from '../../host/cgroupfs/procs.js';
+import { hostPaths } from '../../host/paths.js';
+import { HostReader } from '../../host/reader.js';
+import { isFullId } from '../../text/ids.js';
 import { createV1, rmdirQuiet, v1ExistingDirs, v1Mounts, v1Plan } from './cgroups-v1.js';
 import { createV2, v2Plan } from './cgroups-v2.js';
 
@@ -42,7 +46,7 @@ function checkLimits(l: ResourceLimits): void {
 }
 
 function checkId(id: string): void {
-  if (!/^[0-9a-f]{64}$/.test(id)) throw new UsageError(`bad container id ${JSON.stringify(id)}`);
+  if (!isFullId(id)) throw new UsageError(`bad container id ${JSON.stringify(id)}`);
 }
 
 /** Creates /tctop/<id> (idempotent: an existing dir gets the limits rewritten). Nothing is left on failure. */
@@ -102,11 +106,12 @@ export function cgroupPids(id: string, cgroupRoot = DEFAULT_CGROUP_ROOT): number
   const v = cgroupVersion(cgroupRoot);
   const dirs = v === 2 ? [join(cgroupRoot, 'tctop', id)] : [...new Set([...v1Mounts(cgroupRoot).values()])].map((m) => join(m, 'tctop', id));
   const pids = new Set<number>();
+  const reader = new HostReader(hostPaths('/')); // a bare one: each read opens and closes its file
   for (const dir of dirs) {
     try {
-      for (const line of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n')) if (line.trim()) pids.add(Number(line));
+      for (const pid of readCgroupProcs(reader, dir) ?? []) pids.add(pid);
     } catch {
-      /* gone */
+      /* unreadable: as good as gone for rm -f, which removes the cgroup next */
     }
   }
   return [...pids];

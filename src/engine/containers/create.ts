@@ -11,8 +11,8 @@ import { removeForgottenAutoRemoved, sweepDebris } from './debris.js';
 import { containerEnv } from './environment.js';
 import { writeEtcFiles } from './etc-files.js';
 import { newContainerId } from './ids.js';
-import { encodeLaunchConf, type BindMount, type LaunchConf } from './launch-conf.js';
-import { replaceFile } from './replace-file.js';
+import { writeLaunchConf, type BindMount, type LaunchConf } from './launch-conf.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import { withNamesLock } from './locks.js';
 import { generateName, validateName } from './names.js';
 import { buildOciConfig } from './oci-config.js';
@@ -116,8 +116,8 @@ export async function createContainer(root: string, req: CreateRequest): Promise
         logFile: bundlePath(root, id, 'log'),
         exitFile: bundlePath(root, id, 'exit'),
       };
-      replaceFile(bundlePath(root, id, 'config'), JSON.stringify(buildOciConfig(id, spec), null, 2) + '\n');
-      replaceFile(bundlePath(root, id, 'launch'), encodeLaunchConf(launch));
+      writeFileAtomic(bundlePath(root, id, 'config'), JSON.stringify(buildOciConfig(id, spec), null, 2) + '\n', { durable: false });
+      await writeLaunchConf(bundlePath(root, id, 'launch'), launch);
       const state: ContainerState = {
         id,
         name,

@@ -5,19 +5,22 @@ import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { removeContainerCgroup } from './cgroups.js';
-import { FULL_ID } from './ids.js';
+import { FULL_ID_HEX, isFullId } from '../../text/ids.js';
 import { bundlePath, containersDir } from './paths.js';
 import { removeContainer } from './remove.js';
 import type { ContainerState } from './state.js';
 
+/** What remove.ts renames a state dir to before it deletes it. */
+const REMOVING = new RegExp(`^\\.removing-(${FULL_ID_HEX})$`);
+
 export async function sweepDebris(root: string, entries: string[] = listEntries(root)): Promise<void> {
   for (const name of entries) {
-    const removing = /^\.removing-([0-9a-f]{64})$/.exec(name);
+    const removing = REMOVING.exec(name);
     if (removing) {
       await rm(join(containersDir(root), name), { recursive: true, force: true });
       continue;
     }
-    if (!FULL_ID.test(name) || existsSync(bundlePath(root, name, 'state'))) continue;
+    if (!isFullId(name) || existsSync(bundlePath(root, name, 'state'))) continue;
     await removeContainerCgroup(name).catch(() => {}); // a cgroup still holding processes stays (rm -f is for that)
     await rm(join(containersDir(root), name), { recursive: true, force: true });
   }

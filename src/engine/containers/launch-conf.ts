@@ -1,6 +1,7 @@
-// launch.conf: what the native shim reads to start a container (format in /work/notes/engine-contract.md).
+// launch.conf: what the native shim reads to start a container (format: docs/engine-contract.md).
 // One `key value` record a line; values percent-encoded so they may hold spaces, newlines and any byte.
-import { writeFileAtomic } from '../images/atomic-write.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import { isFullId } from '../../text/ids.js';
 
 export interface BindMount {
   source: string;
@@ -52,7 +53,7 @@ function checkId(n: number, key: string): void {
 }
 
 export function encodeLaunchConf(c: LaunchConf): string {
-  if (!/^[0-9a-f]{64}$/.test(c.id)) throw new Error(`launch.conf: id must be 64 hex characters`);
+  if (!isFullId(c.id)) throw new Error(`launch.conf: id must be 64 hex characters`);
   if (c.lowerDirs.length === 0) throw new Error('launch.conf: at least one lowerdir is needed');
   if (c.args.length === 0) throw new Error('launch.conf: no command to run');
   for (const v of [...c.args, ...c.env, c.hostname]) if (v.includes('\0')) throw new Error('launch.conf: a value holds a NUL byte');
@@ -92,7 +93,7 @@ export function encodeLaunchConf(c: LaunchConf): string {
   return lines.join('\n') + '\n';
 }
 
-/** Atomic (tmp + rename): the shim never sees half a file. */
+/** Atomic (tmp + rename): the shim never sees half a file. Not durable: see atomic-write.ts. */
 export async function writeLaunchConf(path: string, c: LaunchConf): Promise<void> {
-  await writeFileAtomic(path, encodeLaunchConf(c), 0o600);
+  writeFileAtomic(path, encodeLaunchConf(c), { mode: 0o600, durable: false });
 }

@@ -78,9 +78,3 @@ export function tailEntries(cursor: LogCursor, n: number): LogEntry[] {
   for (const batch of cursor.batches()) kept = n <= 0 ? [] : [...kept, ...batch].slice(-n);
   return kept;
 }
-
-/** The last n entries (all when n is undefined). */
-export function readLog(path: string, tail?: number): LogEntry[] {
-  const cursor = new LogCursor(path);
-  return tail === undefined ? [...cursor.batches()].flat() : tailEntries(cursor, tail);
-}

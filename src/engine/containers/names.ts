@@ -1,6 +1,6 @@
 // Container names: docker's rules ([a-zA-Z0-9][a-zA-Z0-9_.-]*) and docker-style defaults (adjective_surname).
 import { randomInt } from '../random.js';
-import { UsageError } from '../../errors.js';
+import { ConflictError, UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 
 const VALID_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -53,5 +53,5 @@ export function generateName(taken: Set<string>): string {
     if (attempt > 10) name += String(randomInt(10)); // as moby, after a few collisions
     if (!taken.has(name)) return name;
   }
-  throw new Error('could not find a free container name');
+  throw new ConflictError('could not find a free container name: choose one with --name');
 }

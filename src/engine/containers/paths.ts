@@ -1,6 +1,6 @@
-// Where a container lives: <root>/containers/<id>/ is its state dir and its OCI bundle (the engine contract).
+// Where a container lives: <root>/containers/<id>/ is its state dir and its OCI bundle (docs/engine-contract.md).
 import { join } from 'node:path';
-import { containersDir } from '../images/store-paths.js';
+import { containersDir, STATE_DIR_FILES } from '../../engine-contract/state-dir.js';
 
 export { containersDir };
 
@@ -8,12 +8,13 @@ export function containerDir(root: string, id: string): string {
   return join(containersDir(root), id);
 }
 
+/** The files of a state dir; those other processes read are named by the contract. */
 export const bundleFiles = {
-  config: 'config.json',
-  launch: 'launch.conf',
-  state: 'state.json',
-  exit: 'exit.json',
-  log: 'container.log',
+  config: STATE_DIR_FILES.config,
+  launch: STATE_DIR_FILES.launch,
+  state: STATE_DIR_FILES.state,
+  exit: STATE_DIR_FILES.exit,
+  log: STATE_DIR_FILES.log,
   rootfs: 'rootfs',
   upper: 'upper',
   work: 'work',

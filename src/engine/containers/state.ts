@@ -1,45 +1,18 @@
-// state.json (written only here, atomically) and exit.json (written only by the shim): a reader folds the latter
-// into the former, so a container whose init has exited reads as exited whoever looks first.
+// The engine's side of state.json and exit.json (their shapes and the fold: src/engine-contract/records.ts): the
+// engine writes state.json, only here, atomically; the shim writes exit.json; a read folds the latter in.
 import { readFileSync } from 'node:fs';
+import { foldExit, mayHaveExited, parseExitRecord, type ExitRecord, type StateRecord } from '../../engine-contract/records.js';
 import type { ContainerCgroup } from './cgroups.js';
 import { bundlePath } from './paths.js';
-import { replaceFile } from './replace-file.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import type { ContainerSpec } from './spec.js';
 
-export type ContainerStatus = 'created' | 'running' | 'exited';
+export type { ExitRecord };
 
-export interface ContainerState {
-  id: string;
-  name: string;
-  /** The image reference as the user typed it. */
-  image: string;
-  imageId: string;
-  status: ContainerStatus;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  exitCode: number | null;
-  exitSignal: number | null;
-  oomKilled: boolean;
-  /** The init's host PID and its start time (clock ticks since boot, /proc/<pid>/stat field 22): PID reuse check. */
-  pid: number | null;
-  pidStartTime: number | null;
-  shimPid: number | null;
-  shimStartTime: number | null;
-  labels: Record<string, string>;
-  bundle: string;
-  /** --rm: remove once it has exited. */
-  autoRemove: boolean;
+/** state.json as the engine writes it: the contract's fields plus the engine's own. */
+export interface ContainerState extends StateRecord {
   cgroup: ContainerCgroup;
   config: ContainerSpec;
-}
-
-export interface ExitRecord {
-  exitCode: number;
-  signal: number | null;
-  oomKilled: boolean;
-  finishedAt: string;
-  pid: number;
 }
 
 export function readExitRecord(root: string, id: string): ExitRecord | null {
@@ -49,13 +22,7 @@ export function readExitRecord(root: string, id: string): ExitRecord | null {
   } catch {
     return null;
   }
-  try {
-    const e = JSON.parse(text) as Partial<ExitRecord>;
-    if (typeof e.exitCode !== 'number') return null;
-    return { exitCode: e.exitCode, signal: typeof e.signal === 'number' ? e.signal : null, oomKilled: e.oomKilled === true, finishedAt: String(e.finishedAt ?? ''), pid: Number(e.pid) };
-  } catch {
-    return null; // the shim renames it into place whole; anything else is not its file
-  }
+  return parseExitRecord(text);
 }
 
 /** The state as stored, without the exit fold; null if the container does not exist (or is half-created). */
@@ -67,17 +34,11 @@ export function readRawState(root: string, id: string): ContainerState | null {
   }
 }
 
-/** Folds exit.json in: a running container whose init has exited is exited, with its code and OOM flag. */
-export function foldExit(state: ContainerState, exit: ExitRecord | null): ContainerState {
-  if (!exit || state.status !== 'running') return state;
-  return { ...state, status: 'exited', exitCode: exit.exitCode, exitSignal: exit.signal, oomKilled: exit.oomKilled, finishedAt: exit.finishedAt || new Date().toISOString() };
-}
-
 export function readState(root: string, id: string): ContainerState | null {
   const state = readRawState(root, id);
-  return state && foldExit(state, state.status === 'running' ? readExitRecord(root, id) : null);
+  return state && foldExit(state, mayHaveExited(state) ? readExitRecord(root, id) : null);
 }
 
 export function writeState(root: string, state: ContainerState): void {
-  replaceFile(bundlePath(root, state.id, 'state'), JSON.stringify(state, null, 2) + '\n');
+  writeFileAtomic(bundlePath(root, state.id, 'state'), JSON.stringify(state, null, 2) + '\n', { durable: false }); // atomic-write.ts: why not durable
 }

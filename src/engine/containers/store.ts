@@ -1,14 +1,14 @@
 // Finding containers: every state dir under <root>/containers, and what a user types (full ID, name, unique prefix).
 import { readdirSync } from 'node:fs';
-import { AmbiguousError, NotFoundError, UsageError } from '../../errors.js';
+import { resolveRef } from '../../text/container-ref.js';
 import { cell } from '../../text/sanitize.js';
-import { FULL_ID, shortId } from './ids.js';
+import { isFullId, shortId } from '../../text/ids.js';
 import { containersDir } from './paths.js';
 import { readState, type ContainerState } from './state.js';
 
 export function listContainerIds(root: string): string[] {
   try {
-    return readdirSync(containersDir(root)).filter((n) => FULL_ID.test(n));
+    return readdirSync(containersDir(root)).filter(isFullId);
   } catch {
     return [];
   }
@@ -22,22 +22,10 @@ export function listContainers(root: string): ContainerState[] {
   });
 }
 
-/** Full ID, then exact name, then unique ID prefix, as docker. */
+/** Full ID, then exact name, then unique ID prefix, as docker (text/container-ref.ts). */
 export function resolveContainer(root: string, ref: string): ContainerState {
-  if (!ref) throw new UsageError('a container reference is required');
-  const ids = listContainerIds(root);
-  if (FULL_ID.test(ref) && ids.includes(ref)) {
-    const s = readState(root, ref);
-    if (s) return s;
-  }
-  const all = listContainers(root);
-  const byName = all.find((c) => c.name === ref || c.name === ref.replace(/^\//, ''));
-  if (byName) return byName;
-  const matches = /^[0-9a-f]+$/.test(ref) ? all.filter((c) => c.id.startsWith(ref)) : [];
-  if (matches.length === 1) return matches[0];
-  if (matches.length > 1) {
-    const list = matches.map((c) => `${shortId(c.id)} (${cell(c.name, 100)})`).join(', ');
-    throw new AmbiguousError(`"${cell(ref, 100)}" matches ${matches.length} containers: ${list}`);
-  }
-  throw new NotFoundError(`no such container: ${cell(ref, 200)}`);
+  // a full ID is looked up directly: the other states are read only when it is not one of ours
+  const s = isFullId(ref) ? readState(root, ref) : null;
+  if (s) return s;
+  return resolveRef(listContainers(root), ref, (c) => `${shortId(c.id)} (${cell(c.name, 100)})`);
 }

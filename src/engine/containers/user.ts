@@ -4,6 +4,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError, UsageError } from '../../errors.js';
+import { parsePasswd } from '../../host/passwd.js';
 import { cell } from '../../text/sanitize.js';
 
 export interface ResolvedUser {
@@ -46,18 +47,7 @@ export function readImageEtcFile(topFirstLayers: string[], name: string): string
   return null;
 }
 
-interface PasswdEntry { name: string; uid: number; gid: number; home: string }
 interface GroupEntry { name: string; gid: number; members: string[] }
-
-function parsePasswd(text: string | null): PasswdEntry[] {
-  return (text ?? '').split('\n').flatMap((line) => {
-    const f = line.split(':');
-    if (f.length < 7 || line.startsWith('#')) return [];
-    const uid = Number(f[2]);
-    const gid = Number(f[3]);
-    return Number.isInteger(uid) && Number.isInteger(gid) ? [{ name: f[0], uid, gid, home: f[5] || '/' }] : [];
-  });
-}
 
 function parseGroup(text: string | null): GroupEntry[] {
   return (text ?? '').split('\n').flatMap((line) => {
@@ -97,5 +87,5 @@ export function resolveUser(spec: string, topFirstLayers: string[]): ResolvedUse
   }
   const member = entry ? groupFile.filter((g) => g.members.includes(entry.name)).map((g) => g.gid) : [];
   const groups = [...new Set([gid, ...member])];
-  return { uid, gid, groups, home: entry?.home ?? '/' };
+  return { uid, gid, groups, home: entry?.home || '/' };
 }

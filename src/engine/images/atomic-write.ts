@@ -1,31 +1,11 @@
-// Files other processes read while we write: written to a temp file, fsynced, renamed over the old one.
-import { randomBytes } from '../random.js';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+// Compatibility for code written against the old name (branches in flight when the two atomic-write helpers
+// became one): the parent directory made, the file replaced whole and fsynced. New code calls ../atomic-write.ts
+// directly; remove this file once nothing imports it.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { writeFileAtomic as writeAtomic } from '../atomic-write.js';
 
 export async function writeFileAtomic(path: string, data: string | Buffer, mode = 0o644): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', mode);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } catch (err) {
-    await handle.close();
-    await rm(temp, { force: true });
-    throw err;
-  }
-  await handle.close();
-  try {
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
-  const dir = await open(dirname(path), 'r');
-  try {
-    await dir.sync(); // the rename itself survives a crash
-  } finally {
-    await dir.close();
-  }
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  writeAtomic(path, data, { mode });
 }

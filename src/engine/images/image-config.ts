@@ -1,7 +1,7 @@
 // The image config (OCI / docker config JSON): what the engine needs from it, and its validation on load.
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { NotFoundError, UsageError } from '../../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import { digestHex } from './digest.js';
 import { configPath, configsDir } from './store-paths.js';
 
@@ -55,7 +55,8 @@ export function runtimeConfigOf(config: ImageConfig): RuntimeConfig {
 }
 
 export async function writeConfig(root: string, hex: string, bytes: Buffer): Promise<void> {
-  await writeFileAtomic(configPath(root, hex), bytes);
+  mkdirSync(configsDir(root), { recursive: true, mode: 0o700 });
+  writeFileAtomic(configPath(root, hex), bytes, { mode: 0o644 });
 }
 
 export function readConfig(root: string, hex: string): ImageConfig {

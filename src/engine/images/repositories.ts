@@ -1,9 +1,9 @@
 // repositories.json: { "name:tag": "sha256:<config-hex>" }. Written only under the store lock, atomically.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { errnoOf, NativeError } from '../../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import { isDigest } from './digest.js';
-import { repositoriesPath } from './store-paths.js';
+import { imagesDir, repositoriesPath } from './store-paths.js';
 import { compareText } from '../../text/compare.js';
 
 export type Repositories = Record<string, string>;
@@ -34,6 +34,7 @@ export async function updateRepositories(root: string, change: (repos: Repositor
   const repos = readRepositories(root);
   change(repos);
   const sorted = Object.fromEntries(Object.entries(repos).sort(([a], [b]) => compareText(a, b)));
-  await writeFileAtomic(repositoriesPath(root), JSON.stringify(sorted, null, 2) + '\n');
+  mkdirSync(imagesDir(root), { recursive: true, mode: 0o700 });
+  writeFileAtomic(repositoriesPath(root), JSON.stringify(sorted, null, 2) + '\n', { mode: 0o644 });
   return sorted;
 }

@@ -4,12 +4,8 @@
 //   <root>/images/repositories.json   { "name:tag": "sha256:<config-hex>" }
 import { join } from 'node:path';
 
-export const DEFAULT_ROOT = '/var/lib/tctop';
-
-/** $TCTOP_ROOT, or /var/lib/tctop. */
-export function tctopRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.TCTOP_ROOT || DEFAULT_ROOT;
-}
+// the engine root and the containers' place in it belong to the contract with discovery
+export { containersDir, DEFAULT_ROOT, tctopRoot } from '../../engine-contract/state-dir.js';
 
 export function imagesDir(root: string): string {
   return join(root, 'images');
@@ -46,8 +42,4 @@ export function repositoriesPath(root: string): string {
 /** Staging area on the same filesystem as the store, so finished layers are renamed into place. */
 export function stagingDir(root: string): string {
   return join(root, 'images', 'tmp');
-}
-
-export function containersDir(root: string): string {
-  return join(root, 'containers');
 }

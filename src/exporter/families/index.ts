@@ -23,7 +23,3 @@ export const COLLECTORS: readonly Collector[] = [
   tctopCollector,
   processCollector,
 ];
-
-export function defaultCollectorNames(): string[] {
-  return COLLECTORS.filter((c) => c.enabledByDefault).map((c) => c.name);
-}

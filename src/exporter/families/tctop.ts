@@ -1,7 +1,7 @@
 // tctop's own series: what cAdvisor cannot show (runtime, shim, init PID, namespaces) as info-style series with
 // bounded cardinality, plus the health of the scan itself.
 import { VERSION } from '../../version.js';
-import type { HostSnapshot } from '../../snapshot/model.js';
+import { READ_FAILURES, type HostSnapshot } from '../../snapshot/model.js';
 import { CONTAINER_LABELS, containerKey, containerLabels, type Collector, type MetricDef, type Sample } from '../family.js';
 
 function hostGauge(name: string, help: string, value: (s: HostSnapshot) => number): MetricDef {
@@ -65,6 +65,19 @@ const runtimeContainers: MetricDef = {
   },
 };
 
+/** One series per kind, zeros included, so an alert on a kind has a series to watch before the first error. */
+const scanErrors: MetricDef = {
+  name: 'tctop_scan_errors',
+  help: 'Host paths the last scan could not read, by kind: vanished (the process or cgroup went away mid-scan), denied (permission), malformed (did not parse).',
+  type: 'gauge',
+  labelNames: ['kind'],
+  samples(s) {
+    const counts = new Map(READ_FAILURES.map((k) => [k, 0]));
+    for (const n of s.notes) counts.set(n.kind, (counts.get(n.kind) ?? 0) + 1);
+    return [...counts].map(([kind, value]) => ({ labels: { kind }, value }));
+  },
+};
+
 const buildInfo: MetricDef = {
   name: 'tctop_build_info',
   help: 'tctop build information (value 1).',
@@ -84,7 +97,7 @@ export const tctopCollector: Collector = {
     runtimeContainers,
     hostGauge('tctop_host_processes', 'Processes on the host (entries of /proc).', (s) => s.hostProcessCount),
     hostGauge('tctop_scan_duration_seconds', 'Duration of the host scan that produced this scrape.', (s) => s.scanDurationSeconds),
-    hostGauge('tctop_scan_errors', 'Host paths the last scan could not read (vanished processes, unreadable files).', (s) => s.notes.length),
+    scanErrors,
     hostGauge('tctop_scan_timestamp_seconds', 'When the scan that produced this scrape started, since unix epoch.', (s) => s.takenAt / 1000),
     buildInfo,
   ],

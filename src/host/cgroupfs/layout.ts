@@ -45,11 +45,18 @@ export function statsVersion(layout: CgroupLayout): 1 | 2 {
   return layout.version === 2 ? 2 : 1;
 }
 
+/** One cgroup hierarchy: its mount directory, and on v1 the controller it was picked by (a process's membership in
+ * it is that controller's /proc/<pid>/cgroup line; on v2 the unified "0::" line). */
+export interface CgroupHierarchy {
+  dir: string;
+  controller?: string;
+}
+
 /**
  * The hierarchy whose tree is walked to find container cgroups: the unified root on v2, otherwise a v1 controller
  * every runtime populates (pids, then memory, then cpu), falling back to name=systemd.
  */
-export function discoveryHierarchy(layout: CgroupLayout): { dir: string; controller?: string } | undefined {
+export function discoveryHierarchy(layout: CgroupLayout): CgroupHierarchy | undefined {
   if (layout.version === 2) return { dir: layout.root };
   for (const c of ['pids', 'memory', 'cpu', 'name=systemd']) {
     const dir = layout.v1.get(c);

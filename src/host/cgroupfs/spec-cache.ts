@@ -3,6 +3,7 @@
 // files themselves may be kept open (`files`), since re-reading one is still a path walk otherwise; a file is
 // closed when its entry is pruned.
 import type { OpenFiles } from '../open-files.js';
+import type { FailureSink } from '../read-failure.js';
 import { readRecordText } from '../read.js';
 
 export class SpecCache {
@@ -13,11 +14,12 @@ export class SpecCache {
     private readonly files?: OpenFiles,
   ) {}
 
-  read = (path: string): string | null => {
+  /** The file's text, cached; a failed read (`failed` is told why) is cached as null as well. */
+  read = (path: string, failed?: FailureSink): string | null => {
     const now = Date.now();
     const e = this.entries.get(path);
     if (e && now - e.at < this.ttlMs) return e.text;
-    const text = this.files ? this.files.readText(path, true) : readRecordText(path); // limit files: one record each
+    const text = this.files ? this.files.readText(path, true, failed) : readRecordText(path, failed); // limit files: one record each
     this.entries.set(path, { at: now, text });
     return text;
   };

@@ -1,8 +1,7 @@
 // cgroup v1 resource figures for one container: each controller at its own path (from /proc/<pid>/cgroup).
 import { join } from 'node:path';
-import type { CgroupStats } from '../../snapshot/model.js';
-import { readHotInt, readHotRecordText } from '../open-files.js';
-import { readRecordText } from '../read.js';
+import type { HostReader } from '../reader.js';
+import type { CgroupStats } from '../records.js';
 import type { CgroupLayout } from './layout.js';
 import { parseBlkio, parseCpuset, parseFlatKeyed, parseMaxOrNumber } from './parse.js';
 
@@ -22,10 +21,10 @@ const OOM_CONTROL_KEYS = ['oom_kill'];
 const V1_UNLIMITED = 2 ** 60;
 
 /**
- * `readSpec` reads the files that hold limits and settings (they change only on `docker update` and the like), so
- * a long-running caller can cache them; usage files are always read.
+ * Usage files are read through `r` every time; the files that hold limits and settings (they change only on `docker
+ * update` and the like) through `r.spec`, which a long-running caller caches.
  */
-export function readV1Stats(layout: CgroupLayout, pathOf: (controller: string) => string | undefined, clockTicks: number, readSpec: (path: string) => string | null = readRecordText): CgroupStats {
+export function readV1Stats(r: HostReader, layout: CgroupLayout, pathOf: (controller: string) => string | undefined, clockTicks: number): CgroupStats {
   // one directory per controller, not one join per file: this runs for every container on every refresh
   const dirs: Record<string, string | null> = {};
   const file = (ctrl: string, name: string): string | undefined => {
@@ -39,15 +38,15 @@ export function readV1Stats(layout: CgroupLayout, pathOf: (controller: string) =
   };
   const text = (ctrl: string, name: string) => {
     const f = file(ctrl, name);
-    return f ? readHotRecordText(f) : null;
+    return f ? r.hotRecordText(f) : null;
   };
   const int = (ctrl: string, name: string) => {
     const f = file(ctrl, name);
-    return f ? readHotInt(f) : null;
+    return f ? r.hotInt(f) : null;
   };
   const spec = (ctrl: string, name: string) => {
     const f = file(ctrl, name);
-    return f ? readSpec(f) : null;
+    return f ? r.spec(f) : null;
   };
   const specInt = (ctrl: string, name: string) => {
     const t = spec(ctrl, name);

@@ -1,8 +1,7 @@
 // cgroup v2 resource figures for one container cgroup directory.
 import { join } from 'node:path';
-import type { CgroupStats } from '../../snapshot/model.js';
-import { readHotInt, readHotRecordText } from '../open-files.js';
-import { readRecordText } from '../read.js';
+import type { HostReader } from '../reader.js';
+import type { CgroupStats } from '../records.js';
 import { parseCpuset, parseFlatKeyed, parseIoStat, parseMaxOrNumber, parsePressure } from './parse.js';
 
 // the keys each refresh reads from the flat-keyed files
@@ -16,11 +15,11 @@ export function weightToShares(weight: number): number {
   return Math.round(2 + ((weight - 1) * 262142) / 9999);
 }
 
-/** `readSpec` reads limit and setting files, which a long-running caller may cache (see readV1Stats). */
-export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: string) => string | null = readRecordText): CgroupStats {
+/** Limit and setting files are read through `r.spec`, which a long-running caller caches (see readV1Stats). */
+export function readV2Stats(r: HostReader, unifiedRoot: string, path: string): CgroupStats {
   const dir = join(unifiedRoot, path);
-  const text = (name: string) => readHotRecordText(`${dir}/${name}`);
-  const spec = (name: string) => readSpec(`${dir}/${name}`);
+  const text = (name: string) => r.hotRecordText(`${dir}/${name}`);
+  const spec = (name: string) => r.spec(`${dir}/${name}`);
   const stats: CgroupStats = { version: 2, path };
 
   const cpuStat = parseFlatKeyed(text('cpu.stat'), CPU_STAT_KEYS);
@@ -41,7 +40,7 @@ export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: 
     };
   }
 
-  const usage = readHotInt(`${dir}/memory.current`);
+  const usage = r.hotInt(`${dir}/memory.current`);
   if (usage !== null) {
     const ms = parseFlatKeyed(text('memory.stat'), MEMORY_STAT_KEYS);
     const events = parseFlatKeyed(text('memory.events'), MEMORY_EVENTS_KEYS);
@@ -50,7 +49,7 @@ export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: 
       workingSetBytes: Math.max(0, usage - (ms.get('inactive_file') ?? 0)),
       rssBytes: ms.get('anon'),
       cacheBytes: ms.get('file'),
-      swapBytes: readHotInt(`${dir}/memory.swap.current`) ?? undefined,
+      swapBytes: r.hotInt(`${dir}/memory.swap.current`) ?? undefined,
       limitBytes: parseMaxOrNumber(spec('memory.max')),
       oomKills: events.get('oom_kill'),
       oomEvents: events.get('oom'),
@@ -58,7 +57,7 @@ export function readV2Stats(unifiedRoot: string, path: string, readSpec: (path: 
     };
   }
 
-  const pidsCurrent = readHotInt(`${dir}/pids.current`);
+  const pidsCurrent = r.hotInt(`${dir}/pids.current`);
   if (pidsCurrent !== null) stats.pids = { current: pidsCurrent, limit: parseMaxOrNumber(spec('pids.max')) };
 
   const io = text('io.stat');

@@ -1,5 +1,5 @@
 // /proc/<pid>/cgroup: "hierarchy-ID:controller-list:path", v1 lines and the v2 "0::/path" line.
-import type { CgroupMembership } from '../../snapshot/model.js';
+import type { CgroupMembership } from '../records.js';
 
 export function parseProcCgroup(text: string): CgroupMembership[] {
   const out: CgroupMembership[] = [];

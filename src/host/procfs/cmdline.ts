@@ -1,7 +1,7 @@
 // /proc/<pid>/cmdline: NUL-separated argv, possibly megabytes long and not UTF-8. Bounded read, lossless decode.
 import { join } from 'node:path';
 import { decodeHostBytes } from '../../text/sanitize.js';
-import { readBytes } from '../read.js';
+import type { HostReader } from '../reader.js';
 
 /** Enough for any table or inspect output; longer command lines are cut and marked. */
 export const CMDLINE_LIMIT = 32 * 1024;
@@ -21,9 +21,10 @@ export function parseCmdline(buf: Buffer): string[] {
   return args;
 }
 
-export function readCmdline(procDir: string, pid: number): string[] | null {
+/** `mustExist`: the process is one the scan wants, so its absence is noted as vanished. */
+export function readCmdline(r: HostReader, pid: number, mustExist = false): string[] | null {
   // one byte past the limit tells a command line of exactly the limit from a longer one
-  const read = readBytes(join(procDir, String(pid), 'cmdline'), CMDLINE_LIMIT + 1);
+  const read = r.bytes(join(r.paths.proc, String(pid), 'cmdline'), CMDLINE_LIMIT + 1, mustExist);
   if (read === null) return null;
   const cut = read.length > CMDLINE_LIMIT;
   const args = parseCmdline(cut ? read.subarray(0, CMDLINE_LIMIT) : read);

@@ -1,6 +1,6 @@
 // Host-wide facts from procfs: CPU totals, memory, boot time, kernel, hostname.
 import { join } from 'node:path';
-import { readHotRecordText } from '../open-files.js';
+import type { HostReader } from '../reader.js';
 
 export interface ProcHostFacts {
   hostname: string;
@@ -38,12 +38,13 @@ export function parseMeminfo(text: string): { memoryBytes: number; memAvailableB
   return { memoryBytes: kb('MemTotal'), memAvailableBytes: kb('MemAvailable') };
 }
 
-export function readProcHostFacts(procDir: string): ProcHostFacts {
-  const stat = parseProcStat(readHotRecordText(join(procDir, 'stat')) ?? '');
-  const mem = parseMeminfo(readHotRecordText(join(procDir, 'meminfo')) ?? '');
+export function readProcHostFacts(r: HostReader): ProcHostFacts {
+  const procDir = r.paths.proc;
+  const stat = parseProcStat(r.hotRecordText(join(procDir, 'stat')) ?? '');
+  const mem = parseMeminfo(r.hotRecordText(join(procDir, 'meminfo')) ?? '');
   return {
-    hostname: (readHotRecordText(join(procDir, 'sys/kernel/hostname')) ?? '').trim(),
-    kernel: (readHotRecordText(join(procDir, 'sys/kernel/osrelease')) ?? '').trim(),
+    hostname: (r.hotRecordText(join(procDir, 'sys/kernel/hostname')) ?? '').trim(),
+    kernel: (r.hotRecordText(join(procDir, 'sys/kernel/osrelease')) ?? '').trim(),
     ...stat,
     ...mem,
   };

@@ -1,5 +1,5 @@
 // /proc/<pid>/net/dev: interface counters of the process's network namespace.
-import type { NetworkStats } from '../../snapshot/model.js';
+import type { NetworkStats } from '../records.js';
 
 export function parseNetDev(text: string): NetworkStats {
   const total: NetworkStats = { rxBytes: 0, rxPackets: 0, rxErrors: 0, rxDropped: 0, txBytes: 0, txPackets: 0, txErrors: 0, txDropped: 0, interfaces: [] };

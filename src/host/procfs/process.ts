@@ -1,34 +1,39 @@
 // One process, read whole (first sight) or refreshed (stat only: what changes between ticks).
 import { join } from 'node:path';
-import type { ProcessInfo } from '../../snapshot/model.js';
 import { decodeHostBytes } from '../../text/sanitize.js';
-import { readHotRecordBytes } from '../open-files.js';
-import { readRecordText } from '../read.js';
+import type { HostReader } from '../reader.js';
+import type { ProcessInfo } from '../records.js';
 import { parseProcCgroup } from './cgroup.js';
 import { readCmdline } from './cmdline.js';
 import { parseStat, type ProcStat } from './stat.js';
 import { parseStatus } from './status.js';
 
 export interface ProcessReadContext {
-  procDir: string;
+  reader: HostReader;
   pageSize: number;
   userName(uid: number): string;
 }
 
-export function readStat(procDir: string, pid: number): ProcStat | null {
-  const buf = readHotRecordBytes(`${procDir}/${pid}/stat`, 4096);
+/** A process's stat (kept open by a long-running scanner); null, and noted, when it vanished or does not parse. */
+export function readStat(r: HostReader, pid: number): ProcStat | null {
+  const path = `${r.paths.proc}/${pid}/stat`;
+  const buf = r.hotRecordBytes(path, 4096, true);
+  if (buf === null) return null;
   // comm may hold invalid UTF-8: decode losslessly so it can be shown escaped
-  return buf === null ? null : parseStat(decodeHostBytes(buf));
+  const stat = parseStat(decodeHostBytes(buf));
+  if (!stat) r.malformed(path, 'unparsable stat');
+  return stat;
 }
 
-/** Everything about a process; null when it vanished while being read. */
+/** Everything about a process; null when it vanished while being read (noted), or when `pid` is a thread's. */
 export function readProcess(ctx: ProcessReadContext, pid: number): ProcessInfo | null {
-  const stat = readStat(ctx.procDir, pid);
+  const r = ctx.reader;
+  const stat = readStat(r, pid);
   if (!stat) return null;
-  const dir = join(ctx.procDir, String(pid));
-  const statusText = readRecordText(join(dir, 'status'));
-  const cgroupText = readRecordText(join(dir, 'cgroup'));
-  const argv = readCmdline(ctx.procDir, pid);
+  const dir = join(r.paths.proc, String(pid));
+  const statusText = r.recordText(join(dir, 'status'), true);
+  const cgroupText = statusText === null ? null : r.recordText(join(dir, 'cgroup'), true);
+  const argv = cgroupText === null ? null : readCmdline(r, pid, true);
   if (statusText === null || cgroupText === null || argv === null) return null;
   const status = parseStatus(statusText);
   if (status.tgid > 0 && status.tgid !== pid) return null; // a thread, reached by its TID: not a process
@@ -57,7 +62,7 @@ export function readProcess(ctx: ProcessReadContext, pid: number): ProcessInfo |
  * to a different process (start time changed), in which case the caller reads it whole.
  */
 export function refreshProcess(ctx: ProcessReadContext, known: ProcessInfo): ProcessInfo | null | 'reused' {
-  const stat = readStat(ctx.procDir, known.hostPid);
+  const stat = readStat(ctx.reader, known.hostPid);
   if (!stat) return null;
   if (stat.startTicks !== known.startTicks) return 'reused';
   return {

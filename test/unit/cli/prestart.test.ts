@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { prestartFor } from '../../../src/cli/prestart.js';
 import { readHostNamespaces } from '../../../src/discovery/host-namespaces.js';
+import { hostPaths } from '../../../src/host/paths.js';
+import { HostReader } from '../../../src/host/reader.js';
 import { prestartPidnsSurvey, takePrestartedSurvey } from '../../../src/host/procfs/pidns-prestart.js';
 import { scanHostAside } from '../../../src/snapshot/scanner.js';
 
-const hostPidns = readHostNamespaces('/proc').namespaces.pid;
+const hostPidns = readHostNamespaces(new HostReader(hostPaths('/'))).namespaces.pid;
 const FULL = 'a'.repeat(64);
 
 /** Whether prestartFor(argv) left a survey to take (and takes it, so the next case starts clean). */

@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { containerCgroupOf, findContainerCgroups } from '../../../src/discovery/cgroup-walk.js';
+import { hostPaths } from '../../../src/host/paths.js';
+import { HostReader } from '../../../src/host/reader.js';
 import { chooseInit } from '../../../src/discovery/grouping.js';
 import { isoSeconds } from '../../../src/discovery/metadata.js';
 import { matchContainerCgroup } from '../../../src/discovery/patterns.js';
@@ -71,7 +73,7 @@ test('cgroup walk: container cgroups with their whole subtree\'s members; monito
   h.process({ pid: 400, ppid: 1, comm: 'pause', cgroup: `/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-podx.slice/crio-${B}.scope` });
   h.cgroupFiles(`/system.slice/docker-${'0'.repeat(64)}.scope`, { 'cgroup.procs': '' }); // left behind by a stopped container
   h.build();
-  const found = findContainerCgroups(h.path('/sys/fs/cgroup')).sort((a, b) => a.path.localeCompare(b.path));
+  const found = findContainerCgroups(new HostReader(hostPaths(h.root)), h.path('/sys/fs/cgroup')).sort((a, b) => a.path.localeCompare(b.path));
   assert.deepEqual(
     found.map((c) => [c.path, c.hint.runtime, c.pids.sort((x, y) => x - y), c.nested]),
     [

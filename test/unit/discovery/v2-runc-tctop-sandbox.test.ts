@@ -149,3 +149,13 @@ test('a process of a container born during the scan (its cgroup not walked yet) 
     assert.equal(snap.containers.find((c) => c.pids.includes(9400)), undefined);
   }
 });
+
+test('v2 tctop: a "running" state.json whose shim wrote exit.json reads as exited, with the code, signal and OOM flag', (t) => {
+  const root = mixedHost(t);
+  // the shim's record of a SIGKILLed init (exit code 128+9); state.json still says running (nobody folded it yet)
+  writeFileSync(`${root}/var/lib/tctop/containers/${TCTOP_LOST}/exit.json`, JSON.stringify({ exitCode: 137, signal: 9, oomKilled: true, finishedAt: '2023-11-14T23:40:00Z', pid: 9400 }));
+  const snap = scanHost({ root, includeStopped: true });
+  const c = find(snap.containers, (x) => x.id === TCTOP_LOST, 'killed tctop container');
+  assert.equal(c.state, 'exited');
+  assert.deepEqual([c.extra.exitCode, c.extra.exitSignal, c.extra.oomKilled, c.extra.finishedAt], [137, 9, true, '2023-11-14T23:40:00Z']);
+});

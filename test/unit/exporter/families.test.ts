@@ -1,10 +1,12 @@
 // What the families compute from a snapshot: cAdvisor conventions, Kubernetes labels, no secrets, switches.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { COLLECTORS, defaultCollectorNames } from '../../../src/exporter/families/index.js';
+import { COLLECTORS } from '../../../src/exporter/families/index.js';
 import { MetricsRenderer } from '../../../src/exporter/renderer.js';
-import { FixedSnapshot } from '../../../src/exporter/snapshots.js';
-import { fixtureSnapshot, SECRET } from './snapshot-fixture.js';
+import { FixedSnapshot, fixtureSnapshot, SECRET } from './snapshot-fixture.js';
+
+/** The collectors `tctop serve` runs without --collector flags. */
+const defaultCollectorNames = () => COLLECTORS.filter((c) => c.enabledByDefault).map((c) => c.name);
 
 async function render(names: string[]): Promise<string> {
   const renderer = new MetricsRenderer(new FixedSnapshot(fixtureSnapshot()), COLLECTORS.filter((c) => names.includes(c.name)));
@@ -42,7 +44,10 @@ test('cAdvisor values: cpu total label, unlimited memory as 0, Kubernetes labels
   assert.match(body, /tctop_container_namespace_info\{[^}]*type="user",inode="4026531837",shared_with_host="true"\} 1/);
   assert.match(body, /^tctop_runtime_containers\{runtime="lxc"\} 1$/m);
   assert.match(body, /^tctop_host_processes 321$/m);
-  assert.match(body, /^tctop_scan_errors 1$/m);
+  // the one note (PID 1's namespaces, EACCES) counts as denied; the other kinds are there at 0
+  assert.match(body, /^tctop_scan_errors\{kind="denied"\} 1$/m);
+  assert.match(body, /^tctop_scan_errors\{kind="vanished"\} 0$/m);
+  assert.match(body, /^tctop_scan_errors\{kind="malformed"\} 0$/m);
   assert.match(body, /^machine_cpu_cores 2$/m);
 });
 

@@ -4,9 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { COLLECTORS } from '../../../src/exporter/families/index.js';
 import { MetricsRenderer } from '../../../src/exporter/renderer.js';
-import { FixedSnapshot } from '../../../src/exporter/snapshots.js';
 import { VERSION } from '../../../src/version.js';
-import { fixtureSnapshot } from './snapshot-fixture.js';
+import { FixedSnapshot, fixtureSnapshot } from './snapshot-fixture.js';
 
 // dist/test/unit/exporter -> repo root
 const FIXTURES = new URL('../../../../test/fixtures/exporter/', import.meta.url);

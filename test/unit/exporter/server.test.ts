@@ -7,9 +7,9 @@ import { test, type TestContext } from 'node:test';
 import { COLLECTORS } from '../../../src/exporter/families/index.js';
 import { MetricsRenderer } from '../../../src/exporter/renderer.js';
 import { createExporterServer, listen, routeOf, type ServerLimits } from '../../../src/exporter/server.js';
-import { FixedSnapshot, type SnapshotProvider } from '../../../src/exporter/snapshots.js';
+import type { SnapshotProvider } from '../../../src/exporter/snapshots.js';
 import { get, halfOpen, rawRequest } from './http-client.js';
-import { fixtureSnapshot } from './snapshot-fixture.js';
+import { FixedSnapshot, fixtureSnapshot } from './snapshot-fixture.js';
 
 async function start(t: TestContext, limits: Partial<ServerLimits> = {}, provider: SnapshotProvider = new FixedSnapshot(fixtureSnapshot())): Promise<number> {
   const renderer = new MetricsRenderer(provider, COLLECTORS.filter((c) => c.enabledByDefault));

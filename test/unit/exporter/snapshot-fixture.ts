@@ -1,5 +1,6 @@
 // Constructed snapshots for exporter unit tests: a docker container with limits and two processes (one carrying a
 // secret in its command line), a Kubernetes pod container on cgroup v2 with PSI, and a bare lxc container.
+import type { SnapshotProvider } from '../../../src/exporter/snapshots.js';
 import type { Container, HostSnapshot, ProcessInfo } from '../../../src/snapshot/model.js';
 
 export const SECRET = 'hunter2-SECRET-TOKEN';
@@ -134,6 +135,14 @@ export function fixtureSnapshot(): HostSnapshot {
     processes,
     hostProcessCount: 321,
     scanDurationSeconds: 0.042,
-    notes: [{ path: '/proc/1/ns', reason: 'EACCES' }],
+    notes: [{ path: '/proc/1/ns', reason: 'EACCES', kind: 'denied' }],
   };
+}
+
+/** Always the same snapshot: unit tests and golden files. */
+export class FixedSnapshot implements SnapshotProvider {
+  constructor(private readonly snapshot: HostSnapshot) {}
+  get(): Promise<HostSnapshot> {
+    return Promise.resolve(this.snapshot);
+  }
 }

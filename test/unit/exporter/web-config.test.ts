@@ -13,10 +13,9 @@ import { COLLECTORS } from '../../../src/exporter/families/index.js';
 import { DEFAULT_LISTEN, parseListenAddress } from '../../../src/exporter/listen-address.js';
 import { MetricsRenderer } from '../../../src/exporter/renderer.js';
 import { createExporterServer, listen } from '../../../src/exporter/server.js';
-import { FixedSnapshot } from '../../../src/exporter/snapshots.js';
 import { loadWebConfig, parseWebConfig, type WebConfig } from '../../../src/exporter/web-config.js';
 import { hasCommand, missing } from '../../helpers/prereq.js';
-import { fixtureSnapshot } from './snapshot-fixture.js';
+import { FixedSnapshot, fixtureSnapshot } from './snapshot-fixture.js';
 
 const HASH = bcrypt.hashSync('s3cret', 4);
 const basic = (user: string, pw: string): string => 'Basic ' + Buffer.from(`${user}:${pw}`).toString('base64');

@@ -7,6 +7,8 @@ import { parseBlkio, parseCpuset, parseFlatKeyed, parseIoStat, parseMaxOrNumber,
 import { readCgroupProcs } from '../../../src/host/cgroupfs/procs.js';
 import { SpecCache } from '../../../src/host/cgroupfs/spec-cache.js';
 import { readV1Stats } from '../../../src/host/cgroupfs/v1.js';
+import { hostPaths } from '../../../src/host/paths.js';
+import { HostReader } from '../../../src/host/reader.js';
 import { readV2Stats, weightToShares } from '../../../src/host/cgroupfs/v2.js';
 import { FixtureHost, fixtureDir, fixtureText } from '../../helpers/fixture-host.js';
 
@@ -88,14 +90,14 @@ test('readV2Stats on the captured Docker scope: every figure; a cgroup without t
   h.cgroupFiles('/system.slice/plain.service', { 'cpu.stat': 'usage_usec 2000000\nuser_usec 1500000\nsystem_usec 500000\n' });
   h.build();
   const root = h.path('/sys/fs/cgroup');
-  const s = readV2Stats(root, '/system.slice/docker-x.scope');
+  const s = readV2Stats(new HostReader(hostPaths(h.root)), root, '/system.slice/docker-x.scope');
   assert.deepEqual([s.memory?.workingSetBytes, s.cpu?.throttledSeconds, s.pids?.limit, s.pressure?.io?.fullTotalMicros], [9760768, 9.871234, 100, 398812]);
-  assert.deepEqual(readV2Stats(root, '/system.slice/plain.service'), {
+  assert.deepEqual(readV2Stats(new HostReader(hostPaths(h.root)), root, '/system.slice/plain.service'), {
     version: 2,
     path: '/system.slice/plain.service',
     cpu: { usageSeconds: 2, userSeconds: 1.5, systemSeconds: 0.5, periods: undefined, throttledPeriods: undefined, throttledSeconds: undefined, quotaMicros: undefined, periodMicros: 100000, shares: undefined, cpusetCpus: undefined },
   });
-  assert.deepEqual(readV2Stats(root, '/gone.scope'), { version: 2, path: '/gone.scope' });
+  assert.deepEqual(readV2Stats(new HostReader(hostPaths(h.root)), root, '/gone.scope'), { version: 2, path: '/gone.scope' });
 });
 
 test('readV1Stats on the capture from this machine: each controller at its own path; cfs quota -1 is no quota', (t) => {
@@ -105,9 +107,9 @@ test('readV1Stats on the capture from this machine: each controller at its own p
   h.cgroupFiles('/docker/y', { 'cpu.cfs_quota_us': '-1\n', 'cpu.cfs_period_us': '100000\n', 'cpu.shares': '1024\n', 'cpu.stat': 'nr_periods 0\nnr_throttled 0\nthrottled_time 0\n' }, 'cpu');
   h.build();
   const layout = detectCgroupLayout(h.path('/sys/fs/cgroup'));
-  const x = readV1Stats(layout, () => '/docker/x', 100);
+  const x = readV1Stats(new HostReader(hostPaths(h.root)), layout, () => '/docker/x', 100);
   assert.deepEqual([x.path, x.memory?.workingSetBytes, x.memory?.limitBytes, x.cpu?.quotaMicros, x.pids?.limit, x.io?.readBytes], ['/docker/x', 901120, 67108864, 50000, 100, 1549312]);
-  const y = readV1Stats(layout, (c) => (c === 'cpu' || c === 'cpuacct' ? '/docker/y' : undefined), 100);
+  const y = readV1Stats(new HostReader(hostPaths(h.root)), layout, (c) => (c === 'cpu' || c === 'cpuacct' ? '/docker/y' : undefined), 100);
   assert.deepEqual(y, {
     version: 1,
     path: '/docker/y',
@@ -121,11 +123,11 @@ test('spec files are cached for the TTL (limits change rarely); usage files are 
   h.build();
   const cache = new SpecCache(60_000);
   const root = h.path('/sys/fs/cgroup');
-  assert.equal(readV2Stats(root, '/a.scope', cache.read).memory?.limitBytes, 1000);
+  assert.equal(readV2Stats(new HostReader(hostPaths(h.root), { specs: cache }), root, '/a.scope').memory?.limitBytes, 1000);
   h.cgroupFiles('/a.scope', { 'memory.current': '200\n', 'memory.max': '2000\n' });
-  const again = readV2Stats(root, '/a.scope', cache.read).memory;
+  const again = readV2Stats(new HostReader(hostPaths(h.root), { specs: cache }), root, '/a.scope').memory;
   assert.deepEqual([again?.usageBytes, again?.limitBytes], [200, 1000]);
-  assert.equal(readV2Stats(root, '/a.scope', new SpecCache(0).read).memory?.limitBytes, 2000);
+  assert.equal(readV2Stats(new HostReader(hostPaths(h.root), { specs: new SpecCache(0) }), root, '/a.scope').memory?.limitBytes, 2000);
 });
 
 test('cgroup.procs: one PID a line; a removed cgroup reads as null', (t) => {
@@ -133,6 +135,6 @@ test('cgroup.procs: one PID a line; a removed cgroup reads as null', (t) => {
   h.process({ pid: 300, ppid: 1, comm: 'a', cgroup: '/x.scope' });
   h.process({ pid: 30, ppid: 1, comm: 'b', cgroup: '/x.scope' });
   h.build();
-  assert.deepEqual(readCgroupProcs(h.path('/sys/fs/cgroup/x.scope')), [30, 300]);
-  assert.equal(readCgroupProcs(h.path('/sys/fs/cgroup/gone.scope')), null);
+  assert.deepEqual(readCgroupProcs(new HostReader(hostPaths(h.root)), h.path('/sys/fs/cgroup/x.scope')), [30, 300]);
+  assert.equal(readCgroupProcs(new HostReader(hostPaths(h.root)), h.path('/sys/fs/cgroup/gone.scope')), null);
 });

@@ -12,7 +12,12 @@ import { listPids, readProcess, refreshProcess, type ProcessReadContext } from '
 import { parseStat } from '../../../src/host/procfs/stat.js';
 import { parseStatus } from '../../../src/host/procfs/status.js';
 import { userResolver } from '../../../src/host/procfs/users.js';
+import { hostPaths } from '../../../src/host/paths.js';
+import { HostReader } from '../../../src/host/reader.js';
 import { FixtureHost, HOST_NS, netDev } from '../../helpers/fixture-host.js';
+
+/** A one-shot reader of the fixture host. */
+const readerOf = (h: FixtureHost) => new HostReader(hostPaths(h.root));
 
 test('stat: fields by position after the last ")", so a comm holding ") (" cannot shift them', () => {
   const real = '6714 (cat) R 6710 6710 3071 0 -1 4194304 99 0 0 0 7 3 0 0 20 0 1 0 30255 3133440 413 18446744073709551615 93889960284160 93889960304041 140725693941792 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 93889960320048 93889960321664 93891006439424 140725693946398 140725693946418 140725693946418 140725693947883 0';
@@ -56,12 +61,12 @@ test('cmdline read: bounded at CMDLINE_LIMIT bytes and marked as cut', (t) => {
   h.process({ pid: 10, ppid: 1, comm: 'big', cmdline: Buffer.alloc(CMDLINE_LIMIT * 3, 0x61) });
   h.process({ pid: 11, ppid: 1, comm: 'small', args: ['a', 'b'] });
   h.build();
-  const big = readCmdline(h.path('/proc'), 10)!;
+  const big = readCmdline(readerOf(h), 10)!;
   assert.equal(big.length, 1);
   assert.equal(big[0].length, CMDLINE_LIMIT + 1);
   assert.ok(big[0].endsWith('a…'));
-  assert.deepEqual(readCmdline(h.path('/proc'), 11), ['a', 'b']);
-  assert.equal(readCmdline(h.path('/proc'), 12), null, 'no such process');
+  assert.deepEqual(readCmdline(readerOf(h), 11), ['a', 'b']);
+  assert.equal(readCmdline(readerOf(h), 12), null, 'no such process');
 });
 
 test(
@@ -70,7 +75,7 @@ test(
     const h = new FixtureHost(t, { cgroup: 'v2', systemProcesses: false });
     h.process({ pid: 10, ppid: 1, comm: 'exact', cmdline: Buffer.concat([Buffer.alloc(CMDLINE_LIMIT - 1, 0x62), Buffer.from([0])]) });
     h.build();
-    const got = readCmdline(h.path('/proc'), 10)!;
+    const got = readCmdline(readerOf(h), 10)!;
     assert.deepEqual([got.length, got[0].length, got[0].slice(-3)], [1, CMDLINE_LIMIT - 1, 'bbb']);
   },
 );
@@ -82,9 +87,9 @@ test('ns links: "type:[inode]" parsed; unreadable links are simply absent', (t) 
   const h = new FixtureHost(t, { cgroup: 'v2', pid1NsUnreadable: true });
   h.process({ pid: 50, ppid: 1, comm: 'c', ns: { pid: 4026532201, net: 4026532204 } });
   h.build();
-  assert.deepEqual(readNamespaces(h.path('/proc'), 50), { ...HOST_NS, pid: 4026532201, net: 4026532204 });
-  assert.deepEqual(readNamespaces(h.path('/proc'), 1), {});
-  assert.deepEqual(readNamespaces(h.path('/proc'), 99), {});
+  assert.deepEqual(readNamespaces(readerOf(h), 50), { ...HOST_NS, pid: 4026532201, net: 4026532204 });
+  assert.deepEqual(readNamespaces(readerOf(h), 1), {});
+  assert.deepEqual(readNamespaces(readerOf(h), 99), {});
 });
 
 test('net/dev: per-interface counters, loopback listed but excluded from the totals', () => {
@@ -103,7 +108,7 @@ test('loadavg: the last PID allocated is the fifth field', (t) => {
   const h = new FixtureHost(t, { cgroup: 'v2' });
   h.process({ pid: 4242, ppid: 1, comm: 'x' });
   h.build();
-  assert.equal(readLastPid(h.path('/proc')), 4242);
+  assert.equal(readLastPid(readerOf(h)), 4242);
 });
 
 test('/proc/stat and meminfo: cores, CPU ticks (guest time not counted twice), boot time, memory', (t) => {
@@ -112,7 +117,7 @@ test('/proc/stat and meminfo: cores, CPU ticks (guest time not counted twice), b
   assert.deepEqual(parseMeminfo('MemTotal:       24684084 kB\nMemFree:        24007040 kB\nMemAvailable:   24238792 kB\n'), { memoryBytes: 24684084 * 1024, memAvailableBytes: 24238792 * 1024 });
   const h = new FixtureHost(t, { cgroup: 'v2', hostname: 'edge-7' });
   h.build();
-  assert.deepEqual(readProcHostFacts(h.path('/proc')), {
+  assert.deepEqual(readProcHostFacts(readerOf(h)), {
     hostname: 'edge-7',
     kernel: '6.1.0-13-amd64',
     cpuCores: 2,
@@ -142,7 +147,7 @@ test('readProcess: the whole process from its files; a thread reached by TID is 
   h.file('/proc/7006/status', 'Name:\tworker\nTgid:\t7004\nPid:\t7006\nNSpid:\t7006\t2\nUid:\t0\t0\t0\t0\n');
   h.file('/proc/7006/cmdline', 'sh\0');
   h.file('/proc/7006/cgroup', '0::/docker/abc\n');
-  const ctx: ProcessReadContext = { procDir: h.path('/proc'), pageSize: 4096, userName: userResolver(h.path('/etc/passwd')) };
+  const ctx: ProcessReadContext = { reader: readerOf(h), pageSize: 4096, userName: userResolver(h.path('/etc/passwd')) };
   const p = readProcess(ctx, 7004)!;
   assert.deepEqual(
     { ...p, cgroups: p.cgroups.length },

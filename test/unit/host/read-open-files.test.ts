@@ -1,4 +1,4 @@
-// Kept-open procfs/cgroupfs files (src/host/open-files.ts) on the real kernel: a kept descriptor reads fresh
+// Kept-open procfs/cgroupfs files (src/host/open-files.ts, fd-budget.ts, fs-magic.ts, reader.ts) on the real kernel: a kept descriptor reads fresh
 // figures, a vanished process or removed cgroup reads as null (never a throw), a recreated path is reopened, and
 // nothing is kept outside the kernel filesystems or past a sweep.
 import assert from 'node:assert/strict';
@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defaultMaxOpen, isCgroup2Fs, isKernelFs, OpenFiles, readHotText, withOpenFiles } from '../../../src/host/open-files.js';
+import { defaultMaxOpen } from '../../../src/host/fd-budget.js';
+import { isCgroup2Fs, isKernelFs } from '../../../src/host/fs-magic.js';
+import { OpenFiles } from '../../../src/host/open-files.js';
+import { hostPaths } from '../../../src/host/paths.js';
+import { HostReader } from '../../../src/host/reader.js';
 import { openPaths } from '../../helpers/host-probes.js';
 import { isRoot, missing } from '../../helpers/prereq.js';
 
@@ -132,12 +136,12 @@ test('the default cap is a quarter of the descriptor limit, at most 4096', () =>
   assert.ok(ours > 0 && ours <= 4096);
 });
 
-test('readHotText goes through the open files only inside withOpenFiles', () => {
+test('a reader reads its hot files through the open files it was given, and only then', () => {
   const files = new OpenFiles(['/proc/']);
   try {
-    assert.ok(readHotText('/proc/loadavg'));
+    assert.ok(new HostReader(hostPaths('/')).hotText('/proc/loadavg'));
     assert.equal(files.size, 0);
-    const text = withOpenFiles(files, () => readHotText('/proc/loadavg'));
+    const text = new HostReader(hostPaths('/'), { files }).hotText('/proc/loadavg');
     assert.match(text!, /^\d/);
     assert.equal(files.size, 1);
   } finally {

@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { scanHost } from '../../../src/snapshot/scanner.js';
 import { CMDLINE_LIMIT } from '../../../src/host/procfs/cmdline.js';
+import { COLLECTORS } from '../../../src/exporter/families/index.js';
+import { MetricsRenderer } from '../../../src/exporter/renderer.js';
+import { FixedSnapshot } from '../exporter/snapshot-fixture.js';
 import { FixtureHost, HOST_NS } from '../../helpers/fixture-host.js';
 import { assertAsideScanAgrees } from '../../helpers/scan-aside.js';
 
@@ -72,4 +75,19 @@ test('hostile: a half-written config.v2.json is a note, the container is still s
 
 test('the one-shot scan with the PID namespaces read aside by the native helper sees exactly the same', async (t) => {
   await assertAsideScanAgrees(hostileHost(t), { includeStopped: true });
+});
+
+test('hostile: each note says which kind it is, and tctop_scan_errors counts them by kind', async (t) => {
+  const root = hostileHost(t);
+  const snap = scanHost({ root });
+  const notes = snap.notes.map((n) => [n.path.slice(root.length), n.kind]).sort();
+  assert.deepEqual(notes, [
+    ['/proc/1/ns', 'denied'],
+    ['/proc/9520/status', 'vanished'],
+    ['/proc/9525/stat', 'vanished'],
+    [`/var/lib/docker/containers/${ID}/config.v2.json`, 'malformed'],
+  ]);
+  const renderer = new MetricsRenderer(new FixedSnapshot(snap), COLLECTORS.filter((c) => c.name === 'tctop'));
+  const body = (await renderer.render('prometheus')).body;
+  assert.deepEqual(body.match(/^tctop_scan_errors\{.*$/gm), ['tctop_scan_errors{kind="vanished"} 2', 'tctop_scan_errors{kind="denied"} 1', 'tctop_scan_errors{kind="malformed"} 1']);
 });

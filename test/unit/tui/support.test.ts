@@ -14,7 +14,7 @@ test('only state directories that exist are watched, under the given root and $T
   mkdirSync(join(root, 'var/lib/docker/containers'), { recursive: true });
   mkdirSync(join(root, 'var/lib/lxc'), { recursive: true });
   mkdirSync(join(root, 'tctop/containers'), { recursive: true });
-  const dirs = stateDirectories(root, { TCTOP_ROOT: join(root, 'tctop') });
+  const dirs = stateDirectories(root, { TCTOP_ROOT: '/tctop' }); // the engine root is a host path too: under --root
   assert.deepEqual(
     dirs.map((d) => [d.path.slice(root.length), d.runtime, d.depth]),
     [

@@ -4,8 +4,14 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { LogCursor, readLog } from '../../../../src/engine/containers/log-reader.js';
+import { LogCursor, tailEntries, type LogEntry } from '../../../../src/engine/containers/log-reader.js';
 import { buildOciConfig, DEFAULT_CAPABILITIES } from '../../../../src/engine/containers/oci-config.js';
+
+/** The last n entries (all when n is undefined), as `tctop logs` reads them. */
+function readLog(path: string, tail?: number): LogEntry[] {
+  const cursor = new LogCursor(path);
+  return tail === undefined ? [...cursor.batches()].flat() : tailEntries(cursor, tail);
+}
 
 const line = (log: string, stream = 'stdout') => JSON.stringify({ log, stream, time: '2026-11-23T13:30:50.123456789Z' }) + '\n';
 

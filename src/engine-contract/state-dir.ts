@@ -1,0 +1,30 @@
+// Where the engine keeps its containers and what it calls the files there: the engine writes them, discovery (and
+// anyone else) reads them. docs/engine-contract.md describes every file; this is its one TypeScript statement.
+// A leaf: imports nothing of tctop's, so discovery can depend on it without depending on the engine.
+import { join } from 'node:path';
+
+export const DEFAULT_ROOT = '/var/lib/tctop';
+
+/** $TCTOP_ROOT, or /var/lib/tctop (an empty TCTOP_ROOT counts as unset). */
+export function tctopRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TCTOP_ROOT || DEFAULT_ROOT;
+}
+
+/** <root>/containers: one state directory per container, named by its full ID. */
+export function containersDir(root: string): string {
+  return join(root, 'containers');
+}
+
+/** The files of a container's state directory (also its OCI bundle) that processes other than their writer read. */
+export const STATE_DIR_FILES = {
+  config: 'config.json',
+  launch: 'launch.conf',
+  state: 'state.json',
+  exit: 'exit.json',
+  log: 'container.log',
+} as const;
+
+/** The shim's process name (its comm) and its command line: `tctop-shim --id <id> --state <state dir>`. */
+export const SHIM_COMM = 'tctop-shim';
+export const SHIM_ID_FLAG = '--id';
+export const SHIM_STATE_FLAG = '--state';

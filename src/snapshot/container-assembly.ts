@@ -1,0 +1,81 @@
+// One scan's containers, assembled: the processes of the container cgroups and of the PID namespaces outside the
+// host's read (process-cache.ts), grouped (discovery/grouping.ts), claimed by a runtime (claim-cache.ts) and built
+// into Containers (container-builder.ts); the runtimes' stopped containers beside them.
+import { statsVersion, type CgroupHierarchy, type CgroupLayout } from '../host/cgroupfs/layout.js';
+import { cgroupPathFor } from '../host/procfs/cgroup.js';
+import type { HostReader } from '../host/reader.js';
+import { containerCgroupOf } from '../discovery/cgroup-walk.js';
+import { cgroupGroups, namespaceGroups, type ProcessGroup } from '../discovery/grouping.js';
+import { ADAPTERS } from '../discovery/adapters/index.js';
+import type { DiscoveryContext } from '../discovery/types.js';
+import type { ClaimCache } from './claim-cache.js';
+import type { ContainerCgroups } from './container-cgroups.js';
+import { buildContainer, claimGroup } from './container-builder.js';
+import { stoppedContainer } from './stopped-container.js';
+import type { Container, HostInfo, ProcessInfo } from './model.js';
+import type { PidIndex } from './pid-index.js';
+import type { ProcessCache } from './process-cache.js';
+
+/** What the assembly of one scan reads through and adds to. */
+export interface Assembly {
+  reader: HostReader;
+  layout: CgroupLayout;
+  hier: CgroupHierarchy | undefined;
+  host: HostInfo;
+  discovery: DiscoveryContext;
+  processes: ProcessCache;
+  claims: ClaimCache;
+  /** Every process read in this scan, by host PID. */
+  live: Map<number, ProcessInfo>;
+  containers: Container[];
+  /** The runtimes' stopped containers, once listed. */
+  stopped?: Container[];
+}
+
+/** The containers of the container cgroups; returns the PIDs they hold. */
+export function addCgroupContainers(a: Assembly, cgroups: ContainerCgroups): Set<number> {
+  a.processes.readAll(cgroups.memberPids(), a.live);
+  const { groups, claimed } = cgroupGroups([...cgroups.all], (pid) => a.live.get(pid));
+  addContainers(a, groups);
+  return claimed;
+}
+
+/** Groups of processes in PID namespaces of their own that no container cgroup holds (nspawn, sandboxes). */
+export function addNamespaceContainers(a: Assembly, pids: PidIndex, cgroups: ContainerCgroups, claimed: Set<number>): void {
+  // claimed PIDs are already in `live` (a map hit here); namespaceGroups leaves them out
+  const candidates = pids.outsideHost();
+  a.processes.readAll(pids.outsidePids(), a.live);
+  // a process in a container cgroup the walk did not see belongs to a container born during this scan: the next
+  // scan shows it whole, not as a sandbox now
+  const known = new Set(cgroups.all.map((c) => c.path));
+  const bornNow = (pid: number) => {
+    const p = a.live.get(pid);
+    const path = p ? cgroupPathFor(p.cgroups, a.hier?.controller) : undefined;
+    const container = path ? containerCgroupOf(path) : undefined;
+    return container !== undefined && !known.has(container.path);
+  };
+  const groups = namespaceGroups(
+    candidates.filter((c) => !bornNow(c.pid)),
+    (pid) => a.live.get(pid),
+    claimed,
+  );
+  addContainers(a, groups);
+}
+
+function addContainers(a: Assembly, groups: ProcessGroup[]): void {
+  for (const g of groups) {
+    const parent = g.init.ppid > 0 ? a.processes.read(g.init.ppid, a.live) : undefined;
+    const claim = a.claims.get(g.key, g.init, () => claimGroup(a.reader, g, parent, a.discovery, ADAPTERS));
+    a.containers.push(buildContainer({ reader: a.reader, group: g, parent, claim, host: a.host, layout: a.layout, statsVersion: statsVersion(a.layout), live: a.live }));
+  }
+}
+
+/** Containers in runtime state that run no process, when asked for (listed once per scan). */
+export function stoppedContainers(a: Assembly, includeStopped: boolean | undefined): Container[] {
+  if (!includeStopped) return [];
+  if (!a.stopped) {
+    const running = new Set(a.containers.map((c) => c.id));
+    a.stopped = ADAPTERS.flatMap((ad) => ad.listStopped?.(a.discovery, running) ?? []).map(stoppedContainer);
+  }
+  return a.stopped;
+}

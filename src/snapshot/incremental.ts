@@ -1,0 +1,138 @@
+// Which PIDs and container cgroups a scan must look at. A full pass reads every host PID's PID namespace and walks
+// the cgroup tree again when PIDs came or went; between full passes, /proc/loadavg's last-PID field says which PIDs
+// were created since the last scan, and only those are probed. A runtime creates a container's first process in
+// its own cgroup and moves it a moment later, so a new PID in no container cgroup is looked at once more ("young").
+import { join } from 'node:path';
+import type { CgroupHierarchy } from '../host/cgroupfs/layout.js';
+import { parseProcCgroup } from '../host/procfs/cgroup.js';
+import { readNamespace } from '../host/procfs/namespaces.js';
+import type { PidnsSurvey } from '../host/procfs/pidns-aside.js';
+import { listPids } from '../host/procfs/process.js';
+import type { HostReader } from '../host/reader.js';
+import { ContainerCgroups } from './container-cgroups.js';
+import { PidIndex } from './pid-index.js';
+
+/** Past this many new PIDs since the last scan, one readdir of /proc is cheaper than probing each. */
+export const MAX_PROBED_PIDS = 2000;
+
+/** What the cadence decides on: the last PID now and at the previous scan, and how long since the last full pass. */
+export interface CadenceInput {
+  lastPid: number | undefined;
+  previousLastPid: number | undefined;
+  cgroupsWalked: boolean;
+  msSinceFullPass: number;
+  fullPassIntervalMs: number;
+}
+
+export function needsFullPass(c: CadenceInput): boolean {
+  if (c.lastPid === undefined || c.previousLastPid === undefined || !c.cgroupsWalked) return true;
+  if (c.msSinceFullPass >= c.fullPassIntervalMs) return true;
+  // PIDs wrapped around pid_max, or so many were created that a readdir is cheaper than probing each
+  return c.lastPid < c.previousLastPid || c.lastPid - c.previousLastPid > MAX_PROBED_PIDS;
+}
+
+export interface TrackerHooks {
+  /** A PID is gone from the host (the process cache drops it). */
+  forgetProcess(pid: number): void;
+  /** A full pass ended (the limit-file cache prunes itself). */
+  fullPassDone(): void;
+}
+
+export class PidTracker {
+  readonly pids: PidIndex;
+  readonly cgroups = new ContainerCgroups();
+  /** Processes on the host as counted by the last full pass. */
+  hostProcessCount = 0;
+  /** Last PID allocated on the host at the previous scan (from /proc/loadavg). */
+  private lastPid: number | undefined;
+  private lastFullPass = 0;
+  /** New PIDs of the last incremental pass that were in no container cgroup yet. */
+  private youngPids: number[] = [];
+
+  constructor(
+    private readonly r: HostReader,
+    hostPidns: number | undefined,
+    private readonly fullPassIntervalMs: number,
+    private readonly hooks: TrackerHooks,
+  ) {
+    this.pids = new PidIndex(r, hostPidns);
+  }
+
+  /** Bring the PIDs and container cgroups up to date for a scan that read `lastPid`: a full pass, or the new PIDs. */
+  update(hier: CgroupHierarchy | undefined, lastPid: number | undefined, now = Date.now()): 'full' | 'incremental' {
+    const full = needsFullPass({ lastPid, previousLastPid: this.lastPid, cgroupsWalked: this.cgroups.walked, msSinceFullPass: now - this.lastFullPass, fullPassIntervalMs: this.fullPassIntervalMs });
+    if (full) this.fullPass(hier, now);
+    else this.incrementalPass(hier, lastPid!);
+    this.lastPid = lastPid;
+    return full ? 'full' : 'incremental';
+  }
+
+  /**
+   * A one-shot scan's full pass, in two halves: the cgroups first (walkCgroups), then the processes outside the
+   * host's PID namespace from a survey made aside (or read here when there is none).
+   */
+  walkCgroups(hier: CgroupHierarchy | undefined): void {
+    if (hier) this.cgroups.walk(this.r, hier);
+  }
+
+  surveyed(survey: PidnsSurvey | null, lastPid: number | undefined): void {
+    this.pidnsPass(survey);
+    this.fullPassDone(Date.now());
+    this.lastPid = lastPid;
+  }
+
+  private fullPass(hier: CgroupHierarchy | undefined, now: number): void {
+    const changed = this.pidnsPass(null);
+    if (hier && (changed || !this.cgroups.walked)) this.cgroups.walk(this.r, hier);
+    else this.cgroups.refreshMembers(this.r, hier);
+    this.fullPassDone(now);
+  }
+
+  /**
+   * Every host PID and its PID namespace, read here; true when the set of PIDs changed. Or, from a survey made
+   * aside, the processes outside the host's PID namespace alone (a one-shot scan keeps no PIDs for a next one).
+   */
+  private pidnsPass(survey: PidnsSurvey | null): boolean {
+    if (survey) {
+      this.hostProcessCount = survey.processCount;
+      for (const [pid, ns] of survey.outsideHost) this.pids.note(pid, ns);
+      return true;
+    }
+    const pids = listPids(this.r.list(this.r.paths.proc));
+    this.hostProcessCount = pids.length;
+    return this.pids.track(pids, (pid) => this.hooks.forgetProcess(pid));
+  }
+
+  private fullPassDone(now: number): void {
+    this.lastFullPass = now;
+    this.youngPids = [];
+    this.hooks.fullPassDone();
+  }
+
+  /** Only the PIDs created since the last scan: their namespace, and whether they opened a new container cgroup. */
+  private incrementalPass(hier: CgroupHierarchy | undefined, lastPid: number): void {
+    const recheck = this.youngPids;
+    this.youngPids = [];
+    for (const pid of recheck) this.noteContainerCgroup(pid, hier, false);
+    for (let pid = this.lastPid! + 1; pid <= lastPid; pid++) {
+      if (this.pids.has(pid)) continue;
+      const ns = readNamespace(this.pids.survey, pid, 'pid');
+      if (ns === undefined) continue; // already gone, or a thread ID (not a process)
+      this.pids.note(pid, ns);
+      this.noteContainerCgroup(pid, hier, true);
+    }
+    this.cgroups.refreshMembers(this.r, hier);
+  }
+
+  /** Adds the container cgroup a new PID is in, if any; remembers it for one more look if it is in none. */
+  private noteContainerCgroup(pid: number, hier: CgroupHierarchy | undefined, lookAgain: boolean): void {
+    const memberships = this.r.text(join(this.r.paths.proc, String(pid), 'cgroup'));
+    if (memberships === null) return;
+    const container = this.cgroups.containerOf(parseProcCgroup(memberships), hier);
+    if (!container) {
+      if (lookAgain) this.youngPids.push(pid);
+      return;
+    }
+    this.cgroups.add(container);
+  }
+}

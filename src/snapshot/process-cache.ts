@@ -1,0 +1,57 @@
+// The processes a scanner read, kept for the next scan: a known process is refreshed from its stat alone (what
+// changes between ticks), a new one read whole. The cache keeps exactly what the last scan used (members and shims).
+import { readProcess, refreshProcess, type ProcessReadContext } from '../host/procfs/process.js';
+import type { ProcessInfo } from '../host/records.js';
+
+export interface ProcessCacheHooks {
+  /** The PID vanished (the PID index forgets it). */
+  vanished(pid: number): void;
+  /** The PID now belongs to another process (the files kept open for the old one must go). */
+  reused(pid: number): void;
+}
+
+export class ProcessCache {
+  private readonly known = new Map<number, ProcessInfo>();
+
+  constructor(
+    private readonly ctx: ProcessReadContext,
+    private readonly hooks: ProcessCacheHooks,
+  ) {}
+
+  delete(pid: number): void {
+    this.known.delete(pid);
+  }
+
+  /** Reads `wanted` into `live` (what vanished is left out). */
+  readAll(wanted: Iterable<number>, live: Map<number, ProcessInfo>): void {
+    for (const pid of wanted) this.read(pid, live);
+  }
+
+  /** A process from this scan (`live`), the cache (refreshed), or read whole. */
+  read(pid: number, live: Map<number, ProcessInfo>): ProcessInfo | undefined {
+    const already = live.get(pid);
+    if (already) return already;
+    const known = this.known.get(pid);
+    let p: ProcessInfo | null = null;
+    if (known) {
+      const r = refreshProcess(this.ctx, known);
+      if (r === 'reused') this.hooks.reused(pid);
+      p = r === 'reused' ? readProcess(this.ctx, pid) : r;
+    } else {
+      p = readProcess(this.ctx, pid);
+    }
+    if (!p) {
+      this.known.delete(pid);
+      this.hooks.vanished(pid);
+      return undefined;
+    }
+    this.known.set(pid, p);
+    live.set(pid, p);
+    return p;
+  }
+
+  /** Keep only what this scan used. */
+  keepOnly(live: Map<number, ProcessInfo>): void {
+    for (const pid of this.known.keys()) if (!live.has(pid)) this.known.delete(pid);
+  }
+}

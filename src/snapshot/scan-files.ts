@@ -1,0 +1,52 @@
+// The scanner's reader and what it holds between scans: the files read every scan kept open, and the limit files'
+// cache with a descriptor set of its own, sharing one descriptor budget (host/fd-budget.ts). A one-shot scanner
+// keeps no file open; its cache only spares a second read of a file within the scan.
+import type { CgroupLayout } from '../host/cgroupfs/layout.js';
+import { SpecCache } from '../host/cgroupfs/spec-cache.js';
+import { defaultMaxOpen } from '../host/fd-budget.js';
+import { isCgroup2Fs, isKernelFs } from '../host/fs-magic.js';
+import { OpenFiles } from '../host/open-files.js';
+import type { HostPaths } from '../host/paths.js';
+import { HostReader } from '../host/reader.js';
+
+export class ScanFiles {
+  readonly reader: HostReader;
+  private readonly files: OpenFiles | undefined;
+  private readonly specs: SpecCache;
+
+  constructor(paths: HostPaths, layout: CgroupLayout, keepFilesOpen: boolean, specTtlMs: number) {
+    if (keepFilesOpen) {
+      const kernelDirs = (dirs: string[]) => dirs.filter(isKernelFs).map((d) => (d.endsWith('/') ? d : `${d}/`));
+      const cgroupDirs = kernelDirs([...layout.v1.values(), ...(layout.unified ? [layout.unified] : [])]);
+      // one descriptor budget for both sets: usage files and stat (read every scan) get most of it
+      const budget = defaultMaxOpen();
+      const cgroup2Dirs = cgroupDirs.filter(isCgroup2Fs);
+      this.files = new OpenFiles([...kernelDirs([paths.proc]), ...cgroupDirs], budget - Math.floor(budget / 4), cgroup2Dirs);
+      // limit files are read every few seconds, not every scan: their own set, closed as their cache entries expire
+      this.specs = new SpecCache(specTtlMs, new OpenFiles(cgroupDirs, Math.floor(budget / 4)));
+    } else {
+      this.specs = new SpecCache(specTtlMs);
+    }
+    this.reader = new HostReader(paths, { files: this.files, specs: this.specs });
+  }
+
+  /** After a scan: close what it did not read (files of processes and cgroups that are gone). */
+  sweep(): void {
+    this.files?.sweep();
+  }
+
+  /** After a full pass: drop limit files not read for a while (containers that went away). */
+  prune(): void {
+    this.specs.prune();
+  }
+
+  /** A PID now belongs to another process: the old one's files (its net/dev pins its network namespace) must go. */
+  forgetProcess(pid: number): void {
+    this.files?.forgetUnder(`${this.reader.paths.proc}/${pid}`);
+  }
+
+  close(): void {
+    this.files?.close();
+    this.specs.close();
+  }
+}
