@@ -34,6 +34,8 @@ export class RegistryClient {
   static async open(registry: string, options: ClientOptions = {}): Promise<RegistryClient> {
     const creds = options.credentials ?? (await getCredentials(registry));
     const transport = new Transport(apiHost(registry), { insecure: insecureRegistries(options.insecureRegistries), maxSockets: options.maxConnections });
+    // the scheme probe starts now, beside the caller's local work; a failure is raised again by the first request
+    transport.base().catch(() => {});
     return new RegistryClient(registry, transport, new Authorizer(transport, creds));
   }
 

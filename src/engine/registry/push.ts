@@ -51,8 +51,7 @@ export async function pushImage(reference: string, options: PushOptions = {}): P
   try {
     progress.line(`The push refers to repository [${ref.fullName}]`);
     const diffIds = config.rootfs.diff_ids;
-    const blobs: PushableBlob[] = [];
-    for (const diffId of diffIds) blobs.push(await pushableBlob(root, diffId, staging));
+    const blobs: PushableBlob[] = await Promise.all(diffIds.map((diffId) => pushableBlob(root, diffId, staging)));
     // docker lists the top layer first
     const order = [...diffIds.keys()].reverse().filter((i, _, all) => all.findIndex((j) => blobs[j].digest === blobs[i].digest) === all.indexOf(i));
     for (const i of order) progress.layer(shortId(blobs[i].digest), 'Preparing');
