@@ -31,3 +31,6 @@ export class UnsupportedError extends TctopError {}
 export function errnoOf(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
 }
+
+/** A registry refused, failed or lied (bad credentials, unknown image, content not matching its digest, down). */
+export class RegistryError extends TctopError {}

@@ -27,7 +27,7 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
-packages=(docker.io containerd runc busybox-static lxc systemd-container prometheus tmux iproute2 procps attr nftables)
+packages=(docker.io containerd runc busybox-static lxc systemd-container prometheus tmux iproute2 procps attr nftables docker-registry openssl)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -37,6 +37,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # The Debian prometheus package starts a service on :9090 where systemd runs; it is not used by the tests.
+# The docker-registry package likewise enables a service on :5000; the registry tests start their own on 127.0.0.1.
 
 if ! docker info >/dev/null 2>&1; then
   echo "starting dockerd"

@@ -22,6 +22,7 @@ const GROUPS: Array<{ names: string[]; load: () => Promise<Register> }> = [
   { names: ['cp'], load: async () => (await import('./engine/cp.js')).registerCp },
   { names: ['export'], load: async () => (await import('./engine/export.js')).registerExport },
   { names: ['images', 'import', 'load', 'rmi'], load: async () => (await import('./images/index.js')).registerImageCommands },
+  { names: ['pull', 'push', 'login', 'logout'], load: async () => (await import('./registry/index.js')).registerRegistryCommands },
 ];
 
 /**

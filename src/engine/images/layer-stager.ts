@@ -1,5 +1,9 @@
 // Extracts and verifies the layers of a load or import in its staging dir; nothing reaches the store until commit.
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { UsageError } from '../../errors.js';
 import { extractTar } from './extract-tar.js';
 import { hasLayer, type LayerMeta } from './layer-store.js';
@@ -16,6 +20,8 @@ export interface LayerExpectation {
   diffId?: string;
   /** The blob digest a manifest lists (OCI), checked against the bytes as stored. */
   blobDigest?: string;
+  /** The blob's media type as a registry manifest named it, kept with the blob for a later push. */
+  mediaType?: string;
 }
 
 export class LayerStager {
@@ -36,15 +42,41 @@ export class LayerStager {
       return diffId;
     }
     const dir = join(this.staging, 'layers', String(this.count++));
-    const result = await extractTar(open(), join(dir, 'root'), { convertWhiteouts: true, what });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const blob = createWriteStream(join(dir, 'blob'), { mode: 0o600 });
+    const kept = { size: 0, gzip: false };
+    const result = await extractTar(keepCopy(open(), blob, kept), join(dir, 'root'), { convertWhiteouts: true, what });
     verify(expect, result.diffId, result.rawDigest, what);
     if (!this.staged.has(result.diffId)) {
+      const compression = kept.gzip ? ('gzip' as const) : ('none' as const);
       this.staged.set(result.diffId, {
         dir,
-        meta: { diffId: result.diffId, size: result.contentBytes, tarSize: result.tarBytes, created: new Date().toISOString() },
+        meta: {
+          diffId: result.diffId,
+          size: result.contentBytes,
+          tarSize: result.tarBytes,
+          created: new Date().toISOString(),
+          blob: { digest: result.rawDigest, size: kept.size, compression, ...(expect.mediaType ? { mediaType: expect.mediaType } : {}) },
+        },
       });
     }
     return result.diffId;
+  }
+}
+
+/** Copies the raw bytes into the layer's blob file on their way to extraction (see LayerMeta.blob). */
+async function* keepCopy(raw: AsyncIterable<Buffer>, out: WriteStream, kept: { size: number; gzip: boolean }): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of raw) {
+      if (kept.size === 0 && chunk.length >= 2) kept.gzip = chunk[0] === 0x1f && chunk[1] === 0x8b;
+      kept.size += chunk.length;
+      if (!out.write(chunk)) await once(out, 'drain');
+      yield chunk;
+    }
+    out.end();
+    await finished(out);
+  } finally {
+    if (!out.writableFinished) out.destroy();
   }
 }
 

@@ -13,6 +13,9 @@ export interface LayerMeta {
   /** Bytes of the uncompressed layer tar. */
   tarSize: number;
   created: string;
+  /** The layer's bytes as they arrived (compressed or not), kept as `blob` beside root/ so a push sends what was
+   * pulled or loaded, byte for byte, and the config's diff_ids still match. Absent on layers stored before. */
+  blob?: { digest: string; size: number; compression: 'gzip' | 'none'; mediaType?: string };
 }
 
 export async function hasLayer(root: string, hex: string): Promise<boolean> {
@@ -26,6 +29,11 @@ export async function hasLayer(root: string, hex: string): Promise<boolean> {
 
 export function hasLayerSync(root: string, hex: string): boolean {
   return existsSync(layerMetaPath(root, hex));
+}
+
+/** <layer>/blob: see LayerMeta.blob. */
+export function layerBlobPath(root: string, hex: string): string {
+  return join(layerDir(root, hex), 'blob');
 }
 
 export function readLayerMeta(root: string, hex: string): LayerMeta | undefined {

@@ -1,0 +1,99 @@
+// A stored layer as a registry blob. The store keeps each layer's bytes as they arrived (LayerMeta.blob): a gzip blob
+// (pulled, or loaded from an OCI layout) is pushed as it is, so its digest is the one the source registry had; a plain
+// tar (docker save, import, build) is gzipped once, at its first push, and that gzip is kept beside it
+// (push-blob.tar.gz + push-blob.json), so every later push sends the same bytes and finds the same digest.
+// sources.json remembers which repositories have a layer's blob, for cross-repository mounts.
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { constants, createGzip } from 'node:zlib';
+import { RegistryError } from '../../errors.js';
+import { writeFileAtomic } from '../images/atomic-write.js';
+import { readLayerMeta, layerBlobPath } from '../images/layer-store.js';
+import { layerDir } from '../images/store-paths.js';
+import { withStoreLock } from '../images/store-lock.js';
+import { DOCKER_LAYER_GZIP } from './manifest.js';
+
+export interface PushableBlob {
+  path: string;
+  digest: string;
+  size: number;
+  mediaType: string;
+}
+
+export interface BlobSource {
+  registry: string;
+  repository: string;
+}
+
+const GZIP_FILE = 'push-blob.tar.gz';
+const GZIP_META = 'push-blob.json';
+const SOURCES = 'sources.json';
+
+function readJson<T>(path: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The gzip blob for a layer: the kept one, the cached gzip of a plain one, or a new gzip made now (staged first). */
+export async function pushableBlob(root: string, diffId: string, staging: string): Promise<PushableBlob> {
+  const hex = diffId.slice(7);
+  const meta = readLayerMeta(root, hex);
+  if (!meta) throw new RegistryError(`layer ${diffId} is missing from the store`);
+  if (!meta.blob) throw new RegistryError(`layer ${diffId} was stored by an older tctop without its tar; load or pull the image again to push it`);
+  if (meta.blob.compression === 'gzip') return { path: layerBlobPath(root, hex), digest: meta.blob.digest, size: meta.blob.size, mediaType: DOCKER_LAYER_GZIP };
+  const dir = layerDir(root, hex);
+  const cached = readJson<{ digest: string; size: number }>(join(dir, GZIP_META));
+  if (cached && (await stat(join(dir, GZIP_FILE)).then((s) => s.size === cached.size, () => false))) {
+    return { path: join(dir, GZIP_FILE), digest: cached.digest, size: cached.size, mediaType: DOCKER_LAYER_GZIP };
+  }
+  const temp = join(staging, `${hex}.tar.gz`);
+  const hash = createHash('sha256');
+  let size = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  // fixed level, no name or mtime in the header: the same tar always gives the same bytes with this zlib
+  await pipeline(createReadStream(layerBlobPath(root, hex)), createGzip({ level: constants.Z_DEFAULT_COMPRESSION }), tap, createWriteStream(temp, { mode: 0o600 }));
+  const digest = 'sha256:' + hash.digest('hex');
+  await withStoreLock(root, async () => {
+    await rename(temp, join(dir, GZIP_FILE));
+    await writeFileAtomic(join(dir, GZIP_META), JSON.stringify({ digest, size }) + '\n', 0o600);
+  }).catch(async (err) => {
+    await rm(temp, { force: true });
+    throw err;
+  });
+  return { path: join(dir, GZIP_FILE), digest, size, mediaType: DOCKER_LAYER_GZIP };
+}
+
+export function blobSources(root: string, diffId: string): BlobSource[] {
+  const list = readJson<BlobSource[]>(join(layerDir(root, diffId.slice(7)), SOURCES));
+  return Array.isArray(list) ? list.filter((s) => typeof s?.registry === 'string' && typeof s?.repository === 'string') : [];
+}
+
+/** Best effort: a mount hint lost is only a slower push. `dir` is a stored or staged layer dir. */
+export async function addBlobSource(dir: string, source: BlobSource): Promise<void> {
+  const path = join(dir, SOURCES);
+  const list = readJson<BlobSource[]>(path) ?? [];
+  if (list.some((s) => s.registry === source.registry && s.repository === source.repository)) return;
+  list.push(source);
+  // renamed into place but not fsynced: a hint lost in a crash only costs an upload
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify(list.slice(-20)) + '\n', { mode: 0o600 })
+    .then(() => rename(temp, path))
+    .catch(() => rm(temp, { force: true }));
+}
+
+export function storedLayerDir(root: string, diffId: string): string {
+  return layerDir(root, diffId.slice(7));
+}

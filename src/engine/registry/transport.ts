@@ -1,0 +1,149 @@
+// HTTP(S) to one registry: keep-alive agents with a bounded number of sockets, docker's TLS material, HTTPS first
+// and plain HTTP only where tls.ts allows it. Answers are raw (status, headers, body stream); auth is client.ts's.
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Readable } from 'node:stream';
+import { RegistryError } from '../../errors.js';
+import { allowsPlainHttp, isLoopback, systemCas, tlsMaterial, type TlsMaterial } from './tls.js';
+
+export interface TransportOptions {
+  /** Most connections open at once to this registry (docker's max-concurrent-downloads is 3). */
+  maxSockets?: number;
+  insecure: Set<string>;
+  /** Per request, with no byte received (a registry that accepts and hangs). */
+  timeoutMs?: number;
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: IncomingMessage;
+}
+
+export type RequestBody = Buffer | string | (() => Readable);
+
+export class Transport {
+  private decided: Promise<string> | undefined;
+  private httpsAgent: HttpsAgent | undefined;
+  private readonly http: HttpAgent;
+  private readonly timeoutMs: number;
+  private readonly tls: TlsMaterial;
+
+  constructor(
+    readonly host: string,
+    private readonly options: TransportOptions,
+  ) {
+    this.tls = tlsMaterial(host);
+    this.http = new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 4 });
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /** Made on first HTTPS use: the CA bundle is parsed only by a client that does TLS. */
+  private get https(): HttpsAgent {
+    const { ca, cert, key, systemOnly } = this.tls;
+    this.httpsAgent ??= new HttpsAgent({
+      keepAlive: true,
+      maxSockets: this.options.maxSockets ?? 4,
+      ca: systemOnly ? [...systemCas()] : ca ? [...ca] : undefined,
+      cert,
+      key,
+      rejectUnauthorized: !this.options.insecure.has(this.host),
+    });
+    return this.httpsAgent;
+  }
+
+  close(): void {
+    this.httpsAgent?.destroy();
+    this.http.destroy();
+  }
+
+  /** The base URL, deciding HTTPS or HTTP once, on first use (concurrent callers wait for the same decision). */
+  base(): Promise<string> {
+    this.decided ??= this.decide().catch((err) => {
+      this.decided = undefined;
+      throw err;
+    });
+    return this.decided;
+  }
+
+  private async decide(): Promise<string> {
+    // A loopback registry without certs.d is most likely plain HTTP: asking that first spares a TLS handshake (and
+    // parsing the CA bundle, ~100 ms); a TLS server answers a plain request with 400, and we switch to HTTPS.
+    if (isLoopback(this.host) && !this.tls.ca) {
+      const plain = await this.send('GET', `http://${this.host}/v2/`, {}).catch(() => undefined);
+      if (plain) {
+        const body = plain.status === 400 ? (await readBody(plain.body, 1 << 16, 'answer').catch(() => Buffer.alloc(0))).toString() : (plain.body.resume(), '');
+        if (!/HTTPS server/i.test(body)) return `http://${this.host}`;
+      }
+    }
+    try {
+      (await this.send('GET', 'https://' + this.host + '/v2/', {})).body.resume();
+      return `https://${this.host}`;
+    } catch (err) {
+      if (!allowsPlainHttp(this.host, this.options.insecure) || !isTlsFailure(err)) throw err;
+      return `http://${this.host}`;
+    }
+  }
+
+  async request(method: string, url: string, headers: OutgoingHttpHeaders, body?: RequestBody): Promise<HttpAnswer> {
+    return this.send(method, url.startsWith('/') ? (await this.base()) + url : url, headers, body);
+  }
+
+  private send(method: string, url: string, headers: OutgoingHttpHeaders, body?: RequestBody): Promise<HttpAnswer> {
+    const target = new URL(url);
+    const secure = target.protocol === 'https:';
+    const sameHost = target.host === this.host;
+    // another host (a token realm, a storage redirect) gets a fresh connection with the system CAs
+    const agent = sameHost ? (secure ? this.https : this.http) : undefined;
+    const doRequest = secure ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = doRequest(target, { method, headers: { 'user-agent': 'tctop', ...headers }, agent }, (res) => {
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
+      });
+      req.setTimeout(this.timeoutMs, () => req.destroy(new RegistryError(`${this.host}: no answer to ${method} ${target.pathname} within ${this.timeoutMs / 1000}s`)));
+      req.on('error', (err) => reject(connectionError(this.host, err)));
+      if (body === undefined) req.end();
+      else if (typeof body === 'function') {
+        const stream = body();
+        stream.on('error', (err) => req.destroy(err));
+        stream.pipe(req);
+      } else req.end(body);
+    });
+  }
+}
+
+/** The server does not speak TLS at all (a plain HTTP registry), as opposed to TLS refusing us (an alert, a cert). */
+function isTlsFailure(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return /wrong version number|packet length too long|unknown protocol|http request/i.test(cause?.message ?? '');
+}
+
+function connectionError(host: string, err: Error & { code?: string }): Error {
+  if (err instanceof RegistryError) return err;
+  const code = err.code ?? '';
+  let why = err.message;
+  if (code === 'ECONNREFUSED') why = 'connection refused (is the registry running?)';
+  else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') why = 'host not found';
+  else if (code === 'ECONNRESET') why = 'connection reset';
+  // an alert is the server refusing us (no client certificate, or one it does not accept), not our CA check failing
+  else if (/ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA|HANDSHAKE_FAILURE)/i.test(code)) why = `the registry requires a client certificate it accepts (client.cert and client.key in /etc/docker/certs.d/${host}/)`;
+  else if (/certificate|self.signed|CERT_/i.test(code + why)) why = `TLS certificate not trusted (${code || why}); put its CA in /etc/docker/certs.d/${host}/ca.crt`;
+  const out = new RegistryError(`cannot reach registry ${host}: ${why}`);
+  (out as { cause?: unknown }).cause = err;
+  return out;
+}
+
+/** Reads a small answer whole (JSON documents, error bodies), refusing one larger than the limit. */
+export async function readBody(body: Readable, limit: number, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      body.destroy();
+      throw new RegistryError(`${what} is larger than ${limit >> 20} MiB`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
