@@ -16,6 +16,7 @@ const GROUPS: Array<{ names: string[]; load: () => Promise<Register> }> = [
   { names: ['exec'], load: async () => (await import('./engine/exec.js')).registerExec },
   { names: ['wait'], load: async () => (await import('./engine/wait.js')).registerWait },
   { names: ['images', 'import', 'load', 'rmi'], load: async () => (await import('./images/index.js')).registerImageCommands },
+  { names: ['build', 'commit', 'save', 'tag'], load: async () => (await import('./build/index.js')).registerBuildCommands },
 ];
 
 /**
