@@ -4,7 +4,7 @@
 import { posix } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
-import type { CommandForm, Instruction } from './dockerfile/parse.js';
+import type { CommandForm, Instruction, InstructionOf } from './dockerfile/parse.js';
 import { processWord, processWords, type Env } from './dockerfile/shell-lex.js';
 
 export interface Healthcheck {
@@ -87,7 +87,7 @@ function exposedPorts(specs: string[]): string[] {
   return out;
 }
 
-function healthcheck(instr: Extract<Instruction, { keyword: 'HEALTHCHECK' }>, shell: string[] | undefined): Healthcheck {
+function healthcheck(instr: InstructionOf<'HEALTHCHECK'>, shell: string[] | undefined): Healthcheck {
   if (instr.command === null) return { Test: ['NONE'] };
   const hc: Healthcheck = { Test: instr.command.form === 'exec' ? ['CMD', ...instr.command.args] : ['CMD-SHELL', instr.command.text] };
   void shell;

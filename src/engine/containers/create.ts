@@ -40,6 +40,8 @@ export interface CreateRequest {
   limits: ResourceLimits;
   autoRemove: boolean;
   labels?: Record<string, string>;
+  /** An image not in the store (a build step's intermediate one): used instead of looking `image` up. */
+  resolvedImage?: ReturnType<typeof resolveImage>;
 }
 
 function buildSpec(id: string, req: CreateRequest, image: ReturnType<typeof resolveImage>): ContainerSpec {
@@ -68,7 +70,7 @@ export async function createContainer(root: string, req: CreateRequest): Promise
   requireRoot();
   requireOverlayfs();
   const wantedName = req.name === undefined ? undefined : validateName(req.name);
-  const image = resolveImage(root, req.image);
+  const image = req.resolvedImage ?? resolveImage(root, req.image);
   const id = newContainerId();
   const spec = buildSpec(id, req, image);
   shimBinaryPath(); // a missing build is reported before anything exists

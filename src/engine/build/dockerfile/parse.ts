@@ -182,3 +182,6 @@ export function parseDockerfile(source: string): Dockerfile {
   }
   return { escape, directives, instructions };
 }
+
+/** The instruction type of one keyword (a member may cover several keywords, which Extract cannot narrow). */
+export type InstructionOf<K extends Instruction['keyword']> = Instruction & { keyword: K };
