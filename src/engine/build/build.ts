@@ -2,21 +2,21 @@
 // target built step by step, printed as docker's classic builder prints it, and the result committed and tagged.
 // A failure leaves no image, no container and no staging behind (the layers of the steps that succeeded stay in
 // the build cache, as docker keeps their intermediate images).
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoOf, NotFoundError, UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 import { randomBytes } from '../random.js';
-import { commitImages } from '../images/commit.js';
+import { readRepositories } from '../images/repositories.js';
+import { configPath } from '../images/store-paths.js';
 import { normalizeReference } from '../images/reference.js';
-import { createStaging } from '../images/staging.js';
 import { BuildArgs } from './build-args.js';
 import { IgnoreMatcher, readIgnorePatterns } from './dockerignore.js';
 import { parseDockerfile, type Instruction, type InstructionOf } from './dockerfile/parse.js';
 import { envMap, processWord } from './dockerfile/shell-lex.js';
 import { MergedView } from './merged-view.js';
-import { BuildStepError } from './run-step.js';
+import { BuildStepError } from './build-error.js';
 import { executeStep, startStage, type BuildSession, type StageState } from './stage.js';
 
 export interface BuildRequest {
@@ -78,6 +78,13 @@ function planStages(instructions: Instruction[], target: string | undefined): { 
   return { metaArgs, stages: stages.slice(0, at + 1) };
 }
 
+/** A step's usage or not-found error names the Dockerfile line and instruction, keeping its class (and exit code). */
+function withLine(err: Error, instr: Instruction): Error {
+  if (!(err instanceof UsageError || err instanceof NotFoundError) || /^Dockerfile line/.test(err.message)) return err;
+  const text = err.message.startsWith(`${instr.keyword} failed: `) ? err.message : `${instr.keyword}: ${err.message}`;
+  return new (err.constructor as typeof UsageError)(`Dockerfile line ${instr.line}: ${text}`);
+}
+
 export async function buildImage(root: string, req: BuildRequest): Promise<BuildResult> {
   const refs = req.tags.map(normalizeReference);
   const contextDir = contextDirOf(req.contextDir);
@@ -91,10 +98,11 @@ export async function buildImage(root: string, req: BuildRequest): Promise<Build
     // no .dockerignore: nothing is left out
   }
   const buildArgs = new BuildArgs(req.buildArgs);
-  const staging = await createStaging(root);
+  let staging: Promise<string> | undefined;
+  const stagingDir = () => (staging ??= import('../images/staging.js').then((m) => m.createStaging(root)));
   const session: BuildSession = {
     root,
-    staging,
+    staging: stagingDir,
     context: { view: new MergedView([contextDir], false), contextDir, ignore: new IgnoreMatcher(readIgnorePatterns(ignoreText)), what: 'build context' },
     stages: [],
     buildArgs,
@@ -124,8 +132,7 @@ export async function buildImage(root: string, req: BuildRequest): Promise<Build
         if (req.signal.aborted) throw new BuildStepError('the build was interrupted');
         announce(instr);
         await executeStep(session, state, instr).catch((err: Error) => {
-          if (err instanceof UsageError && !/^Dockerfile line/.test(err.message)) throw new UsageError(`Dockerfile line ${instr.line}: ${instr.keyword}: ${err.message}`);
-          throw err;
+          throw withLine(err, instr);
         });
       }
       session.stages.push(state);
@@ -134,11 +141,16 @@ export async function buildImage(root: string, req: BuildRequest): Promise<Build
     const unused = buildArgs.unconsumed();
     if (unused.length) req.out(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
     const final = last!;
-    await commitImages(root, [], [{ configHex: final.id.slice(7), configBytes: final.bytes, config: final.config, refs }]);
+    // an unchanged rebuild changes nothing in the store: no lock taken, no file written
+    const repos = readRepositories(root);
+    if (!existsSync(configPath(root, final.id.slice(7))) || refs.some((r) => repos[r] !== final.id)) {
+      const { commitImages } = await import('../images/commit.js');
+      await commitImages(root, [], [{ configHex: final.id.slice(7), configBytes: final.bytes, config: final.config, refs }]);
+    }
     req.out(`Successfully built ${final.id.slice(7, 19)}\n`);
     for (const ref of refs) req.out(`Successfully tagged ${ref}\n`);
     return { id: final.id, refs };
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    if (staging) await rm(await staging, { recursive: true, force: true });
   }
 }

@@ -72,7 +72,7 @@ export async function commitContainer(root: string, ref: string, options: Commit
   try {
     const stager = new LayerStager(root, staging);
     const upper = bundlePath(root, state.id, 'upper');
-    const stage = () => stageDirAsLayer(stager, upper, { containerUpper: true }, `the writable layer of ${state.name}`);
+    const stage = () => stageDirAsLayer(stager, upper, { containerUpper: true }, `the writable layer of ${state.name}`, staging);
     const frozen = state.status === 'running' && options.pause !== false;
     const diffId = frozen ? await whileFrozen(state.cgroup.dirs, stage) : await stage();
     const next = nextImageConfig(image, config, { createdBy: state.config.args.join(' '), diffId, author: options.author, comment: options.message });

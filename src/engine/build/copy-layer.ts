@@ -1,14 +1,12 @@
 // COPY/ADD as docker's builder does them: a directory's contents go into the destination, a file goes into it when
 // the destination is a directory (a trailing slash, or one in the image), else becomes it; ADD unpacks a local
-// tar (plain, gzip, bzip2, xz). The plan is listed and hashed first (the cache key: every path, type, mode, owner,
-// link and content, not times); only on a cache miss is it written into a staging dir that becomes the layer.
+// tar (plain, gzip, bzip2, xz). The plan is listed and hashed here (the cache key: every path, type, mode, owner,
+// link and content, not times); only on a cache miss is it written (copy-layer-write.ts).
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, copyFileSync, lchownSync, lutimesSync, mkdirSync, openSync, readlinkSync, readSync, symlinkSync, utimesSync, type Stats } from 'node:fs';
+import { closeSync, openSync, readlinkSync, readSync, type Stats } from 'node:fs';
 import { createReadStream } from 'node:fs';
-import { posix, join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { posix } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { extractTar } from '../images/extract-tar.js';
 import type { CopySource } from './copy-sources.js';
 import type { MergedView } from './merged-view.js';
 
@@ -17,7 +15,7 @@ export interface CopyOwner {
   gid: number;
 }
 
-interface PlanItem {
+export interface PlanItem {
   /** Path inside the layer. */
   dest: string;
   kind: 'dir' | 'file' | 'symlink' | 'archive';
@@ -34,9 +32,9 @@ export interface CopyPlan {
   chmod?: number;
 }
 
-type Compression = 'gzip' | 'bzip2' | 'xz' | 'none';
+export type Compression = 'gzip' | 'bzip2' | 'xz' | 'none';
 
-function archiveKind(path: string): Compression | null {
+export function archiveKind(path: string): Compression | null {
   const head = Buffer.alloc(512);
   const fd = openSync(path, 'r');
   let n: number;
@@ -147,53 +145,4 @@ export async function hashPlan(plan: CopyPlan): Promise<string> {
     hash.update(`${item.kind} ${JSON.stringify(item.dest)} ${mode.toString(8)} ${content}\n`);
   }
   return hash.digest('hex');
-}
-
-function decompressed(path: string, kind: Compression): AsyncIterable<Buffer> {
-  if (kind === 'none' || kind === 'gzip') return createReadStream(path) as AsyncIterable<Buffer>; // extractTar gunzips
-  const child = spawn(kind === 'bzip2' ? 'bzip2' : 'xz', ['-dc', '--', path], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return (async function* () {
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-    for await (const chunk of child.stdout) yield chunk as Buffer;
-    if ((await closed) !== 0) throw new UsageError(`ADD failed: ${kind} could not decompress ${path}: ${stderr.trim().split('\n')[0]}`);
-  })();
-}
-
-/** Writes the plan into `layer` (a fresh dir that becomes the layer's root). */
-export async function writePlan(plan: CopyPlan, layer: string): Promise<void> {
-  const { uid, gid } = plan.owner;
-  const at = (rel: string) => (rel === '' ? layer : join(layer, rel));
-  for (const p of [...plan.newParents].sort()) {
-    mkdirSync(at(p), { recursive: true, mode: 0o755 });
-    chmodSync(at(p), 0o755);
-    lchownSync(at(p), uid, gid);
-  }
-  const dirTimes: Array<[string, Stats]> = [];
-  for (const item of plan.items) {
-    const path = at(item.dest);
-    const mode = plan.chmod ?? (item.stat!.mode & 0o7777);
-    if (item.kind === 'dir') {
-      mkdirSync(path, { recursive: true, mode: 0o755 });
-      lchownSync(path, uid, gid);
-      chmodSync(path, mode);
-      dirTimes.push([path, item.stat!]);
-    } else if (item.kind === 'file') {
-      mkdirSync(posix.dirname(path), { recursive: true, mode: 0o755 });
-      copyFileSync(item.src!, path);
-      lchownSync(path, uid, gid);
-      chmodSync(path, mode);
-      utimesSync(path, item.stat!.atime, item.stat!.mtime);
-    } else if (item.kind === 'symlink') {
-      mkdirSync(posix.dirname(path), { recursive: true, mode: 0o755 });
-      symlinkSync(item.link!, path);
-      lchownSync(path, uid, gid);
-      lutimesSync(path, item.stat!.atime, item.stat!.mtime);
-    } else {
-      const kind = archiveKind(item.src!)!;
-      await extractTar(decompressed(item.src!, kind), path, { convertWhiteouts: false, what: `ADD archive ${posix.basename(item.src!)}` });
-    }
-  }
-  for (const [path, st] of dirTimes.reverse()) utimesSync(path, st.atime, st.mtime);
 }

@@ -35,6 +35,8 @@ export function nextImageConfig(parent: ImageConfig, config: ContainerConfig, st
     history: [...(parent.history ?? []), entry as unknown as Record<string, unknown>],
   };
   if (step.author) next.author = step.author;
+  if (step.comment) next.comment = step.comment; // docker commit -m: the image's Comment too
+  else delete next.comment;
   delete next.container_config; // the parent's build container is not this image's
   delete next.container;
   return next;

@@ -1,6 +1,7 @@
 // RUN: the command in one of tctop's own containers (runtime tctop for discovery, labelled as a build step), on
 // the stage's layers; its upper dir becomes the step's layer. Whatever happens, the container goes afterwards.
-import { NativeError, TctopError } from '../../errors.js';
+import { NativeError } from '../../errors.js';
+import { BuildStepError } from './build-error.js';
 import { createContainer } from '../containers/create.js';
 import { followLog } from '../containers/log-follow.js';
 import type { LogEntry } from '../containers/log-reader.js';
@@ -12,9 +13,6 @@ import type { ImageConfig } from '../images/image-config.js';
 import { runtimeConfigOf } from '../images/image-config.js';
 import { LayerStager, type StagedLayer } from '../images/layer-stager.js';
 import { layerRootDir } from '../images/store-paths.js';
-
-/** A failed step: the message docker prints, exit code 1. */
-export class BuildStepError extends TctopError {}
 
 export interface RunStepRequest {
   root: string;
@@ -67,7 +65,7 @@ export async function runStep(req: RunStepRequest): Promise<RunStepResult> {
     if (!exit) throw new BuildStepError('the build was interrupted');
     if (exit.exitCode !== 0) throw new BuildStepError(`The command '${req.display}' returned a non-zero code: ${exit.exitCode}`);
     const stager = new LayerStager(req.root, req.staging);
-    const diffId = await stageDirAsLayer(stager, bundlePath(req.root, state.id, 'upper'), { containerUpper: true }, `the changes of ${req.display}`);
+    const diffId = await stageDirAsLayer(stager, bundlePath(req.root, state.id, 'upper'), { containerUpper: true }, `the changes of ${req.display}`, req.staging);
     const layer = stager.staged.get(diffId);
     if (!layer) throw new NativeError('the step layer was not staged');
     req.out(`Removing intermediate container ${short}\n`);

@@ -6,23 +6,20 @@ import { join, posix } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 import { resolveUser } from '../containers/user.js';
-import { commitImages } from '../images/commit.js';
-import { stageDirAsLayer } from '../images/diff-layer.js';
 import type { ImageConfig } from '../images/image-config.js';
-import { LayerStager, type StagedLayer } from '../images/layer-stager.js';
+import type { StagedLayer } from '../images/layer-stager.js';
 import { sha256Digest } from '../images/sha256.js';
 import { layerRootDir } from '../images/store-paths.js';
 import { resolveBaseImage } from './base-image.js';
 import type { BuildArgs } from './build-args.js';
 import { lookupStep, stepKey, storeStep } from './cache.js';
 import { applyMetadata, commandArgs, type ContainerConfig } from './config-apply.js';
-import { hashPlan, planCopy, writePlan } from './copy-layer.js';
+import { hashPlan, planCopy } from './copy-layer.js';
 import { resolveSources, type SourceRoot } from './copy-sources.js';
 import { parseInstruction, type Instruction, type InstructionOf } from './dockerfile/parse.js';
 import { envMap, processWord } from './dockerfile/shell-lex.js';
 import { nextImageConfig, scratchConfig } from './image-config-next.js';
 import { MergedView } from './merged-view.js';
-import { runStep } from './run-step.js';
 
 export interface StageState {
   index: number;
@@ -37,7 +34,8 @@ export interface StageState {
 
 export interface BuildSession {
   root: string;
-  staging: string;
+  /** The build's staging dir, made on first use (a fully cached build needs none). */
+  staging: () => Promise<string>;
   context: SourceRoot;
   stages: StageState[];
   buildArgs: BuildArgs;
@@ -88,11 +86,22 @@ async function step(s: BuildSession, state: StageState, description: string, mak
 }
 
 async function commitLayer(s: BuildSession, layer: StagedLayer): Promise<void> {
+  const { commitImages } = await import('../images/commit.js');
   await commitImages(s.root, [layer], []);
 }
 
-function freshStaging(s: BuildSession): string {
-  return join(s.staging, `step-${stagingCount++}`);
+/** A staged dir as the step's layer, committed. Loaded only on a cache miss: a cached build never needs tar. */
+async function dirAsLayer(s: BuildSession, staging: string, dir: string, what: string): Promise<string> {
+  const { LayerStager } = await import('../images/layer-stager.js');
+  const { stageDirAsLayer } = await import('../images/diff-layer.js');
+  const stager = new LayerStager(s.root, staging);
+  const diffId = await stageDirAsLayer(stager, dir, {}, what, staging);
+  await commitLayer(s, stager.staged.get(diffId)!);
+  return diffId;
+}
+
+async function freshStaging(s: BuildSession): Promise<string> {
+  return join(await s.staging(), `step-${stagingCount++}`);
 }
 
 export async function startStage(s: BuildSession, instr: InstructionOf<'FROM'>, index: number): Promise<StageState> {
@@ -149,13 +158,12 @@ async function copyStep(s: BuildSession, state: StageState, instr: InstructionOf
   const contentHash = await hashPlan(plan);
   const shown = `${instr.keyword.toLowerCase()}:${contentHash.slice(0, 12)} in ${dest}`;
   await step(s, state, `${instr.keyword} ${contentHash} ${dest} from=${root.what}`, async () => {
-    const dir = freshStaging(s);
+    const dir = await freshStaging(s);
     const layerRoot = join(dir, 'content');
     await mkdir(layerRoot, { recursive: true, mode: 0o755 });
+    const { writePlan } = await import('./copy-layer-write.js');
     await writePlan(plan, layerRoot);
-    const stager = new LayerStager(s.root, dir);
-    const diffId = await stageDirAsLayer(stager, layerRoot, {}, `the files of ${instr.keyword}`);
-    await commitLayer(s, stager.staged.get(diffId)!);
+    const diffId = await dirAsLayer(s, dir, layerRoot, `the files of ${instr.keyword}`);
     return nextImageConfig(state.config, containerConfig(state), { createdBy: nop(`${instr.keyword} ${shown} `), diffId });
   });
 }
@@ -169,15 +177,14 @@ async function workdirStep(s: BuildSession, state: StageState, instr: Instructio
   await step(s, state, `WORKDIR ${dir} ${JSON.stringify(config)}`, async () => {
     if (exists) return nextImageConfig(state.config, config, { createdBy: nop(`WORKDIR ${dir}`) });
     // the directory is made as docker's builder makes it, in a layer of its own
-    const staging = freshStaging(s);
+    const staging = await freshStaging(s);
     const layerRoot = join(staging, 'content');
     const plan = planCopy({ sources: [], dest: dir + '/', multiple: false, stageView: view, owner: { uid: 0, gid: 0 }, add: false, keyword: 'WORKDIR' });
     plan.newParents.add(view.resolve(dir));
     await mkdir(layerRoot, { recursive: true, mode: 0o755 });
+    const { writePlan } = await import('./copy-layer-write.js');
     await writePlan(plan, layerRoot);
-    const stager = new LayerStager(s.root, staging);
-    const diffId = await stageDirAsLayer(stager, layerRoot, {}, 'WORKDIR');
-    await commitLayer(s, stager.staged.get(diffId)!);
+    const diffId = await dirAsLayer(s, staging, layerRoot, 'WORKDIR');
     return nextImageConfig(state.config, config, { createdBy: nop(`WORKDIR ${dir}`), diffId });
   });
 }
@@ -188,8 +195,9 @@ async function runInstruction(s: BuildSession, state: StageState, instr: Instruc
   const declared = s.buildArgs.entries(state.args);
   const createdBy = (declared.length ? `|${declared.length} ${declared.join(' ')} ` : '') + args.join(' ');
   await step(s, state, `RUN ${JSON.stringify(args)} ${JSON.stringify(declared)}`, async () => {
-    const dir = freshStaging(s);
+    const dir = await freshStaging(s);
     await mkdir(dir, { recursive: true, mode: 0o700 });
+    const { runStep } = await import('./run-step.js');
     const { layer, diffId } = await runStep({
       root: s.root,
       staging: dir,

@@ -18,7 +18,7 @@ export interface DiffOptions {
   containerUpper?: boolean;
 }
 
-interface Entry {
+export interface LayerEntry {
   header: TarHeader;
   /** Absolute path of a regular file whose content follows the header. */
   content?: Buffer;
@@ -38,9 +38,9 @@ function keptXattrs(xattrs: TreeXattrs, abs: Buffer): Map<string, Buffer> | unde
   return kept.size ? kept : undefined;
 }
 
-function collect(dir: Buffer, options: DiffOptions): Entry[] {
+function collect(dir: Buffer, options: DiffOptions): LayerEntry[] {
   const xattrs = readTreeXattrs(dir.toString('latin1'));
-  const entries: Entry[] = [];
+  const entries: LayerEntry[] = [];
   const links = new Map<string, Buffer>();
   const walk = (absDir: Buffer, relDir: Buffer | null): void => {
     const names = (readdirSync(absDir, { encoding: 'buffer' }) as Buffer[]).sort(Buffer.compare);
@@ -81,7 +81,7 @@ function collect(dir: Buffer, options: DiffOptions): Entry[] {
 }
 
 /** A dir the engine's mount points alone copied up (etc/ for etc/hosts) is no change of the container's. */
-function dropCopiedUpShells(entries: Entry[], xattrs: TreeXattrs, dir: Buffer): Entry[] {
+function dropCopiedUpShells(entries: LayerEntry[], xattrs: TreeXattrs, dir: Buffer): LayerEntry[] {
   return entries.filter((e, i) => {
     if (e.header.type !== 'dir' || e.header.path.toString() !== 'etc/') return true;
     const hasChild = entries.slice(i + 1).some((c) => c.header.path.toString().startsWith('etc/'));
@@ -90,9 +90,14 @@ function dropCopiedUpShells(entries: Entry[], xattrs: TreeXattrs, dir: Buffer): 
   });
 }
 
-/** The layer tar of `dir`, streamed. */
-export async function* layerTarStream(dir: string, options: DiffOptions = {}): AsyncGenerator<Buffer> {
-  const entries = collect(Buffer.from(resolve(dir)), options);
+/** What the layer tar of `dir` holds, in order. */
+export function layerEntries(dir: string, options: DiffOptions = {}): LayerEntry[] {
+  return collect(Buffer.from(resolve(dir)), options);
+}
+
+/** The layer tar of `dir` (or of entries already listed), streamed. */
+export async function* layerTarStream(dir: string, options: DiffOptions = {}, listed?: LayerEntry[]): AsyncGenerator<Buffer> {
+  const entries = listed ?? layerEntries(dir, options);
   const chunk = Buffer.alloc(1 << 20);
   for (const entry of entries) {
     yield encodeHeader(entry.header);
