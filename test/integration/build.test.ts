@@ -281,3 +281,65 @@ test('save streams to stdout: docker load reads it from a pipe', async (t) => {
   assert.equal(docker(['run', '--rm', '--pull', 'never', '--network', 'none', tag, 'echo', 'piped']).stdout, 'piped\n');
   assert.equal(e.tctop(['save', 'no-such-image:1']).stderr, 'tctop: no such image: no-such-image:1\n');
 });
+
+const METADATA_DOCKERFILE = `ARG TAG=latest
+ARG UNUSED_GLOBAL=x
+FROM tctop-test/busybox:\${TAG}
+ARG TAG
+ARG WHO=nobody
+ARG EMPTY
+ENV GREETING="hi \${WHO}" TAG_SEEN=\${TAG} FALLBACK=\${EMPTY:-fallback} ALT=\${WHO:+set}
+LABEL multi.word="a b" plain=1
+EXPOSE 8000-8002 53/udp
+VOLUME ["/data", "/logs"]
+STOPSIGNAL SIGQUIT
+HEALTHCHECK --interval=30s --timeout=5s --start-period=1m30s --retries=4 CMD test -e /tmp || exit 1
+SHELL ["/bin/sh", "-e", "-c"]
+RUN echo "$GREETING" > /greeting
+ONBUILD RUN echo "trigger ran" > /triggered
+ENTRYPOINT echo "$GREETING $TAG_SEEN $FALLBACK $ALT"; cat /greeting
+`;
+
+test('metadata instructions, ARG scoping and ONBUILD are recorded and behave as docker\'s builder does', async (t) => {
+  if (needAll(t)) return;
+  const e = engineWithTestImage(t);
+  const ctx = tempDir(t, 'tctop-build-ctx-');
+  writeFileSync(join(ctx, 'Dockerfile'), METADATA_DOCKERFILE);
+  const tTag = `tctop-test/meta-tctop:${suffix}`;
+  const dTag = `tctop-test/meta-docker:${suffix}`;
+  const tChild = `tctop-test/meta-child-tctop:${suffix}`;
+  const dChild = `tctop-test/meta-child-docker:${suffix}`;
+  dockerImages(t, tTag, dTag, tChild, dChild);
+  // the Dockerfile on stdin (-f -), the context a directory
+  const built = spawnSync(process.execPath, ['bin/tctop', 'build', '-f', '-', '--build-arg', 'WHO=builder', '--build-arg', 'NOT_DECLARED=1', '-t', tTag, ctx], { env: e.env, input: METADATA_DOCKERFILE, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(built.status, 0, built.stderr + built.stdout);
+  assert.match(built.stdout, /\[Warning\] One or more build-args \[NOT_DECLARED\] were not consumed\n/);
+  const d = docker(['build', '--network', 'none', '--build-arg', 'WHO=builder', '--build-arg', 'NOT_DECLARED=1', '-t', dTag, ctx]);
+  assert.equal(d.status, 0, d.stderr + d.stdout);
+  const archive = join(ctx, '..', `${suffix}-meta.tar`);
+  t.after(() => rmSync(archive, { force: true }));
+  e.ok(['save', '-o', archive, tTag]);
+  assert.equal(docker(['load', '-i', archive]).status, 0);
+  const inspect = (ref: string) => JSON.parse(docker(['image', 'inspect', '--format', '{{json .Config}}', ref]).stdout);
+  const [mine, theirs] = [inspect(tTag), inspect(dTag)];
+  for (const field of [...CONFIG_FIELDS, 'Volumes', 'Healthcheck', 'Shell', 'OnBuild']) assert.deepEqual(mine[field] ?? null, theirs[field] ?? null, field);
+  assert.deepEqual(Object.keys(mine.ExposedPorts).sort(), ['53/udp', '8000/tcp', '8001/tcp', '8002/tcp']);
+  const runMine = e.ok(['run', '--rm', tTag]);
+  assert.equal(runMine, 'hi builder latest fallback set\nhi builder\n');
+  assert.equal(docker(['run', '--rm', '--pull', 'never', '--network', 'none', dTag]).stdout, runMine);
+  // history: metadata steps are empty layers, the RUN is not
+  const history = JSON.parse(docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', tTag]).stdout);
+  assert.equal(history.length, 2);
+
+  // ONBUILD: a build FROM the image runs the trigger first, and the child no longer carries it
+  writeFileSync(join(ctx, 'Dockerfile'), `FROM ${tTag}\nENTRYPOINT ["cat", "/triggered"]\n`);
+  const child = e.ok(['build', '-t', tChild, ctx], { timeoutMs: 120_000 });
+  assert.match(child, /# Executing 1 build trigger\n/);
+  writeFileSync(join(ctx, 'Dockerfile'), `FROM ${dTag}\nENTRYPOINT ["cat", "/triggered"]\n`);
+  assert.equal(docker(['build', '--network', 'none', '-t', dChild, ctx]).status, 0);
+  assert.equal(e.ok(['run', '--rm', tChild]), 'trigger ran\n');
+  assert.equal(docker(['run', '--rm', '--pull', 'never', '--network', 'none', dChild]).stdout, 'trigger ran\n');
+  e.ok(['save', '-o', archive, tChild]);
+  assert.equal(docker(['load', '-i', archive]).status, 0);
+  assert.deepEqual(inspect(tChild).OnBuild ?? null, inspect(dChild).OnBuild ?? null);
+});
