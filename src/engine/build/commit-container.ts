@@ -50,6 +50,7 @@ function containerConfigOf(state: ContainerState, image: ImageConfig): Container
 export function applyChangeLines(config: ContainerConfig, changes: string[]): void {
   const ctx = { env: envMap(config.Env ?? []), escape: '\\', cmdSet: true };
   for (const change of changes) {
+    ctx.env = envMap(config.Env ?? []); // a change sees the ENV of the changes before it
     let instr;
     try {
       instr = parseInstruction({ line: 1, text: change }, '\\');
