@@ -2,7 +2,7 @@
 // classic builder, both images run (tctop run, docker run --pull never) with the same output; tctop's image through
 // `tctop save | docker load`; the build cache; a failing RUN leaving nothing behind; bad Dockerfiles; commit.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,11 +66,13 @@ COPY --from=builder /out/ ./out/
 COPY src/ ./src/
 COPY ["notes.md", "keep*.txt", "./"]
 ADD bundle.tar.gz /opt/
+ADD bundle.tar.xz bundle.tar.bz2 /opt/more/
 RUN echo 'app:x:1234:1234::/srv/app:/bin/sh' >> /etc/passwd && echo 'app:x:1234:' >> /etc/group && chown -R app:app /srv/app && rm -rf /tmp
+COPY --chown=app:app notes.md /srv/owned/
 USER app
 EXPOSE 8080/tcp 53/udp
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["/bin/sh", "-c", "echo \\"$GREETING from $(pwd) as $(id -u):$(id -g)\\"; cat out/*; find . /opt -type f | sort; ls -d /home /tmp 2>&1; echo args: \\"$@\\"", "--"]
+ENTRYPOINT ["/bin/sh", "-c", "echo \\"$GREETING from $(pwd) as $(id -u):$(id -g)\\"; cat out/*; find . /opt -type f | sort; ls -d /home /tmp 2>&1; stat -c '%u:%g %a' /srv/owned/notes.md; echo args: \\"$@\\"", "--"]
 CMD ["default-arg"]
 `;
 
@@ -95,6 +97,8 @@ function writeContext(dir: string): void {
   writeFileSync(join(payload, 'pkg/bin/tool'), 'tool\n');
   writeFileSync(join(payload, 'pkg/README'), 'readme\n');
   sh('tar', ['-C', payload, '--owner=0', '--group=0', '-czf', join(dir, 'bundle.tar.gz'), 'pkg']);
+  sh('tar', ['-C', payload, '--owner=0', '--group=0', '-cJf', join(dir, 'bundle.tar.xz'), 'pkg/bin']);
+  sh('tar', ['-C', payload, '--owner=0', '--group=0', '-cjf', join(dir, 'bundle.tar.bz2'), 'pkg/README']);
   rmSync(payload, { recursive: true });
 }
 
@@ -111,8 +115,8 @@ test('the same Dockerfile built by tctop and by docker build runs the same in bo
 
   const built = e.tctop(['build', '-t', tctopTag, '--build-arg', 'FLAVOUR=spicy', ctx], { timeoutMs: 180_000 });
   assert.equal(built.status, 0, built.stderr + built.stdout);
-  assert.match(built.stdout, /^Step 1\/20 : ARG BASE=tctop-test\/busybox:latest\n/);
-  assert.match(built.stdout, /\nStep 4\/20 : RUN mkdir -p \/out .*\n ---> Running in [0-9a-f]{12}\n(?:.*\n)*?Removing intermediate container [0-9a-f]{12}\n ---> [0-9a-f]{12}\n/);
+  assert.match(built.stdout, /^Step 1\/22 : ARG BASE=tctop-test\/busybox:latest\n/);
+  assert.match(built.stdout, /\nStep 4\/22 : RUN mkdir -p \/out .*\n ---> Running in [0-9a-f]{12}\n(?:.*\n)*?Removing intermediate container [0-9a-f]{12}\n ---> [0-9a-f]{12}\n/);
   assert.match(built.stdout, new RegExp(`\\nSuccessfully built [0-9a-f]{12}\\nSuccessfully tagged ${tctopTag}\\n$`));
   const d = docker(['build', '--network', 'none', '-t', dockerTag, '--build-arg', 'FLAVOUR=spicy', ctx]);
   assert.equal(d.status, 0, d.stderr + d.stdout);
@@ -126,7 +130,8 @@ test('the same Dockerfile built by tctop and by docker build runs the same in bo
     'built spicy',
     'generated',
     './keep1.txt', './keep2.txt', './notes.md', './out/generated', './out/result', './src/build/keep.o', './src/deep/util.c', './src/main.c',
-    '/opt/pkg/README', '/opt/pkg/bin/tool',
+    '/opt/more/pkg/README', '/opt/more/pkg/bin/tool', '/opt/pkg/README', '/opt/pkg/bin/tool',
+    '1234:1234 644',
     'ls: /home: No such file or directory', // the test image has none
     'ls: /tmp: No such file or directory', // the final RUN removed it: a whiteout
     'args: one two',
@@ -342,4 +347,45 @@ test('metadata instructions, ARG scoping and ONBUILD are recorded and behave as 
   e.ok(['save', '-o', archive, tChild]);
   assert.equal(docker(['load', '-i', archive]).status, 0);
   assert.deepEqual(inspect(tChild).OnBuild ?? null, inspect(dChild).OnBuild ?? null);
+});
+
+test('a RUN step is a tctop container discovery finds; interrupting the build removes it and leaves nothing', async (t) => {
+  if (needAll(t)) return;
+  const e = engineWithTestImage(t);
+  const ctx = tempDir(t, 'tctop-build-ctx-');
+  writeFileSync(join(ctx, 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN echo started; sleep 60\n`);
+  const child = spawn(process.execPath, ['bin/tctop', 'build', '-t', 'interrupted:1', ctx], { env: e.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const deadline = Date.now() + 60_000;
+  while (!/started\n/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const short = /Running in ([0-9a-f]{12})/.exec(out)?.[1];
+  assert.ok(short, out);
+  const listed = JSON.parse(e.ok(['ps', '--json', '--runtime', 'tctop'])) as Array<{ id: string; name: string; labels: Record<string, string> }>;
+  const step = listed.find((c) => c.id.startsWith(short));
+  assert.ok(step, `the build step ${short} is not in tctop ps`);
+  assert.match(step.name, /^tctop-build-[0-9a-f]{8}-step2$/);
+  assert.equal(step.labels['org.tctop.build.step'], '2');
+  child.kill('SIGINT');
+  assert.equal(await closed, 130);
+  assert.deepEqual(e.stateDirs(), []);
+  assert.deepEqual(readdirSync(join(e.root, 'images/tmp')), []);
+  for (const ctl of ['', ...readdirSync('/sys/fs/cgroup')]) {
+    const dir = join('/sys/fs/cgroup', ctl, 'tctop');
+    assert.deepEqual(existsSync(dir) ? readdirSync(dir).filter((n) => n.startsWith(short)) : [], [], dir);
+  }
+  assert.doesNotMatch(e.ok(['images']), /interrupted/);
+});
+
+test('build - reads the Dockerfile from stdin with an empty context', async (t) => {
+  if (needAll(t)) return;
+  const e = engineWithTestImage(t);
+  const r = e.tctop(['build', '-q', '-t', 'stdin:1', '-'], { input: `FROM ${TEST_IMAGE}\nCMD ["echo", "from stdin"]\n` });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^sha256:[0-9a-f]{64}\n$/);
+  assert.equal(e.ok(['run', '--rm', 'stdin:1']), 'from stdin\n');
+  const copy = e.tctop(['build', '-'], { input: `FROM ${TEST_IMAGE}\nCOPY x /x\n` });
+  assert.equal(copy.status, 1);
+  assert.match(copy.stderr, /COPY failed: file not found in build context/);
 });

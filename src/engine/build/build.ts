@@ -16,7 +16,7 @@ import { IgnoreMatcher, readIgnorePatterns } from './dockerignore.js';
 import { parseDockerfile, type Instruction, type InstructionOf } from './dockerfile/parse.js';
 import { envMap, processWord } from './dockerfile/shell-lex.js';
 import { MergedView } from './merged-view.js';
-import { BuildStepError } from './build-error.js';
+import { BuildInterruptedError } from './build-error.js';
 import { executeStep, startStage, type BuildSession, type StageState } from './stage.js';
 
 export interface BuildRequest {
@@ -129,7 +129,7 @@ export async function buildImage(root: string, req: BuildRequest): Promise<Build
       announce(plan.from);
       const state = await startStage(session, plan.from, index);
       for (const instr of plan.steps) {
-        if (req.signal.aborted) throw new BuildStepError('the build was interrupted');
+        if (req.signal.aborted) throw new BuildInterruptedError(req.signal);
         announce(instr);
         await executeStep(session, state, instr).catch((err: Error) => {
           throw withLine(err, instr);

@@ -9,13 +9,18 @@ import { archiveKind, type Compression, type CopyPlan } from './copy-layer.js';
 
 function decompressed(path: string, kind: Compression): AsyncIterable<Buffer> {
   if (kind === 'none' || kind === 'gzip') return createReadStream(path) as AsyncIterable<Buffer>; // extractTar gunzips
-  const child = spawn(kind === 'bzip2' ? 'bzip2' : 'xz', ['-dc', '--', path], { stdio: ['ignore', 'pipe', 'pipe'] });
   return (async function* () {
+    // spawned only once extraction reads: node discards a child's unread output when it exits first
+    const child = spawn(kind === 'bzip2' ? 'bzip2' : 'xz', ['-dc', '--', path], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const closed = new Promise<number | null>((resolve, reject) => {
+      child.on('close', resolve);
+      child.on('error', (err) => reject(new UsageError(`ADD failed: cannot run ${kind}: ${err.message}`)));
+    });
+    closed.catch(() => {});
     for await (const chunk of child.stdout) yield chunk as Buffer;
-    if ((await closed) !== 0) throw new UsageError(`ADD failed: ${kind} could not decompress ${path}: ${stderr.trim().split('\n')[0]}`);
+    if ((await closed) !== 0) throw new UsageError(`ADD failed: ${kind} could not decompress ${posix.basename(path)}: ${stderr.trim().split('\n')[0]}`);
   })();
 }
 

@@ -1,7 +1,7 @@
 // RUN: the command in one of tctop's own containers (runtime tctop for discovery, labelled as a build step), on
 // the stage's layers; its upper dir becomes the step's layer. Whatever happens, the container goes afterwards.
 import { NativeError } from '../../errors.js';
-import { BuildStepError } from './build-error.js';
+import { BuildInterruptedError, BuildStepError } from './build-error.js';
 import { createContainer } from '../containers/create.js';
 import { followLog } from '../containers/log-follow.js';
 import type { LogEntry } from '../containers/log-reader.js';
@@ -62,7 +62,7 @@ export async function runStep(req: RunStepRequest): Promise<RunStepResult> {
       for (const e of entries) req.out(e.text);
     };
     const exit = await followLog(req.root, started, { signal: req.signal, write });
-    if (!exit) throw new BuildStepError('the build was interrupted');
+    if (!exit) throw new BuildInterruptedError(req.signal);
     if (exit.exitCode !== 0) throw new BuildStepError(`The command '${req.display}' returned a non-zero code: ${exit.exitCode}`);
     const stager = new LayerStager(req.root, req.staging);
     const diffId = await stageDirAsLayer(stager, bundlePath(req.root, state.id, 'upper'), { containerUpper: true }, `the changes of ${req.display}`, req.staging);

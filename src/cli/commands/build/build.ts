@@ -77,10 +77,7 @@ export function registerBuild(program: Command): void {
       let buffered = '';
       const out = flags.quiet ? (t: string) => void (buffered += t) : (t: string) => void process.stdout.write(t);
       const stop = new AbortController();
-      const onSignal = (signal: NodeJS.Signals) => {
-        stop.abort();
-        process.exitCode = signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 129;
-      };
+      const onSignal = (signal: NodeJS.Signals) => stop.abort(signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 129);
       for (const s of STOP_SIGNALS) process.on(s, onSignal);
       try {
         const result = await buildImage(root, {
