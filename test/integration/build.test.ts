@@ -45,8 +45,18 @@ function dockerImages(t: TestContext, ...names: string[]): void {
   t.after(() => void spawnSync('docker', ['rmi', '-f', ...names], { stdio: 'ignore' }));
 }
 
+/** Every image ID a classic `docker build` printed: its untagged stages and intermediates are removed after the test. */
+const dockerBuilt: string[] = [];
+process.on('exit', () => {
+  // newest first, so no image still has a child when its turn comes
+  if (dockerBuilt.length) spawnSync('docker', ['rmi', '-f', ...new Set([...dockerBuilt].reverse())], { stdio: 'ignore' });
+});
+
 function docker(args: string[], input?: Buffer): { status: number | null; stdout: string; stderr: string } {
+  // images that existed before (the base image the FROM lines print) are never ours to remove
+  const before = args[0] === 'build' ? new Set(sh('docker', ['images', '-aq']).split('\n')) : new Set<string>();
   const r = spawnSync('docker', args, { input, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20, env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+  if (args[0] === 'build') for (const m of (r.stdout ?? '').matchAll(/ ---> ([0-9a-f]{12})\n/g)) if (!before.has(m[1])) dockerBuilt.push(m[1]);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
