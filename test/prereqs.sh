@@ -27,7 +27,7 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
-packages=(docker.io containerd runc busybox-static lxc systemd-container prometheus tmux iproute2 procps attr nftables docker-registry openssl)
+packages=(docker.io containerd runc busybox-static lxc systemd-container prometheus tmux iproute2 procps attr nftables docker-registry openssl xz-utils bzip2)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

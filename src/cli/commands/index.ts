@@ -23,6 +23,7 @@ const GROUPS: Array<{ names: string[]; load: () => Promise<Register> }> = [
   { names: ['export'], load: async () => (await import('./engine/export.js')).registerExport },
   { names: ['images', 'import', 'load', 'rmi'], load: async () => (await import('./images/index.js')).registerImageCommands },
   { names: ['pull', 'push', 'login', 'logout'], load: async () => (await import('./registry/index.js')).registerRegistryCommands },
+  { names: ['build', 'commit', 'save', 'tag'], load: async () => (await import('./build/index.js')).registerBuildCommands },
 ];
 
 /**

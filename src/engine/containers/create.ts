@@ -55,6 +55,8 @@ export interface CreateRequest {
   restart?: RestartPolicy;
   /** Capabilities, seccomp filter, privileged (absent: planSecurity({}) = docker's defaults). */
   security?: SecurityPlan;
+  /** An image not in the store (a build step's intermediate one): used instead of looking `image` up. */
+  resolvedImage?: ReturnType<typeof resolveImage>;
 }
 
 function buildSpec(id: string, req: CreateRequest, image: ReturnType<typeof resolveImage>): ContainerSpec {
@@ -98,7 +100,7 @@ export async function createContainer(root: string, req: CreateRequest): Promise
   requireRoot();
   requireOverlayfs();
   const wantedName = req.name === undefined ? undefined : validateName(req.name);
-  const image = resolveImage(root, req.image);
+  const image = req.resolvedImage ?? resolveImage(root, req.image);
   const id = newContainerId();
   if (!req.security) req = { ...req, security: planSecurity({}) }; // docker's defaults: default caps and seccomp
   const spec = buildSpec(id, req, image);

@@ -2,11 +2,11 @@
 // base64 "user:password" per registry, written 0600; or a credential helper (`credsStore` for all registries,
 // `credHelpers` per registry) run as `docker-credential-<name> get|store|erase` with docker's stdin/stdout protocol.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { errnoOf, RegistryError, UsageError } from '../../errors.js';
-import { writeFileAtomic } from '../images/atomic-write.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import { authKey } from './reference.js';
 
 export interface Credentials {
@@ -42,7 +42,8 @@ function readConfig(path: string): DockerConfig {
 }
 
 async function writeConfig(path: string, config: DockerConfig): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify(config, null, '\t') + '\n', 0o600);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 }); // ~/.docker, as docker makes it
+  writeFileAtomic(path, JSON.stringify(config, null, '\t') + '\n', { mode: 0o600 });
 }
 
 function helperFor(config: DockerConfig, key: string, registry: string): string | undefined {

@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { constants, createGzip } from 'node:zlib';
 import { RegistryError } from '../../errors.js';
-import { writeFileAtomic } from '../images/atomic-write.js';
+import { writeFileAtomic } from '../atomic-write.js';
 import { readLayerMeta, layerBlobPath } from '../images/layer-store.js';
 import { layerDir } from '../images/store-paths.js';
 import { withStoreLock } from '../images/store-lock.js';
@@ -68,7 +68,7 @@ export async function pushableBlob(root: string, diffId: string, staging: string
   const digest = 'sha256:' + hash.digest('hex');
   await withStoreLock(root, async () => {
     await rename(temp, join(dir, GZIP_FILE));
-    await writeFileAtomic(join(dir, GZIP_META), JSON.stringify({ digest, size }) + '\n', 0o600);
+    writeFileAtomic(join(dir, GZIP_META), JSON.stringify({ digest, size }) + '\n', { mode: 0o600 });
   }).catch(async (err) => {
     await rm(temp, { force: true });
     throw err;

@@ -1,0 +1,105 @@
+// `tctop build [-t NAME[:TAG]]... [-f Dockerfile] [--build-arg K=V] [--target STAGE] [--no-cache] [--network M]
+// [-q] CONTEXT|-`: docker's classic builder, daemonless. SIGINT/SIGTERM stop the build and remove its container.
+import type { Command } from 'commander';
+import { UsageError } from '../../../errors.js';
+import { cell } from '../../../text/sanitize.js';
+
+interface BuildFlags {
+  tag: string[];
+  file?: string;
+  buildArg: string[];
+  target?: string;
+  cache: boolean;
+  network: string;
+  quiet?: boolean;
+}
+
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+function buildArgsOf(values: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    const key = eq < 0 ? v : v.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new UsageError(`invalid --build-arg "${cell(v, 100)}": expected KEY=VALUE`);
+    // `--build-arg KEY` takes the value from the environment, as docker (and is left out when unset)
+    const value = eq < 0 ? process.env[key] : v.slice(eq + 1);
+    if (value !== undefined) out.set(key, value);
+  }
+  return out;
+}
+
+function networkOf(mode: string): 'none' | 'host' {
+  if (mode === 'none' || mode === 'default') return 'none';
+  if (mode === 'host') return 'host';
+  if (mode === 'bridge') throw new UsageError('--network bridge is not available to build steps yet: use --network none (the default for tctop build) or host');
+  throw new UsageError(`unknown network mode "${cell(mode, 60)}" for build (none, host)`);
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new UsageError('the Dockerfile is read from stdin ("-"), but stdin is a terminal');
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function registerBuild(program: Command): void {
+  program
+    .command('build')
+    .description('build an image from a Dockerfile')
+    .argument('<context>', 'build context directory, or - to read a Dockerfile (and no context) from stdin')
+    .option('-t, --tag <name:tag>', 'name and optionally a tag (repeatable)', collect, [])
+    .option('-f, --file <path>', 'name of the Dockerfile (default: CONTEXT/Dockerfile; - reads stdin)')
+    .option('--build-arg <key=value>', 'set a build-time variable (repeatable)', collect, [])
+    .option('--target <stage>', 'build up to this stage')
+    .option('--no-cache', 'do not use the build cache')
+    .option('--network <mode>', 'network for RUN steps: none (default) or host', 'none')
+    .option('-q, --quiet', 'print only the image ID on success')
+    .action(async (context: string, flags: BuildFlags) => {
+      const network = networkOf(flags.network);
+      const buildArgs = buildArgsOf(flags.buildArg);
+      const { tctopRoot } = await import('../../../engine/images/store-paths.js');
+      const { abandonStaging } = await import('../../../engine/images/staging.js');
+      const { buildImage } = await import('../../../engine/build/build.js');
+      const { mkdtempSync, rmSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const { join } = await import('node:path');
+      const root = tctopRoot();
+      let dockerfileText: string | undefined;
+      let contextDir = context;
+      let emptyContext: string | undefined;
+      if (context === '-') {
+        if (flags.file === '-') throw new UsageError('the context and the Dockerfile cannot both be read from stdin');
+        dockerfileText = await readStdin();
+        contextDir = emptyContext = mkdtempSync(join(tmpdir(), 'tctop-build-empty-'));
+      } else if (flags.file === '-') dockerfileText = await readStdin();
+      let buffered = '';
+      const out = flags.quiet ? (t: string) => void (buffered += t) : (t: string) => void process.stdout.write(t);
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => stop.abort(signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 129);
+      for (const s of STOP_SIGNALS) process.on(s, onSignal);
+      try {
+        const result = await buildImage(root, {
+          contextDir,
+          dockerfilePath: dockerfileText === undefined ? flags.file : undefined,
+          dockerfileText,
+          tags: flags.tag,
+          buildArgs,
+          target: flags.target,
+          noCache: !flags.cache,
+          network,
+          out,
+          signal: stop.signal,
+        });
+        if (flags.quiet) process.stdout.write(result.id + '\n');
+      } catch (err) {
+        if (flags.quiet && buffered) process.stderr.write(buffered);
+        throw err;
+      } finally {
+        for (const s of STOP_SIGNALS) process.off(s, onSignal);
+        abandonStaging(root);
+        if (emptyContext) rmSync(emptyContext, { recursive: true, force: true });
+      }
+    });
+}

@@ -1,0 +1,46 @@
+// The build cache: step key -> the image config that step produced, under <root>/images/build-cache/. A key is the
+// parent image's ID plus what the step does (the instruction after substitution, the build args it sees, the hash
+// of the files it copies), so an unchanged step finds its result and a changed one misses from there on. An entry
+// whose layers are gone from the store (rmi collected them) is a miss.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
+import { parseImageConfig, type ImageConfig } from '../images/image-config.js';
+import { hasLayerSync } from '../images/layer-store.js';
+import { sha256Digest } from '../images/sha256.js';
+import { imagesDir } from '../images/store-paths.js';
+
+export interface CachedStep {
+  id: string;
+  config: ImageConfig;
+  bytes: Buffer;
+}
+
+function entryPath(root: string, key: string): string {
+  return join(imagesDir(root), 'build-cache', `${key}.json`);
+}
+
+export function stepKey(parentId: string, description: string): string {
+  return sha256Digest(`${parentId}\n${description}`).slice(7);
+}
+
+export function lookupStep(root: string, key: string): CachedStep | null {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(entryPath(root, key));
+  } catch {
+    return null;
+  }
+  try {
+    const config = parseImageConfig(bytes, 'build cache entry');
+    if (!config.rootfs.diff_ids.every((d) => hasLayerSync(root, d.slice(7)))) return null;
+    return { id: sha256Digest(bytes), config, bytes };
+  } catch {
+    return null; // a damaged entry is only a miss
+  }
+}
+
+export async function storeStep(root: string, key: string, bytes: Buffer): Promise<void> {
+  mkdirSync(dirname(entryPath(root, key)), { recursive: true, mode: 0o700 });
+  writeFileAtomic(entryPath(root, key), bytes, { mode: 0o600 });
+}

@@ -1,0 +1,148 @@
+// COPY/ADD as docker's builder does them: a directory's contents go into the destination, a file goes into it when
+// the destination is a directory (a trailing slash, or one in the image), else becomes it; ADD unpacks a local
+// tar (plain, gzip, bzip2, xz). The plan is listed and hashed here (the cache key: every path, type, mode, owner,
+// link and content, not times); only on a cache miss is it written (copy-layer-write.ts).
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readlinkSync, readSync, type Stats } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { posix } from 'node:path';
+import { UsageError } from '../../errors.js';
+import type { CopySource } from './copy-sources.js';
+import type { MergedView } from './merged-view.js';
+
+export interface CopyOwner {
+  uid: number;
+  gid: number;
+}
+
+export interface PlanItem {
+  /** Path inside the layer. */
+  dest: string;
+  kind: 'dir' | 'file' | 'symlink' | 'archive';
+  src?: string;
+  stat?: Stats;
+  link?: string;
+}
+
+export interface CopyPlan {
+  items: PlanItem[];
+  /** Directories above the destination that the stage does not have yet (created 0755 with the owner). */
+  newParents: Set<string>;
+  owner: CopyOwner;
+  chmod?: number;
+}
+
+export type Compression = 'gzip' | 'bzip2' | 'xz' | 'none';
+
+export function archiveKind(path: string): Compression | null {
+  const head = Buffer.alloc(512);
+  const fd = openSync(path, 'r');
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, 512, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (n >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (n >= 3 && head.subarray(0, 3).toString() === 'BZh') return 'bzip2';
+  if (n >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
+  if (n >= 263 && head.subarray(257, 262).toString() === 'ustar') return 'none';
+  return null;
+}
+
+export interface PlanRequest {
+  sources: CopySource[];
+  /** Absolute destination inside the stage, as written (a trailing slash means a directory). */
+  dest: string;
+  multiple: boolean;
+  stageView: MergedView;
+  owner: CopyOwner;
+  chmod?: number;
+  add: boolean;
+  keyword: string;
+}
+
+export function planCopy(req: PlanRequest): CopyPlan {
+  if (req.multiple && !req.dest.endsWith('/')) throw new UsageError(`When using ${req.keyword} with more than one source file, the destination must be a directory and end with a /`);
+  const destDir = req.stageView.resolve(req.dest);
+  const existing = req.stageView.lookup(destDir);
+  const destIsDir = req.dest.endsWith('/') || !!existing?.stat.isDirectory();
+  const items: PlanItem[] = [];
+  const newParents = new Set<string>();
+  const addParents = (rel: string) => {
+    const parts = rel.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const p = parts.slice(0, i).join('/');
+      if (!req.stageView.lookup(p)) newParents.add(p);
+    }
+  };
+  for (const source of req.sources) {
+    const entry = source.root.view.lookup(source.rel)!;
+    if (entry.stat.isDirectory()) {
+      if (destDir) {
+        addParents(destDir + '/x');
+        items.push({ dest: destDir, kind: 'dir', src: entry.abs, stat: entry.stat });
+      }
+      walk(source, source.rel, destDir, items);
+      continue;
+    }
+    if (req.add && entry.stat.isFile()) {
+      const kind = archiveKind(entry.abs);
+      if (kind) {
+        if (destDir) addParents(destDir + '/x');
+        items.push({ dest: destDir, kind: 'archive', src: entry.abs, stat: entry.stat });
+        continue;
+      }
+    }
+    const target = destIsDir ? posix.join(destDir, source.name) : destDir;
+    if (target === '') throw new UsageError(`${req.keyword} failed: cannot copy a file onto /`);
+    addParents(target);
+    items.push(itemOf(target, entry.abs, entry.stat));
+  }
+  return { items, newParents, owner: req.owner, chmod: req.chmod };
+}
+
+function itemOf(dest: string, abs: string, stat: Stats): PlanItem {
+  if (stat.isSymbolicLink()) return { dest, kind: 'symlink', src: abs, stat, link: readlinkSync(abs) };
+  if (stat.isDirectory()) return { dest, kind: 'dir', src: abs, stat };
+  return { dest, kind: 'file', src: abs, stat };
+}
+
+function walk(source: CopySource, rel: string, dest: string, items: PlanItem[]): void {
+  const { view, ignore, contextDir } = source.root;
+  for (const name of view.list(rel)) {
+    const childRel = rel ? `${rel}/${name}` : name;
+    const childDest = dest ? `${dest}/${name}` : name;
+    const excluded = contextDir && ignore ? ignore.ignores(childRel) : false;
+    const entry = view.lookup(childRel);
+    if (!entry) continue;
+    const st = entry.stat;
+    if (st.isDirectory()) {
+      if (excluded && !ignore?.hasExceptions) continue;
+      const at = items.length;
+      if (!excluded) items.push(itemOf(childDest, entry.abs, st));
+      walk(source, childRel, childDest, items);
+      // an excluded dir is still made when an exception inside it is copied
+      if (excluded && items.length > at) items.splice(at, 0, itemOf(childDest, entry.abs, st));
+    } else if (!excluded && (st.isFile() || st.isSymbolicLink())) items.push(itemOf(childDest, entry.abs, st));
+  }
+}
+
+async function fileHash(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** What the cache key of this copy is made of: never times, always content. */
+export async function hashPlan(plan: CopyPlan): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(`owner ${plan.owner.uid}:${plan.owner.gid} chmod ${plan.chmod ?? '-'}\n`);
+  for (const p of [...plan.newParents].sort()) hash.update(`parent ${p}\n`);
+  for (const item of plan.items) {
+    const mode = item.stat ? item.stat.mode & 0o7777 : 0;
+    const content = item.kind === 'file' || item.kind === 'archive' ? await fileHash(item.src!) : item.link ?? '';
+    hash.update(`${item.kind} ${JSON.stringify(item.dest)} ${mode.toString(8)} ${content}\n`);
+  }
+  return hash.digest('hex');
+}
