@@ -2,10 +2,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { ConflictError, UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 
 interface TopOptions {
+  json?: boolean;
   batch?: boolean;
   iterations?: string;
   delay?: string;
@@ -46,6 +47,26 @@ async function runTop(opts: TopOptions): Promise<void> {
   await runDashboard({ root, intervalMs });
 }
 
+/** `tctop top <ref> [ps options]`: docker top's table for one container of any runtime. */
+async function runProcessTable(ref: string, psArgs: string[], opts: TopOptions): Promise<void> {
+  // docker's order puts ps options after the container: --json may land there too
+  const json = !!opts.json || psArgs.includes('--json');
+  const { columnsFor, processTable } = await import('../../report/process-columns.js');
+  const cols = columnsFor(psArgs.filter((a) => a !== '--json'));
+  const { scanHostAside } = await import('../../snapshot/scanner.js');
+  const { resolveContainer } = await import('../../report/resolve.js');
+  const snapshot = await scanHostAside({ root: opts.root, includeStopped: true });
+  const c = resolveContainer(snapshot.containers, ref);
+  if (c.pids.length === 0) throw new ConflictError(`container ${cell(ref, 80)} is not running`);
+  const table = processTable(c.pids, snapshot, cols);
+  if (json) {
+    process.stdout.write(JSON.stringify(table, null, 2) + '\n');
+    return;
+  }
+  const { renderTable } = await import('../../text/format.js');
+  process.stdout.write(renderTable(table.Titles, table.Processes.map((row) => row.map((v) => cell(v, 4096)))));
+}
+
 function withOptions(cmd: Command): Command {
   return cmd
     .option('-b, --batch', 'print the container table as text instead of the dashboard (chosen when stdout is not a terminal)')
@@ -55,10 +76,19 @@ function withOptions(cmd: Command): Command {
 }
 
 export function registerTop(program: Command): void {
-  withOptions(program.command('top').description('live dashboard of every container (keys: ? for help); --batch for text')).action(runTop);
-  // `tctop` alone: same options, same behaviour. Positional options keep these root-level flags from swallowing a
-  // subcommand's own (`tctop ps --root`, `tctop run -d`): they count only before the subcommand's name.
+  // Positional options keep these root-level flags from swallowing a subcommand's own (`tctop ps --root`,
+  // `tctop run -d`): they count only before the subcommand's name. `top`'s ps options need it set first.
   program.enablePositionalOptions();
+  withOptions(program.command('top').description('live dashboard of every container (keys: ? for help); --batch for text; with a container, its processes as docker top'))
+    .argument('[ref]', "a container (ID, unique prefix or name): print its processes as docker top, host PID beside container PID")
+    .argument('[ps-options...]', 'ps(1) options after the container: -ef (default), aux, -o pid,user,args ...')
+    .option('--json', 'with a container: print docker\'s top JSON ({Titles, Processes})')
+    .passThroughOptions()
+    .action(async (ref: string | undefined, psArgs: string[], opts: TopOptions) => {
+      if (ref !== undefined) return runProcessTable(ref, psArgs, opts);
+      await runTop(opts);
+    });
+  // `tctop` alone: same options, same behaviour.
   // a word that is no command would otherwise read as an argument of the dashboard ("too many arguments")
   withOptions(program)
     .allowExcessArguments(true)

@@ -48,6 +48,8 @@ export function readProcess(ctx: ProcessReadContext, pid: number): ProcessInfo |
     startTicks: stat.startTicks,
     cpuTicks: stat.utime + stat.stime,
     rssBytes: stat.rssPages * ctx.pageSize,
+    ttyNr: stat.ttyNr,
+    vsizeBytes: stat.vsizeBytes,
     cgroups: parseProcCgroup(cgroupText),
   };
 }
@@ -68,6 +70,8 @@ export function refreshProcess(ctx: ProcessReadContext, known: ProcessInfo): Pro
     comm: stat.comm,
     cpuTicks: stat.utime + stat.stime,
     rssBytes: stat.rssPages * ctx.pageSize,
+    ttyNr: stat.ttyNr,
+    vsizeBytes: stat.vsizeBytes,
   };
 }
 
