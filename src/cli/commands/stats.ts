@@ -49,11 +49,15 @@ export function registerStats(program: Command): void {
       const stream = opts.stream !== false;
       const intervalMs = parseInterval(opts.interval, stream ? STREAM_INTERVAL_MS : NO_STREAM_WINDOW_MS);
       const { HostScanner } = await import('../../snapshot/scanner.js');
+      const { readPidNamespacesAside } = await import('../../host/procfs/pidns-aside.js');
+      const { takePrestartedSurvey } = await import('../../host/procfs/pidns-prestart.js');
       const { resolveContainer } = await import('../../report/resolve.js');
       const { statsRow } = await import('../../report/stats.js');
       const { statsText } = await import('../print/stats-table.js');
-      const scanner = new HostScanner({ root: opts.root, includeStopped: !!opts.all || refs.length > 0 });
-      let prev = scanner.scan();
+      // files are not kept open: a stream's second and later scans are incremental all the same
+      const scanner = new HostScanner({ root: opts.root, includeStopped: !!opts.all || refs.length > 0, keepFilesOpen: false });
+      // the first scan's PID-namespace pass runs on the other core (the launcher may have started it), as ps's does
+      let prev = await scanner.scanWithPidnsAside((ns) => takePrestartedSurvey(scanner.paths.proc, ns) ?? readPidNamespacesAside(scanner.paths.proc, ns));
       // resolve once, up front: a bad reference fails before anything is printed, as docker's does
       const wanted = refs.map((r) => ({ id: resolveContainer(prev.containers, r).id, label: r }));
       const pick = (snap: HostSnapshot): Array<{ c: Container; label?: string }> =>

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConflictError, UsageError } from '../../errors.js';
+import type { Container } from '../../snapshot/model.js';
 import { cell } from '../../text/sanitize.js';
 
 interface TopOptions {
@@ -54,8 +55,11 @@ async function runProcessTable(ref: string, psArgs: string[], opts: TopOptions):
   const { columnsFor, processTable } = await import('../../report/process-columns.js');
   const cols = columnsFor(psArgs.filter((a) => a !== '--json'));
   const { scanHostAside } = await import('../../snapshot/scanner.js');
-  const { resolveContainer } = await import('../../report/resolve.js');
-  const snapshot = await scanHostAside({ root: opts.root, includeStopped: true });
+  const { answeredByFullIds, resolveContainer } = await import('../../report/resolve.js');
+  const { mayBeAnsweredByFullIds } = await import('../../report/full-ids.js');
+  // a full ID is answered by the container cgroups alone, as inspect's are
+  const enough = mayBeAnsweredByFullIds([ref]) ? (found: Container[]) => answeredByFullIds(found, [ref]) : undefined;
+  const snapshot = await scanHostAside({ root: opts.root, includeStopped: true }, undefined, enough);
   const c = resolveContainer(snapshot.containers, ref);
   if (c.pids.length === 0) throw new ConflictError(`container ${cell(ref, 80)} is not running`);
   const table = processTable(c.pids, snapshot, cols);
