@@ -9,6 +9,7 @@ const GROUPS: Array<{ names: string[]; load: () => Promise<Register> }> = [
   { names: ['ps'], load: async () => (await import('./ps.js')).registerPs },
   { names: ['inspect'], load: async () => (await import('./inspect.js')).registerInspect },
   { names: ['stats'], load: async () => (await import('./stats.js')).registerStats },
+  { names: ['events'], load: async () => (await import('./events.js')).registerEvents },
   { names: ['info'], load: async () => (await import('./info.js')).registerInfo },
   { names: ['serve'], load: async () => (await import('./serve.js')).registerServe },
   { names: ['run'], load: async () => (await import('./engine/run.js')).registerRun },
