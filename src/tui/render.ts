@@ -1,6 +1,6 @@
 // View models -> widget content. Every host string arrives here already escaped for the terminal; here it is
 // also escaped for blessed's {tags}, and colour is added around whole cells.
-import type { Layout } from './layout.js';
+import { HEADER_TEXT_ROWS, type Layout } from './layout.js';
 import type { UiState } from './state.js';
 import type { ContainerRow } from './view/container-rows.js';
 import { CELL_GAP, fitColumns, headerCells, rowCells } from './view/columns.js';
@@ -47,26 +47,31 @@ export function renderTable(layout: Layout, rows: readonly ContainerRow[], state
   if (rows.length) layout.list.select(state.selectedIndex);
 }
 
-export function renderHeader(layout: Layout, lines: string[]): void {
-  layout.header.setContent(lines.map(escapeTags).join('\n'));
+/** The header's text; its sparkline rows (the last two) only where no line chart fits. */
+export function renderHeader(layout: Layout, lines: string[], charts: boolean): void {
+  layout.header.setContent((charts ? lines.slice(0, HEADER_TEXT_ROWS) : lines).map(escapeTags).join('\n'));
 }
 
-export function renderDetail(layout: Layout, view: DetailView, history: { cpu: readonly number[]; mem: readonly number[] }, width: number): void {
+export function renderDetail(layout: Layout, view: DetailView, history: { cpu: readonly number[]; mem: readonly number[] }, width: number, charts: boolean): void {
   const graph = Math.max(10, width - 20);
   const memTop = view.memLimitBytes ?? Math.max(1, ...history.mem);
+  // the charts above show the history; on a terminal too short for them, sparklines do
+  const sparklines = charts
+    ? []
+    : [`CPU%  ${sparkline(history.cpu, graph)}  ${(history.cpu.at(-1) ?? 0).toFixed(1)}%`, `MEM   ${sparkline(history.mem, graph, memTop)}  ${formatBytes(history.mem.at(-1))}`];
   const lines = [
     `{bold}${escapeTags(view.title)}{/bold}`,
-    `CPU%  ${sparkline(history.cpu, graph)}  ${(history.cpu.at(-1) ?? 0).toFixed(1)}%`,
-    `MEM   ${sparkline(history.mem, graph, memTop)}  ${formatBytes(history.mem.at(-1))}`,
+    ...sparklines,
     '',
     `{inverse}${escapeTags(view.processHeader.padEnd(width))}{/inverse}`,
     ...view.processLines.map(escapeTags),
     '',
-    '{bold}Namespaces{/bold}',
-    ...view.namespaceLines.map(escapeTags),
-    '',
+    // the cgroup's figures and limits before the namespace inodes: below the charts, the first screen shows them
     '{bold}Cgroup{/bold}',
     ...view.cgroupLines.map(escapeTags),
+    '',
+    '{bold}Namespaces{/bold}',
+    ...view.namespaceLines.map(escapeTags),
   ];
   layout.detail.setContent(lines.join('\n'));
 }
