@@ -55,14 +55,8 @@ class Dashboard {
     this.screen.on('keypress', (ch: string | undefined, key: { name?: string; ctrl?: boolean }) => this.guard(() => this.onKey(keyName(ch, key))));
     this.screen.on('resize', () => this.guard(() => this.render()));
     this.sampler.subscribe((cur, prev) => this.guard(() => this.onSnapshot(cur, prev)));
-    this.facts = { runtimes: [...new Set(stateDirectories(this.options.root).map((d) => d.runtime))].sort() };
+    this.facts = { ...loadHostFacts(this.options.root), runtimes: [...new Set(stateDirectories(this.options.root).map((d) => d.runtime))].sort() };
     this.sampler.start();
-    loadHostFacts()
-      .then((facts) => {
-        this.facts = { ...facts, runtimes: this.facts.runtimes };
-        this.guard(() => this.render());
-      })
-      .catch(() => undefined); // the header falls back to what /proc says
     watchStateDirectories(this.options.root, () => this.guard(() => this.refreshNow()))
       .then((w) => {
         if (this.finished) return void w.close();
@@ -187,7 +181,7 @@ class Dashboard {
       this.state = { ...this.state, view: 'table', message: 'that container is gone' };
     }
     this.state = { ...this.state, ...reselect(this.state, this.visible.map((r) => r.id)) };
-    renderTable(this.layout, this.visible, this.state, width);
+    renderTable(this.layout, this.visible, this.state, width, this.options.colours !== false);
     const selected = cur.containers.find((c) => c.id === this.state.selectedId);
     if (this.state.view === 'detail' && selected) {
       const history = { cpu: this.history.get(`cpu:${selected.id}`), mem: this.history.get(`mem:${selected.id}`) };

@@ -28,7 +28,8 @@ export class ChartPanel {
     const w = this.widget!;
     w.setLabel(model.label);
     w.options.maxY = axisMax(model.maxY, yLabels(place.height));
-    w.setData(chartData(colours ? model : { ...model, lines: model.lines.map((l) => ({ ...l, colour: 'white' })) }, intervalSeconds));
+    // 'normal' is the terminal's own foreground (SGR 39): no colour at all
+    w.setData(chartData(colours ? model : { ...model, lines: model.lines.map((l) => ({ ...l, colour: 'normal' })) }, intervalSeconds));
     w.show();
   }
 
@@ -54,7 +55,7 @@ export class ChartPanel {
       xLabelPadding: 3,
       xPadding: 5,
       numYLabels: yLabels(place.height),
-      style: { line: 'white', text: colours ? 'green' : 'white', baseline: colours ? 'black' : 'white', border: colours ? { fg: 'cyan' } : {} },
+      style: { line: 'normal', text: colours ? 'green' : 'normal', baseline: colours ? 'black' : 'normal', border: colours ? { fg: 'cyan' } : {} },
     } as never);
     this.screen.append(this.widget);
   }

@@ -32,12 +32,14 @@ function updateItems(list: Layout['list'], items: string[]): void {
   lastItems.set(list, items);
 }
 
-export function renderTable(layout: Layout, rows: readonly ContainerRow[], state: UiState, width: number): void {
+/** `colours` false (--no-color, NO_COLOR): the cells as they are, selection and headers in inverse video only. */
+export function renderTable(layout: Layout, rows: readonly ContainerRow[], state: UiState, width: number, colours = true): void {
   const fitted = fitColumns(width);
   layout.tableHeader.setContent(escapeTags(headerCells(fitted, state.sortKey, state.reverse).join(CELL_GAP)));
   const items = rows.map((row) => {
     const cells = rowCells(row, fitted).map(escapeTags);
     fitted.forEach(({ column }, i) => {
+      if (!colours) return;
       if (column.header === 'STATE') cells[i] = colour(cells[i], STATE_COLOUR[row.state]);
       if (column.header === 'CPU%' || column.header === 'MEM / LIMIT') cells[i] = colour(cells[i], PRESSURE_COLOUR[row.pressure]);
     });

@@ -57,6 +57,7 @@ test('charts: host CPU and memory above the table; a busy container\'s CPU line 
   // back to the table, then clear the filter: apart, or the terminal reads the two as one Meta-Escape
   d.keys('Escape');
   await d.waitFor(/NAME\s+ID\s+RUNTIME/, 5000);
+  await new Promise((res) => setTimeout(res, 600));
   d.keys('Escape');
   await openDetail(d, idle);
   await new Promise((res) => setTimeout(res, 3000));
@@ -81,4 +82,22 @@ test('charts: 200x60 draws all four detail charts; 80x20 keeps room for the tabl
   assert.ok(small.split('\n').length >= 20);
   d.keys('q');
   assert.equal(await d.waitExit(), 0);
+});
+
+test('NO_COLOR and --no-color draw without colour; by default a running state is green', { timeout: 60_000 }, async (t) => {
+  if (missing(t, ready, 'root, tmux, dockerd and the test image')) return;
+  const name = `${idle}-c`;
+  dockerRun(name, [], ['sleep', '3600']);
+  t.after(() => dockerRm(name));
+  const colourSgr = /\x1b\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|38;5;\d+)(?:;[0-9;]*)?m/;
+  for (const [args, env, coloured] of [[[], {}, true], [[], { NO_COLOR: '1' }, false], [['--no-color'], {}, false]] as const) {
+    const d = new TmuxDashboard([...args], { width: 120, height: 40 }, env);
+    dashboards.push(d);
+    await d.waitFor((s) => s.includes(name), 15_000, `${name} listed`);
+    await new Promise((r) => setTimeout(r, 1500)); // a tick with the charts drawn
+    const raw = d.tmux('capture-pane', '-p', '-e');
+    assert.equal(colourSgr.test(raw), coloured, `${JSON.stringify(args)} ${JSON.stringify(env)}: colour ${coloured ? 'on' : 'off'}`);
+    d.keys('q');
+    assert.equal(await d.waitExit(), 0);
+  }
 });

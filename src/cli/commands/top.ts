@@ -8,6 +8,8 @@ import { cell } from '../../text/sanitize.js';
 
 interface TopOptions {
   json?: boolean;
+  /** commander turns --no-color into color: false */
+  color?: boolean;
   batch?: boolean;
   iterations?: string;
   delay?: string;
@@ -45,7 +47,9 @@ async function runTop(opts: TopOptions): Promise<void> {
   }
   if (count !== undefined) throw new UsageError('-n/--iterations needs --batch (or output that is not a terminal)');
   const { runDashboard } = await import('../../tui/app.js');
-  await runDashboard({ root, intervalMs });
+  // no-color.org: NO_COLOR set to anything but the empty string turns colour off
+  const colours = opts.color !== false && !process.env.NO_COLOR;
+  await runDashboard({ root, intervalMs, colours });
 }
 
 /** `tctop top <ref> [ps options]`: docker top's table for one container of any runtime. */
@@ -76,7 +80,8 @@ function withOptions(cmd: Command): Command {
     .option('-b, --batch', 'print the container table as text instead of the dashboard (chosen when stdout is not a terminal)')
     .option('-n, --iterations <count>', 'batch mode: stop after this many refreshes (default: forever with --batch, once when piped)')
     .option('-d, --delay <secs>', 'seconds between refreshes', String(DEFAULT_DELAY_SECONDS))
-    .option('--root <dir>', 'read the host under this directory (e.g. /host in a container)', '/');
+    .option('--root <dir>', 'read the host under this directory (e.g. /host in a container)', '/')
+    .option('--no-color', 'no colours (also when NO_COLOR is set)');
 }
 
 export function registerTop(program: Command): void {
