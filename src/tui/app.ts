@@ -8,7 +8,9 @@ import { runEngine } from './actions.js';
 import { History } from './history.js';
 import { loadHostFacts } from './host-facts.js';
 import { handleKey, keyName, type Effect } from './keys.js';
+import { escapeControls } from '../text/sanitize.js';
 import { ChartPanel } from './chart-panel.js';
+import { configuredColumns, writeConfig, type DashboardConfig } from './config.js';
 import { createLayout, place, regions, type Layout } from './layout.js';
 import { containerCpuChart, containerIoChart, containerMemChart, containerNetChart, hostCpuChart, hostMemChart } from './view/chart-data.js';
 import { renderDetail, renderHeader, renderHelp, renderTable, statusLine } from './render.js';
@@ -24,6 +26,9 @@ export interface DashboardOptions {
   intervalMs: number;
   /** false for --no-color or NO_COLOR: no colour anywhere, charts in the terminal's own colour. */
   colours?: boolean;
+  /** The settings file's contents (read by the CLI) and where W writes them. */
+  config?: DashboardConfig;
+  configPath?: string;
 }
 
 class Dashboard {
@@ -32,6 +37,7 @@ class Dashboard {
   private readonly sampler: Sampler;
   private readonly history = new History();
   private readonly hostCharts: ChartPanel[];
+  private readonly columns: ReturnType<typeof configuredColumns>;
   private readonly detailCharts: ChartPanel[];
   private state: UiState = initialState();
   private facts: HostFacts = {};
@@ -47,6 +53,9 @@ class Dashboard {
     this.sampler = new Sampler(new HostScanner({ root: options.root }), options.intervalMs);
     this.screen = createScreen();
     this.layout = createLayout(this.screen);
+    const config = options.config ?? {};
+    this.state = { ...this.state, sortKey: config.sort ?? this.state.sortKey, reverse: config.reverse ?? this.state.reverse };
+    this.columns = configuredColumns(config);
     this.hostCharts = [0, 1].map(() => new ChartPanel(this.screen));
     this.detailCharts = [0, 1, 2, 3].map(() => new ChartPanel(this.screen));
   }
@@ -54,6 +63,11 @@ class Dashboard {
   start(): void {
     this.screen.on('keypress', (ch: string | undefined, key: { name?: string; ctrl?: boolean }) => this.guard(() => this.onKey(keyName(ch, key))));
     this.screen.on('resize', () => this.guard(() => this.render()));
+    this.layout.list.on('click', (data: { y: number }) => this.guard(() => this.onClickRow(data.y)));
+    this.layout.list.on('wheeldown', () => this.guard(() => this.onKey('down')));
+    this.layout.list.on('wheelup', () => this.guard(() => this.onKey('up')));
+    this.layout.detail.on('wheeldown', () => this.guard(() => this.scrollDetail('down')));
+    this.layout.detail.on('wheelup', () => this.guard(() => this.scrollDetail('up')));
     this.sampler.subscribe((cur, prev) => this.guard(() => this.onSnapshot(cur, prev)));
     this.facts = { ...loadHostFacts(this.options.root), runtimes: [...new Set(stateDirectories(this.options.root).map((d) => d.runtime))].sort() };
     this.sampler.start();
@@ -129,6 +143,18 @@ class Dashboard {
     if (!this.finished) this.render();
   }
 
+  /** A click on a row selects it; a click on the selected row opens it (the second click of a double click). */
+  private onClickRow(screenY: number): void {
+    if (this.state.view !== 'table' || this.state.filterDraft !== undefined || this.state.confirm) return;
+    const list = this.layout.list as unknown as { atop: number; itop: number; childBase: number };
+    const index = list.childBase + screenY - list.atop - list.itop;
+    const row = this.visible[index];
+    if (!row) return;
+    if (index === this.state.selectedIndex && row.id === this.state.selectedId) return this.onKey('enter');
+    this.state = { ...this.state, selectedIndex: index, selectedId: row.id };
+    this.render();
+  }
+
   private scrollDetail(key: string): boolean {
     const by = { up: -1, k: -1, down: 1, j: 1, pageup: -10, pagedown: 10 }[key];
     if (by === undefined) return false;
@@ -139,6 +165,7 @@ class Dashboard {
 
   private apply(effect: Effect): void {
     if (effect.kind === 'quit') this.finish();
+    else if (effect.kind === 'save-config') this.saveConfig();
     else if (effect.kind === 'engine') {
       void runEngine(effect.argv).then((r) =>
         this.guard(() => {
@@ -148,6 +175,28 @@ class Dashboard {
         }),
       );
     }
+  }
+
+  /** W: what is in effect now, written where the next start reads it. */
+  private saveConfig(): void {
+    const path = this.options.configPath;
+    if (!path) return;
+    const config: DashboardConfig = {
+      columns: this.columns.map((c) => c.header),
+      sort: this.state.sortKey,
+      reverse: this.state.reverse,
+      refreshSeconds: this.options.intervalMs / 1000,
+      colours: this.options.colours !== false,
+    };
+    writeConfig(path, config).then(
+      () => this.guard(() => this.say(`settings saved to ${escapeControls(path)}`)),
+      (err: NodeJS.ErrnoException) => this.guard(() => this.say(`settings not saved: ${err.code ?? err.message}`)),
+    );
+  }
+
+  private say(message: string): void {
+    this.state = { ...this.state, message };
+    this.render();
   }
 
   private render(): void {
@@ -181,7 +230,7 @@ class Dashboard {
       this.state = { ...this.state, view: 'table', message: 'that container is gone' };
     }
     this.state = { ...this.state, ...reselect(this.state, this.visible.map((r) => r.id)) };
-    renderTable(this.layout, this.visible, this.state, width, this.options.colours !== false);
+    renderTable(this.layout, this.visible, this.state, width, this.options.colours !== false, this.columns);
     const selected = cur.containers.find((c) => c.id === this.state.selectedId);
     if (this.state.view === 'detail' && selected) {
       const history = { cpu: this.history.get(`cpu:${selected.id}`), mem: this.history.get(`mem:${selected.id}`) };

@@ -3,7 +3,7 @@
 import { HEADER_TEXT_ROWS, type Layout } from './layout.js';
 import type { UiState } from './state.js';
 import type { ContainerRow } from './view/container-rows.js';
-import { CELL_GAP, fitColumns, headerCells, rowCells } from './view/columns.js';
+import { CELL_GAP, COLUMNS, fitColumns, headerCells, rowCells, type Column } from './view/columns.js';
 import type { DetailView } from './view/detail.js';
 import { sparkline } from './view/sparkline.js';
 import { formatBytes } from '../text/format.js';
@@ -33,8 +33,8 @@ function updateItems(list: Layout['list'], items: string[]): void {
 }
 
 /** `colours` false (--no-color, NO_COLOR): the cells as they are, selection and headers in inverse video only. */
-export function renderTable(layout: Layout, rows: readonly ContainerRow[], state: UiState, width: number, colours = true): void {
-  const fitted = fitColumns(width);
+export function renderTable(layout: Layout, rows: readonly ContainerRow[], state: UiState, width: number, colours = true, columns: Column[] = COLUMNS): void {
+  const fitted = fitColumns(width, columns);
   layout.tableHeader.setContent(escapeTags(headerCells(fitted, state.sortKey, state.reverse).join(CELL_GAP)));
   const items = rows.map((row) => {
     const cells = rowCells(row, fitted).map(escapeTags);

@@ -31,7 +31,10 @@ export function parseCount(value: string | undefined): number | undefined {
 }
 
 async function runTop(opts: TopOptions): Promise<void> {
-  const intervalMs = parseDelay(opts.delay);
+  const { configPath, readConfig } = await import('../../tui/config.js');
+  const settingsFile = configPath();
+  const config = readConfig(settingsFile); // a broken file is the user's to fix: one line naming it, before anything
+  const intervalMs = parseDelay(opts.delay ?? (config.refreshSeconds !== undefined ? String(config.refreshSeconds) : undefined));
   const count = parseCount(opts.iterations);
   const root = opts.root ?? '/';
   // a wrong --root would otherwise show an empty host that looks real
@@ -48,8 +51,8 @@ async function runTop(opts: TopOptions): Promise<void> {
   if (count !== undefined) throw new UsageError('-n/--iterations needs --batch (or output that is not a terminal)');
   const { runDashboard } = await import('../../tui/app.js');
   // no-color.org: NO_COLOR set to anything but the empty string turns colour off
-  const colours = opts.color !== false && !process.env.NO_COLOR;
-  await runDashboard({ root, intervalMs, colours });
+  const colours = opts.color !== false && !process.env.NO_COLOR && config.colours !== false;
+  await runDashboard({ root, intervalMs, colours, config, configPath: settingsFile });
 }
 
 /** `tctop top <ref> [ps options]`: docker top's table for one container of any runtime. */
@@ -79,7 +82,7 @@ function withOptions(cmd: Command): Command {
   return cmd
     .option('-b, --batch', 'print the container table as text instead of the dashboard (chosen when stdout is not a terminal)')
     .option('-n, --iterations <count>', 'batch mode: stop after this many refreshes (default: forever with --batch, once when piped)')
-    .option('-d, --delay <secs>', 'seconds between refreshes', String(DEFAULT_DELAY_SECONDS))
+    .option('-d, --delay <secs>', `seconds between refreshes (default ${DEFAULT_DELAY_SECONDS}, or the config file's refreshSeconds)`)
     .option('--root <dir>', 'read the host under this directory (e.g. /host in a container)', '/')
     .option('--no-color', 'no colours (also when NO_COLOR is set)');
 }
