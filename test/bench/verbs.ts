@@ -1,26 +1,12 @@
 // docker's observability verbs for every runtime: `tctop stats --no-stream` against `docker stats --no-stream`
 // over the same Docker containers, and `tctop top <ref>` against `docker top`.
 import { spawnSync } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { medianMs, type BenchSuite } from './types.js';
+import { interleaved, type BenchSuite } from './types.js';
 
 const run = (cmd: string, args: string[]) => {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
 };
-
-/** a and b alternately, a pause between, so drift lands on both; the medians. */
-async function interleaved(runs: number, a: () => void, b: () => void): Promise<[number, number]> {
-  const [as, bs] = [[] as number[], [] as number[]];
-  for (let i = 0; i < runs; i++) {
-    as.push(await medianMs(1, a));
-    await sleep(150);
-    bs.push(await medianMs(1, b));
-    await sleep(150);
-  }
-  const mid = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-  return [mid(as), mid(bs)];
-}
 
 export const suite: BenchSuite = {
   name: 'verbs',
