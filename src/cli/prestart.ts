@@ -10,8 +10,10 @@ import { mayBeAnsweredByFullIds } from '../report/full-ids.js';
 
 export function prestartFor(argv: string[]): void {
   const [command, ...args] = argv.slice(2);
-  if (command !== 'ps' && command !== 'inspect') return;
   const is = (...flags: string[]) => args.some((a) => flags.some((f) => a === f || a.startsWith(`${f}=`)));
+  // `top` with a container is docker top (a one-shot scan); alone, or with -b/-n/-d, the dashboard
+  const topOfOne = command === 'top' && args.some((a) => !a.startsWith('-')) && !is('-b', '--batch', '-n', '--iterations', '-d', '--delay');
+  if (command !== 'ps' && command !== 'inspect' && command !== 'stats' && !topOfOne) return;
   if (is('--root', '--help', '-h')) return;
   if (command === 'inspect' && !is('--pid') && mayBeAnsweredByFullIds(args.filter((a) => !a.startsWith('-')))) return;
   prestartPidnsSurvey('/proc', readHostNamespaces(new HostReader(hostPaths('/'))).namespaces.pid);

@@ -32,6 +32,10 @@ export interface ProcessInfo {
   /** Cumulative CPU in clock ticks (utime + stime). */
   cpuTicks: number;
   rssBytes: number;
+  /** Virtual memory size (stat vsize), for ps-style VSZ. */
+  vsizeBytes?: number;
+  /** Controlling terminal device number (stat tty_nr); 0 = none. */
+  ttyNr?: number;
   /** Raw /proc/<pid>/cgroup lines. */
   cgroups: CgroupMembership[];
   /** Read for container inits only (they give the container its namespaces); 8 readlinks a process cost too much

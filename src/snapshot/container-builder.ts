@@ -117,6 +117,16 @@ function cgroupStatsOf(input: BuildInput, init: ProcessInfo): CgroupStats | null
   return readV1Stats(input.reader, input.layout, pathOf, input.host.clockTicks);
 }
 
+/**
+ * A running container's freezer is the truth about pause, read every scan: a runtime's own record of it may be
+ * older (its claim is cached for seconds), and a runtime that knows nothing of pause is frozen all the same.
+ */
+function liveState(claimed: string, frozen: boolean | undefined): string {
+  if (frozen === true && claimed === 'running') return 'paused';
+  if (frozen === false && claimed === 'paused') return 'running';
+  return claimed;
+}
+
 export function buildContainer(input: BuildInput): Container {
   const { reader, group, parent, claim, host, live } = input;
   const init = (claim?.initPid !== undefined && live.get(claim.initPid)) || group.init;
@@ -132,12 +142,13 @@ export function buildContainer(input: BuildInput): Container {
   const pidnsInode = ns.pid;
   const cgroup = cgroupStatsOf(input, init);
   const claimed = claim?.state ?? 'running';
+
   return {
     id: claim?.id ?? `ns-${pidnsInode ?? init.hostPid}`,
     name: claim?.name ?? init.comm,
     runtime: claim?.runtime ?? 'sandbox',
     image: claim?.image ?? '',
-    state: claimed === 'running' && cgroup?.frozen ? 'paused' : claimed,
+    state: liveState(claimed, cgroup?.frozen),
     labels: claim?.labels ?? {},
     shim: shimmed ? { pid: parent.hostPid, command: parent.command } : null,
     init: { hostPid: init.hostPid, containerPid: init.containerPid },

@@ -2,13 +2,17 @@
 import type blessed from 'blessed';
 import { Sampler } from '../sampler/sampler.js';
 import type { HostSnapshot } from '../snapshot/model.js';
-import { hostRates } from '../snapshot/rates.js';
+import { allContainerRates, hostRates } from '../snapshot/rates.js';
 import { HostScanner } from '../snapshot/scanner.js';
 import { runEngine } from './actions.js';
 import { History } from './history.js';
 import { loadHostFacts } from './host-facts.js';
 import { handleKey, keyName, type Effect } from './keys.js';
-import { createLayout, type Layout } from './layout.js';
+import { escapeControls } from '../text/sanitize.js';
+import { ChartPanel } from './chart-panel.js';
+import { configuredColumns, writeConfig, type DashboardConfig } from './config.js';
+import { createLayout, place, regions, type Layout } from './layout.js';
+import { containerCpuChart, containerIoChart, containerMemChart, containerNetChart, hostCpuChart, hostMemChart } from './view/chart-data.js';
 import { renderDetail, renderHeader, renderHelp, renderTable, statusLine } from './render.js';
 import { createScreen, restoreTerminal } from './screen.js';
 import { initialState, reselect, type UiState } from './state.js';
@@ -20,6 +24,11 @@ import { stateDirectories, watchStateDirectories, type StateWatcher } from './wa
 export interface DashboardOptions {
   root: string;
   intervalMs: number;
+  /** false for --no-color or NO_COLOR: no colour anywhere, charts in the terminal's own colour. */
+  colours?: boolean;
+  /** The settings file's contents (read by the CLI) and where W writes them. */
+  config?: DashboardConfig;
+  configPath?: string;
 }
 
 class Dashboard {
@@ -27,6 +36,9 @@ class Dashboard {
   private readonly layout: Layout;
   private readonly sampler: Sampler;
   private readonly history = new History();
+  private readonly hostCharts: ChartPanel[];
+  private readonly columns: ReturnType<typeof configuredColumns>;
+  private readonly detailCharts: ChartPanel[];
   private state: UiState = initialState();
   private facts: HostFacts = {};
   private rows: ContainerRow[] = [];
@@ -41,20 +53,24 @@ class Dashboard {
     this.sampler = new Sampler(new HostScanner({ root: options.root }), options.intervalMs);
     this.screen = createScreen();
     this.layout = createLayout(this.screen);
+    const config = options.config ?? {};
+    this.state = { ...this.state, sortKey: config.sort ?? this.state.sortKey, reverse: config.reverse ?? this.state.reverse };
+    this.columns = configuredColumns(config);
+    this.hostCharts = [0, 1].map(() => new ChartPanel(this.screen));
+    this.detailCharts = [0, 1, 2, 3].map(() => new ChartPanel(this.screen));
   }
 
   start(): void {
     this.screen.on('keypress', (ch: string | undefined, key: { name?: string; ctrl?: boolean }) => this.guard(() => this.onKey(keyName(ch, key))));
     this.screen.on('resize', () => this.guard(() => this.render()));
+    this.layout.list.on('click', (data: { y: number }) => this.guard(() => this.onClickRow(data.y)));
+    this.layout.list.on('wheeldown', () => this.guard(() => this.onKey('down')));
+    this.layout.list.on('wheelup', () => this.guard(() => this.onKey('up')));
+    this.layout.detail.on('wheeldown', () => this.guard(() => this.scrollDetail('down')));
+    this.layout.detail.on('wheelup', () => this.guard(() => this.scrollDetail('up')));
     this.sampler.subscribe((cur, prev) => this.guard(() => this.onSnapshot(cur, prev)));
-    this.facts = { runtimes: [...new Set(stateDirectories(this.options.root).map((d) => d.runtime))].sort() };
+    this.facts = { ...loadHostFacts(this.options.root), runtimes: [...new Set(stateDirectories(this.options.root).map((d) => d.runtime))].sort() };
     this.sampler.start();
-    loadHostFacts()
-      .then((facts) => {
-        this.facts = { ...facts, runtimes: this.facts.runtimes };
-        this.guard(() => this.render());
-      })
-      .catch(() => undefined); // the header falls back to what /proc says
     watchStateDirectories(this.options.root, () => this.guard(() => this.refreshNow()))
       .then((w) => {
         if (this.finished) return void w.close();
@@ -98,12 +114,20 @@ class Dashboard {
     if (prev) this.history.push('host:cpu', host.cpuPercent);
     this.history.push('host:mem', host.memUsedPercent);
     this.rows = containerRows(cur, prev);
+    const rates = prev ? allContainerRates(prev, cur) : undefined;
+    const known = new Set(prev?.containers.map((c) => c.id));
     for (const r of this.rows) {
       if (r.cpuPercent !== undefined) this.history.push(`cpu:${r.id}`, r.cpuPercent);
       if (r.memBytes !== undefined) this.history.push(`mem:${r.id}`, r.memBytes);
+      const rate = known.has(r.id) ? rates?.get(r.id) : undefined; // no baseline yet: no rate, not zero
+      if (!rate) continue;
+      this.history.push(`netrx:${r.id}`, rate.netRxBytesPerSec);
+      this.history.push(`nettx:${r.id}`, rate.netTxBytesPerSec);
+      this.history.push(`ioread:${r.id}`, rate.ioReadBytesPerSec);
+      this.history.push(`iowrite:${r.id}`, rate.ioWriteBytesPerSec);
     }
     const ids = new Set(this.rows.map((r) => r.id));
-    this.history.retain((k) => k.startsWith('host:') || ids.has(k.slice(4)));
+    this.history.retain((k) => k.startsWith('host:') || ids.has(k.slice(k.indexOf(':') + 1)));
     this.render();
   }
 
@@ -119,6 +143,18 @@ class Dashboard {
     if (!this.finished) this.render();
   }
 
+  /** A click on a row selects it; a click on the selected row opens it (the second click of a double click). */
+  private onClickRow(screenY: number): void {
+    if (this.state.view !== 'table' || this.state.filterDraft !== undefined || this.state.confirm) return;
+    const list = this.layout.list as unknown as { atop: number; itop: number; childBase: number };
+    const index = list.childBase + screenY - list.atop - list.itop;
+    const row = this.visible[index];
+    if (!row) return;
+    if (index === this.state.selectedIndex && row.id === this.state.selectedId) return this.onKey('enter');
+    this.state = { ...this.state, selectedIndex: index, selectedId: row.id };
+    this.render();
+  }
+
   private scrollDetail(key: string): boolean {
     const by = { up: -1, k: -1, down: 1, j: 1, pageup: -10, pagedown: 10 }[key];
     if (by === undefined) return false;
@@ -129,6 +165,7 @@ class Dashboard {
 
   private apply(effect: Effect): void {
     if (effect.kind === 'quit') this.finish();
+    else if (effect.kind === 'save-config') this.saveConfig();
     else if (effect.kind === 'engine') {
       void runEngine(effect.argv).then((r) =>
         this.guard(() => {
@@ -140,10 +177,38 @@ class Dashboard {
     }
   }
 
+  /** W: what is in effect now, written where the next start reads it. */
+  private saveConfig(): void {
+    const path = this.options.configPath;
+    if (!path) return;
+    const config: DashboardConfig = {
+      columns: this.columns.map((c) => c.header),
+      sort: this.state.sortKey,
+      reverse: this.state.reverse,
+      refreshSeconds: this.options.intervalMs / 1000,
+      colours: this.options.colours !== false,
+    };
+    writeConfig(path, config).then(
+      () => this.guard(() => this.say(`settings saved to ${escapeControls(path)}`)),
+      (err: NodeJS.ErrnoException) => this.guard(() => this.say(`settings not saved: ${err.code ?? err.message}`)),
+    );
+  }
+
+  private say(message: string): void {
+    this.state = { ...this.state, message };
+    this.render();
+  }
+
   private render(): void {
     const cur = this.sampler.latest;
     const width = Number(this.screen.width);
-    if (cur) this.renderData(cur, width);
+    const r = regions(width, Number(this.screen.height));
+    place(this.layout.header, r.headerText);
+    place(this.layout.tableHeader, r.tableHeader);
+    place(this.layout.list, r.list);
+    place(this.layout.detail, r.charts ? r.detailText : r.body);
+    place(this.layout.help, r.body);
+    if (cur) this.renderData(cur, width, r);
     const { view } = this.state;
     this.layout.tableHeader.hidden = view !== 'table';
     this.layout.list.hidden = view !== 'table';
@@ -154,21 +219,44 @@ class Dashboard {
     this.screen.render();
   }
 
-  private renderData(cur: HostSnapshot, width: number): void {
+  private renderData(cur: HostSnapshot, width: number, r: ReturnType<typeof regions>): void {
     const prev = this.sampler.before;
     const host = hostRates(prev, cur);
-    renderHeader(this.layout, headerLines(cur, this.facts, host, { cpu: this.history.get('host:cpu'), mem: this.history.get('host:mem') }, width));
+    const hostHistory = { cpu: this.history.get('host:cpu'), mem: this.history.get('host:mem') };
+    renderHeader(this.layout, headerLines(cur, this.facts, host, hostHistory, width), r.charts);
+    this.drawCharts(cur, r);
     this.visible = sortRows(filterRows(this.rows, this.state.filter), this.state.sortKey, this.state.reverse);
     if (this.state.view === 'detail' && !this.visible.some((r) => r.id === this.state.selectedId)) {
       this.state = { ...this.state, view: 'table', message: 'that container is gone' };
     }
     this.state = { ...this.state, ...reselect(this.state, this.visible.map((r) => r.id)) };
-    renderTable(this.layout, this.visible, this.state, width);
+    renderTable(this.layout, this.visible, this.state, width, this.options.colours !== false, this.columns);
     const selected = cur.containers.find((c) => c.id === this.state.selectedId);
     if (this.state.view === 'detail' && selected) {
       const history = { cpu: this.history.get(`cpu:${selected.id}`), mem: this.history.get(`mem:${selected.id}`) };
-      renderDetail(this.layout, detailView(selected, cur, prev, width), history, width);
+      renderDetail(this.layout, detailView(selected, cur, prev, width), history, width, r.charts);
     }
+  }
+
+  /** Host charts in the table view, the selected container's in the detail view; none where they do not fit. */
+  private drawCharts(cur: HostSnapshot, r: ReturnType<typeof regions>): void {
+    const interval = this.options.intervalMs / 1000;
+    const colours = this.options.colours !== false;
+    const { view } = this.state;
+    const host = [hostCpuChart(this.history.get('host:cpu')), hostMemChart(this.history.get('host:mem'))];
+    this.hostCharts.forEach((chart, i) => (r.charts && view === 'table' ? chart.draw(r.hostCharts[i], host[i], interval, colours) : chart.hide()));
+    const selected = view === 'detail' ? cur.containers.find((c) => c.id === this.state.selectedId) : undefined;
+    if (!selected || !r.charts) return this.detailCharts.forEach((c) => c.hide());
+    const h = (k: string) => this.history.get(`${k}:${selected.id}`);
+    const cpu = selected.cgroup?.cpu;
+    const quota = cpu?.quotaMicros && cpu.periodMicros ? cpu.quotaMicros / cpu.periodMicros : undefined;
+    const models = [
+      containerCpuChart(h('cpu'), quota),
+      containerMemChart(h('mem'), selected.cgroup?.memory?.limitBytes),
+      containerNetChart(h('netrx'), h('nettx')),
+      containerIoChart(h('ioread'), h('iowrite')),
+    ];
+    this.detailCharts.forEach((chart, i) => chart.draw(r.detailCharts[i], models[i], interval, colours));
   }
 }
 

@@ -1,11 +1,10 @@
-// Header facts from systeminformation, read once at start: it spawns processes, so never per tick.
+// Header facts read once at start, from the host under --root (not the machine tctop runs on): the OS from its
+// os-release, the CPU model from its /proc/cpuinfo. (systeminformation reads only the local machine.)
+import { readOsName } from '../host/os-release.js';
+import { readCpuModel } from '../host/procfs/cpuinfo.js';
+import { hostPaths } from '../host/paths.js';
 import type { HostFacts } from './view/header.js';
 
-export async function loadHostFacts(): Promise<HostFacts> {
-  const si = (await import('systeminformation')).default;
-  const [os, cpu] = await Promise.all([si.osInfo().catch(() => undefined), si.cpu().catch(() => undefined)]);
-  return {
-    os: os ? [os.distro, os.release].filter(Boolean).join(' ') || undefined : undefined,
-    cpuModel: cpu ? [cpu.manufacturer, cpu.brand].filter(Boolean).join(' ') || undefined : undefined,
-  };
+export function loadHostFacts(root: string): HostFacts {
+  return { os: readOsName(root) ?? undefined, cpuModel: readCpuModel(hostPaths(root).proc) ?? undefined };
 }

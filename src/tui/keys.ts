@@ -4,7 +4,7 @@ import { planAction, type ContainerAction } from './actions.js';
 import { nextSortKey } from './view/container-rows.js';
 import type { UiState } from './state.js';
 
-export type Effect = { kind: 'quit' } | { kind: 'engine'; argv: string[]; label: string };
+export type Effect = { kind: 'quit' } | { kind: 'engine'; argv: string[]; label: string } | { kind: 'save-config' };
 
 export interface VisibleContainer {
   id: string;
@@ -22,6 +22,8 @@ export const HELP: Array<[string, string]> = [
   ['s / S', 'cycle the sort column / reverse the order'],
   ['p', 'pause or resume updates'],
   ['x / K / R / D', 'stop / kill / restart / remove a tctop container (asks first)'],
+  ['W', 'save columns, sort, refresh and colours to ~/.config/tctop/config.json'],
+  ['mouse', 'click selects a row, clicking it again opens it, the wheel scrolls'],
   ['?', 'this help'],
   ['q, Ctrl-C', 'quit'],
 ];
@@ -104,6 +106,8 @@ export function handleKey(state: UiState, key: string, rows: readonly VisibleCon
       return done({ ...state, sortKey: nextSortKey(state.sortKey) });
     case 'S':
       return done({ ...state, reverse: !state.reverse });
+    case 'W':
+      return done(state, { kind: 'save-config' });
     case 'p':
       // the app stops the sampler on pause; resuming restarts it, which scans at once
       return done({ ...state, paused: !state.paused, message: state.paused ? undefined : 'paused (p resumes)' });

@@ -1,9 +1,9 @@
 // View models -> widget content. Every host string arrives here already escaped for the terminal; here it is
 // also escaped for blessed's {tags}, and colour is added around whole cells.
-import type { Layout } from './layout.js';
+import { HEADER_TEXT_ROWS, type Layout } from './layout.js';
 import type { UiState } from './state.js';
 import type { ContainerRow } from './view/container-rows.js';
-import { CELL_GAP, fitColumns, headerCells, rowCells } from './view/columns.js';
+import { CELL_GAP, COLUMNS, fitColumns, headerCells, rowCells, type Column } from './view/columns.js';
 import type { DetailView } from './view/detail.js';
 import { sparkline } from './view/sparkline.js';
 import { formatBytes } from '../text/format.js';
@@ -32,12 +32,14 @@ function updateItems(list: Layout['list'], items: string[]): void {
   lastItems.set(list, items);
 }
 
-export function renderTable(layout: Layout, rows: readonly ContainerRow[], state: UiState, width: number): void {
-  const fitted = fitColumns(width);
+/** `colours` false (--no-color, NO_COLOR): the cells as they are, selection and headers in inverse video only. */
+export function renderTable(layout: Layout, rows: readonly ContainerRow[], state: UiState, width: number, colours = true, columns: Column[] = COLUMNS): void {
+  const fitted = fitColumns(width, columns);
   layout.tableHeader.setContent(escapeTags(headerCells(fitted, state.sortKey, state.reverse).join(CELL_GAP)));
   const items = rows.map((row) => {
     const cells = rowCells(row, fitted).map(escapeTags);
     fitted.forEach(({ column }, i) => {
+      if (!colours) return;
       if (column.header === 'STATE') cells[i] = colour(cells[i], STATE_COLOUR[row.state]);
       if (column.header === 'CPU%' || column.header === 'MEM / LIMIT') cells[i] = colour(cells[i], PRESSURE_COLOUR[row.pressure]);
     });
@@ -47,26 +49,31 @@ export function renderTable(layout: Layout, rows: readonly ContainerRow[], state
   if (rows.length) layout.list.select(state.selectedIndex);
 }
 
-export function renderHeader(layout: Layout, lines: string[]): void {
-  layout.header.setContent(lines.map(escapeTags).join('\n'));
+/** The header's text; its sparkline rows (the last two) only where no line chart fits. */
+export function renderHeader(layout: Layout, lines: string[], charts: boolean): void {
+  layout.header.setContent((charts ? lines.slice(0, HEADER_TEXT_ROWS) : lines).map(escapeTags).join('\n'));
 }
 
-export function renderDetail(layout: Layout, view: DetailView, history: { cpu: readonly number[]; mem: readonly number[] }, width: number): void {
+export function renderDetail(layout: Layout, view: DetailView, history: { cpu: readonly number[]; mem: readonly number[] }, width: number, charts: boolean): void {
   const graph = Math.max(10, width - 20);
   const memTop = view.memLimitBytes ?? Math.max(1, ...history.mem);
+  // the charts above show the history; on a terminal too short for them, sparklines do
+  const sparklines = charts
+    ? []
+    : [`CPU%  ${sparkline(history.cpu, graph)}  ${(history.cpu.at(-1) ?? 0).toFixed(1)}%`, `MEM   ${sparkline(history.mem, graph, memTop)}  ${formatBytes(history.mem.at(-1))}`];
   const lines = [
     `{bold}${escapeTags(view.title)}{/bold}`,
-    `CPU%  ${sparkline(history.cpu, graph)}  ${(history.cpu.at(-1) ?? 0).toFixed(1)}%`,
-    `MEM   ${sparkline(history.mem, graph, memTop)}  ${formatBytes(history.mem.at(-1))}`,
+    ...sparklines,
     '',
     `{inverse}${escapeTags(view.processHeader.padEnd(width))}{/inverse}`,
     ...view.processLines.map(escapeTags),
     '',
-    '{bold}Namespaces{/bold}',
-    ...view.namespaceLines.map(escapeTags),
-    '',
+    // the cgroup's figures and limits before the namespace inodes: below the charts, the first screen shows them
     '{bold}Cgroup{/bold}',
     ...view.cgroupLines.map(escapeTags),
+    '',
+    '{bold}Namespaces{/bold}',
+    ...view.namespaceLines.map(escapeTags),
   ];
   layout.detail.setContent(lines.join('\n'));
 }

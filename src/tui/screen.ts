@@ -17,6 +17,9 @@ export function createScreen(): blessed.Widgets.Screen {
     // never set the terminal title: only what we draw in the screen reaches the terminal
     title: undefined,
   });
+  // a terminal that went away (its window closed, tmux killed) makes the last writes fail with EIO: the dashboard
+  // is ending then anyway, and an unhandled stream error would crash it instead of letting it leave cleanly
+  process.stdout.on('error', () => undefined);
   // forceUnicode alone still maps box characters in content (└─) to ACS, which tmux shows as letters ("mq")
   (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
   return screen;

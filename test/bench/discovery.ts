@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HostScanner } from '../../src/snapshot/scanner.js';
-import { medianMs, type BenchSuite } from './types.js';
+import { interleaved, medianMs, type BenchSuite } from './types.js';
 
 const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 << 20, env: { ...process.env, ...env } });
@@ -32,19 +32,6 @@ export const suite: BenchSuite = {
     // a user's second run of a command onwards: the first one makes its V8 code cache (src/cli/launch.ts)
     run(tctop, ['ps', '--json']);
     run(tctop, ['inspect', '--json', ...ids]);
-    // interleaved, with a pause between, so drift in the machine's speed hits both sides alike and neither pays for
-    // what the other leaves running (dockerd after a docker top loop)
-    const interleaved = async (runs: number, a: () => void, b: () => void) => {
-      const [as, bs] = [[] as number[], [] as number[]];
-      for (let i = 0; i < runs; i++) {
-        as.push(await medianMs(1, a));
-        await sleep(150);
-        bs.push(await medianMs(1, b));
-        await sleep(150);
-      }
-      const mid = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-      return [mid(as), mid(bs)];
-    };
     const [psPeer, psOurs] = await interleaved(7, () => run('ps', ['-e', '-o', 'pid,ppid,pidns,mntns,netns,cgroup,comm']), () => run(tctop, ['ps', '--json']));
     const [topLoop, inspectOurs] = await interleaved(5, () => ids.forEach((id) => run('docker', ['top', id])), () => run(tctop, ['inspect', '--json', ...ids]));
     const inspectUncached = await medianMs(3, () => run(tctop, ['inspect', '--json', ...ids], { TCTOP_NO_CODE_CACHE: '1' }));

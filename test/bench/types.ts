@@ -38,3 +38,19 @@ export async function medianMs(runs: number, fn: () => unknown): Promise<number>
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
 }
+
+/**
+ * a and b alternately, `runs` times each, with a pause between, so drift in the machine's speed hits both sides
+ * alike and neither pays for what the other leaves running; the medians, in milliseconds.
+ */
+export async function interleaved(runs: number, a: () => unknown, b: () => unknown, pauseMs = 150): Promise<[number, number]> {
+  const [as, bs] = [[] as number[], [] as number[]];
+  for (let i = 0; i < runs; i++) {
+    as.push(await medianMs(1, a));
+    await new Promise((r) => setTimeout(r, pauseMs));
+    bs.push(await medianMs(1, b));
+    await new Promise((r) => setTimeout(r, pauseMs));
+  }
+  const mid = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return [mid(as), mid(bs)];
+}

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { dockerAvailable, dockerRm, dockerRun, testImagePresent } from '../helpers/docker.js';
 import { isRoot, missing, sh } from '../helpers/prereq.js';
+import { regions } from '../../src/tui/layout.js';
 import { TmuxDashboard, tmuxAvailable } from './tui-harness.js';
 
 const tag = Math.random().toString(36).slice(2, 6);
@@ -165,7 +166,9 @@ test('works at 80x24 and follows a resize', async (t) => {
   const d = open([], { width: 80, height: 24 });
   let s = await d.waitFor((x) => x.includes(names.web.slice(0, 9)), 15_000, 'web listed');
   const lines = s.split('\n');
-  assert.match(lines[5], /^NAME\s+ID\s+RUNTIME\s+IMAGE\s+STATE\s+CPU%.*MEM \/ LIMIT\s+PIDS$/);
+  // below the header's text and its two charts
+  assert.match(lines[regions(80, 24).tableHeader.top], /^NAME\s+ID\s+RUNTIME\s+IMAGE\s+STATE\s+CPU%.*MEM \/ LIMIT\s+PIDS$/);
+  assert.match(lines[3], /^┌─ host CPU % [\d.]+ ─+┐┌─ host memory % used [\d.]+ ─+┐$/, 'the host charts side by side');
   assert.match(lines[23] ?? lines.at(-2)!, /containers .*\? help/);
   d.resize(130, 30);
   s = await d.waitFor(/NET rx\/tx.*IO\s+UPTIME/, 5000);

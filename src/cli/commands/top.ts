@@ -2,10 +2,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { ConflictError, UsageError } from '../../errors.js';
+import type { Container } from '../../snapshot/model.js';
 import { cell } from '../../text/sanitize.js';
 
 interface TopOptions {
+  json?: boolean;
+  /** commander turns --no-color into color: false */
+  color?: boolean;
   batch?: boolean;
   iterations?: string;
   delay?: string;
@@ -27,7 +31,10 @@ export function parseCount(value: string | undefined): number | undefined {
 }
 
 async function runTop(opts: TopOptions): Promise<void> {
-  const intervalMs = parseDelay(opts.delay);
+  const { configPath, readConfig } = await import('../../tui/config.js');
+  const settingsFile = configPath();
+  const config = readConfig(settingsFile); // a broken file is the user's to fix: one line naming it, before anything
+  const intervalMs = parseDelay(opts.delay ?? (config.refreshSeconds !== undefined ? String(config.refreshSeconds) : undefined));
   const count = parseCount(opts.iterations);
   const root = opts.root ?? '/';
   // a wrong --root would otherwise show an empty host that looks real
@@ -43,22 +50,57 @@ async function runTop(opts: TopOptions): Promise<void> {
   }
   if (count !== undefined) throw new UsageError('-n/--iterations needs --batch (or output that is not a terminal)');
   const { runDashboard } = await import('../../tui/app.js');
-  await runDashboard({ root, intervalMs });
+  // no-color.org: NO_COLOR set to anything but the empty string turns colour off
+  const colours = opts.color !== false && !process.env.NO_COLOR && config.colours !== false;
+  await runDashboard({ root, intervalMs, colours, config, configPath: settingsFile });
+}
+
+/** `tctop top <ref> [ps options]`: docker top's table for one container of any runtime. */
+async function runProcessTable(ref: string, psArgs: string[], opts: TopOptions): Promise<void> {
+  // docker's order puts ps options after the container: --json may land there too
+  const json = !!opts.json || psArgs.includes('--json');
+  const { columnsFor, processTable } = await import('../../report/process-columns.js');
+  const cols = columnsFor(psArgs.filter((a) => a !== '--json'));
+  const { scanHostAside } = await import('../../snapshot/scanner.js');
+  const { answeredByFullIds, resolveContainer } = await import('../../report/resolve.js');
+  const { mayBeAnsweredByFullIds } = await import('../../report/full-ids.js');
+  // a full ID is answered by the container cgroups alone, as inspect's are
+  const enough = mayBeAnsweredByFullIds([ref]) ? (found: Container[]) => answeredByFullIds(found, [ref]) : undefined;
+  const snapshot = await scanHostAside({ root: opts.root, includeStopped: true }, undefined, enough);
+  const c = resolveContainer(snapshot.containers, ref);
+  if (c.pids.length === 0) throw new ConflictError(`container ${cell(ref, 80)} is not running`);
+  const table = processTable(c.pids, snapshot, cols);
+  if (json) {
+    process.stdout.write(JSON.stringify(table, null, 2) + '\n');
+    return;
+  }
+  const { renderTable } = await import('../../text/format.js');
+  process.stdout.write(renderTable(table.Titles, table.Processes.map((row) => row.map((v) => cell(v, 4096)))));
 }
 
 function withOptions(cmd: Command): Command {
   return cmd
     .option('-b, --batch', 'print the container table as text instead of the dashboard (chosen when stdout is not a terminal)')
     .option('-n, --iterations <count>', 'batch mode: stop after this many refreshes (default: forever with --batch, once when piped)')
-    .option('-d, --delay <secs>', 'seconds between refreshes', String(DEFAULT_DELAY_SECONDS))
-    .option('--root <dir>', 'read the host under this directory (e.g. /host in a container)', '/');
+    .option('-d, --delay <secs>', `seconds between refreshes (default ${DEFAULT_DELAY_SECONDS}, or the config file's refreshSeconds)`)
+    .option('--root <dir>', 'read the host under this directory (e.g. /host in a container)', '/')
+    .option('--no-color', 'no colours (also when NO_COLOR is set)');
 }
 
 export function registerTop(program: Command): void {
-  withOptions(program.command('top').description('live dashboard of every container (keys: ? for help); --batch for text')).action(runTop);
-  // `tctop` alone: same options, same behaviour. Positional options keep these root-level flags from swallowing a
-  // subcommand's own (`tctop ps --root`, `tctop run -d`): they count only before the subcommand's name.
+  // Positional options keep these root-level flags from swallowing a subcommand's own (`tctop ps --root`,
+  // `tctop run -d`): they count only before the subcommand's name. `top`'s ps options need it set first.
   program.enablePositionalOptions();
+  withOptions(program.command('top').description('live dashboard of every container (keys: ? for help); --batch for text; with a container, its processes as docker top'))
+    .argument('[ref]', "a container (ID, unique prefix or name): print its processes as docker top, host PID beside container PID")
+    .argument('[ps-options...]', 'ps(1) options after the container: -ef (default), aux, -o pid,user,args ...')
+    .option('--json', 'with a container: print docker\'s top JSON ({Titles, Processes})')
+    .passThroughOptions()
+    .action(async (ref: string | undefined, psArgs: string[], opts: TopOptions) => {
+      if (ref !== undefined) return runProcessTable(ref, psArgs, opts);
+      await runTop(opts);
+    });
+  // `tctop` alone: same options, same behaviour.
   // a word that is no command would otherwise read as an argument of the dashboard ("too many arguments")
   withOptions(program)
     .allowExcessArguments(true)

@@ -53,6 +53,8 @@ export function readProcess(ctx: ProcessReadContext, pid: number): ProcessInfo |
     startTicks: stat.startTicks,
     cpuTicks: stat.utime + stat.stime,
     rssBytes: stat.rssPages * ctx.pageSize,
+    ttyNr: stat.ttyNr,
+    vsizeBytes: stat.vsizeBytes,
     cgroups: parseProcCgroup(cgroupText),
   };
 }
@@ -73,6 +75,8 @@ export function refreshProcess(ctx: ProcessReadContext, known: ProcessInfo): Pro
     comm: stat.comm,
     cpuTicks: stat.utime + stat.stime,
     rssBytes: stat.rssPages * ctx.pageSize,
+    ttyNr: stat.ttyNr,
+    vsizeBytes: stat.vsizeBytes,
   };
 }
 

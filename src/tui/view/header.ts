@@ -5,7 +5,7 @@ import { formatBytes, formatDuration, formatPercent } from '../../text/format.js
 import { escapeControls } from '../../text/sanitize.js';
 import { sparkline } from './sparkline.js';
 
-/** Facts that do not change while the dashboard runs (systeminformation, read once). */
+/** Facts that do not change while the dashboard runs (read once, from the host under --root). */
 export interface HostFacts {
   os?: string;
   cpuModel?: string;

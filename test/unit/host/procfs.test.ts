@@ -21,10 +21,12 @@ const readerOf = (h: FixtureHost) => new HostReader(hostPaths(h.root));
 
 test('stat: fields by position after the last ")", so a comm holding ") (" cannot shift them', () => {
   const real = '6714 (cat) R 6710 6710 3071 0 -1 4194304 99 0 0 0 7 3 0 0 20 0 1 0 30255 3133440 413 18446744073709551615 93889960284160 93889960304041 140725693941792 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 93889960320048 93889960321664 93891006439424 140725693946398 140725693946418 140725693946418 140725693947883 0';
-  assert.deepEqual(parseStat(real), { comm: 'cat', state: 'R', ppid: 6710, utime: 7, stime: 3, numThreads: 1, startTicks: 30255, rssPages: 413 });
+  assert.deepEqual(parseStat(real), { comm: 'cat', state: 'R', ppid: 6710, utime: 7, stime: 3, numThreads: 1, startTicks: 30255, ttyNr: 0, vsizeBytes: 3133440, rssPages: 413 });
   const tricky = real.replace('(cat)', '(a) S 1 (b)');
-  assert.deepEqual(parseStat(tricky), { comm: 'a) S 1 (b', state: 'R', ppid: 6710, utime: 7, stime: 3, numThreads: 1, startTicks: 30255, rssPages: 413 });
+  assert.deepEqual(parseStat(tricky), { comm: 'a) S 1 (b', state: 'R', ppid: 6710, utime: 7, stime: 3, numThreads: 1, startTicks: 30255, ttyNr: 0, vsizeBytes: 3133440, rssPages: 413 });
   assert.equal(parseStat('123 (x) S 1 2 3'), null, 'truncated stat line');
+  // tty_nr (field 7) of a shell on /dev/pts/3: major 136, minor 3
+  assert.equal(parseStat(real.replace('6710 6710 3071 0 -1', '6710 6710 3071 34819 -1'))?.ttyNr, 34819);
   assert.equal(parseStat(''), null);
 });
 
@@ -151,7 +153,7 @@ test('readProcess: the whole process from its files; a thread reached by TID is 
   const p = readProcess(ctx, 7004)!;
   assert.deepEqual(
     { ...p, cgroups: p.cgroups.length },
-    { hostPid: 7004, containerPid: 1, nsPids: [7004, 1], ppid: 6985, threads: 2, state: 'S', comm: 'sh', command: 'sh -c sleep 300', argv: ['sh', '-c', 'sleep 300'], uid: 1000, user: 'alice', startTicks: 30255, cpuTicks: 10, rssBytes: 409600, cgroups: 10 },
+    { hostPid: 7004, containerPid: 1, nsPids: [7004, 1], ppid: 6985, threads: 2, state: 'S', comm: 'sh', command: 'sh -c sleep 300', argv: ['sh', '-c', 'sleep 300'], uid: 1000, user: 'alice', startTicks: 30255, cpuTicks: 10, rssBytes: 409600, ttyNr: 0, vsizeBytes: 3133440, cgroups: 10 },
   );
   assert.equal(cgroupPathFor(p.cgroups, 'memory'), '/docker/abc');
   assert.equal(readProcess(ctx, 7005), null, 'cgroup file gone: exited mid-read');
