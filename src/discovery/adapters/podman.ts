@@ -1,6 +1,5 @@
 // podman: cgroup libpod-<id>.scope, parent conmon (-c <id> -n <name>, exit command podman), names and images in
 // <storage>/overlay-containers/containers.json (/var/lib/containers/storage, or the user's own when rootless).
-import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
 import { readText } from '../../host/read.js';
 import { memo, str } from '../metadata.js';
