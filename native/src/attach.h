@@ -1,4 +1,4 @@
-/* The daemon's attach socket, <state dir>/attach.sock (protocol: docs/engine-contract-attach.md). Frames both ways:
+/* The daemon's attach socket, <state dir>/attach.sock (protocol: docs/engine-contract.md, "Terminals, attach and restart policies"). Frames both ways:
  * one type byte, a 2-byte big-endian length, the payload.
  *   client -> shim: 'i' stdin bytes, 'e' end of stdin, 'w' window size (rows, cols: 2 bytes each, big-endian),
  *                   'n' no more restarts (answered by 'k')

@@ -38,7 +38,7 @@ struct conf {
   int open_stdin; /* `stdin 1`: the init's stdin is a pipe fed by attach clients (else /dev/null) */
   int restart;    /* `restart no|always|on-failure|unless-stopped` */
   long restart_max; /* `restart_max N`: on-failure's limit (0: none) */
-  /* security (engine-contract-security.md): capability mask kept (has_caps 0: docker's default), the compiled
+  /* security (docs/engine-contract.md, "Security"): capability mask kept (has_caps 0: docker's default), the compiled
    * seccomp filter's path (NULL: none), privileged (no masked paths, writable /sys) */
   unsigned long long caps;
   int has_caps;

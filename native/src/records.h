@@ -1,7 +1,7 @@
 /* What the daemon writes into the state dir for the engine to read, each renamed into place whole:
  *   exit.json  once the container has ended for good: {"exitCode","signal","oomKilled","finishedAt","pid"}
  *   run.json   at every (re)start of the init and while waiting to restart: {"pid","pidStartTime","restartCount",
- *              "startedAt","restarting","lastExitCode"} (format: docs/engine-contract-attach.md) */
+ *              "startedAt","restarting","lastExitCode"} (format: docs/engine-contract.md, "Terminals, attach and restart policies") */
 #ifndef TCTOP_RECORDS_H
 #define TCTOP_RECORDS_H
 

@@ -22,7 +22,7 @@ export const STATE_DIR_FILES = {
   state: 'state.json',
   exit: 'exit.json',
   log: 'container.log',
-  /** The shim's restart-policy record: restartCount, restarting (docs/engine-contract-attach.md). */
+  /** The shim's restart-policy record: restartCount, restarting (docs/engine-contract.md, "Terminals, attach and restart policies"). */
   run: 'run.json',
 } as const;
 

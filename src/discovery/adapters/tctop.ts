@@ -21,7 +21,7 @@ function readFoldedState(ctx: DiscoveryContext, stateDir: string): Record<string
 /** state.json read defensively: a host's file is hostile input, whoever wrote it. */
 function fromState(id: string, s: Record<string, unknown> | null, stateDir: string, run?: Record<string, unknown> | null) {
   const extra = {
-    // --restart: the shim's count in run.json (docs/engine-contract-attach.md)
+    // --restart: the shim's count in run.json (docs/engine-contract.md, "Terminals, attach and restart policies")
     restartCount: typeof run?.restartCount === 'number' ? run.restartCount : 0,
     exitCode: typeof s?.exitCode === 'number' ? s.exitCode : null,
     exitSignal: typeof s?.exitSignal === 'number' ? s.exitSignal : null,

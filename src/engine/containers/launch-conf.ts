@@ -45,7 +45,7 @@ export interface LaunchConf {
   privileged?: boolean;
 }
 
-/** --restart, kept by the shim (docs/engine-contract-attach.md). maxRetries 0: no limit (on-failure only). */
+/** --restart, kept by the shim (docs/engine-contract.md, "Terminals, attach and restart policies"). maxRetries 0: no limit (on-failure only). */
 export interface RestartPolicy {
   name: 'no' | 'always' | 'on-failure' | 'unless-stopped';
   maxRetries: number;

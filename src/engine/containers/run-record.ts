@@ -1,4 +1,4 @@
-// run.json, written by the shim at every (re)start of the init under a restart policy (docs/engine-contract-attach.md):
+// run.json, written by the shim at every (re)start of the init under a restart policy (docs/engine-contract.md, "Terminals, attach and restart policies"):
 // the current init's PID and start time, how many restarts so far, whether it waits to restart now.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
