@@ -7,7 +7,20 @@
 // carries the bundle's identity (V8 itself checks only the source's length). Any failure just compiles as usual.
 // Where: /var/cache/tctop/v8 for root, else $XDG_CACHE_HOME/tctop/v8; TCTOP_CODE_CACHE_DIR moves it,
 // TCTOP_NO_CODE_CACHE=1 turns it off.
-import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';

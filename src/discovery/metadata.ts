@@ -47,7 +47,8 @@ export function memo<T>(ctx: DiscoveryContext, key: string, make: () => T): T {
 export function homeOf(ctx: DiscoveryContext, uid: number): string | undefined {
   const homes = memo(ctx, 'passwd:homes', () => {
     const out = new Map<number, string>();
-    for (const e of parsePasswd(readText(join(ctx.paths.root, 'etc/passwd')))) if (e.home.startsWith('/') && !out.has(e.uid)) out.set(e.uid, e.home);
+    for (const e of parsePasswd(readText(join(ctx.paths.root, 'etc/passwd'))))
+      if (e.home.startsWith('/') && !out.has(e.uid)) out.set(e.uid, e.home);
     return out;
   });
   return homes.get(uid);

@@ -3,7 +3,9 @@
 import { ADAPTERS } from './adapters/index.js';
 import type { CgroupHint } from './types.js';
 
-const RULES: Array<{ re: RegExp; runtime: CgroupHint['runtime'] }> = ADAPTERS.flatMap((a) => (a.cgroupNames ?? []).map((re) => ({ re, runtime: a.runtime })));
+const RULES: Array<{ re: RegExp; runtime: CgroupHint['runtime'] }> = ADAPTERS.flatMap((a) =>
+  (a.cgroupNames ?? []).map((re) => ({ re, runtime: a.runtime })),
+);
 
 /** The container a cgroup path belongs to, or undefined for host, pod-level and runtime-internal cgroups. */
 export function matchContainerCgroup(path: string): CgroupHint | undefined {

@@ -17,7 +17,8 @@ export interface ListenAddress {
 export function parseListenAddress(value: string): ListenAddress {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value.trim());
   const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new UsageError(`bad --listen "${value}": expected [host]:port, e.g. :${DEFAULT_PORT} or 127.0.0.1:${DEFAULT_PORT}`);
+  if (!m || port > 65535)
+    throw new UsageError(`bad --listen "${value}": expected [host]:port, e.g. :${DEFAULT_PORT} or 127.0.0.1:${DEFAULT_PORT}`);
   const host = m[1] ?? m[2];
   return { host, port };
 }

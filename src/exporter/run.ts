@@ -23,14 +23,16 @@ export async function runExporter(opts: RunExporterOptions): Promise<void> {
   const snapshots = new FreshSnapshots(scanner, opts.maxAgeMs);
   // scan once before listening: a wrong --root fails now, not as empty scrapes, and the first scrape is warm
   const first = await snapshots.get();
-  if (first.hostProcessCount === 0) throw new UnsupportedError(`no processes under ${scanner.paths.proc}: is the host's /proc mounted there?`);
+  if (first.hostProcessCount === 0)
+    throw new UnsupportedError(`no processes under ${scanner.paths.proc}: is the host's /proc mounted there?`);
   const renderer = new MetricsRenderer(snapshots, opts.collectors);
   const server = createExporterServer({ renderer, web, onError: opts.log });
   const bound = await listen(server, opts.address.host, opts.address.port).catch((err: unknown) => {
     const where = `${opts.address.host || '*'}:${opts.address.port}`;
     if (errnoOf(err) === 'EADDRINUSE') throw new ConflictError(`cannot listen on ${where}: address in use`);
     if (errnoOf(err) === 'EACCES') throw new PermissionError(`cannot listen on ${where}: permission denied`);
-    if (errnoOf(err) === 'EADDRNOTAVAIL' || errnoOf(err) === 'ENOTFOUND') throw new UsageError(`cannot listen on ${where}: no such local address`);
+    if (errnoOf(err) === 'EADDRNOTAVAIL' || errnoOf(err) === 'ENOTFOUND')
+      throw new UsageError(`cannot listen on ${where}: no such local address`);
     throw err;
   });
   opts.log(`serving ${displayUrl(bound.address, bound.port, !!web?.tls)} (collectors: ${opts.collectors.map((c) => c.name).join(', ')})`);

@@ -62,8 +62,13 @@ export function parseWebConfig(text: string, baseDir: string, where = 'web confi
       throw new UsageError(`${where}: tls_server_config needs both cert_file and key_file`);
     }
     const minVersion = tls.min_version === undefined ? undefined : TLS_VERSIONS[String(tls.min_version)];
-    if (tls.min_version !== undefined && !minVersion) throw new UsageError(`${where}: min_version must be one of ${Object.keys(TLS_VERSIONS).join(', ')}`);
-    config.tls = { cert: readRelative(tls.cert_file, baseDir, 'cert_file'), key: readRelative(tls.key_file, baseDir, 'key_file'), minVersion };
+    if (tls.min_version !== undefined && !minVersion)
+      throw new UsageError(`${where}: min_version must be one of ${Object.keys(TLS_VERSIONS).join(', ')}`);
+    config.tls = {
+      cert: readRelative(tls.cert_file, baseDir, 'cert_file'),
+      key: readRelative(tls.key_file, baseDir, 'key_file'),
+      minVersion,
+    };
   }
 
   const users = doc.basic_auth_users;

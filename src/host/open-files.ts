@@ -50,7 +50,8 @@ export class OpenFiles {
    * the file does not exist, its process or cgroup is gone or it may not be read (`failed` is told which).
    */
   readView(path: string, limit = 64 * 1024, oneRecord = false, failed?: FailureSink): Buffer | null {
-    if (!this.kept.has(path) && !this.mayKeep(path)) return oneRecord ? readRecordBytes(path, limit, failed) : readBytes(path, limit, failed);
+    if (!this.kept.has(path) && !this.mayKeep(path))
+      return oneRecord ? readRecordBytes(path, limit, failed) : readBytes(path, limit, failed);
     const n = this.load(path, limit, oneRecord, failed);
     return n === null ? null : this.buf.subarray(0, n);
   }

@@ -7,7 +7,21 @@ const iso = (s: number | null | undefined) => (s === null || s === undefined ? n
 export function processRows(c: Container, snapshot: HostSnapshot) {
   return c.pids.flatMap((pid) => {
     const p = snapshot.processes.get(pid);
-    return p ? [{ hostPid: p.hostPid, containerPid: p.containerPid, ppid: p.ppid, user: p.user, command: p.command, state: p.state, threads: p.threads, rssBytes: p.rssBytes, nsPids: p.nsPids }] : [];
+    return p
+      ? [
+          {
+            hostPid: p.hostPid,
+            containerPid: p.containerPid,
+            ppid: p.ppid,
+            user: p.user,
+            command: p.command,
+            state: p.state,
+            threads: p.threads,
+            rssBytes: p.rssBytes,
+            nsPids: p.nsPids,
+          },
+        ]
+      : [];
   });
 }
 

@@ -5,7 +5,13 @@ import { EVENT_ACTIONS } from './events.js';
 
 /** The issue's and docker's words for the same actions: `died` is `die`, `started` is `start`. */
 const ACTION_ALIASES: Record<string, EventAction> = {
-  created: 'create', started: 'start', exec_started: 'exec_start', paused: 'pause', unpaused: 'unpause', died: 'die', destroyed: 'destroy',
+  created: 'create',
+  started: 'start',
+  exec_started: 'exec_start',
+  paused: 'pause',
+  unpaused: 'unpause',
+  died: 'die',
+  destroyed: 'destroy',
 };
 
 export type EventFilter = (e: ContainerEvent) => boolean;
@@ -41,10 +47,12 @@ export function parseEventFilters(specs: string[]): EventFilter {
         preds.push((e) => values.some((v) => e.image === v || e.image.startsWith(`${v}:`)));
         break;
       case 'label':
-        preds.push((e) => values.some((v) => {
-          const i = v.indexOf('=');
-          return i < 0 ? v in e.attributes : e.attributes[v.slice(0, i)] === v.slice(i + 1);
-        }));
+        preds.push((e) =>
+          values.some((v) => {
+            const i = v.indexOf('=');
+            return i < 0 ? v in e.attributes : e.attributes[v.slice(0, i)] === v.slice(i + 1);
+          }),
+        );
         break;
       case 'type':
         if (values.some((v) => v !== 'container')) throw new UsageError('only container events are known (type=container)');
@@ -56,7 +64,7 @@ export function parseEventFilters(specs: string[]): EventFilter {
   return (e) => preds.every((p) => p(e));
 }
 
-const UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+const UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
 /** docker's time arguments: RFC 3339 dates, Unix timestamps (fractions allowed), or Go durations back from now. */
 export function parseEventTime(value: string, nowSeconds: number): number {

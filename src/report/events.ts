@@ -22,7 +22,16 @@ export interface ContainerEvent {
 const running = (c: Container) => c.init !== null;
 
 function event(c: Container, action: EventAction, time: number, attributes: Record<string, string> = {}, detail?: string): ContainerEvent {
-  return { time, action, detail, id: c.id, name: c.name, image: c.image, runtime: c.runtime, attributes: { ...labelsOf(c), ...attributes, image: c.image, name: c.name } };
+  return {
+    time,
+    action,
+    detail,
+    id: c.id,
+    name: c.name,
+    image: c.image,
+    runtime: c.runtime,
+    attributes: { ...labelsOf(c), ...attributes, image: c.image, name: c.name },
+  };
 }
 
 /** docker puts the container's labels among the attributes; Kubernetes' are in `labels` here too. */
@@ -129,7 +138,16 @@ function nanos(e: ContainerEvent): string {
 /** One line of docker's JSON layout, plus `runtime`. */
 export function dockerEventJson(e: ContainerEvent): string {
   const action = actionText(e);
-  const body = { status: action, id: e.id, from: e.image, Type: 'container', Action: action, Actor: { ID: e.id, Attributes: e.attributes }, scope: 'local', time: Math.floor(e.time) };
+  const body = {
+    status: action,
+    id: e.id,
+    from: e.image,
+    Type: 'container',
+    Action: action,
+    Actor: { ID: e.id, Attributes: e.attributes },
+    scope: 'local',
+    time: Math.floor(e.time),
+  };
   return JSON.stringify(body).slice(0, -1) + `,"timeNano":${nanos(e)},"runtime":${JSON.stringify(e.runtime)}}`;
 }
 

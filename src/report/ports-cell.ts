@@ -11,7 +11,14 @@ interface Published {
 
 function valid(p: unknown): p is Published {
   const o = p as Record<string, unknown>;
-  return !!o && typeof o.hostIp === 'string' && /^[\d.:a-f]*$/i.test(o.hostIp) && Number.isInteger(o.hostPort) && Number.isInteger(o.containerPort) && (o.proto === 'tcp' || o.proto === 'udp' || o.proto === 'sctp');
+  return (
+    !!o &&
+    typeof o.hostIp === 'string' &&
+    /^[\d.:a-f]*$/i.test(o.hostIp) &&
+    Number.isInteger(o.hostPort) &&
+    Number.isInteger(o.containerPort) &&
+    (o.proto === 'tcp' || o.proto === 'udp' || o.proto === 'sctp')
+  );
 }
 
 export function publishedOf(c: Container): Published[] {
@@ -21,6 +28,10 @@ export function publishedOf(c: Container): Published[] {
 
 export function portsCell(c: Container): string {
   return publishedOf(c)
-    .map((p) => (p.hostPort > 0 ? `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp || '0.0.0.0'}:${p.hostPort}->${p.containerPort}/${p.proto}` : `${p.containerPort}/${p.proto}`))
+    .map((p) =>
+      p.hostPort > 0
+        ? `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp || '0.0.0.0'}:${p.hostPort}->${p.containerPort}/${p.proto}`
+        : `${p.containerPort}/${p.proto}`,
+    )
     .join(', ');
 }

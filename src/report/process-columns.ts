@@ -86,9 +86,27 @@ const KEYWORDS: Record<string, Column[]> = {
   args: [{ header: 'CMD', value: (p) => p.command }],
 };
 const ALIASES: Record<string, string> = {
-  '%cpu': 'pcpu', '%mem': 'pmem', start: 'stime', start_time: 'stime', tname: 'tty', tt: 'tty', cputime: 'time',
-  rssize: 'rss', rsz: 'rss', vsize: 'vsz', s: 'stat', state: 'stat', thcount: 'nlwp', ucomm: 'comm', ucmd: 'comm',
-  cmd: 'args', command: 'args', euid: 'uid', euser: 'user', uname: 'user', elapsed: 'etime',
+  '%cpu': 'pcpu',
+  '%mem': 'pmem',
+  start: 'stime',
+  start_time: 'stime',
+  tname: 'tty',
+  tt: 'tty',
+  cputime: 'time',
+  rssize: 'rss',
+  rsz: 'rss',
+  vsize: 'vsz',
+  s: 'stat',
+  state: 'stat',
+  thcount: 'nlwp',
+  ucomm: 'comm',
+  ucmd: 'comm',
+  cmd: 'args',
+  command: 'args',
+  euid: 'uid',
+  euser: 'user',
+  uname: 'user',
+  elapsed: 'etime',
 };
 
 /** ps -ef's columns (docker top's default; its UID column shows names), with the container PID beside the host PID. */
@@ -116,7 +134,13 @@ export function columnsFor(args: string[]): Column[] {
     if (o) {
       const list = o[1] !== '' ? o[1] : args[++i];
       if (list === undefined || list === '') throw new UsageError(`${a} needs a column list`);
-      cols = [...(cols ?? []), ...list.split(/[\s,]+/).filter(Boolean).flatMap(renamed)];
+      cols = [
+        ...(cols ?? []),
+        ...list
+          .split(/[\s,]+/)
+          .filter(Boolean)
+          .flatMap(renamed),
+      ];
     } else if (/^(-?aux|aux)$/.test(a) || a === 'u' || a === '-u') cols = BSD_USER.flatMap(keyword);
     else if (/^-[eAfF]+$/.test(a) || /^[ax]+$/.test(a)) cols ??= FULL.flatMap(renamed);
     else throw new UsageError(`unsupported ps option "${a}" (use -ef, aux, or -o <columns>)`);

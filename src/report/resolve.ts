@@ -15,7 +15,10 @@ export function containerOfPid(snapshot: HostSnapshot, pid: number): Container {
   const c = snapshot.containers.find((x) => x.pids.includes(pid));
   if (c) return c;
   const shimOf = snapshot.containers.find((x) => x.shim?.pid === pid);
-  if (shimOf) throw new NotFoundError(`process ${pid} is the shim of container ${shortId(shimOf.id)} (${escapeControls(shimOf.name)}), not inside it`);
+  if (shimOf)
+    throw new NotFoundError(
+      `process ${pid} is the shim of container ${shortId(shimOf.id)} (${escapeControls(shimOf.name)}), not inside it`,
+    );
   throw new NotFoundError(`process ${pid} is not in any container`);
 }
 

@@ -66,7 +66,18 @@ function addContainers(a: Assembly, groups: ProcessGroup[]): void {
   for (const g of groups) {
     const parent = g.init.ppid > 0 ? a.processes.read(g.init.ppid, a.live) : undefined;
     const claim = a.claims.get(g.key, g.init, () => claimGroup(a.reader, g, parent, a.discovery, ADAPTERS));
-    a.containers.push(buildContainer({ reader: a.reader, group: g, parent, claim, host: a.host, layout: a.layout, statsVersion: statsVersion(a.layout), live: a.live }));
+    a.containers.push(
+      buildContainer({
+        reader: a.reader,
+        group: g,
+        parent,
+        claim,
+        host: a.host,
+        layout: a.layout,
+        statsVersion: statsVersion(a.layout),
+        live: a.live,
+      }),
+    );
   }
 }
 

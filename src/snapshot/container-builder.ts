@@ -12,13 +12,35 @@ import { collectPids } from '../host/cgroupfs/procs.js';
 import type { HostReader } from '../host/reader.js';
 import type { ProcessGroup } from '../discovery/grouping.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../discovery/types.js';
-import { NAMESPACE_TYPES, type CgroupStats, type Container, type ContainerNamespace, type HostInfo, type NamespaceSet, type ProcessInfo } from './model.js';
+import {
+  NAMESPACE_TYPES,
+  type CgroupStats,
+  type Container,
+  type ContainerNamespace,
+  type HostInfo,
+  type NamespaceSet,
+  type ProcessInfo,
+} from './model.js';
 
 /** Ask the adapters in order; null when none recognises the group (it becomes a 'sandbox'). */
-export function claimGroup(r: HostReader, g: ProcessGroup, parent: ProcessInfo | undefined, ctx: DiscoveryContext, adapters: readonly RuntimeAdapter[]): Claim | null {
+export function claimGroup(
+  r: HostReader,
+  g: ProcessGroup,
+  parent: ProcessInfo | undefined,
+  ctx: DiscoveryContext,
+  adapters: readonly RuntimeAdapter[],
+): Claim | null {
   // the shim's argv as its process was read (one cmdline read per process, not two)
   const parentArgs = parent ? (parent.argv ?? readCmdline(r, parent.hostPid) ?? undefined) : undefined;
-  const candidate: Candidate = { key: g.key, cgroupPath: g.cgroupPath, hint: g.hint, processes: g.members, init: g.init, parent, parentArgs: normaliseTitle(parentArgs) };
+  const candidate: Candidate = {
+    key: g.key,
+    cgroupPath: g.cgroupPath,
+    hint: g.hint,
+    processes: g.members,
+    init: g.init,
+    parent,
+    parentArgs: normaliseTitle(parentArgs),
+  };
   for (const a of adapters) {
     const claim = a.claim(candidate, ctx);
     if (claim) return claim;
@@ -112,7 +134,12 @@ function cgroupStatsOf(input: BuildInput, init: ProcessInfo): CgroupStats | null
   const up = primary.split('/').length - owned.split('/').length;
   const pathOf = (c: string) => {
     const p = cgroupPathFor(m, c);
-    return p === undefined ? undefined : p.split('/').slice(0, p.split('/').length - up).join('/') || '/';
+    return p === undefined
+      ? undefined
+      : p
+          .split('/')
+          .slice(0, p.split('/').length - up)
+          .join('/') || '/';
   };
   return readV1Stats(input.reader, input.layout, pathOf, input.host.clockTicks);
 }
@@ -130,7 +157,13 @@ function liveState(claimed: string, frozen: boolean | undefined): string {
 export function buildContainer(input: BuildInput): Container {
   const { reader, group, parent, claim, host, live } = input;
   const init = (claim?.initPid !== undefined && live.get(claim.initPid)) || group.init;
-  const pids = [init.hostPid, ...group.members.map((p) => p.hostPid).filter((p) => p !== init.hostPid).sort((a, b) => a - b)];
+  const pids = [
+    init.hostPid,
+    ...group.members
+      .map((p) => p.hostPid)
+      .filter((p) => p !== init.hostPid)
+      .sort((a, b) => a - b),
+  ];
   // a container in the host's network namespace (--network host, hostNetwork pods) has no traffic of its own:
   // its net/dev is the whole host's, so it reports none, as cAdvisor does
   // read once per init and kept on it (the scanner caches the process): only inits need their namespaces

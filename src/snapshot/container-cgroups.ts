@@ -34,7 +34,10 @@ export class ContainerCgroups {
   }
 
   /** The container cgroup a process is in, by its memberships (in the walked hierarchy), if any. */
-  containerOf(memberships: CgroupMembership[], hier: CgroupHierarchy | undefined): { path: string; hint: ContainerCgroup['hint'] } | undefined {
+  containerOf(
+    memberships: CgroupMembership[],
+    hier: CgroupHierarchy | undefined,
+  ): { path: string; hint: ContainerCgroup['hint'] } | undefined {
     const path = cgroupPathFor(memberships, hier?.controller);
     return path ? containerCgroupOf(path) : undefined;
   }

@@ -60,7 +60,13 @@ export class PidTracker {
 
   /** Bring the PIDs and container cgroups up to date for a scan that read `lastPid`: a full pass, or the new PIDs. */
   update(hier: CgroupHierarchy | undefined, lastPid: number | undefined, now = Date.now()): 'full' | 'incremental' {
-    const full = needsFullPass({ lastPid, previousLastPid: this.lastPid, cgroupsWalked: this.cgroups.walked, msSinceFullPass: now - this.lastFullPass, fullPassIntervalMs: this.fullPassIntervalMs });
+    const full = needsFullPass({
+      lastPid,
+      previousLastPid: this.lastPid,
+      cgroupsWalked: this.cgroups.walked,
+      msSinceFullPass: now - this.lastFullPass,
+      fullPassIntervalMs: this.fullPassIntervalMs,
+    });
     if (full) this.fullPass(hier, now);
     else this.incrementalPass(hier, lastPid!);
     this.lastPid = lastPid;

@@ -1,16 +1,7 @@
 // The one model of the host that every consumer (ps/inspect, dashboard, exporter) reads.
 // Built by discovery from /proc and the cgroup filesystems; immutable once built.
 
-export type RuntimeName =
-  | 'docker'
-  | 'containerd'
-  | 'cri-o'
-  | 'podman'
-  | 'lxc'
-  | 'nspawn'
-  | 'runc'
-  | 'tctop'
-  | 'sandbox';
+export type RuntimeName = 'docker' | 'containerd' | 'cri-o' | 'podman' | 'lxc' | 'nspawn' | 'runc' | 'tctop' | 'sandbox';
 
 export { NAMESPACE_TYPES } from '../host/records.js';
 export type { CgroupMembership, CgroupStats, NamespaceSet, NamespaceType, NetworkStats, ProcessInfo } from '../host/records.js';

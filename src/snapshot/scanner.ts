@@ -86,7 +86,10 @@ export class HostScanner {
    * which only adds sandboxes and nspawn machines outside container cgroups, is skipped (the snapshot is then
    * `partial`). Otherwise the survey runs then, and the scan completes as usual.
    */
-  async scanWithPidnsAside(survey: (hostPidns: number | undefined) => Promise<PidnsSurvey | null>, enough?: (found: Container[]) => boolean): Promise<HostSnapshot> {
+  async scanWithPidnsAside(
+    survey: (hostPidns: number | undefined) => Promise<PidnsSurvey | null>,
+    enough?: (found: Container[]) => boolean,
+  ): Promise<HostSnapshot> {
     if (this.options.keepFilesOpen ?? true) throw new Error('scanWithPidnsAside is for one-shot scanners (keepFilesOpen: false)');
     const started = this.start();
     const pending = enough ? undefined : survey(this.hostNs.pid);
@@ -126,12 +129,30 @@ export class HostScanner {
     const { layout, reader, processes } = this.setup!;
     reader.takeNotes(); // a scan that threw may have left some: they are not this scan's
     // the runtimes' notes are about their state files: JSON that does not parse
-    const discovery: DiscoveryContext = { paths: this.paths, memo: new Map(), note: (path, reason) => notes.push({ path, reason, kind: 'malformed' }) };
+    const discovery: DiscoveryContext = {
+      paths: this.paths,
+      memo: new Map(),
+      note: (path, reason) => notes.push({ path, reason, kind: 'malformed' }),
+    };
     const hier = discoveryHierarchy(layout);
     if (!hier) notes.push({ path: this.paths.cgroup, reason: 'no cgroup hierarchy found', kind: 'malformed' });
     const host = readHostInfo(reader, layout, this.hostNs);
     const lastPid = readLastPid(reader);
-    return { takenAt: at, t0, notes, lastPid, reader, layout, hier, host, discovery, processes, claims: this.claims, live: new Map(), containers: [] };
+    return {
+      takenAt: at,
+      t0,
+      notes,
+      lastPid,
+      reader,
+      layout,
+      hier,
+      host,
+      discovery,
+      processes,
+      claims: this.claims,
+      live: new Map(),
+      containers: [],
+    };
   }
 
   private finishPass(pass: ScanPass, partial = false): HostSnapshot {
@@ -170,6 +191,8 @@ export function scanHost(options: ScanOptions = {}): HostSnapshot {
  */
 export function scanHostAside(options: ScanOptions = {}, helper?: string, enough?: (found: Container[]) => boolean): Promise<HostSnapshot> {
   const scanner = new HostScanner({ ...options, keepFilesOpen: false });
-  const survey = (hostPidns: number | undefined) => (helper ? undefined : takePrestartedSurvey(scanner.paths.proc, hostPidns)) ?? readPidNamespacesAside(scanner.paths.proc, hostPidns, helper);
+  const survey = (hostPidns: number | undefined) =>
+    (helper ? undefined : takePrestartedSurvey(scanner.paths.proc, hostPidns)) ??
+    readPidNamespacesAside(scanner.paths.proc, hostPidns, helper);
   return scanner.scanWithPidnsAside(survey, enough);
 }

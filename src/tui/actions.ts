@@ -19,7 +19,10 @@ export function planAction(action: ContainerAction, container: { id: string; nam
   if (container.runtime === 'tctop') return { kind: 'engine', argv: [ENGINE_VERB[action], container.id] };
   const safe = { id: escapeControls(container.id), name: escapeControls(container.name) };
   const hint = runtimeKnowledge(container.runtime)?.actionHint?.(action, safe);
-  return { kind: 'foreign', message: hint ? `managed by ${container.runtime}: use ${hint}` : `managed by ${container.runtime}: tctop cannot ${action} it` };
+  return {
+    kind: 'foreign',
+    message: hint ? `managed by ${container.runtime}: use ${hint}` : `managed by ${container.runtime}: tctop cannot ${action} it`,
+  };
 }
 
 /** Runs `tctop <argv>` without blocking; resolves with its outcome as one line for the status bar. */

@@ -12,7 +12,14 @@ import { escapeControls } from '../text/sanitize.js';
 import { ChartPanel } from './chart-panel.js';
 import { configuredColumns, writeConfig, type DashboardConfig } from './config.js';
 import { createLayout, place, regions, type Layout } from './layout.js';
-import { containerCpuChart, containerIoChart, containerMemChart, containerNetChart, hostCpuChart, hostMemChart } from './view/chart-data.js';
+import {
+  containerCpuChart,
+  containerIoChart,
+  containerMemChart,
+  containerNetChart,
+  hostCpuChart,
+  hostMemChart,
+} from './view/chart-data.js';
 import { renderDetail, renderHeader, renderHelp, renderTable, statusLine } from './render.js';
 import { createScreen, restoreTerminal } from './screen.js';
 import { initialState, reselect, type UiState } from './state.js';
@@ -61,7 +68,9 @@ class Dashboard {
   }
 
   start(): void {
-    this.screen.on('keypress', (ch: string | undefined, key: { name?: string; ctrl?: boolean }) => this.guard(() => this.onKey(keyName(ch, key))));
+    this.screen.on('keypress', (ch: string | undefined, key: { name?: string; ctrl?: boolean }) =>
+      this.guard(() => this.onKey(keyName(ch, key))),
+    );
     this.screen.on('resize', () => this.guard(() => this.render()));
     this.layout.list.on('click', (data: { y: number }) => this.guard(() => this.onClickRow(data.y)));
     this.layout.list.on('wheeldown', () => this.guard(() => this.onKey('down')));
@@ -69,7 +78,10 @@ class Dashboard {
     this.layout.detail.on('wheeldown', () => this.guard(() => this.scrollDetail('down')));
     this.layout.detail.on('wheelup', () => this.guard(() => this.scrollDetail('up')));
     this.sampler.subscribe((cur, prev) => this.guard(() => this.onSnapshot(cur, prev)));
-    this.facts = { ...loadHostFacts(this.options.root), runtimes: [...new Set(stateDirectories(this.options.root).map((d) => d.runtime))].sort() };
+    this.facts = {
+      ...loadHostFacts(this.options.root),
+      runtimes: [...new Set(stateDirectories(this.options.root).map((d) => d.runtime))].sort(),
+    };
     this.sampler.start();
     watchStateDirectories(this.options.root, () => this.guard(() => this.refreshNow()))
       .then((w) => {
@@ -150,7 +162,10 @@ class Dashboard {
     const index = list.childBase + screenY - list.atop - list.itop;
     const row = this.visible[index];
     if (!row) return;
-    if (index === this.state.selectedIndex && row.id === this.state.selectedId) return this.onKey('enter');
+    if (index === this.state.selectedIndex && row.id === this.state.selectedId) {
+      this.onKey('enter');
+      return;
+    }
     this.state = { ...this.state, selectedIndex: index, selectedId: row.id };
     this.render();
   }
@@ -229,7 +244,13 @@ class Dashboard {
     if (this.state.view === 'detail' && !this.visible.some((r) => r.id === this.state.selectedId)) {
       this.state = { ...this.state, view: 'table', message: 'that container is gone' };
     }
-    this.state = { ...this.state, ...reselect(this.state, this.visible.map((r) => r.id)) };
+    this.state = {
+      ...this.state,
+      ...reselect(
+        this.state,
+        this.visible.map((r) => r.id),
+      ),
+    };
     renderTable(this.layout, this.visible, this.state, width, this.options.colours !== false, this.columns);
     const selected = cur.containers.find((c) => c.id === this.state.selectedId);
     if (this.state.view === 'detail' && selected) {
@@ -244,9 +265,14 @@ class Dashboard {
     const colours = this.options.colours !== false;
     const { view } = this.state;
     const host = [hostCpuChart(this.history.get('host:cpu')), hostMemChart(this.history.get('host:mem'))];
-    this.hostCharts.forEach((chart, i) => (r.charts && view === 'table' ? chart.draw(r.hostCharts[i], host[i], interval, colours) : chart.hide()));
+    this.hostCharts.forEach((chart, i) =>
+      r.charts && view === 'table' ? chart.draw(r.hostCharts[i], host[i], interval, colours) : chart.hide(),
+    );
     const selected = view === 'detail' ? cur.containers.find((c) => c.id === this.state.selectedId) : undefined;
-    if (!selected || !r.charts) return this.detailCharts.forEach((c) => c.hide());
+    if (!selected || !r.charts) {
+      for (const c of this.detailCharts) c.hide();
+      return;
+    }
     const h = (k: string) => this.history.get(`${k}:${selected.id}`);
     const cpu = selected.cgroup?.cpu;
     const quota = cpu?.quotaMicros && cpu.periodMicros ? cpu.quotaMicros / cpu.periodMicros : undefined;

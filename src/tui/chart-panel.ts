@@ -23,7 +23,10 @@ export class ChartPanel {
 
   /** Shows the model at `place` (made anew if the place changed); hidden when the place is too small. */
   draw(place: Place, model: ChartModel, intervalSeconds: number, colours: boolean): void {
-    if (place.width < MIN_WIDTH || place.height < MIN_HEIGHT) return this.hide();
+    if (place.width < MIN_WIDTH || place.height < MIN_HEIGHT) {
+      this.hide();
+      return;
+    }
     if (!this.widget || !samePlace(this.place, place)) this.make(place, model, colours);
     const w = this.widget!;
     w.setLabel(model.label);
@@ -55,7 +58,12 @@ export class ChartPanel {
       xLabelPadding: 3,
       xPadding: 5,
       numYLabels: yLabels(place.height),
-      style: { line: 'normal', text: colours ? 'green' : 'normal', baseline: colours ? 'black' : 'normal', border: colours ? { fg: 'cyan' } : {} },
+      style: {
+        line: 'normal',
+        text: colours ? 'green' : 'normal',
+        baseline: colours ? 'black' : 'normal',
+        border: colours ? { fg: 'cyan' } : {},
+      },
     } as never);
     this.screen.append(this.widget);
   }

@@ -37,9 +37,11 @@ export function parseConfig(text: string, path: string): DashboardConfig {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw bad('expected a JSON object');
   const o = v as Record<string, unknown>;
   const out: DashboardConfig = {};
-  for (const key of Object.keys(o)) if (!['columns', 'sort', 'reverse', 'refreshSeconds', 'colours'].includes(key)) throw bad(`unknown key "${escapeControls(key)}"`);
+  for (const key of Object.keys(o))
+    if (!['columns', 'sort', 'reverse', 'refreshSeconds', 'colours'].includes(key)) throw bad(`unknown key "${escapeControls(key)}"`);
   if (o.columns !== undefined) {
-    if (!Array.isArray(o.columns) || o.columns.length === 0 || !o.columns.every((c) => typeof c === 'string' && HEADERS.includes(c))) throw bad(`"columns" must list some of: ${HEADERS.join(', ')}`);
+    if (!Array.isArray(o.columns) || o.columns.length === 0 || !o.columns.every((c) => typeof c === 'string' && HEADERS.includes(c)))
+      throw bad(`"columns" must list some of: ${HEADERS.join(', ')}`);
     if (!o.columns.includes('NAME')) throw bad('"columns" must include NAME');
     out.columns = [...new Set(o.columns as string[])];
   }
@@ -52,7 +54,8 @@ export function parseConfig(text: string, path: string): DashboardConfig {
     out.reverse = o.reverse;
   }
   if (o.refreshSeconds !== undefined) {
-    if (typeof o.refreshSeconds !== 'number' || !(o.refreshSeconds >= 0.1 && o.refreshSeconds <= 3600)) throw bad('"refreshSeconds" must be a number from 0.1 to 3600');
+    if (typeof o.refreshSeconds !== 'number' || !(o.refreshSeconds >= 0.1 && o.refreshSeconds <= 3600))
+      throw bad('"refreshSeconds" must be a number from 0.1 to 3600');
     out.refreshSeconds = o.refreshSeconds;
   }
   if (o.colours !== undefined) {

@@ -68,7 +68,11 @@ export function handleKey(state: UiState, key: string, rows: readonly VisibleCon
   if (state.confirm) {
     const { action, id } = state.confirm;
     const next = { ...state, confirm: undefined };
-    if (key === 'y' || key === 'Y') return done({ ...next, message: `${action} ${id.slice(0, 12)}: running…` }, { kind: 'engine', argv: planEngineArgv(action, id), label: action });
+    if (key === 'y' || key === 'Y')
+      return done(
+        { ...next, message: `${action} ${id.slice(0, 12)}: running…` },
+        { kind: 'engine', argv: planEngineArgv(action, id), label: action },
+      );
     return done({ ...next, message: `${action} cancelled` });
   }
 

@@ -74,14 +74,53 @@ export interface Layout {
 
 export function createLayout(screen: blessed.Widgets.Screen): Layout {
   const header = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: HEADER_TEXT_ROWS, tags: true, wrap: false });
-  const tableHeader = blessed.box({ parent: screen, top: HEADER_TEXT_ROWS, left: 0, width: '100%', height: 1, tags: true, style: { inverse: true } });
+  const tableHeader = blessed.box({
+    parent: screen,
+    top: HEADER_TEXT_ROWS,
+    left: 0,
+    width: '100%',
+    height: 1,
+    tags: true,
+    style: { inverse: true },
+  });
   // clickable: the app gets the list's clicks and wheel turns itself (blessed's own list mouse handling would move
   // a selection the app does not know about)
-  const list = blessed.list({ parent: screen, top: HEADER_TEXT_ROWS + 1, left: 0, width: '100%', height: 1, tags: true, keys: false, mouse: false, clickable: true, style: { selected: { inverse: true } } } as blessed.Widgets.ListOptions<blessed.Widgets.ListElementStyle>);
-  const body = { parent: screen, top: HEADER_TEXT_ROWS, left: 0, width: '100%', height: 1, tags: true, hidden: true, scrollable: true, alwaysScroll: true, clickable: true };
+  const list = blessed.list({
+    parent: screen,
+    top: HEADER_TEXT_ROWS + 1,
+    left: 0,
+    width: '100%',
+    height: 1,
+    tags: true,
+    keys: false,
+    mouse: false,
+    clickable: true,
+    style: { selected: { inverse: true } },
+  } as blessed.Widgets.ListOptions<blessed.Widgets.ListElementStyle>);
+  const body = {
+    parent: screen,
+    top: HEADER_TEXT_ROWS,
+    left: 0,
+    width: '100%',
+    height: 1,
+    tags: true,
+    hidden: true,
+    scrollable: true,
+    alwaysScroll: true,
+    clickable: true,
+  };
   const detail = blessed.box({ ...body });
   const help = blessed.box({ ...body, border: { type: 'line' }, label: ' keys ' });
-  const status = blessed.box({ parent: screen, bottom: 0, left: 0, width: '100%', height: 1, tags: true, wrap: false, style: { inverse: true } });
+  const status = blessed.box({
+    parent: screen,
+    bottom: 0,
+    left: 0,
+    width: '100%',
+    height: 1,
+    tags: true,
+    wrap: false,
+    style: { inverse: true },
+  });
   return { header, tableHeader, list, detail, help, status };
 }
 

@@ -33,7 +33,14 @@ function updateItems(list: Layout['list'], items: string[]): void {
 }
 
 /** `colours` false (--no-color, NO_COLOR): the cells as they are, selection and headers in inverse video only. */
-export function renderTable(layout: Layout, rows: readonly ContainerRow[], state: UiState, width: number, colours = true, columns: Column[] = COLUMNS): void {
+export function renderTable(
+  layout: Layout,
+  rows: readonly ContainerRow[],
+  state: UiState,
+  width: number,
+  colours = true,
+  columns: Column[] = COLUMNS,
+): void {
   const fitted = fitColumns(width, columns);
   layout.tableHeader.setContent(escapeTags(headerCells(fitted, state.sortKey, state.reverse).join(CELL_GAP)));
   const items = rows.map((row) => {
@@ -54,13 +61,22 @@ export function renderHeader(layout: Layout, lines: string[], charts: boolean): 
   layout.header.setContent((charts ? lines.slice(0, HEADER_TEXT_ROWS) : lines).map(escapeTags).join('\n'));
 }
 
-export function renderDetail(layout: Layout, view: DetailView, history: { cpu: readonly number[]; mem: readonly number[] }, width: number, charts: boolean): void {
+export function renderDetail(
+  layout: Layout,
+  view: DetailView,
+  history: { cpu: readonly number[]; mem: readonly number[] },
+  width: number,
+  charts: boolean,
+): void {
   const graph = Math.max(10, width - 20);
   const memTop = view.memLimitBytes ?? Math.max(1, ...history.mem);
   // the charts above show the history; on a terminal too short for them, sparklines do
   const sparklines = charts
     ? []
-    : [`CPU%  ${sparkline(history.cpu, graph)}  ${(history.cpu.at(-1) ?? 0).toFixed(1)}%`, `MEM   ${sparkline(history.mem, graph, memTop)}  ${formatBytes(history.mem.at(-1))}`];
+    : [
+        `CPU%  ${sparkline(history.cpu, graph)}  ${(history.cpu.at(-1) ?? 0).toFixed(1)}%`,
+        `MEM   ${sparkline(history.mem, graph, memTop)}  ${formatBytes(history.mem.at(-1))}`,
+      ];
   const lines = [
     `{bold}${escapeTags(view.title)}{/bold}`,
     ...sparklines,
@@ -80,7 +96,9 @@ export function renderDetail(layout: Layout, view: DetailView, history: { cpu: r
 
 export function renderHelp(layout: Layout): void {
   const keyWidth = Math.max(...HELP.map(([k]) => k.length)) + 2;
-  layout.help.setContent(['', ...HELP.map(([k, what]) => ` ${escapeTags(k.padEnd(keyWidth))}${escapeTags(what)}`), '', ' any key returns'].join('\n'));
+  layout.help.setContent(
+    ['', ...HELP.map(([k, what]) => ` ${escapeTags(k.padEnd(keyWidth))}${escapeTags(what)}`), '', ' any key returns'].join('\n'),
+  );
 }
 
 export function statusLine(state: UiState, shown: number, total: number): string {

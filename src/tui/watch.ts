@@ -7,8 +7,13 @@ import { RUNTIMES } from '../discovery/adapters/index.js';
 import { compareText } from '../text/compare.js';
 
 /** The state directories that exist under the host root `root`, by runtime. */
-export function stateDirectories(root: string, env: NodeJS.ProcessEnv = process.env): Array<{ path: string; depth: number; runtime: string }> {
-  const dirs = RUNTIMES.flatMap((r) => (r.stateDirs?.(env) ?? []).map((d) => ({ path: join(root, d.path), depth: d.depth, runtime: r.runtime })));
+export function stateDirectories(
+  root: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Array<{ path: string; depth: number; runtime: string }> {
+  const dirs = RUNTIMES.flatMap((r) =>
+    (r.stateDirs?.(env) ?? []).map((d) => ({ path: join(root, d.path), depth: d.depth, runtime: r.runtime })),
+  );
   return dirs.filter((d) => existsSync(d.path)).sort((a, b) => compareText(a.runtime, b.runtime)); // stable: a runtime's own order kept
 }
 

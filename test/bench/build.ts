@@ -50,7 +50,8 @@ export const suite: BenchSuite = {
       run('docker', ['save', '-o', join(work, 'base.tar'), TEST_IMAGE]);
       run('bin/tctop', ['load', '-q', '-i', join(work, 'base.tar')], env);
       const tctop = (extra: string[]) => run('bin/tctop', ['build', '-q', ...extra, '-t', 'bench-build:1', ctx], env);
-      const docker = (extra: string[]) => dockerIds.add(run('docker', ['build', '-q', '--network', 'none', ...extra, ctx], dockerEnv).trim());
+      const docker = (extra: string[]) =>
+        dockerIds.add(run('docker', ['build', '-q', '--network', 'none', ...extra, ctx], dockerEnv).trim());
       tctop([]); // warm-up: the CLI's code cache, the page cache, both builders' first build
       docker([]);
       const cold = { tctop: [] as number[], docker: [] as number[] };
@@ -69,8 +70,22 @@ export const suite: BenchSuite = {
       }
       const [tc, dc, tw, dw] = [median(cold.tctop), median(cold.docker), median(cached.tctop), median(cached.docker)];
       return [
-        { name: 'tctop build (6 steps, cold: --no-cache)', value: tc, unit: 'ms', peer: { name: 'docker build (classic builder)', value: dc }, target: 'ratio <= 1', ok: tc <= dc },
-        { name: 'tctop build (6 steps, fully cached)', value: tw, unit: 'ms', peer: { name: 'docker build (classic builder), cached', value: dw }, target: 'ratio <= 0.5', ok: tw <= 0.5 * dw },
+        {
+          name: 'tctop build (6 steps, cold: --no-cache)',
+          value: tc,
+          unit: 'ms',
+          peer: { name: 'docker build (classic builder)', value: dc },
+          target: 'ratio <= 1',
+          ok: tc <= dc,
+        },
+        {
+          name: 'tctop build (6 steps, fully cached)',
+          value: tw,
+          unit: 'ms',
+          peer: { name: 'docker build (classic builder), cached', value: dw },
+          target: 'ratio <= 0.5',
+          ok: tw <= 0.5 * dw,
+        },
       ];
     } finally {
       if (dockerIds.size) spawnSync('docker', ['rmi', '-f', ...dockerIds], { stdio: 'ignore' });

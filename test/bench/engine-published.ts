@@ -57,10 +57,11 @@ const TOOLS = ['iptables', 'ip6tables'];
 
 function snapshotRules(): Tables {
   const out: Tables = {};
-  for (const tool of TOOLS) for (const table of ['filter', 'nat']) {
-    const r = spawnSync(tool, ['-t', table, '-S'], { encoding: 'utf8' });
-    out[`${tool} ${table}`] = r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
-  }
+  for (const tool of TOOLS)
+    for (const table of ['filter', 'nat']) {
+      const r = spawnSync(tool, ['-t', table, '-S'], { encoding: 'utf8' });
+      out[`${tool} ${table}`] = r.status === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+    }
   return out;
 }
 
@@ -71,18 +72,23 @@ function restoreRules(before: Tables): void {
     const [tool, table] = key.split(' ');
     const had = new Set(before[key] ?? []);
     const added = lines.filter((l) => !had.has(l));
-    for (const l of added.filter((l) => l.startsWith('-A '))) spawnSync(tool, ['-t', table, ...splitRule('-D' + l.slice(2))], { stdio: 'ignore' });
+    for (const l of added.filter((l) => l.startsWith('-A ')))
+      spawnSync(tool, ['-t', table, ...splitRule('-D' + l.slice(2))], { stdio: 'ignore' });
     for (const l of added.filter((l) => l.startsWith('-N '))) {
       const chain = l.slice(3).trim();
       spawnSync(tool, ['-t', table, '-F', chain], { stdio: 'ignore' });
       spawnSync(tool, ['-t', table, '-X', chain], { stdio: 'ignore' });
     }
-    for (const l of (before[key] ?? []).filter((l) => l.startsWith('-P '))) spawnSync(tool, ['-t', table, ...l.split(' ')], { stdio: 'ignore' });
+    for (const l of (before[key] ?? []).filter((l) => l.startsWith('-P ')))
+      spawnSync(tool, ['-t', table, ...l.split(' ')], { stdio: 'ignore' });
   }
 }
 
 function nftTables(): string[] {
-  return (spawnSync('nft', ['list', 'tables'], { encoding: 'utf8' }).stdout ?? '').split('\n').map((l) => l.replace(/^table /, '').trim()).filter(Boolean);
+  return (spawnSync('nft', ['list', 'tables'], { encoding: 'utf8' }).stdout ?? '')
+    .split('\n')
+    .map((l) => l.replace(/^table /, '').trim())
+    .filter(Boolean);
 }
 
 /** iptables-nft leaves the tables it made (ip nat, ip filter, ip6 ...) behind, empty: those that were not there
@@ -92,7 +98,10 @@ function dropNewEmptyTables(before: string[]): void {
     const [family, name] = t.split(' ');
     if (!['ip', 'ip6'].includes(family) || !['nat', 'filter'].includes(name)) continue;
     const body = spawnSync('nft', ['list', 'table', family, name], { encoding: 'utf8' }).stdout ?? '';
-    const rules = body.split('\n').map((l) => l.trim()).filter((l) => l && !/^(table |chain |type |policy |\}$|\{$)/.test(l));
+    const rules = body
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !/^(table |chain |type |policy |\}$|\{$)/.test(l));
     if (rules.length === 0) spawnSync('nft', ['delete', 'table', family, name], { stdio: 'ignore' });
   }
 }
@@ -111,7 +120,23 @@ async function startDockerd(): Promise<number> {
   run('ip', ['link', 'add', DOCKER_BRIDGE, 'type', 'bridge']);
   run('ip', ['addr', 'add', subnet.replace(/0\/24$/, '1/24'), 'dev', DOCKER_BRIDGE]);
   run('ip', ['link', 'set', DOCKER_BRIDGE, 'up']);
-  const child = spawn('dockerd', ['-H', SOCKET, '--data-root', DATA_ROOT, '--exec-root', `${BASE}/exec`, '--pidfile', `${BASE}/docker.pid`, '--bridge', DOCKER_BRIDGE, '--iptables=true'], { stdio: ['ignore', 'ignore', 'ignore'], detached: true });
+  const child = spawn(
+    'dockerd',
+    [
+      '-H',
+      SOCKET,
+      '--data-root',
+      DATA_ROOT,
+      '--exec-root',
+      `${BASE}/exec`,
+      '--pidfile',
+      `${BASE}/docker.pid`,
+      '--bridge',
+      DOCKER_BRIDGE,
+      '--iptables=true',
+    ],
+    { stdio: ['ignore', 'ignore', 'ignore'], detached: true },
+  );
   child.unref();
   const until = Date.now() + 60_000;
   while (spawnSync('docker', ['-H', SOCKET, 'info'], { stdio: 'ignore' }).status !== 0) {
@@ -136,7 +161,10 @@ function stopDockerd(pid: number | undefined): void {
     }
   }
   // anything dockerd left mounted under its roots (it unmounts on a clean stop), then the roots themselves
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter((p) => p && (p.startsWith(DATA_ROOT) || p.startsWith(BASE)));
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[4])
+    .filter((p) => p && (p.startsWith(DATA_ROOT) || p.startsWith(BASE)));
   for (const m of mounts.reverse()) spawnSync('umount', ['-l', m], { stdio: 'ignore' });
   rmSync(DATA_ROOT, { recursive: true, force: true });
   rmSync(BASE, { recursive: true, force: true });
@@ -153,7 +181,17 @@ export async function withBenchDockerd<T>(fn: (docker: (args: string[]) => strin
     pid = await startDockerd();
     return await fn(docker);
   } finally {
-    spawnSync('docker', ['-H', SOCKET, 'rm', '-f', ...(spawnSync('docker', ['-H', SOCKET, 'ps', '-aq'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean)], { stdio: 'ignore' });
+    spawnSync(
+      'docker',
+      [
+        '-H',
+        SOCKET,
+        'rm',
+        '-f',
+        ...(spawnSync('docker', ['-H', SOCKET, 'ps', '-aq'], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean),
+      ],
+      { stdio: 'ignore' },
+    );
     stopDockerd(pid);
     restoreRules(rules);
     dropNewEmptyTables(tables);
@@ -173,7 +211,11 @@ export function publishedRunRows(tctop: (args: string[]) => string, archive: str
       pause(150);
       return ms;
     };
-    for (let i = 0; i < 2; i++) await once('ours'), await once('theirs'); // warm-up
+    for (let i = 0; i < 2; i++) {
+      // warm-up
+      await once('ours');
+      await once('theirs');
+    }
     const ours: number[] = [];
     const theirs: number[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -181,6 +223,15 @@ export function publishedRunRows(tctop: (args: string[]) => string, archive: str
       theirs.push(await once('theirs'));
     }
     const [a, b] = [median(ours), median(theirs)];
-    return [{ name: `tctop run -d -p (bridge, nft; median of ${RUNS})`, value: a, unit: 'ms', peer: { name: 'docker run -d -p (bridge, iptables, docker-proxy)', value: b }, target: 'ratio <= 0.5', ok: a / b <= 0.5 }];
+    return [
+      {
+        name: `tctop run -d -p (bridge, nft; median of ${RUNS})`,
+        value: a,
+        unit: 'ms',
+        peer: { name: 'docker run -d -p (bridge, iptables, docker-proxy)', value: b },
+        target: 'ratio <= 0.5',
+        ok: a / b <= 0.5,
+      },
+    ];
   });
 }

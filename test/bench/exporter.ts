@@ -49,12 +49,18 @@ function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 function startSleepers(count: number): Promise<ChildProcess> {
-  const shell = spawn('bash', ['-c', `for i in $(seq ${count}); do /bin/busybox sleep 3600 & done; echo ready; wait`], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+  const shell = spawn('bash', ['-c', `for i in $(seq ${count}); do /bin/busybox sleep 3600 & done; echo ready; wait`], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    detached: true,
+  });
   return new Promise((resolve) => shell.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(shell)));
 }
 
 async function scrapeCostMs(): Promise<number> {
-  const renderer = new MetricsRenderer(new FreshSnapshots(new HostScanner(), 0), COLLECTORS.filter((c) => c.enabledByDefault));
+  const renderer = new MetricsRenderer(
+    new FreshSnapshots(new HostScanner(), 0),
+    COLLECTORS.filter((c) => c.enabledByDefault),
+  );
   await renderer.render('prometheus'); // first scan reads everything; steady state is what a scrape costs
   return medianMs(15, () => renderer.render('prometheus'));
 }
@@ -72,9 +78,22 @@ export const suite: BenchSuite = {
       const lat = await concurrentLatencies(`${base}/metrics`);
       const p99 = lat[Math.min(lat.length - 1, Math.ceil(lat.length * 0.99) - 1)];
       const p50 = lat[Math.floor(lat.length / 2)];
-      rows.push({ name: `/metrics p99 latency, ${CLIENTS} concurrent clients x ${REQUESTS_PER_CLIENT} (p50 ${p50.toFixed(1)} ms), ${load.dockerIds.length} containers`, value: p99, unit: 'ms', peer: { name: 'docker stats --no-stream', value: dockerStats }, target: 'ratio <= 0.05', ok: p99 / dockerStats <= 0.05 });
+      rows.push({
+        name: `/metrics p99 latency, ${CLIENTS} concurrent clients x ${REQUESTS_PER_CLIENT} (p50 ${p50.toFixed(1)} ms), ${load.dockerIds.length} containers`,
+        value: p99,
+        unit: 'ms',
+        peer: { name: 'docker stats --no-stream', value: dockerStats },
+        target: 'ratio <= 0.05',
+        ok: p99 / dockerStats <= 0.05,
+      });
       const hwm = statusKiB(child.pid!, 'VmHWM') / 1024;
-      rows.push({ name: `exporter peak RSS after ${lat.length + 1} scrapes`, value: hwm, unit: 'MiB', target: 'value <= 150 MiB', ok: hwm <= 150 });
+      rows.push({
+        name: `exporter peak RSS after ${lat.length + 1} scrapes`,
+        value: hwm,
+        unit: 'MiB',
+        target: 'value <= 150 MiB',
+        ok: hwm <= 150,
+      });
     } finally {
       child.kill('SIGTERM');
     }
@@ -83,7 +102,14 @@ export const suite: BenchSuite = {
     const sleepers = await startSleepers(MORE_PROCESSES);
     try {
       const after = await scrapeCostMs();
-      rows.push({ name: `scrape cost (scan + render) with ${MORE_PROCESSES} more processes, same containers`, value: after, unit: 'ms', peer: { name: `scrape cost with the base load (${load.extraPids.length} extra processes)`, value: before }, target: 'ratio <= 1.5 (grows with containers, not processes)', ok: after / before <= 1.5 });
+      rows.push({
+        name: `scrape cost (scan + render) with ${MORE_PROCESSES} more processes, same containers`,
+        value: after,
+        unit: 'ms',
+        peer: { name: `scrape cost with the base load (${load.extraPids.length} extra processes)`, value: before },
+        target: 'ratio <= 1.5 (grows with containers, not processes)',
+        ok: after / before <= 1.5,
+      });
     } finally {
       try {
         process.kill(-sleepers.pid!, 'SIGKILL');

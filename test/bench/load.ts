@@ -62,15 +62,31 @@ async function startContainers(dockerContainers: number): Promise<{ dockerIds: s
   const batch = 4;
   for (let i = 0; i < dockerContainers; i += batch) {
     const started = await Promise.all(
-      Array.from({ length: Math.min(batch, dockerContainers - i) }, (_, j) =>
-        new Promise<string>((resolve, reject) => {
-          const p = spawn('docker', ['run', '-d', '--label', LABEL, '--name', `tctop-bench-${i + j}`, 'tctop-test/busybox:latest', 'sleep', '86400']);
-          let out = '';
-          let err = '';
-          p.stdout.on('data', (d: Buffer) => (out += d));
-          p.stderr.on('data', (d: Buffer) => (err += d));
-          p.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`docker run failed (${code}): ${err.trim()} (is dockerd running? bash test/prereqs.sh starts it)`))));
-        }),
+      Array.from(
+        { length: Math.min(batch, dockerContainers - i) },
+        (_, j) =>
+          new Promise<string>((resolve, reject) => {
+            const p = spawn('docker', [
+              'run',
+              '-d',
+              '--label',
+              LABEL,
+              '--name',
+              `tctop-bench-${i + j}`,
+              'tctop-test/busybox:latest',
+              'sleep',
+              '86400',
+            ]);
+            let out = '';
+            let err = '';
+            p.stdout.on('data', (d: Buffer) => (out += d));
+            p.stderr.on('data', (d: Buffer) => (err += d));
+            p.on('close', (code) =>
+              code === 0
+                ? resolve(out.trim())
+                : reject(new Error(`docker run failed (${code}): ${err.trim()} (is dockerd running? bash test/prereqs.sh starts it)`)),
+            );
+          }),
       ),
     );
     dockerIds.push(...started);

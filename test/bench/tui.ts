@@ -70,11 +70,32 @@ export const suite: BenchSuite = {
       const shown = Number(/containers (\d+)/.exec(ours.screen())?.[1] ?? NaN);
       // other containers may run on the host; fewer than the load started means the load was torn down under us
       const intact = shown >= load.dockerIds.length;
-      const seen = intact ? `dashboard showed ${shown} containers at the end` : `NOT VALID: the dashboard showed ${shown} containers at the end`;
+      const seen = intact
+        ? `dashboard showed ${shown} containers at the end`
+        : `NOT VALID: the dashboard showed ${shown} containers at the end`;
       return [
-        { name: `dashboard CPU (% of one core), ${scene}; ${seen}`, value: oursCpu, unit: '%', peer: { name: 'top -d 1, same window', value: topCpu }, target: 'value <= 3%', ok: intact && oursCpu <= 3 },
-        { name: `for scale: batch mode, same scans without a terminal (% of one core), same window`, value: batchCpu, unit: '%', target: 'context: scan cost alone', ok: true },
-        { name: `dashboard RSS after ${WINDOW_S} s (peak ${peak.toFixed(1)} MiB)`, value: rss, unit: 'MiB', target: 'value <= 150 MiB (peak too)', ok: rss <= 150 && peak <= 150 },
+        {
+          name: `dashboard CPU (% of one core), ${scene}; ${seen}`,
+          value: oursCpu,
+          unit: '%',
+          peer: { name: 'top -d 1, same window', value: topCpu },
+          target: 'value <= 3%',
+          ok: intact && oursCpu <= 3,
+        },
+        {
+          name: `for scale: batch mode, same scans without a terminal (% of one core), same window`,
+          value: batchCpu,
+          unit: '%',
+          target: 'context: scan cost alone',
+          ok: true,
+        },
+        {
+          name: `dashboard RSS after ${WINDOW_S} s (peak ${peak.toFixed(1)} MiB)`,
+          value: rss,
+          unit: 'MiB',
+          target: 'value <= 150 MiB (peak too)',
+          ok: rss <= 150 && peak <= 150,
+        },
       ] satisfies BenchRow[];
     } finally {
       batch?.kill('SIGTERM');

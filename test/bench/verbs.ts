@@ -16,11 +16,33 @@ export const suite: BenchSuite = {
     const ids = load.dockerIds.slice(0, 30).map((id) => id.slice(0, 12));
     run(tctop, ['stats', '--no-stream', ...ids]); // its code cache
     run(tctop, ['top', ids[0]]);
-    const [dockerStats, ourStats] = await interleaved(5, () => run('docker', ['stats', '--no-stream', ...ids]), () => run(tctop, ['stats', '--no-stream', ...ids]));
-    const [dockerTop, ourTop] = await interleaved(7, () => run('docker', ['top', ids[0]]), () => run(tctop, ['top', ids[0]]));
+    const [dockerStats, ourStats] = await interleaved(
+      5,
+      () => run('docker', ['stats', '--no-stream', ...ids]),
+      () => run(tctop, ['stats', '--no-stream', ...ids]),
+    );
+    const [dockerTop, ourTop] = await interleaved(
+      7,
+      () => run('docker', ['top', ids[0]]),
+      () => run(tctop, ['top', ids[0]]),
+    );
     return [
-      { name: `tctop stats --no-stream of ${ids.length} Docker containers`, value: ourStats, unit: 'ms', peer: { name: 'docker stats --no-stream', value: dockerStats }, target: 'ratio <= 0.1', ok: ourStats / dockerStats <= 0.1 },
-      { name: 'for scale: tctop top <ref> of one Docker container', value: ourTop, unit: 'ms', peer: { name: 'docker top', value: dockerTop }, target: 'context', ok: true },
+      {
+        name: `tctop stats --no-stream of ${ids.length} Docker containers`,
+        value: ourStats,
+        unit: 'ms',
+        peer: { name: 'docker stats --no-stream', value: dockerStats },
+        target: 'ratio <= 0.1',
+        ok: ourStats / dockerStats <= 0.1,
+      },
+      {
+        name: 'for scale: tctop top <ref> of one Docker container',
+        value: ourTop,
+        unit: 'ms',
+        peer: { name: 'docker top', value: dockerTop },
+        target: 'context',
+        ok: true,
+      },
     ];
   },
 };

@@ -97,7 +97,9 @@ export interface HostOptions {
 }
 
 /** loopback plus one interface, in /proc/net/dev's layout. */
-export function netDev(ifaces: Array<{ name: string; rx: [number, number, number, number]; tx: [number, number, number, number] }>): string {
+export function netDev(
+  ifaces: Array<{ name: string; rx: [number, number, number, number]; tx: [number, number, number, number] }>,
+): string {
   const head =
     'Inter-|   Receive                                                |  Transmit\n' +
     ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n';
@@ -119,7 +121,11 @@ export function fixtureText(rel: string): string {
 /** Every file of a checked-in cgroup directory capture (name -> contents). */
 export function fixtureDir(rel: string): Record<string, string> {
   const dir = new URL(rel.endsWith('/') ? rel : `${rel}/`, FIXTURE_DATA);
-  return Object.fromEntries(readdirSync(dir).filter((n) => !n.startsWith('README')).map((n) => [n, readFileSync(new URL(n, dir), 'utf8')]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((n) => !n.startsWith('README'))
+      .map((n) => [n, readFileSync(new URL(n, dir), 'utf8')]),
+  );
 }
 
 export class FixtureHost {
@@ -130,7 +136,10 @@ export class FixtureHost {
   /** cgroup.procs files written so far (emptied when their last member exits). */
   private readonly procsFiles = new Set<string>();
 
-  constructor(t: TestContext | { after(fn: () => void): void }, readonly options: HostOptions) {
+  constructor(
+    t: TestContext | { after(fn: () => void): void },
+    readonly options: HostOptions,
+  ) {
     this.root = mkdtempSync(join(tmpdir(), 'tctop-fixture-host-'));
     t.after(() => rmSync(this.root, { recursive: true, force: true }));
     this.layout = options.cgroup;
@@ -138,7 +147,15 @@ export class FixtureHost {
     this.hostFiles();
     this.cgroupRoot();
     if (options.systemProcesses !== false) {
-      this.process({ pid: 1, ppid: 0, comm: 'systemd', args: ['/sbin/init'], cgroup: '/init.scope', startTicks: 2, ns: options.pid1NsUnreadable ? null : {} });
+      this.process({
+        pid: 1,
+        ppid: 0,
+        comm: 'systemd',
+        args: ['/sbin/init'],
+        cgroup: '/init.scope',
+        startTicks: 2,
+        ns: options.pid1NsUnreadable ? null : {},
+      });
       this.process({ pid: 2, ppid: 0, comm: 'kthreadd', args: [], cgroup: '/', startTicks: 2 });
     }
   }
@@ -225,7 +242,13 @@ export class FixtureHost {
     for (const dir of this.procsFiles) if (!procs.has(dir)) this.file(join(dir, 'cgroup.procs'), '');
     for (const [dir, pids] of procs) {
       this.procsFiles.add(dir);
-      this.file(join(dir, 'cgroup.procs'), pids.sort((a, b) => a - b).map((n) => `${n}\n`).join(''));
+      this.file(
+        join(dir, 'cgroup.procs'),
+        pids
+          .sort((a, b) => a - b)
+          .map((n) => `${n}\n`)
+          .join(''),
+      );
     }
     const lastPid = Math.max(...this.processes.map((p) => p.pid));
     this.file('/proc/loadavg', `0.52 0.58 0.59 2/${this.processes.length} ${lastPid}\n`);
@@ -234,13 +257,22 @@ export class FixtureHost {
 
   private hostFiles(): void {
     // real formats (captured on a 2-core Debian 12 host); btime 1700000000 = 2023-11-14T22:13:20Z
-    this.file('/proc/stat', 'cpu  5234 0 2582 51987 237 0 44 11 0 0\ncpu0 2408 0 1092 26523 14 0 11 4 0 0\ncpu1 2826 0 1490 25463 222 0 33 6 0 0\nintr 0\nctxt 1843212\nbtime 1700000000\nprocesses 7012\nprocs_running 1\nprocs_blocked 0\n');
-    this.file('/proc/meminfo', 'MemTotal:       24684084 kB\nMemFree:        24007040 kB\nMemAvailable:   24238792 kB\nBuffers:            8396 kB\nCached:           404948 kB\n');
+    this.file(
+      '/proc/stat',
+      'cpu  5234 0 2582 51987 237 0 44 11 0 0\ncpu0 2408 0 1092 26523 14 0 11 4 0 0\ncpu1 2826 0 1490 25463 222 0 33 6 0 0\nintr 0\nctxt 1843212\nbtime 1700000000\nprocesses 7012\nprocs_running 1\nprocs_blocked 0\n',
+    );
+    this.file(
+      '/proc/meminfo',
+      'MemTotal:       24684084 kB\nMemFree:        24007040 kB\nMemAvailable:   24238792 kB\nBuffers:            8396 kB\nCached:           404948 kB\n',
+    );
     this.file('/proc/uptime', '302.55 519.87\n');
     this.file('/proc/sys/kernel/hostname', `${this.options.hostname ?? 'node-1'}\n`);
     this.file('/proc/sys/kernel/osrelease', '6.1.0-13-amd64\n');
     this.file('/proc/sys/kernel/pid_max', '4194304\n');
-    this.file('/etc/passwd', 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\nsystemd-journal:x:999:999::/:/usr/sbin/nologin\nalice:x:1000:1000:Alice:/home/alice:/bin/bash\n');
+    this.file(
+      '/etc/passwd',
+      'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\nsystemd-journal:x:999:999::/:/usr/sbin/nologin\nalice:x:1000:1000:Alice:/home/alice:/bin/bash\n',
+    );
   }
 
   private cgroupRoot(): void {

@@ -114,7 +114,12 @@ export function dockerInspect(ref: string, format: string): string {
 
 /** `docker top <c> -o pid`: the host PIDs Docker attributes to the container. */
 export function dockerTopPids(ref: string): number[] {
-  return sh('docker', ['top', ref, '-o', 'pid']).trim().split('\n').slice(1).map(Number).sort((a, b) => a - b);
+  return sh('docker', ['top', ref, '-o', 'pid'])
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map(Number)
+    .sort((a, b) => a - b);
 }
 
 // ---- a busybox root filesystem on disk, for runc, LXC and nspawn ----
@@ -125,7 +130,10 @@ export function busyboxRootfs(dir: string): string {
   mkdirSync(rootfs, { recursive: true });
   const id = sh('docker', ['create', '--label', 'tctop-test=1', TEST_IMAGE]).trim();
   try {
-    const r = spawnSync('sh', ['-c', `docker export ${id} | tar -C "${rootfs}" -xf -`], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    const r = spawnSync('sh', ['-c', `docker export ${id} | tar -C "${rootfs}" -xf -`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`docker export failed: ${r.stderr}`);
   } finally {
     spawnSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
@@ -146,7 +154,10 @@ let containerdSocket: string | null | undefined;
 
 /** The first socket a containerd answers on, or null. */
 export function containerdAddress(): string | null {
-  containerdSocket ??= CONTAINERD_SOCKETS.find((s) => existsSync(s) && spawnSync('ctr', ['--address', s, 'version'], { stdio: 'ignore', timeout: 5_000 }).status === 0) ?? null;
+  containerdSocket ??=
+    CONTAINERD_SOCKETS.find(
+      (s) => existsSync(s) && spawnSync('ctr', ['--address', s, 'version'], { stdio: 'ignore', timeout: 5_000 }).status === 0,
+    ) ?? null;
   return containerdSocket;
 }
 
@@ -169,7 +180,11 @@ export function ctrQuiet(namespace: string | null, args: string[]): boolean {
 export function ctrImportDockerImage(namespace: string, image: string): void {
   const save = spawnSync('docker', ['save', image], { maxBuffer: 256 << 20 });
   if (save.status !== 0) throw new Error(`docker save ${image}: ${save.stderr}`);
-  const imported = spawnSync('ctr', ctrArgs(namespace, ['images', 'import', '-']), { input: save.stdout, encoding: 'buffer', timeout: 60_000 });
+  const imported = spawnSync('ctr', ctrArgs(namespace, ['images', 'import', '-']), {
+    input: save.stdout,
+    encoding: 'buffer',
+    timeout: 60_000,
+  });
   if (imported.status !== 0) throw new Error(`ctr images import: ${imported.stderr}`);
 }
 
@@ -193,7 +208,8 @@ export function spawnGroup(cmd: string, args: string[]): Spawned {
 export async function killGroup({ child }: Spawned, extraPids: number[] = []): Promise<void> {
   for (const pid of extraPids) tryKill(pid);
   if (child.pid === undefined) return;
-  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
+  const exited =
+    child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
   tryKill(-child.pid);
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5_000)))]);
@@ -244,7 +260,11 @@ export function foreignPidsInReportedCgroup(c: InspectJson): number[] {
   if (!c.cgroup) return [];
   const dir = c.cgroup.version === 2 ? join(CGROUP_ROOT, c.cgroup.path) : join(CGROUP_ROOT, 'memory', c.cgroup.path);
   const own = new Set(c.processes.map((p) => p.hostPid));
-  return readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number).filter((p) => !own.has(p));
+  return readFileSync(join(dir, 'cgroup.procs'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((p) => !own.has(p));
 }
 
 /** Every host PID whose PID namespace is this inode (the host's own view of a namespace's members). */

@@ -26,7 +26,11 @@ export async function assertAsideScanAgrees(root: string, options: ScanOptions =
   const isOutside = ([, ns]: readonly [number, number | undefined]) => hostPidns !== undefined && ns !== undefined && ns !== hostPidns;
   const outside = pids.map((pid) => [pid, readNamespace(reader, pid, 'pid')] as const).filter(isOutside);
   const listed = [...survey.outsideHost].filter(isOutside);
-  assert.deepEqual(listed.sort((a, b) => a[0] - b[0]), outside.sort((a, b) => a[0] - b[0]), 'exactly the processes outside, with the namespace a readlink here gives');
+  assert.deepEqual(
+    listed.sort((a, b) => a[0] - b[0]),
+    outside.sort((a, b) => a[0] - b[0]),
+    'exactly the processes outside, with the namespace a readlink here gives',
+  );
   const plain = scanHost({ ...options, root });
   const aside = await scanHostAside({ ...options, root });
   assert.deepEqual(timeless(aside), timeless(plain));
@@ -45,5 +49,6 @@ export async function assertAsideScanAgrees(root: string, options: ScanOptions =
   const whole = new Map(plain.containers.map((c) => [c.id, c]));
   for (const c of partial.containers) assert.deepEqual(c, whole.get(c.id), `container ${c.id} as the whole scan has it`);
   // what it lacks, the namespace pass finds (sandboxes, nspawn machines, runc containers outside container cgroups)
-  if (plain.containers.some((c) => c.runtime === 'sandbox')) assert.ok(!partial.containers.some((c) => c.runtime === 'sandbox'), 'no sandbox without the namespace pass');
+  if (plain.containers.some((c) => c.runtime === 'sandbox'))
+    assert.ok(!partial.containers.some((c) => c.runtime === 'sandbox'), 'no sandbox without the namespace pass');
 }

@@ -11,7 +11,11 @@ import { missing, sh } from '../helpers/prereq.js';
 import { dockerReady, registryAvailable, startRegistry, tctop } from './registry-harness.js';
 
 test('build FROM an image the store lacks pulls it from its registry, then builds and runs', { timeout: 180_000 }, async (t) => {
-  if (missing(t, registryAvailable(), '/usr/bin/docker-registry (apt-get install docker-registry)') || missing(t, dockerReady(), 'root, docker and tctop-test/busybox')) return;
+  if (
+    missing(t, registryAvailable(), '/usr/bin/docker-registry (apt-get install docker-registry)') ||
+    missing(t, dockerReady(), 'root, docker and tctop-test/busybox')
+  )
+    return;
   const reg = await startRegistry();
   t.after(() => reg.stop());
   const base = `${reg.host}/base/busybox:1`;
@@ -22,7 +26,9 @@ test('build FROM an image the store lacks pulls it from its registry, then build
   const ctx = mkdtempSync(join(tmpdir(), 'tctop-build-pull-ctx-'));
   t.after(() => {
     rmSync(ctx, { recursive: true, force: true });
-    const ids = (JSON.parse(tctop(root, ['ps', '-a', '--json', '--runtime', 'tctop']).stdout || '[]') as Array<{ id: string }>).map((c) => c.id);
+    const ids = (JSON.parse(tctop(root, ['ps', '-a', '--json', '--runtime', 'tctop']).stdout || '[]') as Array<{ id: string }>).map(
+      (c) => c.id,
+    );
     if (ids.length) tctop(root, ['rm', '-f', ...ids]);
     rmSync(root, { recursive: true, force: true });
   });

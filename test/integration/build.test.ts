@@ -55,8 +55,15 @@ process.on('exit', () => {
 function docker(args: string[], input?: Buffer): { status: number | null; stdout: string; stderr: string } {
   // images that existed before (the base image the FROM lines print) are never ours to remove
   const before = args[0] === 'build' ? new Set(sh('docker', ['images', '-aq']).split('\n')) : new Set<string>();
-  const r = spawnSync('docker', args, { input, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20, env: { ...process.env, DOCKER_BUILDKIT: '0' } });
-  if (args[0] === 'build') for (const m of (r.stdout ?? '').matchAll(/ ---> ([0-9a-f]{12})\n/g)) if (!before.has(m[1])) dockerBuilt.push(m[1]);
+  const r = spawnSync('docker', args, {
+    input,
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 64 << 20,
+    env: { ...process.env, DOCKER_BUILDKIT: '0' },
+  });
+  if (args[0] === 'build')
+    for (const m of (r.stdout ?? '').matchAll(/ ---> ([0-9a-f]{12})\n/g)) if (!before.has(m[1])) dockerBuilt.push(m[1]);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -126,7 +133,10 @@ test('the same Dockerfile built by tctop and by docker build runs the same in bo
   const built = e.tctop(['build', '-t', tctopTag, '--build-arg', 'FLAVOUR=spicy', ctx], { timeoutMs: 180_000 });
   assert.equal(built.status, 0, built.stderr + built.stdout);
   assert.match(built.stdout, /^Step 1\/22 : ARG BASE=tctop-test\/busybox:latest\n/);
-  assert.match(built.stdout, /\nStep 4\/22 : RUN mkdir -p \/out .*\n ---> Running in [0-9a-f]{12}\n(?:.*\n)*?Removing intermediate container [0-9a-f]{12}\n ---> [0-9a-f]{12}\n/);
+  assert.match(
+    built.stdout,
+    /\nStep 4\/22 : RUN mkdir -p \/out .*\n ---> Running in [0-9a-f]{12}\n(?:.*\n)*?Removing intermediate container [0-9a-f]{12}\n ---> [0-9a-f]{12}\n/,
+  );
   assert.match(built.stdout, new RegExp(`\\nSuccessfully built [0-9a-f]{12}\\nSuccessfully tagged ${tctopTag}\\n$`));
   const d = docker(['build', '--network', 'none', '-t', dockerTag, '--build-arg', 'FLAVOUR=spicy', ctx]);
   assert.equal(d.status, 0, d.stderr + d.stdout);
@@ -139,8 +149,18 @@ test('the same Dockerfile built by tctop and by docker build runs the same in bo
     'hello world from /srv/app as 1234:1234',
     'built spicy',
     'generated',
-    './keep1.txt', './keep2.txt', './notes.md', './out/generated', './out/result', './src/build/keep.o', './src/deep/util.c', './src/main.c',
-    '/opt/more/pkg/README', '/opt/more/pkg/bin/tool', '/opt/pkg/README', '/opt/pkg/bin/tool',
+    './keep1.txt',
+    './keep2.txt',
+    './notes.md',
+    './out/generated',
+    './out/result',
+    './src/build/keep.o',
+    './src/deep/util.c',
+    './src/main.c',
+    '/opt/more/pkg/README',
+    '/opt/more/pkg/bin/tool',
+    '/opt/pkg/README',
+    '/opt/pkg/bin/tool',
     '1234:1234 644',
     'ls: /home: No such file or directory', // the test image has none
     'ls: /tmp: No such file or directory', // the final RUN removed it: a whiteout
@@ -174,7 +194,10 @@ test('the build cache: an unchanged rebuild makes no layer, one changed file reb
   const ctx = tempDir(t, 'tctop-build-ctx-');
   writeFileSync(join(ctx, 'a.txt'), 'a\n');
   writeFileSync(join(ctx, 'b.txt'), 'b\n');
-  writeFileSync(join(ctx, 'Dockerfile'), `FROM ${TEST_IMAGE}\nCOPY a.txt /a.txt\nRUN cat /a.txt > /copy-of-a\nCOPY b.txt /b.txt\nRUN cat /b.txt > /copy-of-b\nCMD ["cat", "/copy-of-a", "/copy-of-b"]\n`);
+  writeFileSync(
+    join(ctx, 'Dockerfile'),
+    `FROM ${TEST_IMAGE}\nCOPY a.txt /a.txt\nRUN cat /a.txt > /copy-of-a\nCOPY b.txt /b.txt\nRUN cat /b.txt > /copy-of-b\nCMD ["cat", "/copy-of-a", "/copy-of-b"]\n`,
+  );
   const layers = () => readdirSync(join(e.root, 'images/layers/sha256')).sort();
   const first = e.ok(['build', '-t', 'cached:1', ctx], { timeoutMs: 120_000 });
   assert.doesNotMatch(first, /Using cache/);
@@ -203,7 +226,10 @@ test('a failing RUN shows its output and exit code and leaves no image, containe
   if (needAll(t)) return;
   const e = engineWithTestImage(t);
   const ctx = tempDir(t, 'tctop-build-ctx-');
-  writeFileSync(join(ctx, 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN echo before\nRUN echo output of the failing step; exit 3\nCMD ["true"]\n`);
+  writeFileSync(
+    join(ctx, 'Dockerfile'),
+    `FROM ${TEST_IMAGE}\nRUN echo before\nRUN echo output of the failing step; exit 3\nCMD ["true"]\n`,
+  );
   const imagesBefore = e.ok(['images', '--json']);
   const r = e.tctop(['build', '-t', 'failing:1', ctx], { timeoutMs: 120_000 });
   assert.equal(r.status, 1);
@@ -219,8 +245,15 @@ test('a failing RUN shows its output and exit code and leaves no image, containe
     const left = existsSync(dir) ? readdirSync(dir).filter((n) => ids.some((id) => n.startsWith(id))) : [];
     assert.deepEqual(left, [], `cgroups left in ${dir}`);
   }
-  assert.equal(readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(e.root)).length, 0);
-  const steps = JSON.parse(e.ok(['ps', '-a', '--json', '--runtime', 'tctop'])).filter((c: { name: string }) => c.name.startsWith('tctop-build-'));
+  assert.equal(
+    readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(e.root)).length,
+    0,
+  );
+  const steps = JSON.parse(e.ok(['ps', '-a', '--json', '--runtime', 'tctop'])).filter((c: { name: string }) =>
+    c.name.startsWith('tctop-build-'),
+  );
   assert.deepEqual(steps, []);
 });
 
@@ -235,17 +268,45 @@ test('bad Dockerfiles and sources outside the context are refused, naming the li
   const cases: Array<[string, RegExp, number]> = [
     [`FROM ${TEST_IMAGE}\n\nFROOM x\n`, /^tctop: Dockerfile line 3: unknown instruction: FROOM\n$/, 2],
     ['RUN true\n', /^tctop: Dockerfile line 1: RUN: no build stage in current context/, 2],
-    [`FROM ${TEST_IMAGE}\nCOPY ../x /x\n`, /^tctop: Dockerfile line 2: COPY failed: forbidden path outside the build context: \.\.\/x\n$/, 2],
-    [`FROM ${TEST_IMAGE}\nCOPY link-out /x\n`, /^tctop: Dockerfile line 2: COPY failed: forbidden path outside the build context: link-out \(it resolves to /, 2],
-    [`FROM ${TEST_IMAGE}\nCOPY missing.txt /x\n`, /^tctop: Dockerfile line 2: COPY failed: file not found in build context or excluded by \.dockerignore: stat missing\.txt/, 1],
-    [`FROM ${TEST_IMAGE}\nCOPY ok.txt ok.txt /x\n`, /^tctop: Dockerfile line 2: COPY: When using COPY with more than one source file, the destination must be a directory and end with a \//, 2],
+    [
+      `FROM ${TEST_IMAGE}\nCOPY ../x /x\n`,
+      /^tctop: Dockerfile line 2: COPY failed: forbidden path outside the build context: \.\.\/x\n$/,
+      2,
+    ],
+    [
+      `FROM ${TEST_IMAGE}\nCOPY link-out /x\n`,
+      /^tctop: Dockerfile line 2: COPY failed: forbidden path outside the build context: link-out \(it resolves to /,
+      2,
+    ],
+    [
+      `FROM ${TEST_IMAGE}\nCOPY missing.txt /x\n`,
+      /^tctop: Dockerfile line 2: COPY failed: file not found in build context or excluded by \.dockerignore: stat missing\.txt/,
+      1,
+    ],
+    [
+      `FROM ${TEST_IMAGE}\nCOPY ok.txt ok.txt /x\n`,
+      /^tctop: Dockerfile line 2: COPY: When using COPY with more than one source file, the destination must be a directory and end with a \//,
+      2,
+    ],
     [`FROM ${TEST_IMAGE}\nADD http://127.0.0.1:9/x /x\n`, /^tctop: Dockerfile line 2: ADD: remote URLs are not supported/, 2],
     [`FROM ${TEST_IMAGE}\nENV ONLYKEY\n`, /^tctop: Dockerfile line 2: ENV: must have two arguments\n$/, 2],
-    [`FROM ${TEST_IMAGE}\nRUN --mount=type=cache,target=/c true\n`, /^tctop: Dockerfile line 2: RUN: the --mount option requires BuildKit/, 2],
+    [
+      `FROM ${TEST_IMAGE}\nRUN --mount=type=cache,target=/c true\n`,
+      /^tctop: Dockerfile line 2: RUN: the --mount option requires BuildKit/,
+      2,
+    ],
     // a missing image is pulled, as docker's builder does: from a loopback port nobody serves (9, discard), so the
     // pull fails at once and no test reaches a registry off this machine
-    [`FROM 127.0.0.1:9/absent-${suffix}:1\n`, new RegExp(`^tctop: image 127\\.0\\.0\\.1:9/absent-${suffix}:1 not found and not pulled: .*127\\.0\\.0\\.1:9`), 1],
-    [`FROM ${TEST_IMAGE}\nCOPY --from=127.0.0.1:9/nosuchstage /x /x\n`, /^tctop: Dockerfile line 2: COPY: image 127\.0\.0\.1:9\/nosuchstage not found and not pulled: /, 1],
+    [
+      `FROM 127.0.0.1:9/absent-${suffix}:1\n`,
+      new RegExp(`^tctop: image 127\\.0\\.0\\.1:9/absent-${suffix}:1 not found and not pulled: .*127\\.0\\.0\\.1:9`),
+      1,
+    ],
+    [
+      `FROM ${TEST_IMAGE}\nCOPY --from=127.0.0.1:9/nosuchstage /x /x\n`,
+      /^tctop: Dockerfile line 2: COPY: image 127\.0\.0\.1:9\/nosuchstage not found and not pulled: /,
+      1,
+    ],
   ];
   for (const [dockerfile, message, code] of cases) {
     writeFileSync(join(ctx, 'Dockerfile'), dockerfile);
@@ -263,9 +324,30 @@ test('commit of a running container (whiteouts, an opaque dir, -c changes) runs 
   const e = engineWithTestImage(t);
   const tag = `tctop-test/committed:${suffix}`;
   dockerImages(t, tag);
-  const id = e.runDetached(['--name', 'to-commit', TEST_IMAGE, 'sh', '-c', 'rm /bin/vi; rm -rf /etc; mkdir /etc; echo new > /etc/only; echo data > /data; touch /ready; sleep 600']);
+  const id = e.runDetached([
+    '--name',
+    'to-commit',
+    TEST_IMAGE,
+    'sh',
+    '-c',
+    'rm /bin/vi; rm -rf /etc; mkdir /etc; echo new > /etc/only; echo data > /data; touch /ready; sleep 600',
+  ]);
   for (let i = 0; i < 100 && e.tctop(['exec', id, 'test', '-e', '/ready']).status !== 0; i++) await new Promise((r) => setTimeout(r, 50));
-  const committed = e.ok(['commit', '-c', 'CMD ["sh", "-c", "cat /data /etc/only; ls /etc; ls /bin/vi 2>&1; echo $MODE"]', '-c', 'ENV MODE=committed', '-m', 'a message', '-a', 'me', 'to-commit', tag]).trim();
+  const committed = e
+    .ok([
+      'commit',
+      '-c',
+      'CMD ["sh", "-c", "cat /data /etc/only; ls /etc; ls /bin/vi 2>&1; echo $MODE"]',
+      '-c',
+      'ENV MODE=committed',
+      '-m',
+      'a message',
+      '-a',
+      'me',
+      'to-commit',
+      tag,
+    ])
+    .trim();
   assert.match(committed, /^sha256:[0-9a-f]{64}$/);
   assert.equal(e.state(id)?.status, 'running'); // unfrozen afterwards
   // hostname, hosts and resolv.conf are the run's own mounts (docker's too), not part of the image
@@ -317,7 +399,7 @@ ONBUILD RUN echo "trigger ran" > /triggered
 ENTRYPOINT echo "$GREETING $TAG_SEEN $FALLBACK $ALT"; cat /greeting
 `;
 
-test('metadata instructions, ARG scoping and ONBUILD are recorded and behave as docker\'s builder does', async (t) => {
+test("metadata instructions, ARG scoping and ONBUILD are recorded and behave as docker's builder does", async (t) => {
   if (needAll(t)) return;
   const e = engineWithTestImage(t);
   const ctx = tempDir(t, 'tctop-build-ctx-');
@@ -328,7 +410,11 @@ test('metadata instructions, ARG scoping and ONBUILD are recorded and behave as 
   const dChild = `tctop-test/meta-child-docker:${suffix}`;
   dockerImages(t, tTag, dTag, tChild, dChild);
   // the Dockerfile on stdin (-f -), the context a directory
-  const built = spawnSync(process.execPath, ['bin/tctop', 'build', '-f', '-', '--build-arg', 'WHO=builder', '--build-arg', 'NOT_DECLARED=1', '-t', tTag, ctx], { env: e.env, input: METADATA_DOCKERFILE, encoding: 'utf8', timeout: 120_000 });
+  const built = spawnSync(
+    process.execPath,
+    ['bin/tctop', 'build', '-f', '-', '--build-arg', 'WHO=builder', '--build-arg', 'NOT_DECLARED=1', '-t', tTag, ctx],
+    { env: e.env, input: METADATA_DOCKERFILE, encoding: 'utf8', timeout: 120_000 },
+  );
   assert.equal(built.status, 0, built.stderr + built.stdout);
   assert.match(built.stdout, /\[Warning\] One or more build-args \[NOT_DECLARED\] were not consumed\n/);
   const d = docker(['build', '--network', 'none', '--build-arg', 'WHO=builder', '--build-arg', 'NOT_DECLARED=1', '-t', dTag, ctx]);
@@ -339,7 +425,8 @@ test('metadata instructions, ARG scoping and ONBUILD are recorded and behave as 
   assert.equal(docker(['load', '-i', archive]).status, 0);
   const inspect = (ref: string) => JSON.parse(docker(['image', 'inspect', '--format', '{{json .Config}}', ref]).stdout);
   const [mine, theirs] = [inspect(tTag), inspect(dTag)];
-  for (const field of [...CONFIG_FIELDS, 'Volumes', 'Healthcheck', 'Shell', 'OnBuild']) assert.deepEqual(mine[field] ?? null, theirs[field] ?? null, field);
+  for (const field of [...CONFIG_FIELDS, 'Volumes', 'Healthcheck', 'Shell', 'OnBuild'])
+    assert.deepEqual(mine[field] ?? null, theirs[field] ?? null, field);
   assert.deepEqual(Object.keys(mine.ExposedPorts).sort(), ['53/udp', '8000/tcp', '8001/tcp', '8002/tcp']);
   const runMine = e.ok(['run', '--rm', tTag]);
   assert.equal(runMine, 'hi builder latest fallback set\nhi builder\n');
@@ -366,7 +453,10 @@ test('a RUN step is a tctop container discovery finds; interrupting the build re
   const e = engineWithTestImage(t);
   const ctx = tempDir(t, 'tctop-build-ctx-');
   writeFileSync(join(ctx, 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN echo started; sleep 60\n`);
-  const child = spawn(process.execPath, ['bin/tctop', 'build', '-t', 'interrupted:1', ctx], { env: e.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/tctop', 'build', '-t', 'interrupted:1', ctx], {
+    env: e.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -374,7 +464,11 @@ test('a RUN step is a tctop container discovery finds; interrupting the build re
   while (!/started\n/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const short = /Running in ([0-9a-f]{12})/.exec(out)?.[1];
   assert.ok(short, out);
-  const listed = JSON.parse(e.ok(['ps', '--json', '--runtime', 'tctop'])) as Array<{ id: string; name: string; labels: Record<string, string> }>;
+  const listed = JSON.parse(e.ok(['ps', '--json', '--runtime', 'tctop'])) as Array<{
+    id: string;
+    name: string;
+    labels: Record<string, string>;
+  }>;
   const step = listed.find((c) => c.id.startsWith(short));
   assert.ok(step, `the build step ${short} is not in tctop ps`);
   assert.match(step.name, /^tctop-build-[0-9a-f]{8}-step2$/);

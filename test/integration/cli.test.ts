@@ -15,7 +15,44 @@ test('every command has --help', () => {
   const top = tctop('--help');
   assert.equal(top.status, 0);
   const commands = [...top.stdout.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]).filter((c) => c !== 'help');
-  const expected = ['top', 'ps', 'inspect', 'stats', 'events', 'info', 'serve', 'run', 'create', 'start', 'stop', 'kill', 'restart', 'rm', 'logs', 'exec', 'wait', 'attach', 'port', 'pause', 'unpause', 'update', 'cp', 'export', 'images', 'import', 'load', 'rmi', 'pull', 'push', 'login', 'logout', 'build', 'commit', 'save', 'tag'];
+  const expected = [
+    'top',
+    'ps',
+    'inspect',
+    'stats',
+    'events',
+    'info',
+    'serve',
+    'run',
+    'create',
+    'start',
+    'stop',
+    'kill',
+    'restart',
+    'rm',
+    'logs',
+    'exec',
+    'wait',
+    'attach',
+    'port',
+    'pause',
+    'unpause',
+    'update',
+    'cp',
+    'export',
+    'images',
+    'import',
+    'load',
+    'rmi',
+    'pull',
+    'push',
+    'login',
+    'logout',
+    'build',
+    'commit',
+    'save',
+    'tag',
+  ];
   assert.deepEqual(commands, expected, 'every command listed, in help order');
   for (const c of commands) {
     const r = tctop(c, '--help');
@@ -27,7 +64,14 @@ test('every command has --help', () => {
 });
 
 test('bad input: one line on stderr, non-zero exit, no stack trace', () => {
-  for (const args of [['inspect', 'no-such-container-xyz'], ['inspect', '--pid', 'abc'], ['inspect'], ['ps', '--filter', 'nonsense'], ['ps', '--runtime', 'rkt'], ['no-such-command']]) {
+  for (const args of [
+    ['inspect', 'no-such-container-xyz'],
+    ['inspect', '--pid', 'abc'],
+    ['inspect'],
+    ['ps', '--filter', 'nonsense'],
+    ['ps', '--runtime', 'rkt'],
+    ['no-such-command'],
+  ]) {
     const r = tctop(...args);
     assert.notEqual(r.status, 0, `${args.join(' ')} fails`);
     assert.ok(r.stderr.trim().length > 0, `${args.join(' ')} says why`);

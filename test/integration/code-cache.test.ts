@@ -19,7 +19,7 @@ function scratch(t: { after(fn: () => void): void }): string {
   return dir;
 }
 
-test('a command\'s first run writes its cache (0600, in a 0700 dir); the next run reads it and prints the same', (t) => {
+test("a command's first run writes its cache (0600, in a 0700 dir); the next run reads it and prints the same", (t) => {
   const dir = join(scratch(t), 'v8');
   const first = tctopWith(dir, 'images', '--json');
   const files = readdirSync(dir);
@@ -35,7 +35,12 @@ test('a command\'s first run writes its cache (0600, in a 0700 dir); the next ru
   // one cache per command; long-running ones get none
   tctopWith(dir, 'ps', '--json');
   tctopWith(dir, 'serve', '--help');
-  assert.deepEqual(readdirSync(dir).map((f) => f.split('-')[0]).sort(), ['images', 'ps']);
+  assert.deepEqual(
+    readdirSync(dir)
+      .map((f) => f.split('-')[0])
+      .sort(),
+    ['images', 'ps'],
+  );
 });
 
 test('a damaged cache is rejected by V8 and replaced; the command still works', (t) => {

@@ -30,12 +30,20 @@ const id = `tctop-ctr-${process.pid}`;
 
 /** `ctr task ps <id>`: the host PIDs of the task's processes. */
 function taskPids(): number[] {
-  return ctr(namespace, ['task', 'ps', id]).trim().split('\n').slice(1).map((l) => Number(l.trim().split(/\s+/)[0])).sort((a, b) => a - b);
+  return ctr(namespace, ['task', 'ps', id])
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => Number(l.trim().split(/\s+/)[0]))
+    .sort((a, b) => a - b);
 }
 
 /** The task's row in `ctr task ls`: ID, PID, STATUS. */
 function taskRow(): string[] | undefined {
-  return ctr(namespace, ['task', 'ls']).split('\n').map((l) => l.trim().split(/\s+/)).find((f) => f[0] === id);
+  return ctr(namespace, ['task', 'ls'])
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .find((f) => f[0] === id);
 }
 
 function taskInitPid(): number {
@@ -56,7 +64,10 @@ async function cleanup(cgroupsBefore: Set<string>): Promise<void> {
 
 test('containerd (ctr): tctop agrees with ctr task ls / task ps', { timeout: 60_000 }, async (t: TestContext) => {
   if (missing(t, isRoot(), 'root')) return;
-  if (missing(t, hasCommand('ctr') && dockerAvailable() && containerdAddress() !== null, "ctr and Docker's containerd (bash test/prereqs.sh)")) return;
+  if (
+    missing(t, hasCommand('ctr') && dockerAvailable() && containerdAddress() !== null, "ctr and Docker's containerd (bash test/prereqs.sh)")
+  )
+    return;
   if (missing(t, testImagePresent(), `image ${TEST_IMAGE} (bash test/prereqs.sh)`)) return;
   const cgroupsBefore = cgroupDirsNamed(namespace);
   t.after(() => cleanup(cgroupsBefore));
@@ -81,7 +92,10 @@ test('containerd (ctr): tctop agrees with ctr task ls / task ps', { timeout: 60_
     const init = taskInitPid();
     assert.equal(c.init?.hostPid, init);
     assert.equal(c.init?.containerPid, 1);
-    assert.deepEqual(c.processes.map((p) => p.hostPid).sort((a, b) => a - b), taskPids());
+    assert.deepEqual(
+      c.processes.map((p) => p.hostPid).sort((a, b) => a - b),
+      taskPids(),
+    );
     assert.equal(c.shim?.pid, ppidOf(init));
     assert.match(c.shim?.command ?? '', /^(\S*\/)?containerd-shim/);
     assert.match(c.shim?.command ?? '', new RegExp(`-namespace ${namespace}\\b`));

@@ -3,7 +3,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { sh } from '../helpers/prereq.js';
-import { dockerInspect, dockerTopPids, HOST_NS_PID, NAMESPACE_TYPES, nsInode, ppidOf, type InspectJson, type PsRowJson } from '../helpers/runtimes.js';
+import {
+  dockerInspect,
+  dockerTopPids,
+  HOST_NS_PID,
+  NAMESPACE_TYPES,
+  nsInode,
+  ppidOf,
+  type InspectJson,
+  type PsRowJson,
+} from '../helpers/runtimes.js';
 
 /** PID in the innermost PID namespace, from the host's own /proc/<pid>/status NSpid line. */
 export function innermostPid(hostPid: number): number {
@@ -41,7 +50,11 @@ export function assertIdentity(c: InspectJson, ref: string, state = 'running'): 
 /** Host PIDs, users and command lines equal docker top's; container PIDs equal the host's NSpid. */
 export function assertProcessesMatchDockerTop(c: InspectJson, ref: string): void {
   const top = dockerTopRows(ref);
-  assert.deepEqual(c.processes.map((p) => p.hostPid).sort((a, b) => a - b), dockerTopPids(ref), 'PID set = docker top');
+  assert.deepEqual(
+    c.processes.map((p) => p.hostPid).sort((a, b) => a - b),
+    dockerTopPids(ref),
+    'PID set = docker top',
+  );
   for (const p of c.processes) {
     assert.equal(p.user, top.get(p.hostPid)?.user, `user of ${p.hostPid}`);
     assert.equal(p.command, top.get(p.hostPid)?.args, `command of ${p.hostPid}`);

@@ -5,7 +5,18 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { dockerAvailable, dockerRm, dockerRun, TEST_IMAGE, testImagePresent } from '../helpers/docker.js';
 import { isRoot, missing, sh } from '../helpers/prereq.js';
-import { dockerInspect, dockerTopPids, foreignPidsInReportedCgroup, inspectOne, ppidOf, tctop, tctopJson, waitFor, type InspectJson, type PsRowJson } from '../helpers/runtimes.js';
+import {
+  dockerInspect,
+  dockerTopPids,
+  foreignPidsInReportedCgroup,
+  inspectOne,
+  ppidOf,
+  tctop,
+  tctopJson,
+  waitFor,
+  type InspectJson,
+  type PsRowJson,
+} from '../helpers/runtimes.js';
 import { assertIdentity, assertNamespaces, assertProcessesMatchDockerTop, names } from './discovery-docker-checks.js';
 
 const prefix = `tctop-disc-${process.pid}`;
@@ -144,14 +155,28 @@ test('docker: tctop agrees with docker inspect and docker top', { timeout: 120_0
     // what does not move between two runs: identity, processes, namespaces, cgroup path and limits
     const stable = (c: InspectJson) => ({
       ...c,
-      cgroup: c.cgroup && { version: c.cgroup.version, path: c.cgroup.path, limit: c.cgroup.memory?.limitBytes, pids: c.cgroup.pids?.limit },
+      cgroup: c.cgroup && {
+        version: c.cgroup.version,
+        path: c.cgroup.path,
+        limit: c.cgroup.memory?.limitBytes,
+        pids: c.cgroup.pids?.limit,
+      },
       network: null,
-      processes: c.processes.map((p) => ({ hostPid: p.hostPid, containerPid: p.containerPid, ppid: p.ppid, user: p.user, command: p.command })),
+      processes: c.processes.map((p) => ({
+        hostPid: p.hostPid,
+        containerPid: p.containerPid,
+        ppid: p.ppid,
+        user: p.user,
+        command: p.command,
+      })),
     });
     const byIds = tctopJson<InspectJson[]>('inspect', '--json', ...ids).map(stable);
     const byNames = tctopJson<InspectJson[]>('inspect', '--json', ...names).map(stable);
     assert.deepEqual(byIds, byNames);
-    assert.deepEqual(byIds.map((c) => c.id), ids);
+    assert.deepEqual(
+      byIds.map((c) => c.id),
+      ids,
+    );
     // a full ID no container has: the whole scan runs, then the usual error
     const r = tctop('inspect', '--json', 'f'.repeat(64));
     assert.equal(r.status, 1);

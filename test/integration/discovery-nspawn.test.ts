@@ -52,7 +52,18 @@ test('systemd-nspawn: tctop finds the machine and its supervisor', { timeout: 60
 
   /** Starts a machine, checks what tctop says about it, stops it (one at a time: nspawn locks the directory). */
   async function checkMachine(st: TestContext, machine: string, extraArgs: string[], payloadContainerPid: number): Promise<void> {
-    const nspawn = spawnGroup('systemd-nspawn', ['--register=no', '--keep-unit', '-q', ...extraArgs, '-D', rootfs, '-M', machine, '/bin/sleep', '1000']);
+    const nspawn = spawnGroup('systemd-nspawn', [
+      '--register=no',
+      '--keep-unit',
+      '-q',
+      ...extraArgs,
+      '-D',
+      rootfs,
+      '-M',
+      machine,
+      '/bin/sleep',
+      '1000',
+    ]);
     const supervisor = nspawn.child.pid!;
     st.after(async () => {
       // the machine's init first: killing a PID namespace's init ends everything in it
@@ -98,5 +109,7 @@ test('systemd-nspawn: tctop finds the machine and its supervisor', { timeout: 60
   }
 
   await t.test('the command as PID 1', (st) => checkMachine(st, `tctop-nsp-${process.pid}`, [], 1));
-  await t.test('--as-pid2: stub init as PID 1, the command as PID 2', (st) => checkMachine(st, `tctop-nsp2-${process.pid}`, ['--as-pid2'], 2));
+  await t.test('--as-pid2: stub init as PID 1, the command as PID 2', (st) =>
+    checkMachine(st, `tctop-nsp2-${process.pid}`, ['--as-pid2'], 2),
+  );
 });

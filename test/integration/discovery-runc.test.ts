@@ -8,7 +8,18 @@ import { spawnSync } from 'node:child_process';
 import { test, type TestContext } from 'node:test';
 import { dockerAvailable, TEST_IMAGE, testImagePresent } from '../helpers/docker.js';
 import { hasCommand, isRoot, missing, sh } from '../helpers/prereq.js';
-import { busyboxRootfs, foreignPidsInReportedCgroup, HOST_NS_PID, inspectOne, NAMESPACE_TYPES, nsInode, psRow, tctopJson, waitFor, type InspectJson } from '../helpers/runtimes.js';
+import {
+  busyboxRootfs,
+  foreignPidsInReportedCgroup,
+  HOST_NS_PID,
+  inspectOne,
+  NAMESPACE_TYPES,
+  nsInode,
+  psRow,
+  tctopJson,
+  waitFor,
+  type InspectJson,
+} from '../helpers/runtimes.js';
 
 const id = `tctop-runc-${process.pid}`;
 
@@ -80,8 +91,14 @@ test('runc: tctop agrees with runc state and runc ps', { timeout: 60_000 }, asyn
   await t.test('inspect: processes = runc ps, own namespaces, its cgroup', () => {
     const c: InspectJson = inspectOne(id);
     assert.equal(c.runtime, 'runc');
-    assert.deepEqual(c.processes.map((p) => p.hostPid).sort((a, b) => a - b), runcPids());
-    assert.ok(c.processes.some((p) => p.command === 'sleep 999'), "the exec'd process is listed");
+    assert.deepEqual(
+      c.processes.map((p) => p.hostPid).sort((a, b) => a - b),
+      runcPids(),
+    );
+    assert.ok(
+      c.processes.some((p) => p.command === 'sleep 999'),
+      "the exec'd process is listed",
+    );
     for (const type of NAMESPACE_TYPES) {
       const ns = c.namespaces.find((n) => n.type === type);
       assert.equal(ns?.inode, nsInode(state.pid, type), `${type} inode`);

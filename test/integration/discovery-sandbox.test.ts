@@ -28,13 +28,18 @@ test('sandbox: an unclaimed PID namespace', { timeout: 60_000 }, async (t: TestC
     if (joiner) await killGroup(joiner);
     await killGroup(unshare, initPid ? [initPid] : []);
   });
-  initPid = await waitFor(() => `unshare's child (unshare said: ${unshare.stderr()})`, () => childrenOf(unshare.child.pid!)[0]);
+  initPid = await waitFor(
+    () => `unshare's child (unshare said: ${unshare.stderr()})`,
+    () => childrenOf(unshare.child.pid!)[0],
+  );
   // a second process enters the namespace from outside: its parent (nsenter) is not in the sandbox
   joiner = spawnGroup('nsenter', ['-t', String(initPid), '--pid', '--mount', 'sleep', '999']);
   const joinedPid = await waitFor('the nsenter child', () => childrenOf(joiner!.child.pid!)[0]);
   const pidns = nsInode(initPid, 'pid');
 
-  const row = await waitFor('the sandbox in ps', () => tctopJson<PsRowJson[]>('ps', '--json', '--runtime', 'sandbox').find((r) => r.init?.hostPid === initPid));
+  const row = await waitFor('the sandbox in ps', () =>
+    tctopJson<PsRowJson[]>('ps', '--json', '--runtime', 'sandbox').find((r) => r.init?.hostPid === initPid),
+  );
 
   await t.test('ps: runtime sandbox, named after its init, no shim', () => {
     assert.equal(row.runtime, 'sandbox');
@@ -46,7 +51,10 @@ test('sandbox: an unclaimed PID namespace', { timeout: 60_000 }, async (t: TestC
 
   await t.test('inspect: every process of the PID namespace, namespaces as the host sees them', () => {
     const c: InspectJson = inspectOne(row.id);
-    assert.deepEqual(c.processes.map((p) => p.hostPid).sort((a, b) => a - b), pidsInPidNamespace(pidns));
+    assert.deepEqual(
+      c.processes.map((p) => p.hostPid).sort((a, b) => a - b),
+      pidsInPidNamespace(pidns),
+    );
     const joined = c.processes.find((p) => p.hostPid === joinedPid);
     assert.equal(joined?.containerPid, 2, 'the first process to enter after init is PID 2');
     assert.equal(joined?.ppid, joiner?.child.pid);

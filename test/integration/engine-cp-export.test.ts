@@ -10,7 +10,8 @@ import { test } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { engineMissing, IMAGE, newEngine, sleep, type Engine } from './engine-harness.js';
 
-const SETUP = 'mkdir -p /data/sub; echo inside > /data/file; echo deep > /data/sub/f; ln -s /etc /data/abs; ln -s ../../../../ /data/up; echo container-secret > /etc/secret';
+const SETUP =
+  'mkdir -p /data/sub; echo inside > /data/file; echo deep > /data/sub/f; ln -s /etc /data/abs; ln -s ../../../../ /data/up; echo container-secret > /etc/secret';
 
 function scratch(t: import('node:test').TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'tctop-cp-'));
@@ -103,7 +104,13 @@ test('cp and export on a stopped container: its overlay mounted privately, nothi
   const names = spawnSync('tar', ['-tf', join(dir, 'fs.tar')], { encoding: 'utf8' }).stdout.split('\n');
   for (const n of ['bin/busybox', 'etc/secret', 'data/sub/f', 'data/abs']) assert.ok(names.includes(n), `export lacks ${n}`);
   // the helper's overlay lived in its own mount namespace: no mount of this root is visible on the host
-  assert.equal(readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(id)).length, 0, 'a mount leaked onto the host');
+  assert.equal(
+    readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(id)).length,
+    0,
+    'a mount leaked onto the host',
+  );
   assert.equal(e.leftovers().mounts, 0);
   // and the container still starts afterwards: its upper dir was not left mounted
   e.ok(['start', 's']);
@@ -136,7 +143,14 @@ test('a symlink swapped in a loop while copies run never leads outside the conta
   const e = newEngine(t);
   const dir = scratch(t);
   // /swap flips between a real directory (holding etc/hostname) and a symlink to / as fast as the shell can
-  e.runDetached(['--name', 'sw', IMAGE, 'sh', '-c', 'mkdir -p /real/etc; echo decoy > /real/etc/hostname; while :; do ln -sfn / /swap.l; mv -T /swap.l /swap 2>/dev/null; ln -sfn /real /swap.l; mv -T /swap.l /swap 2>/dev/null; done']);
+  e.runDetached([
+    '--name',
+    'sw',
+    IMAGE,
+    'sh',
+    '-c',
+    'mkdir -p /real/etc; echo decoy > /real/etc/hostname; while :; do ln -sfn / /swap.l; mv -T /swap.l /swap 2>/dev/null; ln -sfn /real /swap.l; mv -T /swap.l /swap 2>/dev/null; done',
+  ]);
   await sleep(300);
   const hostHostname = readFileSync('/etc/hostname', 'utf8');
   const marker = `tctop-swap-${randomBytes(6).toString('hex')}`;
@@ -144,7 +158,10 @@ test('a symlink swapped in a loop while copies run never leads outside the conta
   const end = Date.now() + 30_000;
   let reads = 0;
   for (let i = 0; i < 40 && Date.now() < end; i++) {
-    const r = spawnSync(process.execPath, ['bin/tctop', 'cp', 'sw:/swap/etc/hostname', join(dir, `h${i}`)], { env: e.env, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['bin/tctop', 'cp', 'sw:/swap/etc/hostname', join(dir, `h${i}`)], {
+      env: e.env,
+      encoding: 'utf8',
+    });
     if (r.status === 0) {
       reads++;
       const got = readFileSync(join(dir, `h${i}`), 'utf8');

@@ -2,7 +2,18 @@
 // imported from a busybox-static rootfs tar built here from /bin/busybox (no docker needed), a CLI runner, and
 // counters of what a container leaves on the host (processes, cgroup dirs, mounts, state dirs).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -21,7 +32,9 @@ export function busyboxTarball(): string {
   const rootfs = join(work, 'rootfs');
   for (const d of ['bin', 'etc', 'tmp', 'home/app']) mkdirSync(join(rootfs, d), { recursive: true });
   copyFileSync('/bin/busybox', join(rootfs, 'bin/busybox'));
-  const applets = sh('/bin/busybox', ['--list']).split('\n').filter((a) => a && a !== 'busybox');
+  const applets = sh('/bin/busybox', ['--list'])
+    .split('\n')
+    .filter((a) => a && a !== 'busybox');
   for (const a of applets) symlinkSync('busybox', join(rootfs, 'bin', a));
   writeFileSync(join(rootfs, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n');
   writeFileSync(join(rootfs, 'etc/group'), 'root:x:0:\napp:x:1000:\nstaff:x:50:app\n');
@@ -49,7 +62,13 @@ export class Engine {
   }
 
   tctop(args: string[], opts: { timeoutMs?: number; input?: string } = {}): CliResult {
-    const r = spawnSync(process.execPath, ['bin/tctop', ...args], { encoding: 'utf8', env: this.env, input: opts.input, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 << 20 });
+    const r = spawnSync(process.execPath, ['bin/tctop', ...args], {
+      encoding: 'utf8',
+      env: this.env,
+      input: opts.input,
+      timeout: opts.timeoutMs ?? 60_000,
+      maxBuffer: 64 << 20,
+    });
     this.noteIds();
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   }
@@ -125,7 +144,9 @@ export class Engine {
       }
     }
     processes.delete(process.pid);
-    const mountLines = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(this.root));
+    const mountLines = readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .filter((l) => l.includes(this.root));
     // a bridged container's namespace file is a host mount by design (as `ip netns add` makes); anything else is not
     const netnsMounts = mountLines.filter((l) => l.includes(join(this.root, 'netns') + '/')).length;
     return { processes: [...processes], cgroupDirs, mounts: mountLines.length - netnsMounts, netnsMounts, stateDirs: this.stateDirs() };
@@ -136,7 +157,11 @@ export class Engine {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const l = this.leftovers();
-      if ((l.processes.length === 0 && l.cgroupDirs.length === 0 && l.mounts === 0 && l.netnsMounts === 0 && l.stateDirs.length === 0) || Date.now() > until) return l;
+      if (
+        (l.processes.length === 0 && l.cgroupDirs.length === 0 && l.mounts === 0 && l.netnsMounts === 0 && l.stateDirs.length === 0) ||
+        Date.now() > until
+      )
+        return l;
       await sleep(100);
     }
   }
@@ -187,7 +212,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 export function engineMissing(t: TestContext): boolean {
-  return missing(t, isRoot(), 'root') || missing(t, existsSync('/bin/busybox'), 'busybox-static (/bin/busybox)') || missing(t, existsSync('native/build/tctop-shim'), 'the native shim (npm run build)');
+  return (
+    missing(t, isRoot(), 'root') ||
+    missing(t, existsSync('/bin/busybox'), 'busybox-static (/bin/busybox)') ||
+    missing(t, existsSync('native/build/tctop-shim'), 'the native shim (npm run build)')
+  );
 }
 
 /** A fresh root with the busybox image imported as bb:latest; removed (containers first) after the test. */
@@ -210,7 +239,9 @@ export async function until<T>(fn: () => T | undefined | null | false, timeoutMs
 }
 
 /** Collects a child's output and resolves with its exit status. */
-export function finished(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+export function finished(
+  child: ChildProcess,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d) => (stdout += d));

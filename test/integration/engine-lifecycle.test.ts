@@ -20,7 +20,11 @@ test('logs: both streams, --tail, -f follows until the container exits', async (
   e.runDetached(['--name', 'chatty', IMAGE, 'sh', '-c', 'seq 1 200000; sleep 3600']);
   await until(() => e.ok(['logs', '--tail', '1', 'chatty']) === '200000\n', 10_000, 'all output logged');
   for (const follow of [[], ['-f']]) {
-    const piped = spawnSync('sh', ['-c', `node bin/tctop logs ${follow.join(' ')} chatty | head -1`], { encoding: 'utf8', env: e.env, timeout: 10_000 });
+    const piped = spawnSync('sh', ['-c', `node bin/tctop logs ${follow.join(' ')} chatty | head -1`], {
+      encoding: 'utf8',
+      env: e.env,
+      timeout: 10_000,
+    });
     assert.equal(piped.signal, null, `logs ${follow.join(' ')} | head ended (no timeout)`);
     assert.equal(piped.stdout.split('\n')[0], '1');
     assert.equal(piped.stderr, '', `no error from logs ${follow.join(' ')}`);
@@ -37,21 +41,31 @@ test('exec: runs in the container (its namespaces, env, user), shows in inspect,
   if (engineMissing(t)) return;
   const e = newEngine(t);
   const id = e.runDetached(['--name', 'box', '-e', 'FOO=bar', IMAGE, 'sleep', '3600']);
-  assert.equal(e.ok(['exec', 'box', 'sh', '-c', 'echo $FOO; hostname; cat /proc/1/cmdline | tr "\\0" " "; echo']), `bar\n${id.slice(0, 12)}\nsleep 3600 \n`);
+  assert.equal(
+    e.ok(['exec', 'box', 'sh', '-c', 'echo $FOO; hostname; cat /proc/1/cmdline | tr "\\0" " "; echo']),
+    `bar\n${id.slice(0, 12)}\nsleep 3600 \n`,
+  );
   assert.equal(e.tctop(['exec', 'box', 'sh', '-c', 'exit 7']).status, 7);
   assert.equal(e.ok(['exec', '-u', 'app', 'box', 'id', '-u']), '1000\n');
   assert.equal(e.ok(['exec', 'box', 'ls', '-d', '/bin']), '/bin\n', 'flags after the command pass through');
   const exec = e.spawn(['exec', 'box', 'sleep', '30']);
   t.after(() => exec.kill('SIGKILL'));
-  const seen = await until(() => {
-    const procs = e.inspect('box').processes as Array<{ command: string; containerPid: number; hostPid: number }>;
-    return procs.find((p) => p.command.startsWith('sleep 30'));
-  }, 5000, 'the exec\'d process in inspect');
-  assert.ok(seen.containerPid > 1, 'it has a PID in the container\'s namespace');
+  const seen = await until(
+    () => {
+      const procs = e.inspect('box').processes as Array<{ command: string; containerPid: number; hostPid: number }>;
+      return procs.find((p) => p.command.startsWith('sleep 30'));
+    },
+    5000,
+    "the exec'd process in inspect",
+  );
+  assert.ok(seen.containerPid > 1, "it has a PID in the container's namespace");
   // exactly the init and the exec'd sleep: the exec shim waiting for it stays outside the container's cgroup
   const procs = e.inspect('box').processes as Array<{ command: string; containerPid: number; hostPid: number }>;
   assert.deepEqual(procs.map((p) => p.command).sort(), ['sleep 30', 'sleep 3600']);
-  assert.ok(procs.every((p) => p.containerPid !== p.hostPid), 'every member has its own PID in the container');
+  assert.ok(
+    procs.every((p) => p.containerPid !== p.hostPid),
+    'every member has its own PID in the container',
+  );
   exec.kill('SIGKILL');
 });
 
@@ -108,12 +122,25 @@ test('rm refuses a running container, rm -f removes it; the host is as before', 
   if (engineMissing(t)) return;
   const e = newEngine(t);
   const before = e.leftovers();
-  const id = e.runDetached(['--name', 'busy', '--memory', '32m', '--cpus', '0.5', '--pids-limit', '30', IMAGE, 'sh', '-c', 'sleep 3600 & sleep 3600 & wait']);
+  const id = e.runDetached([
+    '--name',
+    'busy',
+    '--memory',
+    '32m',
+    '--cpus',
+    '0.5',
+    '--pids-limit',
+    '30',
+    IMAGE,
+    'sh',
+    '-c',
+    'sleep 3600 & sleep 3600 & wait',
+  ]);
   const during = e.leftovers();
   assert.equal(during.stateDirs.length, 1);
   assert.ok(during.processes.length >= 4, `shim, init and two children: ${during.processes}`);
   assert.ok(during.cgroupDirs.length >= 4, `memory, cpu, pids... : ${during.cgroupDirs}`);
-  assert.equal(during.mounts, 0, 'the rootfs is mounted in the container\'s own mount namespace only');
+  assert.equal(during.mounts, 0, "the rootfs is mounted in the container's own mount namespace only");
   const refused = e.tctop(['rm', 'busy']);
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /^tctop: cannot remove running container busy: stop it first or use rm -f\n$/);
@@ -165,6 +192,9 @@ test('wait and logs -f end when the container is removed under them', async (t) 
   e.ok(['rm', '-f', 'doomed']);
   const [w, f] = await Promise.all([waiter, follower]);
   // either it saw the SIGKILL's exit record before the removal, or the removal itself: never a hang
-  assert.ok((w.code === 0 && w.stdout === '137\n') || (w.code === 1 && /^tctop: container doomed was removed\n$/.test(w.stderr)), `${w.code} ${w.stdout} ${w.stderr}`);
+  assert.ok(
+    (w.code === 0 && w.stdout === '137\n') || (w.code === 1 && /^tctop: container doomed was removed\n$/.test(w.stderr)),
+    `${w.code} ${w.stdout} ${w.stderr}`,
+  );
   assert.ok(f.code === 0 || /was removed/.test(f.stderr), f.stderr);
 });

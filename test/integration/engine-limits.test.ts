@@ -7,11 +7,13 @@ import { engineMissing, IMAGE, newEngine, sleep, until } from './engine-harness.
 
 // cgroup v1 (one hierarchy per controller) or v2 (one tree), as the engine detected it
 const V2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
-const cg = (ctl: string, id: string, file: string) => readFileSync(V2 ? `/sys/fs/cgroup/tctop/${id}/${file}` : `/sys/fs/cgroup/${ctl}/tctop/${id}/${file}`, 'utf8').trim();
+const cg = (ctl: string, id: string, file: string) =>
+  readFileSync(V2 ? `/sys/fs/cgroup/tctop/${id}/${file}` : `/sys/fs/cgroup/${ctl}/tctop/${id}/${file}`, 'utf8').trim();
 const memoryLimit = (id: string) => Number(V2 ? cg('memory', id, 'memory.max') : cg('memory', id, 'memory.limit_in_bytes'));
 const cpuQuota = (id: string) => (V2 ? cg('cpu', id, 'cpu.max').split(' ')[0] : cg('cpu', id, 'cpu.cfs_quota_us'));
 /** CPU time used, in nanoseconds. */
-const cpuUsage = (id: string) => (V2 ? Number(/usage_usec (\d+)/.exec(cg('cpu', id, 'cpu.stat'))![1]) * 1000 : Number(cg('cpuacct', id, 'cpuacct.usage')));
+const cpuUsage = (id: string) =>
+  V2 ? Number(/usage_usec (\d+)/.exec(cg('cpu', id, 'cpu.stat'))![1]) * 1000 : Number(cg('cpuacct', id, 'cpuacct.usage'));
 
 test('--memory: a memory hog is OOM-killed: exit 137, inspect says oomKilled', async (t) => {
   if (engineMissing(t)) return;
@@ -60,7 +62,10 @@ test('--cpus 0.5: a busy loop gets about half a core', async (t) => {
 test('--cpuset-cpus: the container runs on those CPUs only; a CPU the host lacks is refused, nothing created', (t) => {
   if (engineMissing(t)) return;
   const e = newEngine(t);
-  assert.equal(e.ok(['run', '--rm', '--cpuset-cpus', '0', IMAGE, 'sh', '-c', 'grep Cpus_allowed_list /proc/self/status']), 'Cpus_allowed_list:\t0\n');
+  assert.equal(
+    e.ok(['run', '--rm', '--cpuset-cpus', '0', IMAGE, 'sh', '-c', 'grep Cpus_allowed_list /proc/self/status']),
+    'Cpus_allowed_list:\t0\n',
+  );
   const bad = e.tctop(['run', '--rm', '--cpuset-cpus', '99', IMAGE, 'true']);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^tctop: .*cpuset-cpus.*99.*\n$/);

@@ -68,7 +68,9 @@ export function networkLeftovers(e: Engine): NetworkLeftovers {
   e.noteIds();
   const vethNames = new Set([...e.ids].map((id) => `tc${id.slice(0, 12)}`));
   const rules = spawnSync('nft', ['-a', 'list', 'chain', 'ip', e.bridge, 'ports'], { encoding: 'utf8' }).stdout ?? '';
-  const mounts = spawnSync('cat', ['/proc/self/mountinfo'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes(join(e.root, 'netns'))).length;
+  const mounts = spawnSync('cat', ['/proc/self/mountinfo'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((l) => l.includes(join(e.root, 'netns'))).length;
   return {
     veths: entries('/sys/class/net').filter((n) => vethNames.has(n)),
     leases: entries(join(e.root, 'network/leases')),
@@ -83,7 +85,12 @@ export const NOTHING_LEFT: NetworkLeftovers = { veths: [], leases: [], ports: []
 
 /** Bridge networking needs nft, ip and unshare besides what every engine test needs. */
 export function networkMissing(t: TestContext): boolean {
-  return engineMissing(t) || missing(t, hasCommand('nft'), 'nftables (nft)') || missing(t, hasCommand('ip'), 'iproute2 (ip)') || missing(t, hasCommand('unshare'), 'util-linux (unshare)');
+  return (
+    engineMissing(t) ||
+    missing(t, hasCommand('nft'), 'nftables (nft)') ||
+    missing(t, hasCommand('ip'), 'iproute2 (ip)') ||
+    missing(t, hasCommand('unshare'), 'util-linux (unshare)')
+  );
 }
 
 /** The host's own non-loopback IPv4 address on an interface that is not a bridge of ours, if any. */

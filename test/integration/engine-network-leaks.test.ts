@@ -32,7 +32,18 @@ test('a SIGKILLed shim, a create killed before its state, an rm killed mid-way: 
   const id = e.runDetached(['-p', `${port}:80`, IMAGE, 'httpd', '-f', '-p', '80', '-h', '/etc']);
   await httpGetSoon('127.0.0.1', port, '/hostname');
   process.kill(e.state(id)!.shimPid, 'SIGKILL');
-  await until(() => { try { process.kill(e.state(id)!.shimPid, 0); return false; } catch { return true; } }, 5000, 'the shim to die');
+  await until(
+    () => {
+      try {
+        process.kill(e.state(id)!.shimPid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    },
+    5000,
+    'the shim to die',
+  );
   e.ok(['rm', '-f', id]);
   assert.deepEqual(networkLeftovers(e), NOTHING_LEFT, 'rm -f of a container whose shim was killed');
 

@@ -51,17 +51,35 @@ test('an httpd answers on its published port via 127.0.0.1, the bridge and the h
   await assert.rejects(httpGet('127.0.0.1', port, '/hostname', 1500), 'the rule went with the container');
 });
 
-test('two containers reach each other by address; container:<ref> shares a running one\'s namespace', async (t) => {
+test("two containers reach each other by address; container:<ref> shares a running one's namespace", async (t) => {
   if (networkMissing(t)) return;
   const e = newEngine(t);
   const a = httpd(e, ['--name', 'a', '--hostname', 'alpha']);
   const b = e.runDetached(['--name', 'b', IMAGE, 'sleep', '3600']);
   const [addrA, addrB] = [e.state(a)!.net.address, e.state(b)!.net.address];
   assert.notEqual(addrA, addrB);
-  assert.equal(e.ok(['exec', 'b', 'sh', '-c', `for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O- http://${addrA}/hostname && exit 0; sleep 0.2; done; exit 1`]), 'alpha\n');
+  assert.equal(
+    e.ok([
+      'exec',
+      'b',
+      'sh',
+      '-c',
+      `for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O- http://${addrA}/hostname && exit 0; sleep 0.2; done; exit 1`,
+    ]),
+    'alpha\n',
+  );
   assert.match(e.ok(['exec', 'a', 'ping', '-c', '1', '-W', '2', addrB]), /1 packets received/);
   // a third container in a's namespace: its loopback is a's, so is its address
-  const joined = e.ok(['run', '--rm', '--network', 'container:a', IMAGE, 'sh', '-c', 'wget -q -O- http://127.0.0.1/hostname; ip -4 -o addr show eth0']);
+  const joined = e.ok([
+    'run',
+    '--rm',
+    '--network',
+    'container:a',
+    IMAGE,
+    'sh',
+    '-c',
+    'wget -q -O- http://127.0.0.1/hostname; ip -4 -o addr show eth0',
+  ]);
   assert.match(joined, new RegExp(`^alpha\\n.*inet ${addrA.replace(/\./g, '\\.')}/`, 's'));
   e.ok(['stop', '-t', '1', 'b']);
   const stopped = e.tctop(['run', '--rm', '--network', 'container:b', IMAGE, 'true']);
@@ -75,7 +93,7 @@ test('two containers reach each other by address; container:<ref> shares a runni
   assert.deepEqual(e.stateDirs(), [], 'the refused runs created nothing');
 });
 
-test('-P publishes the image\'s exposed ports on free host ports', async (t) => {
+test("-P publishes the image's exposed ports on free host ports", async (t) => {
   if (networkMissing(t)) return;
   const e = newEngine(t);
   e.ok(['import', '-c', 'EXPOSE 80/tcp 8125/udp', busyboxTarball(), 'exposing:1']);
@@ -104,14 +122,21 @@ test('bad input: a port in use, one published twice, an exhausted subnet, bad mo
   e.runDetached(['-p', `${port}:80`, IMAGE, 'sleep', '60']);
   const twice = e.tctop(['run', '-d', '-p', `${port + 0}:81`, IMAGE, 'sleep', '60']);
   assert.equal(twice.status, 1);
-  assert.match(twice.stderr, new RegExp(`^tctop: cannot publish 0\\.0\\.0\\.0:${port}/tcp: port ${port}/tcp is already published by another container\\n$`));
+  assert.match(
+    twice.stderr,
+    new RegExp(`^tctop: cannot publish 0\\.0\\.0\\.0:${port}/tcp: port ${port}/tcp is already published by another container\\n$`),
+  );
   for (const [args, code, message] of [
     [['--network', 'overlay'], 2, /^tctop: invalid --network "overlay": use bridge, none, host or container:<name\|id>\n$/],
     [['-p', '80-90:80'], 2, /^tctop: invalid -p "80-90:80": bad host port "80-90" \(port ranges are not supported\)\n$/],
     [['-p', '8080:80/sctp'], 2, /^tctop: invalid -p "8080:80\/sctp": protocol must be tcp or udp\n$/],
     [['-p', '999999:80'], 2, /^tctop: invalid -p "999999:80": bad host port "999999"\n$/],
     [['-p', 'nohost:8080:80'], 2, /^tctop: invalid -p "nohost:8080:80": bad host address "nohost" \(IPv4 only\)\n$/],
-    [['--network', 'host', '-p', '8080:80'], 2, /^tctop: conflicting options: port publishing \(-p\/-P\) needs --network bridge, not host\n$/],
+    [
+      ['--network', 'host', '-p', '8080:80'],
+      2,
+      /^tctop: conflicting options: port publishing \(-p\/-P\) needs --network bridge, not host\n$/,
+    ],
   ] as const) {
     const r = e.tctop(['run', '-d', ...args, IMAGE, 'true']);
     assert.equal(r.status, code, `${args.join(' ')}: ${r.stderr}`);
@@ -127,7 +152,10 @@ test('bad input: a port in use, one published twice, an exhausted subnet, bad mo
   small.runDetached([IMAGE, 'sleep', '60']);
   const full = small.tctop(['run', '-d', IMAGE, 'sleep', '60']);
   assert.equal(full.status, 1);
-  assert.match(full.stderr, /^tctop: no free address left in subnet 10\.252\.\d+\.0\/30 \(1 leased\): remove containers or set a larger TCTOP_NETWORK_SUBNET\n$/);
+  assert.match(
+    full.stderr,
+    /^tctop: no free address left in subnet 10\.252\.\d+\.0\/30 \(1 leased\): remove containers or set a larger TCTOP_NETWORK_SUBNET\n$/,
+  );
   assert.equal(small.stateDirs().length, 1);
   small.ok(['rm', '-f', ...small.stateDirs()]);
   assert.deepEqual(networkLeftovers(small), NOTHING_LEFT);

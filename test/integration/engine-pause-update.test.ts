@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import { engineMissing, IMAGE, newEngine, sleep } from './engine-harness.js';
 
 const V2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
-const cg = (ctl: string, id: string, file: string) => readFileSync(V2 ? `/sys/fs/cgroup/tctop/${id}/${file}` : `/sys/fs/cgroup/${ctl}/tctop/${id}/${file}`, 'utf8').trim();
+const cg = (ctl: string, id: string, file: string) =>
+  readFileSync(V2 ? `/sys/fs/cgroup/tctop/${id}/${file}` : `/sys/fs/cgroup/${ctl}/tctop/${id}/${file}`, 'utf8').trim();
 
 test('pause freezes every process (its counter stops), ps shows paused, unpause resumes; docker output and errors', async (t) => {
   if (engineMissing(t)) return;
@@ -70,4 +71,3 @@ test('update on a running container: pids.max and the memory limit rewritten, en
   assert.equal(none.stderr, 'tctop: you must provide one or more flags when using this command\n');
   assert.equal(e.tctop(['update', '--memory', '1k', 'u']).status, 2);
 });
-

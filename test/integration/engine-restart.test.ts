@@ -10,10 +10,14 @@ test('on-failure:2 with a failing command: two restarts, then exited with its co
   if (engineMissing(t)) return;
   const e = newEngine(t);
   const id = e.runDetached(['--name', 'flaky', '--restart', 'on-failure:2', IMAGE, 'sh', '-c', 'echo attempt; exit 3']);
-  const c = await until(() => {
-    const s = e.inspect('flaky');
-    return s.state === 'exited' && s;
-  }, 15_000, 'the container to end');
+  const c = await until(
+    () => {
+      const s = e.inspect('flaky');
+      return s.state === 'exited' && s;
+    },
+    15_000,
+    'the container to end',
+  );
   assert.equal(c.restartCount, 2);
   assert.equal(c.exitCode, 3);
   assert.equal(e.ok(['logs', 'flaky']), 'attempt\nattempt\nattempt\n', 'three runs: the first and two restarts');
@@ -40,7 +44,10 @@ test('always: restarted with docker backoff, the new init followed; stop ends it
   // backoff 100, 200, 400, 800 ms before restarts 1-4: at least 1.5 s in all
   assert.ok(Date.now() - started >= 1400, `four restarts took ${Date.now() - started} ms: no backoff?`);
   // each run's line, timed by the shim's log record (nanoseconds)
-  const times = readFileSync(join(e.root, 'containers', loopId, 'container.log'), 'utf8').trim().split('\n').map((l) => Date.parse(JSON.parse(l).time));
+  const times = readFileSync(join(e.root, 'containers', loopId, 'container.log'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => Date.parse(JSON.parse(l).time));
   const gaps = times.slice(1).map((x, i) => x - times[i]);
   assert.ok(gaps[0] >= 90 && gaps[1] >= 190 && gaps[2] >= 390, `gaps between runs ${gaps.join(', ')} ms should double from 100`);
   // between runs (the backoff is 1.6 s by now) it shows as docker's "restarting", not as a dead shim

@@ -28,7 +28,9 @@ test('10 concurrent runs all succeed with unique IDs and names', async (t) => {
   assert.equal(running.length, 10);
   assert.ok(running.every((c) => c.state === 'running'));
   // 5 at once asking for the same name: exactly one gets it
-  const same = await Promise.all(Array.from({ length: 5 }, () => finished(e.spawn(['run', '-d', '--name', 'contested', IMAGE, 'sleep', '3600']))));
+  const same = await Promise.all(
+    Array.from({ length: 5 }, () => finished(e.spawn(['run', '-d', '--name', 'contested', IMAGE, 'sleep', '3600']))),
+  );
   assert.equal(same.filter((r) => r.code === 0).length, 1);
   for (const r of same.filter((x) => x.code !== 0)) assert.equal(r.stderr, 'tctop: the container name "contested" is already in use\n');
   ids.push(same.find((r) => r.code === 0)!.stdout.trim());
@@ -111,7 +113,11 @@ test('a dead shim: ps and inspect say so, wait and stop do not hang, rm -f clean
   assert.match(w.stderr, /^tctop: the shim of container orphan \(PID \d+\) died without recording how the container ended\n$/);
   assert.ok(Date.now() - t0 < 5000);
   e.ok(['stop', '-t', '1', 'orphan'], { timeoutMs: 15_000 });
-  assert.equal(e.ps().find((c) => c.id === id), undefined, 'its processes are gone');
+  assert.equal(
+    e.ps().find((c) => c.id === id),
+    undefined,
+    'its processes are gone',
+  );
   const stopped = e.inspect('orphan');
   assert.equal(stopped.state, 'exited');
   assert.equal(stopped.exitCode, null, 'nobody recorded the exit code');
@@ -136,10 +142,14 @@ test('an image made by real Docker (docker save | tctop load) runs', async (t) =
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   sh('docker', ['save', '-o', join(dir, 'img.tar'), TEST_IMAGE]);
   e.ok(['load', '-q', '-i', join(dir, 'img.tar')]);
-  assert.equal(e.ok(['run', '--rm', TEST_IMAGE, 'sh', '-c', 'echo $PATH; uname -s']), '/bin\nLinux\n', "the image's Env and a binary from its layer");
+  assert.equal(
+    e.ok(['run', '--rm', TEST_IMAGE, 'sh', '-c', 'echo $PATH; uname -s']),
+    '/bin\nLinux\n',
+    "the image's Env and a binary from its layer",
+  );
 });
 
-test('a two-layer image from docker commit: the upper layer\'s files, overrides and deletions win (overlay order)', async (t) => {
+test("a two-layer image from docker commit: the upper layer's files, overrides and deletions win (overlay order)", async (t) => {
   if (engineMissing(t) || missing(t, dockerAvailable() && testImagePresent(), `dockerd and ${TEST_IMAGE}`)) return;
   const e = newEngine(t);
   const tag = `tctop-test/engine-layers:${randomBytes(4).toString('hex')}`;
@@ -148,14 +158,27 @@ test('a two-layer image from docker commit: the upper layer\'s files, overrides 
     spawnSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
     spawnSync('docker', ['rmi', '-f', tag], { stdio: 'ignore' });
   });
-  sh('docker', ['run', '--name', name, '--label', 'tctop-test=1', TEST_IMAGE, 'sh', '-c', 'rm /bin/vi; mkdir -p /etc; echo upper > /etc/motd; rm -rf /tmp; mkdir /tmp; touch /tmp/only']);
+  sh('docker', [
+    'run',
+    '--name',
+    name,
+    '--label',
+    'tctop-test=1',
+    TEST_IMAGE,
+    'sh',
+    '-c',
+    'rm /bin/vi; mkdir -p /etc; echo upper > /etc/motd; rm -rf /tmp; mkdir /tmp; touch /tmp/only',
+  ]);
   sh('docker', ['commit', '-c', 'CMD ["cat", "/etc/motd"]', name, tag]);
   const dir = mkdtempSync(join(tmpdir(), 'tctop-save-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   sh('docker', ['save', '-o', join(dir, 'img.tar'), tag]);
   e.ok(['load', '-q', '-i', join(dir, 'img.tar')]);
   assert.equal(e.ok(['run', '--rm', tag]), 'upper\n', "the image's Cmd, the upper layer's file");
-  assert.equal(e.ok(['run', '--rm', tag, 'sh', '-c', 'test -e /bin/vi && echo vi || echo no vi; ls /tmp; test -e /bin/ls && echo ls']), 'no vi\nonly\nls\n');
+  assert.equal(
+    e.ok(['run', '--rm', tag, 'sh', '-c', 'test -e /bin/vi && echo vi || echo no vi; ls /tmp; test -e /bin/ls && echo ls']),
+    'no vi\nonly\nls\n',
+  );
 });
 
 test('bad input: one line, non-zero exit, nothing created (no state dir, no cgroup)', (t) => {
@@ -190,13 +213,17 @@ test('bad input: one line, non-zero exit, nothing created (no state dir, no cgro
   }
   assert.deepEqual(e.stateDirs(), []);
   // other tests on this host may create containers meanwhile: a new cgroup dir counts only if no shim runs for it
-  const shims = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map((p) => {
-    try {
-      return readFileSync(`/proc/${p}/cmdline`, 'utf8');
-    } catch {
-      return '';
-    }
-  }).filter((c) => c.includes('tctop-shim')).join('\n');
+  const shims = readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .map((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8');
+      } catch {
+        return '';
+      }
+    })
+    .filter((c) => c.includes('tctop-shim'))
+    .join('\n');
   const leaked = tctopCgroups().filter((d) => /^[0-9a-f]{64}$/.test(d) && !cgroupsBefore.has(d) && !shims.includes(d));
   assert.deepEqual(leaked, []);
   // exec into a container that is not running
@@ -205,8 +232,22 @@ test('bad input: one line, non-zero exit, nothing created (no state dir, no cgro
   assert.equal(r.status, 1);
   assert.equal(r.stderr, 'tctop: container idle is not running\n');
   // not root: one line, nothing created
-  for (const verb of [['run', IMAGE, 'true'], ['create', IMAGE, 'true'], ['start', 'idle'], ['stop', 'idle'], ['kill', 'idle'], ['rm', 'idle'], ['logs', 'idle'], ['wait', 'idle'], ['exec', 'idle', 'true'], ['restart', 'idle']]) {
-    const nobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, 'bin/tctop', ...verb], { encoding: 'utf8', env: e.env });
+  for (const verb of [
+    ['run', IMAGE, 'true'],
+    ['create', IMAGE, 'true'],
+    ['start', 'idle'],
+    ['stop', 'idle'],
+    ['kill', 'idle'],
+    ['rm', 'idle'],
+    ['logs', 'idle'],
+    ['wait', 'idle'],
+    ['exec', 'idle', 'true'],
+    ['restart', 'idle'],
+  ]) {
+    const nobody = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, 'bin/tctop', ...verb], {
+      encoding: 'utf8',
+      env: e.env,
+    });
     assert.equal(nobody.status, 1, `${verb[0]}: ${nobody.stderr}`);
     assert.match(nobody.stderr, /^tctop: the container engine needs root \(run tctop as root\)\n$/, verb[0]);
   }
@@ -224,6 +265,9 @@ test('debris of an interrupted create or rm is swept by the next create', async 
   mkdirSync(join(TCTOP_CGROUPS, half), { recursive: true });
   mkdirSync(join(e.root, 'containers', `.removing-${removing}`, 'upper'), { recursive: true }); // rm killed mid-way
   e.ok(['create', IMAGE, 'true']);
-  assert.deepEqual(readdirSync(join(e.root, 'containers')).filter((n) => n.includes(half) || n.includes(removing)), []);
+  assert.deepEqual(
+    readdirSync(join(e.root, 'containers')).filter((n) => n.includes(half) || n.includes(removing)),
+    [],
+  );
   assert.equal(existsSync(join(TCTOP_CGROUPS, half)), false);
 });

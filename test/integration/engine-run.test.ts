@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { engineMissing, finished, IMAGE, newEngine, until } from './engine-harness.js';
 
-test('foreground run: stdout and stderr to their streams, the exit code is the container\'s', (t) => {
+test("foreground run: stdout and stderr to their streams, the exit code is the container's", (t) => {
   if (engineMissing(t)) return;
   const e = newEngine(t);
   const r = e.tctop(['run', '--rm', IMAGE, 'sh', '-c', 'echo out; echo err >&2; printf "no newline"; exit 3']);
@@ -25,7 +25,7 @@ test('foreground run: stdout and stderr to their streams, the exit code is the c
 test('CMD flags pass through; -e, -w, -u, --hostname shape the process', (t) => {
   if (engineMissing(t)) return;
   const e = newEngine(t);
-  assert.equal(e.ok(['run', '--rm', IMAGE, 'ls', '-d', '/bin']), '/bin\n', 'ls -d is the command\'s flag');
+  assert.equal(e.ok(['run', '--rm', IMAGE, 'ls', '-d', '/bin']), '/bin\n', "ls -d is the command's flag");
   const env = e.ok(['run', '--rm', '-e', 'A=1', '-e', 'B=two words', '--hostname', 'box1', IMAGE, 'env']).split('\n');
   for (const want of ['A=1', 'B=two words', 'HOSTNAME=box1', 'HOME=/root']) assert.ok(env.includes(want), `${want} in ${env}`);
   assert.ok(env.some((l) => l.startsWith('PATH=')));
@@ -45,7 +45,10 @@ test('volumes ro/rw, --read-only rootfs, --network none vs host', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tctop-vol-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'in'), 'from host\n');
-  assert.equal(e.ok(['run', '--rm', '-v', `${dir}:/data`, IMAGE, 'sh', '-c', 'cat /data/in; echo from container > /data/out']), 'from host\n');
+  assert.equal(
+    e.ok(['run', '--rm', '-v', `${dir}:/data`, IMAGE, 'sh', '-c', 'cat /data/in; echo from container > /data/out']),
+    'from host\n',
+  );
   assert.equal(readFileSync(join(dir, 'out'), 'utf8'), 'from container\n');
   const ro = e.tctop(['run', '--rm', '-v', `${dir}:/data:ro`, IMAGE, 'sh', '-c', 'echo x > /data/out2']);
   assert.notEqual(ro.status, 0);
@@ -64,10 +67,20 @@ test('/etc/hostname, /etc/hosts and /etc/resolv.conf as docker gives them: bind-
   const e = newEngine(t);
   const cat = (flags: string[], file: string) => e.ok(['run', '--rm', ...flags, IMAGE, 'cat', file]);
   const hostResolv = readFileSync('/etc/resolv.conf', 'utf8');
-  const noLoopback = hostResolv.split('\n').filter((l) => !/^\s*nameserver\s+(127\.\S*|::1)\s*$/.test(l)).join('\n');
+  const noLoopback = hostResolv
+    .split('\n')
+    .filter((l) => !/^\s*nameserver\s+(127\.\S*|::1)\s*$/.test(l))
+    .join('\n');
   assert.equal(cat(['--hostname', 'box1'], '/etc/hostname'), 'box1\n');
-  assert.equal(cat(['--network', 'none'], '/etc/hosts'), '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n');
-  assert.equal(cat([], '/etc/resolv.conf'), noLoopback, 'the host\'s resolv.conf, without loopback nameservers another namespace cannot reach');
+  assert.equal(
+    cat(['--network', 'none'], '/etc/hosts'),
+    '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n',
+  );
+  assert.equal(
+    cat([], '/etc/resolv.conf'),
+    noLoopback,
+    "the host's resolv.conf, without loopback nameservers another namespace cannot reach",
+  );
   assert.equal(e.ok(['run', '--rm', IMAGE, 'sh', '-c', 'grep -c " /etc/[a-z.]* " /proc/mounts']), '3\n', 'three bind mounts');
   // --network host: the host's own files; --read-only still gets them
   assert.equal(cat(['--network', 'host', '--read-only'], '/etc/hosts'), readFileSync('/etc/hosts', 'utf8'));
@@ -82,7 +95,7 @@ test('/etc/hostname, /etc/hosts and /etc/resolv.conf as docker gives them: bind-
   assert.equal(cat(['-v', `${join(dir, 'hosts')}:/etc/hosts:ro`], '/etc/hosts'), '192.0.2.1 mine\n');
 });
 
-test('run -d: ps and inspect show runtime tctop, the shim as the init\'s parent, the state keys', (t) => {
+test("run -d: ps and inspect show runtime tctop, the shim as the init's parent, the state keys", (t) => {
   if (engineMissing(t)) return;
   const e = newEngine(t);
   const id = e.runDetached(['--name', 'web', IMAGE, 'sleep', '3600']);
@@ -99,7 +112,7 @@ test('run -d: ps and inspect show runtime tctop, the shim as the init\'s parent,
   assert.equal(row!.shim.pid, state.shimPid);
   assert.match(row!.shim.command, /tctop-shim --id [0-9a-f]{64} --state /);
   const stat = readFileSync(`/proc/${state.pid}/stat`, 'utf8');
-  assert.equal(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), state.shimPid, 'the shim is the init\'s parent');
+  assert.equal(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), state.shimPid, "the shim is the init's parent");
   assert.equal(readFileSync(`/proc/${state.shimPid}/comm`, 'utf8'), 'tctop-shim\n');
   const info = e.inspect('web');
   assert.equal(info.id, id);
@@ -112,8 +125,9 @@ test('run -d: ps and inspect show runtime tctop, the shim as the init\'s parent,
   assert.equal(info.finishedAt, null);
   assert.equal(info.cgroup.path, `/tctop/${id}`);
   // they hold the environment (secrets passed with -e): root's alone, as docker's config.v2.json
-  for (const f of ['config.json', 'state.json', 'launch.conf']) assert.equal(statSync(join(e.root, 'containers', id, f)).mode & 0o777, 0o600, f);
-  assert.equal(statSync(join(e.root, 'containers', id)).mode & 0o777, 0o700, 'the state dir (upper/ holds the container\'s files)');
+  for (const f of ['config.json', 'state.json', 'launch.conf'])
+    assert.equal(statSync(join(e.root, 'containers', id, f)).mode & 0o777, 0o600, f);
+  assert.equal(statSync(join(e.root, 'containers', id)).mode & 0o777, 0o700, "the state dir (upper/ holds the container's files)");
   const config = JSON.parse(readFileSync(join(e.root, 'containers', id, 'config.json'), 'utf8'));
   assert.deepEqual(config.process.args, ['sleep', '3600']);
   assert.equal(config.root.path, 'rootfs');
@@ -123,7 +137,10 @@ test('run -d: ps and inspect show runtime tctop, the shim as the init\'s parent,
   assert.equal(after.state, 'exited');
   assert.equal(after.exitCode, 137);
   assert.ok(!Number.isNaN(Date.parse(after.finishedAt)));
-  assert.ok(e.ps(true).some((c) => c.id === id && c.state === 'exited'), 'ps -a lists it exited');
+  assert.ok(
+    e.ps(true).some((c) => c.id === id && c.state === 'exited'),
+    'ps -a lists it exited',
+  );
   assert.ok(!e.ps().some((c) => c.id === id), 'ps without -a does not');
 });
 
@@ -132,10 +149,14 @@ test('--rm: nothing left behind (process, cgroup dir, mount, state dir)', async 
   const e = newEngine(t);
   const run = finished(e.spawn(['run', '--rm', '--memory', '64m', '--pids-limit', '50', IMAGE, 'sh', '-c', 'sleep 0.5 & echo hi; wait']));
   // while it runs: its state dir, its cgroup dirs, its shim and processes are there (so the counters can see them)
-  const during = await until(() => {
-    const l = e.leftovers();
-    return l.stateDirs.length === 1 && l.processes.length >= 2 && l.cgroupDirs.length > 0 && l;
-  }, 5000, 'the container running');
+  const during = await until(
+    () => {
+      const l = e.leftovers();
+      return l.stateDirs.length === 1 && l.processes.length >= 2 && l.cgroupDirs.length > 0 && l;
+    },
+    5000,
+    'the container running',
+  );
   assert.ok(during.cgroupDirs.some((d) => d.includes('/memory/tctop/')));
   const r = await run;
   assert.equal(r.code, 0, r.stderr);

@@ -33,7 +33,16 @@ test('default: seccomp mode 2, docker default capabilities, no_new_privs; the fi
 test('seccomp=unconfined: mode 0, and the same unshare succeeds', async (t) => {
   if (engineMissing(t)) return;
   const e = newEngine(t);
-  const out = e.ok(['run', '--rm', '--security-opt', 'seccomp=unconfined', IMAGE, 'sh', '-c', 'cat /proc/1/status; unshare -U true; echo unshare=$?']);
+  const out = e.ok([
+    'run',
+    '--rm',
+    '--security-opt',
+    'seccomp=unconfined',
+    IMAGE,
+    'sh',
+    '-c',
+    'cat /proc/1/status; unshare -U true; echo unshare=$?',
+  ]);
   assert.equal(status(out, 'Seccomp'), '0');
   assert.equal(status(out, 'NoNewPrivs'), '1');
   assert.match(out, /unshare=0/);
@@ -45,8 +54,23 @@ test('a custom docker-format profile: mkdir answers the errno it names, everythi
   const dir = mkdtempSync(join(tmpdir(), 'tctop-seccomp-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const profile = join(dir, 'p.json');
-  writeFileSync(profile, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 13 }] }));
-  const out = e.ok(['run', '--rm', '--security-opt', `seccomp=${profile}`, IMAGE, 'sh', '-c', 'mkdir /made 2>&1; echo mkdir=$?; touch /t; echo touch=$?; grep Seccomp: /proc/1/status']);
+  writeFileSync(
+    profile,
+    JSON.stringify({
+      defaultAction: 'SCMP_ACT_ALLOW',
+      syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 13 }],
+    }),
+  );
+  const out = e.ok([
+    'run',
+    '--rm',
+    '--security-opt',
+    `seccomp=${profile}`,
+    IMAGE,
+    'sh',
+    '-c',
+    'mkdir /made 2>&1; echo mkdir=$?; touch /t; echo touch=$?; grep Seccomp: /proc/1/status',
+  ]);
   assert.match(out, /Permission denied/); // errno 13, from the profile
   assert.match(out, /mkdir=1/);
   assert.match(out, /touch=0/);
@@ -69,12 +93,15 @@ test('--cap-add/--cap-drop adjust CapEff as docker computes it; unknown names ar
   assert.equal(eff('--cap-drop', 'ALL'), '0000000000000000');
   assert.equal(eff('--cap-drop', 'ALL', '--cap-add', 'NET_ADMIN'), '0000000000001000');
   assert.equal(eff('--cap-drop', 'chown', '--cap-drop', 'CAP_KILL'), (0xa80425fbn & ~0x21n).toString(16).padStart(16, '0'));
-  assert.equal(eff('--cap-add', 'SYS_ADMIN'), (0xa80425fbn | 1n << 21n).toString(16).padStart(16, '0'));
+  assert.equal(eff('--cap-add', 'SYS_ADMIN'), (0xa80425fbn | (1n << 21n)).toString(16).padStart(16, '0'));
   // CAP_SYS_ADMIN also opens the profile's SYS_ADMIN syscalls (unshare of a mount namespace)
   const out = e.ok(['run', '--rm', '--cap-add', 'SYS_ADMIN', IMAGE, 'sh', '-c', 'unshare -m true; echo unshare=$?']);
   assert.match(out, /unshare=0/);
   // a non-root user holds nothing, whatever was added
-  assert.equal(status(e.ok(['run', '--rm', '-u', '1000', '--cap-add', 'NET_ADMIN', IMAGE, 'cat', '/proc/self/status']), 'CapEff'), '0000000000000000');
+  assert.equal(
+    status(e.ok(['run', '--rm', '-u', '1000', '--cap-add', 'NET_ADMIN', IMAGE, 'cat', '/proc/self/status']), 'CapEff'),
+    '0000000000000000',
+  );
   const bad = e.tctop(['run', '--rm', '--cap-add', 'FLY', IMAGE, 'true']);
   assert.equal(bad.status, 2);
   assert.equal(bad.stderr, 'tctop: unknown capability: "FLY"\n');

@@ -47,7 +47,10 @@ test('run -it: a real shell on /dev/pts, its window size following the client, C
   p.type('exit 3');
   p.keys('Enter');
   assert.equal(await p.waitExit(10_000), 3, "the shell's exit code is run's");
-  const log = readFileSync(join(e.root, 'containers', e.inspect('shell').id, 'container.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const log = readFileSync(join(e.root, 'containers', e.inspect('shell').id, 'container.log'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.ok(log.length > 0 && log.every((r) => r.stream === 'stdout'), 'a tty is logged as stdout, as docker');
   assert.match(e.ok(['logs', 'shell']), /survived/);
 });

@@ -22,7 +22,10 @@ interface Expr {
 export function expressionsOf(dashboard: unknown, file: string): Expr[] {
   const out: Expr[] = [];
   const walk = (node: unknown, path: string): void => {
-    if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${path}[${i}]`));
+    if (Array.isArray(node)) {
+      node.forEach((n, i) => walk(n, `${path}[${i}]`));
+      return;
+    }
     if (typeof node !== 'object' || node === null) return;
     for (const [k, v] of Object.entries(node)) {
       if (k === 'expr' && typeof v === 'string') out.push({ where: `${file} ${path}`, expr: v });
@@ -33,7 +36,7 @@ export function expressionsOf(dashboard: unknown, file: string): Expr[] {
   walk(d.panels, 'panels');
   for (const v of d.templating?.list ?? []) {
     if (v.type !== 'query') continue;
-    const q = typeof v.query === 'string' ? v.query : (v.query as { query?: string } | undefined)?.query ?? '';
+    const q = typeof v.query === 'string' ? v.query : ((v.query as { query?: string } | undefined)?.query ?? '');
     const m = /^label_values\((.+),\s*\w+\)$/.exec(q.trim());
     if (m) out.push({ where: `${file} variable ${v.name}`, expr: m[1] });
   }
@@ -50,7 +53,8 @@ function metricsUsed(expr: string): { names: string[]; unknown: string[] } {
   for (const re of expr.matchAll(/__name__=~"([^"]+)"/g)) for (const n of KNOWN) if (new RegExp(`^(?:${re[1]})$`).test(n)) names.add(n);
   const unknown: string[] = [];
   const withoutRegexes = expr.replace(/__name__=~"[^"]+"/g, '');
-  for (const m of withoutRegexes.matchAll(/\b((?:container|machine|tctop)_[a-z_]+)\b/g)) (KNOWN.includes(m[1]) ? names.add(m[1]) : unknown.push(m[1]));
+  for (const m of withoutRegexes.matchAll(/\b((?:container|machine|tctop)_[a-z_]+)\b/g))
+    KNOWN.includes(m[1]) ? names.add(m[1]) : unknown.push(m[1]);
   return { names: [...names], unknown };
 }
 
@@ -79,7 +83,12 @@ test('every dashboard expression parses, uses only tctop series, and returns dat
   });
 
   const live = await (await fetch(`${serve.base}/metrics`)).text();
-  const emitted = new Set(live.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(/[{ ]/, 1)[0]));
+  const emitted = new Set(
+    live
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => l.split(/[{ ]/, 1)[0]),
+  );
   const vars = { __rate_interval: '5s', __interval: '1s', __range: '1m', instance, container: name, datasource: 'prometheus' };
 
   const failures: string[] = [];
@@ -89,7 +98,7 @@ test('every dashboard expression parses, uses only tctop series, and returns dat
     const used = metricsUsed(expr);
     if (used.unknown.length) failures.push(`${where}: uses series tctop does not define: ${used.unknown.join(', ')}`);
     if (!used.names.length) failures.push(`${where}: uses no tctop series: ${expr}`);
-    let result;
+    let result: Awaited<ReturnType<typeof prom.query>>;
     try {
       result = await prom.query(concrete);
     } catch (err) {

@@ -55,7 +55,9 @@ export interface Serve {
 
 /** `tctop serve` on 127.0.0.1 with a port the kernel picks; resolves once it logged its address. */
 export async function startServe(t: TestContext, args: string[] = []): Promise<Serve> {
-  const child = spawn(process.execPath, [join(REPO, 'bin/tctop'), 'serve', '--listen', '127.0.0.1:0', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [join(REPO, 'bin/tctop'), 'serve', '--listen', '127.0.0.1:0', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   stopOnExit(t, child);
   let err = '';
   child.stderr!.setEncoding('utf8');
@@ -90,10 +92,22 @@ export async function startPrometheus(t: TestContext, targetPort: number, scrape
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const port = await freePort();
   const jobs = scrapeConfigs ?? `  - job_name: tctop\n    static_configs:\n      - targets: ['127.0.0.1:${targetPort}']\n`;
-  writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${jobs}`);
-  const child = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
-    stdio: 'ignore',
-  });
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${jobs}`,
+  );
+  const child = spawn(
+    'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
   stopOnExit(t, child);
   const base = `http://127.0.0.1:${port}`;
   const query = async (expr: string): Promise<PromSample[]> => {

@@ -14,10 +14,32 @@ test('Prometheus scrapes tctop serve over TLS with basic auth', { timeout: 90_00
   if (missing(t, hasCommand('prometheus') && hasCommand('openssl'), 'prometheus and openssl')) return;
   const dir = mkdtempSync(join(tmpdir(), 'tctop-webcfg-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const gen = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  const gen = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   assert.equal(gen.status, 0);
-  writeFileSync(join(dir, 'web.yml'), `tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\nbasic_auth_users:\n  prometheus: '${bcrypt.hashSync('correct horse', 10)}'\n`);
+  writeFileSync(
+    join(dir, 'web.yml'),
+    `tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\nbasic_auth_users:\n  prometheus: '${bcrypt.hashSync('correct horse', 10)}'\n`,
+  );
   writeFileSync(join(dir, 'good.pw'), 'correct horse');
   writeFileSync(join(dir, 'bad.pw'), 'wrong horse');
 

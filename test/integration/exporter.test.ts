@@ -25,7 +25,9 @@ test('Prometheus scrapes tctop serve: memory, limit and CPU rate of real Docker 
 
   await waitFor('tctop target up', 30_000, async () => (valueOf(await prom.query('up{job="tctop"}')) === 1 ? true : undefined));
 
-  const usage = await waitFor('memory usage of the burner', 30_000, async () => valueOf(await prom.query(`container_memory_usage_bytes{name="${burner}"}`)));
+  const usage = await waitFor('memory usage of the burner', 30_000, async () =>
+    valueOf(await prom.query(`container_memory_usage_bytes{name="${burner}"}`)),
+  );
   assert.ok(usage > 0 && usage <= 64 * 1024 * 1024, `usage ${usage}`);
   const ws = valueOf(await prom.query(`container_memory_working_set_bytes{name="${burner}"}`));
   assert.ok(ws !== undefined && ws <= usage);
@@ -75,13 +77,17 @@ test('tctop serve: collectors switch off, bad flags are usage errors', { timeout
   const bad = spawnSync(process.execPath, ['bin/tctop', 'serve', '--listen', 'nonsense'], { encoding: 'utf8' });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^tctop: bad --listen "nonsense"/);
-  const noProc = spawnSync(process.execPath, ['bin/tctop', 'serve', '--listen', '127.0.0.1:0', '--root', '/nonexistent'], { encoding: 'utf8' });
+  const noProc = spawnSync(process.execPath, ['bin/tctop', 'serve', '--listen', '127.0.0.1:0', '--root', '/nonexistent'], {
+    encoding: 'utf8',
+  });
   assert.equal(noProc.status, 1);
   assert.equal(noProc.stderr, "tctop: no processes under /nonexistent/proc: is the host's /proc mounted there?\n");
   const taken = spawnSync(process.execPath, ['bin/tctop', 'serve', '--listen', `127.0.0.1:${serve.port}`], { encoding: 'utf8' });
   assert.equal(taken.status, 1);
   assert.equal(taken.stderr, `tctop: cannot listen on 127.0.0.1:${serve.port}: address in use\n`);
-  const badCfg = spawnSync(process.execPath, ['bin/tctop', 'serve', '--listen', '127.0.0.1:0', '--web.config.file', '/nonexistent.yml'], { encoding: 'utf8' });
+  const badCfg = spawnSync(process.execPath, ['bin/tctop', 'serve', '--listen', '127.0.0.1:0', '--web.config.file', '/nonexistent.yml'], {
+    encoding: 'utf8',
+  });
   assert.equal(badCfg.status, 2);
   assert.match(badCfg.stderr, /^tctop: cannot read web config file/);
 });

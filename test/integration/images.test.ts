@@ -18,14 +18,20 @@ function tempDir(t: TestContext, prefix: string): string {
 }
 
 function tctop(root: string, args: string[], input?: Buffer) {
-  return spawnSync(process.execPath, ['bin/tctop', ...args], { encoding: 'utf8', input, env: { ...process.env, TCTOP_ROOT: root }, timeout: 60_000, maxBuffer: 64 << 20 });
+  return spawnSync(process.execPath, ['bin/tctop', ...args], {
+    encoding: 'utf8',
+    input,
+    env: { ...process.env, TCTOP_ROOT: root },
+    timeout: 60_000,
+    maxBuffer: 64 << 20,
+  });
 }
 
 function needDocker(t: TestContext): boolean {
   return missing(t, isRoot(), 'root') || missing(t, dockerAvailable(), 'docker') || missing(t, testImagePresent(), TEST_IMAGE);
 }
 
-test('a real `docker save` loads from a file; the image ID and config match docker\'s', async (t) => {
+test("a real `docker save` loads from a file; the image ID and config match docker's", async (t) => {
   if (needDocker(t)) return;
   const root = tempDir(t, 'tctop-store-');
   const archive = join(tempDir(t, 'tctop-save-'), 'busybox.tar');
@@ -42,8 +48,14 @@ test('a real `docker save` loads from a file; the image ID and config match dock
   assert.ok(existsSync(join(image.layerDirs[0], 'bin/busybox')));
   assert.equal(resolveImage(root, dockerId.slice(7, 19)).id, dockerId);
   const list = JSON.parse(tctop(root, ['images', '--json']).stdout);
-  assert.deepEqual(list.map((i: { refs: string[] }) => i.refs), [[TEST_IMAGE]]);
-  assert.match(tctop(root, ['images']).stdout, new RegExp(`^REPOSITORY +TAG +IMAGE ID +CREATED +SIZE\\ntctop-test/busybox +latest +${dockerId.slice(7, 19)} `));
+  assert.deepEqual(
+    list.map((i: { refs: string[] }) => i.refs),
+    [[TEST_IMAGE]],
+  );
+  assert.match(
+    tctop(root, ['images']).stdout,
+    new RegExp(`^REPOSITORY +TAG +IMAGE ID +CREATED +SIZE\\ntctop-test/busybox +latest +${dockerId.slice(7, 19)} `),
+  );
   // loading again is idempotent
   assert.equal(tctop(root, ['load', '-i', archive]).status, 0);
   const rmi = tctop(root, ['rmi', TEST_IMAGE]);
@@ -55,7 +67,10 @@ test('docker save piped into tctop load on stdin', async (t) => {
   if (needDocker(t)) return;
   const root = tempDir(t, 'tctop-store-');
   const save = spawn('docker', ['save', TEST_IMAGE], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const load = spawn(process.execPath, ['bin/tctop', 'load'], { env: { ...process.env, TCTOP_ROOT: root }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const load = spawn(process.execPath, ['bin/tctop', 'load'], {
+    env: { ...process.env, TCTOP_ROOT: root },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   save.stdout.pipe(load.stdin);
   let out = '';
   let err = '';
@@ -77,10 +92,30 @@ test('a committed container layer with whiteouts hides deleted files when stacke
     dockerRm(first, second);
     spawnSync('docker', ['rmi', '-f', tag, middle], { stdio: 'ignore' });
   });
-  sh('docker', ['run', '--name', first, '--label', 'tctop-test=1', TEST_IMAGE, 'sh', '-c', 'mkdir /data && echo a > /data/a && echo b > /data/b']);
+  sh('docker', [
+    'run',
+    '--name',
+    first,
+    '--label',
+    'tctop-test=1',
+    TEST_IMAGE,
+    'sh',
+    '-c',
+    'mkdir /data && echo a > /data/a && echo b > /data/b',
+  ]);
   sh('docker', ['commit', first, middle]);
   // a deleted file -> .wh.ls; a directory removed and recreated -> .wh..wh..opq
-  sh('docker', ['run', '--name', second, '--label', 'tctop-test=1', middle, 'sh', '-c', 'rm /bin/ls && rm -rf /data && mkdir /data && echo new > /data/only']);
+  sh('docker', [
+    'run',
+    '--name',
+    second,
+    '--label',
+    'tctop-test=1',
+    middle,
+    'sh',
+    '-c',
+    'rm /bin/ls && rm -rf /data && mkdir /data && echo new > /data/only',
+  ]);
   sh('docker', ['commit', second, tag]);
   const root = tempDir(t, 'tctop-store-');
   const archive = join(tempDir(t, 'tctop-save-'), 'whiteout.tar');
@@ -146,7 +181,10 @@ test('a load killed by SIGTERM mid-archive leaves nothing behind and registers n
   sh('tar', ['-C', src, '-cf', tarFile, '.']);
   const data = readFileSync(tarFile);
   const root = tempDir(t, 'tctop-store-');
-  const child = spawn(process.execPath, ['bin/tctop', 'import', '-', 'interrupted'], { env: { ...process.env, TCTOP_ROOT: root }, stdio: ['pipe', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/tctop', 'import', '-', 'interrupted'], {
+    env: { ...process.env, TCTOP_ROOT: root },
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
   t.after(() => child.kill('SIGKILL'));
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
   child.stdin.on('error', () => {}); // EPIPE once it is gone

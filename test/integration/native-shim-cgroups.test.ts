@@ -30,12 +30,15 @@ test('cgroups: version detected at run time, dirs in every mounted hierarchy, li
   const read = (f: string) => readFileSync(f, 'utf8').trim();
   if (v === 1) {
     assert.equal(existsSync(join(CG, 'unified', 'tctop', id)), false, 'the hybrid unified mount is not used');
-    const expectDirs = ['memory', 'cpu', 'cpuacct', 'pids', 'cpuset', 'blkio', 'freezer', 'devices'].filter((c) => existsSync(join(CG, c, 'cgroup.procs'))).map((c) => join(CG, c, 'tctop', id));
+    const expectDirs = ['memory', 'cpu', 'cpuacct', 'pids', 'cpuset', 'blkio', 'freezer', 'devices']
+      .filter((c) => existsSync(join(CG, c, 'cgroup.procs')))
+      .map((c) => join(CG, c, 'tctop', id));
     assert.deepEqual([...cg.dirs].sort(), expectDirs.sort());
     assert.equal(cg.oomFile, join(CG, 'memory', 'tctop', id, 'memory.oom_control'));
     assert.match(read(cg.oomFile!), /^oom_kill 0$/m);
     assert.equal(read(join(CG, 'memory/tctop', id, 'memory.limit_in_bytes')), String(16 << 20));
-    if (existsSync(join(CG, 'memory/tctop', id, 'memory.memsw.limit_in_bytes'))) assert.equal(read(join(CG, 'memory/tctop', id, 'memory.memsw.limit_in_bytes')), String(16 << 20));
+    if (existsSync(join(CG, 'memory/tctop', id, 'memory.memsw.limit_in_bytes')))
+      assert.equal(read(join(CG, 'memory/tctop', id, 'memory.memsw.limit_in_bytes')), String(16 << 20));
     assert.equal(read(join(CG, 'cpu/tctop', id, 'cpu.cfs_quota_us')), '50000');
     assert.equal(read(join(CG, 'cpu/tctop', id, 'cpu.cfs_period_us')), '100000');
     assert.equal(read(join(CG, 'pids/tctop', id, 'pids.max')), '20');
@@ -64,7 +67,10 @@ test('cgroups: a cpuset outside the parent set is a usage error and nothing is c
   if (missing(t, isRoot(), 'root')) return;
   const id = newId();
   t.after(() => removeContainerCgroup(id));
-  assert.throws(() => createContainerCgroup(id, { cpusetCpus: '4095' }), (e) => e instanceof UsageError && /not available/.test(e.message));
+  assert.throws(
+    () => createContainerCgroup(id, { cpusetCpus: '4095' }),
+    (e) => e instanceof UsageError && /not available/.test(e.message),
+  );
   assert.throws(() => createContainerCgroup(id, { cpusetCpus: 'zero' }), UsageError);
   for (const c of ['memory', 'cpu', 'cpuset', 'pids']) assert.equal(existsSync(join(CG, c, 'tctop', id)), false);
   assert.equal(existsSync(join(CG, 'tctop', id)), false);

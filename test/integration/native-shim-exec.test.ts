@@ -18,15 +18,22 @@ function comm(pid: number): string {
 }
 
 function capLine(pid: number, key: string): string {
-  return readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(key + ':'))!.split(/\s+/)[1];
+  return readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(key + ':'))!
+    .split(/\s+/)[1];
 }
 
-test('exec: joins the init\'s namespaces and cgroup, default caps and no_new_privs; stdio inherited; exit code propagates', async (t) => {
+test("exec: joins the init's namespaces and cgroup, default caps and no_new_privs; stdio inherited; exit code propagates", async (t) => {
   if (needRootAndBusybox(t)) return;
   const box = await startBox(t, { args: ['sleep', '60'], hostname: 'execbox' });
-  const r = shimExecSync(box, ['sh', '-c', 'hostname; cat /proc/self/cgroup | cut -d: -f3 | sort -u; cat /proc/1/comm; echo to-stderr >&2; pwd; exit 7'], { cwd: '/tmp' });
+  const r = shimExecSync(
+    box,
+    ['sh', '-c', 'hostname; cat /proc/self/cgroup | cut -d: -f3 | sort -u; cat /proc/1/comm; echo to-stderr >&2; pwd; exit 7'],
+    { cwd: '/tmp' },
+  );
   assert.equal(r.status, 7, r.stderr);
-  assert.equal(r.stdout, 'execbox\n/\nsleep\n/tmp\n', 'hostname, cgroup ns root, the container\'s PID 1, cwd');
+  assert.equal(r.stdout, 'execbox\n/\nsleep\n/tmp\n', "hostname, cgroup ns root, the container's PID 1, cwd");
   assert.equal(r.stderr, 'to-stderr\n');
 
   // a long-running exec, inspected from the host
@@ -36,11 +43,12 @@ test('exec: joins the init\'s namespaces and cgroup, default caps and no_new_pri
   closeSync(fd);
   t.after(() => child.kill('SIGKILL'));
   let execd = 0;
-  await waitFor('the exec\'d sleep in the container cgroup', () => {
+  await waitFor("the exec'd sleep in the container cgroup", () => {
     execd = cgroupPids(box.id).find((p) => p !== box.pid && comm(p) === 'sleep') ?? 0;
     return execd > 0;
   });
-  for (const ns of ['pid', 'mnt', 'uts', 'ipc', 'net', 'cgroup']) assert.equal(readlinkSync(`/proc/${execd}/ns/${ns}`), readlinkSync(`/proc/${box.pid}/ns/${ns}`), `same ${ns} ns as the init`);
+  for (const ns of ['pid', 'mnt', 'uts', 'ipc', 'net', 'cgroup'])
+    assert.equal(readlinkSync(`/proc/${execd}/ns/${ns}`), readlinkSync(`/proc/${box.pid}/ns/${ns}`), `same ${ns} ns as the init`);
   assert.equal(readlinkSync(`/proc/${execd}/root`), '/');
   assert.equal(readFileSync(`/proc/${execd}/cgroup`, 'utf8'), readFileSync(`/proc/${box.pid}/cgroup`, 'utf8'));
   assert.equal(capLine(execd, 'CapEff'), '00000000a80425fb');
@@ -51,7 +59,7 @@ test('exec: joins the init\'s namespaces and cgroup, default caps and no_new_pri
   assert.equal(readlinkSync(`/proc/${child.pid}/exe`), '/memfd:tctop-shim (deleted)', 'the exec shim runs from a sealed memfd copy');
   assert.equal(comm(child.pid!), 'tctop-shim');
   assert.ok(!cgroupPids(box.id).includes(child.pid!), 'the exec shim stays outside the container cgroup: only its command is a member');
-  assert.ok(!readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').includes('PATH='), 'the environment is not in the exec shim\'s argv');
+  assert.ok(!readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').includes('PATH='), "the environment is not in the exec shim's argv");
   // a signal to the exec shim reaches the command; its death is 128+signal
   const code = new Promise((r) => child.on('exit', (c) => r(c)));
   process.kill(child.pid!, 'SIGTERM');
@@ -69,7 +77,10 @@ test('exec: not found is 127 with a message; a non-root user has no capabilities
   assert.equal(missing.stderr, 'tctop: exec no-such-cmd: No such file or directory\n');
   const user = shimExecSync(box, ['sh', '-c', 'id; grep -E "^Cap(Eff|Prm|Bnd)" /proc/self/status'], { uid: 65534, gid: 65534 });
   assert.equal(user.status, 0, user.stderr);
-  assert.equal(user.stdout, 'uid=65534(nobody) gid=65534(nogroup)\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapBnd:\t00000000a80425fb\n');
+  assert.equal(
+    user.stdout,
+    'uid=65534(nobody) gid=65534(nogroup)\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapBnd:\t00000000a80425fb\n',
+  );
   const env = shimExecSync(box, ['env'], { env: ['PATH=/bin', 'X=a b'] });
   assert.equal(env.stdout, 'PATH=/bin\nX=a b\n');
   const noDir = shimExecSync(box, ['true'], { cwd: '/no/such/dir' });
@@ -104,7 +115,11 @@ test('exec: the shim binary is unreachable from inside (the runc /proc/self/exe 
     return inner > 0;
   });
   assert.equal(readlinkSync(`/proc/${inner}/exe`), '/memfd:tctop-shim (deleted)', 'even the host sees only the sealed copy');
-  const probe = shimExecSync(box, ['sh', '-c', 'for p in /proc/[0-9]*; do [ "$(cat $p/comm)" = tctop-shim ] || continue; echo "pid ${p#/proc/}"; cat $p/exe > /dev/null && echo READ || echo denied; readlink $p/exe || echo no-link; ls $p/root/ > /dev/null && echo ROOT || echo no-root; done']);
+  const probe = shimExecSync(box, [
+    'sh',
+    '-c',
+    'for p in /proc/[0-9]*; do [ "$(cat $p/comm)" = tctop-shim ] || continue; echo "pid ${p#/proc/}"; cat $p/exe > /dev/null && echo READ || echo denied; readlink $p/exe || echo no-link; ls $p/root/ > /dev/null && echo ROOT || echo no-root; done',
+  ]);
   assert.equal(probe.status, 0, probe.stderr);
   assert.match(probe.stdout, /^pid \d+\n/, 'the held exec child is visible in the container');
   assert.match(probe.stdout, /\ndenied\nno-link\nno-root\n$/);

@@ -3,11 +3,28 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { cgroupPids, createContainerCgroup, removeContainerCgroup, type ContainerCgroup, type ResourceLimits } from '../../src/engine/containers/cgroups.js';
+import {
+  cgroupPids,
+  createContainerCgroup,
+  removeContainerCgroup,
+  type ContainerCgroup,
+  type ResourceLimits,
+} from '../../src/engine/containers/cgroups.js';
 import { writeLaunchConf, type LaunchConf } from '../../src/engine/containers/launch-conf.js';
 import { shimBinaryPath } from '../../src/engine/containers/shim-binary.js';
 import type { ExitRecord } from '../../src/engine/containers/state.js';
@@ -25,7 +42,9 @@ export function makeBusyboxLayer(dir: string): string {
   for (const d of ['bin', 'etc', 'tmp', 'root', 'home/nobody']) mkdirSync(join(layer, d), { recursive: true });
   copyFileSync(BUSYBOX, join(layer, 'bin/busybox'));
   spawnSync('chmod', ['755', join(layer, 'bin/busybox')]);
-  const applets = spawnSync(BUSYBOX, ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter((a) => a && a !== 'busybox');
+  const applets = spawnSync(BUSYBOX, ['--list'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((a) => a && a !== 'busybox');
   for (const a of applets) symlinkSync('busybox', join(layer, 'bin', a));
   writeFileSync(join(layer, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home/nobody:/bin/false\n');
   writeFileSync(join(layer, 'etc/group'), 'root:x:0:\nnogroup:x:65534:\n');
@@ -65,7 +84,9 @@ export interface BoxOptions {
 }
 
 export function mountLinesMentioning(s: string): number {
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(s)).length;
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(s)).length;
 }
 
 export function alive(pid: number): boolean {
@@ -86,7 +107,11 @@ export async function waitFor(what: string, check: () => boolean, timeoutMs = 10
 }
 
 /** Spawns the shim as the CLI would; resolves with its stdout line, stderr and exit code. */
-export function runShim(id: string, dir: string, leakFds: number[] = []): Promise<{ code: number | null; out: string; err: string; ms: number }> {
+export function runShim(
+  id: string,
+  dir: string,
+  leakFds: number[] = [],
+): Promise<{ code: number | null; out: string; err: string; ms: number }> {
   const t0 = process.hrtime.bigint();
   return new Promise((resolve) => {
     const child = spawn(shimBinaryPath(), ['--id', id, '--state', dir], { stdio: ['ignore', 'pipe', 'pipe', ...leakFds] });
@@ -99,7 +124,10 @@ export function runShim(id: string, dir: string, leakFds: number[] = []): Promis
 }
 
 /** Writes the bundle + launch.conf + cgroups; registers a cleanup that must leave nothing behind. */
-export async function prepareBox(t: TestContext, o: BoxOptions): Promise<{ id: string; dir: string; tmp: string; cgroup: ContainerCgroup }> {
+export async function prepareBox(
+  t: TestContext,
+  o: BoxOptions,
+): Promise<{ id: string; dir: string; tmp: string; cgroup: ContainerCgroup }> {
   const tmp = mkdtempSync(join(tmpdir(), 'tctop-shim-'));
   const id = randomBytes(32).toString('hex');
   const layer = makeBusyboxLayer(tmp);
@@ -132,12 +160,16 @@ export async function prepareBox(t: TestContext, o: BoxOptions): Promise<{ id: s
     hostname: o.hostname ?? id.slice(0, 12),
     network: o.network ?? 'none',
     args: o.args,
-    env: o.env ?? ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', `HOSTNAME=${o.hostname ?? id.slice(0, 12)}`, 'HOME=/root'],
+    env: o.env ?? [
+      'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      `HOSTNAME=${o.hostname ?? id.slice(0, 12)}`,
+      'HOME=/root',
+    ],
     cwd: o.cwd ?? '/',
     uid: o.uid ?? 0,
     gid: o.gid ?? 0,
     groups: o.groups ?? [],
-    binds: typeof o.binds === 'function' ? o.binds(tmp) : o.binds ?? [],
+    binds: typeof o.binds === 'function' ? o.binds(tmp) : (o.binds ?? []),
     cgroups: cgroup.dirs,
     oomFile: cgroup.oomFile,
     logFile: join(dir, 'container.log'),
@@ -199,7 +231,11 @@ export function stdoutOf(box: { dir: string }): string {
 }
 
 /** Runs the shim's exec mode against a running box. */
-export function shimExec(box: Box, cmd: string[], opts: { uid?: number; gid?: number; env?: string[]; cwd?: string; extraEnv?: NodeJS.ProcessEnv; caps?: boolean } = {}) {
+export function shimExec(
+  box: Box,
+  cmd: string[],
+  opts: { uid?: number; gid?: number; env?: string[]; cwd?: string; extraEnv?: NodeJS.ProcessEnv; caps?: boolean } = {},
+) {
   const args = ['exec', '--pid', String(box.pid)];
   for (const d of box.cgroup.dirs) args.push('--cgroup', d);
   args.push('--env-fd', '3');

@@ -11,11 +11,28 @@ import { needRootAndBusybox, startBox, stdoutOf, waitExit, type Box, type BoxOpt
 
 const DOCKER_CAPS = '00000000a80425fb';
 const READONLY = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
-const MASKED = ['/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap'];
+const MASKED = [
+  '/proc/acpi',
+  '/proc/kcore',
+  '/proc/keys',
+  '/proc/latency_stats',
+  '/proc/timer_list',
+  '/proc/timer_stats',
+  '/proc/sched_debug',
+  '/proc/scsi',
+  '/sys/firmware',
+  '/sys/devices/virtual/powercap',
+];
 
 /** Runs a script of `section <name>; <commands>` steps in a container; returns each section's output. */
-async function probe(t: TestContext, steps: Record<string, string>, opts: Partial<BoxOptions> = {}): Promise<{ box: Box; out: Record<string, string>; code: number }> {
-  const script = Object.entries(steps).map(([name, cmd]) => `echo "@@${name}"; { ${cmd} ; } 2>&1; echo`).join('\n');
+async function probe(
+  t: TestContext,
+  steps: Record<string, string>,
+  opts: Partial<BoxOptions> = {},
+): Promise<{ box: Box; out: Record<string, string>; code: number }> {
+  const script = Object.entries(steps)
+    .map(([name, cmd]) => `echo "@@${name}"; { ${cmd} ; } 2>&1; echo`)
+    .join('\n');
   const box = await startBox(t, { args: ['sh', '-c', script], ...opts });
   const exit = await waitExit(box);
   const out: Record<string, string> = {};
@@ -36,7 +53,8 @@ test('isolation: own pid mnt uts ipc cgroup net namespaces; loopback up and alon
   if (needRootAndBusybox(t)) return;
   const box = await startBox(t, { args: ['sh', '-c', 'ip -o link; hostname; echo ready; sleep 30'], hostname: 'boxy' });
   await new Promise((r) => setTimeout(r, 200));
-  for (const ns of ['pid', 'mnt', 'uts', 'ipc', 'cgroup', 'net']) assert.notEqual(readlinkSync(`/proc/${box.pid}/ns/${ns}`), readlinkSync(`/proc/self/ns/${ns}`), `own ${ns} namespace`);
+  for (const ns of ['pid', 'mnt', 'uts', 'ipc', 'cgroup', 'net'])
+    assert.notEqual(readlinkSync(`/proc/${box.pid}/ns/${ns}`), readlinkSync(`/proc/self/ns/${ns}`), `own ${ns} namespace`);
   const out = stdoutOf(box).trim().split('\n');
   assert.equal(out.length, 3, stdoutOf(box));
   assert.match(out[0], /^1: lo: <LOOPBACK,UP,LOWER_UP>/);
@@ -47,14 +65,18 @@ test('isolation: own pid mnt uts ipc cgroup net namespaces; loopback up and alon
 
 test('isolation: --network host keeps the host net namespace (and its interfaces) but not the others', async (t) => {
   if (needRootAndBusybox(t)) return;
-  const { box, out } = await probe(t, { ifaces: 'ls /sys/class/net | sort', sysro: 'touch /sys/kernel/x || true', netns: 'readlink /proc/self/ns/net' }, { network: 'host' });
+  const { box, out } = await probe(
+    t,
+    { ifaces: 'ls /sys/class/net | sort', sysro: 'touch /sys/kernel/x || true', netns: 'readlink /proc/self/ns/net' },
+    { network: 'host' },
+  );
   assert.equal(out.ifaces, readdirSync('/sys/class/net').sort().join('\n'));
   assert.equal(out.netns, readlinkSync('/proc/self/ns/net'));
   assert.match(out.sysro, /Read-only file system/);
   assert.notEqual(readFileSync(join(box.dir, 'launch.conf'), 'utf8').match(/^network host$/m), null);
 });
 
-test('isolation: a fresh /proc (only the container\'s processes), /dev nodes, /sys read-only, masked and read-only /proc paths', async (t) => {
+test("isolation: a fresh /proc (only the container's processes), /dev nodes, /sys read-only, masked and read-only /proc paths", async (t) => {
   if (needRootAndBusybox(t)) return;
   const { out, code } = await probe(t, {
     ps: 'ps -o pid,comm | tail -n +2',
@@ -78,8 +100,21 @@ test('isolation: a fresh /proc (only the container\'s processes), /dev nodes, /s
   assert.equal(ps[0][0], '1');
   assert.equal(ps[0][1], 'sh');
   assert.ok(ps.length <= 4, `only the container's processes: ${out.ps}`);
-  for (const d of ['null', 'zero', 'full', 'random', 'urandom', 'tty', 'pts', 'shm', 'mqueue', 'ptmx', 'fd', 'stdin', 'stdout', 'stderr']) assert.ok(out.dev.split(' ').includes(d), `/dev/${d} in ${out.dev}`);
-  assert.equal(out.nodes, ['null character special file 1:3', 'zero character special file 1:5', 'full character special file 1:7', 'random character special file 1:8', 'urandom character special file 1:9', 'tty character special file 5:0'].map((s) => `/dev/${s}`).join('\n'));
+  for (const d of ['null', 'zero', 'full', 'random', 'urandom', 'tty', 'pts', 'shm', 'mqueue', 'ptmx', 'fd', 'stdin', 'stdout', 'stderr'])
+    assert.ok(out.dev.split(' ').includes(d), `/dev/${d} in ${out.dev}`);
+  assert.equal(
+    out.nodes,
+    [
+      'null character special file 1:3',
+      'zero character special file 1:5',
+      'full character special file 1:7',
+      'random character special file 1:8',
+      'urandom character special file 1:9',
+      'tty character special file 5:0',
+    ]
+      .map((s) => `/dev/${s}`)
+      .join('\n'),
+  );
   assert.equal(out.links, 'fd /proc/self/fd\nstdin /proc/self/fd/0\nstdout /proc/self/fd/1\nstderr /proc/self/fd/2\nptmx pts/ptmx');
   assert.equal(out.devio.trim(), '00 00 00\n8');
   assert.match(out.full, /No space left on device/);
@@ -102,18 +137,23 @@ test('isolation: a fresh /proc (only the container\'s processes), /dev nodes, /s
   assert.equal(out.firmware, '0');
 });
 
-test('isolation: pivot_root leaves no path to the host; /proc/1/exe is the container\'s program; the cgroup namespace hides the host path', async (t) => {
+test("isolation: pivot_root leaves no path to the host; /proc/1/exe is the container's program; the cgroup namespace hides the host path", async (t) => {
   if (needRootAndBusybox(t)) return;
   const marker = `host-marker-${process.pid}`;
-  const { box, out } = await probe(t, {
-    marker: `find / -xdev -name "${marker}*" 2>/dev/null | wc -l`,
-    root: 'ls -A / | sort | tr "\\n" " "',
-    exe: 'readlink /proc/1/exe',
-    mountpoints: 'cut -d" " -f5 /proc/self/mountinfo | grep -c tctop-shim- || true',
-    overlay: 'grep tctop-shim- /proc/self/mountinfo | sed "s/^[^ ]* [^ ]* [^ ]* [^ ]* \\([^ ]*\\) .* - \\([^ ]*\\) \\([^ ]*\\) .*/\\1 \\2 \\3/"',
-    cgroup: 'cut -d: -f3 /proc/self/cgroup | sort -u',
-    chroot: 'cd / && cd .. && ls -A | sort | tr "\\n" " "',
-  }, { prepare: (tmp) => writeFileSync(join(tmp, `${marker}.txt`), 'x') });
+  const { box, out } = await probe(
+    t,
+    {
+      marker: `find / -xdev -name "${marker}*" 2>/dev/null | wc -l`,
+      root: 'ls -A / | sort | tr "\\n" " "',
+      exe: 'readlink /proc/1/exe',
+      mountpoints: 'cut -d" " -f5 /proc/self/mountinfo | grep -c tctop-shim- || true',
+      overlay:
+        'grep tctop-shim- /proc/self/mountinfo | sed "s/^[^ ]* [^ ]* [^ ]* [^ ]* \\([^ ]*\\) .* - \\([^ ]*\\) \\([^ ]*\\) .*/\\1 \\2 \\3/"',
+      cgroup: 'cut -d: -f3 /proc/self/cgroup | sort -u',
+      chroot: 'cd / && cd .. && ls -A | sort | tr "\\n" " "',
+    },
+    { prepare: (tmp) => writeFileSync(join(tmp, `${marker}.txt`), 'x') },
+  );
   assert.equal(out.marker, '0');
   assert.equal(out.root, 'bin dev etc home proc root sys tmp');
   assert.equal(out.exe, '/bin/busybox');
@@ -124,7 +164,7 @@ test('isolation: pivot_root leaves no path to the host; /proc/1/exe is the conta
   assert.ok(existsSync(join(box.tmp, `${marker}.txt`)));
 });
 
-test('isolation: root keeps exactly Docker\'s default capabilities, no_new_privs, nothing inheritable or ambient', async (t) => {
+test("isolation: root keeps exactly Docker's default capabilities, no_new_privs, nothing inheritable or ambient", async (t) => {
   if (needRootAndBusybox(t)) return;
   const { out } = await probe(t, {
     caps: 'grep -E "^(Cap|NoNewPrivs)" /proc/self/status',
@@ -134,11 +174,18 @@ test('isolation: root keeps exactly Docker\'s default capabilities, no_new_privs
     id: 'id',
   });
   const caps = capsOf(out.caps);
-  assert.deepEqual(caps, { CapInh: '0000000000000000', CapPrm: DOCKER_CAPS, CapEff: DOCKER_CAPS, CapBnd: DOCKER_CAPS, CapAmb: '0000000000000000', NoNewPrivs: '1' });
+  assert.deepEqual(caps, {
+    CapInh: '0000000000000000',
+    CapPrm: DOCKER_CAPS,
+    CapEff: DOCKER_CAPS,
+    CapBnd: DOCKER_CAPS,
+    CapAmb: '0000000000000000',
+    NoNewPrivs: '1',
+  });
   assert.equal(out.mknod, 'mknod-ok');
   assert.match(out.mount, /mount-denied/);
   assert.equal(out.chown, 'chown-ok');
-  assert.equal(out.id, 'uid=0(root) gid=0(root)', 'supplementary groups are exactly launch.conf\'s (none here)');
+  assert.equal(out.id, 'uid=0(root) gid=0(root)', "supplementary groups are exactly launch.conf's (none here)");
 });
 
 test('isolation: fds the caller leaks into the shim never reach the container', async (t) => {
@@ -156,14 +203,25 @@ test('isolation: fds the caller leaks into the shim never reach the container', 
 
 test('isolation: a non-root user has no capabilities (bounding set still the default), its groups, and the working dir is created', async (t) => {
   if (needRootAndBusybox(t)) return;
-  const { out } = await probe(t, { caps: 'grep -E "^(Cap|NoNewPrivs)" /proc/self/status', id: 'id', pwd: 'pwd', write: 'touch /etc/x || true' }, { uid: 65534, gid: 65534, groups: [65534, 10], cwd: '/work/dir' });
-  assert.deepEqual(capsOf(out.caps), { CapInh: '0000000000000000', CapPrm: '0000000000000000', CapEff: '0000000000000000', CapBnd: DOCKER_CAPS, CapAmb: '0000000000000000', NoNewPrivs: '1' });
+  const { out } = await probe(
+    t,
+    { caps: 'grep -E "^(Cap|NoNewPrivs)" /proc/self/status', id: 'id', pwd: 'pwd', write: 'touch /etc/x || true' },
+    { uid: 65534, gid: 65534, groups: [65534, 10], cwd: '/work/dir' },
+  );
+  assert.deepEqual(capsOf(out.caps), {
+    CapInh: '0000000000000000',
+    CapPrm: '0000000000000000',
+    CapEff: '0000000000000000',
+    CapBnd: DOCKER_CAPS,
+    CapAmb: '0000000000000000',
+    NoNewPrivs: '1',
+  });
   assert.equal(out.id, 'uid=65534(nobody) gid=65534(nogroup) groups=10,65534(nogroup)');
   assert.equal(out.pwd, '/work/dir');
   assert.match(out.write, /Permission denied/);
 });
 
-test('isolation: the environment is exactly launch.conf\'s, PATH from it resolves argv[0]', async (t) => {
+test("isolation: the environment is exactly launch.conf's, PATH from it resolves argv[0]", async (t) => {
   if (needRootAndBusybox(t)) return;
   const box = await startBox(t, { args: ['env'], env: ['PATH=/bin', 'A=1 2', 'EMPTY=', 'NL=x\ny'] });
   await waitExit(box);
@@ -218,7 +276,12 @@ test('overlay: 60 layers with long paths (options beyond a page) stack top-most 
   if (needRootAndBusybox(t)) return;
   const { box, out } = await probe(
     t,
-    { files: 'ls /stack | sort -n | tr "\\n" " "', who: 'cat /who', gone: 'ls /etc/group || true', upper: 'echo new > /written && echo ok' },
+    {
+      files: 'ls /stack | sort -n | tr "\\n" " "',
+      who: 'cat /who',
+      gone: 'ls /etc/group || true',
+      upper: 'echo new > /written && echo ok',
+    },
     {
       upperLayers: (tmp) => {
         const layers: string[] = [];
@@ -239,7 +302,12 @@ test('overlay: 60 layers with long paths (options beyond a page) stack top-most 
       },
     },
   );
-  assert.equal(out.files, Array.from({ length: 60 }, (_, i) => `${i} `).join('').trimEnd());
+  assert.equal(
+    out.files,
+    Array.from({ length: 60 }, (_, i) => `${i} `)
+      .join('')
+      .trimEnd(),
+  );
   assert.equal(out.who, 'layer 59', 'the first lowerdir is the top-most');
   assert.match(out.gone, /No such file or directory/);
   assert.equal(out.upper, 'ok');

@@ -7,12 +7,25 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { cgroupPids } from '../../src/engine/containers/cgroups.js';
 import { shimBinaryPath } from '../../src/engine/containers/shim-binary.js';
-import { alive, mountLinesMentioning, needRootAndBusybox, prepareBox, readLog, runShim, startBox, stdoutOf, waitExit, waitFor } from './native-shim-harness.js';
+import {
+  alive,
+  mountLinesMentioning,
+  needRootAndBusybox,
+  prepareBox,
+  readLog,
+  runShim,
+  startBox,
+  stdoutOf,
+  waitExit,
+  waitFor,
+} from './native-shim-harness.js';
 
 const ISO_NS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/;
 
 function status(pid: number, key: string): string {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(key + ':'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(key + ':'));
   assert.ok(line, `${key} in /proc/${pid}/status`);
   return line.slice(key.length + 1).trim();
 }
@@ -22,18 +35,32 @@ function statFields(pid: number): string[] {
   return s.slice(s.lastIndexOf(')') + 2).split(' '); // [0] = state, [1] = ppid, [3] = session
 }
 
-test('shim: `started <init> <daemon>`; the daemon is the init\'s parent, named tctop-shim --id --state, detached, outside the container', async (t) => {
+test("shim: `started <init> <daemon>`; the daemon is the init's parent, named tctop-shim --id --state, detached, outside the container", async (t) => {
   if (needRootAndBusybox(t)) return;
   const box = await startBox(t, { args: ['sleep', '30'] });
   t.diagnostic(`spawn -> started line: ${box.startedMs.toFixed(1)} ms`);
   assert.equal(statFields(box.pid)[1], String(box.shimPid), 'init ppid == daemon');
   assert.equal(readFileSync(`/proc/${box.shimPid}/comm`, 'utf8'), 'tctop-shim\n');
-  assert.deepEqual(readFileSync(`/proc/${box.shimPid}/cmdline`, 'utf8').split('\0').slice(0, -1), [shimBinaryPath(), '--id', box.id, '--state', box.dir]);
+  assert.deepEqual(readFileSync(`/proc/${box.shimPid}/cmdline`, 'utf8').split('\0').slice(0, -1), [
+    shimBinaryPath(),
+    '--id',
+    box.id,
+    '--state',
+    box.dir,
+  ]);
   assert.equal(statFields(box.shimPid)[3], String(box.shimPid), 'the daemon leads its own session');
   for (const fd of ['0', '1', '2']) assert.equal(readlinkSync(`/proc/${box.shimPid}/fd/${fd}`), '/dev/null');
-  assert.deepEqual(readdirSync(`/proc/${box.shimPid}/fd`).map(Number).filter((fd) => fd > 2 && readlinkSync(`/proc/${box.shimPid}/fd/${fd}`).startsWith('/')).map((fd) => readlinkSync(`/proc/${box.shimPid}/fd/${fd}`)), [join(box.dir, 'container.log')], 'the daemon holds nothing of the container but its log');
+  assert.deepEqual(
+    readdirSync(`/proc/${box.shimPid}/fd`)
+      .map(Number)
+      .filter((fd) => fd > 2 && readlinkSync(`/proc/${box.shimPid}/fd/${fd}`).startsWith('/'))
+      .map((fd) => readlinkSync(`/proc/${box.shimPid}/fd/${fd}`)),
+    [join(box.dir, 'container.log')],
+    'the daemon holds nothing of the container but its log',
+  );
   assert.equal(readlinkSync(`/proc/${box.shimPid}/cwd`), '/');
-  for (const ns of ['mnt', 'pid', 'net', 'cgroup']) assert.equal(readlinkSync(`/proc/${box.shimPid}/ns/${ns}`), readlinkSync(`/proc/self/ns/${ns}`), `daemon stays in the host ${ns} ns`);
+  for (const ns of ['mnt', 'pid', 'net', 'cgroup'])
+    assert.equal(readlinkSync(`/proc/${box.shimPid}/ns/${ns}`), readlinkSync(`/proc/self/ns/${ns}`), `daemon stays in the host ${ns} ns`);
   assert.doesNotMatch(readFileSync(`/proc/${box.shimPid}/cgroup`, 'utf8'), /tctop/, 'the daemon does not pin the container cgroup');
   assert.match(status(box.pid, 'NSpid'), new RegExp(`^${box.pid}\\s+1$`), 'the init is PID 1 in its namespace');
   for (const line of readFileSync(`/proc/${box.pid}/cgroup`, 'utf8').trim().split('\n')) {
@@ -52,7 +79,11 @@ test('shim: `started <init> <daemon>`; the daemon is the init\'s parent, named t
   assert.equal(exit.pid, box.pid);
   assert.match(exit.finishedAt, ISO_NS);
   await waitFor('the daemon to exit after its init', () => !alive(box.shimPid));
-  assert.deepEqual(readdirSync(box.dir).sort(), ['container.log', 'exit.json', 'launch.conf', 'rootfs', 'upper', 'work'], 'exit.json renamed into place, no temp file');
+  assert.deepEqual(
+    readdirSync(box.dir).sort(),
+    ['container.log', 'exit.json', 'launch.conf', 'rootfs', 'upper', 'work'],
+    'exit.json renamed into place, no temp file',
+  );
 });
 
 test('shim: a container in a cgroup2 cgroup (the hybrid unified mount) joins it and its cgroup namespace is rooted there', async (t) => {
@@ -76,7 +107,9 @@ test('shim: discovery finds the container as runtime tctop, with the daemon as i
   const box = await startBox(t, { args: ['sleep', '30'] });
   const r = spawnSync(process.execPath, ['bin/tctop', 'ps', '--json'], { encoding: 'utf8', env: { ...process.env, TCTOP_ROOT: box.tmp } });
   assert.equal(r.status, 0, r.stderr);
-  const found = (JSON.parse(r.stdout) as { id: string; runtime: string; init: { hostPid: number; containerPid: number }; shim: { pid: number } | null }[]).filter((c) => c.id === box.id);
+  const found = (
+    JSON.parse(r.stdout) as { id: string; runtime: string; init: { hostPid: number; containerPid: number }; shim: { pid: number } | null }[]
+  ).filter((c) => c.id === box.id);
   assert.equal(found.length, 1, `tctop ps --json: ${r.stdout.slice(0, 4000)}`);
   const seen = { runtime: found[0].runtime, init: found[0].init, shimPid: found[0].shim?.pid };
   assert.deepEqual(seen, { runtime: 'tctop', init: { hostPid: box.pid, containerPid: 1 }, shimPid: box.shimPid }, JSON.stringify(found[0]));
@@ -107,7 +140,10 @@ test('shim: stdout and stderr as json-file lines; escapes and invalid UTF-8 stay
   }
   assert.match(raw, /\\u001b\[31m/, 'ESC as \\u001b');
   const log = readLog(box);
-  assert.deepEqual(log.filter((r) => r.stream === 'stderr').map((r) => r.log), ['err1\n']);
+  assert.deepEqual(
+    log.filter((r) => r.stream === 'stderr').map((r) => r.log),
+    ['err1\n'],
+  );
   const out = log.filter((r) => r.stream === 'stdout').map((r) => r.log);
   assert.equal(out[0], 'out1\n');
   assert.equal(out[1], 'out2\n');
@@ -130,7 +166,10 @@ test('shim: exit codes 0, 3, 126 (not executable), 127 (not found, with a stderr
   assert.deepEqual([three.exit.exitCode, three.exit.signal, three.exit.oomKilled], [3, null, false]);
   const notFound = await run(['no-such-command', 'arg']);
   assert.equal(notFound.exit.exitCode, 127);
-  assert.deepEqual(readLog(notFound.box).map((r) => [r.stream, r.log]), [['stderr', 'tctop: exec no-such-command: No such file or directory\n']]);
+  assert.deepEqual(
+    readLog(notFound.box).map((r) => [r.stream, r.log]),
+    [['stderr', 'tctop: exec no-such-command: No such file or directory\n']],
+  );
   const notExec = await run(['/etc/passwd']);
   assert.equal(notExec.exit.exitCode, 126);
   assert.match(readLog(notExec.box)[0].log, /^tctop: exec \/etc\/passwd: Permission denied\n$/);
@@ -155,7 +194,9 @@ test('shim: exit codes 0, 3, 126 (not executable), 127 (not found, with a stderr
 
 test('shim: orphans die with the init and are reaped; the daemon exits and leaves no process', async (t) => {
   if (needRootAndBusybox(t)) return;
-  const box = await startBox(t, { args: ['sh', '-c', '(sleep 1000 &); (sh -c "sleep 1000" &); sleep 1000 & echo started; sleep 0.3; exit 5'] });
+  const box = await startBox(t, {
+    args: ['sh', '-c', '(sleep 1000 &); (sh -c "sleep 1000" &); sleep 1000 & echo started; sleep 0.3; exit 5'],
+  });
   await waitFor('the background processes', () => cgroupPids(box.id).length >= 4);
   const exit = await waitExit(box);
   assert.equal(exit.exitCode, 5);
@@ -210,7 +251,11 @@ test('shim: bad invocations and bad launch.conf are one-line errors with exit 1'
 
 test('shim: ten containers started at once each get their own init, log and exit record', async (t) => {
   if (needRootAndBusybox(t)) return;
-  const boxes = await Promise.all(Array.from({ length: 10 }, (_, i) => startBox(t, { args: ['sh', '-c', `echo box ${i}; exit ${i}`], limits: { memoryBytes: 32 << 20, pidsLimit: 50, cpusetCpus: '0' } })));
+  const boxes = await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      startBox(t, { args: ['sh', '-c', `echo box ${i}; exit ${i}`], limits: { memoryBytes: 32 << 20, pidsLimit: 50, cpusetCpus: '0' } }),
+    ),
+  );
   assert.equal(new Set(boxes.map((b) => b.pid)).size, 10);
   const exits = await Promise.all(boxes.map((b) => waitExit(b)));
   exits.forEach((e, i) => assert.equal(e.exitCode, i));

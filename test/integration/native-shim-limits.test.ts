@@ -10,7 +10,8 @@ import { needRootAndBusybox, readLog, startBox, stdoutOf, waitExit, waitFor, typ
 
 /** Cumulative CPU time of the container's cgroup in nanoseconds (v1 cpuacct.usage, v2 cpu.stat usage_usec). */
 function cpuNs(box: Box): number {
-  if (box.cgroup.version === 1) return Number(readFileSync(join(box.cgroup.dirs.find((d) => d.includes('/cpuacct/'))!, 'cpuacct.usage'), 'utf8'));
+  if (box.cgroup.version === 1)
+    return Number(readFileSync(join(box.cgroup.dirs.find((d) => d.includes('/cpuacct/'))!, 'cpuacct.usage'), 'utf8'));
   const m = /^usage_usec (\d+)$/m.exec(readFileSync(join(box.cgroup.dirs[0], 'cpu.stat'), 'utf8'));
   return Number(m![1]) * 1000;
 }
@@ -37,7 +38,10 @@ test('limits: --memory 16m and a memory hog -> OOM kill, exitCode 137, oomKilled
 
 test('limits: an OOM kill of a child is still recorded; a plain SIGKILL is not an OOM kill', async (t) => {
   if (needRootAndBusybox(t)) return;
-  const box = await startBox(t, { args: ['sh', '-c', 'tail /dev/zero; echo "child status $?"; exit 4'], limits: { memoryBytes: 16 << 20 } });
+  const box = await startBox(t, {
+    args: ['sh', '-c', 'tail /dev/zero; echo "child status $?"; exit 4'],
+    limits: { memoryBytes: 16 << 20 },
+  });
   const exit = await waitExit(box, 30_000);
   assert.deepEqual([exit.exitCode, exit.oomKilled], [4, true]);
   assert.equal(stdoutOf(box), 'child status 137\n');
@@ -62,7 +66,10 @@ test('limits: --pids-limit 20 contains a fork bomb; the host can still fork; kil
 
 test('limits: --cpus 0.5 holds two busy loops to about half a core', async (t) => {
   if (needRootAndBusybox(t)) return;
-  const box = await startBox(t, { args: ['sh', '-c', '(while :; do :; done) & (while :; do :; done) & sleep 60'], limits: { nanoCpus: 500_000_000 } });
+  const box = await startBox(t, {
+    args: ['sh', '-c', '(while :; do :; done) & (while :; do :; done) & sleep 60'],
+    limits: { nanoCpus: 500_000_000 },
+  });
   await new Promise((r) => setTimeout(r, 500)); // past the first period's burst
   const c0 = cpuNs(box);
   const t0 = process.hrtime.bigint();

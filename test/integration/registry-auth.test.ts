@@ -11,7 +11,10 @@ import { missing, sh } from '../helpers/prereq.js';
 import { dockerReady, registryAvailable, startRegistry, tctop, tctopAsync, trustInDocker } from './registry-harness.js';
 
 function prerequisites(t: TestContext): boolean {
-  return missing(t, registryAvailable(), '/usr/bin/docker-registry (apt-get install docker-registry) and openssl') || missing(t, dockerReady(), 'root, docker and tctop-test/busybox');
+  return (
+    missing(t, registryAvailable(), '/usr/bin/docker-registry (apt-get install docker-registry) and openssl') ||
+    missing(t, dockerReady(), 'root, docker and tctop-test/busybox')
+  );
 }
 
 function tempDir(t: TestContext, prefix: string): string {
@@ -35,7 +38,7 @@ function loadAs(t: TestContext, root: string, ref: string): void {
   assert.equal(load.status, 0, load.stderr);
 }
 
-test('TLS + htpasswd: wrong password refused, login kept in docker\'s config.json (0600) that real docker uses, pull and push over certs.d', async (t) => {
+test("TLS + htpasswd: wrong password refused, login kept in docker's config.json (0600) that real docker uses, pull and push over certs.d", async (t) => {
   if (prerequisites(t)) return;
   const reg = await startRegistry({ tls: true, users: { alice: 'wonder land' } });
   t.after(() => reg.stop());
@@ -45,7 +48,10 @@ test('TLS + htpasswd: wrong password refused, login kept in docker\'s config.jso
   // not trusted yet: a clear TLS error, no fallback to plain HTTP
   const untrusted = tctop(root, ['login', '-u', 'alice', '--password-stdin', reg.host], { input: 'wonder land\n', env });
   assert.equal(untrusted.status, 1);
-  assert.match(untrusted.stderr, new RegExp(`^tctop: cannot reach registry ${reg.host}: TLS certificate not trusted .*/etc/docker/certs.d/${reg.host}/ca.crt\\n$`));
+  assert.match(
+    untrusted.stderr,
+    new RegExp(`^tctop: cannot reach registry ${reg.host}: TLS certificate not trusted .*/etc/docker/certs.d/${reg.host}/ca.crt\\n$`),
+  );
   t.after(trustInDocker(reg));
 
   const wrong = tctop(root, ['login', '-u', 'alice', '-p', 'wrong', reg.host], { env });
@@ -92,7 +98,7 @@ test('TLS + htpasswd: wrong password refused, login kept in docker\'s config.jso
   assert.equal(tctop(tempDir(t, 'tctop-auth-store-'), ['pull', ref], { env }).status, 1);
 });
 
-test('a registry requiring a client certificate: refused without one, served with certs.d\'s client.cert/client.key', async (t) => {
+test("a registry requiring a client certificate: refused without one, served with certs.d's client.cert/client.key", async (t) => {
   if (prerequisites(t)) return;
   const reg = await startRegistry({ tls: true, clientCert: true });
   t.after(() => reg.stop());
@@ -115,7 +121,7 @@ test('a registry requiring a client certificate: refused without one, served wit
   assert.equal(pull.stdout, `${ref}\n`);
 });
 
-test('a credential helper (credsStore) is used for store, get and erase with docker\'s protocol', async (t) => {
+test("a credential helper (credsStore) is used for store, get and erase with docker's protocol", async (t) => {
   if (prerequisites(t)) return;
   const reg = await startRegistry({ users: { carol: 'helper-pw' } });
   t.after(() => reg.stop());
@@ -168,10 +174,16 @@ test('auth: token: the bearer flow against the real registry and a local token e
   assert.equal((await tctopAsync(root, ['login', '-u', 'bob', '--password-stdin', reg.host], { input: 'b0b-pass', env })).status, 0);
   const push = await tctopAsync(root, ['push', ref], { env });
   assert.equal(push.status, 0, push.stderr);
-  assert.ok(reg.tokenRequests.some((q) => q.includes('scope=repository%3Atokened%3Apull%2Cpush') && q.includes('service=tctop-test-registry')), reg.tokenRequests.join('\n'));
+  assert.ok(
+    reg.tokenRequests.some((q) => q.includes('scope=repository%3Atokened%3Apull%2Cpush') && q.includes('service=tctop-test-registry')),
+    reg.tokenRequests.join('\n'),
+  );
   const fresh = tempDir(t, 'tctop-auth-store-');
   const pull = await tctopAsync(fresh, ['pull', ref], { env });
   assert.equal(pull.status, 0, pull.stderr);
-  assert.ok(reg.tokenRequests.some((q) => q.includes('scope=repository%3Atokened%3Apull&')), reg.tokenRequests.join('\n'));
+  assert.ok(
+    reg.tokenRequests.some((q) => q.includes('scope=repository%3Atokened%3Apull&')),
+    reg.tokenRequests.join('\n'),
+  );
   assert.equal(tctop(fresh, ['run', '--rm', ref, 'echo', 'bearer']).stdout, 'bearer\n');
 });

@@ -66,11 +66,63 @@ function makeTls(dir: string): { ca: string; cert: string; key: string } {
   const cert = join(dir, 'server.crt');
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', '/CN=127.0.0.1'], dir);
   writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n');
-  openssl(['x509', '-req', '-in', csr, '-CA', ca, '-CAkey', caKey, '-CAcreateserial', '-out', cert, '-days', '2', '-extfile', join(dir, 'ext.cnf')], dir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      ca,
+      '-CAkey',
+      caKey,
+      '-CAcreateserial',
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-extfile',
+      join(dir, 'ext.cnf'),
+    ],
+    dir,
+  );
   // a client certificate from the same CA, for a registry that requires one (certs.d's client.cert / client.key)
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'client.key'), '-out', join(dir, 'client.csr'), '-subj', '/CN=tctop test client'], dir);
+  openssl(
+    [
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir, 'client.key'),
+      '-out',
+      join(dir, 'client.csr'),
+      '-subj',
+      '/CN=tctop test client',
+    ],
+    dir,
+  );
   writeFileSync(join(dir, 'client.cnf'), 'extendedKeyUsage=clientAuth\n');
-  openssl(['x509', '-req', '-in', join(dir, 'client.csr'), '-CA', ca, '-CAkey', caKey, '-CAcreateserial', '-out', join(dir, 'client.cert'), '-days', '2', '-extfile', join(dir, 'client.cnf')], dir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      join(dir, 'client.csr'),
+      '-CA',
+      ca,
+      '-CAkey',
+      caKey,
+      '-CAcreateserial',
+      '-out',
+      join(dir, 'client.cert'),
+      '-days',
+      '2',
+      '-extfile',
+      join(dir, 'client.cnf'),
+    ],
+    dir,
+  );
   return { ca, cert, key };
 }
 
@@ -79,10 +131,31 @@ function b64url(data: Buffer | string): string {
 }
 
 /** The token endpoint: Basic-authenticated users get what they ask for; anonymous ones pull only if allowed. */
-function startTokenServer(dir: string, users: Record<string, string>, anonymousPull: boolean): Promise<{ server: Server; port: number; certFile: string; requests: string[] }> {
+function startTokenServer(
+  dir: string,
+  users: Record<string, string>,
+  anonymousPull: boolean,
+): Promise<{ server: Server; port: number; certFile: string; requests: string[] }> {
   const key = join(dir, 'token.key');
   const certFile = join(dir, 'token.crt');
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', certFile, '-days', '2', '-subj', '/CN=tctop test token issuer'], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      certFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=tctop test token issuer',
+    ],
+    dir,
+  );
   const keyPem = readFileSync(key, 'utf8');
   const der = Buffer.from(readFileSync(certFile, 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64');
   const requests: string[] = [];
@@ -110,13 +183,24 @@ function startTokenServer(dir: string, users: Record<string, string>, anonymousP
     }
     const now = Math.floor(Date.now() / 1000);
     const header = { typ: 'JWT', alg: 'RS256', x5c: [der.toString('base64')] };
-    const claims = { iss: 'tctop-test-issuer', sub: account, aud: url.searchParams.get('service'), exp: now + 300, nbf: now - 10, iat: now, jti: randomBytes(8).toString('hex'), access };
+    const claims = {
+      iss: 'tctop-test-issuer',
+      sub: account,
+      aud: url.searchParams.get('service'),
+      exp: now + 300,
+      nbf: now - 10,
+      iat: now,
+      jti: randomBytes(8).toString('hex'),
+      access,
+    };
     const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
     const signature = createSign('RSA-SHA256').update(signingInput).sign(keyPem);
     const token = `${signingInput}.${b64url(signature)}`;
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: 300 }));
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port, certFile, requests })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port, certFile, requests })),
+  );
 }
 
 async function waitReady(host: string, tls: string | undefined, child: ChildProcess, log: () => string, clientDir?: string): Promise<void> {
@@ -124,10 +208,19 @@ async function waitReady(host: string, tls: string | undefined, child: ChildProc
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited: ${log()}`);
     const ok = await new Promise<boolean>((resolve) => {
-      const req = (tls ? httpsRequest : request)(`${tls ? 'https' : 'http'}://${host}/v2/`, { ca: tls ? readFileSync(tls) : undefined, cert: clientDir ? readFileSync(join(clientDir, 'client.cert')) : undefined, key: clientDir ? readFileSync(join(clientDir, 'client.key')) : undefined, timeout: 1000 }, (res) => {
-        res.resume();
-        resolve(true);
-      });
+      const req = (tls ? httpsRequest : request)(
+        `${tls ? 'https' : 'http'}://${host}/v2/`,
+        {
+          ca: tls ? readFileSync(tls) : undefined,
+          cert: clientDir ? readFileSync(join(clientDir, 'client.cert')) : undefined,
+          key: clientDir ? readFileSync(join(clientDir, 'client.key')) : undefined,
+          timeout: 1000,
+        },
+        (res) => {
+          res.resume();
+          resolve(true);
+        },
+      );
       req.on('error', () => resolve(false));
       req.on('timeout', () => req.destroy());
       req.end();
@@ -148,7 +241,21 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Toke
   mkdirSync(storage);
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
-  const lines = ['version: 0.1', 'log:', '  level: error', '  accesslog:', '    disabled: true', 'storage:', '  filesystem:', `    rootdirectory: ${storage}`, '  delete:', '    enabled: true', 'http:', `  addr: ${host}`, `  secret: ${randomBytes(16).toString('hex')}`];
+  const lines = [
+    'version: 0.1',
+    'log:',
+    '  level: error',
+    '  accesslog:',
+    '    disabled: true',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${storage}`,
+    '  delete:',
+    '    enabled: true',
+    'http:',
+    `  addr: ${host}`,
+    `  secret: ${randomBytes(16).toString('hex')}`,
+  ];
   let caFile: string | undefined;
   if (options.tls) {
     const tls = makeTls(dir);
@@ -159,10 +266,22 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Toke
   let token: Awaited<ReturnType<typeof startTokenServer>> | undefined;
   if (options.token) {
     token = await startTokenServer(dir, options.users ?? {}, options.token.anonymousPull ?? false);
-    lines.push('auth:', '  token:', `    realm: http://127.0.0.1:${token.port}/token`, '    service: tctop-test-registry', '    issuer: tctop-test-issuer', `    rootcertbundle: ${token.certFile}`);
+    lines.push(
+      'auth:',
+      '  token:',
+      `    realm: http://127.0.0.1:${token.port}/token`,
+      '    service: tctop-test-registry',
+      '    issuer: tctop-test-issuer',
+      `    rootcertbundle: ${token.certFile}`,
+    );
   } else if (options.users) {
     const htpasswd = join(dir, 'htpasswd');
-    writeFileSync(htpasswd, Object.entries(options.users).map(([u, p]) => `${u}:${bcrypt.hashSync(p, 5)}`).join('\n') + '\n');
+    writeFileSync(
+      htpasswd,
+      Object.entries(options.users)
+        .map(([u, p]) => `${u}:${bcrypt.hashSync(p, 5)}`)
+        .join('\n') + '\n',
+    );
     lines.push('auth:', '  htpasswd:', '    realm: tctop-test', `    path: ${htpasswd}`);
   }
   const config = join(dir, 'config.yml');
@@ -250,7 +369,10 @@ export function buildFiveLayerImage(tag: string, layerBytes = 256 * 1024): void 
     const steps = [1, 2, 3, 4].map((i) => `RUN head -c ${layerBytes} /dev/urandom > /layer${i}.bin && echo ${i} > /n${i}`);
     writeFileSync(join(ctx, 'Dockerfile'), [`FROM ${base}`, ...steps, 'CMD ["cat", "/n1", "/n4"]'].join('\n') + '\n');
     writeFileSync(join(ctx, '.dockerignore'), '*.tar\n');
-    sh('docker', ['build', '-q', '--network', 'none', '-t', tag, ctx], { env: { ...process.env, DOCKER_BUILDKIT: '0' }, timeoutMs: 180_000 });
+    sh('docker', ['build', '-q', '--network', 'none', '-t', tag, ctx], {
+      env: { ...process.env, DOCKER_BUILDKIT: '0' },
+      timeoutMs: 180_000,
+    });
   } finally {
     spawnSync('docker', ['rmi', base], { stdio: 'ignore' }); // the built image keeps the layer
     rmSync(ctx, { recursive: true, force: true });
@@ -258,9 +380,16 @@ export function buildFiveLayerImage(tag: string, layerBytes = 256 * 1024): void 
 }
 
 /** As tctop(), without blocking this process: a token endpoint served from the test's own event loop must answer. */
-export function tctopAsync(root: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Tctop> {
+export function tctopAsync(
+  root: string,
+  args: string[],
+  opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<Tctop> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/tctop', ...args], { env: { ...process.env, TCTOP_ROOT: root, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/tctop', ...args], {
+      env: { ...process.env, TCTOP_ROOT: root, ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -11,7 +11,16 @@ import { gzipSync } from 'node:zlib';
 import { pullImage } from '../../src/engine/registry/pull.js';
 import { resolveImage } from '../../src/engine/images/index.js';
 import { missing, sh } from '../helpers/prereq.js';
-import { blobPath, buildFiveLayerImage, dockerReady, freePort, registryAvailable, startRegistry, tctop, type Registry } from './registry-harness.js';
+import {
+  blobPath,
+  buildFiveLayerImage,
+  dockerReady,
+  freePort,
+  registryAvailable,
+  startRegistry,
+  tctop,
+  type Registry,
+} from './registry-harness.js';
 import { getBlob, getManifest, putManifest, sha256, stallingProxy, uploadBlob } from './registry-wire.js';
 
 let shared: Promise<Registry> | undefined;
@@ -20,7 +29,10 @@ after(async () => {
 });
 
 function prerequisites(t: TestContext): boolean {
-  return missing(t, registryAvailable(), '/usr/bin/docker-registry (apt-get install docker-registry)') || missing(t, dockerReady(), 'root, docker and tctop-test/busybox');
+  return (
+    missing(t, registryAvailable(), '/usr/bin/docker-registry (apt-get install docker-registry)') ||
+    missing(t, dockerReady(), 'root, docker and tctop-test/busybox')
+  );
 }
 
 function registry(): Promise<Registry> {
@@ -55,7 +67,7 @@ function leftovers(root: string): string[] {
   return existsSync(dir) ? readdirSync(dir) : [];
 }
 
-test('docker push, then tctop pull of a 5-layer image: docker\'s image ID, per-layer lines, and tctop run runs it', async (t) => {
+test("docker push, then tctop pull of a 5-layer image: docker's image ID, per-layer lines, and tctop run runs it", async (t) => {
   if (prerequisites(t)) return;
   const reg = await registry();
   const local = `tctop-test/five-layers:${process.pid}`;
@@ -70,7 +82,10 @@ test('docker push, then tctop pull of a 5-layer image: docker\'s image ID, per-l
   assert.equal(lines[0], 'latest: Pulling from five');
   const layerLines = lines.filter((l) => /^[0-9a-f]{12}: /.test(l));
   assert.equal(layerLines.length, 5, r.stdout);
-  assert.ok(layerLines.every((l) => l.endsWith(': Pull complete')), r.stdout);
+  assert.ok(
+    layerLines.every((l) => l.endsWith(': Pull complete')),
+    r.stdout,
+  );
   const manifest = await getManifest(reg.host, 'five', 'latest');
   assert.equal(lines.at(-3), `Digest: ${sha256(manifest.bytes)}`);
   assert.equal(lines.at(-2), `Status: Downloaded newer image for ${remote}`);
@@ -115,7 +130,11 @@ test('on a terminal, pull redraws per-layer progress in place', async (t) => {
   const remote = `${reg.host}/tty-busybox:latest`;
   dockerPush(t, 'tctop-test/busybox:latest', remote);
   const root = storeDir(t);
-  const r = spawnSync('script', ['-qec', `${process.execPath} bin/tctop pull ${remote}`, '/dev/null'], { encoding: 'utf8', env: { ...process.env, TCTOP_ROOT: root }, timeout: 60_000 });
+  const r = spawnSync('script', ['-qec', `${process.execPath} bin/tctop pull ${remote}`, '/dev/null'], {
+    encoding: 'utf8',
+    env: { ...process.env, TCTOP_ROOT: root },
+    timeout: 60_000,
+  });
   assert.equal(r.status, 0, r.stdout);
   assert.match(r.stdout, /Pulling fs layer/);
   assert.match(r.stdout, /\x1b\[\d+A\x1b\[2K\r[0-9a-f]{12}: (Downloading \[=*>? *\]|Pull complete)/);
@@ -123,7 +142,11 @@ test('on a terminal, pull redraws per-layer progress in place', async (t) => {
 });
 
 /** A one-layer image for `architecture`, its layer a tar holding /platform; returns the manifest descriptor. */
-async function craftImage(host: string, repo: string, architecture: string): Promise<{ mediaType: string; digest: string; size: number; configDigest: string }> {
+async function craftImage(
+  host: string,
+  repo: string,
+  architecture: string,
+): Promise<{ mediaType: string; digest: string; size: number; configDigest: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'tctop-craft-'));
   try {
     mkdirSync(join(dir, 'rootfs'));
@@ -132,10 +155,17 @@ async function craftImage(host: string, repo: string, architecture: string): Pro
     const tar = readFileSync(join(dir, 'layer.tar'));
     const blob = gzipSync(tar);
     const layerDigest = await uploadBlob(host, repo, blob);
-    const config = Buffer.from(JSON.stringify({ architecture, os: 'linux', config: { Cmd: ['/platform'] }, rootfs: { type: 'layers', diff_ids: [sha256(tar)] } }));
+    const config = Buffer.from(
+      JSON.stringify({ architecture, os: 'linux', config: { Cmd: ['/platform'] }, rootfs: { type: 'layers', diff_ids: [sha256(tar)] } }),
+    );
     const configDigest = await uploadBlob(host, repo, config);
     const mediaType = 'application/vnd.oci.image.manifest.v1+json';
-    const manifest = { schemaVersion: 2, mediaType, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: blob.length }] };
+    const manifest = {
+      schemaVersion: 2,
+      mediaType,
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: blob.length }],
+    };
     const put = await putManifest(host, repo, sha256(JSON.stringify(manifest)), manifest, mediaType);
     return { mediaType, ...put, configDigest };
   } finally {
@@ -178,7 +208,7 @@ test('an OCI index and a Docker manifest list with two platforms: linux/amd64 by
   assert.match(bad.stderr, /invalid platform "amd64"/);
 });
 
-test('a blob corrupted on the registry\'s disk is refused by its digest and nothing is registered', async (t) => {
+test("a blob corrupted on the registry's disk is refused by its digest and nothing is registered", async (t) => {
   if (prerequisites(t)) return;
   const reg = await startRegistry(); // its own storage: the corruption must not reach the other tests
   t.after(() => reg.stop());
@@ -194,7 +224,12 @@ test('a blob corrupted on the registry\'s disk is refused by its digest and noth
   const root = storeDir(t);
   const r = tctop(root, ['pull', remote]);
   assert.equal(r.status, 1, r.stdout);
-  assert.match(r.stderr, new RegExp(`^tctop: refusing layer 1 \\(${layerDigest.slice(0, 19)}\\) of 127\\.0\\.0\\.1:\\d+/corrupt: its content does not match its digest \\(expected ${layerDigest}, content is sha256:[0-9a-f]{64}\\)\\n$`));
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `^tctop: refusing layer 1 \\(${layerDigest.slice(0, 19)}\\) of 127\\.0\\.0\\.1:\\d+/corrupt: its content does not match its digest \\(expected ${layerDigest}, content is sha256:[0-9a-f]{64}\\)\\n$`,
+    ),
+  );
   assert.deepEqual(registered(root), {});
   assert.deepEqual(storedLayers(root), []);
   assert.deepEqual(leftovers(root), []);
@@ -232,12 +267,26 @@ test('a pull interrupted mid-transfer (SIGTERM, SIGKILL) registers nothing and l
   const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(tar)] } }));
   const configDigest = await uploadBlob(reg.host, 'big', config);
   const mt = 'application/vnd.docker.distribution.manifest.v2+json';
-  await putManifest(reg.host, 'big', 'latest', { schemaVersion: 2, mediaType: mt, config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: configDigest, size: config.length }, layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar', digest: layer, size: tar.length }] }, mt);
+  await putManifest(
+    reg.host,
+    'big',
+    'latest',
+    {
+      schemaVersion: 2,
+      mediaType: mt,
+      config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: configDigest, size: config.length },
+      layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar', digest: layer, size: tar.length }],
+    },
+    mt,
+  );
   const proxy = await stallingProxy(reg.port, 2 << 20);
   t.after(() => proxy.close());
   const root = storeDir(t);
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-    const child = spawn(process.execPath, ['bin/tctop', 'pull', `127.0.0.1:${proxy.port}/big`], { env: { ...process.env, TCTOP_ROOT: root }, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['bin/tctop', 'pull', `127.0.0.1:${proxy.port}/big`], {
+      env: { ...process.env, TCTOP_ROOT: root },
+      stdio: 'ignore',
+    });
     const exited = new Promise((resolve) => child.on('exit', resolve));
     const deadline = Date.now() + 20_000;
     while (proxy.forwarded() < 2 << 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -16,7 +16,10 @@ after(async () => {
 });
 
 function prerequisites(t: TestContext): boolean {
-  return missing(t, registryAvailable(), '/usr/bin/docker-registry (apt-get install docker-registry)') || missing(t, dockerReady(), 'root, docker and tctop-test/busybox');
+  return (
+    missing(t, registryAvailable(), '/usr/bin/docker-registry (apt-get install docker-registry)') ||
+    missing(t, dockerReady(), 'root, docker and tctop-test/busybox')
+  );
 }
 
 function registry(): Promise<Registry> {
@@ -83,10 +86,16 @@ test('tctop push of a loaded image: docker pull and docker run it; a re-push sen
   const pull = spawnSync('docker', ['pull', ref], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(pull.status, 0, pull.stderr);
   assert.match(pull.stdout, new RegExp(`Digest: ${sha256(manifest.bytes)}`));
-  const run = spawnSync('docker', ['run', '--rm', '--pull', 'never', ref, 'sh', '-c', 'echo pushed by tctop; ls /bin/busybox'], { encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync('docker', ['run', '--rm', '--pull', 'never', ref, 'sh', '-c', 'echo pushed by tctop; ls /bin/busybox'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stdout, 'pushed by tctop\n/bin/busybox\n');
-  assert.equal(sh('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]).trim(), JSON.parse(tctop(root, ['images', '--json']).stdout)[0].id);
+  assert.equal(
+    sh('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]).trim(),
+    JSON.parse(tctop(root, ['images', '--json']).stdout)[0].id,
+  );
 });
 
 test('tctop push of an imported rootfs; docker runs it with the imported CMD', async (t) => {
@@ -176,5 +185,10 @@ test('a stored blob that no longer matches its digest: the registry refuses the 
   writeFileSync(reposFile, JSON.stringify(repos));
   const refused = tctop(root, ['push', elsewhere]);
   assert.equal(refused.status, 1);
-  assert.match(refused.stderr, new RegExp(`^tctop: ${fresh.host}: finishing the upload of sha256:[0-9a-f]{12} \\(the registry refused its digest\\?\\) failed \\(HTTP 400: .*\\)\\n$`));
+  assert.match(
+    refused.stderr,
+    new RegExp(
+      `^tctop: ${fresh.host}: finishing the upload of sha256:[0-9a-f]{12} \\(the registry refused its digest\\?\\) failed \\(HTTP 400: .*\\)\\n$`,
+    ),
+  );
 });

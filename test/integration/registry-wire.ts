@@ -8,7 +8,12 @@ export function sha256(data: Buffer | string): string {
   return 'sha256:' + createHash('sha256').update(data).digest('hex');
 }
 
-export function http(method: string, url: string, body?: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
+export function http(
+  method: string,
+  url: string,
+  body?: Buffer,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) } }, (res) => {
       const chunks: Buffer[] = [];
@@ -33,7 +38,13 @@ export async function uploadBlob(host: string, repo: string, data: Buffer): Prom
   return digest;
 }
 
-export async function putManifest(host: string, repo: string, ref: string, doc: object, mediaType: string): Promise<{ digest: string; size: number }> {
+export async function putManifest(
+  host: string,
+  repo: string,
+  ref: string,
+  doc: object,
+  mediaType: string,
+): Promise<{ digest: string; size: number }> {
   const bytes = Buffer.from(JSON.stringify(doc));
   const r = await http('PUT', `http://${host}/v2/${repo}/manifests/${ref}`, bytes, { 'content-type': mediaType });
   if (r.status !== 201) throw new Error(`manifest put: HTTP ${r.status} ${r.body}`);
@@ -54,7 +65,10 @@ export async function getBlob(host: string, repo: string, digest: string): Promi
 }
 
 /** Forwards to `target` until `stallAfter` bytes went back to the client, then sends nothing more (a hung transfer). */
-export async function stallingProxy(target: number, stallAfter: number): Promise<{ port: number; forwarded: () => number; close: () => Promise<void> }> {
+export async function stallingProxy(
+  target: number,
+  stallAfter: number,
+): Promise<{ port: number; forwarded: () => number; close: () => Promise<void> }> {
   let total = 0;
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {

@@ -13,7 +13,8 @@ import { CGROUP_ROOT, openPaths, tctopCgroupDirs } from '../helpers/host-probes.
 import { isRoot, missing } from '../helpers/prereq.js';
 
 /** Limit and setting files: read every few seconds (SpecCache), so closed when a full pass prunes them, not every scan. */
-const LIMIT_FILE = /\/(cpu\.cfs_quota_us|cpu\.cfs_period_us|cpu\.shares|cpu\.max|cpu\.weight|cpuset\.cpus|memory\.limit_in_bytes|memory\.max|pids\.max)$/;
+const LIMIT_FILE =
+  /\/(cpu\.cfs_quota_us|cpu\.cfs_period_us|cpu\.shares|cpu\.max|cpu\.weight|cpuset\.cpus|memory\.limit_in_bytes|memory\.max|pids\.max)$/;
 
 test('the files of a container are kept open while it runs, read live, and given back when it is gone', async (t) => {
   if (missing(t, isRoot(), 'root (creates cgroups)')) return;
@@ -39,7 +40,10 @@ test('the files of a container are kept open while it runs, read live, and given
   assert.ok(first?.cgroup?.cpu && first.cgroup.memory, 'the container and its cgroup figures are found');
   const held = openPaths();
   assert.ok(held.includes(`/proc/${child.pid}/stat`), 'the member stat is kept open');
-  assert.ok(held.some((p) => dirs.some((d) => p.startsWith(`${d}/`))), 'cgroup files are kept open');
+  assert.ok(
+    held.some((p) => dirs.some((d) => p.startsWith(`${d}/`))),
+    'cgroup files are kept open',
+  );
   if (existsSync(join(CGROUP_ROOT, 'cgroup.controllers'))) {
     assert.ok(held.includes(join(dirs[0], 'cgroup.procs')), 'cgroup2: cgroup.procs is kept (a kept one lists members afresh)');
   } else {
@@ -49,7 +53,10 @@ test('the files of a container are kept open while it runs, read live, and given
   await sleep(300);
   const secondSnap = scanner.scan();
   const second = secondSnap.containers.find((c) => c.id === id);
-  assert.ok(second?.cgroup?.cpu && second.cgroup.cpu.usageSeconds > first.cgroup.cpu.usageSeconds, 'cgroup CPU usage moves through the kept descriptors');
+  assert.ok(
+    second?.cgroup?.cpu && second.cgroup.cpu.usageSeconds > first.cgroup.cpu.usageSeconds,
+    'cgroup CPU usage moves through the kept descriptors',
+  );
   const ticks = (snap: typeof firstSnap) => snap.processes.get(child.pid!)?.cpuTicks ?? -1;
   assert.ok(ticks(secondSnap) > ticks(firstSnap), 'the process CPU ticks move through its kept stat');
 
@@ -63,10 +70,18 @@ test('the files of a container are kept open while it runs, read live, and given
   const after = openPaths();
   assert.ok(!after.some((p) => p.startsWith(`/proc/${child.pid}/`)), 'the files of the exited process are closed at once');
   const inRemoved = after.filter((p) => dirs.some((d) => p.startsWith(d)));
-  assert.deepEqual(inRemoved.filter((p) => !LIMIT_FILE.test(p)), [], 'the usage files of the removed cgroup are closed at once');
+  assert.deepEqual(
+    inRemoved.filter((p) => !LIMIT_FILE.test(p)),
+    [],
+    'the usage files of the removed cgroup are closed at once',
+  );
   await sleep(1500);
   scanner.scan();
-  assert.deepEqual(openPaths().filter((p) => dirs.some((d) => p.startsWith(d))), [], 'its limit files, read every few seconds, when the full pass prunes them');
+  assert.deepEqual(
+    openPaths().filter((p) => dirs.some((d) => p.startsWith(d))),
+    [],
+    'its limit files, read every few seconds, when the full pass prunes them',
+  );
 
   scanner.close();
   assert.ok(!openPaths().some((p) => p === '/proc/stat' || p === '/proc/loadavg'), 'close() gives back every kept file');

@@ -34,7 +34,7 @@ test("x on another runtime's container names its tool and changes nothing", asyn
   assert.equal(await d.waitExit(), 0);
 });
 
-test('x then y stops one of tctop\'s own containers; n cancels', async (t) => {
+test("x then y stops one of tctop's own containers; n cancels", async (t) => {
   if (missing(t, ready, 'root, tmux, dockerd and the test image')) return;
   const root = mkdtempSync(join(tmpdir(), 'tctop-tui-engine-'));
   const env = { ...process.env, TCTOP_ROOT: root };
@@ -52,7 +52,11 @@ test('x then y stops one of tctop\'s own containers; n cancels', async (t) => {
   // wide enough for the status line `tctop stop <64-hex ID>: done` after the filter text
   const d = new TmuxDashboard([], { width: 160, height: 40 }, { TCTOP_ROOT: root });
   t.after(() => d.close());
-  await d.waitFor((s) => s.split('\n').some((l) => l.includes(name) && /\btctop\b/.test(l) && /running/.test(l)), 15_000, 'own container listed');
+  await d.waitFor(
+    (s) => s.split('\n').some((l) => l.includes(name) && /\btctop\b/.test(l) && /running/.test(l)),
+    15_000,
+    'own container listed',
+  );
   d.keys('/');
   d.type(name);
   d.keys('Enter');
@@ -64,7 +68,11 @@ test('x then y stops one of tctop\'s own containers; n cancels', async (t) => {
   d.keys('x');
   await d.waitFor(/stop .* y\/n/, 5000);
   d.keys('y');
-  await d.waitFor((s) => /tctop stop .*: done/.test(s) && !s.split('\n').some((l) => l.includes(name) && /running/.test(l)), 30_000, 'stopped and gone from the running list');
+  await d.waitFor(
+    (s) => /tctop stop .*: done/.test(s) && !s.split('\n').some((l) => l.includes(name) && /running/.test(l)),
+    30_000,
+    'stopped and gone from the running list',
+  );
   const listed = sh(process.execPath, ['bin/tctop', 'ps', '--runtime', 'tctop'], { env });
   assert.ok(!listed.includes(name), `no longer running:\n${listed}`);
   d.keys('q');

@@ -32,7 +32,13 @@ test('tctop with output that is not a terminal prints one table and exits', () =
 });
 
 test('bad -n and -d are usage errors (exit 2, one line)', () => {
-  for (const args of [['top', '-b', '-n', '0'], ['top', '-b', '-d', 'soon'], ['-d', '0'], ['top', '-b', '-n', '1.5'], ['top', '-b', '--root', '/nonexistent-root']]) {
+  for (const args of [
+    ['top', '-b', '-n', '0'],
+    ['top', '-b', '-d', 'soon'],
+    ['-d', '0'],
+    ['top', '-b', '-n', '1.5'],
+    ['top', '-b', '--root', '/nonexistent-root'],
+  ]) {
     const r = tctop(...args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, /^tctop: (bad (count|delay)|nothing to read under --root)/);

@@ -41,7 +41,9 @@ async function openDetail(d: TmuxDashboard, name: string): Promise<void> {
   await d.waitFor((s) => s.includes('CPU % of a core'), 5000, 'the detail charts');
 }
 
-test('charts: host CPU and memory above the table; a busy container\'s CPU line rises, an idle one\'s does not', { timeout: 90_000 }, async (t) => {
+test("charts: host CPU and memory above the table; a busy container's CPU line rises, an idle one's does not", {
+  timeout: 90_000,
+}, async (t) => {
   if (missing(t, ready, 'root, tmux, dockerd and the test image')) return;
   dockerRun(busy, ['--cpus', '0.5'], ['sh', '-c', 'while :; do :; done']);
   dockerRun(idle, [], ['sleep', '3600']);
@@ -52,7 +54,11 @@ test('charts: host CPU and memory above the table; a busy container\'s CPU line 
   assert.match(s.split('\n')[r.hostCharts[0].top], /^┌─ host CPU % [\d.]+ ─+┐┌─ host memory % used [\d.]+ ─+┐$/);
   await openDetail(d, busy);
   // a few samples in: the line of a container held at half a core sits well off the baseline, under its quota's top
-  s = await d.waitFor((x) => x.includes('of 50 quota') && dotsAboveZero(x, r.detailCharts[0]) > 10, 15_000, 'the CPU line off the baseline');
+  s = await d.waitFor(
+    (x) => x.includes('of 50 quota') && dotsAboveZero(x, r.detailCharts[0]) > 10,
+    15_000,
+    'the CPU line off the baseline',
+  );
   assert.match(s, /CPU % of a core [\d.]+ of 50 quota/);
   // back to the table, then clear the filter: apart, or the terminal reads the two as one Meta-Escape
   d.keys('Escape');
@@ -90,7 +96,11 @@ test('NO_COLOR and --no-color draw without colour; by default a running state is
   dockerRun(name, [], ['sleep', '3600']);
   t.after(() => dockerRm(name));
   const colourSgr = /\x1b\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|38;5;\d+)(?:;[0-9;]*)?m/;
-  for (const [args, env, coloured] of [[[], {}, true], [[], { NO_COLOR: '1' }, false], [['--no-color'], {}, false]] as const) {
+  for (const [args, env, coloured] of [
+    [[], {}, true],
+    [[], { NO_COLOR: '1' }, false],
+    [['--no-color'], {}, false],
+  ] as const) {
     const d = new TmuxDashboard([...args], { width: 120, height: 40 }, env);
     dashboards.push(d);
     await d.waitFor((s) => s.includes(name), 15_000, `${name} listed`);

@@ -15,7 +15,9 @@ export class TmuxDashboard {
   constructor(args: string[], size: { width: number; height: number } = { width: 120, height: 40 }, env: Record<string, string> = {}) {
     const bin = resolve('bin/tctop');
     const quoted = [process.execPath, bin, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    const envs = Object.entries(env).map(([k, v]) => `${k}='${v}'`).join(' ');
+    const envs = Object.entries(env)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join(' ');
     // the wrapper keeps the pane (and the terminal state the dashboard left behind) alive for inspection
     const script = `${envs} ${quoted}; echo $? > '${this.exitFile}'; exec sleep 600`;
     this.tmux('new-session', '-d', '-x', String(size.width), '-y', String(size.height), 'sh', '-c', script);

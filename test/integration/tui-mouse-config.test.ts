@@ -56,7 +56,9 @@ async function openFiltered(env: Record<string, string> = {}): Promise<TmuxDashb
   return d;
 }
 
-test('mouse: a click selects a row, a click on the selected row opens it, the wheel moves the selection', { timeout: 60_000 }, async (t) => {
+test('mouse: a click selects a row, a click on the selected row opens it, the wheel moves the selection', {
+  timeout: 60_000,
+}, async (t) => {
   if (missing(t, ready, 'root, tmux, dockerd and the test image')) return;
   for (const n of names) dockerRun(n, [], ['sleep', '3600']);
   const d = await openFiltered();

@@ -27,7 +27,10 @@ class EventWatch {
   private buf = '';
 
   constructor(name: string, env: NodeJS.ProcessEnv = process.env) {
-    this.child = spawn(process.execPath, ['bin/tctop', 'events', '--format', 'json', '--filter', `container=${name}`], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    this.child = spawn(process.execPath, ['bin/tctop', 'events', '--format', 'json', '--filter', `container=${name}`], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     this.child.stdout!.on('data', (d: Buffer) => {
       this.buf += d.toString();
       let nl: number;
@@ -69,7 +72,9 @@ const EXITS_3 = ['sh', '-c', 'sleep 4; exit 3'];
 /** Allocates past its 32 MiB limit: the OOM killer ends it. */
 const OOMS = ['sh', '-c', 'x=$(head -c 200000000 /dev/zero | tr "\\0" a); echo ${#x}'];
 
-test('events: a Docker container\'s create, start, exec, pause, die with exit code 3, destroy; and an OOM kill', { timeout: 90_000 }, async (t) => {
+test("events: a Docker container's create, start, exec, pause, die with exit code 3, destroy; and an OOM kill", {
+  timeout: 90_000,
+}, async (t) => {
   if (!dockerReady(t)) return;
   const name = `tctop-events-${process.pid}`;
   const oomName = `${name}-oom`;
@@ -106,7 +111,24 @@ test('events: a Docker container\'s create, start, exec, pause, die with exit co
   const ow = new EventWatch(oomName);
   t.after(() => ow.stop());
   await ow.ready();
-  sh('docker', ['run', '-d', '--pull', 'never', '--name', oomName, '--label', 'tctop-test=1', '--network', 'none', '-m', '32m', '--memory-swap', '32m', TEST_IMAGE, ...OOMS]);
+  sh('docker', [
+    'run',
+    '-d',
+    '--pull',
+    'never',
+    '--name',
+    oomName,
+    '--label',
+    'tctop-test=1',
+    '--network',
+    'none',
+    '-m',
+    '32m',
+    '--memory-swap',
+    '32m',
+    TEST_IMAGE,
+    ...OOMS,
+  ]);
   await ow.waitFor('oom', 15_000);
   const oomDie = await ow.waitFor('die', 5000);
   assert.equal(oomDie.e.Actor.Attributes.exitCode, '137');
@@ -137,7 +159,7 @@ async function ownContainerEvents(t: TestContext, e: Engine): Promise<void> {
   assert.equal(oomDie.e.Actor.Attributes.exitCode, '137');
 }
 
-test('events: tctop\'s own container: start, die with exit code 3, destroy, OOM kill', { timeout: 90_000 }, async (t) => {
+test("events: tctop's own container: start, die with exit code 3, destroy, OOM kill", { timeout: 90_000 }, async (t) => {
   if (engineMissing(t)) return;
   await ownContainerEvents(t, newEngine(t));
 });
@@ -146,15 +168,36 @@ test('events --since replays what the runtimes recorded; --until ends the stream
   if (!dockerReady(t)) return;
   const name = `tctop-events-past-${process.pid}`;
   t.after(() => dockerRm(name));
-  spawnSync('docker', ['run', '--pull', 'never', '--name', name, '--label', 'tctop-test=1', '--network', 'none', TEST_IMAGE, 'sh', '-c', 'exit 5'], { stdio: 'ignore' });
+  spawnSync(
+    'docker',
+    ['run', '--pull', 'never', '--name', name, '--label', 'tctop-test=1', '--network', 'none', TEST_IMAGE, 'sh', '-c', 'exit 5'],
+    { stdio: 'ignore' },
+  );
   const r = tctop('events', '--since', '5m', '--until', '0s', '--format', 'json', '--filter', `container=${name}`);
   assert.equal(r.status, 0);
-  const actions = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as EventJson);
-  assert.deepEqual(actions.map((a) => a.Action), ['create', 'start', 'die']);
+  const actions = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as EventJson);
+  assert.deepEqual(
+    actions.map((a) => a.Action),
+    ['create', 'start', 'die'],
+  );
   assert.equal(actions[2].Actor.Attributes.exitCode, '5');
   const text = tctop('events', '--since', '5m', '--until', '0s', '--filter', `container=${name}`, '--filter', 'event=died');
-  assert.match(text.stdout, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z container die [0-9a-f]{64} \\(exitCode=5, image=${TEST_IMAGE.replace(/[/.]/g, '\\$&')}, name=${name}, runtime=docker, tctop-test=1\\)\\n$`));
-  for (const args of [['--since', 'yesterday'], ['--filter', 'event=exploded'], ['--filter', 'colour=red'], ['--format', '{{.ID}}'], ['--since', '1m', '--until', '2m']]) {
+  assert.match(
+    text.stdout,
+    new RegExp(
+      `^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z container die [0-9a-f]{64} \\(exitCode=5, image=${TEST_IMAGE.replace(/[/.]/g, '\\$&')}, name=${name}, runtime=docker, tctop-test=1\\)\\n$`,
+    ),
+  );
+  for (const args of [
+    ['--since', 'yesterday'],
+    ['--filter', 'event=exploded'],
+    ['--filter', 'colour=red'],
+    ['--format', '{{.ID}}'],
+    ['--since', '1m', '--until', '2m'],
+  ]) {
     const bad = tctop('events', ...args);
     assert.equal(bad.status, 2, `${args.join(' ')} is a usage error`);
     assert.match(bad.stderr, /^tctop: /);

@@ -14,7 +14,13 @@ test('info agrees with docker info', { timeout: 60_000 }, (t) => {
   dockerRun(name, [], ['sleep', '1000']);
   dockerRun(`${name}-x`, [], ['true']);
   sh('docker', ['wait', `${name}-x`]);
-  const [driver, version, kernel, os, ncpu, mem] = sh('docker', ['info', '--format', '{{.CgroupDriver}}|{{.CgroupVersion}}|{{.KernelVersion}}|{{.OperatingSystem}}|{{.NCPU}}|{{.MemTotal}}']).trim().split('|');
+  const [driver, version, kernel, os, ncpu, mem] = sh('docker', [
+    'info',
+    '--format',
+    '{{.CgroupDriver}}|{{.CgroupVersion}}|{{.KernelVersion}}|{{.OperatingSystem}}|{{.NCPU}}|{{.MemTotal}}',
+  ])
+    .trim()
+    .split('|');
   const r = JSON.parse(tctop('info', '--json').stdout);
   assert.equal(r.kernel, kernel);
   assert.equal(r.os, os);

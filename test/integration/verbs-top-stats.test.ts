@@ -36,7 +36,7 @@ function ready(t: TestContext): boolean {
   return !missing(t, testImagePresent(), `image ${TEST_IMAGE} (bash test/prereqs.sh)`);
 }
 
-test('top <ref>: docker top\'s processes with host and container PIDs side by side', { timeout: 60_000 }, async (t) => {
+test("top <ref>: docker top's processes with host and container PIDs side by side", { timeout: 60_000 }, async (t) => {
   if (!ready(t)) return;
   const name = `${prefix}-top`;
   t.after(() => dockerRm(name));
@@ -47,10 +47,17 @@ test('top <ref>: docker top\'s processes with host and container PIDs side by si
   const table = JSON.parse(tctop('top', name, '--json').stdout) as { Titles: string[]; Processes: string[][] };
   assert.deepEqual(table.Titles, ['UID', 'HOST PID', 'CONTAINER PID', 'PPID', 'C', 'STIME', 'TTY', 'TIME', 'CMD']);
   const hostPids = table.Processes.map((r) => Number(r[1])).sort((a, b) => a - b);
-  assert.deepEqual(hostPids, dockerTopPids(name).sort((a, b) => a - b), 'the same host PIDs as docker top');
+  assert.deepEqual(
+    hostPids,
+    dockerTopPids(name).sort((a, b) => a - b),
+    'the same host PIDs as docker top',
+  );
   const init = table.Processes.find((r) => r[8].startsWith('sh -c'));
   assert.equal(init?.[2], '1', 'the init is PID 1 in the container');
-  assert.ok(table.Processes.every((r) => r[0] === 'root' && r[6] === '?'), 'user root, no terminal');
+  assert.ok(
+    table.Processes.every((r) => r[0] === 'root' && r[6] === '?'),
+    'user root, no terminal',
+  );
   // docker top's ps options: -o with a rename, aux
   const o = JSON.parse(tctop('top', name, '-o', 'pid,comm=NAME', '--json').stdout);
   assert.deepEqual(o.Titles, ['HOST PID', 'CONTAINER PID', 'NAME']);
@@ -67,15 +74,19 @@ test('top <ref>: docker top\'s processes with host and container PIDs side by si
   assert.equal(none.stderr, 'tctop: no such container: no-such-container-verbs\n');
 });
 
-test('top <ref> and stats on tctop\'s own container', { timeout: 60_000 }, async (t) => {
+test("top <ref> and stats on tctop's own container", { timeout: 60_000 }, async (t) => {
   if (engineMissing(t)) return;
   const engine = newEngine(t);
   const name = `${prefix}-own`;
   const id = engine.runDetached(['--name', name, '-m', '64m', IMAGE, 'sh', '-c', 'sleep 100 & wait']);
-  const c = await until(() => {
-    const i = engine.inspect(id);
-    return i.processes.length === 2 && i;
-  }, 10_000, 'two processes');
+  const c = await until(
+    () => {
+      const i = engine.inspect(id);
+      return i.processes.length === 2 && i;
+    },
+    10_000,
+    'two processes',
+  );
   const table = JSON.parse(engine.ok(['top', name, '--json']));
   const pids = c.processes.map((p: { hostPid: number }) => String(p.hostPid)).sort();
   assert.deepEqual(table.Processes.map((r: string[]) => r[1]).sort(), pids, 'host PIDs as inspect reports them');
@@ -91,16 +102,20 @@ test('top <ref> and stats on tctop\'s own container', { timeout: 60_000 }, async
   assert.equal(gone.stderr, `tctop: container ${name} is not running\n`);
 });
 
-test('stats: docker stats\' keys and formats; memory within 5% of docker stats at the same time', { timeout: 90_000 }, async (t) => {
+test("stats: docker stats' keys and formats; memory within 5% of docker stats at the same time", { timeout: 90_000 }, async (t) => {
   if (!ready(t)) return;
   const name = `${prefix}-stats`;
   t.after(() => dockerRm(name));
   // ~24 MiB of anonymous memory held by the shell, then idle: a figure that holds still while both tools look
   dockerRun(name, ['--memory', '256m'], ['sh', '-c', 'x=$(head -c 25000000 /dev/zero | tr "\\0" a); sleep 1000; echo ${#x}']);
-  await waitFor('memory to settle', () => {
-    const r = JSON.parse(tctop('stats', '--no-stream', '--format', 'json', name).stdout.trim()) as StatsJson;
-    return parseBinary(r.MemUsage.split(' / ')[0]) > 20 * 1024 * 1024;
-  }, 30_000);
+  await waitFor(
+    'memory to settle',
+    () => {
+      const r = JSON.parse(tctop('stats', '--no-stream', '--format', 'json', name).stdout.trim()) as StatsJson;
+      return parseBinary(r.MemUsage.split(' / ')[0]) > 20 * 1024 * 1024;
+    },
+    30_000,
+  );
   // both at once: docker's takes ~2 s (two daemon samples), tctop's a fraction of it
   const docker = new Promise<string>((resolve) => {
     const p = spawn('docker', ['stats', '--no-stream', '--format', '{{json .}}', name], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -132,13 +147,16 @@ test('stats: docker stats\' keys and formats; memory within 5% of docker stats a
   assert.match(table.stdout.split('\n')[0], /^CONTAINER ID +NAME +RUNTIME +CPU % +MEM USAGE \/ LIMIT +MEM % +NET I\/O +BLOCK I\/O +PIDS$/);
 });
 
-test('stats: a busy container\'s CPU is seen, every running container is listed, bad input is refused', { timeout: 90_000 }, async (t) => {
+test("stats: a busy container's CPU is seen, every running container is listed, bad input is refused", { timeout: 90_000 }, async (t) => {
   if (!ready(t)) return;
   const busy = `${prefix}-busy`;
   t.after(() => dockerRm(busy));
   dockerRun(busy, [], ['sh', '-c', 'while :; do :; done']);
   await new Promise((r) => setTimeout(r, 500));
-  const rows = tctop('stats', '--no-stream', '--format', 'json').stdout.trim().split('\n').map((l) => JSON.parse(l) as StatsJson);
+  const rows = tctop('stats', '--no-stream', '--format', 'json')
+    .stdout.trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as StatsJson);
   const row = rows.find((r) => r.Name === busy);
   assert.ok(row, 'every running container is listed without a reference');
   assert.ok(parseFloat(row.CPUPerc) > 20, `a spinning shell uses CPU: ${row.CPUPerc}`);
@@ -154,7 +172,9 @@ test('stats streams: a new sample each interval until interrupted', { timeout: 3
   const name = `${prefix}-stream`;
   t.after(() => dockerRm(name));
   dockerRun(name, [], ['sleep', '1000']);
-  const child = spawn(process.execPath, ['bin/tctop', 'stats', '--interval', '0.2', '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/tctop', 'stats', '--interval', '0.2', '--format', 'json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   await new Promise((r) => setTimeout(r, 1500));

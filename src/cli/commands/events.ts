@@ -28,7 +28,12 @@ export function registerEvents(program: Command): void {
       const { replayEvents, dockerEventJson, dockerEventText } = await import('../../report/events.js');
       const { EventStream } = await import('../../report/event-stream.js');
       const { HostScanner } = await import('../../snapshot/scanner.js');
-      const format = opts.format === undefined || opts.format === 'text' ? 'text' : opts.format.replace(/\s+/g, '') === '{{json.}}' || opts.format === 'json' ? 'json' : null;
+      const format =
+        opts.format === undefined || opts.format === 'text'
+          ? 'text'
+          : opts.format.replace(/\s+/g, '') === '{{json.}}' || opts.format === 'json'
+            ? 'json'
+            : null;
       if (format === null) throw new UsageError(`unsupported --format "${opts.format}": text or json`);
       const keep = parseEventFilters(opts.filter ?? []);
       const now = Date.now() / 1000;

@@ -29,7 +29,11 @@ export function registerInspect(program: Command): void {
       // full IDs (what scripts pass) may be answered by the container cgroups alone, before the PID-namespace pass
       // over every host process that only sandboxes need; names, prefixes and PIDs need every container
       const byFullIds = mayBeAnsweredByFullIds(refs, pids);
-      const snapshot = await scanHostAside({ root: opts.root, includeStopped: true }, undefined, byFullIds ? (found) => answeredByFullIds(found, refs) : undefined);
+      const snapshot = await scanHostAside(
+        { root: opts.root, includeStopped: true },
+        undefined,
+        byFullIds ? (found) => answeredByFullIds(found, refs) : undefined,
+      );
       // resolve everything first: one bad reference fails the command before anything is printed
       const found = [...refs.map((r) => resolveContainer(snapshot.containers, r)), ...pids.map((p) => containerOfPid(snapshot, p))];
       printInspect(found, snapshot, !!opts.json);

@@ -42,8 +42,12 @@ type Pred = (c: { id: string; name: string; image: string; state: string; runtim
 export function parseFilters(opts: PsOptions): Pred[] {
   const preds: Pred[] = [];
   // `--runtime runc,sandbox` and `--runtime runc sandbox` both work, as docker's comma lists do
-  const runtimes = (opts.runtime ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
-  for (const r of runtimes) if (!RUNTIMES.includes(r as RuntimeName)) throw new UsageError(`unknown runtime "${r}" (one of ${RUNTIMES.join(', ')})`);
+  const runtimes = (opts.runtime ?? [])
+    .flatMap((r) => r.split(','))
+    .map((r) => r.trim())
+    .filter(Boolean);
+  for (const r of runtimes)
+    if (!RUNTIMES.includes(r as RuntimeName)) throw new UsageError(`unknown runtime "${r}" (one of ${RUNTIMES.join(', ')})`);
   if (runtimes.length) preds.push((c) => runtimes.includes(c.runtime));
   for (const f of opts.filter ?? []) {
     const eq = f.indexOf('=');

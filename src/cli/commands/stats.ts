@@ -40,9 +40,12 @@ export function registerStats(program: Command): void {
     .argument('[ref...]', 'container ID, unique ID prefix, or name (default: every running container)')
     .option('-a, --all', 'also containers that run no process')
     .option('--no-stream', 'print one sample (taken over a short window) and exit')
-    .option('--format <format>', 'table, or json (one object a line, docker\'s keys plus Runtime)', 'table')
+    .option('--format <format>', "table, or json (one object a line, docker's keys plus Runtime)", 'table')
     .option('--no-trunc', 'do not truncate names')
-    .option('--interval <secs>', `seconds between samples (default ${STREAM_INTERVAL_MS / 1000}; ${NO_STREAM_WINDOW_MS / 1000} with --no-stream)`)
+    .option(
+      '--interval <secs>',
+      `seconds between samples (default ${STREAM_INTERVAL_MS / 1000}; ${NO_STREAM_WINDOW_MS / 1000} with --no-stream)`,
+    )
     .option('--root <dir>', 'read the host under this directory (e.g. /host in a container)', '/')
     .action(async (refs: string[], opts: StatsOptions) => {
       const format = parseFormat(opts.format);
@@ -57,7 +60,9 @@ export function registerStats(program: Command): void {
       // files are not kept open: a stream's second and later scans are incremental all the same
       const scanner = new HostScanner({ root: opts.root, includeStopped: !!opts.all || refs.length > 0, keepFilesOpen: false });
       // the first scan's PID-namespace pass runs on the other core (the launcher may have started it), as ps's does
-      let prev = await scanner.scanWithPidnsAside((ns) => takePrestartedSurvey(scanner.paths.proc, ns) ?? readPidNamespacesAside(scanner.paths.proc, ns));
+      let prev = await scanner.scanWithPidnsAside(
+        (ns) => takePrestartedSurvey(scanner.paths.proc, ns) ?? readPidNamespacesAside(scanner.paths.proc, ns),
+      );
       // resolve once, up front: a bad reference fails before anything is printed, as docker's does
       const wanted = refs.map((r) => ({ id: resolveContainer(prev.containers, r).id, label: r }));
       const pick = (snap: HostSnapshot): Array<{ c: Container; label?: string }> =>

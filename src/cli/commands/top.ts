@@ -20,7 +20,8 @@ const DEFAULT_DELAY_SECONDS = 1;
 
 export function parseDelay(value: string | undefined): number {
   const seconds = value === undefined ? DEFAULT_DELAY_SECONDS : Number(value);
-  if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 3600) throw new UsageError(`bad delay "${value}": seconds between 0.1 and 3600`);
+  if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 3600)
+    throw new UsageError(`bad delay "${value}": seconds between 0.1 and 3600`);
   return Math.round(seconds * 1000);
 }
 
@@ -75,7 +76,12 @@ async function runProcessTable(ref: string, psArgs: string[], opts: TopOptions):
     return;
   }
   const { renderTable } = await import('../../text/format.js');
-  process.stdout.write(renderTable(table.Titles, table.Processes.map((row) => row.map((v) => cell(v, 4096)))));
+  process.stdout.write(
+    renderTable(
+      table.Titles,
+      table.Processes.map((row) => row.map((v) => cell(v, 4096))),
+    ),
+  );
 }
 
 function withOptions(cmd: Command): Command {
@@ -91,10 +97,14 @@ export function registerTop(program: Command): void {
   // Positional options keep these root-level flags from swallowing a subcommand's own (`tctop ps --root`,
   // `tctop run -d`): they count only before the subcommand's name. `top`'s ps options need it set first.
   program.enablePositionalOptions();
-  withOptions(program.command('top').description('live dashboard of every container (keys: ? for help); --batch for text; with a container, its processes as docker top'))
-    .argument('[ref]', "a container (ID, unique prefix or name): print its processes as docker top, host PID beside container PID")
+  withOptions(
+    program
+      .command('top')
+      .description('live dashboard of every container (keys: ? for help); --batch for text; with a container, its processes as docker top'),
+  )
+    .argument('[ref]', 'a container (ID, unique prefix or name): print its processes as docker top, host PID beside container PID')
     .argument('[ps-options...]', 'ps(1) options after the container: -ef (default), aux, -o pid,user,args ...')
-    .option('--json', 'with a container: print docker\'s top JSON ({Titles, Processes})')
+    .option('--json', "with a container: print docker's top JSON ({Titles, Processes})")
     .passThroughOptions()
     .action(async (ref: string | undefined, psArgs: string[], opts: TopOptions) => {
       if (ref !== undefined) return runProcessTable(ref, psArgs, opts);

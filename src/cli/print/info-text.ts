@@ -12,7 +12,10 @@ export function infoText(r: HostInfoReport): string {
     ` Stopped: ${r.containers.stopped}`,
     'Runtimes:',
     ...(r.runtimes.length === 0 ? [' (none found)'] : []),
-    ...r.runtimes.map((rt) => ` ${rt.name}: ${rt.containers} (running ${rt.running}, paused ${rt.paused}, stopped ${rt.stopped})${rt.cgroupDrivers.length ? `, cgroup driver ${rt.cgroupDrivers.join(', ')}` : ''}`),
+    ...r.runtimes.map(
+      (rt) =>
+        ` ${rt.name}: ${rt.containers} (running ${rt.running}, paused ${rt.paused}, stopped ${rt.stopped})${rt.cgroupDrivers.length ? `, cgroup driver ${rt.cgroupDrivers.join(', ')}` : ''}`,
+    ),
     `Cgroup Version: ${cgroup}`,
     `Kernel Version: ${escapeControls(r.kernel)}`,
     `Operating System: ${r.os === null ? '-' : escapeControls(r.os)}`,

@@ -4,12 +4,17 @@ import { inspectJson, processRows } from '../../report/container-json.js';
 import { formatBytes, renderTable } from '../../text/format.js';
 import { cell } from '../../text/sanitize.js';
 
-
 /** One aligned `Label:   value` line of the human inspect output. */
 const field = (label: string) => `  ${(label + ':').padEnd(12)}`;
 export function printInspect(containers: Container[], snapshot: HostSnapshot, json: boolean): void {
   if (json) {
-    process.stdout.write(JSON.stringify(containers.map((c) => inspectJson(c, snapshot)), null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify(
+        containers.map((c) => inspectJson(c, snapshot)),
+        null,
+        2,
+      ) + '\n',
+    );
     return;
   }
   process.stdout.write(containers.map((c) => describe(c, snapshot)).join('\n'));
@@ -27,12 +32,25 @@ export function describe(c: Container, snapshot: HostSnapshot): string {
   const cg = c.cgroup;
   if (cg) {
     lines.push(`${field('Cgroup')}v${cg.version} ${cell(cg.path)}`);
-    if (cg.memory) lines.push(`${field('Memory')}${formatBytes(cg.memory.usageBytes)} used, ${formatBytes(cg.memory.workingSetBytes)} working set, limit ${cg.memory.limitBytes !== undefined ? formatBytes(cg.memory.limitBytes) : 'none'}, OOM kills ${cg.memory.oomKills ?? 0}`);
-    if (cg.cpu) lines.push(`${field('CPU')}${cg.cpu.usageSeconds.toFixed(2)}s used, quota ${cg.cpu.quotaMicros !== undefined ? `${(cg.cpu.quotaMicros / (cg.cpu.periodMicros ?? 100000)).toFixed(2)} CPUs` : 'none'}, throttled ${cg.cpu.throttledPeriods ?? 0} periods`);
+    if (cg.memory)
+      lines.push(
+        `${field('Memory')}${formatBytes(cg.memory.usageBytes)} used, ${formatBytes(cg.memory.workingSetBytes)} working set, limit ${cg.memory.limitBytes !== undefined ? formatBytes(cg.memory.limitBytes) : 'none'}, OOM kills ${cg.memory.oomKills ?? 0}`,
+      );
+    if (cg.cpu)
+      lines.push(
+        `${field('CPU')}${cg.cpu.usageSeconds.toFixed(2)}s used, quota ${cg.cpu.quotaMicros !== undefined ? `${(cg.cpu.quotaMicros / (cg.cpu.periodMicros ?? 100000)).toFixed(2)} CPUs` : 'none'}, throttled ${cg.cpu.throttledPeriods ?? 0} periods`,
+      );
     if (cg.pids) lines.push(`${field('PIDs')}${cg.pids.current} / ${cg.pids.limit ?? 'max'}`);
   }
   // runtime-specific facts (tctop's and docker's own containers); a running container has no exit yet
-  const extraLabels: Array<[string, string]> = c.init ? [['bundle', 'Bundle']] : [['exitCode', 'Exit code'], ['oomKilled', 'OOM killed'], ['finishedAt', 'Finished'], ['bundle', 'Bundle']];
+  const extraLabels: Array<[string, string]> = c.init
+    ? [['bundle', 'Bundle']]
+    : [
+        ['exitCode', 'Exit code'],
+        ['oomKilled', 'OOM killed'],
+        ['finishedAt', 'Finished'],
+        ['bundle', 'Bundle'],
+      ];
   for (const [key, label] of extraLabels) {
     const v = c.extra[key];
     if (v === undefined || v === null) continue;
@@ -40,10 +58,23 @@ export function describe(c: Container, snapshot: HostSnapshot): string {
     lines.push(`${field(label)}${cell(text)}`);
   }
   lines.push('  Processes:');
-  const procs = processRows(c, snapshot).map((p) => [String(p.hostPid), String(p.containerPid), String(p.ppid), cell(p.user, 16), cell(p.command, 120)]);
+  const procs = processRows(c, snapshot).map((p) => [
+    String(p.hostPid),
+    String(p.containerPid),
+    String(p.ppid),
+    cell(p.user, 16),
+    cell(p.command, 120),
+  ]);
   lines.push(indent(renderTable(['HOST PID', 'CONTAINER PID', 'PPID', 'USER', 'COMMAND'], procs)));
   lines.push('  Namespaces:');
-  lines.push(indent(renderTable(['TYPE', 'INODE', 'SHARED WITH HOST'], c.namespaces.map((n) => [n.type, String(n.inode), n.sharedWithHost ? 'yes' : 'no']))));
+  lines.push(
+    indent(
+      renderTable(
+        ['TYPE', 'INODE', 'SHARED WITH HOST'],
+        c.namespaces.map((n) => [n.type, String(n.inode), n.sharedWithHost ? 'yes' : 'no']),
+      ),
+    ),
+  );
   return lines.join('\n') + '\n';
 }
 

@@ -8,7 +8,13 @@ import { portsCell } from '../../report/ports-cell.js';
 export function printPs(rows: Container[], snapshot: HostSnapshot, opts: { json: boolean; noTrunc: boolean }): void {
   const now = snapshot.takenAt / 1000;
   if (opts.json) {
-    process.stdout.write(JSON.stringify(rows.map((c) => psJson(c, now)), null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify(
+        rows.map((c) => psJson(c, now)),
+        null,
+        2,
+      ) + '\n',
+    );
     return;
   }
   const w = (s: string, max: number) => cell(s, opts.noTrunc ? 4096 : max);
@@ -29,5 +35,7 @@ export function printPs(rows: Container[], snapshot: HostSnapshot, opts: { json:
       w(portsCell(c), 80),
     ];
   });
-  process.stdout.write(renderTable(['ID', 'NAME', 'RUNTIME', 'IMAGE', 'STATE', 'INIT PID', 'PROCS', 'CPU%', 'MEM', 'UPTIME', 'PORTS'], table));
+  process.stdout.write(
+    renderTable(['ID', 'NAME', 'RUNTIME', 'IMAGE', 'STATE', 'INIT PID', 'PROCS', 'CPU%', 'MEM', 'UPTIME', 'PORTS'], table),
+  );
 }

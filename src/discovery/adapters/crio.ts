@@ -22,7 +22,7 @@ export const crioAdapter: RuntimeAdapter = {
     return {
       runtime: 'cri-o',
       id,
-      name: pod && container ? `${pod}/${container}` : conmon?.name ?? shortId(id),
+      name: pod && container ? `${pod}/${container}` : (conmon?.name ?? shortId(id)),
       image: annotations['io.kubernetes.cri-o.ImageName'] ?? annotations['io.kubernetes.cri-o.Image'] ?? '',
       state: 'running',
       labels,

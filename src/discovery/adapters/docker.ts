@@ -95,7 +95,17 @@ export const dockerAdapter: RuntimeAdapter = {
       if (runningIds.has(id) || !isFullId(id)) continue;
       const m = readDockerMeta(ctx, id);
       if (!m || m.state === 'running' || m.state === 'paused') continue; // running but unseen: it is starting or stopping
-      out.push({ runtime: 'docker', id: m.id, name: m.name, image: m.image, state: m.state, labels: m.labels, createdAt: m.createdAt, startedAt: m.startedAt, extra: m.extra });
+      out.push({
+        runtime: 'docker',
+        id: m.id,
+        name: m.name,
+        image: m.image,
+        state: m.state,
+        labels: m.labels,
+        createdAt: m.createdAt,
+        startedAt: m.startedAt,
+        extra: m.extra,
+      });
     }
     return out;
   },
@@ -109,7 +119,8 @@ function dockerPorts(ports: unknown): Array<{ hostIp: string; hostPort: number; 
     if (!m) continue;
     const list = Array.isArray(bindings) ? bindings : [];
     if (list.length === 0) out.push({ hostIp: '', hostPort: 0, containerPort: Number(m[1]), proto: m[2] });
-    for (const b of list) out.push({ hostIp: str(obj(b).HostIp) ?? '', hostPort: Number(str(obj(b).HostPort)) || 0, containerPort: Number(m[1]), proto: m[2] });
+    for (const b of list)
+      out.push({ hostIp: str(obj(b).HostIp) ?? '', hostPort: Number(str(obj(b).HostPort)) || 0, containerPort: Number(m[1]), proto: m[2] });
   }
   return out;
 }

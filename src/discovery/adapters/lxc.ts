@@ -7,7 +7,7 @@ import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../type
 
 function monitorOf(c: Candidate): { lxcpath: string; name: string } | undefined {
   const a = c.parentArgs;
-  if (!a || a[0] !== '[lxc' || a[1] !== 'monitor]') return undefined;
+  if (a?.[0] !== '[lxc' || a[1] !== 'monitor]') return undefined;
   // the monitor sets its whole title as one argv string on some versions: normalise
   return { lxcpath: a[2] ?? '/var/lib/lxc', name: a[3] ?? '' };
 }
@@ -21,7 +21,13 @@ export const lxcAdapter: RuntimeAdapter = {
   ],
   actionHint: (a, c) => {
     const ref = c.name || c.id;
-    return a === 'remove' ? `lxc-destroy -n ${ref}` : a === 'kill' ? `lxc-stop -k -n ${ref}` : a === 'restart' ? `lxc-stop -r -n ${ref}` : `lxc-stop -n ${ref}`;
+    return a === 'remove'
+      ? `lxc-destroy -n ${ref}`
+      : a === 'kill'
+        ? `lxc-stop -k -n ${ref}`
+        : a === 'restart'
+          ? `lxc-stop -r -n ${ref}`
+          : `lxc-stop -n ${ref}`;
   },
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
     const monitor = monitorOf(c);

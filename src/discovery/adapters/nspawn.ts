@@ -24,7 +24,13 @@ export const nspawnAdapter: RuntimeAdapter = {
   stateDirs: () => [{ path: '/run/systemd/machines', depth: 0 }],
   actionHint: (a, c) => {
     const ref = c.name || c.id;
-    return a === 'remove' ? `machinectl remove ${ref}` : a === 'kill' ? `machinectl terminate ${ref}` : a === 'restart' ? `machinectl reboot ${ref}` : `machinectl poweroff ${ref}`;
+    return a === 'remove'
+      ? `machinectl remove ${ref}`
+      : a === 'kill'
+        ? `machinectl terminate ${ref}`
+        : a === 'restart'
+          ? `machinectl reboot ${ref}`
+          : `machinectl poweroff ${ref}`;
   },
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
     if (c.parent?.comm !== 'systemd-nspawn' || !c.parentArgs) return null;

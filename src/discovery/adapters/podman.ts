@@ -40,7 +40,11 @@ function readContainersJson(ctx: DiscoveryContext, file: string): Map<string, Po
         }
         const names = Array.isArray(e.names) ? (e.names as unknown[]).filter((x): x is string => typeof x === 'string') : [];
         const created = str(e.created);
-        out.set(String(e.id), { name: names[0] ?? str(meta.name), image: str(meta['image-name']) ?? str(e.image), created: created ? Date.parse(created) / 1000 : null });
+        out.set(String(e.id), {
+          name: names[0] ?? str(meta.name),
+          image: str(meta['image-name']) ?? str(e.image),
+          created: created ? Date.parse(created) / 1000 : null,
+        });
       }
     } catch (err) {
       ctx.note(path, `unparsable JSON: ${(err as Error).message}`);

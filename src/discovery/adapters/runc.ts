@@ -7,7 +7,9 @@ import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../type
 
 /** Where runc keeps state when run by hand: the default root, and rootless runc's $XDG_RUNTIME_DIR/runc per user. */
 function runcRoots(ctx: DiscoveryContext): string[] {
-  const rootless = listDir(underRoot(ctx.paths, '/run/user')).filter((uid) => /^\d+$/.test(uid)).map((uid) => `/run/user/${uid}/runc`);
+  const rootless = listDir(underRoot(ctx.paths, '/run/user'))
+    .filter((uid) => /^\d+$/.test(uid))
+    .map((uid) => `/run/user/${uid}/runc`);
   return ['/run/runc', ...rootless];
 }
 
@@ -27,8 +29,17 @@ function runcStates(ctx: DiscoveryContext): Map<number, RuncState> {
         const s = readJson(ctx, join(dir, id, 'state.json'));
         if (!s) continue;
         const labels = Array.isArray(obj(s.config).labels) ? (obj(s.config).labels as unknown[]) : [];
-        const bundle = labels.map(String).find((l) => l.startsWith('bundle='))?.slice(7) ?? '';
-        byPid.set(Number(s.init_process_pid), { id: str(s.id) ?? id, startTicks: Number(s.init_process_start), bundle, created: isoSeconds(s.created) });
+        const bundle =
+          labels
+            .map(String)
+            .find((l) => l.startsWith('bundle='))
+            ?.slice(7) ?? '';
+        byPid.set(Number(s.init_process_pid), {
+          id: str(s.id) ?? id,
+          startTicks: Number(s.init_process_start),
+          bundle,
+          created: isoSeconds(s.created),
+        });
       }
     }
     return byPid;

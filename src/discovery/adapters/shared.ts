@@ -5,7 +5,10 @@ import { flagValue } from '../shim-args.js';
 import type { Candidate } from '../types.js';
 
 /** Kubernetes names from CRI annotations, as labels users of kubectl recognise. */
-export function kubernetesLabels(annotations: Record<string, string>, prefix: 'io.kubernetes.cri' | 'io.kubernetes.cri-o'): Record<string, string> {
+export function kubernetesLabels(
+  annotations: Record<string, string>,
+  prefix: 'io.kubernetes.cri' | 'io.kubernetes.cri-o',
+): Record<string, string> {
   const pick = (...keys: string[]) => keys.map((k) => annotations[k]).find((v) => v !== undefined);
   const labels: Record<string, string> = {};
   const pod = pick(`${prefix}.sandbox-name`, 'io.kubernetes.pod.name');

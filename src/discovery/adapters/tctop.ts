@@ -31,7 +31,7 @@ function fromState(id: string, s: Record<string, unknown> | null, stateDir: stri
     finishedAt: str(s?.finishedAt) ?? null,
     bundle: str(s?.bundle) ?? stateDir,
     // published ports (engine/network), shown while it runs, as docker's NetworkSettings.Ports
-    ports: s?.status === 'running' ? obj(s?.net).ports ?? [] : [],
+    ports: s?.status === 'running' ? (obj(s?.net).ports ?? []) : [],
   };
   return {
     name: str(s?.name) ?? shortId(id),
@@ -51,7 +51,7 @@ export const tctopAdapter: RuntimeAdapter = {
   stateDirs: (env) => [{ path: containersDir(tctopRoot(env)), depth: 1 }],
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {
     const isShim = c.parent?.comm === SHIM_COMM;
-    const args = isShim ? c.parentArgs ?? [] : [];
+    const args = isShim ? (c.parentArgs ?? []) : [];
     const id = c.hint?.runtime === 'tctop' ? c.hint.id : flagValue(args, SHIM_ID_FLAG);
     if (!id) return null;
     const stateDir = flagValue(args, SHIM_STATE_FLAG) ?? join(containersDir(tctopRoot()), id);
@@ -82,7 +82,17 @@ export const tctopAdapter: RuntimeAdapter = {
       // state says running, no exit record and no process is there: the shim died; say so rather than pretend (or it
       // waits to restart the init under its restart policy, as docker's "restarting")
       const state = m.status === 'running' ? (run?.restarting === true ? 'restarting' : 'shim-dead') : m.status;
-      out.push({ runtime: 'tctop', id, name: m.name, image: m.image, state, labels: m.labels, createdAt: m.createdAt, startedAt: m.startedAt, extra: m.extra });
+      out.push({
+        runtime: 'tctop',
+        id,
+        name: m.name,
+        image: m.image,
+        state,
+        labels: m.labels,
+        createdAt: m.createdAt,
+        startedAt: m.startedAt,
+        extra: m.extra,
+      });
     }
     return out;
   },

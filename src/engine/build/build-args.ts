@@ -1,7 +1,18 @@
 // Build arguments with docker's scoping: --build-arg values, ARGs before the first FROM (visible only to FROM lines
 // and to a stage that declares them again), ARGs declared in a stage (visible from there on), and the predefined
 // proxy args usable without a declaration. Which ones were consumed is tracked for docker's warning.
-export const PREDEFINED_ARGS = new Set(['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'FTP_PROXY', 'ftp_proxy', 'NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy']);
+export const PREDEFINED_ARGS = new Set([
+  'HTTP_PROXY',
+  'http_proxy',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'FTP_PROXY',
+  'ftp_proxy',
+  'NO_PROXY',
+  'no_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+]);
 
 export class BuildArgs {
   readonly consumed = new Set<string>();

@@ -103,7 +103,12 @@ export async function buildImage(root: string, req: BuildRequest): Promise<Build
   const session: BuildSession = {
     root,
     staging: stagingDir,
-    context: { view: new MergedView([contextDir], false), contextDir, ignore: new IgnoreMatcher(readIgnorePatterns(ignoreText)), what: 'build context' },
+    context: {
+      view: new MergedView([contextDir], false),
+      contextDir,
+      ignore: new IgnoreMatcher(readIgnorePatterns(ignoreText)),
+      what: 'build context',
+    },
     stages: [],
     buildArgs,
     noCache: req.noCache,
@@ -120,7 +125,8 @@ export async function buildImage(root: string, req: BuildRequest): Promise<Build
     for (const instr of metaArgs) {
       announce(instr);
       for (const a of instr.args) {
-        const value = a.value === undefined ? undefined : processWord(a.value, envMap(buildArgs.entries(buildArgs.global)), dockerfile.escape);
+        const value =
+          a.value === undefined ? undefined : processWord(a.value, envMap(buildArgs.entries(buildArgs.global)), dockerfile.escape);
         buildArgs.declare(a.name, value, buildArgs.global, false);
       }
     }

@@ -29,7 +29,19 @@ export interface CommitOptions {
   pause?: boolean;
 }
 
-const COMMIT_CHANGES = new Set(['CMD', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'LABEL', 'ONBUILD', 'USER', 'VOLUME', 'WORKDIR', 'STOPSIGNAL', 'HEALTHCHECK']);
+const COMMIT_CHANGES = new Set([
+  'CMD',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'LABEL',
+  'ONBUILD',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
+  'STOPSIGNAL',
+  'HEALTHCHECK',
+]);
 
 /** The config the container ran with: its env (without what the engine adds per container), command, dir, user. */
 function containerConfigOf(state: ContainerState, image: ImageConfig): ContainerConfig {
@@ -51,13 +63,16 @@ export function applyChangeLines(config: ContainerConfig, changes: string[]): vo
   const ctx = { env: envMap(config.Env ?? []), escape: '\\', cmdSet: true };
   for (const change of changes) {
     ctx.env = envMap(config.Env ?? []); // a change sees the ENV of the changes before it
-    let instr;
+    let instr: ReturnType<typeof parseInstruction>;
     try {
       instr = parseInstruction({ line: 1, text: change }, '\\');
     } catch (err) {
       throw new UsageError(`--change "${cell(change, 100)}": ${(err as Error).message.replace(/^Dockerfile line 1: /, '')}`);
     }
-    if (!COMMIT_CHANGES.has(instr.keyword)) throw new UsageError(`--change "${cell(change, 100)}": ${instr.keyword} is not supported here (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, USER, VOLUME, WORKDIR, STOPSIGNAL, HEALTHCHECK)`);
+    if (!COMMIT_CHANGES.has(instr.keyword))
+      throw new UsageError(
+        `--change "${cell(change, 100)}": ${instr.keyword} is not supported here (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, USER, VOLUME, WORKDIR, STOPSIGNAL, HEALTHCHECK)`,
+      );
     applyMetadata(config, instr, ctx);
   }
 }
@@ -76,7 +91,12 @@ export async function commitContainer(root: string, ref: string, options: Commit
     const stage = () => stageDirAsLayer(stager, upper, { containerUpper: true }, `the writable layer of ${state.name}`, staging);
     const frozen = state.status === 'running' && options.pause !== false;
     const diffId = frozen ? await whileFrozen(state.cgroup.dirs, stage) : await stage();
-    const next = nextImageConfig(image, config, { createdBy: state.config.args.join(' '), diffId, author: options.author, comment: options.message });
+    const next = nextImageConfig(image, config, {
+      createdBy: state.config.args.join(' '),
+      diffId,
+      author: options.author,
+      comment: options.message,
+    });
     const configBytes = Buffer.from(JSON.stringify(next));
     const configHex = sha256Digest(configBytes).slice(7);
     const [committed] = await commitImages(root, stager.staged.values(), [{ configHex, configBytes, config: next, refs }]);

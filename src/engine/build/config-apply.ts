@@ -56,7 +56,7 @@ function setEnv(env: string[], key: string, value: string): string[] {
   return out;
 }
 
-const DURATION_UNITS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const DURATION_UNITS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 /** A Go duration ("30s", "1m30s", "500ms") in nanoseconds. */
 export function parseDuration(text: string, what: string): number {

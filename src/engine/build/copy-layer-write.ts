@@ -1,7 +1,17 @@
 // Writing a COPY/ADD plan into the staging dir that becomes the step's layer: files copied with their modes and
 // times, the owner of --chown, ADD's archives unpacked through the store's safe extraction.
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, createReadStream, lchownSync, lutimesSync, mkdirSync, symlinkSync, utimesSync, type Stats } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  createReadStream,
+  lchownSync,
+  lutimesSync,
+  mkdirSync,
+  symlinkSync,
+  utimesSync,
+  type Stats,
+} from 'node:fs';
 import { join, posix } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { extractTar } from '../images/extract-tar.js';
@@ -20,7 +30,8 @@ function decompressed(path: string, kind: Compression): AsyncIterable<Buffer> {
     });
     closed.catch(() => {});
     for await (const chunk of child.stdout) yield chunk as Buffer;
-    if ((await closed) !== 0) throw new UsageError(`ADD failed: ${kind} could not decompress ${posix.basename(path)}: ${stderr.trim().split('\n')[0]}`);
+    if ((await closed) !== 0)
+      throw new UsageError(`ADD failed: ${kind} could not decompress ${posix.basename(path)}: ${stderr.trim().split('\n')[0]}`);
   })();
 }
 
@@ -36,7 +47,7 @@ export async function writePlan(plan: CopyPlan, layer: string): Promise<void> {
   const dirTimes: Array<[string, Stats]> = [];
   for (const item of plan.items) {
     const path = at(item.dest);
-    const mode = plan.chmod ?? (item.stat!.mode & 0o7777);
+    const mode = plan.chmod ?? item.stat!.mode & 0o7777;
     if (item.kind === 'dir') {
       mkdirSync(path, { recursive: true, mode: 0o755 });
       lchownSync(path, uid, gid);

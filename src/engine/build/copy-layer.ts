@@ -63,7 +63,8 @@ export interface PlanRequest {
 }
 
 export function planCopy(req: PlanRequest): CopyPlan {
-  if (req.multiple && !req.dest.endsWith('/')) throw new UsageError(`When using ${req.keyword} with more than one source file, the destination must be a directory and end with a /`);
+  if (req.multiple && !req.dest.endsWith('/'))
+    throw new UsageError(`When using ${req.keyword} with more than one source file, the destination must be a directory and end with a /`);
   const destDir = req.stageView.resolve(req.dest);
   const existing = req.stageView.lookup(destDir);
   const destIsDir = req.dest.endsWith('/') || !!existing?.stat.isDirectory();
@@ -141,7 +142,7 @@ export async function hashPlan(plan: CopyPlan): Promise<string> {
   for (const p of [...plan.newParents].sort()) hash.update(`parent ${p}\n`);
   for (const item of plan.items) {
     const mode = item.stat ? item.stat.mode & 0o7777 : 0;
-    const content = item.kind === 'file' || item.kind === 'archive' ? await fileHash(item.src!) : item.link ?? '';
+    const content = item.kind === 'file' || item.kind === 'archive' ? await fileHash(item.src!) : (item.link ?? '');
     hash.update(`${item.kind} ${JSON.stringify(item.dest)} ${mode.toString(8)} ${content}\n`);
   }
   return hash.digest('hex');

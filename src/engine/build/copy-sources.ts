@@ -48,15 +48,22 @@ function componentRegex(pattern: string): RegExp {
 }
 
 function cleanSource(raw: string, root: SourceRoot, keyword: string): string {
-  const cleaned = posix.normalize('/' + raw).slice(1).replace(/\/+$/, '');
+  const cleaned = posix
+    .normalize('/' + raw)
+    .slice(1)
+    .replace(/\/+$/, '');
   // posix.normalize('/..') is '/': look at the raw text for an escape attempt
   const naive = posix.normalize(raw.replace(/^\/+/, ''));
-  if (root.contextDir && (naive === '..' || naive.startsWith('../'))) throw new UsageError(`${keyword} failed: forbidden path outside the build context: ${cell(raw, 200)}`);
+  if (root.contextDir && (naive === '..' || naive.startsWith('../')))
+    throw new UsageError(`${keyword} failed: forbidden path outside the build context: ${cell(raw, 200)}`);
   return cleaned === '.' ? '' : cleaned;
 }
 
 function notFound(raw: string, root: SourceRoot, keyword: string): NotFoundError {
-  if (root.contextDir) return new NotFoundError(`${keyword} failed: file not found in build context or excluded by .dockerignore: stat ${cell(raw, 200)}: file does not exist`);
+  if (root.contextDir)
+    return new NotFoundError(
+      `${keyword} failed: file not found in build context or excluded by .dockerignore: stat ${cell(raw, 200)}: file does not exist`,
+    );
   return new NotFoundError(`${keyword} failed: stat ${cell(raw, 200)} in ${root.what}: file does not exist`);
 }
 
@@ -69,7 +76,10 @@ function resolveInContext(rel: string, raw: string, root: SourceRoot, keyword: s
   } catch {
     return null;
   }
-  if (real !== ctx && !real.startsWith(ctx + sep)) throw new UsageError(`${keyword} failed: forbidden path outside the build context: ${cell(raw, 200)} (it resolves to ${cell(real, 200)})`);
+  if (real !== ctx && !real.startsWith(ctx + sep))
+    throw new UsageError(
+      `${keyword} failed: forbidden path outside the build context: ${cell(raw, 200)} (it resolves to ${cell(real, 200)})`,
+    );
   return relative(ctx, real).split(sep).join('/');
 }
 
@@ -84,7 +94,7 @@ function expandWildcards(root: SourceRoot, pattern: string): string[] {
     const next: string[] = [];
     for (const dir of candidates) {
       const entry = root.view.lookup(dir);
-      if (!entry || !entry.stat.isDirectory()) continue;
+      if (!entry?.stat.isDirectory()) continue;
       for (const name of root.view.list(dir)) if (re.test(name)) next.push(dir ? `${dir}/${name}` : name);
     }
     candidates = next;
@@ -97,7 +107,9 @@ export function resolveSources(raws: string[], root: SourceRoot, keyword: string
   let wildcard = false;
   for (const raw of raws) {
     const cleaned = cleanSource(raw, root, keyword);
-    const matches = WILDCARD.test(cleaned) ? ((wildcard = true), expandWildcards(root, cleaned)) : [cleaned];
+    const pattern = WILDCARD.test(cleaned);
+    if (pattern) wildcard = true;
+    const matches = pattern ? expandWildcards(root, cleaned) : [cleaned];
     if (matches.length === 0) throw notFound(raw, root, keyword);
     for (const m of matches) {
       if (root.contextDir && m !== '' && root.ignore?.ignores(m)) throw notFound(raw, root, keyword);

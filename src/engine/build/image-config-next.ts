@@ -4,7 +4,15 @@ import { arch } from 'node:os';
 import type { ImageConfig } from '../images/image-config.js';
 import type { ContainerConfig } from './config-apply.js';
 
-const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+const GOARCH: Record<string, string> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  arm: 'arm',
+  ia32: '386',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+};
 
 export interface HistoryEntry {
   created: string;
@@ -19,7 +27,11 @@ export function scratchConfig(): ImageConfig {
   return { architecture: GOARCH[arch()] ?? arch(), os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [] }, history: [] };
 }
 
-export function nextImageConfig(parent: ImageConfig, config: ContainerConfig, step: { createdBy: string; diffId?: string; author?: string; comment?: string; created?: string }): ImageConfig {
+export function nextImageConfig(
+  parent: ImageConfig,
+  config: ContainerConfig,
+  step: { createdBy: string; diffId?: string; author?: string; comment?: string; created?: string },
+): ImageConfig {
   const created = step.created ?? new Date().toISOString();
   const entry: HistoryEntry = { created, created_by: step.createdBy };
   if (step.author) entry.author = step.author;
@@ -35,7 +47,8 @@ export function nextImageConfig(parent: ImageConfig, config: ContainerConfig, st
     history: [...(parent.history ?? []), entry as unknown as Record<string, unknown>],
   };
   if (step.author) next.author = step.author;
-  if (step.comment) next.comment = step.comment; // docker commit -m: the image's Comment too
+  if (step.comment)
+    next.comment = step.comment; // docker commit -m: the image's Comment too
   else delete next.comment;
   delete next.container_config; // the parent's build container is not this image's
   delete next.container;

@@ -37,7 +37,12 @@ export class MergedView {
       set = new Set();
       if (this.overlayMarks) {
         for (const [path, attrs] of readTreeXattrs(layer)) {
-          if (attrs.get('trusted.overlay.opaque')?.toString() === 'y') set.add(Buffer.from(path, 'latin1').toString().slice(layer.length + 1));
+          if (attrs.get('trusted.overlay.opaque')?.toString() === 'y')
+            set.add(
+              Buffer.from(path, 'latin1')
+                .toString()
+                .slice(layer.length + 1),
+            );
         }
       }
       this.opaque.set(layer, set);
@@ -86,7 +91,10 @@ export class MergedView {
         if (this.overlayMarks && this.opaqueDirs(layer).has(rel)) break;
       } else if (this.hidesBelow(layer, parts)) break;
     }
-    return [...seen].filter(([, visible]) => visible).map(([n]) => n).sort();
+    return [...seen]
+      .filter(([, visible]) => visible)
+      .map(([n]) => n)
+      .sort();
   }
 
   /** `path` with every symlink resolved inside the view (the last one too when `followLast`); "" is the root. */

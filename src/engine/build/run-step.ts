@@ -43,7 +43,12 @@ export async function runStep(req: RunStepRequest): Promise<RunStepResult> {
   const imageEnvKeys = new Set((runtime.Env ?? []).map((e) => e.slice(0, e.indexOf('='))));
   const state = await createContainer(req.root, {
     image: `build step (${req.imageId.slice(7, 19)})`,
-    resolvedImage: { id: req.imageId, refs: [], config: runtime, layerDirs: req.config.rootfs.diff_ids.map((d) => layerRootDir(req.root, d.slice(7))) },
+    resolvedImage: {
+      id: req.imageId,
+      refs: [],
+      config: runtime,
+      layerDirs: req.config.rootfs.diff_ids.map((d) => layerRootDir(req.root, d.slice(7))),
+    },
     cmd: req.args,
     env: req.buildEnv.filter((e) => !imageEnvKeys.has(e.slice(0, e.indexOf('=')))),
     network: req.network,
@@ -65,7 +70,13 @@ export async function runStep(req: RunStepRequest): Promise<RunStepResult> {
     if (!exit) throw new BuildInterruptedError(req.signal);
     if (exit.exitCode !== 0) throw new BuildStepError(`The command '${req.display}' returned a non-zero code: ${exit.exitCode}`);
     const stager = new LayerStager(req.root, req.staging);
-    const diffId = await stageDirAsLayer(stager, bundlePath(req.root, state.id, 'upper'), { containerUpper: true }, `the changes of ${req.display}`, req.staging);
+    const diffId = await stageDirAsLayer(
+      stager,
+      bundlePath(req.root, state.id, 'upper'),
+      { containerUpper: true },
+      `the changes of ${req.display}`,
+      req.staging,
+    );
     const layer = stager.staged.get(diffId);
     if (!layer) throw new NativeError('the step layer was not staged');
     req.out(`Removing intermediate container ${short}\n`);

@@ -116,7 +116,15 @@ export async function startStage(s: BuildSession, instr: InstructionOf<'FROM'>, 
           return { id: sha256Digest(bytes), config: scratchConfig(), bytes };
         })()
       : await resolveBaseImage(s.root, ref, { write: s.out });
-  const state: StageState = { index, name: instr.stageName, id: base.id, config: structuredClone(base.config), bytes: base.bytes, cmdSet: false, args: new Map() };
+  const state: StageState = {
+    index,
+    name: instr.stageName,
+    id: base.id,
+    config: structuredClone(base.config),
+    bytes: base.bytes,
+    cmdSet: false,
+    args: new Map(),
+  };
   s.out(` ---> ${ref === 'scratch' ? 'scratch' : state.id.slice(7, 19)}\n`);
   const triggers = (state.config.config?.OnBuild as string[] | undefined) ?? [];
   if (triggers.length) {
@@ -132,7 +140,8 @@ async function sourceRootFor(s: BuildSession, state: StageState, from: string | 
   if (typeof from !== 'string' || from === '') throw new UsageError(`${keyword} --from needs a stage name, index or image`);
   const name = processWord(from, substitutionEnv(s, state), s.escape);
   const stage = /^\d+$/.test(name) ? s.stages[Number(name)] : s.stages.find((st) => st.name === name.toLowerCase());
-  if (/^\d+$/.test(name) && (!stage || stage.index >= state.index)) throw new UsageError(`${keyword} --from=${cell(name, 60)}: no such earlier stage`);
+  if (/^\d+$/.test(name) && (!stage || stage.index >= state.index))
+    throw new UsageError(`${keyword} --from=${cell(name, 60)}: no such earlier stage`);
   if (stage) return { view: viewOf(s.root, stage.config), contextDir: null, what: `stage ${stage.name ?? stage.index}` };
   const image = await resolveBaseImage(s.root, name, { write: s.out });
   return { view: viewOf(s.root, image.config), contextDir: null, what: `image ${name}` };
@@ -142,19 +151,34 @@ async function copyStep(s: BuildSession, state: StageState, instr: InstructionOf
   const env = substitutionEnv(s, state);
   const word = (w: string) => processWord(w, env, s.escape);
   const raws = instr.sources.map(word);
-  if (instr.keyword === 'ADD' && raws.some((r) => /^[a-z][a-z0-9+.-]*:\/\//i.test(r))) throw new UsageError(`Dockerfile line ${instr.line}: ADD: remote URLs are not supported by tctop build (it has no network access); download the file into the context and ADD it from there`);
+  if (instr.keyword === 'ADD' && raws.some((r) => /^[a-z][a-z0-9+.-]*:\/\//i.test(r)))
+    throw new UsageError(
+      `Dockerfile line ${instr.line}: ADD: remote URLs are not supported by tctop build (it has no network access); download the file into the context and ADD it from there`,
+    );
   const root = await sourceRootFor(s, state, instr.flags.get('from'), instr.keyword);
   const { sources, wildcard } = resolveSources(raws, root, instr.keyword);
   const workdir = (state.config.config?.WorkingDir as string | undefined) || '/';
   const rawDest = word(instr.dest);
-  const dest = (rawDest.startsWith('/') ? rawDest : posix.join(workdir, rawDest) + (rawDest.endsWith('/') || rawDest === '.' ? '/' : '')).replace(/^\/+/, '/');
+  const dest = (
+    rawDest.startsWith('/') ? rawDest : posix.join(workdir, rawDest) + (rawDest.endsWith('/') || rawDest === '.' ? '/' : '')
+  ).replace(/^\/+/, '/');
   const layers = viewOf(s.root, state.config);
   const chown = instr.flags.get('chown');
   const owner = typeof chown === 'string' ? resolveUser(word(chown), layers.layers) : { uid: 0, gid: 0 };
   const chmodFlag = instr.flags.get('chmod');
-  if (chmodFlag !== undefined && (typeof chmodFlag !== 'string' || !/^[0-7]{3,4}$/.test(chmodFlag))) throw new UsageError(`Dockerfile line ${instr.line}: ${instr.keyword}: invalid --chmod value (an octal mode such as 755)`);
+  if (chmodFlag !== undefined && (typeof chmodFlag !== 'string' || !/^[0-7]{3,4}$/.test(chmodFlag)))
+    throw new UsageError(`Dockerfile line ${instr.line}: ${instr.keyword}: invalid --chmod value (an octal mode such as 755)`);
   const chmod = typeof chmodFlag === 'string' ? parseInt(chmodFlag, 8) : undefined;
-  const plan = planCopy({ sources, dest, multiple: sources.length > 1 || wildcard, stageView: layers, owner: { uid: owner.uid, gid: owner.gid }, chmod, add: instr.keyword === 'ADD', keyword: instr.keyword });
+  const plan = planCopy({
+    sources,
+    dest,
+    multiple: sources.length > 1 || wildcard,
+    stageView: layers,
+    owner: { uid: owner.uid, gid: owner.gid },
+    chmod,
+    add: instr.keyword === 'ADD',
+    keyword: instr.keyword,
+  });
   const contentHash = await hashPlan(plan);
   const shown = `${instr.keyword.toLowerCase()}:${contentHash.slice(0, 12)} in ${dest}`;
   await step(s, state, `${instr.keyword} ${contentHash} ${dest} from=${root.what}`, async () => {
@@ -179,7 +203,15 @@ async function workdirStep(s: BuildSession, state: StageState, instr: Instructio
     // the directory is made as docker's builder makes it, in a layer of its own
     const staging = await freshStaging(s);
     const layerRoot = join(staging, 'content');
-    const plan = planCopy({ sources: [], dest: dir + '/', multiple: false, stageView: view, owner: { uid: 0, gid: 0 }, add: false, keyword: 'WORKDIR' });
+    const plan = planCopy({
+      sources: [],
+      dest: dir + '/',
+      multiple: false,
+      stageView: view,
+      owner: { uid: 0, gid: 0 },
+      add: false,
+      keyword: 'WORKDIR',
+    });
     plan.newParents.add(view.resolve(dir));
     await mkdir(layerRoot, { recursive: true, mode: 0o755 });
     const { writePlan } = await import('./copy-layer-write.js');
@@ -230,16 +262,21 @@ export async function executeStep(s: BuildSession, state: StageState, instr: Ins
       return workdirStep(s, state, instr as InstructionOf<'WORKDIR'>);
     case 'ARG': {
       const env = substitutionEnv(s, state);
-      for (const a of instr.args) s.buildArgs.declare(a.name, a.value === undefined ? undefined : processWord(a.value, env, s.escape), state.args, true);
+      for (const a of instr.args)
+        s.buildArgs.declare(a.name, a.value === undefined ? undefined : processWord(a.value, env, s.escape), state.args, true);
       const shown = instr.args.map((a) => `${a.name}${state.args.get(a.name) !== undefined ? '=' + state.args.get(a.name) : ''}`).join(' ');
-      return step(s, state, `ARG ${shown}`, async () => nextImageConfig(state.config, containerConfig(state), { createdBy: nop(`ARG ${instr.args.map((a) => a.name).join(' ')}`) }));
+      return step(s, state, `ARG ${shown}`, async () =>
+        nextImageConfig(state.config, containerConfig(state), { createdBy: nop(`ARG ${instr.args.map((a) => a.name).join(' ')}`) }),
+      );
     }
     default: {
       const config = containerConfig(state);
       const ctx = { env: substitutionEnv(s, state), escape: s.escape, cmdSet: state.cmdSet };
       const { author } = applyMetadata(config, instr, ctx);
       state.cmdSet = ctx.cmdSet;
-      return step(s, state, `${instr.original}\n${JSON.stringify(config)}\n${author ?? ''}`, async () => nextImageConfig(state.config, config, { createdBy: nop(instr.original), author }));
+      return step(s, state, `${instr.original}\n${JSON.stringify(config)}\n${author ?? ''}`, async () =>
+        nextImageConfig(state.config, config, { createdBy: nop(instr.original), author }),
+      );
     }
   }
 }

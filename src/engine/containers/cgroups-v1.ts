@@ -12,7 +12,20 @@ type Controller = (typeof V1_CONTROLLERS)[number];
 export const CFS_PERIOD_US = 100_000;
 
 // Docker's default device rules: nothing but the standard nodes and /dev/pts; mknod allowed (it cannot be opened).
-const DEVICE_ALLOW = ['c *:* m', 'b *:* m', 'c 1:3 rwm', 'c 1:5 rwm', 'c 1:7 rwm', 'c 1:8 rwm', 'c 1:9 rwm', 'c 5:0 rwm', 'c 5:1 rwm', 'c 5:2 rwm', 'c 136:* rwm', 'c 10:200 rwm'];
+const DEVICE_ALLOW = [
+  'c *:* m',
+  'b *:* m',
+  'c 1:3 rwm',
+  'c 1:5 rwm',
+  'c 1:7 rwm',
+  'c 1:8 rwm',
+  'c 1:9 rwm',
+  'c 5:0 rwm',
+  'c 5:1 rwm',
+  'c 5:2 rwm',
+  'c 136:* rwm',
+  'c 10:200 rwm',
+];
 
 /** The mounted controllers: controller -> its hierarchy's root dir (a combined mount appears under both names). */
 export function v1Mounts(cgroupRoot: string): Map<Controller, string> {
@@ -95,7 +108,10 @@ function applyV1(c: Controller, dir: string, parent: string, limits: ResourceLim
 function setMemoryLimit(dir: string, bytes: string): void {
   const memsw = join(dir, 'memory.memsw.limit_in_bytes');
   const limit = join(dir, 'memory.limit_in_bytes');
-  if (!existsSync(memsw)) return writeCgroupFile(limit, bytes);
+  if (!existsSync(memsw)) {
+    writeCgroupFile(limit, bytes);
+    return;
+  }
   const current = Number(readCgroupFile(limit) ?? 'NaN');
   if (Number(bytes) > current) {
     writeCgroupFile(memsw, bytes);

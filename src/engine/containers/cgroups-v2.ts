@@ -57,7 +57,11 @@ export function createV2(id: string, limits: ResourceLimits, cgroupRoot: string,
   if (makeCgroupDir(parent)) created.push(parent);
   // on real cgroupfs the child lists what its parent enabled; a fixture dir has no such file
   const inParent = existsSync(join(parent, 'cgroup.controllers')) ? available(parent) : controllers;
-  enable(parent, controllers.filter((c) => inParent.includes(c)), needed);
+  enable(
+    parent,
+    controllers.filter((c) => inParent.includes(c)),
+    needed,
+  );
   const dir = join(parent, id);
   if (makeCgroupDir(dir)) created.push(dir);
   if (limits.memoryBytes !== undefined) {

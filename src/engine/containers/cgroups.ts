@@ -36,11 +36,13 @@ export function cgroupVersion(cgroupRoot = DEFAULT_CGROUP_ROOT): 1 | 2 {
 
 function checkLimits(l: ResourceLimits): void {
   const positiveInt = (v: number | undefined, flag: string) => {
-    if (v !== undefined && (!Number.isSafeInteger(v) || v <= 0)) throw new UsageError(`invalid ${flag} value ${v}: must be a positive integer`);
+    if (v !== undefined && (!Number.isSafeInteger(v) || v <= 0))
+      throw new UsageError(`invalid ${flag} value ${v}: must be a positive integer`);
   };
   positiveInt(l.memoryBytes, '--memory');
   positiveInt(l.nanoCpus, '--cpus');
-  if (l.pidsLimit !== undefined && (!Number.isSafeInteger(l.pidsLimit) || l.pidsLimit < -1)) throw new UsageError(`invalid --pids-limit value ${l.pidsLimit}`);
+  if (l.pidsLimit !== undefined && (!Number.isSafeInteger(l.pidsLimit) || l.pidsLimit < -1))
+    throw new UsageError(`invalid --pids-limit value ${l.pidsLimit}`);
   // the kernel refuses tiny memory limits with EBUSY/EINVAL; say it the way docker does
   if (l.memoryBytes !== undefined && l.memoryBytes < 6 * 1024 * 1024) throw new UsageError('minimum memory limit allowed is 6MB');
 }
@@ -104,7 +106,8 @@ export async function removeContainerCgroup(id: string, cgroupRoot = DEFAULT_CGR
 /** For tests and rm -f: the host PIDs still in the container's cgroup (first hierarchy that lists any). */
 export function cgroupPids(id: string, cgroupRoot = DEFAULT_CGROUP_ROOT): number[] {
   const v = cgroupVersion(cgroupRoot);
-  const dirs = v === 2 ? [join(cgroupRoot, 'tctop', id)] : [...new Set([...v1Mounts(cgroupRoot).values()])].map((m) => join(m, 'tctop', id));
+  const dirs =
+    v === 2 ? [join(cgroupRoot, 'tctop', id)] : [...new Set([...v1Mounts(cgroupRoot).values()])].map((m) => join(m, 'tctop', id));
   const pids = new Set<number>();
   const reader = new HostReader(hostPaths('/')); // a bare one: each read opens and closes its file
   for (const dir of dirs) {
@@ -116,4 +119,3 @@ export function cgroupPids(id: string, cgroupRoot = DEFAULT_CGROUP_ROOT): number
   }
   return [...pids];
 }
-

@@ -23,5 +23,6 @@ export function checkCpusetWithin(wanted: string, allowed: string): void {
   if (want.size === 0) throw new UsageError(`invalid --cpuset-cpus value ${JSON.stringify(wanted)}: empty`);
   const have = parseCpuList(allowed);
   const outside = [...want].filter((c) => !have.has(c));
-  if (outside.length > 0) throw new UsageError(`--cpuset-cpus ${wanted}: CPU ${outside.join(',')} not available (allowed: ${allowed.trim()})`);
+  if (outside.length > 0)
+    throw new UsageError(`--cpuset-cpus ${wanted}: CPU ${outside.join(',')} not available (allowed: ${allowed.trim()})`);
 }

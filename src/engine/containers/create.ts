@@ -61,7 +61,7 @@ export interface CreateRequest {
 
 function buildSpec(id: string, req: CreateRequest, image: ReturnType<typeof resolveImage>): ContainerSpec {
   const lowerdirs = [...image.layerDirs].reverse();
-  const args = [...(image.config.Entrypoint ?? []), ...(req.cmd.length ? req.cmd : image.config.Cmd ?? [])];
+  const args = [...(image.config.Entrypoint ?? []), ...(req.cmd.length ? req.cmd : (image.config.Cmd ?? []))];
   if (args.length === 0) throw new UsageError(`no command specified: image ${cell(req.image, 100)} has no Cmd or Entrypoint`);
   const userSpec = req.user ?? image.config.User ?? '';
   const user = resolveUser(userSpec, lowerdirs);
@@ -112,7 +112,8 @@ export async function createContainer(root: string, req: CreateRequest): Promise
     await sweepNetworkDebris(root);
     const existing = await removeForgottenAutoRemoved(root, listContainers(root));
     const taken = new Set(existing.map((c) => c.name));
-    if (wantedName !== undefined && taken.has(wantedName)) throw new ConflictError(`the container name "${cell(wantedName, 100)}" is already in use`);
+    if (wantedName !== undefined && taken.has(wantedName))
+      throw new ConflictError(`the container name "${cell(wantedName, 100)}" is already in use`);
     const name = wantedName ?? generateName(taken);
     const dir = containerDir(root, id);
     // root's alone: upper/ holds whatever the container writes, and the files hold its environment
@@ -161,7 +162,9 @@ export async function createContainer(root: string, req: CreateRequest): Promise
         restart: spec.restart,
         ...securityLaunch(root, id, req.security),
       };
-      writeFileAtomic(bundlePath(root, id, 'config'), JSON.stringify(buildOciConfig(id, spec, net?.netns), null, 2) + '\n', { durable: false });
+      writeFileAtomic(bundlePath(root, id, 'config'), JSON.stringify(buildOciConfig(id, spec, net?.netns), null, 2) + '\n', {
+        durable: false,
+      });
       await writeLaunchConf(bundlePath(root, id, 'launch'), launch);
       const state: ContainerState = {
         id,

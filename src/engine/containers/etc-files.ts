@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import type { BindMount } from './launch-conf.js';
 
 /** docker's /etc/hosts for a container on no network (moby libnetwork/etchosts defaults). */
-export const STOCK_HOSTS = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', 'fe00::0\tip6-localnet', 'ff00::0\tip6-mcastprefix', 'ff02::1\tip6-allnodes', 'ff02::2\tip6-allrouters', ''].join('\n');
+export const STOCK_HOSTS = [
+  '127.0.0.1\tlocalhost',
+  '::1\tlocalhost ip6-localhost ip6-loopback',
+  'fe00::0\tip6-localnet',
+  'ff00::0\tip6-mcastprefix',
+  'ff02::1\tip6-allnodes',
+  'ff02::2\tip6-allrouters',
+  '',
+].join('\n');
 
 const HOST_FILE_LIMIT = 1 << 20;
 
@@ -41,13 +49,33 @@ export function etcFiles(hostname: string, network: string, hostEtc = '/etc', ad
   const hostResolv = hostFile(join(hostEtc, 'resolv.conf')) ?? '';
   return [
     { name: 'hostname', destination: '/etc/hostname', content: `${hostname}\n` },
-    { name: 'hosts', destination: '/etc/hosts', content: network === 'host' ? hostFile(join(hostEtc, 'hosts')) ?? STOCK_HOSTS : address ? `${STOCK_HOSTS}${address}\t${hostname}\n` : STOCK_HOSTS },
-    { name: 'resolv.conf', destination: '/etc/resolv.conf', content: network === 'host' ? hostResolv : withoutLoopbackNameservers(hostResolv) },
+    {
+      name: 'hosts',
+      destination: '/etc/hosts',
+      content:
+        network === 'host'
+          ? (hostFile(join(hostEtc, 'hosts')) ?? STOCK_HOSTS)
+          : address
+            ? `${STOCK_HOSTS}${address}\t${hostname}\n`
+            : STOCK_HOSTS,
+    },
+    {
+      name: 'resolv.conf',
+      destination: '/etc/resolv.conf',
+      content: network === 'host' ? hostResolv : withoutLoopbackNameservers(hostResolv),
+    },
   ];
 }
 
 /** Writes the files into `dir` and returns their binds, leaving out any path a user volume already covers. */
-export function writeEtcFiles(dir: string, hostname: string, network: string, userBinds: BindMount[], hostEtc?: string, address?: string): BindMount[] {
+export function writeEtcFiles(
+  dir: string,
+  hostname: string,
+  network: string,
+  userBinds: BindMount[],
+  hostEtc?: string,
+  address?: string,
+): BindMount[] {
   const covered = new Set(userBinds.map((b) => b.destination));
   const binds: BindMount[] = [];
   for (const f of etcFiles(hostname, network, hostEtc, address)) {

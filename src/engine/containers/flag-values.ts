@@ -22,24 +22,28 @@ export function parseMemory(value: string): number {
 
 /** --cpus 0.5 -> nano CPUs; between 0.01 and the number of CPUs, as docker. */
 export function parseCpus(value: string, available = cpus().length): number {
-  if (!/^\d*\.?\d+$/.test(value.trim())) throw new UsageError(`invalid --cpus "${cell(value, 50)}": use a decimal number of CPUs (e.g. 0.5)`);
+  if (!/^\d*\.?\d+$/.test(value.trim()))
+    throw new UsageError(`invalid --cpus "${cell(value, 50)}": use a decimal number of CPUs (e.g. 0.5)`);
   const n = Number(value);
   if (n < 0.01 || n > available) throw new UsageError(`invalid --cpus "${cell(value, 50)}": the range is 0.01 to ${available}`);
   return Math.round(n * 1e9);
 }
 
 export function parsePidsLimit(value: string): number {
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new UsageError(`invalid --pids-limit "${cell(value, 50)}": use a whole number of processes, at least 1`);
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1)
+    throw new UsageError(`invalid --pids-limit "${cell(value, 50)}": use a whole number of processes, at least 1`);
   return Number(value);
 }
 
 /** Syntax only (0-1,3); whether the CPUs exist is checked against the parent cgroup when it is created. */
 export function parseCpuset(value: string): string {
   const v = value.trim();
-  const ok = /^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(v) && v.split(',').every((r) => {
-    const [a, b] = r.split('-').map(Number);
-    return b === undefined || a <= b;
-  });
+  const ok =
+    /^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(v) &&
+    v.split(',').every((r) => {
+      const [a, b] = r.split('-').map(Number);
+      return b === undefined || a <= b;
+    });
   if (!ok) throw new UsageError(`invalid --cpuset-cpus "${cell(value, 50)}": use CPU numbers and ranges, e.g. 0-1,3`);
   return v;
 }
@@ -82,6 +86,7 @@ export function parseWorkdir(value: string): string {
 }
 
 export function parseHostname(value: string): string {
-  if (!/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})$/.test(value)) throw new UsageError(`invalid --hostname "${cell(value, 100)}": letters, digits, "." and "-", at most 63`);
+  if (!/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,62})$/.test(value))
+    throw new UsageError(`invalid --hostname "${cell(value, 100)}": letters, digits, "." and "-", at most 63`);
   return value;
 }

@@ -76,7 +76,15 @@ export function encodeLaunchConf(c: LaunchConf): string {
   if (c.args.length === 0) throw new Error('launch.conf: no command to run');
   for (const v of [...c.args, ...c.env, c.hostname]) if (v.includes('\0')) throw new Error('launch.conf: a value holds a NUL byte');
   c.lowerDirs.forEach((d) => checkAbsolute('lowerdir', d));
-  for (const [k, p] of [['upperdir', c.upperDir], ['workdir', c.workDir], ['rootfs', c.rootfs], ['cwd', c.cwd], ['log', c.logFile], ['exit_file', c.exitFile]] as const) checkAbsolute(k, p);
+  for (const [k, p] of [
+    ['upperdir', c.upperDir],
+    ['workdir', c.workDir],
+    ['rootfs', c.rootfs],
+    ['cwd', c.cwd],
+    ['log', c.logFile],
+    ['exit_file', c.exitFile],
+  ] as const)
+    checkAbsolute(k, p);
   c.cgroups.forEach((d) => checkAbsolute('cgroup', d));
   if (c.oomFile !== null) checkAbsolute('oom_file', c.oomFile);
   checkId(c.uid, 'uid');

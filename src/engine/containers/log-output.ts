@@ -26,7 +26,11 @@ function drained(stream: NodeJS.WritableStream): Promise<void> {
   });
 }
 
-export async function writeEntries(entries: LogEntry[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<void> {
+export async function writeEntries(
+  entries: LogEntry[],
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<void> {
   guard(out);
   guard(err);
   for (const e of entries) {

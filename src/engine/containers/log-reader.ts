@@ -56,10 +56,14 @@ export class LogCursor {
     const end = all.lastIndexOf(0x0a);
     this.pending = end < 0 ? all : all.subarray(end + 1);
     if (end < 0) return [];
-    return all.subarray(0, end).toString('utf8').split('\n').flatMap((l) => {
-      const e = parseLogLine(l);
-      return e ? [e] : [];
-    });
+    return all
+      .subarray(0, end)
+      .toString('utf8')
+      .split('\n')
+      .flatMap((l) => {
+        const e = parseLogLine(l);
+        return e ? [e] : [];
+      });
   }
 
   /** Every entry up to the end of the file, batch by batch. */

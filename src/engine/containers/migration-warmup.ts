@@ -52,7 +52,10 @@ function stopLoop(): void {
 
 function tick(pid: Buffer): void {
   timer = undefined;
-  if (Date.now() >= until || fd === undefined) return stopLoop();
+  if (Date.now() >= until || fd === undefined) {
+    stopLoop();
+    return;
+  }
   write(fd, pid, (err) => {
     if (err || Date.now() >= until) return stopLoop();
     timer = setTimeout(() => tick(pid), INTERVAL_MS);

@@ -3,13 +3,33 @@
 import type { ContainerSpec } from './spec.js';
 
 export const DEFAULT_CAPABILITIES = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID', 'CAP_SETUID',
-  'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_FSETID',
+  'CAP_FOWNER',
+  'CAP_MKNOD',
+  'CAP_NET_RAW',
+  'CAP_SETGID',
+  'CAP_SETUID',
+  'CAP_SETFCAP',
+  'CAP_SETPCAP',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_SYS_CHROOT',
+  'CAP_KILL',
+  'CAP_AUDIT_WRITE',
 ];
 
 export const MASKED_PATHS = [
-  '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats',
-  '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap',
+  '/proc/acpi',
+  '/proc/kcore',
+  '/proc/keys',
+  '/proc/latency_stats',
+  '/proc/timer_list',
+  '/proc/timer_stats',
+  '/proc/sched_debug',
+  '/proc/scsi',
+  '/sys/firmware',
+  '/sys/devices/virtual/powercap',
 ];
 
 export const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
@@ -26,7 +46,8 @@ export function buildOciConfig(id: string, spec: ContainerSpec, netns?: string):
   const resources: Record<string, unknown> = {};
   if (spec.limits.memoryBytes !== undefined) resources.memory = { limit: spec.limits.memoryBytes, swap: spec.limits.memoryBytes };
   const cpu: Record<string, unknown> = {};
-  if (spec.limits.nanoCpus !== undefined) Object.assign(cpu, { period: CPU_PERIOD, quota: Math.round((spec.limits.nanoCpus / 1e9) * CPU_PERIOD) });
+  if (spec.limits.nanoCpus !== undefined)
+    Object.assign(cpu, { period: CPU_PERIOD, quota: Math.round((spec.limits.nanoCpus / 1e9) * CPU_PERIOD) });
   if (spec.limits.cpusetCpus !== undefined) cpu.cpus = spec.limits.cpusetCpus;
   if (Object.keys(cpu).length) resources.cpu = cpu;
   if (spec.limits.pidsLimit !== undefined) resources.pids = { limit: spec.limits.pidsLimit };
@@ -46,19 +67,45 @@ export function buildOciConfig(id: string, spec: ContainerSpec, netns?: string):
     mounts: [
       { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
       { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
-      { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
-      { destination: '/sys', type: ownNet ? 'sysfs' : 'bind', source: ownNet ? 'sysfs' : '/sys', options: (ownNet ? ['nosuid', 'noexec', 'nodev', 'ro'] : ['rbind', 'nosuid', 'noexec', 'nodev', 'ro']).map((o) => (o === 'ro' && privileged ? 'rw' : o)) },
+      {
+        destination: '/dev/pts',
+        type: 'devpts',
+        source: 'devpts',
+        options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'],
+      },
+      {
+        destination: '/sys',
+        type: ownNet ? 'sysfs' : 'bind',
+        source: ownNet ? 'sysfs' : '/sys',
+        options: (ownNet ? ['nosuid', 'noexec', 'nodev', 'ro'] : ['rbind', 'nosuid', 'noexec', 'nodev', 'ro']).map((o) =>
+          o === 'ro' && privileged ? 'rw' : o,
+        ),
+      },
       { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
       { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=67108864'] },
-      ...spec.binds.map((b) => ({ destination: b.destination, type: 'bind', source: b.source, options: ['rbind', b.readOnly ? 'ro' : 'rw'] })),
+      ...spec.binds.map((b) => ({
+        destination: b.destination,
+        type: 'bind',
+        source: b.source,
+        options: ['rbind', b.readOnly ? 'ro' : 'rw'],
+      })),
     ],
     linux: {
-      namespaces: [{ type: 'pid' }, { type: 'mount' }, { type: 'uts' }, { type: 'ipc' }, { type: 'cgroup' }, ...(ownNet ? [netns ? { type: 'network', path: netns } : { type: 'network' }] : [])],
+      namespaces: [
+        { type: 'pid' },
+        { type: 'mount' },
+        { type: 'uts' },
+        { type: 'ipc' },
+        { type: 'cgroup' },
+        ...(ownNet ? [netns ? { type: 'network', path: netns } : { type: 'network' }] : []),
+      ],
       resources,
       cgroupsPath: `/tctop/${id}`,
       maskedPaths: privileged ? [] : MASKED_PATHS,
       readonlyPaths: privileged ? [] : READONLY_PATHS,
-      ...(spec.security && spec.security.seccomp !== 'unconfined' ? { seccomp: { profile: spec.security.seccomp, compiled: 'seccomp.bpf' } } : {}),
+      ...(spec.security && spec.security.seccomp !== 'unconfined'
+        ? { seccomp: { profile: spec.security.seccomp, compiled: 'seccomp.bpf' } }
+        : {}),
     },
     annotations: { 'org.tctop.lowerdirs': spec.lowerdirs.join(':') },
   };

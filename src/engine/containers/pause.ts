@@ -29,7 +29,11 @@ function freezerOf(state: ContainerState): Freezer {
   const dir = state.cgroup.dirs.find((d) => existsSync(join(d, 'freezer.state')));
   if (!dir) throw new UnsupportedError('pause needs the cgroup v1 freezer controller, which is not mounted');
   const control = join(dir, 'freezer.state');
-  return { control, frozen: () => (readCgroupFile(control) ?? '').trim() === 'FROZEN', set: (f) => writeCgroupFile(control, f ? 'FROZEN' : 'THAWED') };
+  return {
+    control,
+    frozen: () => (readCgroupFile(control) ?? '').trim() === 'FROZEN',
+    set: (f) => writeCgroupFile(control, f ? 'FROZEN' : 'THAWED'),
+  };
 }
 
 /** For discovery-independent checks (stop/kill of a paused container, exec refusal). */
@@ -54,7 +58,8 @@ async function settle(f: Freezer, frozen: boolean, timeoutMs = 5000): Promise<bo
 function runningState(root: string, id: string): ContainerState {
   const state = readState(root, id);
   if (!state) throw new NotFoundError(`no such container: ${id}`);
-  if (state.status !== 'running' || !isSameProcess(state.pid, state.pidStartTime)) throw new ConflictError(`container ${state.name} is not running`);
+  if (state.status !== 'running' || !isSameProcess(state.pid, state.pidStartTime))
+    throw new ConflictError(`container ${state.name} is not running`);
   return state;
 }
 

@@ -13,5 +13,6 @@ export function requireOverlayfs(filesystems = '/proc/filesystems'): void {
   } catch {
     /* unreadable: reported as missing below */
   }
-  if (!/\toverlay$/m.test(text)) throw new UnsupportedError('overlayfs is not available on this host (no "overlay" in /proc/filesystems; try modprobe overlay)');
+  if (!/\toverlay$/m.test(text))
+    throw new UnsupportedError('overlayfs is not available on this host (no "overlay" in /proc/filesystems; try modprobe overlay)');
 }

@@ -46,7 +46,8 @@ async function runAttached(root: string, req: CreateRequest, detachKeys?: string
   let code: number | null;
   if (end.kind === 'exit') code = end.code;
   else if (end.kind === 'detached') code = null;
-  else if (end.kind === 'unreachable') code = (await followLog(root, state))?.exitCode ?? null; // it ended before we came: its log says what it wrote
+  else if (end.kind === 'unreachable')
+    code = (await followLog(root, state))?.exitCode ?? null; // it ended before we came: its log says what it wrote
   else code = (await waitForExit(root, state))?.exitCode ?? null;
   if (code === null) {
     if (req.autoRemove) spawnReaper(root, state.id);

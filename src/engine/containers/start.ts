@@ -51,7 +51,12 @@ function runShim(shim: string, id: string, dir: string, attach: boolean): Promis
     child.stderr.on('data', (d: Buffer) => (err += d));
     child.on('error', (e) => settle(() => reject(new NativeError(`cannot run the shim ${shim}: ${e.message}`))));
     child.on('close', (code, signal) => {
-      if (signal === 'SIGKILL' && !out) return settle(() => reject(new NativeError(`container ${id.slice(0, 12)} did not start within ${START_TIMEOUT_MS / 1000} s (remove it with tctop rm -f)`)));
+      if (signal === 'SIGKILL' && !out)
+        return settle(() =>
+          reject(
+            new NativeError(`container ${id.slice(0, 12)} did not start within ${START_TIMEOUT_MS / 1000} s (remove it with tctop rm -f)`),
+          ),
+        );
       const started = startedLine(out);
       if (code === 0 && started) return settle(() => resolve(started));
       const why = (out + err).split('\n').find((l) => l.trim()) ?? `exit ${code ?? signal}`;
@@ -62,7 +67,11 @@ function runShim(shim: string, id: string, dir: string, attach: boolean): Promis
 
 /** Starts a created or exited container; a running one is left as it is (as docker start). */
 /** attach: a client attaches right after (run -i/-t, start -a): the shim keeps the output until it comes. */
-export async function startContainer(root: string, id: string, opts: { freshlyCreated?: boolean; attach?: boolean } = {}): Promise<ContainerState> {
+export async function startContainer(
+  root: string,
+  id: string,
+  opts: { freshlyCreated?: boolean; attach?: boolean } = {},
+): Promise<ContainerState> {
   requireRoot();
   const shim = shimBinaryPath();
   return withContainerLock(root, id, async () => {
@@ -70,10 +79,15 @@ export async function startContainer(root: string, id: string, opts: { freshlyCr
     if (!state) throw new ConflictError(`container ${id.slice(0, 12)} was removed`);
     if (state.status === 'running') {
       if (shimAlive(state)) return state;
-      throw new ConflictError(`container ${state.name} is marked running but its shim (PID ${state.shimPid}) is gone: remove it with tctop rm -f`);
+      throw new ConflictError(
+        `container ${state.name} is marked running but its shim (PID ${state.shimPid}) is gone: remove it with tctop rm -f`,
+      );
     }
     // a CLI killed between spawning the shim and recording it leaves a "created" container that runs: never twice
-    if (!opts.freshlyCreated && cgroupPids(id).length > 0) throw new ConflictError(`container ${state.name} has processes running although its state says ${state.status}: remove it with tctop rm -f`);
+    if (!opts.freshlyCreated && cgroupPids(id).length > 0)
+      throw new ConflictError(
+        `container ${state.name} has processes running although its state says ${state.status}: remove it with tctop rm -f`,
+      );
     // the last run's exit record goes; its fold is kept first, so no reader sees the old run as running meanwhile
     if (state.status === 'exited' && readRawState(root, id)?.status === 'running') writeState(root, state);
     await rm(bundlePath(root, id, 'exit'), { force: true });

@@ -43,11 +43,17 @@ async function stopOrphan(state: ContainerState, graceMs: number): Promise<void>
 export async function stopContainer(root: string, id: string, graceSeconds: number): Promise<ContainerState | null> {
   return withContainerLock(root, id, async () => {
     const state = readState(root, id);
-    if (!state || state.status !== 'running') return state;
+    if (state?.status !== 'running') return state;
     if (!shimAlive(state)) {
       await stopOrphan(state, graceSeconds * 1000);
       // nobody recorded how it ended: stopped, exit code unknown (so it can be started or removed like any other)
-      const stopped: ContainerState = { ...state, status: 'exited', exitCode: null, exitSignal: null, finishedAt: new Date().toISOString() };
+      const stopped: ContainerState = {
+        ...state,
+        status: 'exited',
+        exitCode: null,
+        exitSignal: null,
+        finishedAt: new Date().toISOString(),
+      };
       writeState(root, stopped);
       return stopped;
     }
@@ -69,8 +75,14 @@ export async function stopContainer(root: string, id: string, graceSeconds: numb
  */
 export function forbidRestart(root: string, state: ContainerState): ContainerState {
   if (!state.config.restart || state.config.restart.name === 'no') return state;
-  const r = spawnSync(shimBinaryPath(), ['no-restart', '--state', containerDir(root, state.id)], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
-  if (r.status !== 0) throw new NativeError(`cannot stop the restarts of container ${state.name}: ${r.stderr?.toString().trim() || 'the shim did not answer'}`);
+  const r = spawnSync(shimBinaryPath(), ['no-restart', '--state', containerDir(root, state.id)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 10_000,
+  });
+  if (r.status !== 0)
+    throw new NativeError(
+      `cannot stop the restarts of container ${state.name}: ${r.stderr?.toString().trim() || 'the shim did not answer'}`,
+    );
   return readState(root, state.id) ?? state;
 }
 

@@ -8,9 +8,11 @@ export function parseRestart(value: string): RestartPolicy {
   const m = /^(no|always|unless-stopped|on-failure)(?::(\d+))?$/.exec(value.trim());
   if (!m) throw new UsageError(`invalid --restart "${cell(value, 50)}": use no, always, unless-stopped or on-failure[:max-retries]`);
   const name = m[1] as RestartPolicy['name'];
-  if (m[2] !== undefined && name !== 'on-failure') throw new UsageError(`invalid --restart "${cell(value, 50)}": only on-failure takes a maximum retry count`);
+  if (m[2] !== undefined && name !== 'on-failure')
+    throw new UsageError(`invalid --restart "${cell(value, 50)}": only on-failure takes a maximum retry count`);
   const maxRetries = m[2] === undefined ? 0 : Number(m[2]);
-  if (!Number.isSafeInteger(maxRetries) || maxRetries > 0xfffffffe) throw new UsageError(`invalid --restart "${cell(value, 50)}": the retry count is too large`);
+  if (!Number.isSafeInteger(maxRetries) || maxRetries > 0xfffffffe)
+    throw new UsageError(`invalid --restart "${cell(value, 50)}": the retry count is too large`);
   return { name, maxRetries };
 }
 

@@ -20,7 +20,9 @@ export async function updateContainer(root: string, id: string, changes: Resourc
     if (state.cgroup.dirs.some((d) => existsSync(d))) createContainerCgroup(state.id, limits);
     const config = { ...state.config, limits };
     // the bridged network namespace stays in config.json as create wrote it
-    writeFileAtomic(bundlePath(root, id, 'config'), JSON.stringify(buildOciConfig(id, config, state.net?.netns), null, 2) + '\n', { durable: false });
+    writeFileAtomic(bundlePath(root, id, 'config'), JSON.stringify(buildOciConfig(id, config, state.net?.netns), null, 2) + '\n', {
+      durable: false,
+    });
     const updated = { ...state, config };
     writeState(root, updated);
     return updated;

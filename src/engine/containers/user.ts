@@ -20,7 +20,7 @@ const MAX_ID = 2 ** 31 - 1;
 /** The content of /etc/<name> as the container will see it, or null if no layer has it (or the top one deleted it). */
 export function readImageEtcFile(topFirstLayers: string[], name: string): string | null {
   for (const layer of topFirstLayers) {
-    let etc;
+    let etc: ReturnType<typeof lstatSync>;
     try {
       etc = lstatSync(join(layer, 'etc'));
     } catch {
@@ -47,7 +47,11 @@ export function readImageEtcFile(topFirstLayers: string[], name: string): string
   return null;
 }
 
-interface GroupEntry { name: string; gid: number; members: string[] }
+interface GroupEntry {
+  name: string;
+  gid: number;
+  members: string[];
+}
 
 function parseGroup(text: string | null): GroupEntry[] {
   return (text ?? '').split('\n').flatMap((line) => {
@@ -67,12 +71,14 @@ function numeric(s: string): number | null {
 
 export function resolveUser(spec: string, topFirstLayers: string[]): ResolvedUser {
   const [userPart, groupPart, extra] = (spec || '0').split(':');
-  if (extra !== undefined || userPart === '' || groupPart === '') throw new UsageError(`invalid user "${cell(spec, 100)}": use name|uid[:group|gid]`);
+  if (extra !== undefined || userPart === '' || groupPart === '')
+    throw new UsageError(`invalid user "${cell(spec, 100)}": use name|uid[:group|gid]`);
   const uidNum = numeric(userPart);
   // the files are read only when a name has to be looked up or groups gathered
   const passwd = parsePasswd(readImageEtcFile(topFirstLayers, 'passwd'));
   const entry = uidNum === null ? passwd.find((p) => p.name === userPart) : passwd.find((p) => p.uid === uidNum);
-  if (uidNum === null && !entry) throw new NotFoundError(`unable to find user ${cell(userPart, 100)}: no matching entries in the image's /etc/passwd`);
+  if (uidNum === null && !entry)
+    throw new NotFoundError(`unable to find user ${cell(userPart, 100)}: no matching entries in the image's /etc/passwd`);
   const uid = uidNum ?? entry!.uid;
   const groupFile = parseGroup(readImageEtcFile(topFirstLayers, 'group'));
   let gid = entry?.gid ?? 0;

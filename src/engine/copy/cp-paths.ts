@@ -33,7 +33,8 @@ export interface Plan {
  * dest: what DEST resolves to; destParent: what DEST's parent resolves to.
  */
 export function planCopy(src: Source, srcKind: Kind, destRaw: string, dest: Kind, destParent: Kind, where: string): Plan {
-  if (srcKind === 'missing') throw new NotFoundError(`could not find the file ${cell(src.path, 200)} in ${where.startsWith('container') ? where : 'the host'}`);
+  if (srcKind === 'missing')
+    throw new NotFoundError(`could not find the file ${cell(src.path, 200)} in ${where.startsWith('container') ? where : 'the host'}`);
   const srcIsDir = srcKind === 'dir';
   if (src.mustBeDir && !srcIsDir) throw new UsageError(`source path ${cell(src.path, 200)} is not a directory`);
   const destPath = destRaw.replace(/\/+$/, '') || '/';
@@ -43,7 +44,8 @@ export function planCopy(src: Source, srcKind: Kind, destRaw: string, dest: Kind
     if (srcIsDir) throw new UsageError(`cannot copy a directory to a file: ${cell(destRaw, 200)}`);
     return { dir: posix.dirname(destPath), name: posix.basename(destPath) };
   }
-  if (destRaw.endsWith('/') && !srcIsDir) throw new UsageError(`destination directory ${cell(destRaw, 200)} must exist to copy a file into it`);
+  if (destRaw.endsWith('/') && !srcIsDir)
+    throw new UsageError(`destination directory ${cell(destRaw, 200)} must exist to copy a file into it`);
   if (destParent !== 'dir') throw new NotFoundError(`destination's parent directory does not exist: ${cell(posix.dirname(destPath), 200)}`);
   return { dir: posix.dirname(destPath), name: posix.basename(destPath) };
 }

@@ -17,7 +17,10 @@ export async function exportContainer(root: string, id: string, name: string, ou
     const temp = join(dirname(output), `.${basename(output)}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       const child = run(['pack', '--one-fs', '/', ''], ['ignore', 'pipe', 'pipe']);
-      await Promise.all([helperDone(child, `export ${cell(name, 100)}`), pipeline(child.stdout!, createWriteStream(temp, { flags: 'wx', mode: 0o600 }))]);
+      await Promise.all([
+        helperDone(child, `export ${cell(name, 100)}`),
+        pipeline(child.stdout!, createWriteStream(temp, { flags: 'wx', mode: 0o600 })),
+      ]);
       await rename(temp, output);
     } catch (err) {
       await rm(temp, { force: true });

@@ -26,8 +26,16 @@ export type Stdio = 'pipe' | 'inherit' | 'ignore';
 export type RunHelper = (op: string[], stdio: Stdio[]) => ChildProcess;
 
 function enterArgs(root: string, state: ContainerState): string[] {
-  if (state.status === 'running' && isSameProcess(state.pid, state.pidStartTime)) return ['--pid', String(state.pid), '--start-time', String(state.pidStartTime)];
-  const args = ['--mnt', bundlePath(root, state.id, 'rootfs'), '--upper', bundlePath(root, state.id, 'upper'), '--work', bundlePath(root, state.id, 'work')];
+  if (state.status === 'running' && isSameProcess(state.pid, state.pidStartTime))
+    return ['--pid', String(state.pid), '--start-time', String(state.pidStartTime)];
+  const args = [
+    '--mnt',
+    bundlePath(root, state.id, 'rootfs'),
+    '--upper',
+    bundlePath(root, state.id, 'upper'),
+    '--work',
+    bundlePath(root, state.id, 'work'),
+  ];
   for (const dir of state.config.lowerdirs) args.push('--lower', dir);
   return args;
 }
@@ -38,7 +46,10 @@ function enterArgs(root: string, state: ContainerState): string[] {
  */
 export async function withContainerFs<T>(root: string, id: string, fn: (run: RunHelper) => Promise<T>): Promise<T> {
   const binary = helperBinary();
-  const start = (state: ContainerState): RunHelper => (op, stdio) => spawn(binary, [...enterArgs(root, state), ...op], { stdio });
+  const start =
+    (state: ContainerState): RunHelper =>
+    (op, stdio) =>
+      spawn(binary, [...enterArgs(root, state), ...op], { stdio });
   const first = readState(root, id);
   if (!first) throw new NativeError(`container ${id} is gone`);
   if (first.status === 'running' && isSameProcess(first.pid, first.pidStartTime)) return fn(start(first));
@@ -60,7 +71,12 @@ export function helperDone(child: ChildProcess, what: string): Promise<void> {
     child.on('close', (code, signal) => {
       if (code === 0) return resolvePromise();
       if (signal === 'SIGPIPE') return reject(new NativeError(`${what}: the reader closed the output early`));
-      const msg = err.trim().split('\n').pop()?.replace(/^error: /, '') || `exited ${code ?? signal}`;
+      const msg =
+        err
+          .trim()
+          .split('\n')
+          .pop()
+          ?.replace(/^error: /, '') || `exited ${code ?? signal}`;
       reject(new NativeError(`${what}: ${msg}`));
     });
   });

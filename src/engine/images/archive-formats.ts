@@ -24,7 +24,15 @@ export interface ArchiveImage {
 }
 
 const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
-const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+const GOARCH: Record<string, string> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  arm: 'arm',
+  ia32: '386',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+};
 
 function refuse(why: string): UsageError {
   return new UsageError(`refusing archive: ${why}`);
@@ -82,7 +90,11 @@ function refsOf(values: unknown[], what: string): string[] {
 }
 
 export async function readArchiveImages(dir: string): Promise<ArchiveImage[]> {
-  const hasFile = async (name: string) => readFile(join(dir, name)).then(() => true, () => false);
+  const hasFile = async (name: string) =>
+    readFile(join(dir, name)).then(
+      () => true,
+      () => false,
+    );
   if (await hasFile('manifest.json')) return dockerSaveImages(dir);
   if (await hasFile('index.json')) return ociLayoutImages(dir);
   throw refuse('neither a docker save archive (manifest.json) nor an OCI image layout (index.json)');
@@ -162,7 +174,12 @@ async function ociLayoutImages(dir: string): Promise<ArchiveImage[]> {
     for (const desc of descs) {
       const refs = inherited.length ? inherited : ociRefs(desc.annotations);
       const { bytes } = await readBlob(dir, desc, `manifest ${cell(String(desc.digest), 80)}`);
-      const doc = parseJson(bytes, `manifest ${desc.digest}`) as { mediaType?: string; manifests?: Descriptor[]; config?: Descriptor; layers?: Descriptor[] };
+      const doc = parseJson(bytes, `manifest ${desc.digest}`) as {
+        mediaType?: string;
+        manifests?: Descriptor[];
+        config?: Descriptor;
+        layers?: Descriptor[];
+      };
       if (INDEX_TYPES.has(desc.mediaType ?? '') || Array.isArray(doc.manifests)) {
         await visit(pickPlatform(doc.manifests ?? []), refs, depth + 1);
         continue;
@@ -174,13 +191,20 @@ async function ociLayoutImages(dir: string): Promise<ArchiveImage[]> {
         layers.push({ file: await inside(dir, `blobs/sha256/${hex}`, `layer ${j + 1}`), blobDigest: `sha256:${hex}` });
       }
       const configHex = digestHex(doc.config.digest, 'image config');
-      images.push({ refs, configFile: await inside(dir, `blobs/sha256/${configHex}`, 'image config'), configDigest: `sha256:${configHex}`, layers });
+      images.push({
+        refs,
+        configFile: await inside(dir, `blobs/sha256/${configHex}`, 'image config'),
+        configDigest: `sha256:${configHex}`,
+        layers,
+      });
     }
   };
   const index = (await readJson(join(dir, 'index.json'), 'index.json')) as { manifests?: Descriptor[] };
   if (!Array.isArray(index.manifests) || index.manifests.length === 0) throw refuse('index.json lists no manifests');
   const arch = GOARCH[process.arch] ?? process.arch;
-  const usable = index.manifests.filter((m) => !m.platform || ((m.platform.os ?? 'linux') === 'linux' && (m.platform.architecture ?? arch) === arch));
+  const usable = index.manifests.filter(
+    (m) => !m.platform || ((m.platform.os ?? 'linux') === 'linux' && (m.platform.architecture ?? arch) === arch),
+  );
   if (usable.length === 0) throw refuse(`no image for linux/${arch} in index.json`);
   await visit(usable, [], 0);
   return images;

@@ -20,7 +20,7 @@ export function listImages(root: string): ImageSummary[] {
   const repos = readRepositories(root);
   const out: ImageSummary[] = [];
   for (const hex of listConfigIds(root)) {
-    let config;
+    let config: ReturnType<typeof readConfig>;
     try {
       config = readConfig(root, hex);
     } catch {

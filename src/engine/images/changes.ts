@@ -14,7 +14,8 @@ function commandOf(args: string, instruction: string): string[] {
     } catch {
       throw new UsageError(`--change ${instruction}: not a valid JSON array: ${cell(trimmed, 200)}`);
     }
-    if (!Array.isArray(parsed) || !parsed.every((s) => typeof s === 'string')) throw new UsageError(`--change ${instruction}: expected an array of strings`);
+    if (!Array.isArray(parsed) || !parsed.every((s) => typeof s === 'string'))
+      throw new UsageError(`--change ${instruction}: expected an array of strings`);
     return parsed as string[];
   }
   if (!trimmed) throw new UsageError(`--change ${instruction}: needs a command`);
@@ -75,7 +76,8 @@ export function applyChanges(base: RuntimeConfig, changes: string[]): RuntimeCon
       case 'EXPOSE': // what -P publishes
         for (const p of args.trim().split(/\s+/).filter(Boolean)) {
           const port = /^(\d{1,5})(?:\/(tcp|udp))?$/i.exec(p);
-          if (!port || Number(port[1]) < 1 || Number(port[1]) > 65535) throw new UsageError(`--change EXPOSE: bad port "${cell(p, 30)}" (PORT[/tcp|udp])`);
+          if (!port || Number(port[1]) < 1 || Number(port[1]) > 65535)
+            throw new UsageError(`--change EXPOSE: bad port "${cell(p, 30)}" (PORT[/tcp|udp])`);
           config.ExposedPorts = { ...config.ExposedPorts, [`${Number(port[1])}/${(port[2] ?? 'tcp').toLowerCase()}`]: {} };
         }
         break;

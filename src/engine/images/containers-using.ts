@@ -24,7 +24,8 @@ export function containersUsing(root: string, imageHex: string): ImageUser[] {
       continue; // not a container dir, or one being created/removed
     }
     const imageId = typeof state.imageId === 'string' ? state.imageId.replace(/^sha256:/, '') : '';
-    if (imageId === imageHex) users.push({ id: typeof state.id === 'string' ? state.id : dir, name: typeof state.name === 'string' ? state.name : undefined });
+    if (imageId === imageHex)
+      users.push({ id: typeof state.id === 'string' ? state.id : dir, name: typeof state.name === 'string' ? state.name : undefined });
   }
   return users;
 }

@@ -9,12 +9,21 @@ import type { LayerStager } from './layer-stager.js';
 import { sha256Digest } from './sha256.js';
 
 /** Returns the new layer's diff_id; the layer is in `stager.staged` under it. */
-export async function stageDirAsLayer(stager: LayerStager, dir: string, options: DiffOptions, what: string, staging: string): Promise<string> {
+export async function stageDirAsLayer(
+  stager: LayerStager,
+  dir: string,
+  options: DiffOptions,
+  what: string,
+  staging: string,
+): Promise<string> {
   const entries = layerEntries(dir, options);
   if (entries.length > 0) return stager.stage(() => layerTarStream(dir, options, entries), {}, what);
   const diffId = sha256Digest(END_OF_ARCHIVE);
   const layerDir = join(staging, `empty-layer-${stager.staged.size}`);
   await mkdir(join(layerDir, 'root'), { recursive: true, mode: 0o755 });
-  stager.staged.set(diffId, { dir: layerDir, meta: { diffId, size: 0, tarSize: END_OF_ARCHIVE.length, created: new Date().toISOString() } });
+  stager.staged.set(diffId, {
+    dir: layerDir,
+    meta: { diffId, size: 0, tarSize: END_OF_ARCHIVE.length, created: new Date().toISOString() },
+  });
   return diffId;
 }

@@ -41,7 +41,11 @@ function paxRecord(key: string, value: Buffer): Buffer {
   return Buffer.concat([Buffer.from(String(len)), body]);
 }
 
-function ustarBlock(name: Buffer, flag: string, h: { mode: number; uid: number; gid: number; size: number; mtime: number; linkpath?: Buffer; devmajor?: number; devminor?: number }): Buffer {
+function ustarBlock(
+  name: Buffer,
+  flag: string,
+  h: { mode: number; uid: number; gid: number; size: number; mtime: number; linkpath?: Buffer; devmajor?: number; devminor?: number },
+): Buffer {
   const block = Buffer.alloc(BLOCK);
   name.copy(block, 0, 0, Math.min(name.length, 100));
   octal(block, 100, 8, h.mode & 0o7777);

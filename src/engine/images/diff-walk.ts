@@ -58,7 +58,10 @@ function collect(dir: Buffer, options: DiffOptions): LayerEntry[] {
       } else if (st.isDirectory()) {
         const attrs = xattrs.get(abs.toString('latin1'));
         entries.push({ header: { ...base, path: Buffer.concat([rel, Buffer.from('/')]), type: 'dir', xattrs: keptXattrs(xattrs, abs) } });
-        if (attrs?.get(OPAQUE)?.toString() === 'y') entries.push({ header: { path: join(rel, Buffer.from('.wh..wh..opq')), type: 'file', mode: 0, uid: 0, gid: 0, size: 0, mtime: 0 } });
+        if (attrs?.get(OPAQUE)?.toString() === 'y')
+          entries.push({
+            header: { path: join(rel, Buffer.from('.wh..wh..opq')), type: 'file', mode: 0, uid: 0, gid: 0, size: 0, mtime: 0 },
+          });
         walk(abs, rel);
       } else if (st.isSymbolicLink()) {
         entries.push({ header: { ...base, mode: 0o777, path: rel, type: 'symlink', linkpath: readlinkSync(abs, { encoding: 'buffer' }) } });

@@ -12,8 +12,11 @@ function unescapeName(raw: string): string {
 }
 
 export function readTreeXattrs(dir: string): TreeXattrs {
-  const r = spawnSync('getfattr', ['-h', '-R', '-P', '-d', '-m', '-', '-e', 'base64', '--absolute-names', '--', dir], { maxBuffer: 256 << 20 });
-  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') throw new UnsupportedError('reading extended attributes needs getfattr (Debian package attr), which is not installed');
+  const r = spawnSync('getfattr', ['-h', '-R', '-P', '-d', '-m', '-', '-e', 'base64', '--absolute-names', '--', dir], {
+    maxBuffer: 256 << 20,
+  });
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT')
+    throw new UnsupportedError('reading extended attributes needs getfattr (Debian package attr), which is not installed');
   const out: TreeXattrs = new Map();
   let current: Map<string, Buffer> | undefined;
   for (const line of (r.stdout ?? Buffer.alloc(0)).toString('latin1').split('\n')) {
@@ -25,7 +28,10 @@ export function readTreeXattrs(dir: string): TreeXattrs {
     const eq = line.indexOf('=');
     if (!current || eq <= 0) continue;
     const value = line.slice(eq + 1);
-    current.set(line.slice(0, eq), value.startsWith('0s') ? Buffer.from(value.slice(2), 'base64') : Buffer.from(value.replace(/^"|"$/g, ''), 'latin1'));
+    current.set(
+      line.slice(0, eq),
+      value.startsWith('0s') ? Buffer.from(value.slice(2), 'base64') : Buffer.from(value.replace(/^"|"$/g, ''), 'latin1'),
+    );
   }
   return out;
 }

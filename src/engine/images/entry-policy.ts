@@ -123,7 +123,8 @@ export class LayerEntryPolicy {
           throw refusal(header.path, `is a hardlink to "${cell(raw, 200)}" outside the layer`);
         }
         this.assertNoSymlinkAncestor(target, header.path);
-        if (!this.linkable.has(target)) throw refusal(header.path, `is a hardlink to "${cell(raw, 200)}", which is not an earlier regular file of the layer`);
+        if (!this.linkable.has(target))
+          throw refusal(header.path, `is a hardlink to "${cell(raw, 200)}", which is not an earlier regular file of the layer`);
         this.addParents(rel);
         this.linkable.add(rel);
         return this.keep(rel, 'hardlink', header);
@@ -160,7 +161,8 @@ export class LayerEntryPolicy {
       const name = base.slice(WHITEOUT_PREFIX.length);
       if (name === '' || name === '.' || name === '..') throw refusal(original, 'is a whiteout without a name');
       const hidden = dir ? `${dir}/${name}` : name;
-      if (this.symlinks.has(hidden) || this.linkable.has(hidden) || this.dirs.has(hidden)) throw refusal(original, 'whites out a file of its own layer');
+      if (this.symlinks.has(hidden) || this.linkable.has(hidden) || this.dirs.has(hidden))
+        throw refusal(original, 'whites out a file of its own layer');
       this.whiteouts.push(hidden);
     }
     return { action: 'skip' };

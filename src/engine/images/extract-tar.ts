@@ -50,11 +50,23 @@ export async function extractTar(input: AsyncIterable<Buffer>, dest: string, opt
       const entry = stat as ReadEntry;
       const index = entryIndex++;
       try {
-        const header: TarEntryHeader = { path: entry.path, type: entry.type, linkpath: entry.linkpath, mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: entry.mtime, size: entry.size, devmaj: entry.header.devmaj, devmin: entry.header.devmin };
+        const header: TarEntryHeader = {
+          path: entry.path,
+          type: entry.type,
+          linkpath: entry.linkpath,
+          mode: entry.mode,
+          uid: entry.uid,
+          gid: entry.gid,
+          mtime: entry.mtime,
+          size: entry.size,
+          devmaj: entry.header.devmaj,
+          devmin: entry.header.devmin,
+        };
         const decision = policy.decide(header);
         const xattrs = xattrScanner.byEntry.get(index);
         // not on hardlinks (they share the target's inode) nor symlinks (Linux refuses user.* there)
-        if (xattrs && decision.action === 'extract' && decision.entry.kind !== 'hardlink') xattrTargets.push({ rel: decision.entry.rel, xattrs });
+        if (xattrs && decision.action === 'extract' && decision.entry.kind !== 'hardlink')
+          xattrTargets.push({ rel: decision.entry.rel, xattrs });
         return decision.action === 'extract';
       } catch (err) {
         failure = err as Error;
@@ -69,7 +81,9 @@ export async function extractTar(input: AsyncIterable<Buffer>, dest: string, opt
   const done = new Promise<void>((resolve, reject) => {
     unpack.on('finish', resolve);
     // node-tar raises unrecoverable warnings (not a tar, truncated) as errors
-    unpack.on('error', (err: Error & { code?: string }) => reject(err.code?.startsWith('TAR_') ? tarWarning(err.code, err, options.what) : err));
+    unpack.on('error', (err: Error & { code?: string }) =>
+      reject(err.code?.startsWith('TAR_') ? tarWarning(err.code, err, options.what) : err),
+    );
   });
   done.catch(() => {}); // observed below; avoids an unhandled rejection while we are still writing
 
@@ -130,7 +144,8 @@ function finishEntries(dest: string, policy: LayerEntryPolicy): void {
   }
 
   for (const rel of policy.opaqueDirs) mkdirSync(abs(rel), { recursive: true, mode: 0o755 });
-  for (const rel of policy.whiteouts) mkdirSync(abs(rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : ''), { recursive: true, mode: 0o755 });
+  for (const rel of policy.whiteouts)
+    mkdirSync(abs(rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : ''), { recursive: true, mode: 0o755 });
   if (policy.whiteouts.length) makeWhiteoutDevices(policy.whiteouts.map(abs));
   if (policy.opaqueDirs.length) markOpaque(policy.opaqueDirs.map(abs));
 

@@ -53,7 +53,8 @@ export function runtimeConfigOf(config: ImageConfig): RuntimeConfig {
   if (strings(c.Entrypoint)) out.Entrypoint = strings(c.Entrypoint);
   if (typeof c.WorkingDir === 'string' && c.WorkingDir) out.WorkingDir = c.WorkingDir;
   if (typeof c.User === 'string' && c.User) out.User = c.User;
-  if (c.ExposedPorts && typeof c.ExposedPorts === 'object' && !Array.isArray(c.ExposedPorts)) out.ExposedPorts = c.ExposedPorts as Record<string, unknown>;
+  if (c.ExposedPorts && typeof c.ExposedPorts === 'object' && !Array.isArray(c.ExposedPorts))
+    out.ExposedPorts = c.ExposedPorts as Record<string, unknown>;
   return out;
 }
 
@@ -75,7 +76,9 @@ export function readConfig(root: string, hex: string): ImageConfig {
 /** Hex IDs of every image in the store. */
 export function listConfigIds(root: string): string[] {
   try {
-    return readdirSync(configsDir(root)).filter((n) => /^[0-9a-f]{64}\.json$/.test(n)).map((n) => n.slice(0, 64));
+    return readdirSync(configsDir(root))
+      .filter((n) => /^[0-9a-f]{64}\.json$/.test(n))
+      .map((n) => n.slice(0, 64));
   } catch {
     return [];
   }

@@ -39,7 +39,13 @@ export async function importRootfs(root: string, input: ArchiveInput, options: I
       created,
       config: { ...runtime } as ImageConfig['config'],
       rootfs: { type: 'layers', diff_ids: [diffId] },
-      history: [{ created, created_by: 'tctop import', comment: options.message ?? 'Imported from ' + (typeof input === 'string' ? input : 'a stream') }],
+      history: [
+        {
+          created,
+          created_by: 'tctop import',
+          comment: options.message ?? 'Imported from ' + (typeof input === 'string' ? input : 'a stream'),
+        },
+      ],
     };
     const configBytes = Buffer.from(JSON.stringify(config));
     const configHex = sha256Digest(configBytes).slice(7);

@@ -82,7 +82,9 @@ async function* keepCopy(raw: AsyncIterable<Buffer>, out: WriteStream, kept: { s
 
 function verify(expect: LayerExpectation, diffId: string, rawDigest: string, what: string): void {
   if (expect.blobDigest && expect.blobDigest !== rawDigest) {
-    throw new UsageError(`refusing archive: ${what} does not match its digest (manifest says ${expect.blobDigest}, content is ${rawDigest})`);
+    throw new UsageError(
+      `refusing archive: ${what} does not match its digest (manifest says ${expect.blobDigest}, content is ${rawDigest})`,
+    );
   }
   if (expect.diffId && expect.diffId !== diffId) {
     throw new UsageError(`refusing archive: ${what} does not match its diff_id (config says ${expect.diffId}, content is ${diffId})`);

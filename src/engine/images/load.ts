@@ -25,7 +25,9 @@ export async function loadArchive(root: string, input: ArchiveInput): Promise<Co
       const configBytes = await readSmallFile(image.configFile, 'image config');
       const configDigest = sha256Digest(configBytes);
       if (image.configDigest && image.configDigest !== configDigest) {
-        throw new UsageError(`refusing archive: image config does not match its digest (expected ${image.configDigest}, content is ${configDigest})`);
+        throw new UsageError(
+          `refusing archive: image config does not match its digest (expected ${image.configDigest}, content is ${configDigest})`,
+        );
       }
       const config = parseImageConfig(configBytes, `image config ${configDigest.slice(0, 19)}`);
       const diffIds = config.rootfs.diff_ids;
@@ -43,4 +45,3 @@ export async function loadArchive(root: string, input: ArchiveInput): Promise<Co
     await rm(staging, { recursive: true, force: true });
   }
 }
-

@@ -6,8 +6,14 @@ import { NativeError, UnsupportedError } from '../../errors.js';
 const BATCH = 500;
 
 function run(cmd: string, args: string[], what: string, input?: string): void {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', input, stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'], maxBuffer: 16 << 20 });
-  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') throw new UnsupportedError(`${what} needs ${cmd}, which is not installed`);
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    input,
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'],
+    maxBuffer: 16 << 20,
+  });
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT')
+    throw new UnsupportedError(`${what} needs ${cmd}, which is not installed`);
   if (r.status !== 0) throw new NativeError(`${what} failed: ${(r.stderr || String(r.error ?? r.signal)).trim().split('\n')[0]}`);
 }
 
@@ -26,7 +32,8 @@ export function makeWhiteoutDevices(paths: string[]): void {
 
 /** trusted.overlay.opaque=y on each directory, so overlayfs hides what lower layers hold there. */
 export function markOpaque(dirs: string[]): void {
-  for (const group of batches(dirs)) run('setfattr', ['-h', '-n', 'trusted.overlay.opaque', '-v', 'y', '--', ...group], 'marking opaque directories');
+  for (const group of batches(dirs))
+    run('setfattr', ['-h', '-n', 'trusted.overlay.opaque', '-v', 'y', '--', ...group], 'marking opaque directories');
 }
 
 export function makeFifos(paths: string[]): void {
@@ -41,13 +48,21 @@ export interface XattrTarget {
 
 /** getfattr's dump format escapes bytes as \ooo; everything but plain characters is escaped so any name survives. */
 function escapePath(path: string): string {
-  return [...Buffer.from(path)].map((b) => (/[A-Za-z0-9/._+-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '\\' + b.toString(8).padStart(3, '0'))).join('');
+  return [...Buffer.from(path)]
+    .map((b) => (/[A-Za-z0-9/._+-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '\\' + b.toString(8).padStart(3, '0')))
+    .join('');
 }
 
 /** One `setfattr --restore` for every attribute of the layer; values travel base64-encoded (0s...). */
 export function restoreXattrs(dest: string, targets: XattrTarget[]): void {
   const dump = targets
-    .map((t) => [`# file: ${escapePath(t.rel ? `${dest}/${t.rel}` : dest)}`, ...[...t.xattrs].map(([name, value]) => `${name}=0s${value.toString('base64')}`), ''].join('\n'))
+    .map((t) =>
+      [
+        `# file: ${escapePath(t.rel ? `${dest}/${t.rel}` : dest)}`,
+        ...[...t.xattrs].map(([name, value]) => `${name}=0s${value.toString('base64')}`),
+        '',
+      ].join('\n'),
+    )
     .join('\n');
   run('setfattr', ['-h', '--restore=-'], 'restoring extended attributes', dump + '\n');
 }

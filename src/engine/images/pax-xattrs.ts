@@ -6,7 +6,18 @@ import { Header } from 'tar';
 /** Attributes a container image may carry; trusted.* (overlay's own control attributes) and others are dropped. */
 const ALLOWED = /^(?:user\.[\w.:@+-]+|security\.capability|system\.posix_acl_access|system\.posix_acl_default)$/;
 const MAX_PAX = 1 << 20;
-const EXTRACTED_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Link', 'SymbolicLink', 'CharacterDevice', 'BlockDevice', 'Directory', 'FIFO', 'GNUDumpDir']);
+const EXTRACTED_TYPES = new Set([
+  'File',
+  'OldFile',
+  'ContiguousFile',
+  'Link',
+  'SymbolicLink',
+  'CharacterDevice',
+  'BlockDevice',
+  'Directory',
+  'FIFO',
+  'GNUDumpDir',
+]);
 
 export type Xattrs = Map<string, Buffer>;
 

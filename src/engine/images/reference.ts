@@ -8,7 +8,8 @@ export interface ImageReference {
 }
 
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const DOMAIN = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?$/;
+const DOMAIN =
+  /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 export const DEFAULT_TAG = 'latest';
 
@@ -31,7 +32,8 @@ export function parseReference(input: string): ImageReference {
   const hasDomain = parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
   if (hasDomain && !DOMAIN.test(first)) throw bad(input, `"${cell(first, 100)}" is not a registry host`);
   for (const part of hasDomain ? parts.slice(1) : parts) {
-    if (!PATH_COMPONENT.test(part)) throw bad(input, 'name components are lowercase letters and digits, separated by ".", "_", "__" or "-"');
+    if (!PATH_COMPONENT.test(part))
+      throw bad(input, 'name components are lowercase letters and digits, separated by ".", "_", "__" or "-"');
   }
   if (name.startsWith('docker.io/library/')) name = name.slice('docker.io/library/'.length);
   else if (name.startsWith('docker.io/')) name = name.slice('docker.io/'.length);

@@ -35,7 +35,9 @@ export async function removeImage(root: string, ref: string, force = false): Pro
     const users = containersUsing(root, hex);
     if (users.length && !force) {
       const names = users.map((u) => cell(u.name ? `${u.name} (${u.id.slice(0, 12)})` : u.id.slice(0, 12), 100)).join(', ');
-      throw new ConflictError(`image ${short} is used by container${users.length > 1 ? 's' : ''} ${names}; remove ${users.length > 1 ? 'them' : 'it'} first or use -f`);
+      throw new ConflictError(
+        `image ${short} is used by container${users.length > 1 ? 's' : ''} ${names}; remove ${users.length > 1 ? 'them' : 'it'} first or use -f`,
+      );
     }
     if (refs.length) await updateRepositories(root, (r) => refs.forEach((t) => delete r[t]));
     // -f on an image a container still uses only untags it: its layers are that container's lowerdirs.

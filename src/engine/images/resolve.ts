@@ -27,7 +27,9 @@ export interface ResolvedId {
 const HEX_PREFIX = /^(?:sha256:)?([0-9a-f]{1,64})$/;
 
 export function refsOf(repos: Repositories, hex: string): string[] {
-  return Object.keys(repos).filter((ref) => repos[ref] === `sha256:${hex}`).sort();
+  return Object.keys(repos)
+    .filter((ref) => repos[ref] === `sha256:${hex}`)
+    .sort();
 }
 
 export function resolveImageId(root: string, ref: string, repos: Repositories = readRepositories(root)): ResolvedId {
@@ -67,7 +69,8 @@ export function resolveImage(root: string, ref: string): ResolvedImage {
   const config = readConfig(root, hex);
   const layerDirs = config.rootfs.diff_ids.map((diffId) => {
     const layerHex = diffId.slice('sha256:'.length);
-    if (!hasLayerSync(root, layerHex)) throw new NotFoundError(`image sha256:${hex.slice(0, 12)} is incomplete: layer ${diffId} is missing from the store`);
+    if (!hasLayerSync(root, layerHex))
+      throw new NotFoundError(`image sha256:${hex.slice(0, 12)} is incomplete: layer ${diffId} is missing from the store`);
     return layerRootDir(root, layerHex);
   });
   return { id: `sha256:${hex}`, refs: refsOf(repos, hex), config: runtimeConfigOf(config), layerDirs };

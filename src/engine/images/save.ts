@@ -34,12 +34,15 @@ async function planImage(root: string, plan: Plan, layers: SaveLayers, ref: stri
   const config = readConfig(root, hex);
   const saved: SavedLayer[] = [];
   for (const diffId of config.rootfs.diff_ids) {
-    if (!hasLayerSync(root, diffId.slice(7))) throw new NotFoundError(`image sha256:${hex.slice(0, 12)} is incomplete: layer ${diffId} is missing from the store`);
+    if (!hasLayerSync(root, diffId.slice(7)))
+      throw new NotFoundError(`image sha256:${hex.slice(0, 12)} is incomplete: layer ${diffId} is missing from the store`);
     saved.push(await layers.layer(diffId));
   }
   const diffIds = saved.map((l) => l.diffId);
   const same = diffIds.every((d, i) => d === config.rootfs.diff_ids[i]);
-  const configBytes = same ? readFileSync(configPath(root, hex)) : Buffer.from(JSON.stringify({ ...config, rootfs: { ...config.rootfs, diff_ids: diffIds } } satisfies ImageConfig));
+  const configBytes = same
+    ? readFileSync(configPath(root, hex))
+    : Buffer.from(JSON.stringify({ ...config, rootfs: { ...config.rootfs, diff_ids: diffIds } } satisfies ImageConfig));
   const configDigest = sha256Digest(configBytes);
   plan.blobs.set(configDigest.slice(7), { kind: 'bytes', data: configBytes });
   for (const l of saved) plan.blobs.set(l.diffId.slice(7), { kind: 'file', layer: l });
@@ -58,20 +61,40 @@ async function planImage(root: string, plan: Plan, layers: SaveLayers, ref: stri
   if (existing) {
     existing.RepoTags = [...new Set([...(existing.RepoTags ?? []), ...tags])];
   } else {
-    plan.manifest.push({ Config: `blobs/sha256/${configDigest.slice(7)}`, RepoTags: tags.length ? tags : null, Layers: saved.map((l) => `blobs/sha256/${l.diffId.slice(7)}`) });
+    plan.manifest.push({
+      Config: `blobs/sha256/${configDigest.slice(7)}`,
+      RepoTags: tags.length ? tags : null,
+      Layers: saved.map((l) => `blobs/sha256/${l.diffId.slice(7)}`),
+    });
   }
   const top = saved.length ? saved[saved.length - 1].diffId.slice(7) : configDigest.slice(7);
   for (const t of tags) {
     const { name, tag } = parseReference(t);
     (plan.repositories[name] ??= {})[tag] = top;
-    const full = name.includes('/') && /[.:]|^localhost\//.test(name.split('/')[0]) ? name : `docker.io/${name.includes('/') ? name : 'library/' + name}`;
-    plan.index.push({ mediaType: MANIFEST_TYPE, digest: manifestDigest, size: manifestBytes.length, annotations: { 'io.containerd.image.name': `${full}:${tag}`, 'org.opencontainers.image.ref.name': tag } });
+    const full =
+      name.includes('/') && /[.:]|^localhost\//.test(name.split('/')[0])
+        ? name
+        : `docker.io/${name.includes('/') ? name : 'library/' + name}`;
+    plan.index.push({
+      mediaType: MANIFEST_TYPE,
+      digest: manifestDigest,
+      size: manifestBytes.length,
+      annotations: { 'io.containerd.image.name': `${full}:${tag}`, 'org.opencontainers.image.ref.name': tag },
+    });
   }
   if (tags.length === 0) plan.index.push({ mediaType: MANIFEST_TYPE, digest: manifestDigest, size: manifestBytes.length });
 }
 
 function fileHeader(path: string, size: number, dir = false): Buffer {
-  return encodeHeader({ path: Buffer.from(dir ? path + '/' : path), type: dir ? 'dir' : 'file', mode: dir ? 0o755 : 0o644, uid: 0, gid: 0, size, mtime: 0 });
+  return encodeHeader({
+    path: Buffer.from(dir ? path + '/' : path),
+    type: dir ? 'dir' : 'file',
+    mode: dir ? 0o755 : 0o644,
+    uid: 0,
+    gid: 0,
+    size,
+    mtime: 0,
+  });
 }
 
 async function* archive(plan: Plan): AsyncGenerator<Buffer> {

@@ -68,7 +68,8 @@ export async function* tarBytes(raw: AsyncIterable<Buffer>, digests: Digests, wh
     }
   }
   const kind = head.length >= 6 ? compressionOf(head) : 'none';
-  if (kind === 'zstd' || kind === 'bzip2' || kind === 'xz') throw new UnsupportedError(`${what} is ${kind}-compressed; only plain and gzip tars are supported`);
+  if (kind === 'zstd' || kind === 'bzip2' || kind === 'xz')
+    throw new UnsupportedError(`${what} is ${kind}-compressed; only plain and gzip tars are supported`);
   const source: AsyncIterable<Buffer> =
     kind === 'gzip' ? (pipeline(Readable.from(stored()), createGunzip(), () => {}) as unknown as AsyncIterable<Buffer>) : stored();
   try {
@@ -78,7 +79,8 @@ export async function* tarBytes(raw: AsyncIterable<Buffer>, digests: Digests, wh
       yield chunk;
     }
   } catch (err) {
-    if (errnoOf(err)?.startsWith('Z_')) throw new UsageError(`refusing archive: ${what} is not a valid gzip stream (${(err as Error).message})`);
+    if (errnoOf(err)?.startsWith('Z_'))
+      throw new UsageError(`refusing archive: ${what} is not a valid gzip stream (${(err as Error).message})`);
     throw err;
   }
 }

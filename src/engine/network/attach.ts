@@ -57,7 +57,17 @@ export async function attachBridge(root: string, id: string, ports: PortRequest[
   const netns = netnsPath(root, id);
   const veth = vethName(id);
   const gateway = formatIp(gatewayOf(cfg.subnet));
-  const att: NetworkAttachment = { mode: 'bridge', netns, bridge: cfg.bridge, table: cfg.bridge, address, prefix: cfg.subnet.prefix, gateway, veth, ports: bindings };
+  const att: NetworkAttachment = {
+    mode: 'bridge',
+    netns,
+    bridge: cfg.bridge,
+    table: cfg.bridge,
+    address,
+    prefix: cfg.subnet.prefix,
+    gateway,
+    veth,
+    ports: bindings,
+  };
   mkdirSync(netnsDir(root), { recursive: true, mode: 0o700 });
   writeFileSync(netns, '', { mode: 0o600 });
   // inside the new namespace: eth0 with its peer sent out to ours (this process's namespace: the host's)
@@ -80,7 +90,12 @@ export async function attachBridge(root: string, id: string, ports: PortRequest[
   ].join('\n');
   // the second script remakes the table first, in case someone flushed the ruleset since the bridge was made
   const rules = portRules(cfg.bridge, id, address, bindings);
-  await mustRun('sh', ['-c', script, 'sh', netns, veth, cfg.bridge, rules, baseScript(cfg.bridge, cfg.bridge, cfg.subnet) + rules], inside, `network of ${id.slice(0, 12)}`);
+  await mustRun(
+    'sh',
+    ['-c', script, 'sh', netns, veth, cfg.bridge, rules, baseScript(cfg.bridge, cfg.bridge, cfg.subnet) + rules],
+    inside,
+    `network of ${id.slice(0, 12)}`,
+  );
   return att;
 }
 

@@ -24,14 +24,19 @@ function sysctl(path: string, value: string): void {
 
 export async function ensureBridge(cfg: NetworkConfig): Promise<void> {
   if (bridgeExists(cfg.bridge)) return;
-  if (existsSync(`/sys/class/net/${cfg.bridge}`)) throw new NativeError(`cannot use ${cfg.bridge} as tctop's bridge: an interface of that name exists and is not a bridge`);
+  if (existsSync(`/sys/class/net/${cfg.bridge}`))
+    throw new NativeError(`cannot use ${cfg.bridge} as tctop's bridge: an interface of that name exists and is not a bridge`);
   const clash = hostRoutes().find((r) => overlaps(r.subnet, cfg.subnet));
-  if (clash) throw new NativeError(`cannot create bridge ${cfg.bridge}: subnet ${formatSubnet(cfg.subnet)} overlaps the host's route to ${formatSubnet(clash.subnet)} on ${clash.iface}`);
+  if (clash)
+    throw new NativeError(
+      `cannot create bridge ${cfg.bridge}: subnet ${formatSubnet(cfg.subnet)} overlaps the host's route to ${formatSubnet(clash.subnet)} on ${clash.iface}`,
+    );
   const gw = `${formatIp(gatewayOf(cfg.subnet))}/${cfg.subnet.prefix}`;
   const script = [`link add ${cfg.bridge} type bridge`, `addr add ${gw} dev ${cfg.bridge}`, `link set ${cfg.bridge} up`, ''].join('\n');
   const r = await runTool('ip', ['-batch', '-'], script);
   // another create may have made it meanwhile: then it is there, and that is what counts
-  if (r.code !== 0 && !bridgeExists(cfg.bridge)) throw new NativeError(`cannot create bridge ${cfg.bridge}: ${cell(r.stderr.trim().split('\n')[0] ?? '', 300)}`);
+  if (r.code !== 0 && !bridgeExists(cfg.bridge))
+    throw new NativeError(`cannot create bridge ${cfg.bridge}: ${cell(r.stderr.trim().split('\n')[0] ?? '', 300)}`);
   sysctl('/proc/sys/net/ipv4/ip_forward', '1');
   sysctl(`/proc/sys/net/ipv4/conf/${cfg.bridge}/route_localnet`, '1');
   await applyBase(cfg.bridge, cfg.bridge, cfg.subnet);

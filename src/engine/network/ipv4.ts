@@ -28,7 +28,8 @@ export function parseSubnet(text: string, what: string): Subnet {
   const m = /^([\d.]+)\/(\d{1,2})$/.exec(text.trim());
   const base = m ? parseIp(m[1]) : null;
   const prefix = m ? Number(m[2]) : NaN;
-  if (base === null || !(prefix >= 8 && prefix <= 30)) throw new UsageError(`invalid subnet "${text.slice(0, 40)}" in ${what}: expected a.b.c.d/8..30`);
+  if (base === null || !(prefix >= 8 && prefix <= 30))
+    throw new UsageError(`invalid subnet "${text.slice(0, 40)}" in ${what}: expected a.b.c.d/8..30`);
   if ((base & ~maskOf(prefix)) >>> 0 !== 0) throw new UsageError(`invalid subnet "${text.slice(0, 40)}" in ${what}: host bits are set`);
   return { base, prefix };
 }

@@ -57,7 +57,9 @@ export function leaseAddress(root: string, subnet: Subnet, id: string): string {
     const ip = formatIp(n);
     if (!taken.has(ip) && claim(join(dir, ip), id)) return ip;
   }
-  throw new ConflictError(`no free address left in subnet ${formatSubnet(subnet)} (${taken.size} leased): remove containers or set a larger TCTOP_NETWORK_SUBNET`);
+  throw new ConflictError(
+    `no free address left in subnet ${formatSubnet(subnet)} (${taken.size} leased): remove containers or set a larger TCTOP_NETWORK_SUBNET`,
+  );
 }
 
 export function portKey(proto: string, port: number): string {

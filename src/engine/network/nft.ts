@@ -38,9 +38,14 @@ export function baseScript(table: string, bridge: string, subnet: Subnet): strin
 }
 
 export function portRules(table: string, id: string, address: string, bindings: PortBinding[]): string {
-  return bindings
-    .map((b) => `add rule ip ${table} ports ${b.hostIp ? `ip daddr ${b.hostIp} ` : ''}${b.proto} dport ${b.hostPort} dnat to ${address}:${b.containerPort} comment "${ruleComment(id)}"`)
-    .join('\n') + '\n';
+  return (
+    bindings
+      .map(
+        (b) =>
+          `add rule ip ${table} ports ${b.hostIp ? `ip daddr ${b.hostIp} ` : ''}${b.proto} dport ${b.hostPort} dnat to ${address}:${b.containerPort} comment "${ruleComment(id)}"`,
+      )
+      .join('\n') + '\n'
+  );
 }
 
 export async function applyBase(table: string, bridge: string, subnet: Subnet): Promise<void> {
@@ -63,5 +68,10 @@ export async function portRuleHandles(table: string): Promise<Array<{ id: string
 export async function deletePortRules(table: string, doomed: (id: string) => boolean): Promise<void> {
   const handles = (await portRuleHandles(table)).filter((h) => doomed(h.id));
   if (handles.length === 0) return;
-  await mustRun('nft', ['-f', '-'], handles.map((h) => `delete rule ip ${table} ports handle ${h.handle}`).join('\n') + '\n', `nft (table ip ${table})`);
+  await mustRun(
+    'nft',
+    ['-f', '-'],
+    handles.map((h) => `delete rule ip ${table} ports handle ${h.handle}`).join('\n') + '\n',
+    `nft (table ip ${table})`,
+  );
 }

@@ -7,7 +7,9 @@ import type { PortBinding } from './ports.js';
 /** Published ports of a running container (docker shows none for a stopped one). */
 export function publishedPorts(state: ContainerState): PortBinding[] {
   if (state.status !== 'running') return [];
-  return [...(state.net?.ports ?? [])].sort((a, b) => a.containerPort - b.containerPort || a.proto.localeCompare(b.proto) || a.hostPort - b.hostPort);
+  return [...(state.net?.ports ?? [])].sort(
+    (a, b) => a.containerPort - b.containerPort || a.proto.localeCompare(b.proto) || a.hostPort - b.hostPort,
+  );
 }
 
 export function portLines(state: ContainerState, privatePort?: string): string[] {

@@ -28,7 +28,10 @@ export interface PortBinding {
 
 function port(text: string, what: string, spec: string, allowZero = false): number {
   const n = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
-  if (!(n >= (allowZero ? 0 : 1) && n <= 65535)) throw new UsageError(`invalid -p "${cell(spec, 100)}": bad ${what} "${cell(text, 20)}"${text.includes('-') ? ' (port ranges are not supported)' : ''}`);
+  if (!(n >= (allowZero ? 0 : 1) && n <= 65535))
+    throw new UsageError(
+      `invalid -p "${cell(spec, 100)}": bad ${what} "${cell(text, 20)}"${text.includes('-') ? ' (port ranges are not supported)' : ''}`,
+    );
   return n;
 }
 
@@ -44,12 +47,16 @@ export function parsePublish(spec: string): PortRequest {
     rest = rest.slice(0, slash);
   }
   const parts = rest.split(':');
-  if (parts.length > 3 || parts.length === 0) throw new UsageError(`invalid -p "${cell(spec, 100)}": use [hostIp:]hostPort:containerPort[/tcp|udp] (IPv6 host addresses are not supported)`);
+  if (parts.length > 3 || parts.length === 0)
+    throw new UsageError(
+      `invalid -p "${cell(spec, 100)}": use [hostIp:]hostPort:containerPort[/tcp|udp] (IPv6 host addresses are not supported)`,
+    );
   const containerPort = port(parts[parts.length - 1], 'container port', spec);
   const hostPortText = parts.length >= 2 ? parts[parts.length - 2] : '';
   const hostPort = hostPortText === '' ? 0 : port(hostPortText, 'host port', spec);
   const hostIp = parts.length === 3 ? parts[0] : '';
-  if (hostIp !== '' && parseIp(hostIp) === null) throw new UsageError(`invalid -p "${cell(spec, 100)}": bad host address "${cell(hostIp, 40)}" (IPv4 only)`);
+  if (hostIp !== '' && parseIp(hostIp) === null)
+    throw new UsageError(`invalid -p "${cell(spec, 100)}": bad host address "${cell(hostIp, 40)}" (IPv4 only)`);
   return { hostIp: hostIp === '0.0.0.0' ? '' : hostIp, hostPort, containerPort, proto };
 }
 
@@ -109,8 +116,10 @@ export async function reservePorts(root: string, id: string, requests: PortReque
   for (const r of requests) {
     const shown = `${r.hostIp || '0.0.0.0'}:${r.hostPort}/${r.proto}`;
     if (r.hostPort !== 0) {
-      if (!reservePort(root, r.proto, r.hostPort, id)) throw new ConflictError(`cannot publish ${shown}: port ${r.hostPort}/${r.proto} is already published by another container`);
-      if (!(await portBindable(r.proto, r.hostPort, r.hostIp))) throw new ConflictError(`cannot publish ${shown}: port ${r.hostPort}/${r.proto} is already in use on the host`);
+      if (!reservePort(root, r.proto, r.hostPort, id))
+        throw new ConflictError(`cannot publish ${shown}: port ${r.hostPort}/${r.proto} is already published by another container`);
+      if (!(await portBindable(r.proto, r.hostPort, r.hostIp)))
+        throw new ConflictError(`cannot publish ${shown}: port ${r.hostPort}/${r.proto} is already in use on the host`);
       out.push({ ...r });
       continue;
     }

@@ -23,7 +23,13 @@ export function runTool(cmd: string, args: string[], input = ''): Promise<ToolRe
     child.on('error', (e) => {
       clearTimeout(timer);
       const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-      reject(new NativeError(missing ? `${cmd} not found: bridge networking needs ${cmd === 'nft' ? 'nftables' : cmd === 'ip' ? 'iproute2' : 'util-linux'} installed (or use --network none|host)` : `cannot run ${cmd}: ${e.message}`));
+      reject(
+        new NativeError(
+          missing
+            ? `${cmd} not found: bridge networking needs ${cmd === 'nft' ? 'nftables' : cmd === 'ip' ? 'iproute2' : 'util-linux'} installed (or use --network none|host)`
+            : `cannot run ${cmd}: ${e.message}`,
+        ),
+      );
     });
     child.stdin.on('error', () => {}); // a tool that exits before reading all of its script reports on stderr
     child.on('close', (code) => {

@@ -50,7 +50,8 @@ export class Authorizer {
       if (!this.creds) throw new RegistryError(`${this.transport.host} requires a login (tctop login ${this.transport.host})`);
       return basicHeader(this.creds);
     }
-    if (c.scheme !== 'bearer') throw new RegistryError(`${this.transport.host} asks for "${c.scheme}" authentication, which tctop does not speak`);
+    if (c.scheme !== 'bearer')
+      throw new RegistryError(`${this.transport.host} asks for "${c.scheme}" authentication, which tctop does not speak`);
     const cached = this.tokens.get(scope);
     if (cached) return `Bearer ${cached}`;
     const token = await this.fetchToken(c.params, scope);
@@ -78,7 +79,9 @@ export class Authorizer {
     const answer = await this.transport.request('GET', url.toString(), headers);
     const body = await readBody(answer.body, 1 << 20, `token from ${url.host}`);
     if (answer.status === 401 || answer.status === 403) {
-      throw new RegistryError(`${this.transport.host}: ${this.creds ? `login refused for user "${this.creds.username}" (wrong username or password?)` : 'anonymous access refused (tctop login first)'}`);
+      throw new RegistryError(
+        `${this.transport.host}: ${this.creds ? `login refused for user "${this.creds.username}" (wrong username or password?)` : 'anonymous access refused (tctop login first)'}`,
+      );
     }
     if (answer.status !== 200) throw new RegistryError(`${this.transport.host}: token endpoint ${url.host} answered HTTP ${answer.status}`);
     let parsed: { token?: unknown; access_token?: unknown };
@@ -87,7 +90,8 @@ export class Authorizer {
     } catch {
       throw new RegistryError(`${this.transport.host}: token endpoint ${url.host} sent no JSON`);
     }
-    const token = typeof parsed.token === 'string' ? parsed.token : typeof parsed.access_token === 'string' ? parsed.access_token : undefined;
+    const token =
+      typeof parsed.token === 'string' ? parsed.token : typeof parsed.access_token === 'string' ? parsed.access_token : undefined;
     if (!token) throw new RegistryError(`${this.transport.host}: token endpoint ${url.host} sent no token`);
     return token;
   }

@@ -4,7 +4,7 @@ import { createHash, type Hash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { RegistryError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
-import { header, MAX_MANIFEST_BYTES, RegistryClient } from './client.js';
+import { header, MAX_MANIFEST_BYTES, type RegistryClient } from './client.js';
 import { ACCEPT } from './manifest.js';
 import { readBody } from './transport.js';
 
@@ -16,13 +16,16 @@ export interface FetchedManifest {
 }
 
 export async function fetchManifest(client: RegistryClient, repository: string, reference: string, what: string): Promise<FetchedManifest> {
-  const answer = await client.call('GET', `/v2/${repository}/manifests/${reference}`, { scope: `repository:${repository}:pull`, headers: { accept: ACCEPT } });
+  const answer = await client.call('GET', `/v2/${repository}/manifests/${reference}`, {
+    scope: `repository:${repository}:pull`,
+    headers: { accept: ACCEPT },
+  });
   if (answer.status !== 200) throw await client.failure(answer, `manifest ${what}`);
   const bytes = await readBody(answer.body, MAX_MANIFEST_BYTES, `manifest ${what}`);
   const digest = 'sha256:' + createHash('sha256').update(bytes).digest('hex');
   const claimed = header(answer, 'docker-content-digest');
   if (reference.startsWith('sha256:') && digest !== reference) throw mismatch(`manifest ${what}`, reference, digest);
-  if (claimed && claimed.startsWith('sha256:') && claimed !== digest) throw mismatch(`manifest ${what}`, claimed, digest);
+  if (claimed?.startsWith('sha256:') && claimed !== digest) throw mismatch(`manifest ${what}`, claimed, digest);
   return { bytes, contentType: header(answer, 'content-type'), digest };
 }
 
@@ -31,12 +34,20 @@ export function mismatch(what: string, expected: string, actual: string): Regist
 }
 
 export async function openBlob(client: RegistryClient, repository: string, digest: string, what: string): Promise<IncomingMessage> {
-  const answer = await client.follow(await client.call('GET', `/v2/${repository}/blobs/${digest}`, { scope: `repository:${repository}:pull` }));
+  const answer = await client.follow(
+    await client.call('GET', `/v2/${repository}/blobs/${digest}`, { scope: `repository:${repository}:pull` }),
+  );
   if (answer.status !== 200) throw await client.failure(answer, `download of ${what}`);
   return answer.body;
 }
 
-export async function fetchSmallBlob(client: RegistryClient, repository: string, digest: string, size: number, what: string): Promise<Buffer> {
+export async function fetchSmallBlob(
+  client: RegistryClient,
+  repository: string,
+  digest: string,
+  size: number,
+  what: string,
+): Promise<Buffer> {
   if (size > MAX_MANIFEST_BYTES) throw new RegistryError(`refusing ${what}: ${size} bytes is too large`);
   const bytes = await readBody(await openBlob(client, repository, digest, what), MAX_MANIFEST_BYTES, what);
   const actual = 'sha256:' + createHash('sha256').update(bytes).digest('hex');

@@ -33,7 +33,10 @@ export class RegistryClient {
 
   static async open(registry: string, options: ClientOptions = {}): Promise<RegistryClient> {
     const creds = options.credentials ?? (await getCredentials(registry));
-    const transport = new Transport(apiHost(registry), { insecure: insecureRegistries(options.insecureRegistries), maxSockets: options.maxConnections });
+    const transport = new Transport(apiHost(registry), {
+      insecure: insecureRegistries(options.insecureRegistries),
+      maxSockets: options.maxConnections,
+    });
     // the scheme probe starts now, beside the caller's local work; a failure is raised again by the first request
     transport.base().catch(() => {});
     return new RegistryClient(registry, transport, new Authorizer(transport, creds));
@@ -65,14 +68,17 @@ export class RegistryClient {
       const challenge = parseChallenge(header(answer, 'www-authenticate'));
       if (!challenge) throw new RegistryError(`${this.registry}: HTTP 401 without a WWW-Authenticate challenge`);
       // credentials this very request carried were refused: asking again would not help
-      if (sentBasic && challenge.scheme === 'basic') throw new RegistryError(`${this.registry}: login refused (wrong username or password?)`);
+      if (sentBasic && challenge.scheme === 'basic')
+        throw new RegistryError(`${this.registry}: login refused (wrong username or password?)`);
       this.auth.remember(challenge);
       this.auth.forget(options.scope);
       answer = await send();
     }
     if (answer.status === 401) {
       answer.body.resume();
-      throw new RegistryError(`${this.registry}: authentication failed for ${method} ${cell(path.split('?')[0], 200)} (wrong username or password, or no access)`);
+      throw new RegistryError(
+        `${this.registry}: authentication failed for ${method} ${cell(path.split('?')[0], 200)} (wrong username or password, or no access)`,
+      );
     }
     return answer;
   }
@@ -91,7 +97,9 @@ export class RegistryClient {
   async failure(answer: HttpAnswer, what: string): Promise<Error> {
     let detail = '';
     try {
-      const body = JSON.parse((await readBody(answer.body, 1 << 20, 'error body')).toString('utf8')) as { errors?: Array<{ code?: string; message?: string }> };
+      const body = JSON.parse((await readBody(answer.body, 1 << 20, 'error body')).toString('utf8')) as {
+        errors?: Array<{ code?: string; message?: string }>;
+      };
       const first = body.errors?.[0];
       if (first) detail = `: ${cell(String(first.message ?? first.code ?? ''), 200)}`;
     } catch {

@@ -58,10 +58,17 @@ function runHelper(helper: string, verb: 'get' | 'store' | 'erase', input: strin
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
-    child.on('error', (e) => reject(new RegistryError(`credential helper ${program} cannot run: ${errnoOf(e) === 'ENOENT' ? 'not found on PATH' : e.message}`)));
+    child.on('error', (e) =>
+      reject(new RegistryError(`credential helper ${program} cannot run: ${errnoOf(e) === 'ENOENT' ? 'not found on PATH' : e.message}`)),
+    );
     child.on('close', (code) => {
       if (code === 0) resolve(out);
-      else reject(Object.assign(new RegistryError(`credential helper ${program} ${verb} failed: ${(out || err).trim().split('\n')[0]}`), { helperOutput: out }));
+      else
+        reject(
+          Object.assign(new RegistryError(`credential helper ${program} ${verb} failed: ${(out || err).trim().split('\n')[0]}`), {
+            helperOutput: out,
+          }),
+        );
     });
     child.stdin.on('error', () => {}); // a helper that exits without reading
     child.stdin.end(input);

@@ -46,11 +46,19 @@ export async function pushableBlob(root: string, diffId: string, staging: string
   const hex = diffId.slice(7);
   const meta = readLayerMeta(root, hex);
   if (!meta) throw new RegistryError(`layer ${diffId} is missing from the store`);
-  if (!meta.blob) throw new RegistryError(`layer ${diffId} was stored by an older tctop without its tar; load or pull the image again to push it`);
-  if (meta.blob.compression === 'gzip') return { path: layerBlobPath(root, hex), digest: meta.blob.digest, size: meta.blob.size, mediaType: DOCKER_LAYER_GZIP };
+  if (!meta.blob)
+    throw new RegistryError(`layer ${diffId} was stored by an older tctop without its tar; load or pull the image again to push it`);
+  if (meta.blob.compression === 'gzip')
+    return { path: layerBlobPath(root, hex), digest: meta.blob.digest, size: meta.blob.size, mediaType: DOCKER_LAYER_GZIP };
   const dir = layerDir(root, hex);
   const cached = readJson<{ digest: string; size: number }>(join(dir, GZIP_META));
-  if (cached && (await stat(join(dir, GZIP_FILE)).then((s) => s.size === cached.size, () => false))) {
+  if (
+    cached &&
+    (await stat(join(dir, GZIP_FILE)).then(
+      (s) => s.size === cached.size,
+      () => false,
+    ))
+  ) {
     return { path: join(dir, GZIP_FILE), digest: cached.digest, size: cached.size, mediaType: DOCKER_LAYER_GZIP };
   }
   const temp = join(staging, `${hex}.tar.gz`);
@@ -64,7 +72,12 @@ export async function pushableBlob(root: string, diffId: string, staging: string
     },
   });
   // fixed level, no name or mtime in the header: the same tar always gives the same bytes with this zlib
-  await pipeline(createReadStream(layerBlobPath(root, hex)), createGzip({ level: constants.Z_DEFAULT_COMPRESSION }), tap, createWriteStream(temp, { mode: 0o600 }));
+  await pipeline(
+    createReadStream(layerBlobPath(root, hex)),
+    createGzip({ level: constants.Z_DEFAULT_COMPRESSION }),
+    tap,
+    createWriteStream(temp, { mode: 0o600 }),
+  );
   const digest = 'sha256:' + hash.digest('hex');
   await withStoreLock(root, async () => {
     await rename(temp, join(dir, GZIP_FILE));

@@ -15,7 +15,13 @@ export const OCI_LAYER_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
 export const OCI_LAYER_TAR = 'application/vnd.oci.image.layer.v1.tar';
 
 export const ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
-const LAYER_TYPES = new Set([DOCKER_LAYER_GZIP, DOCKER_LAYER_TAR, OCI_LAYER_GZIP, OCI_LAYER_TAR, 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip']);
+const LAYER_TYPES = new Set([
+  DOCKER_LAYER_GZIP,
+  DOCKER_LAYER_TAR,
+  OCI_LAYER_GZIP,
+  OCI_LAYER_TAR,
+  'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip',
+]);
 
 export interface Descriptor {
   mediaType: string;
@@ -49,8 +55,14 @@ function descriptor(v: unknown, what: string): Descriptor {
   const d = v as Partial<Descriptor> | null;
   if (!d || typeof d !== 'object') throw refuse(what, 'a descriptor is not an object');
   if (!isDigest(d.digest)) throw refuse(what, `invalid digest "${cell(String(d.digest), 100)}" (sha256 only)`);
-  if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) throw refuse(what, `descriptor ${d.digest} has no valid size`);
-  return { mediaType: typeof d.mediaType === 'string' ? d.mediaType : '', digest: d.digest, size: d.size, ...(d.platform ? { platform: d.platform } : {}) };
+  if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0)
+    throw refuse(what, `descriptor ${d.digest} has no valid size`);
+  return {
+    mediaType: typeof d.mediaType === 'string' ? d.mediaType : '',
+    digest: d.digest,
+    size: d.size,
+    ...(d.platform ? { platform: d.platform } : {}),
+  };
 }
 
 export function parseManifest(bytes: Buffer, contentType: string | undefined, what: string): ImageManifest | IndexManifest {
@@ -62,7 +74,8 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined, wh
   }
   if (!doc || typeof doc !== 'object') throw refuse(what, 'the manifest is not a JSON object');
   const type = typeof doc.mediaType === 'string' ? doc.mediaType : (contentType ?? '').split(';')[0].trim();
-  if (doc.schemaVersion === 1 || /^application\/vnd\.docker\.distribution\.manifest\.v1\+/.test(type)) throw refuse(what, 'Docker schema 1 manifests are deprecated and not supported');
+  if (doc.schemaVersion === 1 || /^application\/vnd\.docker\.distribution\.manifest\.v1\+/.test(type))
+    throw refuse(what, 'Docker schema 1 manifests are deprecated and not supported');
   if (type === DOCKER_LIST || type === OCI_INDEX || (Array.isArray(doc.manifests) && !doc.layers)) {
     if (!Array.isArray(doc.manifests)) throw refuse(what, 'the index lists no manifests');
     return { kind: 'index', manifests: doc.manifests.map((m, i) => descriptor(m, `${what} entry ${i + 1}`)) };
@@ -70,12 +83,23 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined, wh
   if (!Array.isArray(doc.layers) || !doc.config) throw refuse(what, `unsupported manifest type "${cell(type, 100)}"`);
   const layers = doc.layers.map((l, i) => descriptor(l, `${what} layer ${i + 1}`));
   for (const l of layers) {
-    if (l.mediaType && !LAYER_TYPES.has(l.mediaType)) throw new UsageError(`refusing ${what}: layer ${l.digest.slice(0, 19)} is ${cell(l.mediaType, 100)}; only tar and gzip layers are supported`);
+    if (l.mediaType && !LAYER_TYPES.has(l.mediaType))
+      throw new UsageError(
+        `refusing ${what}: layer ${l.digest.slice(0, 19)} is ${cell(l.mediaType, 100)}; only tar and gzip layers are supported`,
+      );
   }
   return { kind: 'image', config: descriptor(doc.config, `${what} config`), layers };
 }
 
-const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
+const GOARCH: Record<string, string> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  arm: 'arm',
+  ia32: '386',
+  ppc64: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+};
 
 /** linux/amd64 by default, as docker on an amd64 host; "os/arch[/variant]" from --platform. */
 export function parsePlatform(input: string | undefined): Platform {
@@ -85,7 +109,11 @@ export function parsePlatform(input: string | undefined): Platform {
     throw new UsageError(`invalid platform "${cell(input, 100)}": expected os/arch[/variant], e.g. linux/amd64`);
   }
   const [os, architecture, variant] = parts;
-  return { os, architecture: architecture === 'x86_64' ? 'amd64' : architecture === 'aarch64' ? 'arm64' : architecture, ...(variant ? { variant } : {}) };
+  return {
+    os,
+    architecture: architecture === 'x86_64' ? 'amd64' : architecture === 'aarch64' ? 'arm64' : architecture,
+    ...(variant ? { variant } : {}),
+  };
 }
 
 export function formatPlatform(p: Platform): string {
@@ -94,12 +122,16 @@ export function formatPlatform(p: Platform): string {
 
 /** The index entry for the platform; an exact variant wins, an entry without variant matches any. */
 export function choosePlatform(index: IndexManifest, want: Platform, what: string): Descriptor {
-  const candidates = index.manifests.filter((m) => m.platform && m.platform.os === want.os && m.platform.architecture === want.architecture);
+  const candidates = index.manifests.filter(
+    (m) => m.platform && m.platform.os === want.os && m.platform.architecture === want.architecture,
+  );
   const exact = want.variant ? candidates.find((m) => m.platform?.variant === want.variant) : undefined;
   const chosen = exact ?? candidates.find((m) => !want.variant || !m.platform?.variant) ?? (want.variant ? undefined : candidates[0]);
   if (!chosen) {
     const offered = index.manifests.map((m) => (m.platform ? formatPlatform(m.platform) : '?')).filter((p) => p !== 'unknown/unknown');
-    throw new NotFoundPlatform(`${what} has no image for platform ${formatPlatform(want)} (it offers ${cell(offered.join(', '), 300) || 'none'})`);
+    throw new NotFoundPlatform(
+      `${what} has no image for platform ${formatPlatform(want)} (it offers ${cell(offered.join(', '), 300) || 'none'})`,
+    );
   }
   return chosen;
 }

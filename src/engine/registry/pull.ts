@@ -102,7 +102,11 @@ interface PullContext {
 }
 
 /** The layers the store lacks, staged concurrently, then the image committed whole (or nothing, on any failure). */
-async function fetchLayers({ root, client, ref, progress, connections }: PullContext, image: ImageManifest, target: StagedImage): Promise<void> {
+async function fetchLayers(
+  { root, client, ref, progress, connections }: PullContext,
+  image: ImageManifest,
+  target: StagedImage,
+): Promise<void> {
   const diffIds = target.config.rootfs.diff_ids;
   const staging = await createStaging(root);
   try {
@@ -125,7 +129,9 @@ async function fetchLayers({ root, client, ref, progress, connections }: PullCon
       const id = shortId(layer.digest);
       const what = `layer ${index + 1} (${layer.digest.slice(0, 19)}) of ${ref.fullName}`;
       const body = await openBlob(client, ref.repository, layer.digest, what);
-      const blob = new MeteredBlob(body, layer.digest, layer.size, what, (n) => progress.layer(id, 'Downloading', { current: n, total: layer.size }));
+      const blob = new MeteredBlob(body, layer.digest, layer.size, what, (n) =>
+        progress.layer(id, 'Downloading', { current: n, total: layer.size }),
+      );
       open.add(blob);
       if (failed) blob.destroy();
       try {
@@ -171,7 +177,8 @@ function checkPlatform(config: ImageConfig, want: ReturnType<typeof parsePlatfor
 
 function asRegistryErrorOf(err: unknown): unknown {
   // the stager speaks of archives; for a pull the registry sent the bad bytes
-  if (err instanceof UsageError && err.message.startsWith('refusing archive: ')) return new RegistryError('refusing ' + err.message.slice('refusing archive: '.length));
+  if (err instanceof UsageError && err.message.startsWith('refusing archive: '))
+    return new RegistryError('refusing ' + err.message.slice('refusing archive: '.length));
   return err;
 }
 

@@ -53,7 +53,9 @@ export async function pushImage(reference: string, options: PushOptions = {}): P
     const diffIds = config.rootfs.diff_ids;
     const blobs: PushableBlob[] = await Promise.all(diffIds.map((diffId) => pushableBlob(root, diffId, staging)));
     // docker lists the top layer first
-    const order = [...diffIds.keys()].reverse().filter((i, _, all) => all.findIndex((j) => blobs[j].digest === blobs[i].digest) === all.indexOf(i));
+    const order = [...diffIds.keys()]
+      .reverse()
+      .filter((i, _, all) => all.findIndex((j) => blobs[j].digest === blobs[i].digest) === all.indexOf(i));
     for (const i of order) progress.layer(shortId(blobs[i].digest), 'Preparing');
     const queue = [...order];
     let failed: unknown;
@@ -62,9 +64,15 @@ export async function pushImage(reference: string, options: PushOptions = {}): P
         const blob = blobs[i];
         const id = shortId(blob.digest);
         try {
-          const sources = blobSources(root, diffIds[i]).filter((s) => s.registry === ref.registry).map((s) => s.repository).reverse();
-          const result = await putBlob(client, ref.repository, blob, sources, (n) => progress.layer(id, 'Pushing', { current: n, total: blob.size }));
-          const status = result.outcome === 'exists' ? 'Layer already exists' : result.outcome === 'mounted' ? `Mounted from ${result.from}` : 'Pushed';
+          const sources = blobSources(root, diffIds[i])
+            .filter((s) => s.registry === ref.registry)
+            .map((s) => s.repository)
+            .reverse();
+          const result = await putBlob(client, ref.repository, blob, sources, (n) =>
+            progress.layer(id, 'Pushing', { current: n, total: blob.size }),
+          );
+          const status =
+            result.outcome === 'exists' ? 'Layer already exists' : result.outcome === 'mounted' ? `Mounted from ${result.from}` : 'Pushed';
           progress.layer(id, status, { final: true });
           await addBlobSource(storedLayerDir(root, diffIds[i]), { registry: ref.registry, repository: ref.repository });
         } catch (err) {
@@ -74,7 +82,13 @@ export async function pushImage(reference: string, options: PushOptions = {}): P
     };
     const configDigest = `sha256:${hex}`;
     // the config beside the layers: the manifest waits for both
-    const configUpload = putBlob(client, ref.repository, { digest: configDigest, size: configBytes.length, bytes: configBytes }, [], () => {});
+    const configUpload = putBlob(
+      client,
+      ref.repository,
+      { digest: configDigest, size: configBytes.length, bytes: configBytes },
+      [],
+      () => {},
+    );
     configUpload.catch(() => {});
     await Promise.all(Array.from({ length: Math.min(connections, order.length) }, worker));
     if (failed) throw failed;

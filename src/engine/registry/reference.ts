@@ -67,7 +67,10 @@ export function authKey(registry: string): string {
 /** `tctop login REGISTRY` accepts a host, host:port or a URL as docker does. */
 export function normalizeRegistryArg(input: string | undefined): string {
   if (!input) return DOCKER_HUB;
-  let host = input.trim().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+  let host = input
+    .trim()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/.*$/, '');
   if (host === 'index.docker.io' || host === DOCKER_HUB_API) host = DOCKER_HUB;
   if (!/^[A-Za-z0-9.-]+(?::[0-9]+)?$/.test(host) && !/^\[[0-9a-fA-F:]+\](?::[0-9]+)?$/.test(host)) {
     throw new UsageError(`invalid registry "${cell(input, 200)}"`);

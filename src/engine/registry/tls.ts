@@ -74,7 +74,10 @@ export function isLoopback(host: string): boolean {
 }
 
 export function insecureRegistries(extra: string[] = [], env: NodeJS.ProcessEnv = process.env): Set<string> {
-  const fromEnv = (env.TCTOP_INSECURE_REGISTRIES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const fromEnv = (env.TCTOP_INSECURE_REGISTRIES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return new Set([...fromEnv, ...extra]);
 }
 

@@ -2,7 +2,7 @@
 // and plain HTTP only where tls.ts allows it. Answers are raw (status, headers, body stream); auth is client.ts's.
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { RegistryError } from '../../errors.js';
 import { allowsPlainHttp, isLoopback, systemCas, tlsMaterial, type TlsMaterial } from './tls.js';
 
@@ -72,7 +72,9 @@ export class Transport {
     if (isLoopback(this.host) && !this.tls.ca) {
       const plain = await this.send('GET', `http://${this.host}/v2/`, {}).catch(() => undefined);
       if (plain) {
-        const body = plain.status === 400 ? (await readBody(plain.body, 1 << 16, 'answer').catch(() => Buffer.alloc(0))).toString() : (plain.body.resume(), '');
+        let body = '';
+        if (plain.status === 400) body = (await readBody(plain.body, 1 << 16, 'answer').catch(() => Buffer.alloc(0))).toString();
+        else plain.body.resume(); // drained: the keep-alive socket goes back to the pool
         if (!/HTTPS server/i.test(body)) return `http://${this.host}`;
       }
     }
@@ -100,7 +102,9 @@ export class Transport {
       const req = doRequest(target, { method, headers: { 'user-agent': 'tctop', ...headers }, agent }, (res) => {
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
       });
-      req.setTimeout(this.timeoutMs, () => req.destroy(new RegistryError(`${this.host}: no answer to ${method} ${target.pathname} within ${this.timeoutMs / 1000}s`)));
+      req.setTimeout(this.timeoutMs, () =>
+        req.destroy(new RegistryError(`${this.host}: no answer to ${method} ${target.pathname} within ${this.timeoutMs / 1000}s`)),
+      );
       req.on('error', (err) => reject(connectionError(this.host, err)));
       if (body === undefined) req.end();
       else if (typeof body === 'function') {
@@ -126,8 +130,10 @@ function connectionError(host: string, err: Error & { code?: string }): Error {
   else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') why = 'host not found';
   else if (code === 'ECONNRESET') why = 'connection reset';
   // an alert is the server refusing us (no client certificate, or one it does not accept), not our CA check failing
-  else if (/ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA|HANDSHAKE_FAILURE)/i.test(code)) why = `the registry requires a client certificate it accepts (client.cert and client.key in /etc/docker/certs.d/${host}/)`;
-  else if (/certificate|self.signed|CERT_/i.test(code + why)) why = `TLS certificate not trusted (${code || why}); put its CA in /etc/docker/certs.d/${host}/ca.crt`;
+  else if (/ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA|HANDSHAKE_FAILURE)/i.test(code))
+    why = `the registry requires a client certificate it accepts (client.cert and client.key in /etc/docker/certs.d/${host}/)`;
+  else if (/certificate|self.signed|CERT_/i.test(code + why))
+    why = `TLS certificate not trusted (${code || why}); put its CA in /etc/docker/certs.d/${host}/ca.crt`;
   const out = new RegistryError(`cannot reach registry ${host}: ${why}`);
   (out as { cause?: unknown }).cause = err;
   return out;

@@ -34,7 +34,8 @@ export async function putBlob(
   const scope = `repository:${repository}:pull,push`;
   const others = mountFrom.filter((r) => r !== repository);
   // as docker: a repository we know holds the blob is asked by HEAD; for a new one, a known source is mounted at once
-  if ((others.length === 0 || others.length < mountFrom.length) && (await hasBlob(client, repository, blob.digest))) return { outcome: 'exists' };
+  if ((others.length === 0 || others.length < mountFrom.length) && (await hasBlob(client, repository, blob.digest)))
+    return { outcome: 'exists' };
   let location: string | undefined;
   for (const from of others.slice(0, 3)) {
     const q = `mount=${encodeURIComponent(blob.digest)}&from=${encodeURIComponent(from)}`;
@@ -74,16 +75,27 @@ export async function putBlob(
   const next = new URL(await client.absoluteUrl(header(patch, 'location') ?? location));
   next.searchParams.set('digest', blob.digest);
   const put = await client.call('PUT', next.toString(), { scope, headers: { 'content-length': '0' }, body: Buffer.alloc(0) });
-  if (put.status !== 201) throw await client.failure(put, `finishing the upload of ${blob.digest.slice(0, 19)} (the registry refused its digest?)`);
+  if (put.status !== 201)
+    throw await client.failure(put, `finishing the upload of ${blob.digest.slice(0, 19)} (the registry refused its digest?)`);
   put.body.resume();
   return { outcome: 'pushed' };
 }
 
 /** A small blob (a config) in one request: PUT <location>?digest= with the bytes. */
-async function putMonolithic(client: RegistryClient, scope: string, location: string, digest: string, bytes: Buffer): Promise<UploadOutcome> {
+async function putMonolithic(
+  client: RegistryClient,
+  scope: string,
+  location: string,
+  digest: string,
+  bytes: Buffer,
+): Promise<UploadOutcome> {
   const url = new URL(await client.absoluteUrl(location));
   url.searchParams.set('digest', digest);
-  const put = await client.call('PUT', url.toString(), { scope, headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) }, body: bytes });
+  const put = await client.call('PUT', url.toString(), {
+    scope,
+    headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) },
+    body: bytes,
+  });
   if (put.status !== 201) throw await client.failure(put, `upload of ${digest.slice(0, 19)} (the registry refused its digest?)`);
   put.body.resume();
   return 'pushed';

@@ -17,7 +17,9 @@ function buildStamp(): string {
 }
 
 export function cachedFilter(profileText: string, caps: string[], compile: () => Buffer): Buffer {
-  const key = createHash('sha256').update([profileText, caps.join(','), release(), process.arch, buildStamp()].join('\0')).digest('hex');
+  const key = createHash('sha256')
+    .update([profileText, caps.join(','), release(), process.arch, buildStamp()].join('\0'))
+    .digest('hex');
   const dir = join(tctopRoot(), 'cache', 'seccomp');
   const path = join(dir, `${key}.bpf`);
   try {

@@ -10,11 +10,23 @@ const RET_KILL_PROCESS = 0x80000000;
 const RET_ENOSYS = 0x00050000 | 38;
 const BPF_MAXINSNS = 4096;
 
-const LD_ABS = 0x20, JA = 0x05, JEQ = 0x15, JGT = 0x25, JGE = 0x35, AND = 0x54, RET = 0x06;
+const LD_ABS = 0x20,
+  JA = 0x05,
+  JEQ = 0x15,
+  JGT = 0x25,
+  JGE = 0x35,
+  AND = 0x54,
+  RET = 0x06;
 
 /** A label, or 'next' for the following instruction. */
 type Target = number | 'next';
-interface Insn { code: number; k: number; jt?: Target; jf?: Target; ja?: number }
+interface Insn {
+  code: number;
+  k: number;
+  jt?: Target;
+  jf?: Target;
+  ja?: number;
+}
 
 class Assembler {
   readonly insns: Insn[] = [];
@@ -42,7 +54,8 @@ class Assembler {
     this.insns.push({ code: RET, k: k >>> 0 });
   }
   bytes(): Buffer {
-    if (this.insns.length > BPF_MAXINSNS) throw new UnsupportedError(`seccomp profile compiles to ${this.insns.length} BPF instructions (the kernel allows ${BPF_MAXINSNS})`);
+    if (this.insns.length > BPF_MAXINSNS)
+      throw new UnsupportedError(`seccomp profile compiles to ${this.insns.length} BPF instructions (the kernel allows ${BPF_MAXINSNS})`);
     const out = Buffer.alloc(this.insns.length * 8);
     const rel = (i: number, t: Target | undefined): number => {
       if (t === undefined || t === 'next') return 0;
@@ -52,7 +65,8 @@ class Assembler {
     };
     this.insns.forEach((insn, i) => {
       let k = insn.k;
-      let jt = 0, jf = 0;
+      let jt = 0,
+        jf = 0;
       if (insn.ja !== undefined) k = rel(i, insn.ja);
       else if (insn.jt !== undefined) {
         jt = rel(i, insn.jt);
@@ -73,7 +87,8 @@ const lo32 = (v: bigint) => Number(v & 0xffffffffn);
 
 /** Falls through when the 64-bit condition holds, jumps to `fail` otherwise (args are little-endian u64s at 16+8i). */
 function condition(a: Assembler, c: ArgCondition, fail: number): void {
-  const lo = 16 + 8 * c.index, hi = lo + 4;
+  const lo = 16 + 8 * c.index,
+    hi = lo + 4;
   const pass = a.label();
   const v = c.op === 'SCMP_CMP_MASKED_EQ' ? c.valueTwo : c.value;
   switch (c.op) {
@@ -138,7 +153,10 @@ function dispatch(a: Assembler, nrs: number[], blocks: Map<number, number>, dflt
 }
 
 export function compileSeccomp(profile: ResolvedProfile): Buffer {
-  if (process.arch !== 'x64') throw new UnsupportedError(`seccomp filters are compiled for x86_64 only (this host is ${process.arch}); use --security-opt seccomp=unconfined`);
+  if (process.arch !== 'x64')
+    throw new UnsupportedError(
+      `seccomp filters are compiled for x86_64 only (this host is ${process.arch}); use --security-opt seccomp=unconfined`,
+    );
   const bySyscall = new Map<number, ResolvedProfile['rules']>();
   for (const r of profile.rules) {
     const nr = X86_64_SYSCALLS.get(r.name);

@@ -33,33 +33,48 @@ const EPERM = 1;
 function actionValue(name: unknown, data: number | undefined, where: string): number {
   const low = (data ?? EPERM) & 0xffff;
   switch (name) {
-    case 'SCMP_ACT_ALLOW': return 0x7fff0000;
-    case 'SCMP_ACT_ERRNO': return 0x00050000 | low;
+    case 'SCMP_ACT_ALLOW':
+      return 0x7fff0000;
+    case 'SCMP_ACT_ERRNO':
+      return 0x00050000 | low;
     case 'SCMP_ACT_KILL':
-    case 'SCMP_ACT_KILL_THREAD': return 0;
-    case 'SCMP_ACT_KILL_PROCESS': return 0x80000000;
-    case 'SCMP_ACT_TRAP': return 0x00030000;
-    case 'SCMP_ACT_TRACE': return 0x7ff00000 | (data ?? 0) & 0xffff;
-    case 'SCMP_ACT_LOG': return 0x7ffc0000;
-    case 'SCMP_ACT_NOTIFY': throw new UsageError(`seccomp profile: ${where}: SCMP_ACT_NOTIFY needs a listener, which tctop does not provide`);
-    default: throw new UsageError(`seccomp profile: ${where}: unknown action ${cell(String(name), 40)}`);
+    case 'SCMP_ACT_KILL_THREAD':
+      return 0;
+    case 'SCMP_ACT_KILL_PROCESS':
+      return 0x80000000;
+    case 'SCMP_ACT_TRAP':
+      return 0x00030000;
+    case 'SCMP_ACT_TRACE':
+      return 0x7ff00000 | ((data ?? 0) & 0xffff);
+    case 'SCMP_ACT_LOG':
+      return 0x7ffc0000;
+    case 'SCMP_ACT_NOTIFY':
+      throw new UsageError(`seccomp profile: ${where}: SCMP_ACT_NOTIFY needs a listener, which tctop does not provide`);
+    default:
+      throw new UsageError(`seccomp profile: ${where}: unknown action ${cell(String(name), 40)}`);
   }
 }
 
 function bigintOf(v: unknown, where: string): bigint {
   if (v === undefined || v === null) return 0n;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new UsageError(`seccomp profile: ${where}: a value must be a non-negative integer`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    throw new UsageError(`seccomp profile: ${where}: a value must be a non-negative integer`);
   return BigInt(v);
 }
 
 function kernelAtLeast(min: string, kernel = release()): boolean {
   const parse = (s: string) => (/^(\d+)\.(\d+)/.exec(s) ?? []).slice(1).map(Number);
-  const [a, b] = parse(kernel), [c, d] = parse(min);
+  const [a, b] = parse(kernel),
+    [c, d] = parse(min);
   if (c === undefined || d === undefined) throw new UsageError(`seccomp profile: bad minKernel ${cell(min, 20)}`);
   return a > c || (a === c && b >= d);
 }
 
-interface Filter { caps?: string[]; arches?: string[]; minKernel?: string }
+interface Filter {
+  caps?: string[];
+  arches?: string[];
+  minKernel?: string;
+}
 
 /** moby's rule: excludes drop the entry if ANY listed cap/arch is present; includes need ALL caps, ANY arch. */
 function applies(inc: Filter | undefined, exc: Filter | undefined, caps: Set<string>, arch: string): boolean {
@@ -88,7 +103,8 @@ export function resolveProfile(json: unknown, caps: string[], arch = 'amd64'): R
     if (typeof raw !== 'object' || raw === null) throw new UsageError(`seccomp profile: ${where} is not an object`);
     const e = raw as Record<string, any>;
     const names: unknown[] = Array.isArray(e.names) ? e.names : typeof e.name === 'string' ? [e.name] : [];
-    if (names.length === 0 || !names.every((n) => typeof n === 'string' && /^[a-z0-9_]+$/.test(n))) throw new UsageError(`seccomp profile: ${where} needs "names" (syscall names)`);
+    if (names.length === 0 || !names.every((n) => typeof n === 'string' && /^[a-z0-9_]+$/.test(n)))
+      throw new UsageError(`seccomp profile: ${where} needs "names" (syscall names)`);
     if (!applies(e.includes, e.excludes, capSet, arch)) return;
     const action = actionValue(e.action, e.errnoRet === undefined ? defaultErrno : Number(e.errnoRet), where);
     const args: ArgCondition[] = (Array.isArray(e.args) ? e.args : []).map((a: any, j: number) => {

@@ -51,8 +51,12 @@ export function planSecurity(f: SecurityFlags): SecurityPlan {
       seccomp = value;
       custom = value === 'unconfined' ? undefined : readProfileFile(value);
     } else if (key === 'no-new-privileges') {
-      if (value !== undefined && value !== 'true' && value !== 'false') throw new UsageError(`invalid --security-opt no-new-privileges value "${cell(value, 40)}": use true or false`);
-      if (value === 'false') throw new UsageError('--security-opt no-new-privileges=false is not supported: tctop always sets no_new_privs (setuid binaries gain nothing in its containers)');
+      if (value !== undefined && value !== 'true' && value !== 'false')
+        throw new UsageError(`invalid --security-opt no-new-privileges value "${cell(value, 40)}": use true or false`);
+      if (value === 'false')
+        throw new UsageError(
+          '--security-opt no-new-privileges=false is not supported: tctop always sets no_new_privs (setuid binaries gain nothing in its containers)',
+        );
     } else if (key === 'label' && value === 'disable') {
       // SELinux labelling is never applied by tctop: disabling it changes nothing
     } else {

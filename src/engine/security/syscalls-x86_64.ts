@@ -39,10 +39,14 @@ const X86_64_NAMES = [
   'memfd_secret process_mrelease futex_waitv set_mempolicy_home_node cachestat fchmodat2 map_shadow_stack',
   'futex_wake futex_wait futex_requeue statmount listmount lsm_get_self_attr lsm_set_self_attr lsm_list_modules',
   'mseal setxattrat getxattrat listxattrat removexattrat open_tree_attr',
-].join(' ').split(' ');
+]
+  .join(' ')
+  .split(' ');
 
 /** name -> number, the x86_64 ABI only (x32 and i386 are refused by the filter: see seccomp-bpf.ts). */
-export const X86_64_SYSCALLS: ReadonlyMap<string, number> = new Map(X86_64_NAMES.flatMap((n, i) => (n === '-' ? [] : [[n, i] as [string, number]])));
+export const X86_64_SYSCALLS: ReadonlyMap<string, number> = new Map(
+  X86_64_NAMES.flatMap((n, i) => (n === '-' ? [] : [[n, i] as [string, number]])),
+);
 
 /** The highest number this table knows; anything above is newer than the table (the filter answers ENOSYS). */
 export const X86_64_MAX_SYSCALL = X86_64_NAMES.length - 1;

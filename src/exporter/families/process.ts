@@ -16,7 +16,10 @@ function perProcess(name: string, help: string, type: MetricDef['type'], value: 
         for (const pid of c.pids) {
           const p = s.processes.get(pid);
           if (!p) continue;
-          out.push({ labels: { ...base, pid: String(p.hostPid), container_pid: String(p.containerPid), comm: p.comm }, value: value(p, s.host.clockTicks) });
+          out.push({
+            labels: { ...base, pid: String(p.hostPid), container_pid: String(p.containerPid), comm: p.comm },
+            value: value(p, s.host.clockTicks),
+          });
         }
       }
       return out;
@@ -29,7 +32,12 @@ export const processCollector: Collector = {
   description: 'per-process CPU, RSS and threads with host and container PIDs; series grow with processes',
   enabledByDefault: false,
   metrics: [
-    perProcess('tctop_process_cpu_seconds_total', 'CPU time of a container process (user + system).', 'counter', (p, hz) => p.cpuTicks / hz),
+    perProcess(
+      'tctop_process_cpu_seconds_total',
+      'CPU time of a container process (user + system).',
+      'counter',
+      (p, hz) => p.cpuTicks / hz,
+    ),
     perProcess('tctop_process_resident_memory_bytes', 'Resident memory of a container process.', 'gauge', (p) => p.rssBytes),
     perProcess('tctop_process_threads', 'Threads of a container process.', 'gauge', (p) => p.threads),
   ],

@@ -98,7 +98,11 @@ export const tctopCollector: Collector = {
     hostGauge('tctop_host_processes', 'Processes on the host (entries of /proc).', (s) => s.hostProcessCount),
     hostGauge('tctop_scan_duration_seconds', 'Duration of the host scan that produced this scrape.', (s) => s.scanDurationSeconds),
     scanErrors,
-    hostGauge('tctop_scan_timestamp_seconds', 'When the scan that produced this scrape started, since unix epoch.', (s) => s.takenAt / 1000),
+    hostGauge(
+      'tctop_scan_timestamp_seconds',
+      'When the scan that produced this scrape started, since unix epoch.',
+      (s) => s.takenAt / 1000,
+    ),
     buildInfo,
   ],
 };

@@ -15,7 +15,22 @@ export interface CgroupLayout {
   unifiedHasControllers: boolean;
 }
 
-const V1_CONTROLLERS = ['cpu', 'cpuacct', 'cpuset', 'memory', 'pids', 'blkio', 'devices', 'freezer', 'net_cls', 'net_prio', 'hugetlb', 'perf_event', 'rdma', 'misc'];
+const V1_CONTROLLERS = [
+  'cpu',
+  'cpuacct',
+  'cpuset',
+  'memory',
+  'pids',
+  'blkio',
+  'devices',
+  'freezer',
+  'net_cls',
+  'net_prio',
+  'hugetlb',
+  'perf_event',
+  'rdma',
+  'misc',
+];
 
 export function detectCgroupLayout(cgroupRoot: string): CgroupLayout {
   if (existsSync(join(cgroupRoot, 'cgroup.controllers'))) {

@@ -18,7 +18,9 @@ export const MAX_CGROUP_DEPTH = 10;
 /** The child cgroups of a cgroup ([] when it is gone). */
 export function cgroupSubdirs(r: HostReader, dir: string): string[] {
   try {
-    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
   } catch (err) {
     if (r.caught(err, dir)) return [];
     throw err;

@@ -24,7 +24,12 @@ const V1_UNLIMITED = 2 ** 60;
  * Usage files are read through `r` every time; the files that hold limits and settings (they change only on `docker
  * update` and the like) through `r.spec`, which a long-running caller caches.
  */
-export function readV1Stats(r: HostReader, layout: CgroupLayout, pathOf: (controller: string) => string | undefined, clockTicks: number): CgroupStats {
+export function readV1Stats(
+  r: HostReader,
+  layout: CgroupLayout,
+  pathOf: (controller: string) => string | undefined,
+  clockTicks: number,
+): CgroupStats {
   // one directory per controller, not one join per file: this runs for every container on every refresh
   const dirs: Record<string, string | null> = {};
   const file = (ctrl: string, name: string): string | undefined => {
@@ -86,7 +91,7 @@ export function readV1Stats(r: HostReader, layout: CgroupLayout, pathOf: (contro
       workingSetBytes: Math.max(0, usage - inactiveFile),
       rssBytes: ms.get('total_rss') ?? ms.get('rss'),
       cacheBytes: ms.get('total_cache') ?? ms.get('cache'),
-      swapBytes: memsw !== null ? Math.max(0, memsw - usage) : ms.get('total_swap') ?? ms.get('swap'),
+      swapBytes: memsw !== null ? Math.max(0, memsw - usage) : (ms.get('total_swap') ?? ms.get('swap')),
       failcnt: int('memory', 'memory.failcnt') ?? undefined,
       limitBytes: limit !== null && limit < V1_UNLIMITED ? limit : undefined,
       oomKills: oom.get('oom_kill'),

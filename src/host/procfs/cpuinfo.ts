@@ -6,7 +6,7 @@ import { join } from 'node:path';
 export function parseCpuModel(text: string): string | null {
   for (const key of ['model name', 'Model', 'cpu model', 'Hardware', 'cpu']) {
     const m = new RegExp(`^${key}\\s*:\\s*(.+)$`, 'm').exec(text);
-    if (m && m[1].trim()) return m[1].trim();
+    if (m?.[1].trim()) return m[1].trim();
   }
   return null;
 }

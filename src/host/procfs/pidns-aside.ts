@@ -92,6 +92,10 @@ export function startPidnsSurvey(procDir: string, hostPidns: number | undefined,
  * Starts the helper; resolves with its survey, or null when it is missing or fails (the caller reads them itself).
  * `hostPidns`: the host's PID namespace inode, undefined when unknown (then no process counts as outside it).
  */
-export function readPidNamespacesAside(procDir: string, hostPidns: number | undefined, helper = pidnsHelperPath()): Promise<PidnsSurvey | null> {
+export function readPidNamespacesAside(
+  procDir: string,
+  hostPidns: number | undefined,
+  helper = pidnsHelperPath(),
+): Promise<PidnsSurvey | null> {
   return startPidnsSurvey(procDir, hostPidns, helper).survey;
 }

@@ -49,18 +49,33 @@ const MiB = 1024 * 1024;
 const KiB = 1024;
 
 export function hostCpuChart(cpu: readonly number[]): ChartModel {
-  return { label: ` host CPU % ${(cpu.at(-1) ?? 0).toFixed(1)} `, lines: [{ title: 'cpu', values: cpu, colour: 'green' }], minY: 0, maxY: 100 };
+  return {
+    label: ` host CPU % ${(cpu.at(-1) ?? 0).toFixed(1)} `,
+    lines: [{ title: 'cpu', values: cpu, colour: 'green' }],
+    minY: 0,
+    maxY: 100,
+  };
 }
 
 export function hostMemChart(mem: readonly number[]): ChartModel {
-  return { label: ` host memory % used ${(mem.at(-1) ?? 0).toFixed(1)} `, lines: [{ title: 'mem', values: mem, colour: 'cyan' }], minY: 0, maxY: 100 };
+  return {
+    label: ` host memory % used ${(mem.at(-1) ?? 0).toFixed(1)} `,
+    lines: [{ title: 'mem', values: mem, colour: 'cyan' }],
+    minY: 0,
+    maxY: 100,
+  };
 }
 
 /** Percent of one core; the top is the CPU quota when there is one, else the data's peak (at least 100 % of a core). */
 export function containerCpuChart(cpu: readonly number[], quotaCores: number | undefined): ChartModel {
   const top = quotaCores ? Math.max(quotaCores * 100, ...cpu) : niceTop(cpu, 100);
   const quota = quotaCores ? ` of ${(quotaCores * 100).toFixed(0)} quota` : '';
-  return { label: ` CPU % of a core ${(cpu.at(-1) ?? 0).toFixed(1)}${quota} `, lines: [{ title: 'cpu', values: cpu, colour: 'green' }], minY: 0, maxY: top };
+  return {
+    label: ` CPU % of a core ${(cpu.at(-1) ?? 0).toFixed(1)}${quota} `,
+    lines: [{ title: 'cpu', values: cpu, colour: 'green' }],
+    minY: 0,
+    maxY: top,
+  };
 }
 
 /** MiB, against the limit when there is one. */
@@ -69,10 +84,19 @@ export function containerMemChart(memBytes: readonly number[], limitBytes: numbe
   const limit = limitBytes !== undefined ? limitBytes / MiB : undefined;
   const top = limit !== undefined ? Math.max(limit, ...mib) : niceTop(mib, 1);
   const of = limit !== undefined ? ` of ${limit.toFixed(0)} limit` : ' (no limit)';
-  return { label: ` memory MiB ${(mib.at(-1) ?? 0).toFixed(1)}${of} `, lines: [{ title: 'mem', values: mib, colour: 'cyan' }], minY: 0, maxY: top };
+  return {
+    label: ` memory MiB ${(mib.at(-1) ?? 0).toFixed(1)}${of} `,
+    lines: [{ title: 'mem', values: mib, colour: 'cyan' }],
+    minY: 0,
+    maxY: top,
+  };
 }
 
-function ratePair(label: string, a: { title: string; values: readonly number[] }, b: { title: string; values: readonly number[] }): ChartModel {
+function ratePair(
+  label: string,
+  a: { title: string; values: readonly number[] },
+  b: { title: string; values: readonly number[] },
+): ChartModel {
   const ka = a.values.map((v) => v / KiB);
   const kb = b.values.map((v) => v / KiB);
   const last = (xs: number[]) => (xs.at(-1) ?? 0).toFixed(1);

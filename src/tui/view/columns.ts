@@ -30,12 +30,29 @@ export const COLUMNS: Column[] = [
     width: 15,
     minWidth: 15,
     align: 'right',
-    text: (r) => (r.memBytes === undefined ? '-' : `${formatBytes(r.memBytes)} / ${r.memLimitBytes === undefined ? '-' : formatBytes(r.memLimitBytes)}`),
+    text: (r) =>
+      r.memBytes === undefined ? '-' : `${formatBytes(r.memBytes)} / ${r.memLimitBytes === undefined ? '-' : formatBytes(r.memLimitBytes)}`,
   },
   { header: 'PIDS', sortKey: 'pids', width: 5, minWidth: 4, align: 'right', text: (r) => String(r.pids) },
-  { header: 'NET rx/tx', sortKey: 'net', width: 17, minWidth: 15, align: 'right', dropOrder: 2, text: (r) => `${rate(r.netRxPerSec)} ${rate(r.netTxPerSec)}` },
+  {
+    header: 'NET rx/tx',
+    sortKey: 'net',
+    width: 17,
+    minWidth: 15,
+    align: 'right',
+    dropOrder: 2,
+    text: (r) => `${rate(r.netRxPerSec)} ${rate(r.netTxPerSec)}`,
+  },
   { header: 'IO', sortKey: 'io', width: 9, minWidth: 8, align: 'right', dropOrder: 1, text: (r) => rate(r.ioPerSec) },
-  { header: 'UPTIME', sortKey: 'uptime', width: 6, minWidth: 6, align: 'right', dropOrder: 3, text: (r) => formatDuration(r.uptimeSeconds) },
+  {
+    header: 'UPTIME',
+    sortKey: 'uptime',
+    width: 6,
+    minWidth: 6,
+    align: 'right',
+    dropOrder: 3,
+    text: (r) => formatDuration(r.uptimeSeconds),
+  },
 ];
 
 const GAP = 1;
@@ -46,7 +63,11 @@ const total = (cols: Column[], widths: number[]) => widths.reduce((a, b) => a + 
 export function fitColumns(width: number, columns: Column[] = COLUMNS): Array<{ column: Column; width: number }> {
   let cols = [...columns];
   const dropping = columns.filter((c) => c.dropOrder !== undefined).sort((a, b) => a.dropOrder! - b.dropOrder!);
-  const minTotal = (cs: Column[]) => total(cs, cs.map((c) => c.minWidth));
+  const minTotal = (cs: Column[]) =>
+    total(
+      cs,
+      cs.map((c) => c.minWidth),
+    );
   while (minTotal(cols) > width && dropping.length) {
     const victim = dropping.shift()!;
     cols = cols.filter((c) => c !== victim);

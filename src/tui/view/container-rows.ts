@@ -91,7 +91,8 @@ export function sortRows(rows: readonly ContainerRow[], key: SortKey, reverse: b
         return 0;
     }
   };
-  const text = (r: ContainerRow): string => (key === 'name' || key === 'id' || key === 'runtime' || key === 'image' || key === 'state' ? r[key] : '');
+  const text = (r: ContainerRow): string =>
+    key === 'name' || key === 'id' || key === 'runtime' || key === 'image' || key === 'state' ? r[key] : '';
   const numeric = !['name', 'id', 'runtime', 'image', 'state'].includes(key);
   const dir = reverse ? -1 : 1;
   return [...rows].sort((a, b) => {

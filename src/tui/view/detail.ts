@@ -80,7 +80,9 @@ export function detailView(c: Container, cur: HostSnapshot, prev: HostSnapshot |
 
   return {
     title: `${escapeControls(c.name)}  ${c.id.slice(0, 12)}  ${c.runtime}  ${escapeControls(c.image)}  ${escapeControls(c.state)}`,
-    processHeader: ['HOST PID'.padStart(8), 'CT PID'.padStart(7), 'USER'.padEnd(9), 'CPU%'.padStart(6), 'RSS'.padStart(8), 'COMMAND'].join(' '),
+    processHeader: ['HOST PID'.padStart(8), 'CT PID'.padStart(7), 'USER'.padEnd(9), 'CPU%'.padStart(6), 'RSS'.padStart(8), 'COMMAND'].join(
+      ' ',
+    ),
     processLines,
     namespaceLines: [[fitCell('TYPE', 7), fitCell('INODE', 11, 'right'), 'HOST?'].join('  '), ...namespaceLines],
     cgroupLines: cgroupLines(c),
@@ -93,13 +95,18 @@ function cgroupLines(c: Container): string[] {
   if (!cg) return ['(no cgroup found)'];
   const lines = [`path     ${escapeControls(cg.path)}  (v${cg.version})`];
   if (cg.cpu) {
-    const quota = cg.cpu.quotaMicros && cg.cpu.periodMicros ? `${(cg.cpu.quotaMicros / cg.cpu.periodMicros).toFixed(2)} cores` : 'unlimited';
+    const quota =
+      cg.cpu.quotaMicros && cg.cpu.periodMicros ? `${(cg.cpu.quotaMicros / cg.cpu.periodMicros).toFixed(2)} cores` : 'unlimited';
     const throttled = cg.cpu.throttledPeriods !== undefined ? `  throttled ${cg.cpu.throttledPeriods}/${cg.cpu.periods ?? 0} periods` : '';
-    lines.push(`cpu      ${cg.cpu.usageSeconds.toFixed(2)}s used  limit ${quota}${cg.cpu.cpusetCpus ? `  cpus ${cg.cpu.cpusetCpus}` : ''}${throttled}`);
+    lines.push(
+      `cpu      ${cg.cpu.usageSeconds.toFixed(2)}s used  limit ${quota}${cg.cpu.cpusetCpus ? `  cpus ${cg.cpu.cpusetCpus}` : ''}${throttled}`,
+    );
   }
   if (cg.memory) {
     const m = cg.memory;
-    lines.push(`memory   ${formatBytes(m.usageBytes)} used  ${formatBytes(m.workingSetBytes)} working set  limit ${m.limitBytes === undefined ? 'unlimited' : formatBytes(m.limitBytes)}${m.oomKills ? `  OOM kills ${m.oomKills}` : ''}`);
+    lines.push(
+      `memory   ${formatBytes(m.usageBytes)} used  ${formatBytes(m.workingSetBytes)} working set  limit ${m.limitBytes === undefined ? 'unlimited' : formatBytes(m.limitBytes)}${m.oomKills ? `  OOM kills ${m.oomKills}` : ''}`,
+    );
   }
   if (cg.pids) lines.push(`pids     ${cg.pids.current}  limit ${cg.pids.limit ?? 'unlimited'}`);
   if (cg.io) lines.push(`io       read ${formatBytes(cg.io.readBytes)}  written ${formatBytes(cg.io.writeBytes)}`);

@@ -16,7 +16,12 @@ export interface HostFacts {
 export function runtimeSummary(snap: HostSnapshot): string {
   const counts = new Map<string, number>();
   for (const c of snap.containers) counts.set(c.runtime, (counts.get(c.runtime) ?? 0) + 1);
-  return counts.size === 0 ? 'none' : [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([r, n]) => `${r} ${n}`).join(', ');
+  return counts.size === 0
+    ? 'none'
+    : [...counts]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([r, n]) => `${r} ${n}`)
+        .join(', ');
 }
 
 export function headerLines(

@@ -33,7 +33,12 @@ test('inspect text: an exited container shows its exit code, OOM kill, finish ti
 });
 
 test('inspect text: a running container shows no exit facts', () => {
-  const running: Container = { ...exited, state: 'running', init: { hostPid: 10, containerPid: 1 }, extra: { exitCode: null, oomKilled: false, bundle: '/b' } };
+  const running: Container = {
+    ...exited,
+    state: 'running',
+    init: { hostPid: 10, containerPid: 1 },
+    extra: { exitCode: null, oomKilled: false, bundle: '/b' },
+  };
   const out = describe(running, fixtureSnapshot());
   assert.doesNotMatch(out, /Exit code|OOM killed|Finished/);
   assert.match(out, /^ {2}Bundle: {5}\/b$/m);

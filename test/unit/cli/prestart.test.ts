@@ -24,7 +24,7 @@ async function prestarted(...args: string[]): Promise<boolean> {
   return survey !== undefined;
 }
 
-test('started for ps and inspect of this host\'s /proc; not for other commands, --root, --help or full IDs alone', async () => {
+test("started for ps and inspect of this host's /proc; not for other commands, --root, --help or full IDs alone", async () => {
   assert.equal(await prestarted('ps', '--json'), true);
   assert.equal(await prestarted('ps', '-a'), true);
   assert.equal(await prestarted('inspect', '--json', 'web'), true);
@@ -70,7 +70,9 @@ test('a survey nobody takes does not keep the process alive; a taken one is wait
   assert.equal(untaken.status, 0, untaken.stderr);
   assert.ok(untaken.ms < 3000, `exited after ${untaken.ms} ms, not after the helper's 5 s`);
   const quick = fakeHelper(t, 'sleep 0.3; printf "42\\0"');
-  const taken = run(`import { prestartPidnsSurvey, takePrestartedSurvey } from '${mod}'; prestartPidnsSurvey('/proc', 1, '${quick}'); setTimeout(() => takePrestartedSurvey('/proc', 1).then((s) => console.log(s.processCount)), 0);`);
+  const taken = run(
+    `import { prestartPidnsSurvey, takePrestartedSurvey } from '${mod}'; prestartPidnsSurvey('/proc', 1, '${quick}'); setTimeout(() => takePrestartedSurvey('/proc', 1).then((s) => console.log(s.processCount)), 0);`,
+  );
   assert.equal(taken.status, 0, taken.stderr);
   assert.equal(taken.stdout.trim(), '42', 'the scan got what the helper wrote, after waiting for it');
 });

@@ -21,9 +21,12 @@ test('docker: NetworkSettings.Ports become the PORTS cell; an exposed, unpublish
     Config: { Image: 'busybox', Labels: {} },
     NetworkSettings: {
       Ports: {
-        '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }, { HostIp: '::', HostPort: '8080' }],
+        '80/tcp': [
+          { HostIp: '0.0.0.0', HostPort: '8080' },
+          { HostIp: '::', HostPort: '8080' },
+        ],
         '53/udp': null,
-        'bogus': [{ HostIp: '1.2.3.4', HostPort: '1' }],
+        bogus: [{ HostIp: '1.2.3.4', HostPort: '1' }],
         '9000/tcp': [{ HostIp: '\u001b[31m', HostPort: '9000' }],
       },
     },

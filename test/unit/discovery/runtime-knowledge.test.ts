@@ -17,8 +17,11 @@ test('every runtime is known once; the adapters come first, in their order, and 
 test('every runtime but tctop names its own tool for each action; state dirs are absolute', () => {
   for (const r of RUNTIMES) {
     if (r.runtime === 'tctop') assert.equal(r.actionHint, undefined);
-    else for (const a of ['stop', 'kill', 'restart', 'remove'] as const) assert.match(r.actionHint?.(a, { id: 'f'.repeat(64), name: 'web' }) ?? '', /\bweb\b/, `${r.runtime} ${a}`);
-    for (const d of r.stateDirs?.({ TCTOP_ROOT: '/srv/tctop' }) ?? []) assert.ok(d.path.startsWith('/') && d.depth >= 0, `${r.runtime}: ${d.path}`);
+    else
+      for (const a of ['stop', 'kill', 'restart', 'remove'] as const)
+        assert.match(r.actionHint?.(a, { id: 'f'.repeat(64), name: 'web' }) ?? '', /\bweb\b/, `${r.runtime} ${a}`);
+    for (const d of r.stateDirs?.({ TCTOP_ROOT: '/srv/tctop' }) ?? [])
+      assert.ok(d.path.startsWith('/') && d.depth >= 0, `${r.runtime}: ${d.path}`);
   }
   assert.deepEqual(runtimeKnowledge('tctop')?.stateDirs?.({ TCTOP_ROOT: '/srv/tctop' }), [{ path: '/srv/tctop/containers', depth: 1 }]);
 });

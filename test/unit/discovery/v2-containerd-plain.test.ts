@@ -12,17 +12,74 @@ import { FixtureHost } from '../../helpers/fixture-host.js';
 
 const TASKS = '/run/containerd/io.containerd.runtime.v2.task';
 const NERD = 'f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f';
-const shim = (ns: string, id: string) => ['/usr/bin/containerd-shim-runc-v2', '-namespace', ns, '-id', id, '-address', '/run/containerd/containerd.sock'];
+const shim = (ns: string, id: string) => [
+  '/usr/bin/containerd-shim-runc-v2',
+  '-namespace',
+  ns,
+  '-id',
+  id,
+  '-address',
+  '/run/containerd/containerd.sock',
+];
 
 function host(t: { after(fn: () => void): void }): string {
   const h = new FixtureHost(t, { cgroup: 'v2' });
-  h.process({ pid: 4000, ppid: 1, comm: 'containerd-shim', args: shim('default', 'redis-1'), cgroup: '/system.slice/containerd.service', cwd: `${TASKS}/default/redis-1` });
-  h.process({ pid: 4010, ppid: 4000, comm: 'redis-server', args: ['redis-server *:6379'], cgroup: '/default/redis-1', ns: { pid: 4026534301, mnt: 4026534300 }, nspid: [4010, 1] });
-  h.json(`${TASKS}/default/redis-1/config.json`, { ociVersion: '1.1.0', process: { args: ['redis-server'] }, linux: { cgroupsPath: '/default/redis-1' } });
-  h.cgroupFiles('/default/redis-1', { 'memory.current': '8388608\n', 'memory.stat': 'anon 6291456\nfile 1048576\ninactive_file 524288\n', 'memory.max': 'max\n', 'pids.current': '4\n', 'pids.max': 'max\n' });
-  h.process({ pid: 4100, ppid: 1, comm: 'containerd-shim', args: shim('default', NERD), cgroup: '/system.slice/containerd.service', cwd: `${TASKS}/default/${NERD}` });
-  h.process({ pid: 4110, ppid: 4100, comm: 'nginx', args: ['nginx: master process nginx -g daemon off;'], cgroup: `/system.slice/nerdctl-${NERD}.scope`, ns: { pid: 4026534401, mnt: 4026534400, net: 4026534403 }, nspid: [4110, 1] });
-  h.json(`${TASKS}/default/${NERD}/config.json`, { ociVersion: '1.1.0', annotations: { 'nerdctl/name': 'web', 'nerdctl/hostname': NERD.slice(0, 12), 'nerdctl/platform': 'linux/amd64', 'nerdctl/state-dir': `/var/lib/nerdctl/1935db59/containers/default/${NERD}` }, linux: { cgroupsPath: `system.slice:nerdctl:${NERD}` } });
+  h.process({
+    pid: 4000,
+    ppid: 1,
+    comm: 'containerd-shim',
+    args: shim('default', 'redis-1'),
+    cgroup: '/system.slice/containerd.service',
+    cwd: `${TASKS}/default/redis-1`,
+  });
+  h.process({
+    pid: 4010,
+    ppid: 4000,
+    comm: 'redis-server',
+    args: ['redis-server *:6379'],
+    cgroup: '/default/redis-1',
+    ns: { pid: 4026534301, mnt: 4026534300 },
+    nspid: [4010, 1],
+  });
+  h.json(`${TASKS}/default/redis-1/config.json`, {
+    ociVersion: '1.1.0',
+    process: { args: ['redis-server'] },
+    linux: { cgroupsPath: '/default/redis-1' },
+  });
+  h.cgroupFiles('/default/redis-1', {
+    'memory.current': '8388608\n',
+    'memory.stat': 'anon 6291456\nfile 1048576\ninactive_file 524288\n',
+    'memory.max': 'max\n',
+    'pids.current': '4\n',
+    'pids.max': 'max\n',
+  });
+  h.process({
+    pid: 4100,
+    ppid: 1,
+    comm: 'containerd-shim',
+    args: shim('default', NERD),
+    cgroup: '/system.slice/containerd.service',
+    cwd: `${TASKS}/default/${NERD}`,
+  });
+  h.process({
+    pid: 4110,
+    ppid: 4100,
+    comm: 'nginx',
+    args: ['nginx: master process nginx -g daemon off;'],
+    cgroup: `/system.slice/nerdctl-${NERD}.scope`,
+    ns: { pid: 4026534401, mnt: 4026534400, net: 4026534403 },
+    nspid: [4110, 1],
+  });
+  h.json(`${TASKS}/default/${NERD}/config.json`, {
+    ociVersion: '1.1.0',
+    annotations: {
+      'nerdctl/name': 'web',
+      'nerdctl/hostname': NERD.slice(0, 12),
+      'nerdctl/platform': 'linux/amd64',
+      'nerdctl/state-dir': `/var/lib/nerdctl/1935db59/containers/default/${NERD}`,
+    },
+    linux: { cgroupsPath: `system.slice:nerdctl:${NERD}` },
+  });
   return h.build();
 }
 
@@ -32,7 +89,7 @@ const byId = (cs: Container[], id: string) => {
   return c;
 };
 
-test('v2 containerd (ctr): the ID is the name, namespace as a label, bundle from the shim\'s cwd, figures of /<ns>/<id>', (t) => {
+test("v2 containerd (ctr): the ID is the name, namespace as a label, bundle from the shim's cwd, figures of /<ns>/<id>", (t) => {
   const c = byId(scanHost({ root: host(t) }).containers, 'redis-1');
   assert.deepEqual([c.runtime, c.name, c.image, c.state], ['containerd', 'redis-1', '', 'running']);
   assert.deepEqual(c.labels, { 'io.containerd.namespace': 'default' });

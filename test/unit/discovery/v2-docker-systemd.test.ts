@@ -22,7 +22,21 @@ const CT_NS = { pid: 4026532301, mnt: 4026532298, net: 4026532304, uts: 40265322
 function dockerConfig(id: string, name: string, state: Record<string, unknown>, labels: Record<string, string>) {
   return {
     StreamConfig: {},
-    State: { Running: false, Paused: false, Restarting: false, OOMKilled: false, RemovalInProgress: false, Dead: false, Pid: 0, ExitCode: 0, Error: '', StartedAt: '0001-01-01T00:00:00Z', FinishedAt: '0001-01-01T00:00:00Z', Health: null, ...state },
+    State: {
+      Running: false,
+      Paused: false,
+      Restarting: false,
+      OOMKilled: false,
+      RemovalInProgress: false,
+      Dead: false,
+      Pid: 0,
+      ExitCode: 0,
+      Error: '',
+      StartedAt: '0001-01-01T00:00:00Z',
+      FinishedAt: '0001-01-01T00:00:00Z',
+      Health: null,
+      ...state,
+    },
     ID: id,
     Created: '2023-11-14T22:19:59.512345678Z',
     Managed: false,
@@ -39,24 +53,80 @@ function dockerConfig(id: string, name: string, state: Record<string, unknown>, 
 function dockerHost(t: { after(fn: () => void): void }, shimGone = false): string {
   const h = new FixtureHost(t, { cgroup: 'v2' });
   h.process({ pid: 612, ppid: 1, comm: 'containerd', args: ['/usr/bin/containerd'], cgroup: '/system.slice/containerd.service' });
-  h.process({ pid: 790, ppid: 1, comm: 'dockerd', args: ['/usr/sbin/dockerd', '-H', 'fd://', '--containerd=/run/containerd/containerd.sock'], cgroup: '/system.slice/docker.service' });
-  h.process({ pid: 2000, ppid: 1, comm: 'containerd-shim-runc-v2', args: SHIM_ARGS, cgroup: '/system.slice/containerd.service', cwd: `/run/containerd/io.containerd.runtime.v2.task/moby/${ID}`, threads: 11 });
+  h.process({
+    pid: 790,
+    ppid: 1,
+    comm: 'dockerd',
+    args: ['/usr/sbin/dockerd', '-H', 'fd://', '--containerd=/run/containerd/containerd.sock'],
+    cgroup: '/system.slice/docker.service',
+  });
+  h.process({
+    pid: 2000,
+    ppid: 1,
+    comm: 'containerd-shim-runc-v2',
+    args: SHIM_ARGS,
+    cgroup: '/system.slice/containerd.service',
+    cwd: `/run/containerd/io.containerd.runtime.v2.task/moby/${ID}`,
+    threads: 11,
+  });
   // the container init: PID 1 inside, nginx master
-  h.process({ pid: 2010, ppid: 2000, comm: 'nginx', args: ['nginx: master process nginx -g daemon off;'], cgroup: SCOPE, ns: CT_NS, nspid: [2010, 1], startTicks: 31000, netDev: netDev([{ name: 'lo', rx: [0, 0, 0, 0], tx: [0, 0, 0, 0] }, { name: 'eth0', rx: [1048576, 812, 0, 3], tx: [65536, 402, 1, 0] }]) });
-  h.process({ pid: 2040, ppid: 2010, comm: 'nginx', args: ['nginx: worker process'], cgroup: SCOPE, ns: CT_NS, nspid: [2040, 29], uid: 101, startTicks: 31010 });
+  h.process({
+    pid: 2010,
+    ppid: 2000,
+    comm: 'nginx',
+    args: ['nginx: master process nginx -g daemon off;'],
+    cgroup: SCOPE,
+    ns: CT_NS,
+    nspid: [2010, 1],
+    startTicks: 31000,
+    netDev: netDev([
+      { name: 'lo', rx: [0, 0, 0, 0], tx: [0, 0, 0, 0] },
+      { name: 'eth0', rx: [1048576, 812, 0, 3], tx: [65536, 402, 1, 0] },
+    ]),
+  });
+  h.process({
+    pid: 2040,
+    ppid: 2010,
+    comm: 'nginx',
+    args: ['nginx: worker process'],
+    cgroup: SCOPE,
+    ns: CT_NS,
+    nspid: [2040, 29],
+    uid: 101,
+    startTicks: 31010,
+  });
   // `docker exec web sh`: a child of the shim, not of the init
   h.process({ pid: 2100, ppid: 2000, comm: 'sh', args: ['sh'], cgroup: SCOPE, ns: CT_NS, nspid: [2100, 35], startTicks: 45000 });
   h.cgroupFiles(SCOPE, fixtureDir('v2-docker-systemd/web'));
-  h.json(`/var/lib/docker/containers/${ID}/config.v2.json`, dockerConfig(ID, 'web', { Running: true, Pid: 2010, StartedAt: '2023-11-14T22:20:00.250000000Z' }, { 'com.example.team': 'frontend', maintainer: 'NGINX Docker Maintainers <docker-maint@nginx.com>' }));
+  h.json(
+    `/var/lib/docker/containers/${ID}/config.v2.json`,
+    dockerConfig(
+      ID,
+      'web',
+      { Running: true, Pid: 2010, StartedAt: '2023-11-14T22:20:00.250000000Z' },
+      { 'com.example.team': 'frontend', maintainer: 'NGINX Docker Maintainers <docker-maint@nginx.com>' },
+    ),
+  );
   if (shimGone) h.exit(2000);
-  h.json(`/var/lib/docker/containers/${STOPPED}/config.v2.json`, dockerConfig(STOPPED, 'old-job', { ExitCode: 137, OOMKilled: true, StartedAt: '2023-11-14T20:00:00Z', FinishedAt: '2023-11-14T21:00:00Z' }, {}));
+  h.json(
+    `/var/lib/docker/containers/${STOPPED}/config.v2.json`,
+    dockerConfig(
+      STOPPED,
+      'old-job',
+      { ExitCode: 137, OOMKilled: true, StartedAt: '2023-11-14T20:00:00Z', FinishedAt: '2023-11-14T21:00:00Z' },
+      {},
+    ),
+  );
   return h.build();
 }
 
-test('v2 docker (systemd driver): identity from config.v2.json, shim, init and every process incl. the exec\'d one', (t) => {
+test("v2 docker (systemd driver): identity from config.v2.json, shim, init and every process incl. the exec'd one", (t) => {
   const snap = scanHost({ root: dockerHost(t) });
   assert.equal(snap.host.cgroupVersion, 2);
-  assert.deepEqual(snap.containers.map((c) => c.id), [ID]);
+  assert.deepEqual(
+    snap.containers.map((c) => c.id),
+    [ID],
+  );
   const c = snap.containers[0];
   assert.equal(c.runtime, 'docker');
   assert.equal(c.name, 'web');
@@ -69,7 +139,13 @@ test('v2 docker (systemd driver): identity from config.v2.json, shim, init and e
   assert.equal(c.startedAt, Date.parse('2023-11-14T22:20:00.250Z') / 1000);
   assert.equal(c.createdAt, Date.parse('2023-11-14T22:19:59.512Z') / 1000);
 
-  const rows = (inspectJson(c, snap).processes as Array<Record<string, unknown>>).map((p) => [p.hostPid, p.containerPid, p.ppid, p.user, p.command]);
+  const rows = (inspectJson(c, snap).processes as Array<Record<string, unknown>>).map((p) => [
+    p.hostPid,
+    p.containerPid,
+    p.ppid,
+    p.user,
+    p.command,
+  ]);
   assert.deepEqual(rows, [
     [2010, 1, 2000, 'root', 'nginx: master process nginx -g daemon off;'],
     [2040, 29, 2010, '101', 'nginx: worker process'],
@@ -135,7 +211,10 @@ test('v2 docker (systemd driver): every cgroup figure, computed by hand from the
   assert.equal(c.network?.txBytes, 65536);
   assert.equal(c.network?.txPackets, 402);
   assert.equal(c.network?.txErrors, 1);
-  assert.deepEqual(c.network?.interfaces.map((i) => i.name), ['lo', 'eth0']);
+  assert.deepEqual(
+    c.network?.interfaces.map((i) => i.name),
+    ['lo', 'eth0'],
+  );
 });
 
 test('v2 docker: -a lists the exited container from config.v2.json, no process, its exit code and OOM kill', (t) => {
@@ -153,7 +232,10 @@ test('v2 docker: -a lists the exited container from config.v2.json, no process, 
 
 test('v2 docker: found by its docker-<id>.scope alone (the shim killed): still docker, named, no shim', (t) => {
   const c = scanHost({ root: dockerHost(t, true) }).containers;
-  assert.deepEqual(c.map((x) => [x.id, x.runtime, x.name, x.shim, x.pids, x.cgroup?.path]), [[ID, 'docker', 'web', null, [2010, 2040, 2100], SCOPE]]);
+  assert.deepEqual(
+    c.map((x) => [x.id, x.runtime, x.name, x.shim, x.pids, x.cgroup?.path]),
+    [[ID, 'docker', 'web', null, [2010, 2040, 2100], SCOPE]],
+  );
 });
 
 test('v2 docker: the host facts come from the fixture /proc', (t) => {
@@ -173,30 +255,59 @@ test('v2 docker: the host facts come from the fixture /proc', (t) => {
 // (Docker's "Rootless mode" documentation: data-root $XDG_DATA_HOME/docker, exec-root $XDG_RUNTIME_DIR/docker).
 const ROOTLESS_ID = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const ROOTLESS_SCOPE = `/user.slice/user-1000.slice/user@1000.service/user.slice/docker-${ROOTLESS_ID}.scope`;
-const ROOTLESS_SHIM = ['/usr/bin/containerd-shim-runc-v2', '-namespace', 'moby', '-id', ROOTLESS_ID, '-address', '/run/user/1000/docker/containerd/containerd.sock'];
+const ROOTLESS_SHIM = [
+  '/usr/bin/containerd-shim-runc-v2',
+  '-namespace',
+  'moby',
+  '-id',
+  ROOTLESS_ID,
+  '-address',
+  '/run/user/1000/docker/containerd/containerd.sock',
+];
 
 function rootlessHost(t: { after(fn: () => void): void }): string {
   const h = new FixtureHost(t, { cgroup: 'v2' });
   const kit = { user: 4026532601, mnt: 4026532602, net: 4026532603 };
-  h.process({ pid: 3000, ppid: 2990, comm: 'containerd-shim', uid: 1000, args: ROOTLESS_SHIM, cgroup: '/user.slice/user-1000.slice/user@1000.service/app.slice/docker.service', ns: kit, cwd: `/run/user/1000/docker/containerd/daemon/io.containerd.runtime.v2.task/moby/${ROOTLESS_ID}` });
-  h.process({ pid: 3010, ppid: 3000, comm: 'redis-server', uid: 100998, args: ['redis-server *:6379'], cgroup: ROOTLESS_SCOPE, ns: { ...kit, pid: 4026532611, mnt: 4026532612, net: 4026532613, uts: 4026532614, ipc: 4026532615, cgroup: 4026532616 }, nspid: [3010, 1] });
-  h.json(`/home/alice/.local/share/docker/containers/${ROOTLESS_ID}/config.v2.json`, dockerConfig(ROOTLESS_ID, 'cache', { Running: true, Pid: 3010, StartedAt: '2023-11-14T23:00:00Z' }, {}));
+  h.process({
+    pid: 3000,
+    ppid: 2990,
+    comm: 'containerd-shim',
+    uid: 1000,
+    args: ROOTLESS_SHIM,
+    cgroup: '/user.slice/user-1000.slice/user@1000.service/app.slice/docker.service',
+    ns: kit,
+    cwd: `/run/user/1000/docker/containerd/daemon/io.containerd.runtime.v2.task/moby/${ROOTLESS_ID}`,
+  });
+  h.process({
+    pid: 3010,
+    ppid: 3000,
+    comm: 'redis-server',
+    uid: 100998,
+    args: ['redis-server *:6379'],
+    cgroup: ROOTLESS_SCOPE,
+    ns: { ...kit, pid: 4026532611, mnt: 4026532612, net: 4026532613, uts: 4026532614, ipc: 4026532615, cgroup: 4026532616 },
+    nspid: [3010, 1],
+  });
+  h.json(
+    `/home/alice/.local/share/docker/containers/${ROOTLESS_ID}/config.v2.json`,
+    dockerConfig(ROOTLESS_ID, 'cache', { Running: true, Pid: 3010, StartedAt: '2023-11-14T23:00:00Z' }, {}),
+  );
   return h.build();
 }
 
 test('v2 rootless docker: found below user@1000.service as docker, with its shim and init', (t) => {
   const c = scanHost({ root: rootlessHost(t) }).containers;
-  assert.deepEqual(c.map((x) => [x.id, x.runtime, x.shim?.pid, x.init, x.cgroup?.path]), [[ROOTLESS_ID, 'docker', 3000, { hostPid: 3010, containerPid: 1 }, ROOTLESS_SCOPE]]);
+  assert.deepEqual(
+    c.map((x) => [x.id, x.runtime, x.shim?.pid, x.init, x.cgroup?.path]),
+    [[ROOTLESS_ID, 'docker', 3000, { hostPid: 3010, containerPid: 1 }, ROOTLESS_SCOPE]],
+  );
   assert.equal(c[0].namespaces.find((n) => n.type === 'user')?.sharedWithHost, false);
 });
 
-test(
-  'v2 rootless docker: name and image from the user\'s data root (~/.local/share/docker/containers/<id>/config.v2.json)',
-  (t) => {
-    const c = scanHost({ root: rootlessHost(t) }).containers[0];
-    assert.deepEqual([c.name, c.image], ['cache', 'nginx:1.25']);
-  },
-);
+test("v2 rootless docker: name and image from the user's data root (~/.local/share/docker/containers/<id>/config.v2.json)", (t) => {
+  const c = scanHost({ root: rootlessHost(t) }).containers[0];
+  assert.deepEqual([c.name, c.image], ['cache', 'nginx:1.25']);
+});
 
 test('the one-shot scan with the PID namespaces read aside by the native helper sees exactly the same', async (t) => {
   await assertAsideScanAgrees(dockerHost(t), { includeStopped: true });

@@ -24,7 +24,15 @@ const BE_SLICE = `/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-
 const BE_SANDBOX = 'd7dfb4a21fe1703a8537e60d5af248af729315d187b24a538102d14874c8117d';
 const BE_JOB = 'a09bc17f5aa29b0dbdec9ede5f46cf1396d2405917ab02e6f1eb1019f388396e';
 const TASKS = '/run/containerd/io.containerd.runtime.v2.task/k8s.io';
-const shimArgs = (id: string) => ['/usr/bin/containerd-shim-runc-v2', '-namespace', 'k8s.io', '-id', id, '-address', '/run/containerd/containerd.sock'];
+const shimArgs = (id: string) => [
+  '/usr/bin/containerd-shim-runc-v2',
+  '-namespace',
+  'k8s.io',
+  '-id',
+  id,
+  '-address',
+  '/run/containerd/containerd.sock',
+];
 
 // the pod's shared namespaces (made by pause) and each container's own
 const POD_NS = { net: 4026532410, ipc: 4026532408, uts: 4026532407 };
@@ -33,7 +41,14 @@ const NGINX_NS = { ...POD_NS, pid: 4026532414, mnt: 4026532412, cgroup: 40265324
 const SIDECAR_NS = { ...POD_NS, pid: 4026532418, mnt: 4026532416, cgroup: 4026532419 };
 const BE_NS = { net: 4026532510, ipc: 4026532508, uts: 4026532507 };
 
-function bundle(kind: 'sandbox' | 'container', sandboxId: string, pod: string, ns: string, uid: string, extra: Record<string, string> = {}) {
+function bundle(
+  kind: 'sandbox' | 'container',
+  sandboxId: string,
+  pod: string,
+  ns: string,
+  uid: string,
+  extra: Record<string, string> = {},
+) {
   return {
     ociVersion: '1.1.0',
     process: { user: { uid: 0, gid: 0 }, args: kind === 'sandbox' ? ['/pause'] : ['/docker-entrypoint.sh'], cwd: '/' },
@@ -44,7 +59,9 @@ function bundle(kind: 'sandbox' | 'container', sandboxId: string, pod: string, n
       'io.kubernetes.cri.sandbox-name': pod,
       'io.kubernetes.cri.sandbox-namespace': ns,
       'io.kubernetes.cri.sandbox-uid': uid,
-      ...(kind === 'sandbox' ? { 'io.kubernetes.cri.sandbox-log-directory': `/var/log/pods/${ns}_${pod}_${uid}`, 'io.kubernetes.cri.sandbox-cpu-shares': '2' } : {}),
+      ...(kind === 'sandbox'
+        ? { 'io.kubernetes.cri.sandbox-log-directory': `/var/log/pods/${ns}_${pod}_${uid}`, 'io.kubernetes.cri.sandbox-cpu-shares': '2' }
+        : {}),
       ...extra,
     },
   };
@@ -67,27 +84,133 @@ function smallCgroup(current: number, anon: number, file: number, inactiveFile: 
 function k8sHost(t: { after(fn: () => void): void }): string {
   const h = new FixtureHost(t, { cgroup: 'v2', hostname: 'worker-2' });
   h.process({ pid: 612, ppid: 1, comm: 'containerd', args: ['/usr/bin/containerd'], cgroup: '/system.slice/containerd.service' });
-  h.process({ pid: 700, ppid: 1, comm: 'kubelet', args: ['/usr/bin/kubelet', '--cgroup-driver=systemd'], cgroup: '/system.slice/kubelet.service' });
+  h.process({
+    pid: 700,
+    ppid: 1,
+    comm: 'kubelet',
+    args: ['/usr/bin/kubelet', '--cgroup-driver=systemd'],
+    cgroup: '/system.slice/kubelet.service',
+  });
   // pod 1 (burstable): one shim for pause + nginx + sidecar
-  h.process({ pid: 3000, ppid: 1, comm: 'containerd-shim-runc-v2', args: shimArgs(SANDBOX), cgroup: '/system.slice/containerd.service', cwd: `${TASKS}/${SANDBOX}` });
-  h.process({ pid: 3010, ppid: 3000, comm: 'pause', args: ['/pause'], uid: 65535, cgroup: `${POD_SLICE}/cri-containerd-${SANDBOX}.scope`, ns: PAUSE_NS, nspid: [3010, 1], netDev: netDev([{ name: 'lo', rx: [512, 8, 0, 0], tx: [512, 8, 0, 0] }, { name: 'eth0', rx: [7340032, 5120, 0, 0], tx: [2097152, 4096, 0, 0] }]) });
-  h.process({ pid: 3050, ppid: 3000, comm: 'nginx', args: ['nginx: master process nginx -g daemon off;'], cgroup: `${POD_SLICE}/cri-containerd-${NGINX}.scope`, ns: NGINX_NS, nspid: [3050, 1], netDev: netDev([{ name: 'lo', rx: [512, 8, 0, 0], tx: [512, 8, 0, 0] }, { name: 'eth0', rx: [7340032, 5120, 0, 0], tx: [2097152, 4096, 0, 0] }]) });
-  h.process({ pid: 3060, ppid: 3050, comm: 'nginx', args: ['nginx: worker process'], uid: 101, cgroup: `${POD_SLICE}/cri-containerd-${NGINX}.scope`, ns: NGINX_NS, nspid: [3060, 30] });
-  h.process({ pid: 3080, ppid: 3000, comm: 'sleep', args: ['sleep', 'infinity'], cgroup: `${POD_SLICE}/cri-containerd-${SIDECAR}.scope`, ns: SIDECAR_NS, nspid: [3080, 1] });
+  h.process({
+    pid: 3000,
+    ppid: 1,
+    comm: 'containerd-shim-runc-v2',
+    args: shimArgs(SANDBOX),
+    cgroup: '/system.slice/containerd.service',
+    cwd: `${TASKS}/${SANDBOX}`,
+  });
+  h.process({
+    pid: 3010,
+    ppid: 3000,
+    comm: 'pause',
+    args: ['/pause'],
+    uid: 65535,
+    cgroup: `${POD_SLICE}/cri-containerd-${SANDBOX}.scope`,
+    ns: PAUSE_NS,
+    nspid: [3010, 1],
+    netDev: netDev([
+      { name: 'lo', rx: [512, 8, 0, 0], tx: [512, 8, 0, 0] },
+      { name: 'eth0', rx: [7340032, 5120, 0, 0], tx: [2097152, 4096, 0, 0] },
+    ]),
+  });
+  h.process({
+    pid: 3050,
+    ppid: 3000,
+    comm: 'nginx',
+    args: ['nginx: master process nginx -g daemon off;'],
+    cgroup: `${POD_SLICE}/cri-containerd-${NGINX}.scope`,
+    ns: NGINX_NS,
+    nspid: [3050, 1],
+    netDev: netDev([
+      { name: 'lo', rx: [512, 8, 0, 0], tx: [512, 8, 0, 0] },
+      { name: 'eth0', rx: [7340032, 5120, 0, 0], tx: [2097152, 4096, 0, 0] },
+    ]),
+  });
+  h.process({
+    pid: 3060,
+    ppid: 3050,
+    comm: 'nginx',
+    args: ['nginx: worker process'],
+    uid: 101,
+    cgroup: `${POD_SLICE}/cri-containerd-${NGINX}.scope`,
+    ns: NGINX_NS,
+    nspid: [3060, 30],
+  });
+  h.process({
+    pid: 3080,
+    ppid: 3000,
+    comm: 'sleep',
+    args: ['sleep', 'infinity'],
+    cgroup: `${POD_SLICE}/cri-containerd-${SIDECAR}.scope`,
+    ns: SIDECAR_NS,
+    nspid: [3080, 1],
+  });
   // `kubectl exec web -c nginx -- sh`: the shim forks it into the nginx container
-  h.process({ pid: 3300, ppid: 3000, comm: 'sh', args: ['sh'], cgroup: `${POD_SLICE}/cri-containerd-${NGINX}.scope`, ns: NGINX_NS, nspid: [3300, 47] });
+  h.process({
+    pid: 3300,
+    ppid: 3000,
+    comm: 'sh',
+    args: ['sh'],
+    cgroup: `${POD_SLICE}/cri-containerd-${NGINX}.scope`,
+    ns: NGINX_NS,
+    nspid: [3300, 47],
+  });
   h.json(`${TASKS}/${SANDBOX}/config.json`, bundle('sandbox', SANDBOX, 'web-7d4b9c-xk2lp', 'shop', POD_UID));
-  h.json(`${TASKS}/${NGINX}/config.json`, bundle('container', SANDBOX, 'web-7d4b9c-xk2lp', 'shop', POD_UID, { 'io.kubernetes.cri.container-name': 'nginx', 'io.kubernetes.cri.image-name': 'docker.io/library/nginx:1.25' }));
-  h.json(`${TASKS}/${SIDECAR}/config.json`, bundle('container', SANDBOX, 'web-7d4b9c-xk2lp', 'shop', POD_UID, { 'io.kubernetes.cri.container-name': 'log-shipper', 'io.kubernetes.cri.image-name': 'docker.io/library/busybox:1.36' }));
+  h.json(
+    `${TASKS}/${NGINX}/config.json`,
+    bundle('container', SANDBOX, 'web-7d4b9c-xk2lp', 'shop', POD_UID, {
+      'io.kubernetes.cri.container-name': 'nginx',
+      'io.kubernetes.cri.image-name': 'docker.io/library/nginx:1.25',
+    }),
+  );
+  h.json(
+    `${TASKS}/${SIDECAR}/config.json`,
+    bundle('container', SANDBOX, 'web-7d4b9c-xk2lp', 'shop', POD_UID, {
+      'io.kubernetes.cri.container-name': 'log-shipper',
+      'io.kubernetes.cri.image-name': 'docker.io/library/busybox:1.36',
+    }),
+  );
   h.cgroupFiles(`${POD_SLICE}/cri-containerd-${NGINX}.scope`, fixtureDir('v2-kubepods-containerd/nginx'));
   h.cgroupFiles(`${POD_SLICE}/cri-containerd-${SANDBOX}.scope`, smallCgroup(245760, 40960, 0, 0, 31250, 1));
   h.cgroupFiles(`${POD_SLICE}/cri-containerd-${SIDECAR}.scope`, smallCgroup(1130496, 282624, 786432, 524288, 2405, 2));
   // pod 2 (besteffort): its own shim
-  h.process({ pid: 3200, ppid: 1, comm: 'containerd-shim-runc-v2', args: shimArgs(BE_SANDBOX), cgroup: '/system.slice/containerd.service', cwd: `${TASKS}/${BE_SANDBOX}` });
-  h.process({ pid: 3210, ppid: 3200, comm: 'pause', args: ['/pause'], uid: 65535, cgroup: `${BE_SLICE}/cri-containerd-${BE_SANDBOX}.scope`, ns: { ...BE_NS, pid: 4026532509, mnt: 4026532506 }, nspid: [3210, 1] });
-  h.process({ pid: 3250, ppid: 3200, comm: 'python3', args: ['python3', '/app/job.py'], uid: 1000, cgroup: `${BE_SLICE}/cri-containerd-${BE_JOB}.scope`, ns: { ...BE_NS, pid: 4026532514, mnt: 4026532512 }, nspid: [3250, 1] });
+  h.process({
+    pid: 3200,
+    ppid: 1,
+    comm: 'containerd-shim-runc-v2',
+    args: shimArgs(BE_SANDBOX),
+    cgroup: '/system.slice/containerd.service',
+    cwd: `${TASKS}/${BE_SANDBOX}`,
+  });
+  h.process({
+    pid: 3210,
+    ppid: 3200,
+    comm: 'pause',
+    args: ['/pause'],
+    uid: 65535,
+    cgroup: `${BE_SLICE}/cri-containerd-${BE_SANDBOX}.scope`,
+    ns: { ...BE_NS, pid: 4026532509, mnt: 4026532506 },
+    nspid: [3210, 1],
+  });
+  h.process({
+    pid: 3250,
+    ppid: 3200,
+    comm: 'python3',
+    args: ['python3', '/app/job.py'],
+    uid: 1000,
+    cgroup: `${BE_SLICE}/cri-containerd-${BE_JOB}.scope`,
+    ns: { ...BE_NS, pid: 4026532514, mnt: 4026532512 },
+    nspid: [3250, 1],
+  });
   h.json(`${TASKS}/${BE_SANDBOX}/config.json`, bundle('sandbox', BE_SANDBOX, 'report-28345110-9zqk4', 'batch', BE_UID));
-  h.json(`${TASKS}/${BE_JOB}/config.json`, bundle('container', BE_SANDBOX, 'report-28345110-9zqk4', 'batch', BE_UID, { 'io.kubernetes.cri.container-name': 'report', 'io.kubernetes.cri.image-name': 'registry.example.com/report:2.4' }));
+  h.json(
+    `${TASKS}/${BE_JOB}/config.json`,
+    bundle('container', BE_SANDBOX, 'report-28345110-9zqk4', 'batch', BE_UID, {
+      'io.kubernetes.cri.container-name': 'report',
+      'io.kubernetes.cri.image-name': 'registry.example.com/report:2.4',
+    }),
+  );
   h.cgroupFiles(`${BE_SLICE}/cri-containerd-${BE_SANDBOX}.scope`, smallCgroup(200704, 36864, 0, 0, 20011, 1));
   h.cgroupFiles(`${BE_SLICE}/cri-containerd-${BE_JOB}.scope`, smallCgroup(73400320, 62914560, 10485760, 8388608, 912003300, 1));
   return h.build();
@@ -130,7 +253,7 @@ test('v2 kubepods/containerd: one row per pod container, named pod/container, fr
   assert.equal(nginx.extra.bundle, `${TASKS}/${NGINX}`);
 });
 
-test('v2 kubepods/containerd: the pod\'s one shim is every container\'s shim; inits, processes and exec\'d ones', (t) => {
+test("v2 kubepods/containerd: the pod's one shim is every container's shim; inits, processes and exec'd ones", (t) => {
   const cs = scanHost({ root: k8sHost(t) }).containers;
   const shim = { pid: 3000, command: shimArgs(SANDBOX).join(' ') };
   for (const id of [SANDBOX, NGINX, SIDECAR]) assert.deepEqual(byId(cs, id).shim, shim, id.slice(0, 12));
@@ -144,7 +267,7 @@ test('v2 kubepods/containerd: the pod\'s one shim is every container\'s shim; in
   assert.deepEqual(byId(cs, BE_JOB).pids, [3250]);
 });
 
-test('v2 kubepods/containerd: app containers share the pause container\'s net/ipc/uts, not the host\'s', (t) => {
+test("v2 kubepods/containerd: app containers share the pause container's net/ipc/uts, not the host's", (t) => {
   const cs = scanHost({ root: k8sHost(t) }).containers;
   const nsOf = (id: string) => Object.fromEntries(byId(cs, id).namespaces.map((n) => [n.type, [n.inode, n.sharedWithHost]]));
   assert.deepEqual(nsOf(NGINX), {
@@ -209,20 +332,69 @@ test('v2 kubepods/containerd: every cgroup figure of the nginx container; QoS we
   assert.equal(byId(cs, SIDECAR).cgroup?.memory?.workingSetBytes, 1130496 - 524288);
 });
 
-test('v2 kubepods/containerd, shareProcessNamespace: apps are not PID 1 (pause is); init is each cgroup\'s oldest root', (t) => {
+test("v2 kubepods/containerd, shareProcessNamespace: apps are not PID 1 (pause is); init is each cgroup's oldest root", (t) => {
   const h = new FixtureHost(t, { cgroup: 'v2' });
   const shared = { ...POD_NS, pid: 4026532409, cgroup: 4026532411 };
-  h.process({ pid: 3000, ppid: 1, comm: 'containerd-shim', args: shimArgs(SANDBOX), cgroup: '/system.slice/containerd.service', cwd: `${TASKS}/${SANDBOX}` });
-  h.process({ pid: 3010, ppid: 3000, comm: 'pause', args: ['/pause'], cgroup: `${POD_SLICE}/cri-containerd-${SANDBOX}.scope`, ns: { ...shared, mnt: 4026532406 }, nspid: [3010, 1], startTicks: 100 });
-  h.process({ pid: 3050, ppid: 3000, comm: 'nginx', args: ['nginx: master process'], cgroup: `${POD_SLICE}/cri-containerd-${NGINX}.scope`, ns: { ...shared, mnt: 4026532412 }, nspid: [3050, 7], startTicks: 200 });
-  h.process({ pid: 3060, ppid: 3050, comm: 'nginx', args: ['nginx: worker process'], cgroup: `${POD_SLICE}/cri-containerd-${NGINX}.scope`, ns: { ...shared, mnt: 4026532412 }, nspid: [3060, 8], startTicks: 210 });
-  h.process({ pid: 3300, ppid: 3000, comm: 'sh', args: ['sh'], cgroup: `${POD_SLICE}/cri-containerd-${NGINX}.scope`, ns: { ...shared, mnt: 4026532412 }, nspid: [3300, 20], startTicks: 900 });
+  h.process({
+    pid: 3000,
+    ppid: 1,
+    comm: 'containerd-shim',
+    args: shimArgs(SANDBOX),
+    cgroup: '/system.slice/containerd.service',
+    cwd: `${TASKS}/${SANDBOX}`,
+  });
+  h.process({
+    pid: 3010,
+    ppid: 3000,
+    comm: 'pause',
+    args: ['/pause'],
+    cgroup: `${POD_SLICE}/cri-containerd-${SANDBOX}.scope`,
+    ns: { ...shared, mnt: 4026532406 },
+    nspid: [3010, 1],
+    startTicks: 100,
+  });
+  h.process({
+    pid: 3050,
+    ppid: 3000,
+    comm: 'nginx',
+    args: ['nginx: master process'],
+    cgroup: `${POD_SLICE}/cri-containerd-${NGINX}.scope`,
+    ns: { ...shared, mnt: 4026532412 },
+    nspid: [3050, 7],
+    startTicks: 200,
+  });
+  h.process({
+    pid: 3060,
+    ppid: 3050,
+    comm: 'nginx',
+    args: ['nginx: worker process'],
+    cgroup: `${POD_SLICE}/cri-containerd-${NGINX}.scope`,
+    ns: { ...shared, mnt: 4026532412 },
+    nspid: [3060, 8],
+    startTicks: 210,
+  });
+  h.process({
+    pid: 3300,
+    ppid: 3000,
+    comm: 'sh',
+    args: ['sh'],
+    cgroup: `${POD_SLICE}/cri-containerd-${NGINX}.scope`,
+    ns: { ...shared, mnt: 4026532412 },
+    nspid: [3300, 20],
+    startTicks: 900,
+  });
   h.json(`${TASKS}/${SANDBOX}/config.json`, bundle('sandbox', SANDBOX, 'web-7d4b9c-xk2lp', 'shop', POD_UID));
-  h.json(`${TASKS}/${NGINX}/config.json`, bundle('container', SANDBOX, 'web-7d4b9c-xk2lp', 'shop', POD_UID, { 'io.kubernetes.cri.container-name': 'nginx' }));
+  h.json(
+    `${TASKS}/${NGINX}/config.json`,
+    bundle('container', SANDBOX, 'web-7d4b9c-xk2lp', 'shop', POD_UID, { 'io.kubernetes.cri.container-name': 'nginx' }),
+  );
   const cs = scanHost({ root: h.build() }).containers;
   assert.deepEqual(byId(cs, NGINX).init, { hostPid: 3050, containerPid: 7 });
   assert.deepEqual(byId(cs, NGINX).pids, [3050, 3060, 3300]);
-  assert.equal(byId(cs, NGINX).namespaces.find((n) => n.type === 'pid')?.inode, byId(cs, SANDBOX).namespaces.find((n) => n.type === 'pid')?.inode);
+  assert.equal(
+    byId(cs, NGINX).namespaces.find((n) => n.type === 'pid')?.inode,
+    byId(cs, SANDBOX).namespaces.find((n) => n.type === 'pid')?.inode,
+  );
 });
 
 test('the one-shot scan with the PID namespaces read aside by the native helper sees exactly the same', async (t) => {

@@ -31,11 +31,48 @@ function cgroupFiles(current: number, inactiveFile: number, usageUsec: number, p
 function lxcHost(t: { after(fn: () => void): void }): string {
   const h = new FixtureHost(t, { cgroup: 'v2' });
   // web1: a Debian guest booting systemd
-  h.process({ pid: 8000, ppid: 1, comm: 'lxc-start', cmdline: Buffer.from('[lxc monitor] /var/lib/lxc web1\0\0\0\0'), cgroup: '/lxc.monitor.web1' });
-  h.process({ pid: 8010, ppid: 8000, comm: 'systemd', args: ['/sbin/init'], cgroup: '/lxc.payload.web1/init.scope', ns: WEB_NS, nspid: [8010, 1], netDev: netDev([{ name: 'lo', rx: [100, 1, 0, 0], tx: [100, 1, 0, 0] }, { name: 'eth0', rx: [555000, 900, 0, 0], tx: [44000, 300, 0, 0] }]) });
-  h.process({ pid: 8040, ppid: 8010, comm: 'systemd-journal', args: ['/lib/systemd/systemd-journald'], cgroup: '/lxc.payload.web1/system.slice/systemd-journald.service', ns: WEB_NS, nspid: [8040, 31] });
-  h.process({ pid: 8090, ppid: 8010, comm: 'apache2', args: ['/usr/sbin/apache2', '-k', 'start'], cgroup: '/lxc.payload.web1/system.slice/apache2.service', ns: WEB_NS, nspid: [8090, 88] });
-  h.file('/var/lib/lxc/web1/config', '# Distribution configuration\nlxc.include = /usr/share/lxc/config/common.conf\nlxc.arch = linux64\n\n# Container specific configuration\nlxc.rootfs.path = dir:/var/lib/lxc/web1/rootfs\nlxc.uts.name = web1\n\n# Network configuration\nlxc.net.0.type = veth\nlxc.net.0.link = lxcbr0\nlxc.net.0.flags = up\n');
+  h.process({
+    pid: 8000,
+    ppid: 1,
+    comm: 'lxc-start',
+    cmdline: Buffer.from('[lxc monitor] /var/lib/lxc web1\0\0\0\0'),
+    cgroup: '/lxc.monitor.web1',
+  });
+  h.process({
+    pid: 8010,
+    ppid: 8000,
+    comm: 'systemd',
+    args: ['/sbin/init'],
+    cgroup: '/lxc.payload.web1/init.scope',
+    ns: WEB_NS,
+    nspid: [8010, 1],
+    netDev: netDev([
+      { name: 'lo', rx: [100, 1, 0, 0], tx: [100, 1, 0, 0] },
+      { name: 'eth0', rx: [555000, 900, 0, 0], tx: [44000, 300, 0, 0] },
+    ]),
+  });
+  h.process({
+    pid: 8040,
+    ppid: 8010,
+    comm: 'systemd-journal',
+    args: ['/lib/systemd/systemd-journald'],
+    cgroup: '/lxc.payload.web1/system.slice/systemd-journald.service',
+    ns: WEB_NS,
+    nspid: [8040, 31],
+  });
+  h.process({
+    pid: 8090,
+    ppid: 8010,
+    comm: 'apache2',
+    args: ['/usr/sbin/apache2', '-k', 'start'],
+    cgroup: '/lxc.payload.web1/system.slice/apache2.service',
+    ns: WEB_NS,
+    nspid: [8090, 88],
+  });
+  h.file(
+    '/var/lib/lxc/web1/config',
+    '# Distribution configuration\nlxc.include = /usr/share/lxc/config/common.conf\nlxc.arch = linux64\n\n# Container specific configuration\nlxc.rootfs.path = dir:/var/lib/lxc/web1/rootfs\nlxc.uts.name = web1\n\n# Network configuration\nlxc.net.0.type = veth\nlxc.net.0.link = lxcbr0\nlxc.net.0.flags = up\n',
+  );
   h.cgroupFiles('/lxc.payload.web1', cgroupFiles(104857600, 20971520, 9000000, 23));
   h.cgroupFiles('/lxc.payload.web1/init.scope', cgroupFiles(10485760, 1048576, 700000, 1));
   // db: a busybox guest, init at the payload's top
@@ -55,15 +92,21 @@ const byName = (cs: Container[], name: string) => {
 
 test('v2 LXC: containers named from the monitor title, rootfs from the config, the monitor as shim', (t) => {
   const cs = scanHost({ root: lxcHost(t) }).containers;
-  assert.deepEqual(cs.map((c) => [c.runtime, c.id, c.name, c.image, c.state]), [
-    ['lxc', 'db', 'db', '/srv/lxc/db/rootfs', 'running'],
-    ['lxc', 'web1', 'web1', '/var/lib/lxc/web1/rootfs', 'running'],
-  ]);
+  assert.deepEqual(
+    cs.map((c) => [c.runtime, c.id, c.name, c.image, c.state]),
+    [
+      ['lxc', 'db', 'db', '/srv/lxc/db/rootfs', 'running'],
+      ['lxc', 'web1', 'web1', '/var/lib/lxc/web1/rootfs', 'running'],
+    ],
+  );
   const web = byName(cs, 'web1');
   assert.deepEqual(web.shim, { pid: 8000, command: '[lxc monitor] /var/lib/lxc web1' });
   assert.deepEqual(web.init, { hostPid: 8010, containerPid: 1 });
   assert.deepEqual(web.pids, [8010, 8040, 8090], 'every process of the nested guest cgroups');
-  assert.deepEqual(web.namespaces.filter((n) => n.sharedWithHost).map((n) => n.type), ['time', 'user']);
+  assert.deepEqual(
+    web.namespaces.filter((n) => n.sharedWithHost).map((n) => n.type),
+    ['time', 'user'],
+  );
   assert.equal(web.network?.rxBytes, 555000);
   assert.equal(web.extra.lxcpath, '/var/lib/lxc');
   assert.equal(byName(cs, 'db').extra.lxcpath, '/srv/lxc');
@@ -73,22 +116,29 @@ test('v2 LXC: containers named from the monitor title, rootfs from the config, t
 test('v2 LXC: a guest without nested cgroups: figures of lxc.payload.<name>', (t) => {
   const db = byName(scanHost({ root: lxcHost(t) }).containers, 'db');
   assert.equal(db.cgroup?.path, '/lxc.payload.db');
-  assert.deepEqual(db.cgroup?.memory, { usageBytes: 5242880, workingSetBytes: 5242880 - 524288, rssBytes: 5242880 - 1048576, cacheBytes: 1048576, swapBytes: undefined, limitBytes: 2147483648, oomKills: 0, oomEvents: 0, failcnt: 0 });
+  assert.deepEqual(db.cgroup?.memory, {
+    usageBytes: 5242880,
+    workingSetBytes: 5242880 - 524288,
+    rssBytes: 5242880 - 1048576,
+    cacheBytes: 1048576,
+    swapBytes: undefined,
+    limitBytes: 2147483648,
+    oomKills: 0,
+    oomEvents: 0,
+    failcnt: 0,
+  });
   assert.equal(db.cgroup?.cpu?.usageSeconds, 0.12);
   assert.deepEqual(db.cgroup?.pids, { current: 2, limit: undefined });
 });
 
-test(
-  'v2 LXC: a systemd guest\'s figures are the whole lxc.payload.<name>, not its init.scope',
-  (t) => {
-    const web = byName(scanHost({ root: lxcHost(t) }).containers, 'web1');
-    assert.equal(web.cgroup?.path, '/lxc.payload.web1');
-    assert.equal(web.cgroup?.memory?.usageBytes, 104857600);
-    assert.equal(web.cgroup?.memory?.workingSetBytes, 104857600 - 20971520);
-    assert.equal(web.cgroup?.cpu?.usageSeconds, 9);
-    assert.equal(web.cgroup?.pids?.current, 23);
-  },
-);
+test("v2 LXC: a systemd guest's figures are the whole lxc.payload.<name>, not its init.scope", (t) => {
+  const web = byName(scanHost({ root: lxcHost(t) }).containers, 'web1');
+  assert.equal(web.cgroup?.path, '/lxc.payload.web1');
+  assert.equal(web.cgroup?.memory?.usageBytes, 104857600);
+  assert.equal(web.cgroup?.memory?.workingSetBytes, 104857600 - 20971520);
+  assert.equal(web.cgroup?.cpu?.usageSeconds, 9);
+  assert.equal(web.cgroup?.pids?.current, 23);
+});
 
 test('the one-shot scan with the PID namespaces read aside by the native helper sees exactly the same', async (t) => {
   await assertAsideScanAgrees(lxcHost(t), { includeStopped: true });

@@ -22,19 +22,74 @@ const ALICE_STORAGE = '/home/alice/.local/share/containers/storage';
 
 function conmon(id: string, name: string, storage: string, runroot: string): string[] {
   return [
-    '/usr/bin/conmon', '--api-version', '1', '-c', id, '-u', id, '-r', '/usr/bin/crun',
-    '-b', `${storage}/overlay-containers/${id}/userdata`, '-p', `${runroot}/overlay-containers/${id}/userdata/pidfile`, '-n', name,
-    '--exit-dir', `${runroot.replace('/containers', '/libpod')}/exits`, '--full-attach', '-s', '-l', 'journald', '--log-level', 'warning', '--syslog',
-    '--conmon-pidfile', `${runroot}/overlay-containers/${id}/userdata/conmon.pid`,
-    '--exit-command', '/usr/bin/podman', '--exit-command-arg', '--root', '--exit-command-arg', storage,
-    '--exit-command-arg', '--runroot', '--exit-command-arg', runroot, '--exit-command-arg', '--cgroup-manager', '--exit-command-arg', 'systemd',
-    '--exit-command-arg', 'container', '--exit-command-arg', 'cleanup', '--exit-command-arg', id,
+    '/usr/bin/conmon',
+    '--api-version',
+    '1',
+    '-c',
+    id,
+    '-u',
+    id,
+    '-r',
+    '/usr/bin/crun',
+    '-b',
+    `${storage}/overlay-containers/${id}/userdata`,
+    '-p',
+    `${runroot}/overlay-containers/${id}/userdata/pidfile`,
+    '-n',
+    name,
+    '--exit-dir',
+    `${runroot.replace('/containers', '/libpod')}/exits`,
+    '--full-attach',
+    '-s',
+    '-l',
+    'journald',
+    '--log-level',
+    'warning',
+    '--syslog',
+    '--conmon-pidfile',
+    `${runroot}/overlay-containers/${id}/userdata/conmon.pid`,
+    '--exit-command',
+    '/usr/bin/podman',
+    '--exit-command-arg',
+    '--root',
+    '--exit-command-arg',
+    storage,
+    '--exit-command-arg',
+    '--runroot',
+    '--exit-command-arg',
+    runroot,
+    '--exit-command-arg',
+    '--cgroup-manager',
+    '--exit-command-arg',
+    'systemd',
+    '--exit-command-arg',
+    'container',
+    '--exit-command-arg',
+    'cleanup',
+    '--exit-command-arg',
+    id,
   ];
 }
 
 function containersJson(id: string, name: string, imageName: string, created: string) {
   const imageId = 'b'.repeat(64);
-  return [{ id, names: [name], image: imageId, layer: 'c'.repeat(64), metadata: JSON.stringify({ 'image-name': imageName, 'image-id': imageId, name, 'created-at': Math.floor(Date.parse(created) / 1000), mountlabel: '' }), created, flags: { MountLabel: '', ProcessLabel: '' } }];
+  return [
+    {
+      id,
+      names: [name],
+      image: imageId,
+      layer: 'c'.repeat(64),
+      metadata: JSON.stringify({
+        'image-name': imageName,
+        'image-id': imageId,
+        name,
+        'created-at': Math.floor(Date.parse(created) / 1000),
+        mountlabel: '',
+      }),
+      created,
+      flags: { MountLabel: '', ProcessLabel: '' },
+    },
+  ];
 }
 
 const REDIS_NS = { pid: 4026532801, mnt: 4026532799, net: 4026532804, uts: 4026532800, ipc: 4026532802, cgroup: 4026532805 };
@@ -42,17 +97,71 @@ const ES_NS = { user: 4026532901, pid: 4026532905, mnt: 4026532903, net: 4026532
 
 function podmanHost(t: { after(fn: () => void): void }): string {
   const h = new FixtureHost(t, { cgroup: 'v2' });
-  h.process({ pid: 5100, ppid: 1, comm: 'conmon', args: conmon(REDIS, 'cache', '/var/lib/containers/storage', '/run/containers/storage'), cgroup: `/machine.slice/libpod-conmon-${REDIS}.scope` });
-  h.process({ pid: 5103, ppid: 5100, comm: 'redis-server', args: ['redis-server *:6379'], uid: 999, cgroup: `/machine.slice/libpod-${REDIS}.scope`, ns: REDIS_NS, nspid: [5103, 1], threads: 5, netDev: netDev([{ name: 'lo', rx: [0, 0, 0, 0], tx: [0, 0, 0, 0] }, { name: 'eth0', rx: [20480, 160, 0, 0], tx: [10240, 80, 0, 0] }]) });
+  h.process({
+    pid: 5100,
+    ppid: 1,
+    comm: 'conmon',
+    args: conmon(REDIS, 'cache', '/var/lib/containers/storage', '/run/containers/storage'),
+    cgroup: `/machine.slice/libpod-conmon-${REDIS}.scope`,
+  });
+  h.process({
+    pid: 5103,
+    ppid: 5100,
+    comm: 'redis-server',
+    args: ['redis-server *:6379'],
+    uid: 999,
+    cgroup: `/machine.slice/libpod-${REDIS}.scope`,
+    ns: REDIS_NS,
+    nspid: [5103, 1],
+    threads: 5,
+    netDev: netDev([
+      { name: 'lo', rx: [0, 0, 0, 0], tx: [0, 0, 0, 0] },
+      { name: 'eth0', rx: [20480, 160, 0, 0], tx: [10240, 80, 0, 0] },
+    ]),
+  });
   // `podman exec cache sh`: conmon forks exec sessions too
-  h.process({ pid: 5190, ppid: 5100, comm: 'sh', args: ['sh'], cgroup: `/machine.slice/libpod-${REDIS}.scope`, ns: REDIS_NS, nspid: [5190, 7] });
-  h.json('/var/lib/containers/storage/overlay-containers/containers.json', containersJson(REDIS, 'cache', 'docker.io/library/redis:7.2', '2023-11-14T22:40:00.123456789Z'));
+  h.process({
+    pid: 5190,
+    ppid: 5100,
+    comm: 'sh',
+    args: ['sh'],
+    cgroup: `/machine.slice/libpod-${REDIS}.scope`,
+    ns: REDIS_NS,
+    nspid: [5190, 7],
+  });
+  h.json(
+    '/var/lib/containers/storage/overlay-containers/containers.json',
+    containersJson(REDIS, 'cache', 'docker.io/library/redis:7.2', '2023-11-14T22:40:00.123456789Z'),
+  );
   h.cgroupFiles(`/machine.slice/libpod-${REDIS}.scope`, fixtureDir('v2-podman/redis'));
   // rootless, user alice (1000): root in the container is alice on the host
-  h.process({ pid: 6100, ppid: 1, comm: 'conmon', uid: 1000, args: conmon(ES, 'es', ALICE_STORAGE, '/run/user/1000/containers'), cgroup: `${ROOTLESS_SLICE}/libpod-conmon-${ES}.scope` });
-  h.process({ pid: 6102, ppid: 6100, comm: 'java', args: ['/usr/share/elasticsearch/jdk/bin/java', '-Xms1g'], uid: 1000, cgroup: `${ROOTLESS_SLICE}/libpod-${ES}.scope`, ns: ES_NS, nspid: [6102, 1] });
-  h.json(`${ALICE_STORAGE}/overlay-containers/containers.json`, containersJson(ES, 'es', 'docker.elastic.co/elasticsearch/elasticsearch:8.11.1', '2023-11-14T23:00:00Z'));
-  h.cgroupFiles(`${ROOTLESS_SLICE}/libpod-${ES}.scope`, { 'memory.current': '1207959552\n', 'memory.stat': 'anon 1132462080\nfile 75497472\ninactive_file 50331648\n', 'memory.max': 'max\n' });
+  h.process({
+    pid: 6100,
+    ppid: 1,
+    comm: 'conmon',
+    uid: 1000,
+    args: conmon(ES, 'es', ALICE_STORAGE, '/run/user/1000/containers'),
+    cgroup: `${ROOTLESS_SLICE}/libpod-conmon-${ES}.scope`,
+  });
+  h.process({
+    pid: 6102,
+    ppid: 6100,
+    comm: 'java',
+    args: ['/usr/share/elasticsearch/jdk/bin/java', '-Xms1g'],
+    uid: 1000,
+    cgroup: `${ROOTLESS_SLICE}/libpod-${ES}.scope`,
+    ns: ES_NS,
+    nspid: [6102, 1],
+  });
+  h.json(
+    `${ALICE_STORAGE}/overlay-containers/containers.json`,
+    containersJson(ES, 'es', 'docker.elastic.co/elasticsearch/elasticsearch:8.11.1', '2023-11-14T23:00:00Z'),
+  );
+  h.cgroupFiles(`${ROOTLESS_SLICE}/libpod-${ES}.scope`, {
+    'memory.current': '1207959552\n',
+    'memory.stat': 'anon 1132462080\nfile 75497472\ninactive_file 50331648\n',
+    'memory.max': 'max\n',
+  });
   return h.build();
 }
 
@@ -62,7 +171,7 @@ const byId = (cs: Container[], id: string) => {
   return c;
 };
 
-test('v2 podman (rootful): name and image from containers.json, conmon as shim, exec\'d process', (t) => {
+test("v2 podman (rootful): name and image from containers.json, conmon as shim, exec'd process", (t) => {
   const cs = scanHost({ root: podmanHost(t) }).containers;
   const c = byId(cs, REDIS);
   assert.equal(c.runtime, 'podman');
@@ -71,10 +180,16 @@ test('v2 podman (rootful): name and image from containers.json, conmon as shim, 
   assert.equal(c.state, 'running');
   assert.equal(c.createdAt, Date.parse('2023-11-14T22:40:00.123Z') / 1000);
   assert.deepEqual(c.labels, {});
-  assert.deepEqual(c.shim, { pid: 5100, command: conmon(REDIS, 'cache', '/var/lib/containers/storage', '/run/containers/storage').join(' ') });
+  assert.deepEqual(c.shim, {
+    pid: 5100,
+    command: conmon(REDIS, 'cache', '/var/lib/containers/storage', '/run/containers/storage').join(' '),
+  });
   assert.deepEqual(c.init, { hostPid: 5103, containerPid: 1 });
   assert.deepEqual(c.pids, [5103, 5190]);
-  assert.deepEqual(c.namespaces.filter((n) => n.sharedWithHost).map((n) => n.type), ['time', 'user']);
+  assert.deepEqual(
+    c.namespaces.filter((n) => n.sharedWithHost).map((n) => n.type),
+    ['time', 'user'],
+  );
 });
 
 test('v2 podman (rootful): every cgroup figure, computed by hand', (t) => {
@@ -83,8 +198,29 @@ test('v2 podman (rootful): every cgroup figure, computed by hand', (t) => {
     version: 2,
     path: `/machine.slice/libpod-${REDIS}.scope`,
     frozen: false, // cgroup.events: frozen 0
-    cpu: { usageSeconds: 0.402118, userSeconds: 0.250071, systemSeconds: 0.152047, periods: 0, throttledPeriods: 0, throttledSeconds: 0, quotaMicros: undefined, periodMicros: 100000, shares: 2597, cpusetCpus: undefined },
-    memory: { usageBytes: 6107136, workingSetBytes: 6107136 - 512000, rssBytes: 3407872, cacheBytes: 1167360, swapBytes: 0, limitBytes: 1073741824, oomKills: 0, oomEvents: 0, failcnt: 0 },
+    cpu: {
+      usageSeconds: 0.402118,
+      userSeconds: 0.250071,
+      systemSeconds: 0.152047,
+      periods: 0,
+      throttledPeriods: 0,
+      throttledSeconds: 0,
+      quotaMicros: undefined,
+      periodMicros: 100000,
+      shares: 2597,
+      cpusetCpus: undefined,
+    },
+    memory: {
+      usageBytes: 6107136,
+      workingSetBytes: 6107136 - 512000,
+      rssBytes: 3407872,
+      cacheBytes: 1167360,
+      swapBytes: 0,
+      limitBytes: 1073741824,
+      oomKills: 0,
+      oomEvents: 0,
+      failcnt: 0,
+    },
     pids: { current: 5, limit: 2048 },
     io: { readBytes: 0, writeBytes: 139264, readOps: 0, writeOps: 17 },
     pressure: {
@@ -108,14 +244,11 @@ test('v2 podman (rootless): found below user@1000.service, named from conmon -n,
   assert.equal(c.cgroup?.memory?.workingSetBytes, 1207959552 - 50331648);
 });
 
-test(
-  'v2 podman (rootless): image and created time from the user\'s own containers.json (the storage root conmon -b names)',
-  (t) => {
-    const c = byId(scanHost({ root: podmanHost(t) }).containers, ES);
-    assert.equal(c.image, 'docker.elastic.co/elasticsearch/elasticsearch:8.11.1');
-    assert.equal(c.createdAt, Date.parse('2023-11-14T23:00:00Z') / 1000);
-  },
-);
+test("v2 podman (rootless): image and created time from the user's own containers.json (the storage root conmon -b names)", (t) => {
+  const c = byId(scanHost({ root: podmanHost(t) }).containers, ES);
+  assert.equal(c.image, 'docker.elastic.co/elasticsearch/elasticsearch:8.11.1');
+  assert.equal(c.createdAt, Date.parse('2023-11-14T23:00:00Z') / 1000);
+});
 
 test('the one-shot scan with the PID namespaces read aside by the native helper sees exactly the same', async (t) => {
   await assertAsideScanAgrees(podmanHost(t), { includeStopped: true });

@@ -14,20 +14,39 @@ test('the engine root is $TCTOP_ROOT, else /var/lib/tctop; an empty TCTOP_ROOT c
   assert.equal(containersDir('/srv/t'), '/srv/t/containers');
 });
 
-test('exit.json: the shim\'s record parsed, anything without a numeric exitCode refused', () => {
+test("exit.json: the shim's record parsed, anything without a numeric exitCode refused", () => {
   assert.deepEqual(parseExitRecord(JSON.stringify(killed)), killed);
-  assert.deepEqual(parseExitRecord('{"exitCode":0,"signal":null,"oomKilled":false,"finishedAt":"t","pid":7}\n'), { exitCode: 0, signal: null, oomKilled: false, finishedAt: 't', pid: 7 });
+  assert.deepEqual(parseExitRecord('{"exitCode":0,"signal":null,"oomKilled":false,"finishedAt":"t","pid":7}\n'), {
+    exitCode: 0,
+    signal: null,
+    oomKilled: false,
+    finishedAt: 't',
+    pid: 7,
+  });
   assert.equal(parseExitRecord('{"exitCode":1'), null); // half a file is not the shim's (it renames it in whole)
   assert.equal(parseExitRecord('{"exitCode":"1"}'), null);
   assert.equal(parseExitRecord('[1]'), null);
   assert.equal(exitRecordOf(null), null);
   // loose fields are normalised, never trusted as they are
-  assert.deepEqual(exitRecordOf({ exitCode: 2, signal: 'x', oomKilled: 'yes' }), { exitCode: 2, signal: null, oomKilled: false, finishedAt: '', pid: NaN });
+  assert.deepEqual(exitRecordOf({ exitCode: 2, signal: 'x', oomKilled: 'yes' }), {
+    exitCode: 2,
+    signal: null,
+    oomKilled: false,
+    finishedAt: '',
+    pid: NaN,
+  });
 });
 
 test('foldExit: a running state with an exit record becomes exited with code, signal, OOM flag and time', () => {
   const running = { id: 'a', status: 'running', exitCode: null, exitSignal: null, oomKilled: false, finishedAt: null };
-  assert.deepEqual(foldExit(running, killed), { id: 'a', status: 'exited', exitCode: 137, exitSignal: 9, oomKilled: true, finishedAt: killed.finishedAt });
+  assert.deepEqual(foldExit(running, killed), {
+    id: 'a',
+    status: 'exited',
+    exitCode: 137,
+    exitSignal: 9,
+    oomKilled: true,
+    finishedAt: killed.finishedAt,
+  });
   const at = new Date('2026-01-01T00:00:00Z');
   assert.equal(foldExit(running, { ...killed, finishedAt: '' }, () => at).finishedAt, at.toISOString());
 });

@@ -8,7 +8,11 @@ import { DEFAULT_PORT } from '../../../src/exporter/listen-address.js';
 const DEPLOY = new URL('../../../../dashboards/deploy/', import.meta.url);
 const read = (f: string): string => readFileSync(new URL(f, DEPLOY), 'utf8');
 
-interface Mount { name: string; mountPath: string; readOnly?: boolean }
+interface Mount {
+  name: string;
+  mountPath: string;
+  readOnly?: boolean;
+}
 
 test('DaemonSet: hostPID, read-only host mounts under /host, default port, no privilege', () => {
   const docs = parseAllDocuments(read('daemonset.yaml')).map((d) => d.toJS());
@@ -24,9 +28,16 @@ test('DaemonSet: hostPID, read-only host mounts under /host, default port, no pr
   for (const m of mounts) {
     assert.equal(m.readOnly, true, m.name);
     assert.ok(m.mountPath.startsWith('/host/'), m.mountPath);
-    assert.ok(pod.volumes.some((v: { name: string }) => v.name === m.name), m.name);
+    assert.ok(
+      pod.volumes.some((v: { name: string }) => v.name === m.name),
+      m.name,
+    );
   }
-  for (const needed of ['/host/proc', '/host/sys/fs/cgroup']) assert.ok(mounts.some((m) => m.mountPath === needed), needed);
+  for (const needed of ['/host/proc', '/host/sys/fs/cgroup'])
+    assert.ok(
+      mounts.some((m) => m.mountPath === needed),
+      needed,
+    );
 });
 
 test('Prometheus scrape config and systemd unit use the default port', () => {

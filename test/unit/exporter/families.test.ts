@@ -9,7 +9,10 @@ import { FixedSnapshot, fixtureSnapshot, SECRET } from './snapshot-fixture.js';
 const defaultCollectorNames = () => COLLECTORS.filter((c) => c.enabledByDefault).map((c) => c.name);
 
 async function render(names: string[]): Promise<string> {
-  const renderer = new MetricsRenderer(new FixedSnapshot(fixtureSnapshot()), COLLECTORS.filter((c) => names.includes(c.name)));
+  const renderer = new MetricsRenderer(
+    new FixedSnapshot(fixtureSnapshot()),
+    COLLECTORS.filter((c) => names.includes(c.name)),
+  );
   return (await renderer.render('prometheus')).body;
 }
 
@@ -34,7 +37,10 @@ test('cAdvisor values: cpu total label, unlimited memory as 0, Kubernetes labels
   assert.match(body, /container_cpu_usage_seconds_total\{[^}]*cpu="total"\} 12\.5/);
   assert.equal(sample(body, 'container_spec_memory_limit_bytes', 'pod="web-0"'), 0);
   assert.equal(sample(body, 'container_spec_memory_limit_bytes', 'image="nginx:1.27"'), 67_108_864);
-  assert.match(body, /container_memory_working_set_bytes\{id="\/kubepods[^"]*",name="k8s_app_web-0_shop_uid_0",image="registry.example\/app:2",pod="web-0",namespace="shop",container="app"\} 9000000/);
+  assert.match(
+    body,
+    /container_memory_working_set_bytes\{id="\/kubepods[^"]*",name="k8s_app_web-0_shop_uid_0",image="registry.example\/app:2",pod="web-0",namespace="shop",container="app"\} 9000000/,
+  );
   assert.equal(sample(body, 'container_threads', 'image="nginx:1.27"'), 5);
   assert.equal(sample(body, 'container_pressure_cpu_stalled_seconds_total', 'pod="web-0"'), 0.5);
   assert.equal(sample(body, 'container_pressure_io_stalled_seconds_total', 'pod="web-0"'), undefined, 'no full line for io: no series');

@@ -18,14 +18,20 @@ function golden(file: string, actual: string): void {
 }
 
 test('Prometheus text exposition matches the golden file (default collectors)', async () => {
-  const renderer = new MetricsRenderer(new FixedSnapshot(fixtureSnapshot()), COLLECTORS.filter((c) => c.enabledByDefault));
+  const renderer = new MetricsRenderer(
+    new FixedSnapshot(fixtureSnapshot()),
+    COLLECTORS.filter((c) => c.enabledByDefault),
+  );
   const exp = await renderer.render('prometheus');
   assert.equal(exp.contentType, 'text/plain; version=0.0.4; charset=utf-8');
   golden('default.prom', exp.body);
 });
 
 test('OpenMetrics exposition matches the golden file and ends with # EOF', async () => {
-  const renderer = new MetricsRenderer(new FixedSnapshot(fixtureSnapshot()), COLLECTORS.filter((c) => c.enabledByDefault));
+  const renderer = new MetricsRenderer(
+    new FixedSnapshot(fixtureSnapshot()),
+    COLLECTORS.filter((c) => c.enabledByDefault),
+  );
   const exp = await renderer.render('openmetrics');
   assert.match(exp.contentType, /^application\/openmetrics-text; version=1\.0\.0/);
   assert.ok(exp.body.endsWith('# EOF\n'));
@@ -33,6 +39,9 @@ test('OpenMetrics exposition matches the golden file and ends with # EOF', async
 });
 
 test('the per-process collector matches its golden file', async () => {
-  const renderer = new MetricsRenderer(new FixedSnapshot(fixtureSnapshot()), COLLECTORS.filter((c) => c.name === 'process'));
+  const renderer = new MetricsRenderer(
+    new FixedSnapshot(fixtureSnapshot()),
+    COLLECTORS.filter((c) => c.name === 'process'),
+  );
   golden('process.prom', (await renderer.render('prometheus')).body);
 });

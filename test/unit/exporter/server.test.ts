@@ -11,8 +11,15 @@ import type { SnapshotProvider } from '../../../src/exporter/snapshots.js';
 import { get, halfOpen, rawRequest } from './http-client.js';
 import { FixedSnapshot, fixtureSnapshot } from './snapshot-fixture.js';
 
-async function start(t: TestContext, limits: Partial<ServerLimits> = {}, provider: SnapshotProvider = new FixedSnapshot(fixtureSnapshot())): Promise<number> {
-  const renderer = new MetricsRenderer(provider, COLLECTORS.filter((c) => c.enabledByDefault));
+async function start(
+  t: TestContext,
+  limits: Partial<ServerLimits> = {},
+  provider: SnapshotProvider = new FixedSnapshot(fixtureSnapshot()),
+): Promise<number> {
+  const renderer = new MetricsRenderer(
+    provider,
+    COLLECTORS.filter((c) => c.enabledByDefault),
+  );
   const server: Server = createExporterServer({ renderer, limits });
   const { port } = await listen(server, '127.0.0.1', 0);
   t.after(() => {
@@ -39,7 +46,9 @@ test('GET /metrics, /healthz, / and HEAD; OpenMetrics only when asked', async (t
   assert.equal(metrics.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
   assert.match(await metrics.text(), /^machine_cpu_cores 2$/m);
 
-  const om = await fetch(`${base}/metrics`, { headers: { Accept: 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3' } });
+  const om = await fetch(`${base}/metrics`, {
+    headers: { Accept: 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3' },
+  });
   assert.match(om.headers.get('content-type') ?? '', /^application\/openmetrics-text/);
   assert.ok((await om.text()).endsWith('# EOF\n'));
 
@@ -67,7 +76,17 @@ test('methods other than GET and HEAD answer 405 with Allow', async (t) => {
 
 test('path tricks are 404, never a crash and never another file', async (t) => {
   const port = await start(t);
-  for (const path of ['/metrics/../metrics', '//metrics', '/%2e%2e/metrics', '/%2e%2e/%2e%2e/etc/passwd', '/../../etc/passwd', '/metrics/', '/metrics%2F', '/\\metrics', '/nope']) {
+  for (const path of [
+    '/metrics/../metrics',
+    '//metrics',
+    '/%2e%2e/metrics',
+    '/%2e%2e/%2e%2e/etc/passwd',
+    '/../../etc/passwd',
+    '/metrics/',
+    '/metrics%2F',
+    '/\\metrics',
+    '/nope',
+  ]) {
     const res = await rawRequest(port, get(path));
     assert.equal(res.status, 404, path);
     assert.ok(!res.body.includes('root:'), path);
@@ -103,14 +122,17 @@ test('half-open (slowloris) clients neither stall others nor stay forever', asyn
   assert.ok(performance.now() - t0 < 1000, 'a normal scrape is answered while 51 clients hang');
 
   const closed = await Promise.all(
-    sockets.map((s) => new Promise<boolean>((resolve) => {
-      if (s.destroyed) return resolve(true);
-      const timer = setTimeout(() => resolve(false), 6000);
-      s.on('close', () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    })),
+    sockets.map(
+      (s) =>
+        new Promise<boolean>((resolve) => {
+          if (s.destroyed) return resolve(true);
+          const timer = setTimeout(() => resolve(false), 6000);
+          s.on('close', () => {
+            clearTimeout(timer);
+            resolve(true);
+          });
+        }),
+    ),
   );
   assert.ok(closed.every(Boolean), 'the server dropped every half-open connection after its timeouts');
 });

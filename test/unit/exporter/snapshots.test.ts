@@ -41,7 +41,15 @@ test('a snapshot is reused within max age and replaced after it', async () => {
 
 test('a throwing scan rejects the waiting scrapes and the next call scans again', async () => {
   let fail = true;
-  const fresh = new FreshSnapshots({ scan: () => { if (fail) throw new Error('boom'); return fixtureSnapshot(); } }, 1000);
+  const fresh = new FreshSnapshots(
+    {
+      scan: () => {
+        if (fail) throw new Error('boom');
+        return fixtureSnapshot();
+      },
+    },
+    1000,
+  );
   await assert.rejects(Promise.all([fresh.get(), fresh.get()]), /boom/);
   fail = false;
   assert.ok(await fresh.get());

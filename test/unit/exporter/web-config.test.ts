@@ -50,7 +50,10 @@ test('empty config, basic_auth_users, and strict rejection of unknown keys and n
   assert.throws(() => parseWebConfig('basic_auth_user:\n  a: b\n', '/'), /unsupported key "basic_auth_user"/);
   assert.throws(() => parseWebConfig('basic_auth_users:\n  prom: plaintext\n', '/'), /not a bcrypt hash/);
   assert.throws(() => parseWebConfig('tls_server_config:\n  cert_file: a.pem\n', '/'), /both cert_file and key_file/);
-  assert.throws(() => parseWebConfig('tls_server_config: {cert_file: a, key_file: b, client_ca_file: c}\n', '/'), /unsupported key "client_ca_file"/);
+  assert.throws(
+    () => parseWebConfig('tls_server_config: {cert_file: a, key_file: b, client_ca_file: c}\n', '/'),
+    /unsupported key "client_ca_file"/,
+  );
   assert.throws(() => parseWebConfig(': : :\n  - [', '/'), UsageError);
   assert.throws(() => loadWebConfig('/nonexistent/web.yml'), /cannot read web config file/);
 });
@@ -79,10 +82,32 @@ test('a server with basic_auth_users answers 401 without and 200 with credential
 test('tls_server_config serves HTTPS with the configured certificate (relative paths from the config file)', async (t) => {
   if (missing(t, hasCommand('openssl'), 'openssl')) return;
   const dir = tempDir(t);
-  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  const r = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   assert.equal(r.status, 0);
-  writeFileSync(join(dir, 'web.yml'), `tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  min_version: TLS12\nbasic_auth_users:\n  prom: '${HASH}'\n`);
+  writeFileSync(
+    join(dir, 'web.yml'),
+    `tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  min_version: TLS12\nbasic_auth_users:\n  prom: '${HASH}'\n`,
+  );
   const port = await serve(t, loadWebConfig(join(dir, 'web.yml')));
   const ca = readFileSync(join(dir, 'cert.pem'));
   const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {

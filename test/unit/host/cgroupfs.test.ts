@@ -33,20 +33,36 @@ test('"max" or a number: unlimited and absent are undefined', () => {
 });
 
 test('io.stat: bytes and ops summed over devices; extra keys (dbytes, iocost) ignored', () => {
-  assert.deepEqual(parseIoStat(fixtureText('v2-docker-systemd/web/io.stat')), { readBytes: 1459200 + 90112, writeBytes: 314773504, readOps: 192 + 22, writeOps: 353 });
-  assert.deepEqual(parseIoStat('8:16 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=5 dios=6 cost.vrate=100.00 cost.usage=7\n'), { readBytes: 1, writeBytes: 2, readOps: 3, writeOps: 4 });
+  assert.deepEqual(parseIoStat(fixtureText('v2-docker-systemd/web/io.stat')), {
+    readBytes: 1459200 + 90112,
+    writeBytes: 314773504,
+    readOps: 192 + 22,
+    writeOps: 353,
+  });
+  assert.deepEqual(parseIoStat('8:16 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=5 dios=6 cost.vrate=100.00 cost.usage=7\n'), {
+    readBytes: 1,
+    writeBytes: 2,
+    readOps: 3,
+    writeOps: 4,
+  });
   assert.deepEqual(parseIoStat(''), { readBytes: 0, writeBytes: 0, readOps: 0, writeOps: 0 });
   assert.deepEqual(parseIoStat(null), { readBytes: 0, writeBytes: 0, readOps: 0, writeOps: 0 });
 });
 
 test('v1 blkio throttle files: per-device Read/Write summed, Sync/Async/Total and the grand Total ignored', () => {
-  assert.deepEqual(parseBlkio(fixtureText('hybrid-docker-cgroupfs/web/blkio/blkio.throttle.io_service_bytes')), { read: 1459200 + 90112, write: 314773504 });
+  assert.deepEqual(parseBlkio(fixtureText('hybrid-docker-cgroupfs/web/blkio/blkio.throttle.io_service_bytes')), {
+    read: 1459200 + 90112,
+    write: 314773504,
+  });
   assert.deepEqual(parseBlkio(fixtureText('hybrid-docker-cgroupfs/web/blkio/blkio.throttle.io_serviced')), { read: 214, write: 353 });
   assert.deepEqual(parseBlkio('Total 0\n'), { read: 0, write: 0 }, 'as captured on this machine');
 });
 
 test('PSI: some and full totals; the some line alone (older cpu.pressure); absent file', () => {
-  assert.deepEqual(parsePressure(fixtureText('v2-docker-systemd/web/cpu.pressure')), { someTotalMicros: 2451780, fullTotalMicros: 1733004 });
+  assert.deepEqual(parsePressure(fixtureText('v2-docker-systemd/web/cpu.pressure')), {
+    someTotalMicros: 2451780,
+    fullTotalMicros: 1733004,
+  });
   assert.deepEqual(parsePressure('some avg10=0.00 avg60=0.00 avg300=0.00 total=42\n'), { someTotalMicros: 42, fullTotalMicros: undefined });
   assert.equal(parsePressure(null), undefined);
   assert.equal(parsePressure(''), undefined);
@@ -62,7 +78,10 @@ test('layout: pure v2, pure v1 (combined mounts) and hybrid are told apart from 
   const v2 = new FixtureHost(t, { cgroup: 'v2' });
   v2.build();
   const l2 = detectCgroupLayout(v2.path('/sys/fs/cgroup'));
-  assert.deepEqual([l2.version, l2.unified, l2.unifiedHasControllers, l2.v1.size, statsVersion(l2)], [2, v2.path('/sys/fs/cgroup'), true, 0, 2]);
+  assert.deepEqual(
+    [l2.version, l2.unified, l2.unifiedHasControllers, l2.v1.size, statsVersion(l2)],
+    [2, v2.path('/sys/fs/cgroup'), true, 0, 2],
+  );
   assert.deepEqual(discoveryHierarchy(l2), { dir: v2.path('/sys/fs/cgroup') });
 
   const v1 = new FixtureHost(t, { cgroup: 'v1' });
@@ -78,7 +97,10 @@ test('layout: pure v2, pure v1 (combined mounts) and hybrid are told apart from 
   const hy = new FixtureHost(t, { cgroup: 'hybrid', v1Mounts: 'separate' });
   hy.build();
   const lh = detectCgroupLayout(hy.path('/sys/fs/cgroup'));
-  assert.deepEqual([lh.version, lh.unified, lh.unifiedHasControllers, statsVersion(lh)], ['hybrid', hy.path('/sys/fs/cgroup/unified'), false, 1]);
+  assert.deepEqual(
+    [lh.version, lh.unified, lh.unifiedHasControllers, statsVersion(lh)],
+    ['hybrid', hy.path('/sys/fs/cgroup/unified'), false, 1],
+  );
   assert.equal(lh.v1.get('memory'), hy.path('/sys/fs/cgroup/memory'));
   assert.deepEqual(discoveryHierarchy(lh), { dir: hy.path('/sys/fs/cgroup/pids'), controller: 'pids' });
 });
@@ -91,29 +113,67 @@ test('readV2Stats on the captured Docker scope: every figure; a cgroup without t
   h.build();
   const root = h.path('/sys/fs/cgroup');
   const s = readV2Stats(new HostReader(hostPaths(h.root)), root, '/system.slice/docker-x.scope');
-  assert.deepEqual([s.memory?.workingSetBytes, s.cpu?.throttledSeconds, s.pids?.limit, s.pressure?.io?.fullTotalMicros], [9760768, 9.871234, 100, 398812]);
+  assert.deepEqual(
+    [s.memory?.workingSetBytes, s.cpu?.throttledSeconds, s.pids?.limit, s.pressure?.io?.fullTotalMicros],
+    [9760768, 9.871234, 100, 398812],
+  );
   assert.deepEqual(readV2Stats(new HostReader(hostPaths(h.root)), root, '/system.slice/plain.service'), {
     version: 2,
     path: '/system.slice/plain.service',
-    cpu: { usageSeconds: 2, userSeconds: 1.5, systemSeconds: 0.5, periods: undefined, throttledPeriods: undefined, throttledSeconds: undefined, quotaMicros: undefined, periodMicros: 100000, shares: undefined, cpusetCpus: undefined },
+    cpu: {
+      usageSeconds: 2,
+      userSeconds: 1.5,
+      systemSeconds: 0.5,
+      periods: undefined,
+      throttledPeriods: undefined,
+      throttledSeconds: undefined,
+      quotaMicros: undefined,
+      periodMicros: 100000,
+      shares: undefined,
+      cpusetCpus: undefined,
+    },
   });
   assert.deepEqual(readV2Stats(new HostReader(hostPaths(h.root)), root, '/gone.scope'), { version: 2, path: '/gone.scope' });
 });
 
 test('readV1Stats on the capture from this machine: each controller at its own path; cfs quota -1 is no quota', (t) => {
   const h = new FixtureHost(t, { cgroup: 'hybrid', v1Mounts: 'separate' });
-  for (const ctrl of ['memory', 'cpu', 'cpuacct', 'cpuset', 'pids', 'blkio']) h.cgroupFiles('/docker/x', fixtureDir(`hybrid-docker-cgroupfs/web/${ctrl}`), ctrl);
+  for (const ctrl of ['memory', 'cpu', 'cpuacct', 'cpuset', 'pids', 'blkio'])
+    h.cgroupFiles('/docker/x', fixtureDir(`hybrid-docker-cgroupfs/web/${ctrl}`), ctrl);
   h.cgroupFiles('/docker/y', { 'cpuacct.usage': '5000000000\n', 'cpuacct.stat': 'user 300\nsystem 200\n' }, 'cpuacct');
-  h.cgroupFiles('/docker/y', { 'cpu.cfs_quota_us': '-1\n', 'cpu.cfs_period_us': '100000\n', 'cpu.shares': '1024\n', 'cpu.stat': 'nr_periods 0\nnr_throttled 0\nthrottled_time 0\n' }, 'cpu');
+  h.cgroupFiles(
+    '/docker/y',
+    {
+      'cpu.cfs_quota_us': '-1\n',
+      'cpu.cfs_period_us': '100000\n',
+      'cpu.shares': '1024\n',
+      'cpu.stat': 'nr_periods 0\nnr_throttled 0\nthrottled_time 0\n',
+    },
+    'cpu',
+  );
   h.build();
   const layout = detectCgroupLayout(h.path('/sys/fs/cgroup'));
   const x = readV1Stats(new HostReader(hostPaths(h.root)), layout, () => '/docker/x', 100);
-  assert.deepEqual([x.path, x.memory?.workingSetBytes, x.memory?.limitBytes, x.cpu?.quotaMicros, x.pids?.limit, x.io?.readBytes], ['/docker/x', 901120, 67108864, 50000, 100, 1549312]);
+  assert.deepEqual(
+    [x.path, x.memory?.workingSetBytes, x.memory?.limitBytes, x.cpu?.quotaMicros, x.pids?.limit, x.io?.readBytes],
+    ['/docker/x', 901120, 67108864, 50000, 100, 1549312],
+  );
   const y = readV1Stats(new HostReader(hostPaths(h.root)), layout, (c) => (c === 'cpu' || c === 'cpuacct' ? '/docker/y' : undefined), 100);
   assert.deepEqual(y, {
     version: 1,
     path: '/docker/y',
-    cpu: { usageSeconds: 5, userSeconds: 3, systemSeconds: 2, periods: 0, throttledPeriods: 0, throttledSeconds: 0, quotaMicros: undefined, periodMicros: 100000, shares: 1024, cpusetCpus: undefined },
+    cpu: {
+      usageSeconds: 5,
+      userSeconds: 3,
+      systemSeconds: 2,
+      periods: 0,
+      throttledPeriods: 0,
+      throttledSeconds: 0,
+      quotaMicros: undefined,
+      periodMicros: 100000,
+      shares: 1024,
+      cpusetCpus: undefined,
+    },
   });
 });
 

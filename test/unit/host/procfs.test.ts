@@ -20,10 +20,33 @@ import { FixtureHost, HOST_NS, netDev } from '../../helpers/fixture-host.js';
 const readerOf = (h: FixtureHost) => new HostReader(hostPaths(h.root));
 
 test('stat: fields by position after the last ")", so a comm holding ") (" cannot shift them', () => {
-  const real = '6714 (cat) R 6710 6710 3071 0 -1 4194304 99 0 0 0 7 3 0 0 20 0 1 0 30255 3133440 413 18446744073709551615 93889960284160 93889960304041 140725693941792 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 93889960320048 93889960321664 93891006439424 140725693946398 140725693946418 140725693946418 140725693947883 0';
-  assert.deepEqual(parseStat(real), { comm: 'cat', state: 'R', ppid: 6710, utime: 7, stime: 3, numThreads: 1, startTicks: 30255, ttyNr: 0, vsizeBytes: 3133440, rssPages: 413 });
+  const real =
+    '6714 (cat) R 6710 6710 3071 0 -1 4194304 99 0 0 0 7 3 0 0 20 0 1 0 30255 3133440 413 18446744073709551615 93889960284160 93889960304041 140725693941792 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 93889960320048 93889960321664 93891006439424 140725693946398 140725693946418 140725693946418 140725693947883 0';
+  assert.deepEqual(parseStat(real), {
+    comm: 'cat',
+    state: 'R',
+    ppid: 6710,
+    utime: 7,
+    stime: 3,
+    numThreads: 1,
+    startTicks: 30255,
+    ttyNr: 0,
+    vsizeBytes: 3133440,
+    rssPages: 413,
+  });
   const tricky = real.replace('(cat)', '(a) S 1 (b)');
-  assert.deepEqual(parseStat(tricky), { comm: 'a) S 1 (b', state: 'R', ppid: 6710, utime: 7, stime: 3, numThreads: 1, startTicks: 30255, ttyNr: 0, vsizeBytes: 3133440, rssPages: 413 });
+  assert.deepEqual(parseStat(tricky), {
+    comm: 'a) S 1 (b',
+    state: 'R',
+    ppid: 6710,
+    utime: 7,
+    stime: 3,
+    numThreads: 1,
+    startTicks: 30255,
+    ttyNr: 0,
+    vsizeBytes: 3133440,
+    rssPages: 413,
+  });
   assert.equal(parseStat('123 (x) S 1 2 3'), null, 'truncated stat line');
   // tty_nr (field 7) of a shell on /dev/pts/3: major 136, minor 3
   assert.equal(parseStat(real.replace('6710 6710 3071 0 -1', '6710 6710 3071 34819 -1'))?.ttyNr, 34819);
@@ -31,13 +54,15 @@ test('stat: fields by position after the last ")", so a comm holding ") (" canno
 });
 
 test('status: Tgid, NSpid chain (outermost first) and the real uid', () => {
-  const text = 'Name:\tnginx\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t2040\nNgid:\t0\nPid:\t2040\nPPid:\t2010\nTracerPid:\t0\nUid:\t101\t101\t101\t101\nGid:\t101\t101\t101\t101\nNStgid:\t2040\t29\nNSpid:\t2040\t29\nNSpgid:\t2010\t1\n';
+  const text =
+    'Name:\tnginx\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t2040\nNgid:\t0\nPid:\t2040\nPPid:\t2010\nTracerPid:\t0\nUid:\t101\t101\t101\t101\nGid:\t101\t101\t101\t101\nNStgid:\t2040\t29\nNSpid:\t2040\t29\nNSpgid:\t2010\t1\n';
   assert.deepEqual(parseStatus(text), { tgid: 2040, nsPids: [2040, 29], uid: 101 });
   assert.deepEqual(parseStatus('NSpid:\t7\t3\t1\n'), { tgid: -1, nsPids: [7, 3, 1], uid: -1 }, 'nested PID namespaces');
 });
 
 test('/proc/<pid>/cgroup: v1 lines, named hierarchies, the v2 line, and paths that contain colons', () => {
-  const text = '12:cpuset:/kubepods/pod1/abc\n6:cpu,cpuacct:/kubepods/pod1/abc\n1:name=systemd:/kubepods/pod1/abc\n0::/system.slice/containerd.service\n';
+  const text =
+    '12:cpuset:/kubepods/pod1/abc\n6:cpu,cpuacct:/kubepods/pod1/abc\n1:name=systemd:/kubepods/pod1/abc\n0::/system.slice/containerd.service\n';
   const m = parseProcCgroup(text);
   assert.deepEqual(m[1], { hierarchy: 6, controllers: ['cpu', 'cpuacct'], path: '/kubepods/pod1/abc' });
   assert.deepEqual(m[3], { hierarchy: 0, controllers: [], path: '/system.slice/containerd.service' });
@@ -71,16 +96,13 @@ test('cmdline read: bounded at CMDLINE_LIMIT bytes and marked as cut', (t) => {
   assert.equal(readCmdline(readerOf(h), 12), null, 'no such process');
 });
 
-test(
-  'cmdline read: a command line of exactly CMDLINE_LIMIT bytes is whole, not marked as cut',
-  (t) => {
-    const h = new FixtureHost(t, { cgroup: 'v2', systemProcesses: false });
-    h.process({ pid: 10, ppid: 1, comm: 'exact', cmdline: Buffer.concat([Buffer.alloc(CMDLINE_LIMIT - 1, 0x62), Buffer.from([0])]) });
-    h.build();
-    const got = readCmdline(readerOf(h), 10)!;
-    assert.deepEqual([got.length, got[0].length, got[0].slice(-3)], [1, CMDLINE_LIMIT - 1, 'bbb']);
-  },
-);
+test('cmdline read: a command line of exactly CMDLINE_LIMIT bytes is whole, not marked as cut', (t) => {
+  const h = new FixtureHost(t, { cgroup: 'v2', systemProcesses: false });
+  h.process({ pid: 10, ppid: 1, comm: 'exact', cmdline: Buffer.concat([Buffer.alloc(CMDLINE_LIMIT - 1, 0x62), Buffer.from([0])]) });
+  h.build();
+  const got = readCmdline(readerOf(h), 10)!;
+  assert.deepEqual([got.length, got[0].length, got[0].slice(-3)], [1, CMDLINE_LIMIT - 1, 'bbb']);
+});
 
 test('ns links: "type:[inode]" parsed; unreadable links are simply absent', (t) => {
   assert.equal(parseNsLink('pid:[4026531836]'), 4026531836);
@@ -95,11 +117,36 @@ test('ns links: "type:[inode]" parsed; unreadable links are simply absent', (t) 
 });
 
 test('net/dev: per-interface counters, loopback listed but excluded from the totals', () => {
-  const real = 'Inter-|   Receive                                                |  Transmit\n face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n    lo: 1111299    1996    0    0    0     0          0         0  1111299    1996    0    0    0     0       0          0\n  eth0: 117214257    2638    1    2    0     0          0         0   204615    1691    3    4    0     0       0          0\n';
+  const real =
+    'Inter-|   Receive                                                |  Transmit\n face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n    lo: 1111299    1996    0    0    0     0          0         0  1111299    1996    0    0    0     0       0          0\n  eth0: 117214257    2638    1    2    0     0          0         0   204615    1691    3    4    0     0       0          0\n';
   const s = parseNetDev(real);
-  assert.deepEqual({ ...s, interfaces: undefined }, { rxBytes: 117214257, rxPackets: 2638, rxErrors: 1, rxDropped: 2, txBytes: 204615, txPackets: 1691, txErrors: 3, txDropped: 4, interfaces: undefined });
-  assert.deepEqual(s.interfaces.map((i) => [i.name, i.rxBytes, i.txBytes]), [['lo', 1111299, 1111299], ['eth0', 117214257, 204615]]);
-  const two = parseNetDev(netDev([{ name: 'eth0', rx: [10, 1, 0, 0], tx: [20, 2, 0, 0] }, { name: 'eth1', rx: [100, 10, 0, 0], tx: [200, 20, 0, 0] }]));
+  assert.deepEqual(
+    { ...s, interfaces: undefined },
+    {
+      rxBytes: 117214257,
+      rxPackets: 2638,
+      rxErrors: 1,
+      rxDropped: 2,
+      txBytes: 204615,
+      txPackets: 1691,
+      txErrors: 3,
+      txDropped: 4,
+      interfaces: undefined,
+    },
+  );
+  assert.deepEqual(
+    s.interfaces.map((i) => [i.name, i.rxBytes, i.txBytes]),
+    [
+      ['lo', 1111299, 1111299],
+      ['eth0', 117214257, 204615],
+    ],
+  );
+  const two = parseNetDev(
+    netDev([
+      { name: 'eth0', rx: [10, 1, 0, 0], tx: [20, 2, 0, 0] },
+      { name: 'eth1', rx: [100, 10, 0, 0], tx: [200, 20, 0, 0] },
+    ]),
+  );
   assert.deepEqual([two.rxBytes, two.txBytes, two.rxPackets, two.txPackets], [110, 220, 11, 22]);
 });
 
@@ -114,9 +161,18 @@ test('loadavg: the last PID allocated is the fifth field', (t) => {
 });
 
 test('/proc/stat and meminfo: cores, CPU ticks (guest time not counted twice), boot time, memory', (t) => {
-  const stat = 'cpu  5234 0 2582 51987 237 0 44 11 7 0\ncpu0 2408 0 1092 26523 14 0 11 4 0 0\ncpu1 2826 0 1490 25463 222 0 33 6 0 0\nintr 1\nbtime 1795440511\n';
-  assert.deepEqual(parseProcStat(stat), { cpuCores: 2, cpuTotalTicks: 5234 + 2582 + 51987 + 237 + 44 + 11, cpuIdleTicks: 51987 + 237, bootTimeSeconds: 1795440511 });
-  assert.deepEqual(parseMeminfo('MemTotal:       24684084 kB\nMemFree:        24007040 kB\nMemAvailable:   24238792 kB\n'), { memoryBytes: 24684084 * 1024, memAvailableBytes: 24238792 * 1024 });
+  const stat =
+    'cpu  5234 0 2582 51987 237 0 44 11 7 0\ncpu0 2408 0 1092 26523 14 0 11 4 0 0\ncpu1 2826 0 1490 25463 222 0 33 6 0 0\nintr 1\nbtime 1795440511\n';
+  assert.deepEqual(parseProcStat(stat), {
+    cpuCores: 2,
+    cpuTotalTicks: 5234 + 2582 + 51987 + 237 + 44 + 11,
+    cpuIdleTicks: 51987 + 237,
+    bootTimeSeconds: 1795440511,
+  });
+  assert.deepEqual(parseMeminfo('MemTotal:       24684084 kB\nMemFree:        24007040 kB\nMemAvailable:   24238792 kB\n'), {
+    memoryBytes: 24684084 * 1024,
+    memAvailableBytes: 24238792 * 1024,
+  });
   const h = new FixtureHost(t, { cgroup: 'v2', hostname: 'edge-7' });
   h.build();
   assert.deepEqual(readProcHostFacts(readerOf(h)), {
@@ -131,7 +187,7 @@ test('/proc/stat and meminfo: cores, CPU ticks (guest time not counted twice), b
   });
 });
 
-test('users: uid -> name from the host\'s passwd, the number where unknown', (t) => {
+test("users: uid -> name from the host's passwd, the number where unknown", (t) => {
   const h = new FixtureHost(t, { cgroup: 'v2' });
   h.build();
   const name = userResolver(h.path('/etc/passwd'));
@@ -141,7 +197,21 @@ test('users: uid -> name from the host\'s passwd, the number where unknown', (t)
 
 test('readProcess: the whole process from its files; a thread reached by TID is not a process; vanished -> null', (t) => {
   const h = new FixtureHost(t, { cgroup: 'hybrid', v1Mounts: 'separate' });
-  h.process({ pid: 7004, ppid: 6985, comm: 'sh', args: ['sh', '-c', 'sleep 300'], cgroup: '/docker/abc', ns: { pid: 4026532450 }, nspid: [7004, 1], uid: 1000, startTicks: 30255, utime: 7, stime: 3, threads: 2, rssPages: 100 });
+  h.process({
+    pid: 7004,
+    ppid: 6985,
+    comm: 'sh',
+    args: ['sh', '-c', 'sleep 300'],
+    cgroup: '/docker/abc',
+    ns: { pid: 4026532450 },
+    nspid: [7004, 1],
+    uid: 1000,
+    startTicks: 30255,
+    utime: 7,
+    stime: 3,
+    threads: 2,
+    rssPages: 100,
+  });
   h.process({ pid: 7005, ppid: 6985, comm: 'gone', missing: ['cgroup'] });
   h.build();
   // /proc/<tid> of a thread of 7004: its status says Tgid 7004
@@ -153,7 +223,25 @@ test('readProcess: the whole process from its files; a thread reached by TID is 
   const p = readProcess(ctx, 7004)!;
   assert.deepEqual(
     { ...p, cgroups: p.cgroups.length },
-    { hostPid: 7004, containerPid: 1, nsPids: [7004, 1], ppid: 6985, threads: 2, state: 'S', comm: 'sh', command: 'sh -c sleep 300', argv: ['sh', '-c', 'sleep 300'], uid: 1000, user: 'alice', startTicks: 30255, cpuTicks: 10, rssBytes: 409600, ttyNr: 0, vsizeBytes: 3133440, cgroups: 10 },
+    {
+      hostPid: 7004,
+      containerPid: 1,
+      nsPids: [7004, 1],
+      ppid: 6985,
+      threads: 2,
+      state: 'S',
+      comm: 'sh',
+      command: 'sh -c sleep 300',
+      argv: ['sh', '-c', 'sleep 300'],
+      uid: 1000,
+      user: 'alice',
+      startTicks: 30255,
+      cpuTicks: 10,
+      rssBytes: 409600,
+      ttyNr: 0,
+      vsizeBytes: 3133440,
+      cgroups: 10,
+    },
   );
   assert.equal(cgroupPathFor(p.cgroups, 'memory'), '/docker/abc');
   assert.equal(readProcess(ctx, 7005), null, 'cgroup file gone: exited mid-read');

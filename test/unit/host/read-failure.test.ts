@@ -5,7 +5,18 @@
 // with root's privileges dropped (uid/gid 65534), reading through the real reader code from dist/.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, readlinkSync, readSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  readSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -46,7 +57,12 @@ test('classification of real errors: ENOENT, ENOTDIR are vanished; EINVAL malfor
   const eisdir = errorOf(() => readFileSync(dir));
   assert.deepEqual(
     [enoent, enotdir, einval, eisdir].map((e) => [(e as NodeJS.ErrnoException).code, classifyReadError(e)]),
-    [['ENOENT', 'vanished'], ['ENOTDIR', 'vanished'], ['EINVAL', 'malformed'], ['EISDIR', undefined]],
+    [
+      ['ENOENT', 'vanished'],
+      ['ENOTDIR', 'vanished'],
+      ['EINVAL', 'malformed'],
+      ['EISDIR', undefined],
+    ],
   );
 });
 
@@ -69,12 +85,17 @@ test('classification of a real ESRCH: a descriptor of /proc/<pid>/stat read afte
 /** Runs `body` (an ES module's text, given the dist/src URL as SRC) as uid/gid 65534; its stdout parsed as JSON. */
 function asNobody(body: string): unknown {
   const src = new URL('../../../src/', import.meta.url).href;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const SRC = ${JSON.stringify(src)};\n${body}`], { uid: NOBODY, gid: NOBODY, encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const SRC = ${JSON.stringify(src)};\n${body}`], {
+    uid: NOBODY,
+    gid: NOBODY,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
 
-test('classification of real EACCES and EPERM, made by a process without root\'s privileges', (t) => {
+test("classification of real EACCES and EPERM, made by a process without root's privileges", (t) => {
   if (missing(t, isRoot(), 'root (to drop to uid 65534)')) return;
   const dir = scratch(t);
   chmodSync(dir, 0o755);
@@ -89,7 +110,10 @@ test('classification of real EACCES and EPERM, made by a process without root\'s
     }
     console.log(JSON.stringify(out));
   `);
-  assert.deepEqual(got, [['EACCES', 'denied'], ['EPERM', 'denied']]);
+  assert.deepEqual(got, [
+    ['EACCES', 'denied'],
+    ['EPERM', 'denied'],
+  ]);
 });
 
 test('denied reads through the readers: null as before, and a "denied" note each, not a vanished one', (t) => {
@@ -120,7 +144,11 @@ test('denied reads through the readers: null as before, and a "denied" note each
     };
     console.log(JSON.stringify({ out, notes: r.takeNotes() }));
   `) as { out: Record<string, unknown>; notes: Array<{ path: string; kind: string; reason: string }> };
-  assert.deepEqual(got.out, { closed: null, open: 'open', procs: null, memory: { usageBytes: 100, workingSetBytes: 100 } }, 'no limit figure (JSON drops the undefined ones)');
+  assert.deepEqual(
+    got.out,
+    { closed: null, open: 'open', procs: null, memory: { usageBytes: 100, workingSetBytes: 100 } },
+    'no limit figure (JSON drops the undefined ones)',
+  );
   const rel = (p: string) => p.slice(h.root.length);
   // memory.swap.current, cpu.stat, pressure files ... are absent here, as on a host without those controllers: no note
   assert.deepEqual(

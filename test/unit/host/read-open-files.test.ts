@@ -127,7 +127,8 @@ test('the maxOpen cap: past it files are still read, just not kept', () => {
 });
 
 test('the default cap is a quarter of the descriptor limit, at most 4096', () => {
-  const limits = (soft: string) => `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${soft}                 1048576              files\n`;
+  const limits = (soft: string) =>
+    `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${soft}                 1048576              files\n`;
   assert.equal(defaultMaxOpen(limits('1024')), 256);
   assert.equal(defaultMaxOpen(limits('1048576')), 4096);
   assert.equal(defaultMaxOpen(limits('unlimited')), 4096);
@@ -191,7 +192,9 @@ test('cgroup.procs is kept only on cgroup2, where a kept descriptor lists member
   const root = cgroup2Root();
   if (missing(t, root !== undefined, 'a cgroup2 mount')) return;
   const dir = join(root!, `tctop-read-test-${randomBytes(4).toString('hex')}`);
-  const v1 = existsSync('/sys/fs/cgroup/pids/cgroup.procs') ? join('/sys/fs/cgroup/pids', `tctop-read-test-${randomBytes(4).toString('hex')}`) : undefined;
+  const v1 = existsSync('/sys/fs/cgroup/pids/cgroup.procs')
+    ? join('/sys/fs/cgroup/pids', `tctop-read-test-${randomBytes(4).toString('hex')}`)
+    : undefined;
   const child = spawn('sleep', ['60'], { stdio: 'ignore' });
   t.after(async () => {
     child.kill('SIGKILL');

@@ -32,7 +32,8 @@ test('one-record reads: kernel files generated as one record come whole from one
   assert.deepEqual(readRecordBytes(join(dir, 'big'), 70_000), Buffer.from(big).subarray(0, 70_000));
   assert.equal(readRecordText(join(dir, 'absent')), null);
   // the same text as a read to the end, for the files the scanner reads this way (stable ones compared whole)
-  for (const f of ['/proc/self/cgroup', '/proc/sys/kernel/osrelease', '/proc/sys/kernel/hostname']) assert.equal(readRecordText(f), readFileSync(f, 'utf8'), f);
+  for (const f of ['/proc/self/cgroup', '/proc/sys/kernel/osrelease', '/proc/sys/kernel/hostname'])
+    assert.equal(readRecordText(f), readFileSync(f, 'utf8'), f);
   for (const f of ['/proc/self/status', '/proc/self/stat', '/proc/meminfo', '/proc/stat', '/proc/loadavg']) {
     const text = readRecordText(f)!;
     assert.ok(text.endsWith('\n'), `${f} ends with its last line`);

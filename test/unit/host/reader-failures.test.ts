@@ -36,7 +36,13 @@ test('read.ts: a missing file, link or directory is null/[] and the sink hears "
   assert.equal(readBytes(join(dir, 'c'), 10, sink), null);
   assert.equal(readLink(join(dir, 'd'), sink), null);
   assert.deepEqual(listDir(join(dir, 'e'), sink), []);
-  assert.deepEqual(heard, [['/a', 'vanished'], ['/b', 'vanished'], ['/c', 'vanished'], ['/d', 'vanished'], ['/e', 'vanished']]);
+  assert.deepEqual(heard, [
+    ['/a', 'vanished'],
+    ['/b', 'vanished'],
+    ['/c', 'vanished'],
+    ['/d', 'vanished'],
+    ['/e', 'vanished'],
+  ]);
   assert.throws(() => readText(dir), { code: 'EISDIR' }, 'not the host racing: an error');
 });
 
@@ -64,7 +70,10 @@ test('spec cache: a missing limit file is null, cached as such, and noted by no 
   const dir = scratch(t);
   const cache = new SpecCache(60_000);
   const heard: string[] = [];
-  assert.equal(cache.read(join(dir, 'memory.max'), (_p, kind) => heard.push(kind)), null);
+  assert.equal(
+    cache.read(join(dir, 'memory.max'), (_p, kind) => heard.push(kind)),
+    null,
+  );
   writeFileSync(join(dir, 'memory.max'), '5\n');
   assert.equal(cache.read(join(dir, 'memory.max')), null, 'cached for the TTL');
   assert.deepEqual(heard, ['vanished'], 'told once; the reader drops vanished spec notes');
@@ -76,7 +85,10 @@ test('readV1Stats: a cgroup gone from every controller has only its version and 
   h.build();
   const r = new HostReader(hostPaths(h.root));
   const layout = detectCgroupLayout(h.path('/sys/fs/cgroup'));
-  assert.deepEqual(readV1Stats(r, layout, () => '/docker/gone', 100), { version: 1, path: '/docker/gone' });
+  assert.deepEqual(
+    readV1Stats(r, layout, () => '/docker/gone', 100),
+    { version: 1, path: '/docker/gone' },
+  );
   assert.deepEqual(r.takeNotes(), []);
 });
 
@@ -84,7 +96,16 @@ test('host facts: an empty /proc reads as zeros and empty names, never a throw',
   const dir = scratch(t);
   mkdirSync(join(dir, 'proc'));
   const r = new HostReader(hostPaths(dir));
-  assert.deepEqual(readProcHostFacts(r), { hostname: '', kernel: '', cpuCores: 0, cpuTotalTicks: 0, cpuIdleTicks: 0, bootTimeSeconds: 0, memoryBytes: 0, memAvailableBytes: 0 });
+  assert.deepEqual(readProcHostFacts(r), {
+    hostname: '',
+    kernel: '',
+    cpuCores: 0,
+    cpuTotalTicks: 0,
+    cpuIdleTicks: 0,
+    bootTimeSeconds: 0,
+    memoryBytes: 0,
+    memAvailableBytes: 0,
+  });
   assert.deepEqual(r.takeNotes(), [] as ReadNote[], 'a missing host file is not a vanished process');
 });
 

@@ -6,14 +6,52 @@ import { diffEvents, dockerEventJson, dockerEventText, replayEvents, type Contai
 import type { Container, HostSnapshot, ProcessInfo } from '../../../src/snapshot/model.js';
 
 const ctr = (over: Partial<Container>): Container => ({
-  id: 'a'.repeat(64), name: 'web', runtime: 'docker', image: 'bb:1', state: 'running', labels: { app: 'x' }, shim: { pid: 10, command: 'shim' },
-  init: { hostPid: 100, containerPid: 1 }, pids: [100], namespaces: [], cgroup: null, network: null, startedAt: 1000, createdAt: 990, extra: {}, ...over,
+  id: 'a'.repeat(64),
+  name: 'web',
+  runtime: 'docker',
+  image: 'bb:1',
+  state: 'running',
+  labels: { app: 'x' },
+  shim: { pid: 10, command: 'shim' },
+  init: { hostPid: 100, containerPid: 1 },
+  pids: [100],
+  namespaces: [],
+  cgroup: null,
+  network: null,
+  startedAt: 1000,
+  createdAt: 990,
+  extra: {},
+  ...over,
 });
 const stopped = (over: Partial<Container>) => ctr({ state: 'exited', init: null, pids: [], shim: null, ...over });
 const proc = (pid: number, ppid: number, command: string): ProcessInfo =>
-  ({ hostPid: pid, containerPid: pid, nsPids: [pid], ppid, threads: 1, state: 'S', comm: command, command, uid: 0, user: 'root', startTicks: pid, cpuTicks: 0, rssBytes: 0, cgroups: [] }) as ProcessInfo;
+  ({
+    hostPid: pid,
+    containerPid: pid,
+    nsPids: [pid],
+    ppid,
+    threads: 1,
+    state: 'S',
+    comm: command,
+    command,
+    uid: 0,
+    user: 'root',
+    startTicks: pid,
+    cpuTicks: 0,
+    rssBytes: 0,
+    cgroups: [],
+  }) as ProcessInfo;
 const snap = (at: number, containers: Container[], procs: ProcessInfo[] = []): HostSnapshot =>
-  ({ takenAt: at * 1000, monotonic: at, host: {} as HostSnapshot['host'], containers, processes: new Map(procs.map((p) => [p.hostPid, p])), hostProcessCount: 0, scanDurationSeconds: 0, notes: [] }) as HostSnapshot;
+  ({
+    takenAt: at * 1000,
+    monotonic: at,
+    host: {} as HostSnapshot['host'],
+    containers,
+    processes: new Map(procs.map((p) => [p.hostPid, p])),
+    hostProcessCount: 0,
+    scanDurationSeconds: 0,
+    notes: [],
+  }) as HostSnapshot;
 const actions = (es: ContainerEvent[]) => es.map((e) => (e.detail ? `${e.action}: ${e.detail}` : e.action));
 
 test('diff: create+start, exec (parent outside), pause, unpause, oom by counter, die with code, destroy', () => {
@@ -21,7 +59,7 @@ test('diff: create+start, exec (parent outside), pause, unpause, oom by counter,
   const b = snap(2, [ctr({})], [proc(100, 10, 'sh')]);
   assert.deepEqual(actions(diffEvents(a, b)), ['create', 'start']);
   const c = snap(3, [ctr({ pids: [100, 101, 102] })], [proc(100, 10, 'sh'), proc(101, 10, 'sleep 5'), proc(102, 100, 'child')]);
-  assert.deepEqual(actions(diffEvents(b, c)), ['exec_start: sleep 5'], "a child of the init is no exec");
+  assert.deepEqual(actions(diffEvents(b, c)), ['exec_start: sleep 5'], 'a child of the init is no exec');
   const d = snap(4, [ctr({ state: 'paused' })]);
   assert.deepEqual(actions(diffEvents(b, d)), ['pause']);
   assert.deepEqual(actions(diffEvents(d, b)), ['unpause']);
@@ -32,7 +70,11 @@ test('diff: create+start, exec (parent outside), pause, unpause, oom by counter,
   assert.equal(died[0].attributes.exitCode, '3');
   assert.deepEqual(actions(diffEvents(b, snap(7, [stopped({ extra: { exitCode: 137, oomKilled: true } })]))), ['oom', 'die']);
   assert.deepEqual(actions(diffEvents(b, snap(8, []))), ['die', 'destroy']);
-  assert.deepEqual(actions(diffEvents(b, snap(8, [ctr({ init: { hostPid: 200, containerPid: 1 }, pids: [200] })]))), ['die', 'start'], 'restarted between two looks');
+  assert.deepEqual(
+    actions(diffEvents(b, snap(8, [ctr({ init: { hostPid: 200, containerPid: 1 }, pids: [200] })]))),
+    ['die', 'start'],
+    'restarted between two looks',
+  );
 });
 
 test('stream: a container missing from one scan is not destroyed; its die waits for the exit code', () => {
@@ -57,9 +99,18 @@ test('stream: a container missing from one scan is not destroyed; its die waits 
 });
 
 test('replay: create, last start, oom and die as the runtime recorded them, within since..until', () => {
-  const s = snap(5000, [stopped({ createdAt: 990, startedAt: 1000, extra: { exitCode: 137, oomKilled: true, finishedAt: '1970-01-01T00:16:50Z' } }), ctr({ id: 'b'.repeat(64), createdAt: 2000, startedAt: 2001 })]);
-  assert.deepEqual(replayEvents(s, 0, 1e9).map((e) => `${e.time} ${e.action}`), ['990 create', '1000 start', '1010 oom', '1010 die', '2000 create', '2001 start']);
-  assert.deepEqual(replayEvents(s, 1005, 2000).map((e) => e.action), ['oom', 'die', 'create']);
+  const s = snap(5000, [
+    stopped({ createdAt: 990, startedAt: 1000, extra: { exitCode: 137, oomKilled: true, finishedAt: '1970-01-01T00:16:50Z' } }),
+    ctr({ id: 'b'.repeat(64), createdAt: 2000, startedAt: 2001 }),
+  ]);
+  assert.deepEqual(
+    replayEvents(s, 0, 1e9).map((e) => `${e.time} ${e.action}`),
+    ['990 create', '1000 start', '1010 oom', '1010 die', '2000 create', '2001 start'],
+  );
+  assert.deepEqual(
+    replayEvents(s, 1005, 2000).map((e) => e.action),
+    ['oom', 'die', 'create'],
+  );
 });
 
 test('docker layouts: JSON keys and nanosecond time; the text line', () => {
@@ -69,7 +120,10 @@ test('docker layouts: JSON keys and nanosecond time; the text line', () => {
   const j = JSON.parse(line);
   assert.deepEqual(Object.keys(j), ['status', 'id', 'from', 'Type', 'Action', 'Actor', 'scope', 'time', 'timeNano', 'runtime']);
   assert.deepEqual(j.Actor.Attributes, { app: 'x', exitCode: '3', image: 'bb:1', name: 'web' });
-  assert.equal(dockerEventText(e), `2026-12-02T05:56:10.123000000Z container die ${'a'.repeat(64)} (app=x, exitCode=3, image=bb:1, name=web, runtime=docker)`);
+  assert.equal(
+    dockerEventText(e),
+    `2026-12-02T05:56:10.123000000Z container die ${'a'.repeat(64)} (app=x, exitCode=3, image=bb:1, name=web, runtime=docker)`,
+  );
 });
 
 test('filters and times as docker reads them', () => {

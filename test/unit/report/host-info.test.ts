@@ -5,13 +5,29 @@ import { cgroupDriver, hostInfoReport } from '../../../src/report/host-info.js';
 import type { Container, HostSnapshot } from '../../../src/snapshot/model.js';
 
 test('os-release: quoted and unquoted values, escapes, comments', () => {
-  const f = parseOsRelease('# comment\nPRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nNAME=Debian\nVERSION_ID=\'13\'\nX="a \\"b\\" \\$c"\nbad line\n');
+  const f = parseOsRelease(
+    '# comment\nPRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nNAME=Debian\nVERSION_ID=\'13\'\nX="a \\"b\\" \\$c"\nbad line\n',
+  );
   assert.deepEqual(f, { PRETTY_NAME: 'Debian GNU/Linux 13 (trixie)', NAME: 'Debian', VERSION_ID: '13', X: 'a "b" $c' });
 });
 
 const container = (over: Partial<Container>): Container => ({
-  id: 'x', name: 'x', runtime: 'docker', image: '', state: 'running', labels: {}, shim: null, init: { hostPid: 1, containerPid: 1 },
-  pids: [1], namespaces: [], cgroup: null, network: null, startedAt: null, createdAt: null, extra: {}, ...over,
+  id: 'x',
+  name: 'x',
+  runtime: 'docker',
+  image: '',
+  state: 'running',
+  labels: {},
+  shim: null,
+  init: { hostPid: 1, containerPid: 1 },
+  pids: [1],
+  namespaces: [],
+  cgroup: null,
+  network: null,
+  startedAt: null,
+  createdAt: null,
+  extra: {},
+  ...over,
 });
 
 test('cgroup driver from the cgroup names; counts per runtime', () => {

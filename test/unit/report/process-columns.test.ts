@@ -4,8 +4,23 @@ import { columnsFor, cpuTime, elapsedTime, processTable, startTime, ttyName } fr
 import type { HostSnapshot, ProcessInfo } from '../../../src/snapshot/model.js';
 
 const proc = (over: Partial<ProcessInfo>): ProcessInfo => ({
-  hostPid: 4242, containerPid: 1, nsPids: [4242, 1], ppid: 4200, threads: 1, state: 'S', comm: 'sh', command: 'sh -c x',
-  uid: 0, user: 'root', startTicks: 1000, cpuTicks: 250, rssBytes: 4096 * 300, cgroups: [], ttyNr: 0, vsizeBytes: 2 << 20, ...over,
+  hostPid: 4242,
+  containerPid: 1,
+  nsPids: [4242, 1],
+  ppid: 4200,
+  threads: 1,
+  state: 'S',
+  comm: 'sh',
+  command: 'sh -c x',
+  uid: 0,
+  user: 'root',
+  startTicks: 1000,
+  cpuTicks: 250,
+  rssBytes: 4096 * 300,
+  cgroups: [],
+  ttyNr: 0,
+  vsizeBytes: 2 << 20,
+  ...over,
 });
 
 const snapshot = (procs: ProcessInfo[]): HostSnapshot =>
@@ -48,8 +63,14 @@ test('docker top default: ps -ef with the container PID beside the host PID', ()
   assert.deepEqual(t.Titles, ['UID', 'HOST PID', 'CONTAINER PID', 'PPID', 'C', 'STIME', 'TTY', 'TIME', 'CMD']);
   assert.equal(t.Processes.length, 1, 'a PID that vanished is left out');
   const [row] = t.Processes;
-  assert.deepEqual([row[0], row[1], row[2], row[3], row[4], row[6], row[7], row[8]], ['root', '4242', '1', '4200', '2', '?', '00:00:02', 'sh -c x']);
-  assert.deepEqual(columnsFor(['-ef']).map((c) => c.header), t.Titles);
+  assert.deepEqual(
+    [row[0], row[1], row[2], row[3], row[4], row[6], row[7], row[8]],
+    ['root', '4242', '1', '4200', '2', '?', '00:00:02', 'sh -c x'],
+  );
+  assert.deepEqual(
+    columnsFor(['-ef']).map((c) => c.header),
+    t.Titles,
+  );
 });
 
 test('ps -o lists, renames, aux; unknown columns and options are usage errors', () => {
@@ -57,8 +78,16 @@ test('ps -o lists, renames, aux; unknown columns and options are usage errors', 
   const t = processTable([4242], s, columnsFor(['-o', 'pid,tty,rss,vsz,comm=NAME,etime']));
   assert.deepEqual(t.Titles, ['HOST PID', 'CONTAINER PID', 'TTY', 'RSS', 'VSZ', 'NAME', 'ELAPSED']);
   assert.deepEqual(t.Processes[0], ['4242', '1', 'pts/1', '1200', '2048', 'sh', '01:40']);
-  assert.deepEqual(columnsFor(['-eopid,user']).map((c) => c.header), ['HOST PID', 'CONTAINER PID', 'USER']);
-  assert.equal(columnsFor(['aux']).map((c) => c.header).join(' '), 'USER HOST PID CONTAINER PID %CPU %MEM VSZ RSS TTY STAT STIME TIME CMD');
+  assert.deepEqual(
+    columnsFor(['-eopid,user']).map((c) => c.header),
+    ['HOST PID', 'CONTAINER PID', 'USER'],
+  );
+  assert.equal(
+    columnsFor(['aux'])
+      .map((c) => c.header)
+      .join(' '),
+    'USER HOST PID CONTAINER PID %CPU %MEM VSZ RSS TTY STAT STIME TIME CMD',
+  );
   assert.throws(() => columnsFor(['-o', 'pid,bogus']), /unknown ps column "bogus"/);
   assert.throws(() => columnsFor(['--sort']), /unsupported ps option/);
   assert.throws(() => columnsFor(['-o']), /needs a column list/);

@@ -5,7 +5,23 @@ import { answeredByFullIds, containerOfPid, resolveContainer } from '../../../sr
 import type { Container, HostSnapshot } from '../../../src/snapshot/model.js';
 
 function container(id: string, name: string, pids: number[], shimPid?: number): Container {
-  return { id, name, runtime: 'docker', image: 'img', state: 'running', labels: {}, shim: shimPid ? { pid: shimPid, command: 'containerd-shim-runc-v2' } : null, init: pids.length ? { hostPid: pids[0], containerPid: 1 } : null, pids, namespaces: [], cgroup: null, network: null, startedAt: null, createdAt: null, extra: {} };
+  return {
+    id,
+    name,
+    runtime: 'docker',
+    image: 'img',
+    state: 'running',
+    labels: {},
+    shim: shimPid ? { pid: shimPid, command: 'containerd-shim-runc-v2' } : null,
+    init: pids.length ? { hostPid: pids[0], containerPid: 1 } : null,
+    pids,
+    namespaces: [],
+    cgroup: null,
+    network: null,
+    startedAt: null,
+    createdAt: null,
+    extra: {},
+  };
 }
 
 const a = container('abc1' + '0'.repeat(60), 'web', [100, 101], 99);
@@ -23,7 +39,7 @@ test('an exact name wins over an ID prefix (docker does the same)', () => {
   assert.equal(resolveContainer(all, 'abc1'), c);
 });
 
-test('a full ID wins over a name equal to it, and two containers with one name are ambiguous (docker\'s order)', () => {
+test("a full ID wins over a name equal to it, and two containers with one name are ambiguous (docker's order)", () => {
   const named = container('beef' + '0'.repeat(60), a.id, [400]); // an nspawn machine may be named anything
   assert.equal(resolveContainer([...all, named], a.id), a);
   const twin = { ...container('cafe' + '0'.repeat(60), 'web', [500]), runtime: 'lxc' as const };
@@ -39,16 +55,22 @@ test('full IDs are answered for good only when each is the ID of exactly one con
 });
 
 test('an ambiguous prefix lists every candidate', () => {
-  assert.throws(() => resolveContainer(all, 'abc'), (err: unknown) => {
-    assert.ok(err instanceof AmbiguousError);
-    assert.match(err.message, /"abc" matches 2 containers: abc100000000 \(web, docker\), abc200000000 \(db, docker\)/);
-    return true;
-  });
+  assert.throws(
+    () => resolveContainer(all, 'abc'),
+    (err: unknown) => {
+      assert.ok(err instanceof AmbiguousError);
+      assert.match(err.message, /"abc" matches 2 containers: abc100000000 \(web, docker\), abc200000000 \(db, docker\)/);
+      return true;
+    },
+  );
 });
 
 test('unknown references and escape sequences in them give a clean error', () => {
   assert.throws(() => resolveContainer(all, 'nope'), NotFoundError);
-  assert.throws(() => resolveContainer(all, 'x\x1b]2;t\x07'), (err: unknown) => err instanceof NotFoundError && !err.message.includes('\x1b'));
+  assert.throws(
+    () => resolveContainer(all, 'x\x1b]2;t\x07'),
+    (err: unknown) => err instanceof NotFoundError && !err.message.includes('\x1b'),
+  );
   assert.throws(() => resolveContainer(all, ''), UsageError);
 });
 

@@ -13,11 +13,30 @@ const CT_NS = { pid: 4026533901, mnt: 4026533900, net: 4026533903, uts: 40265339
 
 function host(t: { after(fn: () => void): void }): string {
   const h = new FixtureHost(t, { cgroup: 'v2' });
-  h.process({ pid: 2000, ppid: 1, comm: 'containerd-shim', args: ['/usr/bin/containerd-shim-runc-v2', '-namespace', 'moby', '-id', ID, '-address', '/run/containerd/containerd.sock'], cgroup: '/system.slice/containerd.service' });
+  h.process({
+    pid: 2000,
+    ppid: 1,
+    comm: 'containerd-shim',
+    args: ['/usr/bin/containerd-shim-runc-v2', '-namespace', 'moby', '-id', ID, '-address', '/run/containerd/containerd.sock'],
+    cgroup: '/system.slice/containerd.service',
+  });
   h.process({ pid: 2010, ppid: 2000, comm: 'nginx', args: ['nginx: master process'], cgroup: SCOPE, ns: CT_NS, nspid: [2010, 1] });
-  h.process({ pid: 2020, ppid: 2010, comm: Buffer.from('\x1b]0;pwn\x07'), cmdline: Buffer.concat([Buffer.from('\x1b]2;owned\x07\0'), Buffer.from([0xff]), Buffer.from('\0')]), cgroup: SCOPE, ns: CT_NS, nspid: [2020, 9] });
+  h.process({
+    pid: 2020,
+    ppid: 2010,
+    comm: Buffer.from('\x1b]0;pwn\x07'),
+    cmdline: Buffer.concat([Buffer.from('\x1b]2;owned\x07\0'), Buffer.from([0xff]), Buffer.from('\0')]),
+    cgroup: SCOPE,
+    ns: CT_NS,
+    nspid: [2020, 9],
+  });
   h.cgroupFiles(SCOPE, fixtureDir('v2-docker-systemd/web'));
-  h.json(`/var/lib/docker/containers/${ID}/config.v2.json`, { ID, Name: '/web\u202e', Config: { Image: 'nginx:1.25', Labels: {} }, State: { Running: true, Pid: 2010, StartedAt: '2023-11-14T22:20:00Z' } });
+  h.json(`/var/lib/docker/containers/${ID}/config.v2.json`, {
+    ID,
+    Name: '/web\u202e',
+    Config: { Image: 'nginx:1.25', Labels: {} },
+    State: { Running: true, Pid: 2010, StartedAt: '2023-11-14T22:20:00Z' },
+  });
   return h.build();
 }
 
@@ -31,7 +50,10 @@ test('tctop ps --json --root <fixture>: the contract keys, figures from the fixt
   assert.equal(r.code, 0, r.err);
   const rows = JSON.parse(r.out) as Array<Record<string, unknown>>;
   assert.equal(rows.length, 1);
-  assert.deepEqual([rows[0].id, rows[0].name, rows[0].runtime, rows[0].image, rows[0].state], [ID, 'web\u202e', 'docker', 'nginx:1.25', 'running']);
+  assert.deepEqual(
+    [rows[0].id, rows[0].name, rows[0].runtime, rows[0].image, rows[0].state],
+    [ID, 'web\u202e', 'docker', 'nginx:1.25', 'running'],
+  );
   assert.deepEqual(rows[0].init, { hostPid: 2010, containerPid: 1 });
   assert.deepEqual((rows[0].shim as { pid: number }).pid, 2000);
   assert.equal(rows[0].memoryBytes, 19558400);
@@ -43,7 +65,13 @@ test('tctop inspect --pid <hostPid> --json --root <fixture>: processes, namespac
   assert.equal(r.code, 0, r.err);
   const [c] = JSON.parse(r.out) as Array<Record<string, any>>;
   assert.equal(c.id, ID);
-  assert.deepEqual(c.processes.map((p: Record<string, unknown>) => [p.hostPid, p.containerPid, p.ppid]), [[2010, 1, 2000], [2020, 9, 2010]]);
+  assert.deepEqual(
+    c.processes.map((p: Record<string, unknown>) => [p.hostPid, p.containerPid, p.ppid]),
+    [
+      [2010, 1, 2000],
+      [2020, 9, 2010],
+    ],
+  );
   assert.equal(c.cgroup.version, 2);
   assert.equal(c.cgroup.memory.workingSetBytes, 9760768);
   assert.equal(c.cgroup.pressure.io.someTotalMicros, 412365);
@@ -52,7 +80,10 @@ test('tctop inspect --pid <hostPid> --json --root <fixture>: processes, namespac
 
 test('tctop ps / inspect (human) --root <fixture>: escapes, bidi overrides and invalid bytes are shown, never sent raw', (t) => {
   const root = host(t);
-  for (const args of [['ps', '--no-trunc'], ['inspect', ID]]) {
+  for (const args of [
+    ['ps', '--no-trunc'],
+    ['inspect', ID],
+  ]) {
     const r = tctop(...args, '--root', root);
     assert.equal(r.code, 0, r.err);
     assert.doesNotMatch(r.out, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/, `${args[0]} prints nothing raw`);

@@ -20,13 +20,35 @@ const HOSTILE_ARGV = Buffer.concat([Buffer.from('evil\x1b[2J\0'), Buffer.from([0
 
 function hostileHost(t: { after(fn: () => void): void }): string {
   const h = new FixtureHost(t, { cgroup: 'v2', pid1NsUnreadable: true });
-  h.process({ pid: 9500, ppid: 1, comm: 'containerd-shim', args: ['/usr/bin/containerd-shim-runc-v2', '-namespace', 'moby', '-id', ID, '-address', '/run/containerd/containerd.sock'], cgroup: '/system.slice/containerd.service' });
+  h.process({
+    pid: 9500,
+    ppid: 1,
+    comm: 'containerd-shim',
+    args: ['/usr/bin/containerd-shim-runc-v2', '-namespace', 'moby', '-id', ID, '-address', '/run/containerd/containerd.sock'],
+    cgroup: '/system.slice/containerd.service',
+  });
   h.process({ pid: 9510, ppid: 9500, comm: 'init', args: ['/sbin/init'], cgroup: SCOPE, ns: CT_NS, nspid: [9510, 1] });
   // exited between readdir and read: stat still there, status gone; another with only its directory left
   h.process({ pid: 9520, ppid: 9510, comm: 'gone', args: ['gone'], cgroup: SCOPE, ns: CT_NS, nspid: [9520, 2], missing: ['status'] });
-  h.process({ pid: 9525, ppid: 9510, comm: 'gone2', cgroup: SCOPE, ns: CT_NS, nspid: [9525, 3], missing: ['stat', 'status', 'cmdline', 'cgroup'] });
+  h.process({
+    pid: 9525,
+    ppid: 9510,
+    comm: 'gone2',
+    cgroup: SCOPE,
+    ns: CT_NS,
+    nspid: [9525, 3],
+    missing: ['stat', 'status', 'cmdline', 'cgroup'],
+  });
   h.process({ pid: 9530, ppid: 9510, comm: ESCAPE_COMM, cmdline: HOSTILE_ARGV, cgroup: SCOPE, ns: CT_NS, nspid: [9530, 4] });
-  h.process({ pid: 9540, ppid: 9510, comm: 'python3', cmdline: Buffer.concat([Buffer.from('python3\0-c\0'), Buffer.alloc(5 << 20, 0x78), Buffer.from('\0')]), cgroup: SCOPE, ns: CT_NS, nspid: [9540, 5] });
+  h.process({
+    pid: 9540,
+    ppid: 9510,
+    comm: 'python3',
+    cmdline: Buffer.concat([Buffer.from('python3\0-c\0'), Buffer.alloc(5 << 20, 0x78), Buffer.from('\0')]),
+    cgroup: SCOPE,
+    ns: CT_NS,
+    nspid: [9540, 5],
+  });
   h.process({ pid: 9550, ppid: 9510, comm: 'sh', args: [], state: 'Z', cgroup: SCOPE, ns: CT_NS, nspid: [9550, 6] });
   h.file(`/var/lib/docker/containers/${ID}/config.v2.json`, '{"ID":"5a5a","Name":"/half-wri');
   h.file('/proc/self', ''); // non-numeric /proc entries are not processes
@@ -36,9 +58,15 @@ function hostileHost(t: { after(fn: () => void): void }): string {
 test('hostile: PID 1 unreadable -> host namespaces from kthreadd (PID 2), noted, and sharing still judged right', (t) => {
   const snap = scanHost({ root: hostileHost(t) });
   assert.deepEqual(snap.host.hostNamespaces, HOST_NS);
-  assert.ok(snap.notes.some((n) => n.path.endsWith('/proc/1/ns') && /PID 2/.test(n.reason)), JSON.stringify(snap.notes));
+  assert.ok(
+    snap.notes.some((n) => n.path.endsWith('/proc/1/ns') && /PID 2/.test(n.reason)),
+    JSON.stringify(snap.notes),
+  );
   const c = snap.containers[0];
-  assert.deepEqual(c.namespaces.filter((n) => n.sharedWithHost).map((n) => n.type), ['time', 'user']);
+  assert.deepEqual(
+    c.namespaces.filter((n) => n.sharedWithHost).map((n) => n.type),
+    ['time', 'user'],
+  );
 });
 
 test('hostile: processes that vanished mid-scan are skipped, never an error; the container keeps the rest', (t) => {
@@ -70,7 +98,10 @@ test('hostile: a half-written config.v2.json is a note, the container is still s
   const snap = scanHost({ root: hostileHost(t) });
   const c = snap.containers[0];
   assert.deepEqual([c.runtime, c.id, c.name, c.image], ['docker', ID, ID.slice(0, 12), '']);
-  assert.ok(snap.notes.some((n) => n.path.endsWith(`${ID}/config.v2.json`) && /unparsable JSON/.test(n.reason)), JSON.stringify(snap.notes));
+  assert.ok(
+    snap.notes.some((n) => n.path.endsWith(`${ID}/config.v2.json`) && /unparsable JSON/.test(n.reason)),
+    JSON.stringify(snap.notes),
+  );
 });
 
 test('the one-shot scan with the PID namespaces read aside by the native helper sees exactly the same', async (t) => {
@@ -87,7 +118,14 @@ test('hostile: each note says which kind it is, and tctop_scan_errors counts the
     ['/proc/9525/stat', 'vanished'],
     [`/var/lib/docker/containers/${ID}/config.v2.json`, 'malformed'],
   ]);
-  const renderer = new MetricsRenderer(new FixedSnapshot(snap), COLLECTORS.filter((c) => c.name === 'tctop'));
+  const renderer = new MetricsRenderer(
+    new FixedSnapshot(snap),
+    COLLECTORS.filter((c) => c.name === 'tctop'),
+  );
   const body = (await renderer.render('prometheus')).body;
-  assert.deepEqual(body.match(/^tctop_scan_errors\{.*$/gm), ['tctop_scan_errors{kind="vanished"} 2', 'tctop_scan_errors{kind="denied"} 1', 'tctop_scan_errors{kind="malformed"} 1']);
+  assert.deepEqual(body.match(/^tctop_scan_errors\{.*$/gm), [
+    'tctop_scan_errors{kind="vanished"} 2',
+    'tctop_scan_errors{kind="denied"} 1',
+    'tctop_scan_errors{kind="malformed"} 1',
+  ]);
 });

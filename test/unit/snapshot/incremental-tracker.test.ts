@@ -14,7 +14,13 @@ const B = '7bd5db88ae6e5e52e941a2709ed9c18d7572f32db6ea44e8afe783227711151a';
 const scope = (id: string) => `/system.slice/docker-${id}.scope`;
 
 test('cadence: a full pass first, when the interval is up, when PIDs wrapped or too many were created', () => {
-  const steady: CadenceInput = { lastPid: 5100, previousLastPid: 5000, cgroupsWalked: true, msSinceFullPass: 1000, fullPassIntervalMs: 10_000 };
+  const steady: CadenceInput = {
+    lastPid: 5100,
+    previousLastPid: 5000,
+    cgroupsWalked: true,
+    msSinceFullPass: 1000,
+    fullPassIntervalMs: 10_000,
+  };
   assert.equal(needsFullPass(steady), false);
   assert.equal(needsFullPass({ ...steady, previousLastPid: undefined }), true, 'first scan');
   assert.equal(needsFullPass({ ...steady, lastPid: undefined }), true, 'loadavg unreadable');
@@ -75,7 +81,7 @@ test('young PIDs: a new process in no container cgroup yet is looked at once mor
   h.exit(2300).process({ pid: 2300, ppid: 1, comm: 'late', cgroup: scope(c) });
   h.build();
   tracker.update(hier, 2300, 5000);
-  assert.ok(!paths().includes(scope(c)), 'a third look is the full pass\'s job');
+  assert.ok(!paths().includes(scope(c)), "a third look is the full pass's job");
   // a full pass walks the tree again when PIDs came or went (on a real host, always)
   h.process({ pid: 2301, ppid: 1, comm: 'other' });
   h.build();
@@ -95,7 +101,7 @@ test('a full pass forgets the PIDs that are gone and tells the process cache', (
   assert.equal(tracker.pids.has(2400), false);
 });
 
-test('a one-shot scan\'s halves: the cgroups walked first, then the survey made aside', (t) => {
+test("a one-shot scan's halves: the cgroups walked first, then the survey made aside", (t) => {
   const { hier, tracker, events, paths } = tracked(t);
   tracker.walkCgroups(hier);
   assert.deepEqual(paths(), [scope(A)]);

@@ -15,5 +15,14 @@ test('bytes, durations and IDs in human units', () => {
 });
 
 test('tables pad every column but the last', () => {
-  assert.equal(renderTable(['A', 'BB'], [['xyz', '1'], ['q', '22']]), 'A    BB\nxyz  1\nq    22\n');
+  assert.equal(
+    renderTable(
+      ['A', 'BB'],
+      [
+        ['xyz', '1'],
+        ['q', '22'],
+      ],
+    ),
+    'A    BB\nxyz  1\nq    22\n',
+  );
 });

@@ -19,14 +19,25 @@ test('a full ID is 64 lowercase hex digits; only those are shortened', () => {
 });
 
 test('resolveRef: full ID, then name (a leading slash dropped, as docker), then a unique prefix', () => {
-  const cs = [{ id: full, name: 'web' }, { id: 'c0ffee1' + '0'.repeat(57), name: 'c0ffee' }, { id: 'beef' + '0'.repeat(60), name: 'db' }];
+  const cs = [
+    { id: full, name: 'web' },
+    { id: 'c0ffee1' + '0'.repeat(57), name: 'c0ffee' },
+    { id: 'beef' + '0'.repeat(60), name: 'db' },
+  ];
   const show = (c: { id: string; name: string }) => `${shortId(c.id)} (${c.name})`;
   assert.equal(resolveRef(cs, full, show), cs[0]);
   assert.equal(resolveRef(cs, 'web', show), cs[0]);
   assert.equal(resolveRef(cs, '/web', show), cs[0]);
   assert.equal(resolveRef(cs, 'c0ffee', show), cs[1], 'a name wins over an ID prefix');
   assert.equal(resolveRef(cs, 'be', show), cs[2]);
-  assert.throws(() => resolveRef(cs, 'c0ff', show), (e: Error) => e instanceof AmbiguousError && /"c0ff" matches 2 containers: c0ffee000000 \(web\), c0ffee100000 \(c0ffee\)/.test(e.message));
-  assert.throws(() => resolveRef(cs, 'nope\u001b[2J', show), (e: Error) => e instanceof NotFoundError && e.message === 'no such container: nope\\e[2J');
+  assert.throws(
+    () => resolveRef(cs, 'c0ff', show),
+    (e: Error) =>
+      e instanceof AmbiguousError && /"c0ff" matches 2 containers: c0ffee000000 \(web\), c0ffee100000 \(c0ffee\)/.test(e.message),
+  );
+  assert.throws(
+    () => resolveRef(cs, 'nope\u001b[2J', show),
+    (e: Error) => e instanceof NotFoundError && e.message === 'no such container: nope\\e[2J',
+  );
   assert.throws(() => resolveRef(cs, '', show), UsageError);
 });

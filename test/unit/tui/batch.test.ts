@@ -10,9 +10,15 @@ test('batch block: a summary line and one full, untruncated row per container', 
   const cur = snapshot([advanced(a, 1, 0, 0)], [], 1_700_000_001_000, 1001);
   const text = batchBlock(cur, prev);
   const lines = text.split('\n');
-  assert.match(lines[0], /^tctop - 2023-11-14T22:13:21\.000Z  host testhost  cpu 0\.0%  mem 25\.0%  containers 1 \(docker 1\)  processes 100$/);
+  assert.match(
+    lines[0],
+    /^tctop - 2023-11-14T22:13:21\.000Z {2}host testhost {2}cpu 0\.0% {2}mem 25\.0% {2}containers 1 \(docker 1\) {2}processes 100$/,
+  );
   assert.match(lines[2], /^NAME\s+ID\s+RUNTIME\s+IMAGE\s+STATE\s+CPU%\s+MEM \/ LIMIT\s+PIDS\s+NET rx\/tx\s+IO\s+UPTIME$/);
-  assert.match(lines[3], /^a-very-long-container-name-that-a-script-greps-for  aaaaaaaaaaaa  docker\s+busybox:latest  running\s+100\.0%\s+10MiB \/ 100MiB\s+1\s+0B\/s 0B\/s\s+0B\/s\s+1h$/);
+  assert.match(
+    lines[3],
+    /^a-very-long-container-name-that-a-script-greps-for {2}aaaaaaaaaaaa {2}docker\s+busybox:latest {2}running\s+100\.0%\s+10MiB \/ 100MiB\s+1\s+0B\/s 0B\/s\s+0B\/s\s+1h$/,
+  );
 });
 
 test('batch block escapes hostile names', () => {
@@ -23,10 +29,16 @@ test('batch block escapes hostile names', () => {
 
 test('header: host facts, cgroup version, runtimes, counts and graphs', () => {
   const snap = snapshot([container('a'.repeat(64)), container('c'.repeat(64), { runtime: 'lxc' })]);
-  const lines = headerLines(snap, { os: 'Debian 12', cpuModel: 'AMD EPYC' }, { cpuPercent: 12.5, memUsedPercent: 25 }, { cpu: [0, 100], mem: [25] }, 80);
+  const lines = headerLines(
+    snap,
+    { os: 'Debian 12', cpuModel: 'AMD EPYC' },
+    { cpuPercent: 12.5, memUsedPercent: 25 },
+    { cpu: [0, 100], mem: [25] },
+    80,
+  );
   assert.equal(lines[0], 'testhost  Debian 12  kernel 6.1.0  up 1d');
   assert.equal(lines[1], 'AMD EPYC x 2  memory 4.0GiB  cgroup v1 (hybrid)');
   assert.equal(lines[2], 'containers 2 (docker 1, lxc 1)  processes 100');
-  assert.match(lines[3], /^CPU  12\.5%  \s*▁█$/);
+  assert.match(lines[3], /^CPU {2}12\.5% {2}\s*▁█$/);
   for (const l of lines) assert.ok(l.length <= 80);
 });

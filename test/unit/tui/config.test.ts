@@ -11,7 +11,13 @@ test('config path: XDG_CONFIG_HOME, else ~/.config', () => {
 });
 
 test('config: every key checked, errors name the file', () => {
-  assert.deepEqual(parseConfig('{"sort":"mem","reverse":true,"refreshSeconds":2,"colours":false,"columns":["NAME","CPU%"]}', 'f'), { sort: 'mem', reverse: true, refreshSeconds: 2, colours: false, columns: ['NAME', 'CPU%'] });
+  assert.deepEqual(parseConfig('{"sort":"mem","reverse":true,"refreshSeconds":2,"colours":false,"columns":["NAME","CPU%"]}', 'f'), {
+    sort: 'mem',
+    reverse: true,
+    refreshSeconds: 2,
+    colours: false,
+    columns: ['NAME', 'CPU%'],
+  });
   for (const [text, why] of [
     ['{', /f: not JSON/],
     ['[]', /expected a JSON object/],
@@ -21,8 +27,12 @@ test('config: every key checked, errors name the file', () => {
     ['{"refreshSeconds":0}', /from 0.1 to 3600/],
     ['{"colours":"yes"}', /true or false/],
     ['{"theme":"dark"}', /unknown key "theme"/],
-  ] as const) assert.throws(() => parseConfig(text, 'f'), why);
-  assert.deepEqual(configuredColumns({ columns: ['STATE', 'NAME'] }).map((c) => c.header), ['STATE', 'NAME']);
+  ] as const)
+    assert.throws(() => parseConfig(text, 'f'), why);
+  assert.deepEqual(
+    configuredColumns({ columns: ['STATE', 'NAME'] }).map((c) => c.header),
+    ['STATE', 'NAME'],
+  );
 });
 
 test('config: a missing file is no settings; written atomically and read back', async (t) => {

@@ -32,27 +32,63 @@ test('pressure: memory near its limit is high, three quarters is a warning', () 
   const near = container(A, { cgroup: { version: 1, path: '/x', memory: { usageBytes: 95, workingSetBytes: 95, limitBytes: 100 } } });
   const warn = container(B, { cgroup: { version: 1, path: '/y', memory: { usageBytes: 80, workingSetBytes: 80, limitBytes: 100 } } });
   const rows = containerRows(snapshot([near, warn]), undefined);
-  assert.deepEqual(rows.map((r) => r.pressure), ['high', 'warn']);
+  assert.deepEqual(
+    rows.map((r) => r.pressure),
+    ['high', 'warn'],
+  );
   assert.equal(containerRows(snapshot([container(A)]), undefined)[0].pressure, 'ok');
 });
 
 test('filter matches name, ID, image or runtime, ignoring case', () => {
-  const rows = containerRows(snapshot([container(A, { name: 'Web' }), container(B, { name: 'db', image: 'postgres:16', runtime: 'lxc' })]), undefined);
-  assert.deepEqual(filterRows(rows, 'web').map((r) => r.name), ['Web']);
-  assert.deepEqual(filterRows(rows, 'bbbb').map((r) => r.name), ['db']);
-  assert.deepEqual(filterRows(rows, 'POSTGRES').map((r) => r.name), ['db']);
-  assert.deepEqual(filterRows(rows, 'lxc').map((r) => r.name), ['db']);
+  const rows = containerRows(
+    snapshot([container(A, { name: 'Web' }), container(B, { name: 'db', image: 'postgres:16', runtime: 'lxc' })]),
+    undefined,
+  );
+  assert.deepEqual(
+    filterRows(rows, 'web').map((r) => r.name),
+    ['Web'],
+  );
+  assert.deepEqual(
+    filterRows(rows, 'bbbb').map((r) => r.name),
+    ['db'],
+  );
+  assert.deepEqual(
+    filterRows(rows, 'POSTGRES').map((r) => r.name),
+    ['db'],
+  );
+  assert.deepEqual(
+    filterRows(rows, 'lxc').map((r) => r.name),
+    ['db'],
+  );
   assert.equal(filterRows(rows, '').length, 2);
   assert.equal(filterRows(rows, 'nothing').length, 0);
 });
 
 test('sort: numbers biggest first, text A to Z, reverse flips, ties by name', () => {
-  const rows = containerRows(snapshot([container(A, { name: 'zeta', pids: [1, 2, 3] }), container(B, { name: 'alpha', pids: [1] })]), undefined);
-  assert.deepEqual(sortRows(rows, 'pids', false).map((r) => r.name), ['zeta', 'alpha']);
-  assert.deepEqual(sortRows(rows, 'pids', true).map((r) => r.name), ['alpha', 'zeta']);
-  assert.deepEqual(sortRows(rows, 'name', false).map((r) => r.name), ['alpha', 'zeta']);
-  assert.deepEqual(sortRows(rows, 'name', true).map((r) => r.name), ['zeta', 'alpha']);
-  assert.deepEqual(sortRows(rows, 'cpu', false).map((r) => r.name), ['alpha', 'zeta']);
+  const rows = containerRows(
+    snapshot([container(A, { name: 'zeta', pids: [1, 2, 3] }), container(B, { name: 'alpha', pids: [1] })]),
+    undefined,
+  );
+  assert.deepEqual(
+    sortRows(rows, 'pids', false).map((r) => r.name),
+    ['zeta', 'alpha'],
+  );
+  assert.deepEqual(
+    sortRows(rows, 'pids', true).map((r) => r.name),
+    ['alpha', 'zeta'],
+  );
+  assert.deepEqual(
+    sortRows(rows, 'name', false).map((r) => r.name),
+    ['alpha', 'zeta'],
+  );
+  assert.deepEqual(
+    sortRows(rows, 'name', true).map((r) => r.name),
+    ['zeta', 'alpha'],
+  );
+  assert.deepEqual(
+    sortRows(rows, 'cpu', false).map((r) => r.name),
+    ['alpha', 'zeta'],
+  );
 });
 
 test('s cycles through every sort key and wraps', () => {

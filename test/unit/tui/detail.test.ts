@@ -28,11 +28,11 @@ test('the process tree hangs under the shim, with host PID, in-container PID and
   const lines = view.processLines;
   assert.match(lines[0], /^\s+50\s+50 .*\[shim\] containerd-shim/);
   assert.match(lines[1], /^\s+100\s+1 root .*└─ sh -c serve$/);
-  assert.match(lines[2], /^\s+101\s+7 root\s+50\.0% .*  └─ httpd -f$/);
-  assert.match(lines[3], /^\s+102\s+8 .*  └─ logger$/);
+  assert.match(lines[2], /^\s+101\s+7 root\s+50\.0% .* {2}└─ httpd -f$/);
+  assert.match(lines[3], /^\s+102\s+8 .* {2}└─ logger$/);
   for (const l of lines) assert.ok(l.length <= 100, `fits: ${l}`);
-  assert.match(view.namespaceLines[1], /^pid\s+4026532180  own$/);
-  assert.match(view.namespaceLines[2], /^user\s+4026531837  shared with host$/);
+  assert.match(view.namespaceLines[1], /^pid\s+4026532180 {2}own$/);
+  assert.match(view.namespaceLines[2], /^user\s+4026531837 {2}shared with host$/);
   assert.match(view.cgroupLines[0], /\/docker\/d{64}/);
   assert.match(view.cgroupLines.join('\n'), /limit 100MiB/);
 });

@@ -12,7 +12,10 @@ test('header facts come from the host under --root, not from the machine tctop r
   mkdirSync(join(root, 'etc'));
   mkdirSync(join(root, 'proc'));
   writeFileSync(join(root, 'etc/os-release'), 'NAME="Fedora Linux"\nPRETTY_NAME="Fedora Linux 41 (Server Edition)"\n');
-  writeFileSync(join(root, 'proc/cpuinfo'), 'processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) Gold 6338\n\nprocessor\t: 1\n');
+  writeFileSync(
+    join(root, 'proc/cpuinfo'),
+    'processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) Gold 6338\n\nprocessor\t: 1\n',
+  );
   assert.deepEqual(loadHostFacts(root), { os: 'Fedora Linux 41 (Server Edition)', cpuModel: 'Intel(R) Xeon(R) Gold 6338' });
   const bare = mkdtempSync(join(tmpdir(), 'tctop-facts-'));
   t.after(() => rmSync(bare, { recursive: true, force: true }));

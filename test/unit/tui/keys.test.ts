@@ -19,7 +19,13 @@ function press(state: UiState, ...keys: string[]): { state: UiState; effects: un
   return { state, effects };
 }
 
-const start = (): UiState => ({ ...initialState(), ...reselect(initialState(), rows.map((r) => r.id)) });
+const start = (): UiState => ({
+  ...initialState(),
+  ...reselect(
+    initialState(),
+    rows.map((r) => r.id),
+  ),
+});
 
 test('arrows and j/k move the selection by container ID, clamped at both ends', () => {
   let { state } = press(start(), 'down', 'j');
@@ -99,7 +105,11 @@ test("actions on tctop's own containers ask first, then run the engine's CLI", (
 test('a vanished selection moves to the row that took its place, by ID otherwise', () => {
   const s = { ...initialState(), selectedId: rows[1].id, selectedIndex: 1 };
   assert.deepEqual(reselect(s, [rows[2].id, rows[1].id]), { selectedId: rows[1].id, selectedIndex: 1 });
-  assert.deepEqual(reselect(s, [rows[1].id, rows[0].id]), { selectedId: rows[1].id, selectedIndex: 0 }, 'follows the container when re-sorted');
+  assert.deepEqual(
+    reselect(s, [rows[1].id, rows[0].id]),
+    { selectedId: rows[1].id, selectedIndex: 0 },
+    'follows the container when re-sorted',
+  );
   assert.deepEqual(reselect(s, [rows[0].id, rows[2].id]), { selectedId: rows[2].id, selectedIndex: 1 });
   assert.deepEqual(reselect({ ...s, selectedIndex: 2 }, [rows[0].id]), { selectedId: rows[0].id, selectedIndex: 0 });
   assert.deepEqual(reselect(s, []), { selectedId: undefined, selectedIndex: 0 });

@@ -4,7 +4,12 @@ import { regions } from '../../../src/tui/layout.js';
 import { chartData, containerCpuChart, containerMemChart, niceTop } from '../../../src/tui/view/chart-data.js';
 
 test('regions: charts scale with the height, the table takes the rest, nothing overlaps the status bar', () => {
-  for (const [cols, rows] of [[80, 24], [120, 40], [150, 45], [200, 60]]) {
+  for (const [cols, rows] of [
+    [80, 24],
+    [120, 40],
+    [150, 45],
+    [200, 60],
+  ]) {
     const r = regions(cols, rows);
     assert.equal(r.charts, true);
     assert.equal(r.hostCharts[0].width + r.hostCharts[1].width, cols, 'two host charts fill the width');
@@ -25,10 +30,25 @@ test('chart data: lines padded to one length, x labels back from now, scales tha
   const [line] = chartData({ label: '', lines: [{ title: 'cpu', values: [5, 10], colour: 'green' }], minY: 0, maxY: 100 }, 1);
   assert.deepEqual(line.y, [5, 10]);
   assert.deepEqual(line.x, ['-1s', 'now']);
-  const [a, b] = chartData({ label: '', lines: [{ title: 'a', values: [1, 2, 3], colour: 'x' }, { title: 'b', values: [7], colour: 'y' }], minY: 0, maxY: 9 }, 2);
+  const [a, b] = chartData(
+    {
+      label: '',
+      lines: [
+        { title: 'a', values: [1, 2, 3], colour: 'x' },
+        { title: 'b', values: [7], colour: 'y' },
+      ],
+      minY: 0,
+      maxY: 9,
+    },
+    2,
+  );
   assert.deepEqual(a.x, ['-4s', '-2s', 'now']);
   assert.deepEqual(b.y, [7, 7, 7], 'a shorter history is padded with its first value');
-  assert.deepEqual(chartData({ label: '', lines: [{ title: 'a', values: [], colour: 'x' }], minY: 0, maxY: 1 }, 1)[0].y, [0, 0], 'at least two points');
+  assert.deepEqual(
+    chartData({ label: '', lines: [{ title: 'a', values: [], colour: 'x' }], minY: 0, maxY: 1 }, 1)[0].y,
+    [0, 0],
+    'at least two points',
+  );
   assert.equal(niceTop([0.3], 1), 1);
   assert.equal(niceTop([130], 100), 200);
   assert.equal(niceTop([420], 1), 500);

@@ -40,7 +40,11 @@ test('every runtime other than tctop gets a hint naming its own tool; tctop goes
   for (const [runtime, hint] of Object.entries(hints) as Array<[RuntimeName, RegExp]>) {
     const plan = planAction('stop', { id: 'f'.repeat(64), name: 'web', runtime });
     if (runtime === 'tctop') assert.deepEqual(plan, { kind: 'engine', argv: ['stop', 'f'.repeat(64)] });
-    else assert.ok(plan.kind === 'foreign' && hint.test(plan.message) && plan.message.startsWith(`managed by ${runtime}`), `${runtime}: ${JSON.stringify(plan)}`);
+    else
+      assert.ok(
+        plan.kind === 'foreign' && hint.test(plan.message) && plan.message.startsWith(`managed by ${runtime}`),
+        `${runtime}: ${JSON.stringify(plan)}`,
+      );
   }
   const evil = planAction('kill', { id: 'x', name: 'a\u001b]2;t\u0007', runtime: 'lxc' });
   assert.ok(evil.kind === 'foreign' && !evil.message.includes('\u001b'));
@@ -59,7 +63,11 @@ test('history keeps the newest values up to its length and forgets dropped keys'
 test('watcher bursts become one call after a quiet spell, bounded in wait and in rate', async () => {
   let clock = 0;
   const calls: number[] = [];
-  const c = coalesce(() => calls.push(clock), { quietMs: 30, maxWaitMs: 100, gapMs: 200 }, () => clock);
+  const c = coalesce(
+    () => calls.push(clock),
+    { quietMs: 30, maxWaitMs: 100, gapMs: 200 },
+    () => clock,
+  );
   const tick = async (ms: number) => {
     clock += ms;
     await new Promise((r) => setTimeout(r, ms));

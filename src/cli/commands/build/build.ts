@@ -33,7 +33,8 @@ function buildArgsOf(values: string[]): Map<string, string> {
 function networkOf(mode: string): 'none' | 'host' {
   if (mode === 'none' || mode === 'default') return 'none';
   if (mode === 'host') return 'host';
-  if (mode === 'bridge') throw new UsageError('--network bridge is not available to build steps yet: use --network none (the default for tctop build) or host');
+  if (mode === 'bridge')
+    throw new UsageError('--network bridge is not available to build steps yet: use --network none (the default for tctop build) or host');
   throw new UsageError(`unknown network mode "${cell(mode, 60)}" for build (none, host)`);
 }
 

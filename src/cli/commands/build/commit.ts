@@ -14,7 +14,12 @@ export function registerCommit(program: Command): void {
     .description("create a new image from a container's changes")
     .argument('<container>', 'container name or ID')
     .argument('[ref]', 'name[:tag] for the new image')
-    .option('-c, --change <instruction>', 'apply a Dockerfile instruction to the image (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
+    .option(
+      '-c, --change <instruction>',
+      'apply a Dockerfile instruction to the image (repeatable)',
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
     .option('-m, --message <text>', 'commit message')
     .option('-a, --author <name>', 'author (e.g. "John Hannibal Smith <hannibal@a-team.com>")')
     .option('-p, --pause', 'pause the container during the commit (default)', true)
@@ -25,7 +30,17 @@ export function registerCommit(program: Command): void {
       const { withInterruptCleanup } = await import('../images/interrupt.js');
       const { commitContainer } = await import('../../../engine/build/commit-container.js');
       const root = tctopRoot();
-      const image = await withInterruptCleanup(() => abandonStaging(root), () => commitContainer(root, container, { ref, changes: flags.change, message: flags.message, author: flags.author, pause: flags.pause }));
+      const image = await withInterruptCleanup(
+        () => abandonStaging(root),
+        () =>
+          commitContainer(root, container, {
+            ref,
+            changes: flags.change,
+            message: flags.message,
+            author: flags.author,
+            pause: flags.pause,
+          }),
+      );
       process.stdout.write(image.id + '\n');
     });
 }

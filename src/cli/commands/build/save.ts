@@ -9,12 +9,16 @@ export function registerSave(program: Command): void {
     .argument('<image...>', 'image names or IDs')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (images: string[], flags: { output?: string }) => {
-      if (!flags.output && process.stdout.isTTY) throw new UsageError('cowardly refusing to save to a terminal. Use the -o flag or redirect');
+      if (!flags.output && process.stdout.isTTY)
+        throw new UsageError('cowardly refusing to save to a terminal. Use the -o flag or redirect');
       const { tctopRoot } = await import('../../../engine/images/store-paths.js');
       const { abandonStaging } = await import('../../../engine/images/staging.js');
       const { withInterruptCleanup } = await import('../images/interrupt.js');
       const { saveImages } = await import('../../../engine/images/save.js');
       const root = tctopRoot();
-      await withInterruptCleanup(() => abandonStaging(root), () => saveImages(root, images, flags.output ?? process.stdout));
+      await withInterruptCleanup(
+        () => abandonStaging(root),
+        () => saveImages(root, images, flags.output ?? process.stdout),
+      );
     });
 }

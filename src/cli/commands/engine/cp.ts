@@ -14,12 +14,13 @@ export function registerCp(program: Command): void {
   program
     .command('cp')
     .description('copy files/folders between a container and the host (CONTAINER:SRC DEST or SRC CONTAINER:DEST; - for a tar stream)')
-    .option('-a, --archive', 'archive mode: keep uid/gid of the copied files (default: owned by the container\'s root)')
+    .option('-a, --archive', "archive mode: keep uid/gid of the copied files (default: owned by the container's root)")
     .option('-L, --follow-link', 'always follow a symbolic link in SRC_PATH')
     .argument('<src>', 'CONTAINER:SRC_PATH, a host path, or - (a tar on stdin)')
     .argument('<dest>', 'CONTAINER:DEST_PATH, a host path, or - (a tar on stdout)')
     .action(async (srcArg: string, destArg: string, opts: { archive?: boolean; followLink?: boolean }) => {
-      const from = splitRef(srcArg), to = splitRef(destArg);
+      const from = splitRef(srcArg),
+        to = splitRef(destArg);
       if (from && to) throw new UsageError('copying between containers is not supported');
       if (!from && !to) throw new UsageError('must specify at least one container source (CONTAINER:PATH)');
       const { tctopRoot } = await import('../../../engine/images/store-paths.js');

@@ -9,7 +9,8 @@ export function registerExport(program: Command): void {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .argument('<container>', 'name, ID or unique ID prefix')
     .action(async (ref: string, opts: { output?: string }) => {
-      if (!opts.output && process.stdout.isTTY) throw new UsageError('cowardly refusing to save to a terminal. Use the -o flag or redirect');
+      if (!opts.output && process.stdout.isTTY)
+        throw new UsageError('cowardly refusing to save to a terminal. Use the -o flag or redirect');
       const { tctopRoot } = await import('../../../engine/images/store-paths.js');
       const { requireRoot } = await import('../../../engine/containers/preflight.js');
       const { resolveContainer } = await import('../../../engine/containers/store.js');

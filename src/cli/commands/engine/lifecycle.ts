@@ -38,7 +38,10 @@ export function registerLifecycle(program: Command): void {
       if (!opts.attach && !opts.interactive) return onEach(refs, (e, id) => e.startContainer(e.root, id));
       if (refs.length > 1) throw new UsageError('you cannot start and attach multiple containers at once');
       const e = await engine();
-      process.exitCode = await e.startAttached(e.root, e.resolveContainer(e.root, refs[0]).id, { stdin: opts.interactive === true, detachKeys: opts.detachKeys });
+      process.exitCode = await e.startAttached(e.root, e.resolveContainer(e.root, refs[0]).id, {
+        stdin: opts.interactive === true,
+        detachKeys: opts.detachKeys,
+      });
     });
   program
     .command('stop')

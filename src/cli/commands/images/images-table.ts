@@ -40,7 +40,8 @@ export function printImages(images: ImageSummary[], opts: ImagesPrintOptions): s
   const rows: string[][] = [];
   for (const image of images) {
     const refs = image.refs.length ? image.refs.map(splitRef) : [['<none>', '<none>'] as [string, string]];
-    for (const [repo, tag] of refs) rows.push([cell(repo, 200), cell(tag, 128), id(image.id), age(image.created, now), formatBytes(image.size)]);
+    for (const [repo, tag] of refs)
+      rows.push([cell(repo, 200), cell(tag, 128), id(image.id), age(image.created, now), formatBytes(image.size)]);
   }
   return renderTable(['REPOSITORY', 'TAG', 'IMAGE ID', 'CREATED', 'SIZE'], rows);
 }

@@ -20,7 +20,10 @@ export function registerImport(program: Command): void {
       const { importRootfs, abandonStaging, tctopRoot } = await import('../../../engine/images/index.js');
       const { withInterruptCleanup } = await import('./interrupt.js');
       const root = tctopRoot();
-      const image = await withInterruptCleanup(() => abandonStaging(root), () => importRootfs(root, file, { ref, changes: opts.change, message: opts.message }));
+      const image = await withInterruptCleanup(
+        () => abandonStaging(root),
+        () => importRootfs(root, file, { ref, changes: opts.change, message: opts.message }),
+      );
       process.stdout.write(image.id + '\n');
     });
 }

@@ -20,7 +20,10 @@ export function registerLoad(program: Command): void {
       const { loadArchive, abandonStaging, tctopRoot } = await import('../../../engine/images/index.js');
       const { withInterruptCleanup } = await import('./interrupt.js');
       const root = tctopRoot();
-      const loaded = await withInterruptCleanup(() => abandonStaging(root), () => loadArchive(root, input));
+      const loaded = await withInterruptCleanup(
+        () => abandonStaging(root),
+        () => loadArchive(root, input),
+      );
       if (opts.quiet) return;
       for (const image of loaded) {
         const lines = image.refs.length ? image.refs.map((r) => `Loaded image: ${cell(r, 300)}`) : [`Loaded image ID: ${image.id}`];

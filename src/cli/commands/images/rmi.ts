@@ -12,7 +12,10 @@ export function registerRmi(program: Command): void {
       const { removeImage, tctopRoot } = await import('../../../engine/images/index.js');
       for (const ref of refs) {
         const result = await removeImage(tctopRoot(), ref, !!opts.force);
-        const lines = [...result.untagged.map((r) => `Untagged: ${cell(r, 300)}`), ...(result.deleted ? [`Deleted: ${result.deleted}`] : [])];
+        const lines = [
+          ...result.untagged.map((r) => `Untagged: ${cell(r, 300)}`),
+          ...(result.deleted ? [`Deleted: ${result.deleted}`] : []),
+        ];
         if (lines.length) process.stdout.write(lines.join('\n') + '\n');
       }
     });

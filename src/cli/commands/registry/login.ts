@@ -19,7 +19,9 @@ async function readStdin(): Promise<string> {
 async function prompt(question: string, hidden: boolean): Promise<string> {
   const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  if (hidden) (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => void (s.includes(question) && process.stderr.write(question));
+  if (hidden)
+    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) =>
+      void (s.includes(question) && process.stderr.write(question));
   try {
     return await new Promise<string>((resolve) => rl.question(question, resolve));
   } finally {
@@ -31,7 +33,7 @@ async function prompt(question: string, hidden: boolean): Promise<string> {
 export function registerLogin(program: Command): void {
   program
     .command('login')
-    .description('log in to a registry (credentials in docker\'s ~/.docker/config.json, or its credential helper)')
+    .description("log in to a registry (credentials in docker's ~/.docker/config.json, or its credential helper)")
     .argument('[registry]', 'host[:port] (Docker Hub if omitted)')
     .option('-u, --username <user>', 'username')
     .option('-p, --password <password>', 'password (visible to other users: prefer --password-stdin)')
@@ -49,7 +51,8 @@ export function registerLogin(program: Command): void {
         process.stderr.write('WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n');
       }
       if (!username || !password) {
-        if (!process.stdin.isTTY) throw new UsageError('login needs --username and a password (--password-stdin) when stdin is not a terminal');
+        if (!process.stdin.isTTY)
+          throw new UsageError('login needs --username and a password (--password-stdin) when stdin is not a terminal');
         username ||= await prompt('Username: ', false);
         password ||= await prompt('Password: ', true);
       }

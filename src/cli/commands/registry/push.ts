@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 export function registerPush(program: Command): void {
   program
     .command('push')
-    .description('upload an image to a registry (only the blobs it lacks; prints the registry\'s manifest digest)')
+    .description("upload an image to a registry (only the blobs it lacks; prints the registry's manifest digest)")
     .argument('<name>', 'NAME[:TAG], e.g. localhost:5000/app:v1')
     .option('-q, --quiet', 'print nothing but errors')
     .action(async (name: string, opts: { quiet?: boolean }) => {
@@ -13,6 +13,9 @@ export function registerPush(program: Command): void {
       const { tctopRoot } = await import('../../../engine/images/store-paths.js');
       const { withInterruptCleanup } = await import('../images/interrupt.js');
       const root = tctopRoot();
-      await withInterruptCleanup(() => abandonStaging(root), () => pushImage(name, { root, progress: opts.quiet ? undefined : process.stdout }));
+      await withInterruptCleanup(
+        () => abandonStaging(root),
+        () => pushImage(name, { root, progress: opts.quiet ? undefined : process.stdout }),
+      );
     });
 }

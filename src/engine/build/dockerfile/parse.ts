@@ -41,12 +41,19 @@ const ALLOWED_FLAGS: Record<string, string[]> = {
   ADD: ['chown', 'chmod'],
   HEALTHCHECK: ['interval', 'timeout', 'start-period', 'start-interval', 'retries'],
 };
-const BUILDKIT_ONLY: Record<string, string[]> = { RUN: ['mount', 'network', 'security'], COPY: ['link', 'parents', 'exclude'], ADD: ['link', 'checksum', 'keep-git-dir', 'exclude'] };
+const BUILDKIT_ONLY: Record<string, string[]> = {
+  RUN: ['mount', 'network', 'security'],
+  COPY: ['link', 'parents', 'exclude'],
+  ADD: ['link', 'checksum', 'keep-git-dir', 'exclude'],
+};
 const STAGE_NAME = /^[a-z][a-z0-9_.-]*$/;
 const HEREDOC = /<<-?\s*["']?[A-Za-z_][\w]*["']?/;
 
 class LineError {
-  constructor(readonly line: LogicalLine, readonly keyword: string) {}
+  constructor(
+    readonly line: LogicalLine,
+    readonly keyword: string,
+  ) {}
   fail(why: string): never {
     throw new UsageError(`Dockerfile line ${this.line.line}: ${this.keyword}: ${why}`);
   }
@@ -94,9 +101,11 @@ export function parseInstruction(line: LogicalLine, escape: string, inOnbuild = 
   switch (keyword) {
     case 'FROM': {
       const words = splitWhitespace(rest);
-      if (words.length !== 1 && !(words.length === 3 && words[1].toLowerCase() === 'as')) err.fail('requires either one or three arguments (FROM image [AS name])');
+      if (words.length !== 1 && !(words.length === 3 && words[1].toLowerCase() === 'as'))
+        err.fail('requires either one or three arguments (FROM image [AS name])');
       const stageName = words[2]?.toLowerCase();
-      if (stageName !== undefined && !STAGE_NAME.test(stageName)) err.fail(`invalid name for build stage: "${cell(words[2], 100)}", name can't start with a number or contain symbols`);
+      if (stageName !== undefined && !STAGE_NAME.test(stageName))
+        err.fail(`invalid name for build stage: "${cell(words[2], 100)}", name can't start with a number or contain symbols`);
       return { ...base, keyword, image: words[0], stageName };
     }
     case 'RUN':
@@ -104,7 +113,8 @@ export function parseInstruction(line: LogicalLine, escape: string, inOnbuild = 
     case 'ENTRYPOINT': {
       if (keyword === 'RUN') needArgs();
       const command = commandOf(rest);
-      if (keyword === 'RUN' && command.form === 'shell' && HEREDOC.test(rest)) err.fail('heredocs (<<EOF) are not supported by tctop build');
+      if (keyword === 'RUN' && command.form === 'shell' && HEREDOC.test(rest))
+        err.fail('heredocs (<<EOF) are not supported by tctop build');
       return { ...base, keyword, command };
     }
     case 'SHELL': {
@@ -160,7 +170,7 @@ export function parseInstruction(line: LogicalLine, escape: string, inOnbuild = 
       return { ...base, keyword, command: commandOf(cmd) };
     }
     case 'ONBUILD': {
-      if (inOnbuild) err.fail('chaining ONBUILD via `ONBUILD ONBUILD` isn\'t allowed');
+      if (inOnbuild) err.fail("chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
       needArgs();
       const inner = parseInstruction({ line: line.line, text: rest }, escape, true);
       if (inner.keyword === 'FROM' || inner.keyword === 'MAINTAINER') err.fail(`${inner.keyword} isn't allowed as an ONBUILD trigger`);
@@ -176,9 +186,11 @@ export function parseDockerfile(source: string): Dockerfile {
   const instructions = lines.map((l) => parseInstruction(l, escape));
   if (instructions.length === 0) throw new UsageError('the Dockerfile (empty) has no instructions');
   const first = instructions.find((i) => i.keyword !== 'ARG');
-  if (!first || first.keyword !== 'FROM') {
+  if (first?.keyword !== 'FROM') {
     const at = first ?? instructions[0];
-    throw new UsageError(`Dockerfile line ${at.line}: ${at.keyword}: no build stage in current context (the first instruction must be FROM, after optional ARGs)`);
+    throw new UsageError(
+      `Dockerfile line ${at.line}: ${at.keyword}: no build stage in current context (the first instruction must be FROM, after optional ARGs)`,
+    );
   }
   return { escape, directives, instructions };
 }

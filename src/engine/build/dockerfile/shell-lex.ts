@@ -115,7 +115,8 @@ class Lexer {
     const colon = this.peek() === ':';
     if (colon) this.pos++;
     const op = this.src[this.pos++];
-    if (op !== '-' && op !== '+' && op !== '?') throw new UsageError(`unsupported modifier (${colon ? ':' : ''}${op ?? ''}) in \${${name}}`);
+    if (op !== '-' && op !== '+' && op !== '?')
+      throw new UsageError(`unsupported modifier (${colon ? ':' : ''}${op ?? ''}) in \${${name}}`);
     const word = this.braceWord();
     const unset = value === undefined || (colon && value === '');
     if (op === '-') return unset ? word : value!;

@@ -28,7 +28,14 @@ test('shell forms use SHELL; WORKDIR is relative to the previous one; ENV sees e
 });
 
 test('EXPOSE ranges and protocols, VOLUME, LABEL quoting, HEALTHCHECK durations, ONBUILD, STOPSIGNAL', () => {
-  const c = apply({}, ['EXPOSE 80 7000-7001/UDP', 'VOLUME /a /b', 'LABEL "k k"="v v"', 'HEALTHCHECK --interval=1m30s --retries=2 CMD ["true"]', 'ONBUILD RUN x', 'STOPSIGNAL 9']);
+  const c = apply({}, [
+    'EXPOSE 80 7000-7001/UDP',
+    'VOLUME /a /b',
+    'LABEL "k k"="v v"',
+    'HEALTHCHECK --interval=1m30s --retries=2 CMD ["true"]',
+    'ONBUILD RUN x',
+    'STOPSIGNAL 9',
+  ]);
   assert.deepEqual(Object.keys(c.ExposedPorts!), ['80/tcp', '7000/udp', '7001/udp']);
   assert.deepEqual(Object.keys(c.Volumes!), ['/a', '/b']);
   assert.deepEqual(c.Labels, { 'k k': 'v v' });
@@ -41,7 +48,7 @@ test('EXPOSE ranges and protocols, VOLUME, LABEL quoting, HEALTHCHECK durations,
   assert.throws(() => apply({}, ['HEALTHCHECK --interval=1us CMD true']), /cannot be less than 1ms/);
 });
 
-test('commit -c: docker\'s set of instructions, others refused', () => {
+test("commit -c: docker's set of instructions, others refused", () => {
   const c: ContainerConfig = { Env: ['A=1'] };
   applyChangeLines(c, ['ENV B=$A', 'CMD ["run"]', 'EXPOSE 80']);
   assert.deepEqual([c.Env, c.Cmd, Object.keys(c.ExposedPorts!)], [['A=1', 'B=1'], ['run'], ['80/tcp']]);

@@ -26,13 +26,26 @@ function setup(t: TestContext): { context: SourceRoot; stage: MergedView } {
   const image = join(dir, 'image');
   mkdirSync(join(image, 'existing'), { recursive: true });
   const real = realpathSync(ctx);
-  const context: SourceRoot = { view: new MergedView([real], false), contextDir: real, ignore: new IgnoreMatcher(['**/*.log']), what: 'build context' };
+  const context: SourceRoot = {
+    view: new MergedView([real], false),
+    contextDir: real,
+    ignore: new IgnoreMatcher(['**/*.log']),
+    what: 'build context',
+  };
   return { context, stage: new MergedView([image], false) };
 }
 
 function plan(s: ReturnType<typeof setup>, sources: string[], dest: string) {
   const { sources: resolved, wildcard } = resolveSources(sources, s.context, 'COPY');
-  const p = planCopy({ sources: resolved, dest, multiple: resolved.length > 1 || wildcard, stageView: s.stage, owner: { uid: 0, gid: 0 }, add: false, keyword: 'COPY' });
+  const p = planCopy({
+    sources: resolved,
+    dest,
+    multiple: resolved.length > 1 || wildcard,
+    stageView: s.stage,
+    owner: { uid: 0, gid: 0 },
+    add: false,
+    keyword: 'COPY',
+  });
   return p.items.map((i) => `${i.kind} ${i.dest}`);
 }
 
@@ -56,7 +69,10 @@ test('sources outside the context or excluded are refused', (t) => {
   const s = setup(t);
   assert.throws(() => plan(s, ['../a.txt'], '/x'), /forbidden path outside the build context: \.\.\/a\.txt/);
   assert.throws(() => plan(s, ['dir/../../a.txt'], '/x'), /forbidden path outside the build context/);
-  assert.throws(() => plan(s, ['escape/passwd'], '/x'), /forbidden path outside the build context: escape\/passwd \(it resolves to \/etc\/passwd\)/);
+  assert.throws(
+    () => plan(s, ['escape/passwd'], '/x'),
+    /forbidden path outside the build context: escape\/passwd \(it resolves to \/etc\/passwd\)/,
+  );
   assert.throws(() => plan(s, ['dir/skip.log'], '/x'), /file not found in build context or excluded by \.dockerignore/);
   assert.throws(() => plan(s, ['nothing*'], '/x/'), /file not found in build context/);
 });

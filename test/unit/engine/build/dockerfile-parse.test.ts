@@ -7,7 +7,8 @@ import { parseDockerfile, type Instruction } from '../../../../src/engine/build/
 import { extractFlags, parseJsonArray, parseWords } from '../../../../src/engine/build/dockerfile/words.js';
 
 type Of<K extends Instruction['keyword']> = Instruction & Extract<Instruction, { keyword: K } | { keyword: K | any }> & { keyword: K };
-const only = <K extends Instruction['keyword']>(df: string, keyword: K) => parseDockerfile(df).instructions.find((i) => i.keyword === keyword) as Of<K>;
+const only = <K extends Instruction['keyword']>(df: string, keyword: K) =>
+  parseDockerfile(df).instructions.find((i) => i.keyword === keyword) as Of<K>;
 
 test('line continuations join lines; comment lines inside them and empty continuation lines are dropped', () => {
   const text = splitLogicalLines('FROM x\nRUN echo hello \\\n# comment\n  world \\\n\n  again\n# trailing\nCMD a');
@@ -20,11 +21,17 @@ test('line continuations join lines; comment lines inside them and empty continu
 
 test('leading whitespace before instructions and comments is ignored (docs: "  # this is a comment-line")', () => {
   const text = splitLogicalLines('        # this is a comment-line\n    RUN echo hello\nRUN echo world');
-  assert.deepEqual(text.lines.map((l) => l.text), ['RUN echo hello', 'RUN echo world']);
+  assert.deepEqual(
+    text.lines.map((l) => l.text),
+    ['RUN echo hello', 'RUN echo world'],
+  );
 });
 
 test('a # after the start of a line is an argument, not a comment', () => {
-  assert.deepEqual(only('FROM x\nRUN echo \'we are running some # of cool things\'', 'RUN').command, { form: 'shell', text: "echo 'we are running some # of cool things'" });
+  assert.deepEqual(only("FROM x\nRUN echo 'we are running some # of cool things'", 'RUN').command, {
+    form: 'shell',
+    text: "echo 'we are running some # of cool things'",
+  });
 });
 
 test('# escape=` makes the backtick continue lines (the Windows example of the docs)', () => {
@@ -49,7 +56,10 @@ test('JSON (exec) form vs shell form; malformed JSON falls back to the shell for
   assert.deepEqual(only('FROM x\nCMD ["echo", "a b"]', 'CMD').command, { form: 'exec', args: ['echo', 'a b'] });
   assert.deepEqual(only('FROM x\nENTRYPOINT exec top -b', 'ENTRYPOINT').command, { form: 'shell', text: 'exec top -b' });
   assert.deepEqual(only("FROM x\nCMD ['echo', 'x']", 'CMD').command, { form: 'shell', text: "['echo', 'x']" });
-  assert.deepEqual(only('FROM x\nRUN ["c:\\\\windows\\\\system32\\\\tasklist.exe"]', 'RUN').command, { form: 'exec', args: ['c:\\windows\\system32\\tasklist.exe'] });
+  assert.deepEqual(only('FROM x\nRUN ["c:\\\\windows\\\\system32\\\\tasklist.exe"]', 'RUN').command, {
+    form: 'exec',
+    args: ['c:\\windows\\system32\\tasklist.exe'],
+  });
   assert.deepEqual(parseJsonArray('[1, 2]'), null);
   assert.deepEqual(parseJsonArray(' [ "a" ] '), ['a']);
 });
@@ -77,7 +87,14 @@ test('parseWords keeps quotes and escapes, splits on unquoted whitespace', () =>
 test('ARG forms, several per line', () => {
   assert.deepEqual(only('ARG A\nARG B=1 C="two words"\nFROM x', 'ARG').args, [{ name: 'A' }]);
   assert.deepEqual(parseDockerfile('ARG A\nARG B=1 C="two words"\nFROM x').instructions[1], {
-    line: 2, original: 'ARG B=1 C="two words"', flags: new Map(), keyword: 'ARG', args: [{ name: 'B', value: '1' }, { name: 'C', value: '"two words"' }],
+    line: 2,
+    original: 'ARG B=1 C="two words"',
+    flags: new Map(),
+    keyword: 'ARG',
+    args: [
+      { name: 'B', value: '1' },
+      { name: 'C', value: '"two words"' },
+    ],
   });
 });
 
@@ -85,12 +102,21 @@ test('FROM [AS name], COPY/ADD with flags and JSON form, HEALTHCHECK, ONBUILD, V
   const from = only('FROM golang:1.21 AS Build', 'FROM');
   assert.deepEqual([from.image, from.stageName], ['golang:1.21', 'build']);
   const copy = only('FROM x\nCOPY --from=build --chown=55:mygroup files* /somedir/', 'COPY');
-  assert.deepEqual([copy.flags.get('from'), copy.flags.get('chown'), copy.sources, copy.dest], ['build', '55:mygroup', ['files*'], '/somedir/']);
+  assert.deepEqual(
+    [copy.flags.get('from'), copy.flags.get('chown'), copy.sources, copy.dest],
+    ['build', '55:mygroup', ['files*'], '/somedir/'],
+  );
   assert.deepEqual(only('FROM x\nADD ["a b.txt", "/dest dir/"]', 'ADD').sources, ['a b.txt']);
   const hc = only('FROM x\nHEALTHCHECK --interval=5m --timeout=3s CMD curl -f http://localhost/ || exit 1', 'HEALTHCHECK');
-  assert.deepEqual([hc.flags.get('interval'), hc.flags.get('timeout'), hc.command], ['5m', '3s', { form: 'shell', text: 'curl -f http://localhost/ || exit 1' }]);
+  assert.deepEqual(
+    [hc.flags.get('interval'), hc.flags.get('timeout'), hc.command],
+    ['5m', '3s', { form: 'shell', text: 'curl -f http://localhost/ || exit 1' }],
+  );
   assert.equal(only('FROM x\nHEALTHCHECK NONE', 'HEALTHCHECK').command, null);
-  assert.equal(only('FROM x\nONBUILD RUN /usr/local/bin/python-build --dir /app/src', 'ONBUILD').trigger, 'RUN /usr/local/bin/python-build --dir /app/src');
+  assert.equal(
+    only('FROM x\nONBUILD RUN /usr/local/bin/python-build --dir /app/src', 'ONBUILD').trigger,
+    'RUN /usr/local/bin/python-build --dir /app/src',
+  );
   assert.deepEqual(only('FROM x\nVOLUME ["/data", "/logs"]', 'VOLUME').values, ['/data', '/logs']);
   assert.deepEqual(only('FROM x\nVOLUME /var/log /var/db', 'VOLUME').values, ['/var/log', '/var/db']);
   assert.deepEqual(only('FROM x\nEXPOSE 80/tcp 80/udp', 'EXPOSE').values, ['80/tcp', '80/udp']);
@@ -99,7 +125,14 @@ test('FROM [AS name], COPY/ADD with flags and JSON form, HEALTHCHECK, ONBUILD, V
 
 test('flags: --name=value, quoted values, boolean, -- ends them', () => {
   const f = extractFlags('--chown="a b" --x --y=1 -- --not-a-flag rest');
-  assert.deepEqual([...f.flags], [['chown', 'a b'], ['x', true], ['y', '1']]);
+  assert.deepEqual(
+    [...f.flags],
+    [
+      ['chown', 'a b'],
+      ['x', true],
+      ['y', '1'],
+    ],
+  );
   assert.equal(f.rest, '--not-a-flag rest');
 });
 
@@ -109,7 +142,10 @@ test('errors name the line and the instruction', () => {
   assert.throws(() => parseDockerfile('FROM a b'), /line 1: FROM: requires either one or three arguments/);
   assert.throws(() => parseDockerfile('FROM a AS 1x'), /invalid name for build stage/);
   assert.throws(() => parseDockerfile('FROM x\nCOPY onlyone'), /line 2: COPY: requires at least two arguments/);
-  assert.throws(() => parseDockerfile('FROM x\nRUN --mount=type=cache,target=/x true'), /line 2: RUN: the --mount option requires BuildKit/);
+  assert.throws(
+    () => parseDockerfile('FROM x\nRUN --mount=type=cache,target=/x true'),
+    /line 2: RUN: the --mount option requires BuildKit/,
+  );
   assert.throws(() => parseDockerfile('FROM x\nCOPY --bogus=1 a b'), /line 2: COPY: unknown flag: --bogus/);
   assert.throws(() => parseDockerfile('FROM x\nSHELL /bin/bash -c'), /line 2: SHELL: requires the arguments to be in JSON form/);
   assert.throws(() => parseDockerfile('FROM x\nRUN <<EOF\necho\nEOF'), /line 2: RUN: heredocs/);

@@ -41,7 +41,8 @@ function makeUpper(dir: string, nonUtf8 = true): void {
   spawnSync('mknod', [join(dir, 'deleted'), 'c', '0', '0']);
   spawnSync('setfattr', ['-n', 'trusted.overlay.opaque', '-v', 'y', join(dir, 'opaque')]);
   spawnSync('setfattr', ['-n', 'user.note', '-v', 'kept', join(dir, 'file')]);
-  for (const p of ['file', 'opaque/inner/f', longName, 'opaque/inner', 'opaque', 'etc']) utimesSync(join(dir, p), 1_600_000_000.7, 1_600_000_000.7);
+  for (const p of ['file', 'opaque/inner/f', longName, 'opaque/inner', 'opaque', 'etc'])
+    utimesSync(join(dir, p), 1_600_000_000.7, 1_600_000_000.7);
 }
 
 test('an upper dir as a layer tar: whiteouts, opaque dirs, hardlinks, long names, xattrs; engine mount points left out', async (t) => {
@@ -56,7 +57,17 @@ test('an upper dir as a layer tar: whiteouts, opaque dirs, hardlinks, long names
   assert.equal(listed.status, 0, listed.stderr);
   const names = spawnSync('tar', ['-tf', '-'], { input: tar, encoding: 'latin1' }).stdout.split('\n').filter(Boolean);
   assert.deepEqual(names, [
-    'bad-\\377\\376', `${longName}`, '.wh.deleted', 'etc/', 'file', 'hardlink', 'link', 'opaque/', 'opaque/.wh..wh..opq', 'opaque/inner/', 'opaque/inner/f',
+    'bad-\\377\\376',
+    `${longName}`,
+    '.wh.deleted',
+    'etc/',
+    'file',
+    'hardlink',
+    'link',
+    'opaque/',
+    'opaque/.wh..wh..opq',
+    'opaque/inner/',
+    'opaque/inner/f',
   ]);
   assert.match(listed.stdout, /hrw-r--r-- +0\/0 +0 \S+ \S+ hardlink link to file/);
   assert.match(listed.stdout, /lrwxrwxrwx +0\/0 +0 \S+ \S+ link -> \/absolute\/target/);
@@ -73,7 +84,13 @@ test('a layer extracted into the store regenerates the same tar (diff_id kept by
   makeUpper(upper, false);
   const tar = await tarOf(upper, true);
   const stored = join(dir, 'stored');
-  const result = await extractTar((async function* () { yield tar; })(), stored, { convertWhiteouts: true, what: 'test layer' });
+  const result = await extractTar(
+    (async function* () {
+      yield tar;
+    })(),
+    stored,
+    { convertWhiteouts: true, what: 'test layer' },
+  );
   assert.equal(result.diffId, 'sha256:' + createHash('sha256').update(tar).digest('hex'));
   const again = await tarOf(stored);
   assert.equal(createHash('sha256').update(again).digest('hex'), result.diffId.slice(7));
@@ -82,7 +99,16 @@ test('a layer extracted into the store regenerates the same tar (diff_id kept by
 test('headers: PAX records only where ustar cannot hold the value; checksums as tar computes them', () => {
   const plain = encodeHeader({ path: Buffer.from('a/b'), type: 'file', mode: 0o644, uid: 0, gid: 0, size: 3, mtime: 1 });
   assert.equal(plain.length, 512);
-  const long = encodeHeader({ path: Buffer.from('x'.repeat(150)), type: 'file', mode: 0o644, uid: 0, gid: 0, size: 0, mtime: 1, xattrs: new Map([['user.a', Buffer.from('b')]]) });
+  const long = encodeHeader({
+    path: Buffer.from('x'.repeat(150)),
+    type: 'file',
+    mode: 0o644,
+    uid: 0,
+    gid: 0,
+    size: 0,
+    mtime: 1,
+    xattrs: new Map([['user.a', Buffer.from('b')]]),
+  });
   assert.equal(long.length, 512 * 3);
   assert.match(long.subarray(512, 1024).toString(), /^\d+ path=x{150}\n\d+ SCHILY\.xattr\.user\.a=b\n/);
   const sum = [...plain].reduce((s, b, i) => s + (i >= 148 && i < 156 ? 0x20 : b), 0);

@@ -5,7 +5,7 @@ import { envMap, processWord, processWords } from '../../../../src/engine/build/
 
 const env = envMap(['FOO=/bar', 'EMPTY=', 'abc=hello']);
 
-test('$VAR, ${VAR} and the :- :+ - + modifiers, as in docker\'s reference', () => {
+test("$VAR, ${VAR} and the :- :+ - + modifiers, as in docker's reference", () => {
   assert.equal(processWord('$FOO', env), '/bar');
   assert.equal(processWord('${FOO}/x', env), '/bar/x');
   assert.equal(processWord('${UNSET:-word}', env), 'word');

@@ -56,7 +56,10 @@ test('v2: only the controllers the root offers are enabled; a limit without its 
   const cg = createContainerCgroup(ID, { pidsLimit: 5 }, root);
   assert.equal(cg.oomFile, null);
   assert.equal(readFileSync(join(root, 'cgroup.subtree_control'), 'utf8'), '+cpu\n+pids\n');
-  assert.throws(() => createContainerCgroup('ef'.repeat(32), { memoryBytes: 64 << 20 }, root), (e) => e instanceof UnsupportedError && /memory controller/.test(e.message));
+  assert.throws(
+    () => createContainerCgroup('ef'.repeat(32), { memoryBytes: 64 << 20 }, root),
+    (e) => e instanceof UnsupportedError && /memory controller/.test(e.message),
+  );
   assert.equal(existsSync(join(root, 'tctop', 'ef'.repeat(32))), false);
 });
 
@@ -66,13 +69,19 @@ test('v2: a controller the kernel will not enable is skipped unless a limit need
   mkdirSync(join(root, 'cgroup.subtree_control')); // every write to it fails
   assert.deepEqual(createContainerCgroup(ID, {}, root).dirs, [join(root, 'tctop', ID)]);
   const other = 'ef'.repeat(32);
-  assert.throws(() => createContainerCgroup(other, { pidsLimit: 10 }, root), (e) => e instanceof NativeError && /cgroup.subtree_control/.test(e.message));
+  assert.throws(
+    () => createContainerCgroup(other, { pidsLimit: 10 }, root),
+    (e) => e instanceof NativeError && /cgroup.subtree_control/.test(e.message),
+  );
   assert.equal(existsSync(join(root, 'tctop', other)), false, 'nothing half-created');
 });
 
 test('bad limits and cpusets are usage errors and create nothing', (t) => {
   const root = v2Root(t);
-  assert.throws(() => createContainerCgroup(ID, { cpusetCpus: '7' }, root), (e) => e instanceof UsageError && /CPU 7 not available/.test(e.message));
+  assert.throws(
+    () => createContainerCgroup(ID, { cpusetCpus: '7' }, root),
+    (e) => e instanceof UsageError && /CPU 7 not available/.test(e.message),
+  );
   assert.throws(() => createContainerCgroup(ID, { cpusetCpus: '1-x' }, root), UsageError);
   assert.throws(() => createContainerCgroup(ID, { memoryBytes: 1000 }, root), /minimum memory/);
   assert.throws(() => createContainerCgroup(ID, { nanoCpus: -1 }, root), UsageError);

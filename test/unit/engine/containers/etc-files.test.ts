@@ -12,8 +12,12 @@ function scratch(t: { after(fn: () => void): void }): string {
 }
 
 test('resolv.conf for a namespace of its own drops loopback nameservers (systemd-resolved stub, dnsmasq) and keeps the rest', () => {
-  const host = '# generated\nnameserver 127.0.0.53\nnameserver ::1\nnameserver 10.0.0.2\nnameserver 1270::1\nsearch example.com\noptions edns0\n';
-  assert.equal(withoutLoopbackNameservers(host), '# generated\nnameserver 10.0.0.2\nnameserver 1270::1\nsearch example.com\noptions edns0\n');
+  const host =
+    '# generated\nnameserver 127.0.0.53\nnameserver ::1\nnameserver 10.0.0.2\nnameserver 1270::1\nsearch example.com\noptions edns0\n';
+  assert.equal(
+    withoutLoopbackNameservers(host),
+    '# generated\nnameserver 10.0.0.2\nnameserver 1270::1\nsearch example.com\noptions edns0\n',
+  );
 });
 
 test('the files per network mode; a volume on a path keeps ours out; written 0644 in the state dir', (t) => {
@@ -23,7 +27,11 @@ test('the files per network mode; a volume on a path keeps ours out; written 064
   const none = Object.fromEntries(etcFiles('box1', 'none', hostEtc).map((f) => [f.destination, f.content]));
   assert.deepEqual(none, { '/etc/hostname': 'box1\n', '/etc/hosts': STOCK_HOSTS, '/etc/resolv.conf': 'nameserver 10.0.0.2\n' });
   const host = Object.fromEntries(etcFiles('box1', 'host', hostEtc).map((f) => [f.destination, f.content]));
-  assert.deepEqual(host, { '/etc/hostname': 'box1\n', '/etc/hosts': '127.0.0.1 localhost\n10.1.1.1 build-host\n', '/etc/resolv.conf': 'nameserver 127.0.0.53\nnameserver 10.0.0.2\n' });
+  assert.deepEqual(host, {
+    '/etc/hostname': 'box1\n',
+    '/etc/hosts': '127.0.0.1 localhost\n10.1.1.1 build-host\n',
+    '/etc/resolv.conf': 'nameserver 127.0.0.53\nnameserver 10.0.0.2\n',
+  });
   // a host without the files: stock hosts, an empty resolv.conf
   const bare = Object.fromEntries(etcFiles('b', 'host', join(hostEtc, 'missing')).map((f) => [f.destination, f.content]));
   assert.deepEqual([bare['/etc/hosts'], bare['/etc/resolv.conf']], [STOCK_HOSTS, '']);

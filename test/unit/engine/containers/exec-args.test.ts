@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { encodeEnv, execArgs } from '../../../../src/engine/containers/exec.js';
 import type { ContainerState } from '../../../../src/engine/containers/state.js';
 
-test('exec arguments carry the container\'s context and the overrides', (t) => {
+test("exec arguments carry the container's context and the overrides", (t) => {
   const layer = mkdtempSync(join(tmpdir(), 'tctop-layer-'));
   t.after(() => rmSync(layer, { recursive: true, force: true }));
   mkdirSync(join(layer, 'etc'));
@@ -21,15 +21,52 @@ test('exec arguments carry the container\'s context and the overrides', (t) => {
   } as unknown as ContainerState;
   const plain = execArgs(state, { cmd: ['ls', '-l'], env: [] });
   assert.deepEqual(plain.args, [
-    'exec', '--pid', '4242', '--cgroup', '/sys/fs/cgroup/memory/tctop/x', '--cgroup', '/sys/fs/cgroup/pids/tctop/x',
-    '--env-fd', '3', '--cwd', '/srv', '--uid', '0', '--gid', '0', '--groups', '0', '--caps-default', '--', 'ls', '-l',
+    'exec',
+    '--pid',
+    '4242',
+    '--cgroup',
+    '/sys/fs/cgroup/memory/tctop/x',
+    '--cgroup',
+    '/sys/fs/cgroup/pids/tctop/x',
+    '--env-fd',
+    '3',
+    '--cwd',
+    '/srv',
+    '--uid',
+    '0',
+    '--gid',
+    '0',
+    '--groups',
+    '0',
+    '--caps-default',
+    '--',
+    'ls',
+    '-l',
   ]);
   assert.deepEqual(plain.env, ['PATH=/bin', 'A=1']);
   const custom = execArgs(state, { cmd: ['id'], env: ['A=2', 'B=3'], user: 'app', workdir: '/tmp' });
-  assert.deepEqual(custom.args.slice(custom.args.indexOf('--env-fd')), ['--env-fd', '3', '--cwd', '/tmp', '--uid', '1000', '--gid', '1000', '--groups', '1000,50', '--caps-default', '--', 'id']);
+  assert.deepEqual(custom.args.slice(custom.args.indexOf('--env-fd')), [
+    '--env-fd',
+    '3',
+    '--cwd',
+    '/tmp',
+    '--uid',
+    '1000',
+    '--gid',
+    '1000',
+    '--groups',
+    '1000,50',
+    '--caps-default',
+    '--',
+    'id',
+  ]);
   assert.deepEqual(custom.env, ['PATH=/bin', 'A=2', 'B=3']);
   const it = execArgs(state, { cmd: ['sh'], env: [], interactive: true, tty: true });
-  assert.deepEqual(it.args.slice(it.args.indexOf('--caps-default')), ['--caps-default', '--tty', '--stdin', '--', 'sh'], '-it: a pty, and stdin relayed');
+  assert.deepEqual(
+    it.args.slice(it.args.indexOf('--caps-default')),
+    ['--caps-default', '--tty', '--stdin', '--', 'sh'],
+    '-it: a pty, and stdin relayed',
+  );
 });
 
 test('the environment never travels in argv: it is NUL-separated on its own descriptor', () => {

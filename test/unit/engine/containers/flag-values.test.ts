@@ -5,7 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { UsageError } from '../../../../src/errors.js';
-import { parseCpus, parseCpuset, parseEnv, parseHostname, parseMemory, parseNetwork, parsePidsLimit, parseVolume, parseWorkdir } from '../../../../src/engine/containers/flag-values.js';
+import {
+  parseCpus,
+  parseCpuset,
+  parseEnv,
+  parseHostname,
+  parseMemory,
+  parseNetwork,
+  parsePidsLimit,
+  parseVolume,
+  parseWorkdir,
+} from '../../../../src/engine/containers/flag-values.js';
 
 test('--memory takes docker units and refuses junk and tiny limits', () => {
   assert.equal(parseMemory('64m'), 64 * 1024 * 1024);
@@ -14,7 +24,12 @@ test('--memory takes docker units and refuses junk and tiny limits', () => {
   assert.equal(parseMemory('1gb'), 1024 ** 3);
   assert.equal(parseMemory('8388608'), 8 * 1024 * 1024);
   assert.equal(parseMemory('6.5m'), Math.floor(6.5 * 1024 * 1024));
-  for (const bad of ['', 'lots', '64x', '-64m', '1m', '64 mm']) assert.throws(() => parseMemory(bad), (e: unknown) => e instanceof UsageError && /--memory/.test((e as Error).message), bad);
+  for (const bad of ['', 'lots', '64x', '-64m', '1m', '64 mm'])
+    assert.throws(
+      () => parseMemory(bad),
+      (e: unknown) => e instanceof UsageError && /--memory/.test((e as Error).message),
+      bad,
+    );
 });
 
 test('--cpus is a decimal between 0.01 and the CPU count', () => {
@@ -45,7 +60,11 @@ test('-v: absolute existing source, absolute destination, ro/rw', (t) => {
   assert.deepEqual(parseVolume(`${dir}:/data`), { source: dir, destination: '/data', readOnly: false });
   assert.deepEqual(parseVolume(`${dir}:/data:ro`), { source: dir, destination: '/data', readOnly: true });
   for (const bad of ['data:/data', `${dir}:data`, `${dir}:/`, `${dir}:/d:rx`, `${dir}/missing:/d`, dir, `${dir}:/a:ro:x`]) {
-    assert.throws(() => parseVolume(bad), (e: unknown) => e instanceof UsageError && /^invalid -v/.test((e as Error).message), bad);
+    assert.throws(
+      () => parseVolume(bad),
+      (e: unknown) => e instanceof UsageError && /^invalid -v/.test((e as Error).message),
+      bad,
+    );
   }
 });
 

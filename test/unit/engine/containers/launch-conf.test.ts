@@ -54,11 +54,37 @@ test('percent-encoding escapes controls, space, %, DEL and every non-ASCII byte,
 });
 
 test('records come out in the contract order, one a line, repeatable keys repeated', () => {
-  const text = encodeLaunchConf(conf({ binds: [{ source: '/h/my dir', destination: '/data', readOnly: true }], groups: [10, 20], readOnly: true, network: 'host' }));
+  const text = encodeLaunchConf(
+    conf({ binds: [{ source: '/h/my dir', destination: '/data', readOnly: true }], groups: [10, 20], readOnly: true, network: 'host' }),
+  );
   const lines = text.split('\n');
   assert.equal(lines.at(-1), '');
   const keys = lines.slice(0, -1).map((l) => l.split(' ')[0]);
-  assert.deepEqual(keys, ['id', 'lowerdir', 'lowerdir', 'upperdir', 'workdir', 'rootfs', 'readonly', 'hostname', 'network', 'arg', 'arg', 'arg', 'env', 'env', 'cwd', 'uid', 'gid', 'groups', 'bind', 'cgroup', 'oom_file', 'log', 'exit_file']);
+  assert.deepEqual(keys, [
+    'id',
+    'lowerdir',
+    'lowerdir',
+    'upperdir',
+    'workdir',
+    'rootfs',
+    'readonly',
+    'hostname',
+    'network',
+    'arg',
+    'arg',
+    'arg',
+    'env',
+    'env',
+    'cwd',
+    'uid',
+    'gid',
+    'groups',
+    'bind',
+    'cgroup',
+    'oom_file',
+    'log',
+    'exit_file',
+  ]);
   assert.ok(lines.includes('lowerdir /s/l2'));
   assert.ok(lines.indexOf('lowerdir /s/l2') < lines.indexOf('lowerdir /s/l1'), 'top-most layer first');
   assert.ok(lines.includes('readonly 1'));

@@ -16,13 +16,17 @@ test('holders never overlap, contended or not, and each lock is released', async
   let inside = 0;
   let most = 0;
   const order: number[] = [];
-  await Promise.all(Array.from({ length: 8 }, (_, i) => withNamesLock(root, async () => {
-    inside++;
-    most = Math.max(most, inside);
-    await sleep(10);
-    order.push(i);
-    inside--;
-  })));
+  await Promise.all(
+    Array.from({ length: 8 }, (_, i) =>
+      withNamesLock(root, async () => {
+        inside++;
+        most = Math.max(most, inside);
+        await sleep(10);
+        order.push(i);
+        inside--;
+      }),
+    ),
+  );
   assert.equal(most, 1);
   assert.equal(order.length, 8);
   assert.equal(await lockfile.check(join(root, 'locks', 'names'), { realpath: false }), false, 'released');

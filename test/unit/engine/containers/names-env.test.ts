@@ -11,7 +11,8 @@ test('names follow docker: [a-zA-Z0-9][a-zA-Z0-9_.-]*, a leading / dropped', () 
   assert.equal(validateName('web_1.a-b'), 'web_1.a-b');
   assert.equal(validateName('/web'), 'web');
   assert.equal(validateName('a'), 'a');
-  for (const bad of ['', '_x', '-x', 'a b', 'a/b', 'ü', 'x\n', 'a'.repeat(300)]) assert.throws(() => validateName(bad), UsageError, JSON.stringify(bad));
+  for (const bad of ['', '_x', '-x', 'a b', 'a/b', 'ü', 'x\n', 'a'.repeat(300)])
+    assert.throws(() => validateName(bad), UsageError, JSON.stringify(bad));
 });
 
 test('generated names are adjective_surname, valid, and avoid the taken ones', () => {
@@ -33,7 +34,14 @@ test('IDs are 64 random hex digits', () => {
 
 test('environment: PATH when the image has none, HOSTNAME, image Env, -e overrides in place, HOME last', () => {
   assert.deepEqual(containerEnv([], [], 'h1', '/root'), [`PATH=${DEFAULT_PATH}`, 'HOSTNAME=h1', 'HOME=/root']);
-  assert.deepEqual(containerEnv(['PATH=/bin', 'A=1', 'B=2'], ['A=9', 'C=3'], 'h1', '/'), ['PATH=/bin', 'HOSTNAME=h1', 'A=9', 'B=2', 'C=3', 'HOME=/']);
+  assert.deepEqual(containerEnv(['PATH=/bin', 'A=1', 'B=2'], ['A=9', 'C=3'], 'h1', '/'), [
+    'PATH=/bin',
+    'HOSTNAME=h1',
+    'A=9',
+    'B=2',
+    'C=3',
+    'HOME=/',
+  ]);
   assert.deepEqual(containerEnv(['HOME=/img'], ['HOSTNAME=mine'], 'h1', '/root'), [`PATH=${DEFAULT_PATH}`, 'HOSTNAME=mine', 'HOME=/img']);
 });
 

@@ -14,7 +14,10 @@ test('overlayfs must be in /proc/filesystems', (t) => {
   writeFileSync(file, 'nodev\tsysfs\nnodev\ttmpfs\n\text4\nnodev\toverlay\n');
   requireOverlayfs(file);
   writeFileSync(file, 'nodev\tsysfs\nnodev\ttmpfs\n\text4\nnodev\toverlayish\n');
-  assert.throws(() => requireOverlayfs(file), (e: unknown) => e instanceof UnsupportedError && /^overlayfs is not available on this host/.test((e as Error).message));
+  assert.throws(
+    () => requireOverlayfs(file),
+    (e: unknown) => e instanceof UnsupportedError && /^overlayfs is not available on this host/.test((e as Error).message),
+  );
   assert.throws(() => requireOverlayfs(join(dir, 'missing')), UnsupportedError);
   requireOverlayfs(); // this host has it
 });

@@ -23,11 +23,38 @@ async function put(r: string, s: ContainerState): Promise<void> {
 
 function state(id: string, name: string, over: Partial<ContainerState> = {}): ContainerState {
   return {
-    id, name, image: 'busybox', imageId: 'sha256:' + 'e'.repeat(64), status: 'created', createdAt: '2026-11-23T10:00:00.000Z',
-    startedAt: null, finishedAt: null, exitCode: null, exitSignal: null, oomKilled: false, pid: null, pidStartTime: null,
-    shimPid: null, shimStartTime: null, labels: {}, bundle: '/x', autoRemove: false,
+    id,
+    name,
+    image: 'busybox',
+    imageId: 'sha256:' + 'e'.repeat(64),
+    status: 'created',
+    createdAt: '2026-11-23T10:00:00.000Z',
+    startedAt: null,
+    finishedAt: null,
+    exitCode: null,
+    exitSignal: null,
+    oomKilled: false,
+    pid: null,
+    pidStartTime: null,
+    shimPid: null,
+    shimStartTime: null,
+    labels: {},
+    bundle: '/x',
+    autoRemove: false,
     cgroup: { version: 1, dirs: [], oomFile: null, path: `/tctop/${id}` },
-    config: { args: ['true'], env: [], cwd: '/', user: { uid: 0, gid: 0, groups: [0] }, userSpec: '', hostname: 'h', network: 'none', binds: [], readonly: false, limits: {}, lowerdirs: ['/l'] },
+    config: {
+      args: ['true'],
+      env: [],
+      cwd: '/',
+      user: { uid: 0, gid: 0, groups: [0] },
+      userSpec: '',
+      hostname: 'h',
+      network: 'none',
+      binds: [],
+      readonly: false,
+      limits: {},
+      lowerdirs: ['/l'],
+    },
     ...over,
   };
 }
@@ -43,12 +70,21 @@ test('full ID, exact name, unique prefix; an ambiguous prefix lists the candidat
   await put(r, state(C, 'abc2')); // a name that is also a prefix of B: the exact name wins, as docker
   mkdirSync(join(r, 'containers', 'not-a-container'));
   mkdirSync(containerDir(r, 'd'.repeat(64))); // being created: no state.json yet
-  assert.deepEqual(listContainers(r).map((c) => c.name).sort(), ['abc2', 'db', 'web']);
+  assert.deepEqual(
+    listContainers(r)
+      .map((c) => c.name)
+      .sort(),
+    ['abc2', 'db', 'web'],
+  );
   assert.equal(resolveContainer(r, A).name, 'web');
   assert.equal(resolveContainer(r, 'db').id, B);
   assert.equal(resolveContainer(r, 'abc2').id, C);
   assert.equal(resolveContainer(r, 'f0').id, C);
-  assert.throws(() => resolveContainer(r, 'abc'), (e: unknown) => e instanceof AmbiguousError && /abc100000000 \(web\)/.test((e as Error).message) && /abc200000000 \(db\)/.test((e as Error).message));
+  assert.throws(
+    () => resolveContainer(r, 'abc'),
+    (e: unknown) =>
+      e instanceof AmbiguousError && /abc100000000 \(web\)/.test((e as Error).message) && /abc200000000 \(db\)/.test((e as Error).message),
+  );
   assert.throws(() => resolveContainer(r, 'nope'), NotFoundError);
   assert.throws(() => resolveContainer(r, 'dddd'), NotFoundError);
 });
@@ -59,7 +95,10 @@ test('exit.json folds into a running state: exited, code, OOM flag, finish time'
   assert.equal(readState(r, A)!.status, 'running');
   writeFileSync(join(containerDir(r, A), 'exit.json'), 'garbage');
   assert.equal(readState(r, A)!.status, 'running', 'an unparsable record is not an exit');
-  writeFileSync(join(containerDir(r, A), 'exit.json'), JSON.stringify({ exitCode: 137, signal: 9, oomKilled: true, finishedAt: '2026-11-23T10:00:02.123456789Z', pid: 42 }));
+  writeFileSync(
+    join(containerDir(r, A), 'exit.json'),
+    JSON.stringify({ exitCode: 137, signal: 9, oomKilled: true, finishedAt: '2026-11-23T10:00:02.123456789Z', pid: 42 }),
+  );
   const s = readState(r, A)!;
   assert.equal(s.status, 'exited');
   assert.equal(s.exitCode, 137);
@@ -68,6 +107,9 @@ test('exit.json folds into a running state: exited, code, OOM flag, finish time'
   assert.equal(s.finishedAt, '2026-11-23T10:00:02.123456789Z');
   // a created container ignores a stale record
   await put(r, state(B, 'db'));
-  writeFileSync(join(containerDir(r, B), 'exit.json'), JSON.stringify({ exitCode: 1, signal: null, oomKilled: false, finishedAt: 'x', pid: 1 }));
+  writeFileSync(
+    join(containerDir(r, B), 'exit.json'),
+    JSON.stringify({ exitCode: 1, signal: null, oomKilled: false, finishedAt: 'x', pid: 1 }),
+  );
   assert.equal(readState(r, B)!.status, 'created');
 });

@@ -21,7 +21,10 @@ test('a directory source: created under a new name, into an existing dir, its co
   assert.deepEqual(planCopy(c('/var/log/.'), 'dir', '/out/new', 'missing', 'dir', 'container x'), { dir: '/out', name: 'new' });
   assert.deepEqual(planCopy(c('/var/log/'), 'dir', '/out/', 'dir', 'dir', 'container x'), { dir: '/out', name: 'log' });
   assert.throws(() => planCopy(c('/var/log'), 'dir', '/out/f', 'file', 'dir', 'container x'), /cannot copy a directory to a file/);
-  assert.throws(() => planCopy(c('/nope'), 'missing', '/out', 'dir', 'dir', 'container x'), /could not find the file \/nope in container x/);
+  assert.throws(
+    () => planCopy(c('/nope'), 'missing', '/out', 'dir', 'dir', 'container x'),
+    /could not find the file \/nope in container x/,
+  );
 });
 
 test('container paths are relative to its root', () => {

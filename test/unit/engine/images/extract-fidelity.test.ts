@@ -67,7 +67,11 @@ test('.wh. files become overlay whiteouts (char 0/0) and .wh..wh..opq marks the 
   const xattr = spawnSync('getfattr', ['--only-values', '-n', 'trusted.overlay.opaque', join(layer, 'var/cache')], { encoding: 'utf8' });
   assert.equal(xattr.stdout, 'y');
   assert.equal(readFileSync(join(layer, 'var/cache/fresh'), 'utf8'), 'new');
-  assert.notEqual(spawnSync('getfattr', ['-n', 'trusted.overlay.opaque', join(layer, 'etc')]).status, 0, 'only the marked directory is opaque');
+  assert.notEqual(
+    spawnSync('getfattr', ['-n', 'trusted.overlay.opaque', join(layer, 'etc')]).status,
+    0,
+    'only the marked directory is opaque',
+  );
 });
 
 test('xattrs from PAX headers are restored (capabilities, user.*), overlay control attributes are not', async (t) => {
@@ -77,7 +81,12 @@ test('xattrs from PAX headers are restored (capabilities, user.*), overlay contr
   const cap = Buffer.from('0100000200200000000000000000000000000000', 'hex');
   const tar = buildTar([
     { path: 'bin/', type: 'dir', pax: { 'SCHILY.xattr.user.dir': 'd' } },
-    { path: 'bin/ping', content: 'ping', mode: 0o755, pax: { 'SCHILY.xattr.security.capability': cap, 'SCHILY.xattr.user.note': 'v=1 \n x' } },
+    {
+      path: 'bin/ping',
+      content: 'ping',
+      mode: 0o755,
+      pax: { 'SCHILY.xattr.security.capability': cap, 'SCHILY.xattr.user.note': 'v=1 \n x' },
+    },
     { path: 'bin/plain', content: 'x'.repeat(700) },
     { path: 'hidden/', type: 'dir', pax: { 'SCHILY.xattr.trusted.overlay.opaque': 'y', 'SCHILY.xattr.trusted.overlay.redirect': '/etc' } },
     { path: 'bin/sym', type: 'symlink', linkpath: 'ping', pax: { 'SCHILY.xattr.user.link': 'l' } },
@@ -86,7 +95,10 @@ test('xattrs from PAX headers are restored (capabilities, user.*), overlay contr
   const [layer] = resolveImage(root, image.id).layerDirs;
   const get = (path: string, name: string) => spawnSync('getfattr', ['-h', '--only-values', '-n', name, join(layer, path)]);
   assert.deepEqual(get('bin/ping', 'security.capability').stdout, cap);
-  assert.equal(spawnSync('getfattr', ['--only-values', '-n', 'user.note', join(layer, 'bin/ping')], { encoding: 'utf8' }).stdout, 'v=1 \n x');
+  assert.equal(
+    spawnSync('getfattr', ['--only-values', '-n', 'user.note', join(layer, 'bin/ping')], { encoding: 'utf8' }).stdout,
+    'v=1 \n x',
+  );
   assert.equal(get('bin', 'user.dir').stdout.toString(), 'd');
   assert.notEqual(get('bin/plain', 'user.note').status, 0, 'attributes stay with their own entry');
   assert.notEqual(get('hidden', 'trusted.overlay.opaque').status, 0, 'a layer cannot set overlay control attributes');

@@ -17,7 +17,10 @@ const ok: TarEntrySpec[] = [
 async function assertImportRefused(t: TestContext, entries: TarEntrySpec[], message: RegExp): Promise<string> {
   const root = tempRoot(t);
   const file = writeTemp(t, 'rootfs.tar', buildTar([...ok, ...entries]));
-  await assert.rejects(importRootfs(root, file, { ref: 'hostile:1' }), (err: Error) => err instanceof UsageError && message.test(err.message));
+  await assert.rejects(
+    importRootfs(root, file, { ref: 'hostile:1' }),
+    (err: Error) => err instanceof UsageError && message.test(err.message),
+  );
   assert.deepEqual(storeFiles(root), [], 'a refused import leaves nothing in the store');
   return root;
 }
@@ -38,7 +41,11 @@ test('an absolute path is refused and nothing is written there', async (t) => {
 test('"../" escapes are refused with the message naming the entry', async (t) => {
   const outside = outsideDir(t);
   const name = outside.split('/').pop();
-  await assertImportRefused(t, [{ path: `../../../../../../tmp/${name}/x`, content: 'x' }], /^refusing archive: entry "..\/..\/.*\/x" escapes the layer$/);
+  await assertImportRefused(
+    t,
+    [{ path: `../../../../../../tmp/${name}/x`, content: 'x' }],
+    /^refusing archive: entry "..\/..\/.*\/x" escapes the layer$/,
+  );
   assert.equal(existsSync(join(outside, 'x')), false);
   await assertImportRefused(t, [{ path: 'bin/../../x', content: 'x' }], /entry "bin\/..\/..\/x" escapes the layer/);
 });
@@ -55,13 +62,35 @@ test('a file below a symlinked parent (a -> /tmp/dir, then a/x) is refused', asy
   );
   assert.equal(existsSync(join(outside, 'x')), false);
   // the same through a relative symlink
-  await assertImportRefused(t, [{ path: 'up', type: 'symlink', linkpath: '../../../..' }, { path: 'up/tmp/y', content: 'x' }], /below the symlink "up"/);
+  await assertImportRefused(
+    t,
+    [
+      { path: 'up', type: 'symlink', linkpath: '../../../..' },
+      { path: 'up/tmp/y', content: 'x' },
+    ],
+    /below the symlink "up"/,
+  );
 });
 
 test('hardlinks to outside the layer are refused, absolute or relative', async (t) => {
-  await assertImportRefused(t, [{ path: 'passwd', type: 'hardlink', linkpath: '/etc/passwd' }], /entry "passwd" is a hardlink to an absolute path "\/etc\/passwd"/);
-  await assertImportRefused(t, [{ path: 'passwd', type: 'hardlink', linkpath: '../../etc/passwd' }], /hardlink to "..\/..\/etc\/passwd" outside the layer/);
-  await assertImportRefused(t, [{ path: 'l', type: 'symlink', linkpath: '/etc' }, { path: 'p', type: 'hardlink', linkpath: 'l/passwd' }], /below the symlink "l"/);
+  await assertImportRefused(
+    t,
+    [{ path: 'passwd', type: 'hardlink', linkpath: '/etc/passwd' }],
+    /entry "passwd" is a hardlink to an absolute path "\/etc\/passwd"/,
+  );
+  await assertImportRefused(
+    t,
+    [{ path: 'passwd', type: 'hardlink', linkpath: '../../etc/passwd' }],
+    /hardlink to "..\/..\/etc\/passwd" outside the layer/,
+  );
+  await assertImportRefused(
+    t,
+    [
+      { path: 'l', type: 'symlink', linkpath: '/etc' },
+      { path: 'p', type: 'hardlink', linkpath: 'l/passwd' },
+    ],
+    /below the symlink "l"/,
+  );
 });
 
 test('devices are refused unless they are whiteouts; a symlink replacing a directory is refused', async (t) => {
@@ -100,14 +129,22 @@ test('a layer whose content does not match the config diff_id refuses the whole 
 test('an OCI blob that does not match its digest, and a config that does not match its name, are refused', async (t) => {
   const root = tempRoot(t);
   const layer = buildTar(ok);
-  const tampered = ociArchive([{ tar: layer, gzip: true }], { imageName: 'x:1', blobOverride: { 0: gzip(buildTar([...ok, { path: 'evil', content: '1' }])) } });
+  const tampered = ociArchive([{ tar: layer, gzip: true }], {
+    imageName: 'x:1',
+    blobOverride: { 0: gzip(buildTar([...ok, { path: 'evil', content: '1' }])) },
+  });
   await assert.rejects(loadArchive(root, writeTemp(t, 'oci.tar', tampered)), /does not match its digest/);
   const config = imageConfig([layer]);
   // the config file keeps its name (its digest) but its bytes were changed
   const forgedConfig = buildTar([
     { path: `${sha256(config).slice(7)}.json`, content: Buffer.from(config.toString().replace('"/w"', '"/v"')) },
     { path: `${'0'.padStart(64, 'a')}/layer.tar`, content: layer },
-    { path: 'manifest.json', content: JSON.stringify([{ Config: `${sha256(config).slice(7)}.json`, RepoTags: ['x:1'], Layers: [`${'0'.padStart(64, 'a')}/layer.tar`] }]) },
+    {
+      path: 'manifest.json',
+      content: JSON.stringify([
+        { Config: `${sha256(config).slice(7)}.json`, RepoTags: ['x:1'], Layers: [`${'0'.padStart(64, 'a')}/layer.tar`] },
+      ]),
+    },
   ]);
   await assert.rejects(loadArchive(root, writeTemp(t, 'save.tar', forgedConfig)), /image config does not match its digest/);
   assert.deepEqual(storeFiles(root), []);
@@ -120,7 +157,9 @@ test('an archive whose manifest points outside itself is refused', async (t) => 
     { path: 'manifest.json', content: JSON.stringify([{ Config: 'link/passwd', RepoTags: [], Layers: [] }]) },
   ]);
   await assert.rejects(loadArchive(root, writeTemp(t, 'a.tar', archive)), /image config "link\/passwd" points outside the archive/);
-  const traversal = buildTar([{ path: 'manifest.json', content: JSON.stringify([{ Config: '../../../etc/passwd', RepoTags: [], Layers: [] }]) }]);
+  const traversal = buildTar([
+    { path: 'manifest.json', content: JSON.stringify([{ Config: '../../../etc/passwd', RepoTags: [], Layers: [] }]) },
+  ]);
   await assert.rejects(loadArchive(root, writeTemp(t, 'b.tar', traversal)), /points outside the archive|is missing from the archive/);
   assert.deepEqual(storeFiles(root), []);
 });

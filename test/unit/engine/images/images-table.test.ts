@@ -6,7 +6,13 @@ import type { ImageSummary } from '../../../../src/engine/images/index.js';
 
 const now = Date.parse('2024-05-01T12:00:00Z');
 const images: ImageSummary[] = [
-  { id: 'sha256:' + 'a'.repeat(64), refs: ['web:1', 'web:latest', 'registry.local:5000/web:1'], created: '2024-05-01T11:00:00Z', size: 5 * 1024 * 1024, layers: 2 },
+  {
+    id: 'sha256:' + 'a'.repeat(64),
+    refs: ['web:1', 'web:latest', 'registry.local:5000/web:1'],
+    created: '2024-05-01T11:00:00Z',
+    size: 5 * 1024 * 1024,
+    layers: 2,
+  },
   { id: 'sha256:' + 'b'.repeat(64), refs: [], created: '2024-04-29T12:00:00Z', size: 512, layers: 1 },
   { id: 'sha256:' + 'c'.repeat(64), refs: ['evil\u001b[2J:x'], size: 0, layers: 1 },
 ];
@@ -34,8 +40,17 @@ test('--quiet, --no-trunc and --json', () => {
 });
 
 test('a repository argument keeps matching tags only', () => {
-  assert.deepEqual(byRepository(images, 'web').map((i) => i.refs), [['web:1', 'web:latest']]);
-  assert.deepEqual(byRepository(images, 'web:latest').map((i) => i.refs), [['web:latest']]);
-  assert.deepEqual(byRepository(images, 'registry.local:5000/web').map((i) => i.refs), [['registry.local:5000/web:1']]);
+  assert.deepEqual(
+    byRepository(images, 'web').map((i) => i.refs),
+    [['web:1', 'web:latest']],
+  );
+  assert.deepEqual(
+    byRepository(images, 'web:latest').map((i) => i.refs),
+    [['web:latest']],
+  );
+  assert.deepEqual(
+    byRepository(images, 'registry.local:5000/web').map((i) => i.refs),
+    [['registry.local:5000/web:1']],
+  );
   assert.deepEqual(byRepository(images, 'other'), []);
 });

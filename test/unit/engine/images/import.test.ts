@@ -11,13 +11,23 @@ import { parseReference } from '../../../../src/engine/images/reference.js';
 import { buildTar, gzip, sha256 } from './tar-builder.js';
 import { storeFiles, tempRoot, writeTemp } from './store-fixture.js';
 
-const rootfs = buildTar([{ path: 'bin/', type: 'dir' }, { path: 'bin/sh', content: 'sh', mode: 0o755 }]);
+const rootfs = buildTar([
+  { path: 'bin/', type: 'dir' },
+  { path: 'bin/sh', content: 'sh', mode: 0o755 },
+]);
 
 test('import makes a one-layer image whose diff_id is the tar digest, with --change applied', async (t) => {
   const root = tempRoot(t);
   const img = await importRootfs(root, writeTemp(t, 'r.tar.gz', gzip(rootfs)), {
     ref: 'imported/app:v1',
-    changes: ['CMD ["/bin/sh", "-c", "echo hi"]', 'ENV A=1 B="two words"', 'ENV A=3', 'WORKDIR /srv', 'USER 1000:1000', 'ENTRYPOINT /bin/sh'],
+    changes: [
+      'CMD ["/bin/sh", "-c", "echo hi"]',
+      'ENV A=1 B="two words"',
+      'ENV A=3',
+      'WORKDIR /srv',
+      'USER 1000:1000',
+      'ENTRYPOINT /bin/sh',
+    ],
   });
   const image = resolveImage(root, 'imported/app:v1');
   assert.equal(image.id, img.id);
@@ -57,15 +67,23 @@ test('concurrent imports from separate processes all register (store lock, atomi
   const bin = join(process.cwd(), 'bin', 'tctop');
   const run = (tag: string) =>
     new Promise<{ code: number | null; err: string }>((resolve) => {
-      const child = spawn(process.execPath, [bin, 'import', file, `para:${tag}`], { env: { ...process.env, TCTOP_ROOT: root }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [bin, 'import', file, `para:${tag}`], {
+        env: { ...process.env, TCTOP_ROOT: root },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let err = '';
       child.stderr.on('data', (d) => (err += d));
       child.on('close', (code) => resolve({ code, err }));
     });
   const results = await Promise.all(['1', '2', '3', '4', '5', '6'].map(run));
   for (const r of results) assert.equal(r.code, 0, r.err);
-  const refs = listImages(root).flatMap((i) => i.refs).sort();
+  const refs = listImages(root)
+    .flatMap((i) => i.refs)
+    .sort();
   assert.deepEqual(refs, ['para:1', 'para:2', 'para:3', 'para:4', 'para:5', 'para:6']);
   assert.equal(storeFiles(root).filter((f) => f.endsWith('meta.json')).length, 1, 'the shared layer is stored once');
-  assert.deepEqual(storeFiles(root).filter((f) => f.startsWith('tmp/') || f.includes('.tmp')), []);
+  assert.deepEqual(
+    storeFiles(root).filter((f) => f.startsWith('tmp/') || f.includes('.tmp')),
+    [],
+  );
 });

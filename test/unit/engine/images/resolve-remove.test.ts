@@ -8,7 +8,10 @@ import { listImages, loadArchive, removeImage, resolveImage } from '../../../../
 import { buildTar, dockerSaveArchive, imageConfig, sha256 } from './tar-builder.js';
 import { storeFiles, tempRoot, writeTemp } from './store-fixture.js';
 
-const base = buildTar([{ path: 'bin/', type: 'dir' }, { path: 'bin/sh', content: 'sh' }]);
+const base = buildTar([
+  { path: 'bin/', type: 'dir' },
+  { path: 'bin/sh', content: 'sh' },
+]);
 const extra = buildTar([{ path: 'extra', content: 'x' }]);
 
 test('names resolve with the default tag, IDs by full value, sha256: form or unique prefix', async (t) => {
@@ -37,8 +40,16 @@ test('an ambiguous ID prefix lists the candidates', async (t) => {
   const b = 'abc2' + '0'.repeat(60);
   for (const id of [a, b]) writeFileSync(join(dir, `${id}.json`), imageConfig([base]));
   writeFileSync(join(root, 'images/repositories.json'), JSON.stringify({ 'one:latest': `sha256:${a}` }));
-  assert.throws(() => resolveImage(root, 'abc'), (err: Error) => err instanceof AmbiguousError && err.message.includes('abc100000000 one:latest') && err.message.includes('abc200000000'));
-  assert.throws(() => resolveImage(root, 'abc1'), /incomplete: layer .* is missing/, 'a config whose layers are absent is not a usable image');
+  assert.throws(
+    () => resolveImage(root, 'abc'),
+    (err: Error) =>
+      err instanceof AmbiguousError && err.message.includes('abc100000000 one:latest') && err.message.includes('abc200000000'),
+  );
+  assert.throws(
+    () => resolveImage(root, 'abc1'),
+    /incomplete: layer .* is missing/,
+    'a config whose layers are absent is not a usable image',
+  );
 });
 
 test('rmi by name removes only that tag while others remain, then the image and its unshared layers', async (t) => {
@@ -59,7 +70,10 @@ test('rmi by name removes only that tag while others remain, then the image and 
 test('rmi by ID of an image with several tags needs -f', async (t) => {
   const root = tempRoot(t);
   const [img] = await loadArchive(root, writeTemp(t, 'a.tar', dockerSaveArchive([base], ['m:1', 'm:2'])));
-  await assert.rejects(removeImage(root, img.id.slice(7, 19)), (err: Error) => err instanceof ConflictError && /tagged m:1, m:2/.test(err.message));
+  await assert.rejects(
+    removeImage(root, img.id.slice(7, 19)),
+    (err: Error) => err instanceof ConflictError && /tagged m:1, m:2/.test(err.message),
+  );
   const r = await removeImage(root, img.id.slice(7, 19), true);
   assert.deepEqual(r.untagged, ['m:1', 'm:2']);
   assert.equal(r.deleted, img.id);
@@ -72,7 +86,10 @@ test('rmi refuses an image a tctop container uses (state.json imageId); -f only 
   mkdirSync(state, { recursive: true });
   writeFileSync(join(state, 'state.json'), JSON.stringify({ id: 'c0ffee' + '0'.repeat(58), name: 'web-1', imageId: img.id }));
   mkdirSync(join(root, 'containers', 'half-created')); // no state.json yet: ignored
-  await assert.rejects(removeImage(root, 'used:1'), (err: Error) => err instanceof ConflictError && /used by container web-1 \(c0ffee000000\)/.test(err.message));
+  await assert.rejects(
+    removeImage(root, 'used:1'),
+    (err: Error) => err instanceof ConflictError && /used by container web-1 \(c0ffee000000\)/.test(err.message),
+  );
   assert.equal(resolveImage(root, 'used:1').id, img.id, 'a refused rmi changes nothing');
   const forced = await removeImage(root, 'used:1', true);
   assert.deepEqual(forced, { untagged: ['used:1'], layersDeleted: 0 });

@@ -117,7 +117,10 @@ export function dockerSaveArchive(layers: Buffer[], repoTags: string[], config =
   const manifest = [{ Config: configName, RepoTags: repoTags, Layers: layerNames }];
   return buildTar([
     { path: configName, content: config },
-    ...layers.flatMap((l, i): TarEntrySpec[] => [{ path: layerNames[i].split('/')[0], type: 'dir' }, { path: layerNames[i], content: l }]),
+    ...layers.flatMap((l, i): TarEntrySpec[] => [
+      { path: layerNames[i].split('/')[0], type: 'dir' },
+      { path: layerNames[i], content: l },
+    ]),
     { path: 'manifest.json', content: JSON.stringify(manifest) },
   ]);
 }
@@ -126,7 +129,10 @@ export function dockerSaveArchive(layers: Buffer[], repoTags: string[], config =
  * An OCI image layout. With `dockerManifest`, also the manifest.json docker 25+ writes beside it (the `docker save`
  * format since then).
  */
-export function ociArchive(layers: TestLayer[], opts: { refName?: string; imageName?: string; dockerManifest?: string[]; config?: Buffer; blobOverride?: Record<number, Buffer> } = {}): Buffer {
+export function ociArchive(
+  layers: TestLayer[],
+  opts: { refName?: string; imageName?: string; dockerManifest?: string[]; config?: Buffer; blobOverride?: Record<number, Buffer> } = {},
+): Buffer {
   const config = opts.config ?? imageConfig(layers.map((l) => l.tar));
   const blobs = new Map<string, Buffer>();
   const add = (b: Buffer) => {
@@ -140,7 +146,12 @@ export function ociArchive(layers: TestLayer[], opts: { refName?: string; imageN
     return { mediaType: `application/vnd.oci.image.layer.v1.tar${l.gzip ? '+gzip' : ''}`, digest: add(blob), size: blob.length };
   });
   const manifest = Buffer.from(
-    JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length }, layers: layerDescs }),
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+      layers: layerDescs,
+    }),
   );
   const manifestDigest = add(manifest);
   // a tampered blob keeps the name (digest) of the original
@@ -148,7 +159,10 @@ export function ociArchive(layers: TestLayer[], opts: { refName?: string; imageN
   const annotations: Record<string, string> = {};
   if (opts.refName) annotations['org.opencontainers.image.ref.name'] = opts.refName;
   if (opts.imageName) annotations['io.containerd.image.name'] = opts.imageName;
-  const index = { schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifestDigest, size: manifest.length, annotations }] };
+  const index = {
+    schemaVersion: 2,
+    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifestDigest, size: manifest.length, annotations }],
+  };
   const entries: TarEntrySpec[] = [
     { path: 'oci-layout', content: '{"imageLayoutVersion":"1.0.0"}' },
     { path: 'index.json', content: JSON.stringify(index) },
@@ -157,7 +171,13 @@ export function ociArchive(layers: TestLayer[], opts: { refName?: string; imageN
     ...[...blobs].map(([d, b]) => ({ path: `blobs/sha256/${d.slice(7)}`, content: b })),
   ];
   if (opts.dockerManifest) {
-    const m = [{ Config: `blobs/sha256/${configDigest.slice(7)}`, RepoTags: opts.dockerManifest, Layers: layerDescs.map((l) => `blobs/sha256/${l.digest.slice(7)}`) }];
+    const m = [
+      {
+        Config: `blobs/sha256/${configDigest.slice(7)}`,
+        RepoTags: opts.dockerManifest,
+        Layers: layerDescs.map((l) => `blobs/sha256/${l.digest.slice(7)}`),
+      },
+    ];
     entries.push({ path: 'manifest.json', content: JSON.stringify(m) });
   }
   return buildTar(entries);

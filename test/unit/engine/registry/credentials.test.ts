@@ -10,7 +10,10 @@ test('store, read back, erase; mode 0600; unrelated keys survive; Docker Hub und
   const dir = mkdtempSync(join(tmpdir(), 'tctop-dockercfg-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const env = { DOCKER_CONFIG: dir };
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { 'other:1': { auth: Buffer.from('o:p').toString('base64') } }, psFormat: 'table {{.ID}}' }));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({ auths: { 'other:1': { auth: Buffer.from('o:p').toString('base64') } }, psFormat: 'table {{.ID}}' }),
+  );
   assert.equal(await getCredentials('localhost:5000', env), undefined);
   await storeCredentials('localhost:5000', { username: 'u', password: 'p:with:colons' }, env);
   const file = join(dir, 'config.json');
