@@ -63,6 +63,8 @@ export function diffEvents(prev: HostSnapshot, cur: HostSnapshot): ContainerEven
     if (!p) {
       out.push(event(c, 'create', now));
       if (running(c)) out.push(event(c, 'start', now));
+      // it ran and ended between two looks (a quick command, an OOM kill at start): its recorded exit says so
+      else if ((seconds(c.extra.finishedAt) ?? 0) >= prev.takenAt / 1000 - 1) out.push(event(c, 'start', now), ...deathOf(c, now, c));
       continue;
     }
     const wasRunning = running(p) && p.init?.hostPid === c.init?.hostPid;
@@ -74,6 +76,10 @@ export function diffEvents(prev: HostSnapshot, cur: HostSnapshot): ContainerEven
     }
     if (running(c) && wasRunning) out.push(...execsOf(p, c, prev, cur, now));
     if (!running(c) && running(p)) out.push(...deathOf(p, now, c));
+    // created (or exited) before, exited again now: it started and ended between two looks
+    const endedNow = seconds(c.extra.finishedAt);
+    if (!running(c) && !running(p) && endedNow !== null && endedNow !== seconds(p.extra.finishedAt))
+      out.push(event(c, 'start', now), ...deathOf(c, now, c));
     const oom = (c.cgroup?.memory?.oomKills ?? 0) - (p.cgroup?.memory?.oomKills ?? 0);
     if (running(c) && running(p) && oom > 0) out.push(event(c, 'oom', now));
     if (c.state === 'paused' && p.state !== 'paused') out.push(event(c, 'pause', now));
@@ -95,16 +101,21 @@ function deathOf(p: Container, now: number, after: Container | undefined): Conta
   return [...(recorded.extra.oomKilled === true ? [event(p, 'oom', now)] : []), event(p, 'die', now, exitAttributes(recorded))];
 }
 
-/** A process new to the container whose parent is not one of its processes came in from outside: an exec. */
+/** runc's own stages of a process it is starting (runc:[1:CHILD], runc:[2:INIT]): not yet the command it will run. */
+const RUNTIME_STAGE = /^runc:\[/;
+
+/**
+ * A process new to the container whose parent is not one of its processes came in from outside: an exec. One seen
+ * last time still in its runtime's setup stage counts as new once it runs its command, so the action names that.
+ */
 function execsOf(p: Container, c: Container, prev: HostSnapshot, cur: HostSnapshot, now: number): ContainerEvent[] {
-  const old = new Set(p.pids);
+  const old = new Set(p.pids.filter((pid) => !RUNTIME_STAGE.test(prev.processes.get(pid)?.comm ?? '')));
   const members = new Set(c.pids);
   const out: ContainerEvent[] = [];
   for (const pid of c.pids) {
     if (old.has(pid) || pid === c.init?.hostPid) continue;
     const proc = cur.processes.get(pid);
-    if (!proc || members.has(proc.ppid)) continue;
-    if (prev.processes.get(pid)?.startTicks === proc.startTicks) continue; // already there, newly counted
+    if (!proc || members.has(proc.ppid) || RUNTIME_STAGE.test(proc.comm)) continue;
     out.push(event(c, 'exec_start', now, { execID: String(pid) }, proc.command));
   }
   return out;

@@ -143,3 +143,34 @@ test('filters and times as docker reads them', () => {
   assert.equal(parseEventTime('2026-12-02T05:00:00', 0), Date.parse('2026-12-02T05:00:00Z') / 1000, 'no zone: UTC');
   assert.throws(() => parseEventTime('yesterday', 0), /bad time/);
 });
+
+test('diff: an exec seen mid-setup (runc init) is reported once it runs its command, under that command', () => {
+  const before = snap(1, [ctr({})], [proc(100, 10, 'sh')]);
+  const setup = { ...proc(101, 10, 'runc init'), comm: 'runc:[2:INIT]' };
+  const mid = snap(2, [ctr({ pids: [100, 101] })], [proc(100, 10, 'sh'), setup]);
+  assert.deepEqual(actions(diffEvents(before, mid)), [], 'still runc: no event yet');
+  const running = snap(3, [ctr({ pids: [100, 101] })], [proc(100, 10, 'sh'), proc(101, 10, 'sleep 30')]);
+  assert.deepEqual(actions(diffEvents(mid, running)), ['exec_start: sleep 30']);
+  assert.deepEqual(actions(diffEvents(running, running)), [], 'once');
+  const joined = snap(4, [ctr({ pids: [100] })], [proc(100, 10, 'sh'), proc(102, 10, 'nsenter')]);
+  const inside = snap(5, [ctr({ pids: [100, 102] })], [proc(100, 10, 'sh'), proc(102, 10, 'nsenter')]);
+  assert.deepEqual(actions(diffEvents(joined, inside)), ['exec_start: nsenter'], 'a host process that joins the container is an exec too');
+});
+
+test('diff: a container that started and ended between two looks: create, start, oom, die from its record', () => {
+  const gone = stopped({ extra: { exitCode: 137, oomKilled: true, finishedAt: new Date(1_500_000 * 1000).toISOString() } });
+  assert.deepEqual(actions(diffEvents(snap(1_500_000 - 0.2, []), snap(1_500_000 + 0.1, [gone]))), ['create', 'start', 'oom', 'die']);
+  const old = stopped({ extra: { exitCode: 0, finishedAt: new Date(1000 * 1000).toISOString() } });
+  assert.deepEqual(
+    actions(diffEvents(snap(1_500_000, []), snap(1_500_001, [old]))),
+    ['create'],
+    'an exit long before the stream: only seen now',
+  );
+});
+
+test('diff: created when first seen, then ended before the next look: start, oom, die', () => {
+  const created = stopped({ state: 'created', extra: {} });
+  const ended = stopped({ extra: { exitCode: 137, oomKilled: true, finishedAt: '2026-12-02T07:00:00Z' } });
+  assert.deepEqual(actions(diffEvents(snap(1, [created]), snap(2, [ended]))), ['start', 'oom', 'die']);
+  assert.deepEqual(actions(diffEvents(snap(2, [ended]), snap(3, [ended]))), [], 'the same exit seen again: nothing');
+});
