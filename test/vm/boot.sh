@@ -30,7 +30,8 @@ start_qemu() { # $1 = kvm | tcg
   local accel
   if [ "$1" = kvm ]; then accel=(-accel kvm -cpu host); else accel=(-accel tcg,thread=multi -cpu max); fi
   : > "$out/console.log"
-  qemu-system-x86_64 "${accel[@]}" -machine q35 -smp 2 -m 4096 -nodefaults -display none -no-reboot -nic none \
+  # --pdeathsig: qemu dies with this script, even when it is killed outright
+  setpriv --pdeathsig KILL qemu-system-x86_64 "${accel[@]}" -machine q35 -smp 2 -m 4096 -nodefaults -display none -no-reboot -nic none \
     -serial "file:$out/console.log" -monitor none -device virtio-rng-pci \
     -kernel "$image/vmlinuz" -initrd "$image/initrd.img" -append "$cmdline" \
     -drive "file=$work/overlay.qcow2,if=virtio,format=qcow2,cache=unsafe" \

@@ -1,5 +1,7 @@
 // Fixture host 4: cgroup v2, podman with the systemd cgroup manager, rootful and rootless.
-// Layout: rootful containers in /machine.slice/libpod-<id>.scope with conmon in /machine.slice/libpod-conmon-<id>.scope
+// Layout: rootful containers in /machine.slice/libpod-<id>.scope with conmon in /machine.slice/libpod-conmon-<id>.scope;
+// crun puts the payload (and exec'd processes) in the scope's `container` child, the limits stay on the scope (seen in
+// the Debian 13 guest, podman 5.4 + crun 1.21, test/vm/)
 // (conmon daemonised, parent PID 1; argv --api-version 1 -c <id> -u <id> -r <runtime> -b <userdata> -n <name> ...
 // --exit-command /usr/bin/podman); names and images in /var/lib/containers/storage/overlay-containers/containers.json
 // (containers/storage's format: "names", "image", "metadata" a JSON string with image-name, "created").
@@ -43,9 +45,9 @@ const ES_NS = { user: 4026532901, pid: 4026532905, mnt: 4026532903, net: 4026532
 function podmanHost(t: { after(fn: () => void): void }): string {
   const h = new FixtureHost(t, { cgroup: 'v2' });
   h.process({ pid: 5100, ppid: 1, comm: 'conmon', args: conmon(REDIS, 'cache', '/var/lib/containers/storage', '/run/containers/storage'), cgroup: `/machine.slice/libpod-conmon-${REDIS}.scope` });
-  h.process({ pid: 5103, ppid: 5100, comm: 'redis-server', args: ['redis-server *:6379'], uid: 999, cgroup: `/machine.slice/libpod-${REDIS}.scope`, ns: REDIS_NS, nspid: [5103, 1], threads: 5, netDev: netDev([{ name: 'lo', rx: [0, 0, 0, 0], tx: [0, 0, 0, 0] }, { name: 'eth0', rx: [20480, 160, 0, 0], tx: [10240, 80, 0, 0] }]) });
+  h.process({ pid: 5103, ppid: 5100, comm: 'redis-server', args: ['redis-server *:6379'], uid: 999, cgroup: `/machine.slice/libpod-${REDIS}.scope/container`, ns: REDIS_NS, nspid: [5103, 1], threads: 5, netDev: netDev([{ name: 'lo', rx: [0, 0, 0, 0], tx: [0, 0, 0, 0] }, { name: 'eth0', rx: [20480, 160, 0, 0], tx: [10240, 80, 0, 0] }]) });
   // `podman exec cache sh`: conmon forks exec sessions too
-  h.process({ pid: 5190, ppid: 5100, comm: 'sh', args: ['sh'], cgroup: `/machine.slice/libpod-${REDIS}.scope`, ns: REDIS_NS, nspid: [5190, 7] });
+  h.process({ pid: 5190, ppid: 5100, comm: 'sh', args: ['sh'], cgroup: `/machine.slice/libpod-${REDIS}.scope/container`, ns: REDIS_NS, nspid: [5190, 7] });
   h.json('/var/lib/containers/storage/overlay-containers/containers.json', containersJson(REDIS, 'cache', 'docker.io/library/redis:7.2', '2023-11-14T22:40:00.123456789Z'));
   h.cgroupFiles(`/machine.slice/libpod-${REDIS}.scope`, fixtureDir('v2-podman/redis'));
   // rootless, user alice (1000): root in the container is alice on the host
