@@ -7,7 +7,7 @@ set -euo pipefail
 image=${1:?image dir}
 out=${2:?out dir}
 src=$(cd "$(dirname "$0")/../.." && pwd)
-timeout_s=${TCTOP_VM_TIMEOUT:-1800}
+timeout_s=${TCTOP_VM_TIMEOUT:-2400}
 probe_s=${TCTOP_VM_KVM_PROBE_SECONDS:-15}
 work=$(mktemp -d /tmp/tctop-vm-boot.XXXXXX)
 qemu_pid=
