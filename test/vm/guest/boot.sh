@@ -79,8 +79,8 @@ echo "setup-seconds $(elapsed "$t_setup")" >> "$out/times"
 # The real cgroup v2 files of each container, for the fixtures (test/fixtures/hosts/README.md).
 cap=$out/captured
 mkdir -p $cap
-ps -eo pid,args | awk '($2 == "sleep" || $2 == "/bin/sleep") && $3 == "100000" && NF == 3 {print $1}' | while read -r pid; do
-  path=$(sed -n 's/^0:://p' /proc/$pid/cgroup)
+capture() { # capture <cgroup path>
+  path=$1
   dir=$cap/$(echo "$path" | tr '/' '_')
   mkdir -p "$dir"
   echo "$path" > "$dir/PATH"
@@ -89,6 +89,12 @@ ps -eo pid,args | awk '($2 == "sleep" || $2 == "/bin/sleep") && $3 == "100000" &
   for f in /sys/fs/cgroup$path/*; do
     [ -f "$f" ] && [ -r "$f" ] && case "$(basename "$f")" in *.reclaim|*.kill|cgroup.procs|cgroup.threads) ;; *) timeout 2 cat "$f" > "$dir/$(basename "$f")" 2>/dev/null ;; esac
   done
+}
+ps -eo pid,args | awk '($2 == "sleep" || $2 == "/bin/sleep") && $3 == "100000" && NF == 3 {print $1}' | while read -r pid; do
+  path=$(sed -n 's/^0:://p' /proc/$pid/cgroup)
+  capture "$path"
+  # podman's payload sits in a child of the scope that holds its limits: keep the scope too
+  case "$path" in */container) capture "${path%/container}" ;; esac
 done
 cat /sys/fs/cgroup/cgroup.subtree_control > $cap/root-subtree_control
 find /sys/fs/cgroup -maxdepth 3 -type d | sed 's|^/sys/fs/cgroup||' | sort > $cap/tree.txt

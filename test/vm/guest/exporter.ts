@@ -73,7 +73,8 @@ test('Prometheus scrapes tctop-serve: PromQL answers pressure, memory and CPU se
   setupOk('podman-run');
   writeFileSync(
     '/etc/prometheus/prometheus.yml',
-    ['global:', '  scrape_interval: 2s', 'scrape_configs:', '  - job_name: tctop', '    static_configs:', "      - targets: ['127.0.0.1:9777']", ''].join('\n'),
+    // a scrape of an emulated guest can take seconds: one that times out would mark every series stale
+    ['global:', '  scrape_interval: 5s', '  scrape_timeout: 5s', 'scrape_configs:', '  - job_name: tctop', '    static_configs:', "      - targets: ['127.0.0.1:9777']", ''].join('\n'),
   );
   ok('systemctl', ['start', 'prometheus.service']);
   const names = [NAMES.docker, NAMES.podman];
@@ -95,7 +96,8 @@ test('Prometheus scrapes tctop-serve: PromQL answers pressure, memory and CPU se
     const path = tctopViews().inspect.get(name)?.cgroup?.path;
     assert.ok(path, `${name}'s cgroup`);
     const value = async (metric: string) => {
-      const r = await promql(`${metric}{name="${name}"}`);
+      // the newest sample of the last minute: a scrape that failed under load leaves a staleness marker, not a gap
+      const r = await promql(`last_over_time(${metric}{name="${name}"}[1m])`);
       if (r.length !== 1) {
         const have = (await promql(`count by (__name__) ({name="${name}"})`)).map((s) => s.metric.__name__).sort();
         const exported = ((await get(METRICS))?.text ?? '').split('\n').filter((l) => l.includes(`name="${name}"`) && l.includes(metric));
