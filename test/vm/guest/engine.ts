@@ -14,8 +14,9 @@ const words = (path: string) => readFileSync(path, 'utf8').trim().split(/\s+/).f
 // One engine root and one image import for all the checks (a tctop start costs seconds under emulation); each
 // check removes its containers, and the root goes at the end.
 let shared: Engine | undefined;
+after(() => shared?.cleanup()); // at the top level: once every check of the file has run
 function engine(t: TestContext): Engine {
-  shared ??= newEngine({ after: (fn: () => void) => after(fn) } as unknown as TestContext);
+  shared ??= newEngine({ after: () => undefined } as unknown as TestContext);
   // what this check made goes when it ends, whatever happened
   t.after(() => {
     const ids = shared!.stateDirs();
