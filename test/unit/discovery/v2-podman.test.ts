@@ -1,6 +1,6 @@
 // Fixture host 4: cgroup v2, podman with the systemd cgroup manager, rootful and rootless.
 // Layout: rootful containers in /machine.slice/libpod-<id>.scope with conmon in /machine.slice/libpod-conmon-<id>.scope;
-// crun puts the payload (and exec'd processes) in the scope's `container` child, the limits stay on the scope (seen in
+// crun puts the payload (and exec'd processes) in the scope's `container` child, the limits are on the scope (seen in
 // the Debian 13 guest, podman 5.4 + crun 1.21, test/vm/)
 // (conmon daemonised, parent PID 1; argv --api-version 1 -c <id> -u <id> -r <runtime> -b <userdata> -n <name> ...
 // --exit-command /usr/bin/podman); names and images in /var/lib/containers/storage/overlay-containers/containers.json

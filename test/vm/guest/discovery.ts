@@ -73,7 +73,7 @@ check({
   pids: () => lines(ok('podman', ['top', NAMES.podman, 'hpid'])).slice(1).map(Number),
   extra: 'sleep 1002',
   // crun under systemd runs the payload in a `container` child of libpod-<id>.scope; podman's limits are on the
-  // scope, so that is the container's cgroup (as cAdvisor reports it)
+  // scope (crun repeats them on the child), so the scope is the container's cgroup, as cAdvisor reports it
   cgroupOf: (own) => {
     assert.match(own, /^\/machine\.slice\/libpod-[0-9a-f]{64}\.scope\/container$/);
     return own.replace(/\/container$/, '');
