@@ -28,6 +28,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 packages=(docker.io containerd runc busybox-static lxc systemd-container prometheus tmux iproute2 procps attr nftables docker-registry openssl xz-utils bzip2)
+# the cgroup v2 + systemd guest suite (test/vm/): mmdebstrap builds its Debian 13 image, qemu boots it
+packages+=(mmdebstrap qemu-system-x86 qemu-utils)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const suites = ['unit', 'integration'];
+const suites = ['unit', 'integration', 'vm'];
 const which = process.argv[2] && suites.includes(process.argv[2]) ? [process.argv[2]] : suites;
 const filter = process.argv[3] ?? (process.argv[2] && !suites.includes(process.argv[2]) ? process.argv[2] : undefined);
 

@@ -79,6 +79,24 @@ function lxcHost(t: { after(fn: () => void): void }): string {
   h.process({ pid: 8500, ppid: 1, comm: 'lxc-start', cmdline: Buffer.from('[lxc monitor] /srv/lxc db\0'), cgroup: '/lxc.monitor.db' });
   h.process({ pid: 8510, ppid: 8500, comm: 'init', args: ['/sbin/init'], cgroup: '/lxc.payload.db', ns: DB_NS, nspid: [8510, 1] });
   h.process({ pid: 8520, ppid: 8510, comm: 'sh', args: ['/bin/sh'], cgroup: '/lxc.payload.db', ns: DB_NS, nspid: [8520, 5] });
+  // `lxc-attach -n db -- /bin/sleep 999`: LXC 6 puts the attached process in the payload's .lxc child (seen in the
+  // Debian 13 guest, test/vm/), its parent lxc-attach stays on the host
+  h.process({
+    pid: 8600,
+    ppid: 1,
+    comm: 'lxc-attach',
+    args: ['lxc-attach', '-n', 'db', '--', '/bin/sleep', '999'],
+    cgroup: '/user.slice/user-0.slice/session-1.scope',
+  });
+  h.process({
+    pid: 8601,
+    ppid: 8600,
+    comm: 'sleep',
+    args: ['/bin/sleep', '999'],
+    cgroup: '/lxc.payload.db/.lxc',
+    ns: DB_NS,
+    nspid: [8601, 9],
+  });
   h.file('/srv/lxc/db/config', 'lxc.rootfs.path = dir:/srv/lxc/db/rootfs\nlxc.uts.name = db\n');
   h.cgroupFiles('/lxc.payload.db', cgroupFiles(5242880, 524288, 120000, 2));
   return h.build();
@@ -110,7 +128,7 @@ test('v2 LXC: containers named from the monitor title, rootfs from the config, t
   assert.equal(web.network?.rxBytes, 555000);
   assert.equal(web.extra.lxcpath, '/var/lib/lxc');
   assert.equal(byName(cs, 'db').extra.lxcpath, '/srv/lxc');
-  assert.deepEqual(byName(cs, 'db').pids, [8510, 8520]);
+  assert.deepEqual(byName(cs, 'db').pids, [8510, 8520, 8601]);
 });
 
 test('v2 LXC: a guest without nested cgroups: figures of lxc.payload.<name>', (t) => {

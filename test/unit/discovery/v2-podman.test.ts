@@ -1,5 +1,7 @@
 // Fixture host 4: cgroup v2, podman with the systemd cgroup manager, rootful and rootless.
-// Layout: rootful containers in /machine.slice/libpod-<id>.scope with conmon in /machine.slice/libpod-conmon-<id>.scope
+// Layout: rootful containers in /machine.slice/libpod-<id>.scope with conmon in /machine.slice/libpod-conmon-<id>.scope;
+// crun puts the payload (and exec'd processes) in the scope's `container` child, the limits are on the scope (seen in
+// the Debian 13 guest, podman 5.4 + crun 1.21, test/vm/)
 // (conmon daemonised, parent PID 1; argv --api-version 1 -c <id> -u <id> -r <runtime> -b <userdata> -n <name> ...
 // --exit-command /usr/bin/podman); names and images in /var/lib/containers/storage/overlay-containers/containers.json
 // (containers/storage's format: "names", "image", "metadata" a JSON string with image-name, "created").
@@ -110,7 +112,7 @@ function podmanHost(t: { after(fn: () => void): void }): string {
     comm: 'redis-server',
     args: ['redis-server *:6379'],
     uid: 999,
-    cgroup: `/machine.slice/libpod-${REDIS}.scope`,
+    cgroup: `/machine.slice/libpod-${REDIS}.scope/container`,
     ns: REDIS_NS,
     nspid: [5103, 1],
     threads: 5,
@@ -125,7 +127,7 @@ function podmanHost(t: { after(fn: () => void): void }): string {
     ppid: 5100,
     comm: 'sh',
     args: ['sh'],
-    cgroup: `/machine.slice/libpod-${REDIS}.scope`,
+    cgroup: `/machine.slice/libpod-${REDIS}.scope/container`,
     ns: REDIS_NS,
     nspid: [5190, 7],
   });
