@@ -1,23 +1,10 @@
 // The bundle's config.json: a real OCI runtime-spec config describing what the shim sets up, so the bundle is
 // usable by any OCI tool and a user can read exactly how the container was run.
+import { DOCKER_DEFAULT_CAPABILITIES } from '../security/capabilities.js';
 import type { ContainerSpec } from './spec.js';
 
-export const DEFAULT_CAPABILITIES = [
-  'CAP_CHOWN',
-  'CAP_DAC_OVERRIDE',
-  'CAP_FSETID',
-  'CAP_FOWNER',
-  'CAP_MKNOD',
-  'CAP_NET_RAW',
-  'CAP_SETGID',
-  'CAP_SETUID',
-  'CAP_SETFCAP',
-  'CAP_SETPCAP',
-  'CAP_NET_BIND_SERVICE',
-  'CAP_SYS_CHROOT',
-  'CAP_KILL',
-  'CAP_AUDIT_WRITE',
-];
+/** docker's default capability set: one list, the security module's (its order is docker's). */
+export const DEFAULT_CAPABILITIES = DOCKER_DEFAULT_CAPABILITIES;
 
 export const MASKED_PATHS = [
   '/proc/acpi',
