@@ -1,7 +1,7 @@
 // The adapter contract: discovery proposes candidate process groups; each runtime adapter, asked in a fixed order,
 // claims the groups it recognises and names them from its on-disk metadata only.
 import type { HostPaths } from '../host/paths.js';
-import type { ProcessInfo, RuntimeName } from '../snapshot/model.js';
+import type { Container, ProcessInfo, RuntimeName } from '../snapshot/model.js';
 
 /** What the cgroup path alone says (a hint, confirmed or overridden by adapters). */
 export interface CgroupHint {
@@ -72,6 +72,9 @@ export interface StateDir {
 export type ContainerAction = 'stop' | 'kill' | 'restart' | 'remove';
 
 /** What tctop knows about a runtime beyond finding its containers. */
+/** Where a runtime keeps a container's output, in which format; or why tctop cannot read it (journald, none). */
+export type LogSource = { path: string; format: 'json-file' | 'cri' } | { unreadable: string };
+
 export interface RuntimeKnowledge {
   readonly runtime: RuntimeName;
   /** Where it keeps its state: watched by the dashboard (those that exist) to rescan at once on a change. */
@@ -81,6 +84,8 @@ export interface RuntimeKnowledge {
    * shows; `c` holds the container's name and ID already made safe to print.
    */
   actionHint?(action: ContainerAction, c: { id: string; name: string }): string;
+  /** The container's log on disk (paths are host paths; the caller reads them under its root). */
+  logSource?(c: Container, ctx: DiscoveryContext): LogSource;
 }
 
 export interface RuntimeAdapter extends RuntimeKnowledge {

@@ -1,5 +1,6 @@
 // containerd (ctr, nerdctl, Kubernetes CRI): the shim (containerd-shim-runc-v2 -namespace <ns> -id <id>) runs in
 // its bundle directory; for CRI one shim serves a whole pod and each container's bundle sits beside the sandbox's.
+import { criLogSource } from './log-sources.js';
 import { dirname, join } from 'node:path';
 import { readLink } from '../../host/read.js';
 import { FULL_ID_HEX, shortId } from '../../text/ids.js';
@@ -21,6 +22,7 @@ function containerName(id: string, labels: Record<string, string>, annotations: 
 
 export const containerdAdapter: RuntimeAdapter = {
   runtime: 'containerd',
+  logSource: (c, ctx) => criLogSource(c, ctx, 'containerd'),
   cgroupNames: [
     new RegExp(`/cri-containerd-(${FULL_ID_HEX})\\.scope$`),
     // kubepods with the cgroupfs driver: the leaf is the bare container ID; the runtime is told by the shim

@@ -1,4 +1,5 @@
 // CRI-O: cgroup crio-<id>.scope, parent conmon (-c <id> -n <name> -b <bundle>), annotations io.kubernetes.cri-o.*.
+import { criLogSource, conmonLogSource } from './log-sources.js';
 import { join } from 'node:path';
 import { FULL_ID_HEX, shortId } from '../../text/ids.js';
 import { obj, readJson, stringRecord } from '../metadata.js';
@@ -7,6 +8,7 @@ import { conmonArgs, kubernetesLabels } from './shared.js';
 
 export const crioAdapter: RuntimeAdapter = {
   runtime: 'cri-o',
+  logSource: (c, ctx) => (c.labels['io.kubernetes.pod.name'] ? criLogSource(c, ctx, 'CRI-O') : conmonLogSource(c, 'CRI-O')),
   cgroupNames: [new RegExp(`/crio-(${FULL_ID_HEX})(?:\\.scope)?$`)],
   actionHint: (a, c) => `crictl ${a === 'remove' ? 'rm' : a} ${c.name || c.id}`,
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {

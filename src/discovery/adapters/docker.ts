@@ -6,7 +6,8 @@ import { listDir } from '../../host/read.js';
 import { FULL_ID_HEX, isFullId, shortId } from '../../text/ids.js';
 import { homeOf, isoSeconds, obj, readJson, rootlessUid, str, stringRecord } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
-import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter, StoppedRecord } from '../types.js';
+import type { Container } from '../../snapshot/model.js';
+import type { Candidate, Claim, DiscoveryContext, LogSource, RuntimeAdapter, StoppedRecord } from '../types.js';
 
 const CONTAINERS_DIR = '/var/lib/docker/containers';
 
@@ -62,8 +63,19 @@ function readDockerMeta(ctx: DiscoveryContext, id: string, c?: Candidate): Docke
   };
 }
 
+/** json-file keeps config.v2.json's LogPath; other drivers (hostconfig.json LogConfig.Type) keep nothing tctop reads. */
+function dockerLogSource(c: Container, ctx: DiscoveryContext): LogSource {
+  const dir = join(underRoot(ctx.paths, CONTAINERS_DIR), c.id);
+  const driver = str(obj(obj(readJson(ctx, join(dir, 'hostconfig.json'))).LogConfig).Type) ?? 'json-file';
+  const path = str(obj(readJson(ctx, join(dir, 'config.v2.json'))).LogPath);
+  if (driver === 'json-file' && path) return { path, format: 'json-file' };
+  if (driver === 'local') return { unreadable: "docker's local log driver writes its own compressed format: docker logs reads it" };
+  return { unreadable: `docker's ${driver} log driver keeps no file tctop can read (docker logs, or the driver's own tool)` };
+}
+
 export const dockerAdapter: RuntimeAdapter = {
   runtime: 'docker',
+  logSource: dockerLogSource,
   cgroupNames: [new RegExp(`/docker/(${FULL_ID_HEX})$`), new RegExp(`/docker-(${FULL_ID_HEX})\\.scope$`)],
   stateDirs: () => [
     { path: CONTAINERS_DIR, depth: 0 },

@@ -14,6 +14,7 @@ function monitorOf(c: Candidate): { lxcpath: string; name: string } | undefined 
 
 export const lxcAdapter: RuntimeAdapter = {
   runtime: 'lxc',
+  logSource: () => ({ unreadable: "LXC keeps no log of a container's output (its console, or lxc.console.logfile when set)" }),
   cgroupNames: [/\/lxc\.payload\.([^/]+)$/, /^\/lxc\/([^/]+)$/],
   stateDirs: () => [
     { path: '/var/lib/lxc', depth: 0 },

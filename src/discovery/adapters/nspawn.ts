@@ -21,6 +21,7 @@ function machineImage(ctx: DiscoveryContext, name: string): string {
 
 export const nspawnAdapter: RuntimeAdapter = {
   runtime: 'nspawn',
+  logSource: (c) => ({ unreadable: `systemd-nspawn's output goes to its unit's journal: journalctl -M ${c.name}` }),
   stateDirs: () => [{ path: '/run/systemd/machines', depth: 0 }],
   actionHint: (a, c) => {
     const ref = c.name || c.id;

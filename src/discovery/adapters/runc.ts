@@ -48,6 +48,7 @@ function runcStates(ctx: DiscoveryContext): Map<number, RuncState> {
 
 export const runcAdapter: RuntimeAdapter = {
   runtime: 'runc',
+  logSource: () => ({ unreadable: 'runc keeps no log: the output went to whoever started the container' }),
   stateDirs: () => [{ path: '/run/runc', depth: 0 }],
   actionHint: (a, c) => {
     const ref = c.name || c.id;

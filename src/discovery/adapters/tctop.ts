@@ -46,6 +46,11 @@ function fromState(id: string, s: Record<string, unknown> | null, stateDir: stri
 
 export const tctopAdapter: RuntimeAdapter = {
   runtime: 'tctop',
+  // the state dir's container.log, json-file as docker's (the engine's logs command reads it for its own too)
+  logSource: (c) => ({
+    path: join(str(c.extra.bundle) ?? join(containersDir(tctopRoot()), c.id), STATE_DIR_FILES.log),
+    format: 'json-file',
+  }),
   cgroupNames: [new RegExp(`/tctop/(${FULL_ID_HEX})$`)],
   // a state dir comes and goes with its container; state.json and exit.json change inside it
   stateDirs: (env) => [{ path: containersDir(tctopRoot(env)), depth: 1 }],

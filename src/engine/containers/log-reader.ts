@@ -18,6 +18,16 @@ export function parseLogLine(line: string): LogEntry | null {
   }
 }
 
+/**
+ * The CRI log format (kubelet, conmon's k8s-file): `<RFC 3339 nano time> <stdout|stderr> <F|P> <text>`; P is a
+ * partial line whose rest follows in the next record, F the end of one.
+ */
+export function parseCriLine(line: string): LogEntry | null {
+  const m = /^(\S+) (stdout|stderr) ([FP])(?:[:\w]*)? (.*)$/s.exec(line);
+  if (!m) return null;
+  return { stream: m[2] as LogEntry['stream'], text: m[3] === 'F' ? `${m[4]}\n` : m[4], time: m[1] };
+}
+
 /** A batch of at most this many bytes per read: a huge log is printed in pieces, never held whole. */
 const BATCH_BYTES = 4 << 20;
 
@@ -26,7 +36,10 @@ export class LogCursor {
   private offset = 0;
   private pending = Buffer.alloc(0);
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly parse: (line: string) => LogEntry | null = parseLogLine,
+  ) {}
 
   /** The entries completed since the last call, up to about `maxBytes` of log (nothing if there is no file yet). */
   read(maxBytes = BATCH_BYTES): LogEntry[] {
@@ -61,7 +74,7 @@ export class LogCursor {
       .toString('utf8')
       .split('\n')
       .flatMap((l) => {
-        const e = parseLogLine(l);
+        const e = this.parse(l);
         return e ? [e] : [];
       });
   }

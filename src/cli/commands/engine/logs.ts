@@ -11,17 +11,38 @@ function parseTail(value: string | undefined): number | undefined {
 export function registerLogs(program: Command): void {
   program
     .command('logs')
-    .description("print a container's output (-f: follow until it exits)")
+    .description("print a container's output, any runtime whose log is on disk (-f: follow until it exits)")
     .option('-f, --follow', 'keep printing new output until the container exits')
     .option('-n, --tail <lines>', 'only the last N lines (or "all")')
+    .option('--since <time>', 'only lines since then (RFC 3339, Unix time, or a duration back from now such as 10m)')
+    .option('-t, --timestamps', "print each line's time first")
+    .option('--root <dir>', "read the host under this directory (other runtimes' containers)", '/')
     .argument('<container>', 'name, ID or unique ID prefix')
-    .action(async (ref: string, opts: { follow?: boolean; tail?: string }) => {
+    .action(async (ref: string, opts: { follow?: boolean; tail?: string; since?: string; timestamps?: boolean; root?: string }) => {
       const tail = parseTail(opts.tail);
       const { tctopRoot } = await import('../../../engine/images/store-paths.js');
       const e = await import('../../../engine/containers/lifecycle.js');
-      e.requireRoot(); // the log is root's alone, as the container's state
+      const { NotFoundError } = await import('../../../errors.js');
       const root = tctopRoot();
-      const state = e.resolveContainer(root, ref);
+      const plain = !opts.since && !opts.timestamps && (opts.root ?? '/') === '/';
+      let state: ReturnType<typeof e.resolveContainer> | undefined;
+      try {
+        if (plain) state = e.resolveContainer(root, ref);
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err; // not one of ours: another runtime's, below
+      }
+      if (!state) {
+        const { parseEventTime } = await import('../../../report/event-filters.js');
+        const since = opts.since === undefined ? undefined : parseEventTime(opts.since, Date.now() / 1000);
+        const { scanHostAside } = await import('../../../snapshot/scanner.js');
+        const { resolveContainer } = await import('../../../report/resolve.js');
+        const snapshot = await scanHostAside({ root: opts.root, includeStopped: true });
+        const c = resolveContainer(snapshot.containers, ref);
+        const { printOtherLogs } = await import('./other-logs.js');
+        await printOtherLogs(c, { follow: !!opts.follow, tail, since, timestamps: !!opts.timestamps, root: opts.root ?? '/' });
+        return;
+      }
+      e.requireRoot(); // the log is root's alone, as the container's state
       if (!opts.follow) {
         await e.printLog(e.bundlePath(root, state.id, 'log'), tail);
         return;

@@ -1,0 +1,69 @@
+// `tctop logs` for a container of another runtime: its log file, found by the runtime's adapter (docker's json-file,
+// the kubelet's CRI logs, conmon's k8s-file), printed as docker logs prints it; a runtime that keeps no file says so.
+import { join } from 'node:path';
+import { NotFoundError, UnsupportedError } from '../../../errors.js';
+import { ADAPTERS } from '../../../discovery/adapters/index.js';
+import { hostPaths, underRoot } from '../../../host/paths.js';
+import type { LogEntry } from '../../../engine/containers/log-reader.js';
+import type { Container } from '../../../snapshot/model.js';
+import { cell } from '../../../text/sanitize.js';
+
+export interface LogOptions {
+  follow: boolean;
+  tail?: number;
+  /** Seconds since the epoch: entries older are left out. */
+  since?: number;
+  timestamps: boolean;
+  root: string;
+}
+
+const FOLLOW_POLL_MS = 250;
+
+/** The entry as printed: with -t, docker's RFC 3339 time first. */
+function shown(e: LogEntry, timestamps: boolean): LogEntry {
+  return timestamps ? { ...e, text: `${e.time} ${e.text}` } : e;
+}
+
+export async function printOtherLogs(c: Container, opts: LogOptions): Promise<void> {
+  const adapter = ADAPTERS.find((a) => a.runtime === c.runtime);
+  const paths = hostPaths(opts.root);
+  const source = adapter?.logSource?.(c, { paths, memo: new Map(), note: () => undefined }) ?? {
+    unreadable: `no runtime claimed ${cell(c.name, 80)}: it keeps no log`,
+  };
+  if ('unreadable' in source) throw new UnsupportedError(source.unreadable);
+  const { LogCursor, parseCriLine, parseLogLine, tailEntries } = await import('../../../engine/containers/log-reader.js');
+  const { writeEntries } = await import('../../../engine/containers/log-output.js');
+  const file = underRoot(paths, source.path);
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(file)) throw new NotFoundError(`no log file at ${cell(source.path, 200)}`);
+  const cursor = new LogCursor(file, source.format === 'cri' ? parseCriLine : parseLogLine);
+  const keep = (entries: LogEntry[]) =>
+    entries.filter((e) => opts.since === undefined || Date.parse(e.time) / 1000 >= opts.since).map((e) => shown(e, opts.timestamps));
+  if (opts.tail !== undefined && opts.since === undefined) await writeEntries(keep(tailEntries(cursor, opts.tail)));
+  else {
+    let all: LogEntry[] = [];
+    for (const batch of cursor.batches()) {
+      if (opts.tail === undefined) await writeEntries(keep(batch));
+      else all = [...all, ...keep(batch)].slice(-opts.tail);
+    }
+    if (opts.tail !== undefined) await writeEntries(all);
+  }
+  if (!opts.follow || !c.init) return;
+  // -f: what arrives until the container's init is gone (docker logs -f ends with the container) or Ctrl-C
+  const init = join(paths.proc, String(c.init.hostPid));
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    while (!stop.signal.aborted) {
+      await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
+      await writeEntries(keep(cursor.read()));
+      if (!existsSync(init)) break;
+    }
+    await writeEntries(keep(cursor.read()));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
