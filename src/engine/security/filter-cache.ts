@@ -1,7 +1,9 @@
 // Compiling docker's profile costs ~3-6 ms of every `tctop run`; the program depends only on the profile text, the
 // container's capabilities, the kernel release and this build of tctop, so it is kept under $TCTOP_ROOT/cache.
-import { createHash } from 'node:crypto';
+// docker's default profile ships with this build, so its key needs no hash of its text: neither reading the profile
+// nor loading node:crypto (~3 ms) is on `run`'s path then; a user's profile is hashed.
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,10 +18,19 @@ function buildStamp(): string {
   }
 }
 
-export function cachedFilter(profileText: string, caps: string[], compile: () => Buffer): Buffer {
-  const key = createHash('sha256')
-    .update([profileText, caps.join(','), release(), process.arch, buildStamp()].join('\0'))
-    .digest('hex');
+/** docker's default profile (the one this build ships), or a user's profile file's text. */
+export type ProfileSource = { kind: 'default' } | { kind: 'custom'; text: string };
+
+/** The file name a program is cached under: exact for the default profile, a sha256 of the text for a user's. */
+export function filterKey(profile: ProfileSource, capsMask: string): string {
+  const rest = [release(), process.arch, buildStamp()].join('\0');
+  if (profile.kind === 'default') return `default-${capsMask}-${rest.replace(/[^\w.-]+/g, '_')}`;
+  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  return createHash('sha256').update([profile.text, capsMask, rest].join('\0')).digest('hex');
+}
+
+export function cachedFilter(profile: ProfileSource, capsMask: string, compile: () => Buffer): Buffer {
+  const key = filterKey(profile, capsMask);
   const dir = join(tctopRoot(), 'cache', 'seccomp');
   const path = join(dir, `${key}.bpf`);
   try {

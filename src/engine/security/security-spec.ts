@@ -67,16 +67,21 @@ export function planSecurity(f: SecurityFlags): SecurityPlan {
   // as moby's WithSeccomp: a privileged container gets no filter at all, whatever profile was named
   const confined = seccomp !== 'unconfined' && !privileged;
   let seccompFilter: Buffer | null = null;
-  if (confined) {
-    const text = custom?.text ?? dockerDefaultProfileText();
+  const capsMask = capabilityMask(capabilities);
+  if (confined && custom) {
     // a custom profile is checked now even when cached, so a bad one is refused whatever the cache holds
-    const json = custom?.json ?? null;
-    if (json !== null) resolveProfile(json, capabilities);
-    seccompFilter = cachedFilter(text, capabilities, () => compileSeccomp(resolveProfile(json ?? JSON.parse(text), capabilities)));
+    resolveProfile(custom.json, capabilities);
+    seccompFilter = cachedFilter({ kind: 'custom', text: custom.text }, capsMask, () =>
+      compileSeccomp(resolveProfile(custom.json, capabilities)),
+    );
+  } else if (confined) {
+    seccompFilter = cachedFilter({ kind: 'default' }, capsMask, () =>
+      compileSeccomp(resolveProfile(JSON.parse(dockerDefaultProfileText()), capabilities)),
+    );
   }
   return {
     spec: { privileged, capabilities, seccomp: confined ? seccomp : 'unconfined', noNewPrivileges: true },
-    capsMask: capabilityMask(capabilities),
+    capsMask,
     seccompFilter,
   };
 }
