@@ -23,6 +23,8 @@ export function registerLogs(program: Command): void {
       const { tctopRoot } = await import('../../../engine/images/store-paths.js');
       const e = await import('../../../engine/containers/lifecycle.js');
       const { NotFoundError } = await import('../../../errors.js');
+      // every runtime's logs are root's alone (docker's json-file, the kubelet's, tctop's state), as the containers' state
+      e.requireRoot();
       const root = tctopRoot();
       const plain = !opts.since && !opts.timestamps && (opts.root ?? '/') === '/';
       let state: ReturnType<typeof e.resolveContainer> | undefined;
@@ -42,7 +44,6 @@ export function registerLogs(program: Command): void {
         await printOtherLogs(c, { follow: !!opts.follow, tail, since, timestamps: !!opts.timestamps, root: opts.root ?? '/' });
         return;
       }
-      e.requireRoot(); // the log is root's alone, as the container's state
       if (!opts.follow) {
         await e.printLog(e.bundlePath(root, state.id, 'log'), tail);
         return;
