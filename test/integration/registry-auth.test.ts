@@ -78,7 +78,7 @@ test("TLS + htpasswd: wrong password refused, login kept in docker's config.json
   sh('docker', ['--config', docker, 'push', '-q', ref]);
   const pull = tctop(root, ['pull', ref], { env });
   assert.equal(pull.status, 0, pull.stderr);
-  const run = tctop(root, ['run', '--rm', ref, 'echo', 'over tls']);
+  const run = tctop(root, ['run', '--rm', '--network', 'none', ref, 'echo', 'over tls']);
   assert.equal(run.stdout, 'over tls\n', run.stderr);
 
   // tctop pushes an image docker does not have; docker pulls it with the same login
@@ -185,5 +185,5 @@ test('auth: token: the bearer flow against the real registry and a local token e
     reg.tokenRequests.some((q) => q.includes('scope=repository%3Atokened%3Apull&')),
     reg.tokenRequests.join('\n'),
   );
-  assert.equal(tctop(fresh, ['run', '--rm', ref, 'echo', 'bearer']).stdout, 'bearer\n');
+  assert.equal(tctop(fresh, ['run', '--rm', '--network', 'none', ref, 'echo', 'bearer']).stdout, 'bearer\n');
 });

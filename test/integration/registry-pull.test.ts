@@ -94,7 +94,7 @@ test("docker push, then tctop pull of a 5-layer image: docker's image ID, per-la
   assert.equal(registered(root)[remote], dockerId);
   assert.equal(storedLayers(root).length, 5);
   assert.deepEqual(leftovers(root), []);
-  const run = tctop(root, ['run', '--rm', remote]);
+  const run = tctop(root, ['run', '--rm', '--network', 'none', remote]);
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stdout, '1\n4\n');
   // a second pull fetches nothing and says so

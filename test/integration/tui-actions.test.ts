@@ -47,7 +47,7 @@ test("x then y stops one of tctop's own containers; n cancels", async (t) => {
   });
   sh('docker', ['save', '-o', archive, TEST_IMAGE]);
   tctop('load', '-q', '-i', archive);
-  tctop('run', '-d', '--name', name, TEST_IMAGE, 'sleep', '3600');
+  tctop('run', '-d', '--network', 'none', '--name', name, TEST_IMAGE, 'sleep', '3600');
 
   // wide enough for the status line `tctop stop <64-hex ID>: done` after the filter text
   const d = new TmuxDashboard([], { width: 160, height: 40 }, { TCTOP_ROOT: root });
