@@ -8,29 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_IMAGE } from '../helpers/docker.js';
 import { startToPrompt } from './engine-tty.js';
-import type { BenchRow, BenchSuite } from './types.js';
+import { median, run, settle, timed, type BenchRow, type BenchSuite } from './types.js';
 import { publishedRunRows } from './engine-published.js';
 
 const RUNS = 15;
 const PROMPT_RUNS = 7;
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return r.stdout;
-}
-
-function timed(fn: () => unknown): number {
-  const t0 = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t0) / 1e6;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** A pause between runs: what one command leaves running when it returns (dockerd's and containerd's teardown of a
- * container, the kernel's of a network namespace) must not land on the next one's time. */
-const settle = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
 
 function rssKiB(pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

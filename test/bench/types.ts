@@ -1,4 +1,5 @@
 // Contract between the bench harness (main.ts) and the suites: one file per area, each exporting `suite`.
+import { spawnSync } from 'node:child_process';
 
 export interface BenchLoad {
   /** Host PIDs of the extra idle processes the harness started. */
@@ -54,3 +55,23 @@ export async function interleaved(runs: number, a: () => unknown, b: () => unkno
   const mid = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
   return [mid(as), mid(bs)];
 }
+
+/** Runs a command to completion, insisting on exit 0; its stdout. */
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Wall time of one synchronous call, in milliseconds. */
+export function timed(fn: () => unknown): number {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** A pause between runs: what one command leaves running when it returns (dockerd's and containerd's teardown of a
+ * container, the kernel's of a network namespace) must not land on the next one's time. */
+export const settle = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
