@@ -7,15 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { TEST_IMAGE } from '../helpers/docker.js';
-import { missing, sh } from '../helpers/prereq.js';
-import { dockerReady, registryAvailable, startRegistry, tctop } from './registry-harness.js';
+import { sh } from '../helpers/prereq.js';
+import { registryMissing, startRegistry, tctop } from './registry-harness.js';
 
 test('build FROM an image the store lacks pulls it from its registry, then builds and runs', { timeout: 180_000 }, async (t) => {
-  if (
-    missing(t, registryAvailable(), '/usr/bin/docker-registry (apt-get install docker-registry)') ||
-    missing(t, dockerReady(), 'root, docker and tctop-test/busybox')
-  )
-    return;
+  if (registryMissing(t)) return;
   const reg = await startRegistry();
   t.after(() => reg.stop());
   const base = `${reg.host}/base/busybox:1`;

@@ -2,32 +2,11 @@
 // docker and by tctop) and htpasswd basic auth; a registry with `auth: token` and a local token endpoint (the real
 // bearer flow); docker's config.json shared with real docker; a credential helper; wrong passwords refused.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { missing, sh } from '../helpers/prereq.js';
-import { dockerReady, registryAvailable, startRegistry, tctop, tctopAsync, trustInDocker } from './registry-harness.js';
-
-function prerequisites(t: TestContext): boolean {
-  return (
-    missing(t, registryAvailable(), '/usr/bin/docker-registry (apt-get install docker-registry) and openssl') ||
-    missing(t, dockerReady(), 'root, docker and tctop-test/busybox')
-  );
-}
-
-function tempDir(t: TestContext, prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function dockerRmi(t: TestContext, ...refs: string[]): void {
-  const rmi = () => void spawnSync('docker', ['rmi', '-f', ...refs], { stdio: 'ignore' });
-  rmi();
-  t.after(rmi);
-}
+import { sh } from '../helpers/prereq.js';
+import { dockerRmi, registryMissing, startRegistry, tctop, tctopAsync, tempDir, trustInDocker } from './registry-harness.js';
 
 function loadAs(t: TestContext, root: string, ref: string): void {
   const archive = join(tempDir(t, 'tctop-auth-save-'), 'image.tar');
@@ -39,7 +18,7 @@ function loadAs(t: TestContext, root: string, ref: string): void {
 }
 
 test("TLS + htpasswd: wrong password refused, login kept in docker's config.json (0600) that real docker uses, pull and push over certs.d", async (t) => {
-  if (prerequisites(t)) return;
+  if (registryMissing(t, '/usr/bin/docker-registry (apt-get install docker-registry) and openssl')) return;
   const reg = await startRegistry({ tls: true, users: { alice: 'wonder land' } });
   t.after(() => reg.stop());
   const docker = tempDir(t, 'tctop-docker-config-');
@@ -99,7 +78,7 @@ test("TLS + htpasswd: wrong password refused, login kept in docker's config.json
 });
 
 test("a registry requiring a client certificate: refused without one, served with certs.d's client.cert/client.key", async (t) => {
-  if (prerequisites(t)) return;
+  if (registryMissing(t, '/usr/bin/docker-registry (apt-get install docker-registry) and openssl')) return;
   const reg = await startRegistry({ tls: true, clientCert: true });
   t.after(() => reg.stop());
   const root = tempDir(t, 'tctop-auth-store-');
@@ -122,7 +101,7 @@ test("a registry requiring a client certificate: refused without one, served wit
 });
 
 test("a credential helper (credsStore) is used for store, get and erase with docker's protocol", async (t) => {
-  if (prerequisites(t)) return;
+  if (registryMissing(t, '/usr/bin/docker-registry (apt-get install docker-registry) and openssl')) return;
   const reg = await startRegistry({ users: { carol: 'helper-pw' } });
   t.after(() => reg.stop());
   const docker = tempDir(t, 'tctop-docker-config-');
@@ -156,7 +135,7 @@ test("a credential helper (credsStore) is used for store, get and erase with doc
 });
 
 test('auth: token: the bearer flow against the real registry and a local token endpoint (anonymous refused, login, push, pull)', async (t) => {
-  if (prerequisites(t)) return;
+  if (registryMissing(t, '/usr/bin/docker-registry (apt-get install docker-registry) and openssl')) return;
   const reg = await startRegistry({ token: {}, users: { bob: 'b0b-pass' } });
   t.after(() => reg.stop());
   const docker = tempDir(t, 'tctop-docker-config-');

@@ -11,7 +11,8 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
-import { hasCommand, isRoot, sh } from '../helpers/prereq.js';
+import type { TestContext } from 'node:test';
+import { hasCommand, isRoot, missing, sh } from '../helpers/prereq.js';
 import { dockerAvailable, testImagePresent } from '../helpers/docker.js';
 
 export const REGISTRY_BIN = '/usr/bin/docker-registry';
@@ -401,4 +402,23 @@ export function tctopAsync(
     });
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** The registry tests' prerequisites, each missing one reported (a failure in CI). */
+export function registryMissing(t: TestContext, registryNeed = '/usr/bin/docker-registry (apt-get install docker-registry)'): boolean {
+  return missing(t, registryAvailable(), registryNeed) || missing(t, dockerReady(), 'root, docker and tctop-test/busybox');
+}
+
+/** A temporary directory removed after the test. */
+export function tempDir(t: TestContext, prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Removes these docker images now (a previous run's) and after the test. */
+export function dockerRmi(t: TestContext, ...refs: string[]): void {
+  const rmi = () => void spawnSync('docker', ['rmi', '-f', ...refs], { stdio: 'ignore' });
+  rmi();
+  t.after(rmi);
 }

@@ -14,11 +14,11 @@ import { missing, sh } from '../helpers/prereq.js';
 import {
   blobPath,
   buildFiveLayerImage,
-  dockerReady,
   freePort,
-  registryAvailable,
+  registryMissing,
   startRegistry,
   tctop,
+  tempDir,
   type Registry,
 } from './registry-harness.js';
 import { getBlob, getManifest, putManifest, sha256, stallingProxy, uploadBlob } from './registry-wire.js';
@@ -28,22 +28,9 @@ after(async () => {
   if (shared) await (await shared).stop();
 });
 
-function prerequisites(t: TestContext): boolean {
-  return (
-    missing(t, registryAvailable(), '/usr/bin/docker-registry (apt-get install docker-registry)') ||
-    missing(t, dockerReady(), 'root, docker and tctop-test/busybox')
-  );
-}
-
 function registry(): Promise<Registry> {
   shared ??= startRegistry();
   return shared;
-}
-
-function storeDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tctop-pull-store-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
 }
 
 function dockerPush(t: TestContext, source: string, target: string): void {
@@ -68,14 +55,14 @@ function leftovers(root: string): string[] {
 }
 
 test("docker push, then tctop pull of a 5-layer image: docker's image ID, per-layer lines, and tctop run runs it", async (t) => {
-  if (prerequisites(t)) return;
+  if (registryMissing(t)) return;
   const reg = await registry();
   const local = `tctop-test/five-layers:${process.pid}`;
   buildFiveLayerImage(local);
   t.after(() => void spawnSync('docker', ['rmi', local], { stdio: 'ignore' }));
   const remote = `${reg.host}/five:latest`;
   dockerPush(t, local, remote);
-  const root = storeDir(t);
+  const root = tempDir(t, 'tctop-pull-store-');
   const r = tctop(root, ['pull', remote]);
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trimEnd().split('\n');
@@ -103,18 +90,18 @@ test("docker push, then tctop pull of a 5-layer image: docker's image ID, per-la
   assert.equal(again.stdout.split('\n').filter((l) => l.endsWith(': Already exists')).length, 5);
   assert.match(again.stdout, new RegExp(`Status: Image is up to date for ${remote.replace(/[.]/g, '\\.')}`));
   // by digest: no tag is registered (docker shows <none>), the image is the same
-  const byDigest = tctop(storeDir(t), ['pull', `${reg.host}/five@${sha256(manifest.bytes)}`]);
+  const byDigest = tctop(tempDir(t, 'tctop-pull-store-'), ['pull', `${reg.host}/five@${sha256(manifest.bytes)}`]);
   assert.equal(byDigest.status, 0, byDigest.stderr);
   assert.match(byDigest.stdout, /Status: Downloaded newer image for 127\.0\.0\.1:\d+\/five@sha256:/);
 });
 
 test('a layer already in the store (from load) is not fetched again', async (t) => {
-  if (prerequisites(t)) return;
+  if (registryMissing(t)) return;
   const reg = await registry();
   const remote = `${reg.host}/shared-busybox:v1`;
   dockerPush(t, 'tctop-test/busybox:latest', remote);
-  const root = storeDir(t);
-  const archive = join(storeDir(t), 'bb.tar');
+  const root = tempDir(t, 'tctop-pull-store-');
+  const archive = join(tempDir(t, 'tctop-pull-store-'), 'bb.tar');
   sh('docker', ['save', '-o', archive, 'tctop-test/busybox:latest']);
   assert.equal(tctop(root, ['load', '-q', '-i', archive]).status, 0);
   const r = tctop(root, ['pull', remote]);
@@ -125,11 +112,11 @@ test('a layer already in the store (from load) is not fetched again', async (t) 
 });
 
 test('on a terminal, pull redraws per-layer progress in place', async (t) => {
-  if (prerequisites(t) || missing(t, existsSync('/usr/bin/script'), 'script(1)')) return;
+  if (registryMissing(t) || missing(t, existsSync('/usr/bin/script'), 'script(1)')) return;
   const reg = await registry();
   const remote = `${reg.host}/tty-busybox:latest`;
   dockerPush(t, 'tctop-test/busybox:latest', remote);
-  const root = storeDir(t);
+  const root = tempDir(t, 'tctop-pull-store-');
   const r = spawnSync('script', ['-qec', `${process.execPath} bin/tctop pull ${remote}`, '/dev/null'], {
     encoding: 'utf8',
     env: { ...process.env, TCTOP_ROOT: root },
@@ -174,7 +161,7 @@ async function craftImage(
 }
 
 test('an OCI index and a Docker manifest list with two platforms: linux/amd64 by default, --platform picks, an unknown platform is refused', async (t) => {
-  if (prerequisites(t)) return;
+  if (registryMissing(t)) return;
   const reg = await registry();
   const amd = await craftImage(reg.host, 'multi', 'amd64');
   const arm = await craftImage(reg.host, 'multi', 'arm64');
@@ -187,29 +174,29 @@ test('an OCI index and a Docker manifest list with two platforms: linux/amd64 by
   const index = await putManifest(reg.host, 'multi', 'oci', { schemaVersion: 2, mediaType: oci, manifests: entries }, oci);
   await putManifest(reg.host, 'multi', 'list', { schemaVersion: 2, mediaType: list, manifests: entries }, list);
   for (const tag of ['oci', 'list']) {
-    const root = storeDir(t);
+    const root = tempDir(t, 'tctop-pull-store-');
     const ref = `${reg.host}/multi:${tag}`;
     const byDefault = tctop(root, ['pull', ref]);
     assert.equal(byDefault.status, 0, byDefault.stderr);
     assert.equal(registered(root)[ref], amd.configDigest);
-    const arm64Root = storeDir(t);
+    const arm64Root = tempDir(t, 'tctop-pull-store-');
     const picked = tctop(arm64Root, ['pull', '--platform', 'linux/arm64', ref]);
     assert.equal(picked.status, 0, picked.stderr);
     assert.equal(registered(arm64Root)[ref], arm.configDigest);
     const layer = storedLayers(arm64Root)[0];
     assert.equal(readFileSync(join(arm64Root, 'images/layers/sha256', layer, 'root/platform'), 'utf8'), 'arm64\n');
     if (tag === 'oci') assert.match(byDefault.stdout, new RegExp(`^Digest: ${index.digest}$`, 'm'));
-    const unknown = tctop(storeDir(t), ['pull', '--platform', 'linux/s390x', ref]);
+    const unknown = tctop(tempDir(t, 'tctop-pull-store-'), ['pull', '--platform', 'linux/s390x', ref]);
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /^tctop: .*has no image for platform linux\/s390x \(it offers linux\/amd64, linux\/arm64\/v8\)\n$/);
   }
-  const bad = tctop(storeDir(t), ['pull', '--platform', 'amd64', `${reg.host}/multi:oci`]);
+  const bad = tctop(tempDir(t, 'tctop-pull-store-'), ['pull', '--platform', 'amd64', `${reg.host}/multi:oci`]);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /invalid platform "amd64"/);
 });
 
 test("a blob corrupted on the registry's disk is refused by its digest and nothing is registered", async (t) => {
-  if (prerequisites(t)) return;
+  if (registryMissing(t)) return;
   const reg = await startRegistry(); // its own storage: the corruption must not reach the other tests
   t.after(() => reg.stop());
   const remote = `${reg.host}/corrupt:latest`;
@@ -221,7 +208,7 @@ test("a blob corrupted on the registry's disk is refused by its digest and nothi
   bytes[Math.floor(bytes.length / 2)] ^= 0xff;
   writeFileSync(file, bytes);
   assert.notEqual(sha256(await getBlob(reg.host, 'corrupt', layerDigest)), layerDigest, 'the registry serves the corrupt bytes');
-  const root = storeDir(t);
+  const root = tempDir(t, 'tctop-pull-store-');
   const r = tctop(root, ['pull', remote]);
   assert.equal(r.status, 1, r.stdout);
   assert.match(
@@ -236,9 +223,9 @@ test("a blob corrupted on the registry's disk is refused by its digest and nothi
 });
 
 test('unknown image, registry down: one-line errors, exit 1, nothing registered', async (t) => {
-  if (prerequisites(t)) return;
+  if (registryMissing(t)) return;
   const reg = await registry();
-  const root = storeDir(t);
+  const root = tempDir(t, 'tctop-pull-store-');
   const unknown = tctop(root, ['pull', `${reg.host}/no-such-image:v9`]);
   assert.equal(unknown.status, 1);
   assert.equal(unknown.stderr, `tctop: pull ${reg.host}/no-such-image:v9: manifest unknown (no such image or tag in the registry)\n`);
@@ -254,7 +241,7 @@ test('unknown image, registry down: one-line errors, exit 1, nothing registered'
 });
 
 test('a pull interrupted mid-transfer (SIGTERM, SIGKILL) registers nothing and leaves nothing behind', async (t) => {
-  if (prerequisites(t)) return;
+  if (registryMissing(t)) return;
   const reg = await registry();
   // one 8 MiB layer of random bytes, served through a proxy that stops after 2 MiB
   const dir = mkdtempSync(join(tmpdir(), 'tctop-big-'));
@@ -281,7 +268,7 @@ test('a pull interrupted mid-transfer (SIGTERM, SIGKILL) registers nothing and l
   );
   const proxy = await stallingProxy(reg.port, 2 << 20);
   t.after(() => proxy.close());
-  const root = storeDir(t);
+  const root = tempDir(t, 'tctop-pull-store-');
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     const child = spawn(process.execPath, ['bin/tctop', 'pull', `127.0.0.1:${proxy.port}/big`], {
       env: { ...process.env, TCTOP_ROOT: root },
@@ -308,11 +295,11 @@ test('a pull interrupted mid-transfer (SIGTERM, SIGKILL) registers nothing and l
 });
 
 test('pullImage() without the CLI (as build calls it for a missing FROM): silent, returns the image, same store rules', async (t) => {
-  if (prerequisites(t)) return;
+  if (registryMissing(t)) return;
   const reg = await registry();
   const remote = `${reg.host}/library-call:v3`;
   dockerPush(t, 'tctop-test/busybox:latest', remote);
-  const root = storeDir(t);
+  const root = tempDir(t, 'tctop-pull-store-');
   const pulled = await pullImage(remote, { root });
   assert.equal(pulled.ref, remote);
   assert.equal(pulled.canonical, remote);

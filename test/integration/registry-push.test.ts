@@ -2,12 +2,11 @@
 // registry has are not sent again, a known blob is mounted across repositories, a re-push gives the same digest.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
-import { missing, sh } from '../helpers/prereq.js';
-import { dockerReady, freePort, registryAvailable, startRegistry, tctop, type Registry } from './registry-harness.js';
+import { sh } from '../helpers/prereq.js';
+import { dockerRmi, freePort, registryMissing, startRegistry, tctop, tempDir, type Registry } from './registry-harness.js';
 import { getManifest, sha256 } from './registry-wire.js';
 
 let shared: Promise<Registry> | undefined;
@@ -15,28 +14,9 @@ after(async () => {
   if (shared) await (await shared).stop();
 });
 
-function prerequisites(t: TestContext): boolean {
-  return (
-    missing(t, registryAvailable(), '/usr/bin/docker-registry (apt-get install docker-registry)') ||
-    missing(t, dockerReady(), 'root, docker and tctop-test/busybox')
-  );
-}
-
 function registry(): Promise<Registry> {
   shared ??= startRegistry();
   return shared;
-}
-
-function tempDir(t: TestContext, prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function dockerRmi(t: TestContext, ...refs: string[]): void {
-  const rmi = () => void spawnSync('docker', ['rmi', '-f', ...refs], { stdio: 'ignore' });
-  rmi();
-  t.after(rmi);
 }
 
 /** The busybox test image, saved by docker under `ref` and loaded into a fresh tctop store (docker keeps no copy). */
@@ -52,7 +32,7 @@ function loadedStore(t: TestContext, ref: string): string {
 }
 
 test('tctop push of a loaded image: docker pull and docker run it; a re-push sends nothing and gives the same digest; another repository mounts', async (t) => {
-  if (prerequisites(t)) return;
+  if (registryMissing(t)) return;
   const reg = await registry();
   const ref = `${reg.host}/pushed:v1`;
   const other = `${reg.host}/pushed-again:v1`;
@@ -99,7 +79,7 @@ test('tctop push of a loaded image: docker pull and docker run it; a re-push sen
 });
 
 test('tctop push of an imported rootfs; docker runs it with the imported CMD', async (t) => {
-  if (prerequisites(t)) return;
+  if (registryMissing(t)) return;
   const reg = await registry();
   const ref = `${reg.host}/imported:latest`;
   dockerRmi(t, ref);
@@ -121,7 +101,7 @@ test('tctop push of an imported rootfs; docker runs it with the imported CMD', a
 });
 
 test('a pulled image pushed elsewhere keeps its blobs byte for byte: the same manifest digest as the source', async (t) => {
-  if (prerequisites(t)) return;
+  if (registryMissing(t)) return;
   const reg = await registry();
   const source = `${reg.host}/origin:v1`;
   const copy = `${reg.host}/copy:v1`;
@@ -143,7 +123,7 @@ test('a pulled image pushed elsewhere keeps its blobs byte for byte: the same ma
 });
 
 test('push refusals: an image not in the store, a digest, a registry that is down', async (t) => {
-  if (prerequisites(t)) return;
+  if (registryMissing(t)) return;
   const root = tempDir(t, 'tctop-push-store-');
   const none = tctop(root, ['push', '127.0.0.1:5999/nothing:here']);
   assert.equal(none.status, 1);
@@ -161,7 +141,7 @@ test('push refusals: an image not in the store, a digest, a registry that is dow
 });
 
 test('a stored blob that no longer matches its digest: the registry refuses the upload, push fails naming it', async (t) => {
-  if (prerequisites(t)) return;
+  if (registryMissing(t)) return;
   const reg = await registry();
   const ref = `${reg.host}/tampered:v1`;
   dockerRmi(t, ref);
