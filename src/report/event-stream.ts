@@ -4,8 +4,10 @@
 import type { Container, HostSnapshot } from '../snapshot/model.js';
 import { diffEvents, type ContainerEvent } from './events.js';
 
-/** Runtimes record an exit within milliseconds; past this, a vanished container is gone and a die goes out as it is. */
+/** Runtimes record an exit within milliseconds; past this, a vanished container is gone. */
 const GRACE_SECONDS = 0.5;
+/** How long a die waits for its exit code: a loaded dockerd takes longer than the grace, and events stay within 1 s. */
+const EXIT_CODE_WAIT_SECONDS = 0.8;
 
 export class EventStream {
   private prev: HostSnapshot | undefined;
@@ -25,7 +27,7 @@ export class EventStream {
       const c = cur.containers.find((x) => x.id === e.id);
       const code = c && c.init === null ? c.extra.exitCode : undefined;
       if (typeof code === 'number') out.push({ ...e, attributes: { ...e.attributes, exitCode: String(code) } });
-      else if (now - e.time >= GRACE_SECONDS || !c) out.push(e);
+      else if (now - e.time >= EXIT_CODE_WAIT_SECONDS || !c) out.push(e);
       else this.held.push(e);
     }
     const events = diffEvents(prev, cur);

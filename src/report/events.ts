@@ -101,21 +101,26 @@ function deathOf(p: Container, now: number, after: Container | undefined): Conta
   return [...(recorded.extra.oomKilled === true ? [event(p, 'oom', now)] : []), event(p, 'die', now, exitAttributes(recorded))];
 }
 
-/** runc's own stages of a process it is starting (runc:[1:CHILD], runc:[2:INIT]): not yet the command it will run. */
-const RUNTIME_STAGE = /^runc:\[/;
+/**
+ * runc's own stages of a process it is starting: `runc init` before nsexec renames it, then runc:[1:CHILD] and
+ * runc:[2:INIT]. Not yet the command it will run.
+ */
+function inRuntimeSetup(proc: { comm: string; command: string } | undefined): boolean {
+  return proc !== undefined && (proc.comm.startsWith('runc:[') || /^\S*runc init$/.test(proc.command));
+}
 
 /**
  * A process new to the container whose parent is not one of its processes came in from outside: an exec. One seen
  * last time still in its runtime's setup stage counts as new once it runs its command, so the action names that.
  */
 function execsOf(p: Container, c: Container, prev: HostSnapshot, cur: HostSnapshot, now: number): ContainerEvent[] {
-  const old = new Set(p.pids.filter((pid) => !RUNTIME_STAGE.test(prev.processes.get(pid)?.comm ?? '')));
+  const old = new Set(p.pids.filter((pid) => !inRuntimeSetup(prev.processes.get(pid))));
   const members = new Set(c.pids);
   const out: ContainerEvent[] = [];
   for (const pid of c.pids) {
     if (old.has(pid) || pid === c.init?.hostPid) continue;
     const proc = cur.processes.get(pid);
-    if (!proc || members.has(proc.ppid) || RUNTIME_STAGE.test(proc.comm)) continue;
+    if (!proc || members.has(proc.ppid) || inRuntimeSetup(proc)) continue;
     out.push(event(c, 'exec_start', now, { execID: String(pid) }, proc.command));
   }
   return out;
@@ -128,7 +133,10 @@ export function replayEvents(snapshot: HostSnapshot, since: number, until: numbe
     const created = c.createdAt;
     // a stopped container's startedAt is its last start as the runtime recorded it
     const started = seconds(c.startedAt);
-    const finished = running(c) ? null : seconds(c.extra.finishedAt);
+    const recordedEnd = running(c) ? null : seconds(c.extra.finishedAt);
+    // Docker stamps StartedAt after containerd's start returns but FinishedAt with the shim's exit time, so a
+    // container that exits at once can record its end before its start: a die never replays before its start.
+    const finished = recordedEnd !== null && started !== null ? Math.max(recordedEnd, started) : recordedEnd;
     if (created !== null) out.push(event(c, 'create', created));
     if (started !== null) out.push(event(c, 'start', started));
     if (finished !== null) {

@@ -45,6 +45,9 @@ function readDockerMeta(ctx: DiscoveryContext, id: string, c?: Candidate): Docke
   if (!cfg) return null;
   const state = obj(cfg.State);
   const config = obj(cfg.Config);
+  // While docker still records the container as running, ExitCode is the 0 it starts with, not an exit: a scan
+  // that sees the init gone before dockerd has written the exit must not report that 0.
+  const exitRecorded = state.Running !== true;
   return {
     id,
     name: (str(cfg.Name) ?? '').replace(/^\//, ''),
@@ -55,8 +58,8 @@ function readDockerMeta(ctx: DiscoveryContext, id: string, c?: Candidate): Docke
     createdAt: isoSeconds(cfg.Created),
     startedAt: isoSeconds(state.StartedAt),
     extra: {
-      exitCode: typeof state.ExitCode === 'number' ? state.ExitCode : null,
-      oomKilled: state.OOMKilled === true,
+      exitCode: exitRecorded && typeof state.ExitCode === 'number' ? state.ExitCode : null,
+      oomKilled: exitRecorded && state.OOMKilled === true,
       finishedAt: isoSeconds(state.FinishedAt),
       ports: dockerPorts(obj(cfg.NetworkSettings).Ports),
     },

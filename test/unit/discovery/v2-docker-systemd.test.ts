@@ -230,6 +230,12 @@ test('v2 docker: -a lists the exited container from config.v2.json, no process, 
   assert.equal(stopped.extra.finishedAt, Date.parse('2023-11-14T21:00:00Z') / 1000);
 });
 
+test('v2 docker: no exit code while config.v2.json still says running (its ExitCode 0 is not an exit yet)', (t) => {
+  const web = scanHost({ root: dockerHost(t), includeStopped: true }).containers.find((c) => c.id === ID);
+  assert.equal(web?.extra.exitCode, null);
+  assert.equal(web?.extra.oomKilled, false);
+});
+
 test('v2 docker: found by its docker-<id>.scope alone (the shim killed): still docker, named, no shim', (t) => {
   const c = scanHost({ root: dockerHost(t, true) }).containers;
   assert.deepEqual(

@@ -111,6 +111,12 @@ test('replay: create, last start, oom and die as the runtime recorded them, with
     replayEvents(s, 1005, 2000).map((e) => e.action),
     ['oom', 'die', 'create'],
   );
+  const early = snap(5000, [stopped({ createdAt: 990, startedAt: 1000.5, extra: { exitCode: 5, finishedAt: '1970-01-01T00:16:40.2Z' } })]);
+  assert.deepEqual(
+    replayEvents(early, 0, 1e9).map((e) => `${e.time} ${e.action}`),
+    ['990 create', '1000.5 start', '1000.5 die'],
+    'an end recorded before its start (docker stamps StartedAt late) replays after the start',
+  );
 });
 
 test('docker layouts: JSON keys and nanosecond time; the text line', () => {
@@ -149,6 +155,11 @@ test('diff: an exec seen mid-setup (runc init) is reported once it runs its comm
   const setup = { ...proc(101, 10, 'runc init'), comm: 'runc:[2:INIT]' };
   const mid = snap(2, [ctr({ pids: [100, 101] })], [proc(100, 10, 'sh'), setup]);
   assert.deepEqual(actions(diffEvents(before, mid)), [], 'still runc: no event yet');
+  const unrenamed = snap(2, [ctr({ pids: [100, 101] })], [proc(100, 10, 'sh'), { ...proc(101, 10, '/usr/bin/runc init'), comm: 'runc' }]);
+  assert.deepEqual(actions(diffEvents(before, unrenamed)), [], 'runc init before nsexec renames it: no event yet');
+  assert.deepEqual(actions(diffEvents(unrenamed, snap(3, [ctr({ pids: [100, 101] })], [proc(100, 10, 'sh'), proc(101, 10, 'sleep 30')]))), [
+    'exec_start: sleep 30',
+  ]);
   const running = snap(3, [ctr({ pids: [100, 101] })], [proc(100, 10, 'sh'), proc(101, 10, 'sleep 30')]);
   assert.deepEqual(actions(diffEvents(mid, running)), ['exec_start: sleep 30']);
   assert.deepEqual(actions(diffEvents(running, running)), [], 'once');
