@@ -2,11 +2,12 @@
 // login stores through `docker-credential-<name> store`, real docker pushes with what it stored, tctop pulls and
 // pushes with `get`, logout erases; a registry without a helper of its own goes to `credsStore`, as docker's do.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sh } from '../helpers/prereq.js';
-import { dockerRmi, registryMissing, startRegistry, tctop, tempDir } from './registry-harness.js';
+import { dockerRmi, registryMissing, startRegistry, tctop, tctopAsync, tempDir } from './registry-harness.js';
 
 /** A helper keeping one JSON answer per server URL under `dir`, logging each call ("<verb> <stdin>") to calls.log. */
 function writeHelper(bin: string, name: string, dir: string): void {
@@ -30,6 +31,20 @@ function writeHelper(bin: string, name: string, dir: string): void {
     ].join('\n'),
   );
   chmodSync(path, 0o755);
+}
+
+/** docker without blocking this process: the token endpoint answers from the test's own event loop. */
+function dockerAsync(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('docker', args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stderr });
+    });
+  });
 }
 
 function calls(dir: string): string[] {
@@ -108,4 +123,49 @@ test('credHelpers: a per-registry helper for login, docker push, tctop pull and 
   assert.equal(refused.status, 1);
   assert.equal(refused.stderr, `tctop: ${authed.host} requires a login (tctop login ${authed.host})\n`);
   assert.deepEqual(calls(fallback), [`get ${open.host}`], 'never the credsStore for the helped registry');
+});
+
+test('a helper answering Username "<token>" holds an identity token: traded as an OAuth2 refresh token, as docker does', async (t) => {
+  if (registryMissing(t, '/usr/bin/docker-registry (apt-get install docker-registry) and openssl')) return;
+  const reg = await startRegistry({ token: { refreshTokens: { 'refresh-for-erin': 'erin' } } });
+  t.after(() => reg.stop());
+  const docker = tempDir(t, 'tctop-docker-config-');
+  const bin = tempDir(t, 'tctop-helper-bin-');
+  const store = tempDir(t, 'tctop-helper-store-');
+  writeHelper(bin, 'tctopper', store);
+  const configFile = join(docker, 'config.json');
+  writeFileSync(configFile, JSON.stringify({ credHelpers: { [reg.host]: 'tctopper' } }));
+  const secretFile = join(store, reg.host.replace(/[^A-Za-z0-9.]/g, '_'));
+  const remember = (secret: string) =>
+    writeFileSync(secretFile, JSON.stringify({ ServerURL: reg.host, Username: '<token>', Secret: secret }));
+  remember('refresh-for-erin');
+  const env = { DOCKER_CONFIG: docker, PATH: `${bin}:${process.env.PATH}` };
+  const root = tempDir(t, 'tctop-auth-store-');
+  // real docker pushes with the identity token first: the token endpoint answers docker's own OAuth2 POST
+  const ref = `${reg.host}/tokened/busybox:v1`;
+  dockerRmi(t, ref);
+  sh('docker', ['tag', 'tctop-test/busybox:latest', ref]);
+  const dockerPush = await dockerAsync(['--config', docker, 'push', '-q', ref], { ...process.env, ...env });
+  assert.equal(dockerPush.status, 0, dockerPush.stderr);
+  const byDocker = reg.tokenRequests.filter((q) => q.startsWith('POST ')).length;
+  assert.ok(byDocker > 0, `docker traded the identity token: ${reg.tokenRequests.join('\n')}`);
+  const pull = await tctopAsync(root, ['pull', ref], { env });
+  assert.equal(pull.status, 0, pull.stderr);
+  const mine = reg.tokenRequests.filter((q) => q.startsWith('POST ')).slice(byDocker);
+  assert.equal(mine.length, 1, mine.join('\n'));
+  const form = new URLSearchParams(mine[0].slice(5));
+  assert.equal(form.get('grant_type'), 'refresh_token');
+  assert.equal(form.get('refresh_token'), 'refresh-for-erin');
+  assert.equal(form.get('service'), 'tctop-test-registry');
+  assert.equal(form.get('scope'), 'repository:tokened/busybox:pull');
+  const pushed = `${reg.host}/tokened/again:v1`;
+  assert.equal(tctop(root, ['tag', ref, pushed]).status, 0);
+  const push = await tctopAsync(root, ['push', pushed], { env });
+  assert.equal(push.status, 0, push.stderr);
+  assert.equal(tctop(root, ['run', '--rm', '--network', 'none', ref, 'echo', 'by token']).stdout, 'by token\n');
+  // a token the endpoint does not know: refused, naming where it came from
+  remember('stale-token');
+  const stale = await tctopAsync(tempDir(t, 'tctop-auth-store-'), ['pull', ref], { env });
+  assert.equal(stale.status, 1);
+  assert.equal(stale.stderr, `tctop: ${reg.host}: the identity token from the credential store was refused (log in again)\n`);
 });
