@@ -155,31 +155,39 @@ async function fetchLayers(
       const actual = `sha256:${blob.hash.digest('hex')}`;
       if (actual !== layer.digest) throw mismatch(what, layer.digest, actual);
       progress.layer(id, 'Download complete', { final: true });
-      if (failed) throw failed;
-      progress.layer(id, 'Extracting', { current: 0, total: layer.size, final: true });
-      const expect = { diffId, blobDigest: layer.digest, mediaType: layer.mediaType || undefined };
-      await stager
-        .stageBlob(dir, expect, what, (n) => progress.layer(id, 'Extracting', { current: n, total: layer.size }))
-        .catch((err) => {
-          throw asRegistryErrorOf(err);
-        });
-      const staged = stager.staged.get(diffId);
-      if (staged) await addBlobSource(staged.dir, { registry: ref.registry, repository: ref.repository });
-      progress.layer(id, 'Pull complete', { final: true });
+      // extracted while this connection fetches the next layer, as docker's download and extraction overlap
+      return async () => {
+        if (failed) throw failed;
+        progress.layer(id, 'Extracting', { current: 0, total: layer.size, final: true });
+        const expect = { diffId, blobDigest: layer.digest, mediaType: layer.mediaType || undefined };
+        await stager
+          .stageBlob(dir, expect, what, (n) => progress.layer(id, 'Extracting', { current: n, total: layer.size }))
+          .catch((err) => {
+            throw asRegistryErrorOf(err);
+          });
+        const staged = stager.staged.get(diffId);
+        if (staged) await addBlobSource(staged.dir, { registry: ref.registry, repository: ref.repository });
+        progress.layer(id, 'Pull complete', { final: true });
+      };
+    };
+    const fail = (err: unknown) => {
+      failed ??= err;
+      for (const b of open) b.destroy();
     };
     // a bounded pool: `connections` downloads at once, the first failure stops the rest
     const queue = [...wanted];
+    const extractions: Promise<void>[] = [];
     const worker = async () => {
       for (let next = queue.shift(); next && !failed; next = queue.shift()) {
         try {
-          await fetchOne(next);
+          extractions.push((await fetchOne(next))().catch(fail));
         } catch (err) {
-          failed ??= err;
-          for (const b of open) b.destroy();
+          fail(err);
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(connections, wanted.length) }, worker));
+    await Promise.all(extractions);
     if (failed) throw failed;
     await commitImages(root, stager.staged.values(), [target]);
   } finally {
