@@ -1,4 +1,4 @@
-// tctop build against docker's classic builder (DOCKER_BUILDKIT=0, --network none) on the same 6-step Dockerfile
+// tctop build against docker's classic builder (DOCKER_BUILDKIT=0, both --network none) on the same 6-step Dockerfile
 // and context: cold (--no-cache, the base image present) and fully cached rebuilds, interleaved run by run with a
 // pause between, so the machine's drift lands on both alike. Every image docker made is removed afterwards.
 import { spawnSync } from 'node:child_process';
@@ -34,7 +34,7 @@ export const suite: BenchSuite = {
       writeFileSync(join(ctx, 'Dockerfile'), DOCKERFILE);
       run('docker', ['save', '-o', join(work, 'base.tar'), TEST_IMAGE]);
       run('bin/tctop', ['load', '-q', '-i', join(work, 'base.tar')], env);
-      const tctop = (extra: string[]) => run('bin/tctop', ['build', '-q', ...extra, '-t', 'bench-build:1', ctx], env);
+      const tctop = (extra: string[]) => run('bin/tctop', ['build', '-q', '--network', 'none', ...extra, '-t', 'bench-build:1', ctx], env);
       const docker = (extra: string[]) =>
         dockerIds.add(run('docker', ['build', '-q', '--network', 'none', ...extra, ctx], dockerEnv).trim());
       tctop([]); // warm-up: the CLI's code cache, the page cache, both builders' first build

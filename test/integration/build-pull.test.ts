@@ -29,7 +29,7 @@ test('build FROM an image the store lacks pulls it from its registry, then build
     rmSync(root, { recursive: true, force: true });
   });
   writeFileSync(join(ctx, 'Dockerfile'), `FROM ${base}\nRUN echo built > /built\nCMD ["cat", "/built"]\n`);
-  const built = tctop(root, ['build', '-t', 'pulled-base:1', ctx], { timeoutMs: 120_000 });
+  const built = tctop(root, ['build', '--network', 'none', '-t', 'pulled-base:1', ctx], { timeoutMs: 120_000 });
   assert.equal(built.status, 0, built.stderr);
   assert.match(built.stdout, new RegExp(`Step 1/3 : FROM ${base.replace(/[./]/g, '\\$&')}`));
   assert.match(built.stdout, /Status: Downloaded newer image for /, "the pull's own lines in the build's output");

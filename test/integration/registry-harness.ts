@@ -1,11 +1,13 @@
 // Real registries for the registry tests: Debian's docker-registry (the distribution registry) on 127.0.0.1 random
 // ports, with its filesystem storage in a temp dir the test can corrupt; plain HTTP, TLS (a CA and a server cert made
-// here with openssl) with htpasswd basic auth, or `auth: token` whose realm is a small token endpoint run here,
-// signing RS256 JWTs with a key whose certificate the registry trusts (x5c), as docker's token auth spec describes.
+// here with openssl) with htpasswd basic auth, or `auth: token` whose realm is a small token endpoint run here
+// (registry-token-server.ts), signing RS256 JWTs with a key whose certificate the registry trusts (x5c), as docker's
+// token auth spec describes.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createSign, randomBytes } from 'node:crypto';
+import { startTokenServer } from './registry-token-server.js';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -39,7 +41,8 @@ export interface RegistryOptions {
   /** With tls: the registry requires a client certificate signed by the test CA. */
   clientCert?: boolean;
   users?: Record<string, string>;
-  token?: { anonymousPull?: boolean };
+  /** refreshTokens: identity tokens the endpoint takes in docker's OAuth2 POST (grant_type=refresh_token), by account. */
+  token?: { anonymousPull?: boolean; refreshTokens?: Record<string, string> };
 }
 
 export async function freePort(): Promise<number> {
@@ -53,7 +56,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function openssl(args: string[], cwd: string): void {
+export function openssl(args: string[], cwd: string): void {
   sh('openssl', args, { timeoutMs: 60_000, env: { ...process.env, RANDFILE: join(cwd, '.rnd') } } as never);
 }
 
@@ -127,83 +130,6 @@ function makeTls(dir: string): { ca: string; cert: string; key: string } {
   return { ca, cert, key };
 }
 
-function b64url(data: Buffer | string): string {
-  return Buffer.from(data).toString('base64url');
-}
-
-/** The token endpoint: Basic-authenticated users get what they ask for; anonymous ones pull only if allowed. */
-function startTokenServer(
-  dir: string,
-  users: Record<string, string>,
-  anonymousPull: boolean,
-): Promise<{ server: Server; port: number; certFile: string; requests: string[] }> {
-  const key = join(dir, 'token.key');
-  const certFile = join(dir, 'token.crt');
-  openssl(
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      certFile,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=tctop test token issuer',
-    ],
-    dir,
-  );
-  const keyPem = readFileSync(key, 'utf8');
-  const der = Buffer.from(readFileSync(certFile, 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64');
-  const requests: string[] = [];
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    requests.push(url.search);
-    const auth = req.headers.authorization;
-    let account = '';
-    if (auth?.startsWith('Basic ')) {
-      const [user, ...rest] = Buffer.from(auth.slice(6), 'base64').toString().split(':');
-      if (users[user] !== rest.join(':')) {
-        res.writeHead(401, { 'content-type': 'application/json' }).end('{"details":"bad credentials"}');
-        return;
-      }
-      account = user;
-    }
-    const access = url.searchParams.getAll('scope').flatMap((scope) => {
-      const [type, name, actions] = scope.split(':');
-      const granted = (actions ?? '').split(',').filter((a) => account || (anonymousPull && a === 'pull'));
-      return granted.length ? [{ type, name, actions: granted }] : [];
-    });
-    if (!account && !anonymousPull && url.searchParams.getAll('scope').length) {
-      res.writeHead(401, { 'content-type': 'application/json' }).end('{"details":"authentication required"}');
-      return;
-    }
-    const now = Math.floor(Date.now() / 1000);
-    const header = { typ: 'JWT', alg: 'RS256', x5c: [der.toString('base64')] };
-    const claims = {
-      iss: 'tctop-test-issuer',
-      sub: account,
-      aud: url.searchParams.get('service'),
-      exp: now + 300,
-      nbf: now - 10,
-      iat: now,
-      jti: randomBytes(8).toString('hex'),
-      access,
-    };
-    const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
-    const signature = createSign('RSA-SHA256').update(signingInput).sign(keyPem);
-    const token = `${signingInput}.${b64url(signature)}`;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: 300 }));
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port, certFile, requests })),
-  );
-}
-
 async function waitReady(host: string, tls: string | undefined, child: ChildProcess, log: () => string, clientDir?: string): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
@@ -266,7 +192,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Toke
   }
   let token: Awaited<ReturnType<typeof startTokenServer>> | undefined;
   if (options.token) {
-    token = await startTokenServer(dir, options.users ?? {}, options.token.anonymousPull ?? false);
+    token = await startTokenServer(dir, options.users ?? {}, options.token.anonymousPull ?? false, options.token.refreshTokens);
     lines.push(
       'auth:',
       '  token:',

@@ -18,6 +18,7 @@ import { envMap, processWord } from './dockerfile/shell-lex.js';
 import { MergedView } from './merged-view.js';
 import { BuildInterruptedError } from './build-error.js';
 import { executeStep, startStage, type BuildSession, type StageState } from './stage.js';
+import type { BuildNetwork } from './run-step.js';
 
 export interface BuildRequest {
   contextDir: string;
@@ -28,7 +29,7 @@ export interface BuildRequest {
   buildArgs: Map<string, string>;
   target?: string;
   noCache: boolean;
-  network: 'none' | 'host';
+  network: BuildNetwork;
   out: (text: string) => void;
   signal: AbortSignal;
 }

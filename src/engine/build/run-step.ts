@@ -14,6 +14,9 @@ import { runtimeConfigOf } from '../images/image-config.js';
 import { LayerStager, type StagedLayer } from '../images/layer-stager.js';
 import { layerRootDir } from '../images/store-paths.js';
 
+/** docker build's --network: RUN steps on the engine's bridge (the default), on none (loopback only) or the host's. */
+export type BuildNetwork = 'bridge' | 'none' | 'host';
+
 export interface RunStepRequest {
   root: string;
   staging: string;
@@ -22,7 +25,8 @@ export interface RunStepRequest {
   args: string[];
   /** Build args visible to the command (K=V); the config's ENV wins over them. */
   buildEnv: string[];
-  network: 'none' | 'host';
+  /** bridge: a veth, lease and namespace of its own, gone with the step's container (removeContainer). */
+  network: BuildNetwork;
   labels: Record<string, string>;
   /** The container's name, telling a build step from other containers in ps. */
   name: string;

@@ -12,6 +12,7 @@ import { sha256Digest } from '../images/sha256.js';
 import { layerRootDir } from '../images/store-paths.js';
 import { resolveBaseImage } from './base-image.js';
 import type { BuildArgs } from './build-args.js';
+import type { BuildNetwork } from './run-step.js';
 import { lookupStep, stepKey, storeStep } from './cache.js';
 import { applyMetadata, commandArgs, type ContainerConfig } from './config-apply.js';
 import { hashPlan, planCopy } from './copy-layer.js';
@@ -40,7 +41,7 @@ export interface BuildSession {
   stages: StageState[];
   buildArgs: BuildArgs;
   noCache: boolean;
-  network: 'none' | 'host';
+  network: BuildNetwork;
   escape: string;
   out: (text: string) => void;
   signal: AbortSignal;
@@ -153,7 +154,7 @@ async function copyStep(s: BuildSession, state: StageState, instr: InstructionOf
   const raws = instr.sources.map(word);
   if (instr.keyword === 'ADD' && raws.some((r) => /^[a-z][a-z0-9+.-]*:\/\//i.test(r)))
     throw new UsageError(
-      `Dockerfile line ${instr.line}: ADD: remote URLs are not supported by tctop build (it has no network access); download the file into the context and ADD it from there`,
+      `Dockerfile line ${instr.line}: ADD: remote URLs are not supported by tctop build; download the file into the context and ADD it from there`,
     );
   const root = await sourceRootFor(s, state, instr.flags.get('from'), instr.keyword);
   const { sources, wildcard } = resolveSources(raws, root, instr.keyword);

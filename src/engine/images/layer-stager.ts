@@ -1,11 +1,11 @@
-// Extracts and verifies the layers of a load or import in its staging dir; nothing reaches the store until commit.
+// Extracts and verifies the layers of a load, import or pull in its staging dir; nothing reaches the store until commit.
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, open as openFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { UsageError } from '../../errors.js';
-import { extractTar } from './extract-tar.js';
+import { extractTar, type ExtractResult } from './extract-tar.js';
 import { hasLayer, type LayerMeta } from './layer-store.js';
 import { digestTar } from './tar-source.js';
 
@@ -41,11 +41,46 @@ export class LayerStager {
       verify(expect, diffId, rawDigest, what);
       return diffId;
     }
-    const dir = join(this.staging, 'layers', String(this.count++));
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const dir = await this.newLayerDir();
     const blob = createWriteStream(join(dir, 'blob'), { mode: 0o600 });
     const kept = { size: 0, gzip: false };
     const result = await extractTar(keepCopy(open(), blob, kept), join(dir, 'root'), { convertWhiteouts: true, what });
+    return this.register(dir, result, expect, kept, what);
+  }
+
+  /** A fresh layer dir in the staging dir; a download may write its blob there first (stageBlob). */
+  async newLayerDir(): Promise<string> {
+    const dir = join(this.staging, 'layers', String(this.count++));
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    return dir;
+  }
+
+  /**
+   * Extracts the blob a download left in `dir` (newLayerDir()/blob, its digest already checked), reporting the bytes
+   * read as it goes: a pull's "Extracting" after its "Download complete", as docker shows it.
+   */
+  async stageBlob(dir: string, expect: LayerExpectation, what: string, onRead?: (n: number) => void): Promise<string> {
+    const path = join(dir, 'blob');
+    const size = (await stat(path)).size;
+    const head = Buffer.alloc(2);
+    const fd = await openFile(path, 'r');
+    try {
+      await fd.read(head, 0, 2, 0);
+    } finally {
+      await fd.close();
+    }
+    const kept = { size, gzip: size >= 2 && head[0] === 0x1f && head[1] === 0x8b };
+    const result = await extractTar(counted(createReadStream(path), onRead), join(dir, 'root'), { convertWhiteouts: true, what });
+    return this.register(dir, result, expect, kept, what);
+  }
+
+  private register(
+    dir: string,
+    result: ExtractResult,
+    expect: LayerExpectation,
+    kept: { size: number; gzip: boolean },
+    what: string,
+  ): string {
     verify(expect, result.diffId, result.rawDigest, what);
     if (!this.staged.has(result.diffId)) {
       const compression = kept.gzip ? ('gzip' as const) : ('none' as const);
@@ -61,6 +96,15 @@ export class LayerStager {
       });
     }
     return result.diffId;
+  }
+}
+
+async function* counted(chunks: AsyncIterable<Buffer>, onRead?: (n: number) => void): AsyncGenerator<Buffer> {
+  let n = 0;
+  for await (const chunk of chunks) {
+    n += chunk.length;
+    onRead?.(n);
+    yield chunk;
   }
 }
 

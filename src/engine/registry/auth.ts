@@ -1,9 +1,9 @@
 // The registry's WWW-Authenticate challenge (docker's token auth spec): Basic sends the credentials on every request;
 // Bearer asks the realm for a token for the service and scope (with Basic credentials when we have them, anonymous
-// otherwise), then sends it. Tokens are kept per scope for the life of the client.
+// otherwise; an identity token is POSTed as an OAuth2 refresh token, as docker does), then sends it. Tokens are kept per scope for the life of the client.
 import { RegistryError } from '../../errors.js';
 import type { Credentials } from './credentials.js';
-import { readBody, type Transport } from './transport.js';
+import { readBody, type HttpAnswer, type Transport } from './transport.js';
 
 export interface Challenge {
   scheme: string;
@@ -47,7 +47,8 @@ export class Authorizer {
     const c = this.challenge;
     if (!c) return undefined;
     if (c.scheme === 'basic') {
-      if (!this.creds) throw new RegistryError(`${this.transport.host} requires a login (tctop login ${this.transport.host})`);
+      if (!this.creds || this.creds.identityToken)
+        throw new RegistryError(`${this.transport.host} requires a login (tctop login ${this.transport.host})`);
       return basicHeader(this.creds);
     }
     if (c.scheme !== 'bearer')
@@ -72,15 +73,32 @@ export class Authorizer {
     } catch {
       throw new RegistryError(`${this.transport.host} sent a Bearer realm that is not a URL`);
     }
-    if (params.service) url.searchParams.set('service', params.service);
-    for (const one of scope.split(' ').filter(Boolean)) url.searchParams.append('scope', one);
-    if (this.creds) url.searchParams.set('account', this.creds.username);
-    const headers = this.creds ? { authorization: basicHeader(this.creds) } : {};
-    const answer = await this.transport.request('GET', url.toString(), headers);
+    const scopes = scope.split(' ').filter(Boolean);
+    let answer: HttpAnswer;
+    if (this.creds?.identityToken) {
+      // docker's OAuth2 flow for an identity token: POST the refresh token as a form to the realm
+      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: this.creds.identityToken, client_id: 'tctop' });
+      if (params.service) form.set('service', params.service);
+      if (scopes.length) form.set('scope', scopes.join(' '));
+      const body = Buffer.from(form.toString());
+      const headers = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': body.length };
+      answer = await this.transport.request('POST', url.toString(), headers, body);
+    } else {
+      if (params.service) url.searchParams.set('service', params.service);
+      for (const one of scopes) url.searchParams.append('scope', one);
+      if (this.creds) url.searchParams.set('account', this.creds.username);
+      answer = await this.transport.request('GET', url.toString(), this.creds ? { authorization: basicHeader(this.creds) } : {});
+    }
     const body = await readBody(answer.body, 1 << 20, `token from ${url.host}`);
     if (answer.status === 401 || answer.status === 403) {
       throw new RegistryError(
-        `${this.transport.host}: ${this.creds ? `login refused for user "${this.creds.username}" (wrong username or password?)` : 'anonymous access refused (tctop login first)'}`,
+        `${this.transport.host}: ${
+          this.creds?.identityToken
+            ? 'the identity token from the credential store was refused (log in again)'
+            : this.creds
+              ? `login refused for user "${this.creds.username}" (wrong username or password?)`
+              : 'anonymous access refused (tctop login first)'
+        }`,
       );
     }
     if (answer.status !== 200) throw new RegistryError(`${this.transport.host}: token endpoint ${url.host} answered HTTP ${answer.status}`);

@@ -55,7 +55,7 @@ export async function fetchSmallBlob(
   return bytes;
 }
 
-/** A blob's body as chunks, hashed and bounded by the descriptor's size; `verdict()` says whether it was whole. */
+/** A blob's body as chunks, hashed (`hash`) and bounded by the descriptor's size. */
 export class MeteredBlob {
   readonly hash: Hash = createHash('sha256');
   bytes = 0;
@@ -72,7 +72,7 @@ export class MeteredBlob {
     this.it = body[Symbol.asyncIterator]();
   }
 
-  /** Never returns the underlying iterator early: after a failure downstream, drain() can still read the rest. */
+  /** Never returns the underlying iterator early: a consumer that stops leaves the body to destroy(). */
   async *chunks(): AsyncGenerator<Buffer> {
     for (;;) {
       const next = await this.take();
@@ -102,17 +102,6 @@ export class MeteredBlob {
     this.hash.update(next.value);
     this.onBytes(this.bytes);
     return next.value;
-  }
-
-  /** After extraction failed (a bad gzip or tar): read to the end, so a corrupt blob is named by its digest. */
-  async digestMismatch(): Promise<RegistryError | undefined> {
-    try {
-      while (await this.take());
-    } catch {
-      return undefined;
-    }
-    const actual = 'sha256:' + this.hash.digest('hex');
-    return actual !== this.digest ? mismatch(this.what, this.digest, actual) : undefined;
   }
 
   destroy(): void {

@@ -1,6 +1,7 @@
 // Credentials in docker's own config file: $DOCKER_CONFIG/config.json (default ~/.docker/config.json), `auths` with a
 // base64 "user:password" per registry, written 0600; or a credential helper (`credsStore` for all registries,
-// `credHelpers` per registry) run as `docker-credential-<name> get|store|erase` with docker's stdin/stdout protocol.
+// `credHelpers` per registry) run as `docker-credential-<name> get|store|erase` with docker's stdin/stdout protocol
+// (a `get` answering Username "<token>" holds an identity token, as an `auths` entry's `identitytoken` does).
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -12,7 +13,12 @@ import { authKey } from './reference.js';
 export interface Credentials {
   username: string;
   password: string;
+  /** docker's identity token: an OAuth2 refresh token, traded at the registry's token realm (auth.ts). */
+  identityToken?: string;
 }
+
+/** The Username a credential helper answers with when its Secret is an identity token, as docker's helpers do. */
+const TOKEN_USERNAME = '<token>';
 
 type DockerConfig = {
   auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
@@ -83,7 +89,10 @@ export async function getCredentials(registry: string, env: NodeJS.ProcessEnv = 
   if (helper) {
     try {
       const answer = JSON.parse(await runHelper(helper, 'get', key)) as { Username?: string; Secret?: string };
-      if (answer.Secret) return { username: answer.Username ?? '', password: answer.Secret };
+      if (answer.Secret)
+        return answer.Username === TOKEN_USERNAME
+          ? { username: '', password: '', identityToken: answer.Secret }
+          : { username: answer.Username ?? '', password: answer.Secret };
     } catch (err) {
       const out = (err as { helperOutput?: string }).helperOutput ?? '';
       if (/credentials not found/i.test(out)) return undefined;
@@ -93,6 +102,7 @@ export async function getCredentials(registry: string, env: NodeJS.ProcessEnv = 
   }
   const entry = config.auths?.[key] ?? config.auths?.[`https://${key}`] ?? config.auths?.[`http://${key}`];
   if (!entry) return undefined;
+  if (entry.identitytoken) return { username: entry.username ?? '', password: '', identityToken: entry.identitytoken };
   if (entry.auth) {
     const plain = Buffer.from(entry.auth, 'base64').toString('utf8');
     const colon = plain.indexOf(':');

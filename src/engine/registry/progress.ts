@@ -1,5 +1,6 @@
 // docker-like progress for pull and push: on a terminal one line per layer, redrawn in place ("a1b2c3d4e5f6:
-// Downloading [=====>   ]  1.2MB/3.4MB"); otherwise one line per layer, printed once it is done.
+// Downloading [=====>   ]  1.2MB/3.4MB"); otherwise a line for each status the caller marks `final` (a pull marks
+// every change of status, "Pulling fs layer" to "Pull complete"; a push its last), never the byte counts.
 import { cell } from '../../text/sanitize.js';
 
 export interface ProgressOutput {
@@ -10,7 +11,7 @@ export interface ProgressOutput {
 export interface Progress {
   /** A line above the layers ("latest: Pulling from x"). */
   line(text: string): void;
-  /** A layer's status; `final` ones are what a non-terminal sees. */
+  /** A layer's status; `final` ones are what a non-terminal sees (and are drawn at once on a terminal). */
   layer(id: string, status: string, options?: { current?: number; total?: number; final?: boolean }): void;
 }
 

@@ -10,8 +10,10 @@
 //     rejects    RegistryError / NotFoundError / UsageError with a one-line message; nothing registered then.
 //
 // The manifest (or an index, resolved to one platform) and the config come first; layers the store already has by
-// diff_id are not fetched; the others stream from the registry through the layer stager (sha256 of the blob and the
-// diff_id checked on the way) concurrently over a bounded keep-alive pool, and the image is committed all at once.
+// diff_id are not fetched; the others are downloaded concurrently over a bounded keep-alive pool, each blob checked
+// against its digest before the layer stager extracts it (and checks its diff_id), and the image committed all at
+// once. The progress is docker's: Pulling fs layer, Waiting, Downloading, Verifying Checksum, Download complete,
+// Extracting, Pull complete.
 import { rm } from 'node:fs/promises';
 import { NotFoundError, RegistryError, UsageError } from '../../errors.js';
 import { commitImages, type StagedImage } from '../images/commit.js';
@@ -21,8 +23,11 @@ import { LayerStager } from '../images/layer-stager.js';
 import { readRepositories } from '../images/repositories.js';
 import { createStaging } from '../images/staging.js';
 import { configPath, tctopRoot } from '../images/store-paths.js';
-import { existsSync } from 'node:fs';
-import { fetchManifest, fetchSmallBlob, MeteredBlob, openBlob, shortId } from './blobs.js';
+import { createWriteStream, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fetchManifest, fetchSmallBlob, MeteredBlob, mismatch, openBlob, shortId } from './blobs.js';
 import { RegistryClient } from './client.js';
 import { addBlobSource } from './layer-blobs.js';
 import { choosePlatform, formatPlatform, parseManifest, parsePlatform, type Descriptor, type ImageManifest } from './manifest.js';
@@ -119,10 +124,12 @@ async function fetchLayers(
       seen.add(diffId);
       if (await hasLayer(root, diffId.slice(7))) progress.layer(shortId(layer.digest), 'Already exists', { final: true });
       else {
-        progress.layer(shortId(layer.digest), 'Pulling fs layer');
+        progress.layer(shortId(layer.digest), 'Pulling fs layer', { final: true });
         wanted.push({ layer, diffId, index });
       }
     }
+    // beyond the pool's connections a layer waits for one, as docker's "Waiting"
+    for (const w of wanted.slice(connections)) progress.layer(shortId(w.layer.digest), 'Waiting', { final: true });
     const open = new Set<MeteredBlob>();
     let failed: unknown;
     const fetchOne = async ({ layer, diffId, index }: (typeof wanted)[number]) => {
@@ -134,32 +141,53 @@ async function fetchLayers(
       );
       open.add(blob);
       if (failed) blob.destroy();
+      // docker's steps: the blob downloaded whole and its digest checked, then extracted (nothing unverified is unpacked)
+      const dir = await stager.newLayerDir();
+      progress.layer(id, 'Downloading', { current: 0, total: layer.size, final: true });
       try {
-        await stager.stage(() => blob.chunks(), { diffId, blobDigest: layer.digest, mediaType: layer.mediaType || undefined }, what);
+        await pipeline(Readable.from(blob.chunks()), createWriteStream(join(dir, 'blob'), { mode: 0o600 }));
       } catch (err) {
-        if (failed) throw failed;
-        const corrupt = err instanceof RegistryError ? undefined : await blob.digestMismatch();
-        throw corrupt ?? asRegistryErrorOf(err);
+        throw failed ?? err;
       } finally {
         open.delete(blob);
       }
-      const staged = stager.staged.get(diffId);
-      if (staged) await addBlobSource(staged.dir, { registry: ref.registry, repository: ref.repository });
-      progress.layer(id, 'Pull complete', { final: true });
+      progress.layer(id, 'Verifying Checksum', { final: true });
+      const actual = `sha256:${blob.hash.digest('hex')}`;
+      if (actual !== layer.digest) throw mismatch(what, layer.digest, actual);
+      progress.layer(id, 'Download complete', { final: true });
+      // extracted while this connection fetches the next layer, as docker's download and extraction overlap
+      return async () => {
+        if (failed) throw failed;
+        progress.layer(id, 'Extracting', { current: 0, total: layer.size, final: true });
+        const expect = { diffId, blobDigest: layer.digest, mediaType: layer.mediaType || undefined };
+        await stager
+          .stageBlob(dir, expect, what, (n) => progress.layer(id, 'Extracting', { current: n, total: layer.size }))
+          .catch((err) => {
+            throw asRegistryErrorOf(err);
+          });
+        const staged = stager.staged.get(diffId);
+        if (staged) await addBlobSource(staged.dir, { registry: ref.registry, repository: ref.repository });
+        progress.layer(id, 'Pull complete', { final: true });
+      };
+    };
+    const fail = (err: unknown) => {
+      failed ??= err;
+      for (const b of open) b.destroy();
     };
     // a bounded pool: `connections` downloads at once, the first failure stops the rest
     const queue = [...wanted];
+    const extractions: Promise<void>[] = [];
     const worker = async () => {
       for (let next = queue.shift(); next && !failed; next = queue.shift()) {
         try {
-          await fetchOne(next);
+          extractions.push((await fetchOne(next))().catch(fail));
         } catch (err) {
-          failed ??= err;
-          for (const b of open) b.destroy();
+          fail(err);
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(connections, wanted.length) }, worker));
+    await Promise.all(extractions);
     if (failed) throw failed;
     await commitImages(root, stager.staged.values(), [target]);
   } finally {

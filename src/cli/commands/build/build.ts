@@ -30,12 +30,11 @@ function buildArgsOf(values: string[]): Map<string, string> {
   return out;
 }
 
-function networkOf(mode: string): 'none' | 'host' {
-  if (mode === 'none' || mode === 'default') return 'none';
-  if (mode === 'host') return 'host';
-  if (mode === 'bridge')
-    throw new UsageError('--network bridge is not available to build steps yet: use --network none (the default for tctop build) or host');
-  throw new UsageError(`unknown network mode "${cell(mode, 60)}" for build (none, host)`);
+/** docker build's modes: "default" is the bridge, as under docker. */
+function networkOf(mode: string): 'bridge' | 'none' | 'host' {
+  if (mode === 'bridge' || mode === 'default') return 'bridge';
+  if (mode === 'none' || mode === 'host') return mode;
+  throw new UsageError(`unknown network mode "${cell(mode, 60)}" for build (bridge, none, host)`);
 }
 
 async function readStdin(): Promise<string> {
@@ -55,7 +54,7 @@ export function registerBuild(program: Command): void {
     .option('--build-arg <key=value>', 'set a build-time variable (repeatable)', collect, [])
     .option('--target <stage>', 'build up to this stage')
     .option('--no-cache', 'do not use the build cache')
-    .option('--network <mode>', 'network for RUN steps: none (default) or host', 'none')
+    .option('--network <mode>', 'network for RUN steps: bridge (default), none or host', 'default')
     .option('-q, --quiet', 'print only the image ID on success')
     .action(async (context: string, flags: BuildFlags) => {
       const network = networkOf(flags.network);

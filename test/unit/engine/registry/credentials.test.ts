@@ -36,3 +36,10 @@ test('a broken config.json is a clear error', async (t) => {
   writeFileSync(join(dir, 'config.json'), '{not json');
   await assert.rejects(getCredentials('x:1', { DOCKER_CONFIG: dir }), /config\.json is not valid JSON/);
 });
+
+test("an auths entry's identitytoken is an identity token, not a password", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tctop-dockercfg-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { 'reg:1': { auth: '', identitytoken: 'refresh-1' } } }));
+  assert.deepEqual(await getCredentials('reg:1', { DOCKER_CONFIG: dir }), { username: '', password: '', identityToken: 'refresh-1' });
+});
