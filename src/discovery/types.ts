@@ -1,6 +1,7 @@
 // The adapter contract: discovery proposes candidate process groups; each runtime adapter, asked in a fixed order,
 // claims the groups it recognises and names them from its on-disk metadata only.
 import type { HostPaths } from '../host/paths.js';
+import type { HostReader } from '../host/reader.js';
 import type { Container, ProcessInfo, RuntimeName } from '../snapshot/model.js';
 
 /** What the cgroup path alone says (a hint, confirmed or overridden by adapters). */
@@ -42,6 +43,8 @@ export interface Claim {
 
 export interface DiscoveryContext {
   paths: HostPaths;
+  /** Every read of a runtime's files goes through it (under the root): a denied or malformed one is a scan note. */
+  reader: HostReader;
   /** Per-scan memo for adapters (e.g. a state dir listing read once per scan). */
   memo: Map<string, unknown>;
   /** Record something unreadable without failing the scan. */

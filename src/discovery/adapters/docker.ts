@@ -2,7 +2,6 @@
 // /var/lib/docker/containers/<id>/config.v2.json; its shim is containerd-shim-runc-v2 -namespace moby.
 import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
-import { listDir } from '../../host/read.js';
 import { FULL_ID_HEX, isFullId, shortId } from '../../text/ids.js';
 import { homeOf, isoSeconds, obj, readJson, rootlessUid, str, stringRecord } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
@@ -103,7 +102,7 @@ export const dockerAdapter: RuntimeAdapter = {
   },
   listStopped(ctx, runningIds): StoppedRecord[] {
     const out: StoppedRecord[] = [];
-    for (const id of listDir(underRoot(ctx.paths, CONTAINERS_DIR))) {
+    for (const id of ctx.reader.list(underRoot(ctx.paths, CONTAINERS_DIR))) {
       if (runningIds.has(id) || !isFullId(id)) continue;
       const m = readDockerMeta(ctx, id);
       if (!m || m.state === 'running' || m.state === 'paused') continue; // running but unseen: it is starting or stopping

@@ -2,7 +2,6 @@
 // the rootfs from <lxcpath>/<name>/config stands in for an image.
 import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
-import { readText } from '../../host/read.js';
 import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
 
 function monitorOf(c: Candidate): { lxcpath: string; name: string } | undefined {
@@ -36,7 +35,7 @@ export const lxcAdapter: RuntimeAdapter = {
     const name = monitor?.name || (c.hint?.runtime === 'lxc' ? c.hint.id : '');
     if (!name) return null;
     const lxcpath = monitor?.lxcpath ?? '/var/lib/lxc';
-    const config = readText(join(underRoot(ctx.paths, lxcpath), name, 'config')) ?? '';
+    const config = ctx.reader.text(join(underRoot(ctx.paths, lxcpath), name, 'config')) ?? '';
     const rootfs = /^lxc\.rootfs(?:\.path)?\s*=\s*(.+)$/m.exec(config)?.[1]?.trim() ?? '';
     return {
       runtime: 'lxc',

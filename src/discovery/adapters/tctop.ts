@@ -4,7 +4,6 @@
 import { join } from 'node:path';
 import { exitRecordOf, foldExit, mayHaveExited } from '../../engine-contract/records.js';
 import { containersDir, SHIM_COMM, SHIM_ID_FLAG, SHIM_STATE_FLAG, STATE_DIR_FILES, tctopRoot } from '../../engine-contract/state-dir.js';
-import { listDir } from '../../host/read.js';
 import { FULL_ID_HEX, isFullId, shortId } from '../../text/ids.js';
 import { isoSeconds, obj, readJson, str } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
@@ -78,7 +77,7 @@ export const tctopAdapter: RuntimeAdapter = {
   listStopped(ctx, runningIds): StoppedRecord[] {
     const dir = containersDir(tctopRoot());
     const out: StoppedRecord[] = [];
-    for (const id of listDir(join(ctx.paths.root, dir))) {
+    for (const id of ctx.reader.list(join(ctx.paths.root, dir))) {
       if (runningIds.has(id) || !isFullId(id)) continue;
       const s = readFoldedState(ctx, join(dir, id));
       if (!s) continue;
