@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { FULL_ID_HEX, shortId } from '../../text/ids.js';
 import { obj, readJson, str, stringRecord } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
-import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
+import { defineAdapter, type Candidate, type Claim, type DiscoveryContext } from '../types.js';
 import { kubernetesLabels } from './shared.js';
 
 /** Kubernetes pod/container, nerdctl's name, else the ID: ctr IDs are names a user chose, only hex IDs are shortened. */
@@ -19,7 +19,7 @@ function containerName(id: string, labels: Record<string, string>, annotations: 
   return shortId(id);
 }
 
-export const containerdAdapter: RuntimeAdapter = {
+export const containerdAdapter = defineAdapter({
   runtime: 'containerd',
   logSource: (c, ctx) => criLogSource(c, ctx, 'containerd'),
   cgroupNames: [
@@ -57,4 +57,4 @@ export const containerdAdapter: RuntimeAdapter = {
       extra: bundle ? { bundle } : {},
     };
   },
-};
+});

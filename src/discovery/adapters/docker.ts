@@ -6,7 +6,7 @@ import { FULL_ID_HEX, isFullId, shortId } from '../../text/ids.js';
 import { homeOf, isoSeconds, obj, readJson, rootlessUid, str, stringRecord } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
 import type { Container } from '../../snapshot/model.js';
-import type { Candidate, Claim, DiscoveryContext, LogSource, RuntimeAdapter, StoppedRecord } from '../types.js';
+import { defineAdapter, type Candidate, type Claim, type DiscoveryContext, type LogSource, type StoppedRecord } from '../types.js';
 
 const CONTAINERS_DIR = '/var/lib/docker/containers';
 
@@ -72,7 +72,7 @@ function dockerLogSource(c: Container, ctx: DiscoveryContext): LogSource {
   return { unreadable: `docker's ${driver} log driver keeps no file tctop can read (docker logs, or the driver's own tool)` };
 }
 
-export const dockerAdapter: RuntimeAdapter = {
+export const dockerAdapter = defineAdapter({
   runtime: 'docker',
   logSource: dockerLogSource,
   cgroupNames: [new RegExp(`/docker/(${FULL_ID_HEX})$`), new RegExp(`/docker-(${FULL_ID_HEX})\\.scope$`)],
@@ -120,7 +120,7 @@ export const dockerAdapter: RuntimeAdapter = {
     }
     return out;
   },
-};
+});
 
 /** NetworkSettings.Ports ({"80/tcp": [{HostIp, HostPort}]}, null when only exposed) as tctop's published-port list. */
 function dockerPorts(ports: unknown): Array<{ hostIp: string; hostPort: number; containerPort: number; proto: string }> {

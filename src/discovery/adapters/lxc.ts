@@ -2,7 +2,7 @@
 // the rootfs from <lxcpath>/<name>/config stands in for an image.
 import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
-import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
+import { defineAdapter, type Candidate, type Claim, type DiscoveryContext } from '../types.js';
 
 function monitorOf(c: Candidate): { lxcpath: string; name: string } | undefined {
   const a = c.parentArgs;
@@ -11,7 +11,7 @@ function monitorOf(c: Candidate): { lxcpath: string; name: string } | undefined 
   return { lxcpath: a[2] ?? '/var/lib/lxc', name: a[3] ?? '' };
 }
 
-export const lxcAdapter: RuntimeAdapter = {
+export const lxcAdapter = defineAdapter({
   runtime: 'lxc',
   logSource: () => ({ unreadable: "LXC keeps no log of a container's output (its console, or lxc.console.logfile when set)" }),
   cgroupNames: [/\/lxc\.payload\.([^/]+)$/, /^\/lxc\/([^/]+)$/],
@@ -47,4 +47,4 @@ export const lxcAdapter: RuntimeAdapter = {
       extra: { lxcpath },
     };
   },
-};
+});

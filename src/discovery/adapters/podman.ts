@@ -3,7 +3,7 @@
 import { underRoot } from '../../host/paths.js';
 import { memo, str } from '../metadata.js';
 import { FULL_ID_HEX, shortId } from '../../text/ids.js';
-import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
+import { defineAdapter, type Candidate, type Claim, type DiscoveryContext } from '../types.js';
 import { conmonLogSource } from './log-sources.js';
 import { conmonArgs } from './shared.js';
 
@@ -53,7 +53,7 @@ function readContainersJson(ctx: DiscoveryContext, file: string): Map<string, Po
   });
 }
 
-export const podmanAdapter: RuntimeAdapter = {
+export const podmanAdapter = defineAdapter({
   runtime: 'podman',
   logSource: (c) => conmonLogSource(c, 'podman'),
   cgroupNames: [new RegExp(`/libpod-(${FULL_ID_HEX})(?:\\.scope)?$`)],
@@ -75,4 +75,4 @@ export const podmanAdapter: RuntimeAdapter = {
       parentIsShim: conmon !== undefined,
     };
   },
-};
+});

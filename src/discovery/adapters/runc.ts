@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
 import { isoSeconds, memo, obj, readJson, str } from '../metadata.js';
-import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
+import { defineAdapter, type Candidate, type Claim, type DiscoveryContext } from '../types.js';
 
 /** Where runc keeps state when run by hand: the default root, and rootless runc's $XDG_RUNTIME_DIR/runc per user. */
 function runcRoots(ctx: DiscoveryContext): string[] {
@@ -46,7 +46,7 @@ function runcStates(ctx: DiscoveryContext): Map<number, RuncState> {
   });
 }
 
-export const runcAdapter: RuntimeAdapter = {
+export const runcAdapter = defineAdapter({
   runtime: 'runc',
   logSource: () => ({ unreadable: 'runc keeps no log: the output went to whoever started the container' }),
   stateDirs: () => [{ path: '/run/runc', depth: 0 }],
@@ -68,4 +68,4 @@ export const runcAdapter: RuntimeAdapter = {
       extra: { bundle: s.bundle },
     };
   },
-};
+});

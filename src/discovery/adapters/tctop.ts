@@ -7,7 +7,7 @@ import { containersDir, SHIM_COMM, SHIM_ID_FLAG, SHIM_STATE_FLAG, STATE_DIR_FILE
 import { FULL_ID_HEX, isFullId, shortId } from '../../text/ids.js';
 import { isoSeconds, obj, readJson, str } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
-import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter, StoppedRecord } from '../types.js';
+import { defineAdapter, type Candidate, type Claim, type DiscoveryContext, type StoppedRecord } from '../types.js';
 
 /** state.json of the container whose state dir is `stateDir` (a host path), exit.json folded in. */
 function readFoldedState(ctx: DiscoveryContext, stateDir: string): Record<string, unknown> | null {
@@ -43,7 +43,7 @@ function fromState(id: string, s: Record<string, unknown> | null, stateDir: stri
   };
 }
 
-export const tctopAdapter: RuntimeAdapter = {
+export const tctopAdapter = defineAdapter({
   runtime: 'tctop',
   // the state dir's container.log, json-file as docker's (the engine's logs command reads it for its own too)
   logSource: (c) => ({
@@ -100,4 +100,4 @@ export const tctopAdapter: RuntimeAdapter = {
     }
     return out;
   },
-};
+});
