@@ -1,10 +1,13 @@
-// Starting the bundled CLI with a V8 code cache. A cold command spends ~10 ms compiling the bundle's functions; V8 can
-// keep that work (bytecode) in a cache and take it back next time. One cache per command (run, ps, inspect...), made
-// by its first run, so each holds what that command compiles. Node 22 has this built in (module.enableCompileCache);
-// on Node 20 it is vm.Script's cachedData.
+// Starting the bundled CLI: the bundle of the command's group alone when there is one (dist/cli/commands/<group>.cjs,
+// built by src/cli/bundle.ts: a third of the whole CLI's size for `run`, less to read and to map from the cache),
+// else the whole CLI (dist/cli/tctop.cjs: help, the dashboard, typos); and with a V8 code cache. A cold command
+// spends ~10 ms compiling the bundle's functions; V8 can keep that work (bytecode) in a cache and take it back next
+// time. One cache per command (run, ps, inspect...), made by its first run, so each holds what that command compiles.
+// Node 22 has this built in (module.enableCompileCache); on Node 20 it is vm.Script's cachedData.
 //
 // A cache is code: it is read only from a directory of our own user that nobody else may write to, and its name
-// carries the bundle's identity (V8 itself checks only the source's length). Any failure just compiles as usual.
+// carries the bundle's identity (V8 itself checks only the source's length) and a tag of its path, so two installs
+// (checkouts) on one host keep a cache each instead of evicting each other's. Any failure just compiles as usual.
 // Where: /var/cache/tctop/v8 for root, else $XDG_CACHE_HOME/tctop/v8; TCTOP_CODE_CACHE_DIR moves it,
 // TCTOP_NO_CODE_CACHE=1 turns it off.
 import {
@@ -25,6 +28,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { commandGroup } from './commands/groups.js';
 import { prestartFor } from './prestart.js';
 
 /** Long-running commands (and the dashboard, started with no command) gain nothing from a faster start. */
@@ -66,14 +70,14 @@ function readCache(path: string): Buffer | undefined {
   }
 }
 
-/** Writes the command's cache whole (or not at all), and drops its caches for older builds. */
-function writeCache(dir: string, name: string, command: string, data: Buffer): void {
+/** Writes the command's cache whole (or not at all), and drops its caches for older builds of this bundle. */
+function writeCache(dir: string, name: string, prefix: string, data: Buffer): void {
   const path = join(dir, name);
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(tmp, data, { mode: 0o600, flag: 'wx' });
     renameSync(tmp, path);
-    for (const old of readdirSync(dir)) if (old.startsWith(`${command}-`) && old !== name) rmSync(join(dir, old), { force: true });
+    for (const old of readdirSync(dir)) if (old.startsWith(prefix) && old !== name) rmSync(join(dir, old), { force: true });
   } catch {
     rmSync(tmp, { force: true });
     /* a read-only or full disk: the next run compiles again */
@@ -83,36 +87,58 @@ function writeCache(dir: string, name: string, command: string, data: Buffer): v
 /** The command word, as a cache file name; undefined for commands not worth a cache. */
 function commandOf(argv: string[]): string | undefined {
   const word = argv[2];
-  if (word === undefined || !/^[a-z]{2,16}$/.test(word) || NOT_CACHED.has(word)) return undefined;
+  if (word === undefined || !commandGroup(word) || NOT_CACHED.has(word)) return undefined; // a typo gets no file
   return word;
 }
 
-/** The cache file's name for this command and build; undefined when there is to be no cache. */
-function cacheName(command: string | undefined, dir: string, bundle: string): string | undefined {
-  if (!command || process.env.TCTOP_NO_CODE_CACHE || !ownDir(dir)) return undefined;
-  const st = statSync(bundle);
-  return `${command}-${process.version}-${st.ino}-${st.size}-${Math.trunc(st.mtimeMs)}.bin`;
+/** FNV-1a of the bundle's path: which install a cache belongs to. */
+function pathTag(path: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
 }
 
-/** Runs the CommonJS bundle at `bundle` as node would, with the code cache when there is one. */
-export function launch(bundle: string, argv: string[]): void {
+/** The cache file's name prefix (this command of this install) and full name (this build of it). */
+function cacheName(command: string | undefined, dir: string, bundle: string): { prefix: string; name: string } | undefined {
+  if (!command || process.env.TCTOP_NO_CODE_CACHE || !ownDir(dir)) return undefined;
+  const st = statSync(bundle);
+  const prefix = `${command}-${pathTag(bundle)}-`;
+  return { prefix, name: `${prefix}${process.version}-${st.ino}-${st.size}-${Math.trunc(st.mtimeMs)}.bin` };
+}
+
+/** The bundle to start: the command group's own when it was built, else the whole CLI's. */
+function bundleFor(whole: string, argv: string[]): { path: string; source: string } {
+  const group = commandGroup(argv[2]);
+  if (group && group !== 'top') {
+    const own = join(dirname(whole), 'commands', `${group}.cjs`);
+    try {
+      return { path: own, source: readFileSync(own, 'utf8') };
+    } catch {
+      /* not built (an older build step): the whole CLI has every command */
+    }
+  }
+  return { path: whole, source: readFileSync(whole, 'utf8') };
+}
+
+/** Runs the command's CommonJS bundle (`whole`, or its group's beside it) as node would, with the code cache. */
+export function launch(whole: string, argv: string[]): void {
   try {
     prestartFor(argv); // the host scan's slowest part starts on the other core while the CLI loads (prestart.ts)
   } catch {
     /* best effort: the scan starts it itself */
   }
-  const source = readFileSync(bundle, 'utf8');
+  const { path: bundle, source } = bundleFor(whole, argv);
   const command = commandOf(argv);
   const dir = cacheDir();
-  const name = cacheName(command, dir, bundle);
-  const cachedData = name ? readCache(join(dir, name)) : undefined;
+  const cache = cacheName(command, dir, bundle);
+  const cachedData = cache ? readCache(join(dir, cache.name)) : undefined;
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundle,
     cachedData, // the bundle has no import(): its dynamic imports are require()s, which a cached script keeps
   });
-  if (command && name && (!cachedData || script.cachedDataRejected)) {
+  if (cache && (!cachedData || script.cachedDataRejected)) {
     // at exit, the cache holds every function this command compiled
-    process.once('exit', () => writeCache(dir, name, command, script.createCachedData()));
+    process.once('exit', () => writeCache(dir, cache.name, cache.prefix, script.createCachedData()));
   }
   const module = { exports: {} as { main(argv: string[]): Promise<void> } };
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));

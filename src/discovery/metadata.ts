@@ -1,19 +1,22 @@
 // Runtime metadata files: JSON read defensively (a half-written or hostile file is a note, not a crash).
 import { join } from 'node:path';
 import { parsePasswd } from '../host/passwd.js';
-import { readText } from '../host/read.js';
 import type { DiscoveryContext } from './types.js';
 
+/** A runtime's JSON object file; null when absent (not noted: containers come and go), denied or malformed (noted). */
 export function readJson(ctx: DiscoveryContext, path: string): Record<string, unknown> | null {
-  const text = readText(path);
+  const text = ctx.reader.text(path);
   if (text === null) return null;
+  let v: unknown;
   try {
-    const v = JSON.parse(text) as unknown;
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+    v = JSON.parse(text);
   } catch (err) {
     ctx.note(path, `unparsable JSON: ${(err as Error).message}`);
     return null;
   }
+  if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  ctx.note(path, 'not a JSON object');
+  return null;
 }
 
 export function str(v: unknown): string | undefined {
@@ -47,7 +50,7 @@ export function memo<T>(ctx: DiscoveryContext, key: string, make: () => T): T {
 export function homeOf(ctx: DiscoveryContext, uid: number): string | undefined {
   const homes = memo(ctx, 'passwd:homes', () => {
     const out = new Map<number, string>();
-    for (const e of parsePasswd(readText(join(ctx.paths.root, 'etc/passwd'))))
+    for (const e of parsePasswd(ctx.reader.text(join(ctx.paths.root, 'etc/passwd'))))
       if (e.home.startsWith('/') && !out.has(e.uid)) out.set(e.uid, e.home);
     return out;
   });

@@ -1,6 +1,7 @@
 // The adapter contract: discovery proposes candidate process groups; each runtime adapter, asked in a fixed order,
 // claims the groups it recognises and names them from its on-disk metadata only.
 import type { HostPaths } from '../host/paths.js';
+import type { HostReader } from '../host/reader.js';
 import type { Container, ProcessInfo, RuntimeName } from '../snapshot/model.js';
 
 /** What the cgroup path alone says (a hint, confirmed or overridden by adapters). */
@@ -42,6 +43,8 @@ export interface Claim {
 
 export interface DiscoveryContext {
   paths: HostPaths;
+  /** Every read of a runtime's files goes through it (under the root): a denied or malformed one is a scan note. */
+  reader: HostReader;
   /** Per-scan memo for adapters (e.g. a state dir listing read once per scan). */
   memo: Map<string, unknown>;
   /** Record something unreadable without failing the scan. */
@@ -75,8 +78,9 @@ export type ContainerAction = 'stop' | 'kill' | 'restart' | 'remove';
 /** Where a runtime keeps a container's output, in which format; or why tctop cannot read it (journald, none). */
 export type LogSource = { path: string; format: 'json-file' | 'cri' } | { unreadable: string };
 
-export interface RuntimeKnowledge {
-  readonly runtime: RuntimeName;
+/** `N`: the runtime's name, as its adapter declares it (defineRuntime); the names of all of them are RuntimeName. */
+export interface RuntimeKnowledge<N extends string = string> {
+  readonly runtime: N;
   /** Where it keeps its state: watched by the dashboard (those that exist) to rescan at once on a change. */
   stateDirs?(env: NodeJS.ProcessEnv): readonly StateDir[];
   /**
@@ -88,10 +92,23 @@ export interface RuntimeKnowledge {
   logSource?(c: Container, ctx: DiscoveryContext): LogSource;
 }
 
-export interface RuntimeAdapter extends RuntimeKnowledge {
+export interface RuntimeAdapter<N extends string = string> extends RuntimeKnowledge<N> {
   /** The cgroup paths it puts its containers in (v1 and v2 alike, every cgroup driver); group 1 is the ID or name. */
   readonly cgroupNames?: readonly RegExp[];
   claim(candidate: Candidate, ctx: DiscoveryContext): Claim | null;
   /** Containers of this runtime that exist but run no process (for `ps -a` and inspect of stopped ones). */
   listStopped?(ctx: DiscoveryContext, runningIds: Set<string>): StoppedRecord[];
+}
+
+/**
+ * An adapter, its runtime's name kept as a literal type: RuntimeName is the names of the adapters listed in
+ * adapters/index.ts, so a new runtime is named in its adapter alone.
+ */
+export function defineAdapter<const N extends string>(adapter: RuntimeAdapter<N>): RuntimeAdapter<N> {
+  return adapter;
+}
+
+/** defineAdapter for a runtime no adapter finds (the catch-all, sandbox.ts). */
+export function defineRuntime<const N extends string>(runtime: RuntimeKnowledge<N>): RuntimeKnowledge<N> {
+  return runtime;
 }

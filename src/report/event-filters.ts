@@ -69,10 +69,10 @@ const UNITS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3,
 /** docker's time arguments: RFC 3339 dates, Unix timestamps (fractions allowed), or Go durations back from now. */
 export function parseEventTime(value: string, nowSeconds: number): number {
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
-  const duration = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(value);
+  const duration = /^(\d+(\.\d+)?(ns|us|\u00b5s|ms|s|m|h))+$/.test(value);
   if (duration) {
     let total = 0;
-    for (const m of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * UNITS[m[2]];
+    for (const m of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)/g)) total += Number(m[1]) * UNITS[m[2]];
     return nowSeconds - total;
   }
   if (/^\d{4}-\d{2}-\d{2}/.test(value)) {

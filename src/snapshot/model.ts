@@ -1,7 +1,9 @@
 // The one model of the host that every consumer (ps/inspect, dashboard, exporter) reads.
 // Built by discovery from /proc and the cgroup filesystems; immutable once built.
 
-export type RuntimeName = 'docker' | 'containerd' | 'cri-o' | 'podman' | 'lxc' | 'nspawn' | 'runc' | 'tctop' | 'sandbox';
+/** The runtimes' names are declared by their adapters (discovery/adapters/index.ts derives the union). */
+export type { RuntimeName } from '../discovery/adapters/index.js';
+import type { RuntimeName } from '../discovery/adapters/index.js';
 
 export { NAMESPACE_TYPES } from '../host/records.js';
 export type { CgroupMembership, CgroupStats, NamespaceSet, NamespaceType, NetworkStats, ProcessInfo } from '../host/records.js';

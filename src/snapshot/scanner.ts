@@ -128,9 +128,11 @@ export class HostScanner {
   private beginPass({ at, t0, notes }: ScanStart): ScanPass {
     const { layout, reader, processes } = this.setup!;
     reader.takeNotes(); // a scan that threw may have left some: they are not this scan's
-    // the runtimes' notes are about their state files: JSON that does not parse
+    // the adapters read their runtimes' state files through the scan's reader (a denied one is its note); their own
+    // notes are about what they read: JSON that does not parse
     const discovery: DiscoveryContext = {
       paths: this.paths,
+      reader,
       memo: new Map(),
       note: (path, reason) => notes.push({ path, reason, kind: 'malformed' }),
     };

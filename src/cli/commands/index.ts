@@ -1,46 +1,83 @@
 // Every command of the CLI. Each file registers its own options; heavy modules load only inside actions.
 import type { Command } from 'commander';
+import { COMMAND_GROUPS, commandGroup } from './groups.js';
 
 type Register = (program: Command) => void;
 
-/** In help order. `top` also holds the default action: `tctop` alone opens the dashboard. */
-const GROUPS: Array<{ names: string[]; load: () => Promise<Register> }> = [
-  { names: ['top'], load: async () => (await import('./top.js')).registerTop },
-  { names: ['ps'], load: async () => (await import('./ps.js')).registerPs },
-  { names: ['inspect'], load: async () => (await import('./inspect.js')).registerInspect },
-  { names: ['stats'], load: async () => (await import('./stats.js')).registerStats },
-  { names: ['events'], load: async () => (await import('./events.js')).registerEvents },
-  { names: ['info'], load: async () => (await import('./info.js')).registerInfo },
-  { names: ['serve'], load: async () => (await import('./serve.js')).registerServe },
-  { names: ['run'], load: async () => (await import('./engine/run.js')).registerRun },
-  { names: ['create'], load: async () => (await import('./engine/create.js')).registerCreate },
-  { names: ['start', 'stop', 'kill', 'restart', 'rm'], load: async () => (await import('./engine/lifecycle.js')).registerLifecycle },
-  { names: ['logs'], load: async () => (await import('./engine/logs.js')).registerLogs },
-  { names: ['exec'], load: async () => (await import('./engine/exec.js')).registerExec },
-  { names: ['wait'], load: async () => (await import('./engine/wait.js')).registerWait },
-  { names: ['attach'], load: async () => (await import('./engine/attach.js')).registerAttach },
-  { names: ['port'], load: async () => (await import('./engine/port.js')).registerPort },
-  { names: ['pause', 'unpause'], load: async () => (await import('./engine/pause.js')).registerPause },
-  { names: ['update'], load: async () => (await import('./engine/update.js')).registerUpdate },
-  { names: ['cp'], load: async () => (await import('./engine/cp.js')).registerCp },
-  { names: ['export'], load: async () => (await import('./engine/export.js')).registerExport },
-  { names: ['images', 'import', 'load', 'rmi'], load: async () => (await import('./images/index.js')).registerImageCommands },
-  { names: ['pull', 'push', 'login', 'logout'], load: async () => (await import('./registry/index.js')).registerRegistryCommands },
-  { names: ['build', 'commit', 'save', 'tag'], load: async () => (await import('./build/index.js')).registerBuildCommands },
-];
+/**
+ * The one group a one-group bundle holds: the bundler (src/cli/bundle.ts) defines `globalThis.TCTOP_BUNDLE_GROUP`
+ * as that group's name, so the switch below keeps its case alone and the other groups' modules stay out of the
+ * bundle. Unbundled, and in the whole-CLI bundle, it is undefined and every group loads on demand.
+ */
+interface BundleGlobal {
+  TCTOP_BUNDLE_GROUP?: string;
+}
+
+/** A group's register function, by the group's name (its first command). */
+export async function loadGroup(group: string): Promise<Register> {
+  // the discriminant must stay this expression: it is what the bundler replaces with a constant
+  switch ((globalThis as BundleGlobal).TCTOP_BUNDLE_GROUP ?? group) {
+    case 'top':
+      return (await import('./top.js')).registerTop;
+    case 'ps':
+      return (await import('./ps.js')).registerPs;
+    case 'inspect':
+      return (await import('./inspect.js')).registerInspect;
+    case 'stats':
+      return (await import('./stats.js')).registerStats;
+    case 'events':
+      return (await import('./events.js')).registerEvents;
+    case 'info':
+      return (await import('./info.js')).registerInfo;
+    case 'serve':
+      return (await import('./serve.js')).registerServe;
+    case 'run':
+      return (await import('./engine/run.js')).registerRun;
+    case 'create':
+      return (await import('./engine/create.js')).registerCreate;
+    case 'start':
+      return (await import('./engine/lifecycle.js')).registerLifecycle;
+    case 'logs':
+      return (await import('./engine/logs.js')).registerLogs;
+    case 'exec':
+      return (await import('./engine/exec.js')).registerExec;
+    case 'wait':
+      return (await import('./engine/wait.js')).registerWait;
+    case 'attach':
+      return (await import('./engine/attach.js')).registerAttach;
+    case 'port':
+      return (await import('./engine/port.js')).registerPort;
+    case 'pause':
+      return (await import('./engine/pause.js')).registerPause;
+    case 'update':
+      return (await import('./engine/update.js')).registerUpdate;
+    case 'cp':
+      return (await import('./engine/cp.js')).registerCp;
+    case 'export':
+      return (await import('./engine/export.js')).registerExport;
+    case 'images':
+      return (await import('./images/index.js')).registerImageCommands;
+    case 'pull':
+      return (await import('./registry/index.js')).registerRegistryCommands;
+    case 'build':
+      return (await import('./build/index.js')).registerBuildCommands;
+    default:
+      throw new Error(`no command group ${group}`);
+  }
+}
 
 /**
  * `tctop <command> …` loads that command's group alone: module loading is a large part of a one-shot command's
  * time. Anything else (help, the dashboard and its root options, a typo commander should suggest a fix for)
- * registers every command.
+ * registers every command. A one-group bundle is only ever started for a command of its group (launch.ts).
  */
 export async function registerCommands(program: Command, argv: string[] = process.argv): Promise<void> {
-  const only = GROUPS.find((g) => g.names.includes(argv[2]));
-  if (only && only.names[0] !== 'top') {
+  const only = (globalThis as BundleGlobal).TCTOP_BUNDLE_GROUP ?? commandGroup(argv[2]);
+  if (only && only !== 'top') {
     program.enablePositionalOptions(); // as registerTop sets it: root flags never swallow a command's own
-    (await only.load())(program);
+    (await loadGroup(only))(program);
     return;
   }
-  const registers = await Promise.all(GROUPS.map((g) => g.load()));
+  const registers = await Promise.all(COMMAND_GROUPS.map((names) => loadGroup(names[0])));
   for (const register of registers) register(program);
 }

@@ -2,11 +2,10 @@
 // its bundle directory; for CRI one shim serves a whole pod and each container's bundle sits beside the sandbox's.
 import { criLogSource } from './log-sources.js';
 import { dirname, join } from 'node:path';
-import { readLink } from '../../host/read.js';
 import { FULL_ID_HEX, shortId } from '../../text/ids.js';
 import { obj, readJson, str, stringRecord } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
-import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
+import { defineAdapter, type Candidate, type Claim, type DiscoveryContext } from '../types.js';
 import { kubernetesLabels } from './shared.js';
 
 /** Kubernetes pod/container, nerdctl's name, else the ID: ctr IDs are names a user chose, only hex IDs are shortened. */
@@ -20,7 +19,7 @@ function containerName(id: string, labels: Record<string, string>, annotations: 
   return shortId(id);
 }
 
-export const containerdAdapter: RuntimeAdapter = {
+export const containerdAdapter = defineAdapter({
   runtime: 'containerd',
   logSource: (c, ctx) => criLogSource(c, ctx, 'containerd'),
   cgroupNames: [
@@ -41,7 +40,7 @@ export const containerdAdapter: RuntimeAdapter = {
     const id = c.hint?.runtime === 'containerd' ? c.hint.id : flagValue(args, '-id', '--id');
     if (!id) return null;
     // the shim's cwd is its own bundle; a pod's other containers have bundles beside it
-    const shimCwd = c.parent ? readLink(join(ctx.paths.proc, String(c.parent.hostPid), 'cwd')) : null;
+    const shimCwd = c.parent ? ctx.reader.link(join(ctx.paths.proc, String(c.parent.hostPid), 'cwd')) : null;
     const bundle = shimCwd ? join(dirname(shimCwd), id) : undefined;
     const spec = bundle ? readJson(ctx, join(ctx.paths.root, bundle, 'config.json')) : null;
     const annotations = stringRecord(obj(spec).annotations);
@@ -58,4 +57,4 @@ export const containerdAdapter: RuntimeAdapter = {
       extra: bundle ? { bundle } : {},
     };
   },
-};
+});

@@ -3,10 +3,10 @@ import { criLogSource, conmonLogSource } from './log-sources.js';
 import { join } from 'node:path';
 import { FULL_ID_HEX, shortId } from '../../text/ids.js';
 import { obj, readJson, stringRecord } from '../metadata.js';
-import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
+import { defineAdapter, type Candidate, type Claim, type DiscoveryContext } from '../types.js';
 import { conmonArgs, kubernetesLabels } from './shared.js';
 
-export const crioAdapter: RuntimeAdapter = {
+export const crioAdapter = defineAdapter({
   runtime: 'cri-o',
   logSource: (c, ctx) => (c.labels['io.kubernetes.pod.name'] ? criLogSource(c, ctx, 'CRI-O') : conmonLogSource(c, 'CRI-O')),
   cgroupNames: [new RegExp(`/crio-(${FULL_ID_HEX})(?:\\.scope)?$`)],
@@ -32,4 +32,4 @@ export const crioAdapter: RuntimeAdapter = {
       extra: conmon?.bundle ? { bundle: conmon.bundle } : {},
     };
   },
-};
+});

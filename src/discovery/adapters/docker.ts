@@ -2,12 +2,11 @@
 // /var/lib/docker/containers/<id>/config.v2.json; its shim is containerd-shim-runc-v2 -namespace moby.
 import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
-import { listDir } from '../../host/read.js';
 import { FULL_ID_HEX, isFullId, shortId } from '../../text/ids.js';
 import { homeOf, isoSeconds, obj, readJson, rootlessUid, str, stringRecord } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
 import type { Container } from '../../snapshot/model.js';
-import type { Candidate, Claim, DiscoveryContext, LogSource, RuntimeAdapter, StoppedRecord } from '../types.js';
+import { defineAdapter, type Candidate, type Claim, type DiscoveryContext, type LogSource, type StoppedRecord } from '../types.js';
 
 const CONTAINERS_DIR = '/var/lib/docker/containers';
 
@@ -76,7 +75,7 @@ function dockerLogSource(c: Container, ctx: DiscoveryContext): LogSource {
   return { unreadable: `docker's ${driver} log driver keeps no file tctop can read (docker logs, or the driver's own tool)` };
 }
 
-export const dockerAdapter: RuntimeAdapter = {
+export const dockerAdapter = defineAdapter({
   runtime: 'docker',
   logSource: dockerLogSource,
   cgroupNames: [new RegExp(`/docker/(${FULL_ID_HEX})$`), new RegExp(`/docker-(${FULL_ID_HEX})\\.scope$`)],
@@ -106,7 +105,7 @@ export const dockerAdapter: RuntimeAdapter = {
   },
   listStopped(ctx, runningIds): StoppedRecord[] {
     const out: StoppedRecord[] = [];
-    for (const id of listDir(underRoot(ctx.paths, CONTAINERS_DIR))) {
+    for (const id of ctx.reader.list(underRoot(ctx.paths, CONTAINERS_DIR))) {
       if (runningIds.has(id) || !isFullId(id)) continue;
       const m = readDockerMeta(ctx, id);
       if (!m || m.state === 'running' || m.state === 'paused') continue; // running but unseen: it is starting or stopping
@@ -124,7 +123,7 @@ export const dockerAdapter: RuntimeAdapter = {
     }
     return out;
   },
-};
+});
 
 /** NetworkSettings.Ports ({"80/tcp": [{HostIp, HostPort}]}, null when only exposed) as tctop's published-port list. */
 function dockerPorts(ports: unknown): Array<{ hostIp: string; hostPort: number; containerPort: number; proto: string }> {

@@ -2,7 +2,6 @@
 // CRI-O under Kubernetes) and conmon's --log-path (podman and CRI-O). Each adapter's logSource picks its own.
 import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
-import { listDir } from '../../host/read.js';
 import type { Container } from '../../snapshot/model.js';
 import type { DiscoveryContext, LogSource } from '../types.js';
 
@@ -19,8 +18,8 @@ export function criLogSource(c: Container, ctx: DiscoveryContext, runtime: strin
   if (!ns || !pod || !name)
     return { unreadable: `${runtime} keeps no log of a container outside Kubernetes (its output went to the client that started it)` };
   const root = underRoot(ctx.paths, POD_LOGS);
-  const podDir = listDir(root).find((d) => d.startsWith(`${ns}_${pod}_`));
-  const files = podDir ? listDir(join(root, podDir, name)).filter((f) => /^\d+\.log$/.test(f)) : [];
+  const podDir = ctx.reader.list(root).find((d) => d.startsWith(`${ns}_${pod}_`));
+  const files = podDir ? ctx.reader.list(join(root, podDir, name)).filter((f) => /^\d+\.log$/.test(f)) : [];
   if (!podDir || files.length === 0) return { unreadable: `no CRI log of ${ns}/${pod}/${name} under ${POD_LOGS}` };
   const newest = files.sort((a, b) => parseInt(b, 10) - parseInt(a, 10))[0];
   return { path: join(POD_LOGS, podDir, name, newest), format: 'cri' };

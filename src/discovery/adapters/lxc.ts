@@ -2,8 +2,7 @@
 // the rootfs from <lxcpath>/<name>/config stands in for an image.
 import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
-import { readText } from '../../host/read.js';
-import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
+import { defineAdapter, type Candidate, type Claim, type DiscoveryContext } from '../types.js';
 
 function monitorOf(c: Candidate): { lxcpath: string; name: string } | undefined {
   const a = c.parentArgs;
@@ -12,7 +11,7 @@ function monitorOf(c: Candidate): { lxcpath: string; name: string } | undefined 
   return { lxcpath: a[2] ?? '/var/lib/lxc', name: a[3] ?? '' };
 }
 
-export const lxcAdapter: RuntimeAdapter = {
+export const lxcAdapter = defineAdapter({
   runtime: 'lxc',
   logSource: () => ({ unreadable: "LXC keeps no log of a container's output (its console, or lxc.console.logfile when set)" }),
   cgroupNames: [/\/lxc\.payload\.([^/]+)$/, /^\/lxc\/([^/]+)$/],
@@ -36,7 +35,7 @@ export const lxcAdapter: RuntimeAdapter = {
     const name = monitor?.name || (c.hint?.runtime === 'lxc' ? c.hint.id : '');
     if (!name) return null;
     const lxcpath = monitor?.lxcpath ?? '/var/lib/lxc';
-    const config = readText(join(underRoot(ctx.paths, lxcpath), name, 'config')) ?? '';
+    const config = ctx.reader.text(join(underRoot(ctx.paths, lxcpath), name, 'config')) ?? '';
     const rootfs = /^lxc\.rootfs(?:\.path)?\s*=\s*(.+)$/m.exec(config)?.[1]?.trim() ?? '';
     return {
       runtime: 'lxc',
@@ -48,4 +47,4 @@ export const lxcAdapter: RuntimeAdapter = {
       extra: { lxcpath },
     };
   },
-};
+});

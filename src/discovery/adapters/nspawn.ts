@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
 import { flagValue, baseName } from '../shim-args.js';
-import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
+import { defineAdapter, type Candidate, type Claim, type DiscoveryContext } from '../types.js';
 
 /** Where nspawn looks for a machine given by name only (machinectl(1), "Files and Directories"). */
 const MACHINE_DIRS = ['/etc/machines', '/run/machines', '/var/lib/machines', '/usr/local/lib/machines', '/usr/lib/machines'];
@@ -19,7 +19,7 @@ function machineImage(ctx: DiscoveryContext, name: string): string {
   return join('/var/lib/machines', name);
 }
 
-export const nspawnAdapter: RuntimeAdapter = {
+export const nspawnAdapter = defineAdapter({
   runtime: 'nspawn',
   logSource: (c) => ({ unreadable: `systemd-nspawn's output goes to its unit's journal: journalctl -M ${c.name}` }),
   stateDirs: () => [{ path: '/run/systemd/machines', depth: 0 }],
@@ -41,4 +41,4 @@ export const nspawnAdapter: RuntimeAdapter = {
     const name = machine ?? (dir ? baseName(dir.replace(/\/+$/, '')) : `nspawn-${c.parent.hostPid}`);
     return { runtime: 'nspawn', id: name, name, image: dir, state: 'running', parentIsShim: true };
   },
-};
+});

@@ -1,10 +1,9 @@
 // podman: cgroup libpod-<id>.scope, parent conmon (-c <id> -n <name>, exit command podman), names and images in
 // <storage>/overlay-containers/containers.json (/var/lib/containers/storage, or the user's own when rootless).
 import { underRoot } from '../../host/paths.js';
-import { readText } from '../../host/read.js';
 import { memo, str } from '../metadata.js';
 import { FULL_ID_HEX, shortId } from '../../text/ids.js';
-import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
+import { defineAdapter, type Candidate, type Claim, type DiscoveryContext } from '../types.js';
 import { conmonLogSource } from './log-sources.js';
 import { conmonArgs } from './shared.js';
 
@@ -29,7 +28,7 @@ function readContainersJson(ctx: DiscoveryContext, file: string): Map<string, Po
   return memo(ctx, `podman:${file}`, () => {
     const out = new Map<string, PodmanEntry>();
     const path = underRoot(ctx.paths, file);
-    const text = readText(path);
+    const text = ctx.reader.text(path);
     if (!text) return out;
     try {
       for (const e of JSON.parse(text) as Array<Record<string, unknown>>) {
@@ -54,7 +53,7 @@ function readContainersJson(ctx: DiscoveryContext, file: string): Map<string, Po
   });
 }
 
-export const podmanAdapter: RuntimeAdapter = {
+export const podmanAdapter = defineAdapter({
   runtime: 'podman',
   logSource: (c) => conmonLogSource(c, 'podman'),
   cgroupNames: [new RegExp(`/libpod-(${FULL_ID_HEX})(?:\\.scope)?$`)],
@@ -76,4 +75,4 @@ export const podmanAdapter: RuntimeAdapter = {
       parentIsShim: conmon !== undefined,
     };
   },
-};
+});

@@ -1,13 +1,13 @@
 // Plain runc: no shim; state.json under runc's root dirs records the init PID and its start time.
 import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
-import { listDir } from '../../host/read.js';
 import { isoSeconds, memo, obj, readJson, str } from '../metadata.js';
-import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter } from '../types.js';
+import { defineAdapter, type Candidate, type Claim, type DiscoveryContext } from '../types.js';
 
 /** Where runc keeps state when run by hand: the default root, and rootless runc's $XDG_RUNTIME_DIR/runc per user. */
 function runcRoots(ctx: DiscoveryContext): string[] {
-  const rootless = listDir(underRoot(ctx.paths, '/run/user'))
+  const rootless = ctx.reader
+    .list(underRoot(ctx.paths, '/run/user'))
     .filter((uid) => /^\d+$/.test(uid))
     .map((uid) => `/run/user/${uid}/runc`);
   return ['/run/runc', ...rootless];
@@ -25,7 +25,7 @@ function runcStates(ctx: DiscoveryContext): Map<number, RuncState> {
     const byPid = new Map<number, RuncState>();
     for (const root of runcRoots(ctx)) {
       const dir = underRoot(ctx.paths, root);
-      for (const id of listDir(dir)) {
+      for (const id of ctx.reader.list(dir)) {
         const s = readJson(ctx, join(dir, id, 'state.json'));
         if (!s) continue;
         const labels = Array.isArray(obj(s.config).labels) ? (obj(s.config).labels as unknown[]) : [];
@@ -46,7 +46,7 @@ function runcStates(ctx: DiscoveryContext): Map<number, RuncState> {
   });
 }
 
-export const runcAdapter: RuntimeAdapter = {
+export const runcAdapter = defineAdapter({
   runtime: 'runc',
   logSource: () => ({ unreadable: 'runc keeps no log: the output went to whoever started the container' }),
   stateDirs: () => [{ path: '/run/runc', depth: 0 }],
@@ -68,4 +68,4 @@ export const runcAdapter: RuntimeAdapter = {
       extra: { bundle: s.bundle },
     };
   },
-};
+});

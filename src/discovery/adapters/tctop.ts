@@ -4,11 +4,10 @@
 import { join } from 'node:path';
 import { exitRecordOf, foldExit, mayHaveExited } from '../../engine-contract/records.js';
 import { containersDir, SHIM_COMM, SHIM_ID_FLAG, SHIM_STATE_FLAG, STATE_DIR_FILES, tctopRoot } from '../../engine-contract/state-dir.js';
-import { listDir } from '../../host/read.js';
 import { FULL_ID_HEX, isFullId, shortId } from '../../text/ids.js';
 import { isoSeconds, obj, readJson, str } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
-import type { Candidate, Claim, DiscoveryContext, RuntimeAdapter, StoppedRecord } from '../types.js';
+import { defineAdapter, type Candidate, type Claim, type DiscoveryContext, type StoppedRecord } from '../types.js';
 
 /** state.json of the container whose state dir is `stateDir` (a host path), exit.json folded in. */
 function readFoldedState(ctx: DiscoveryContext, stateDir: string): Record<string, unknown> | null {
@@ -44,7 +43,7 @@ function fromState(id: string, s: Record<string, unknown> | null, stateDir: stri
   };
 }
 
-export const tctopAdapter: RuntimeAdapter = {
+export const tctopAdapter = defineAdapter({
   runtime: 'tctop',
   // the state dir's container.log, json-file as docker's (the engine's logs command reads it for its own too)
   logSource: (c) => ({
@@ -78,7 +77,7 @@ export const tctopAdapter: RuntimeAdapter = {
   listStopped(ctx, runningIds): StoppedRecord[] {
     const dir = containersDir(tctopRoot());
     const out: StoppedRecord[] = [];
-    for (const id of listDir(join(ctx.paths.root, dir))) {
+    for (const id of ctx.reader.list(join(ctx.paths.root, dir))) {
       if (runningIds.has(id) || !isFullId(id)) continue;
       const s = readFoldedState(ctx, join(dir, id));
       if (!s) continue;
@@ -101,4 +100,4 @@ export const tctopAdapter: RuntimeAdapter = {
     }
     return out;
   },
-};
+});

@@ -61,7 +61,7 @@ const DURATION_UNITS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1
 /** A Go duration ("30s", "1m30s", "500ms") in nanoseconds. */
 export function parseDuration(text: string, what: string): number {
   if (text === '0') return 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  const re = /(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)/gy;
   let total = 0;
   let pos = 0;
   while (pos < text.length) {

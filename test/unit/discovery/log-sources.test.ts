@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { conmonLogSource, criLogSource } from '../../../src/discovery/adapters/log-sources.js';
 import { parseCriLine } from '../../../src/engine/containers/log-reader.js';
 import { hostPaths } from '../../../src/host/paths.js';
+import { HostReader } from '../../../src/host/reader.js';
 import type { Container } from '../../../src/snapshot/model.js';
 
 const ctr = (over: Partial<Container>): Container => ({
@@ -44,7 +45,8 @@ test("the kubelet's pod log layout: the newest restart's file; none outside Kube
   const dir = join(root, 'var/log/pods/default_web-7d4_0f1c2d/nginx');
   mkdirSync(dir, { recursive: true });
   for (const f of ['0.log', '2.log', '10.log']) writeFileSync(join(dir, f), '');
-  const ctx = { paths: hostPaths(root), memo: new Map(), note: () => undefined };
+  const paths = hostPaths(root);
+  const ctx = { paths, reader: new HostReader(paths), memo: new Map(), note: () => undefined };
   const labels = { 'io.kubernetes.pod.namespace': 'default', 'io.kubernetes.pod.name': 'web-7d4', 'io.kubernetes.container.name': 'nginx' };
   assert.deepEqual(criLogSource(ctr({ labels }), ctx, 'containerd'), {
     path: '/var/log/pods/default_web-7d4_0f1c2d/nginx/10.log',

@@ -25,3 +25,26 @@ test('every runtime but tctop names its own tool for each action; state dirs are
   }
   assert.deepEqual(runtimeKnowledge('tctop')?.stateDirs?.({ TCTOP_ROOT: '/srv/tctop' }), [{ path: '/srv/tctop/containers', depth: 1 }]);
 });
+
+test('RuntimeName is the names the adapters declare (defineAdapter), not any string', () => {
+  // @ts-expect-error a name no adapter declares is no RuntimeName: tsc fails on this file if it were one
+  const bogus: RuntimeName = 'bogus';
+  assert.equal(ALL.includes(bogus), false);
+  const exhaustive = (r: RuntimeName): string => {
+    switch (r) {
+      case 'docker':
+      case 'containerd':
+      case 'cri-o':
+      case 'podman':
+      case 'lxc':
+      case 'nspawn':
+      case 'runc':
+      case 'tctop':
+      case 'sandbox':
+        return r;
+      default:
+        return r satisfies never; // a runtime added without a case here fails to compile
+    }
+  };
+  assert.deepEqual(ALL.map(exhaustive), ALL);
+});

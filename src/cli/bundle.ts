@@ -1,0 +1,75 @@
+// Build step, not part of the CLI (`npm run bundle`, after tsc): the compiled CLI (dist/src) bundled by esbuild into
+// CommonJS files the launcher starts (launch.ts): the whole CLI (dist/cli/tctop.cjs), one bundle per command group
+// holding that group alone (dist/cli/commands/<group>.cjs), and the launcher itself (dist/cli/launch.cjs).
+//
+// Why per group: a one-shot command reads, and maps from its code cache, its whole bundle at every start; the whole
+// CLI is ~800 KB, `run`'s group alone about a third of that. The groups' list is commands/groups.ts; a group bundle
+// keeps its own group's modules alone because TCTOP_BUNDLE_GROUP (commands/index.ts) is a constant in it.
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, type BuildOptions } from 'esbuild';
+import { COMMAND_GROUPS } from './commands/groups.js';
+
+/** Loaded from node_modules at run time: large, or loaded only by long-running commands. */
+const EXTERNAL = [
+  'bcryptjs',
+  'blessed',
+  'blessed-contrib',
+  'chokidar',
+  'prom-client',
+  'proper-lockfile',
+  'systeminformation',
+  'tar',
+  'yaml',
+];
+
+/** Groups that get no bundle of their own: the dashboard starts once and runs for long (the whole CLI serves it). */
+const WHOLE_CLI_ONLY = new Set(['top']);
+
+const dist = process.argv[2] ?? 'dist';
+const out = join(dist, 'cli');
+
+const common: BuildOptions = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  // no import(): the launcher runs a bundle through vm.Script, whose code cache keeps require()s only
+  supported: { 'dynamic-import': false },
+  // non-ASCII source would make the whole bundle a two-byte string: twice the bytes to read and hash
+  charset: 'ascii',
+  banner: { js: "const __tctop_module_url = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+};
+
+function cliBundle(outfile: string, group?: string): BuildOptions {
+  return {
+    ...common,
+    entryPoints: [join(dist, 'src/cli/main.js')],
+    outfile,
+    external: EXTERNAL,
+    define: {
+      'import.meta.url': '__tctop_module_url',
+      'globalThis.TCTOP_BUNDLE_GROUP': group === undefined ? 'undefined' : JSON.stringify(group),
+    },
+  };
+}
+
+rmSync(out, { recursive: true, force: true });
+const groups = COMMAND_GROUPS.map((names) => names[0]).filter((g) => !WHOLE_CLI_ONLY.has(g));
+await Promise.all([
+  build(cliBundle(join(out, 'tctop.cjs'))),
+  ...groups.map((g) => build(cliBundle(join(out, 'commands', `${g}.cjs`), g))),
+  build({
+    ...common,
+    entryPoints: [join(dist, 'src/cli/launch.js')],
+    outfile: join(out, 'launch.cjs'),
+    define: { 'import.meta.url': '__tctop_module_url' },
+  }),
+]);
+
+// esbuild escapes non-ASCII in strings but leaves regular expression literals as written
+for (const file of [join(out, 'tctop.cjs'), ...groups.map((g) => join(out, 'commands', `${g}.cjs`))]) {
+  const at = readFileSync(file).findIndex((byte) => byte > 0x7f);
+  if (at >= 0) console.warn(`bundle: ${file} is not ASCII at byte ${at} (a regex literal? write the character as \\u escape)`);
+}
