@@ -6,6 +6,7 @@ import { listDir } from '../../host/read.js';
 import { FULL_ID_HEX, isFullId, shortId } from '../../text/ids.js';
 import { homeOf, isoSeconds, obj, readJson, rootlessUid, str, stringRecord } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
+import { dockerImageLayers } from './docker-layers.js';
 import type { Container } from '../../snapshot/model.js';
 import type { Candidate, Claim, DiscoveryContext, LogSource, RuntimeAdapter, StoppedRecord } from '../types.js';
 
@@ -76,6 +77,7 @@ function dockerLogSource(c: Container, ctx: DiscoveryContext): LogSource {
 export const dockerAdapter: RuntimeAdapter = {
   runtime: 'docker',
   logSource: dockerLogSource,
+  imageLayers: dockerImageLayers,
   cgroupNames: [new RegExp(`/docker/(${FULL_ID_HEX})$`), new RegExp(`/docker-(${FULL_ID_HEX})\\.scope$`)],
   stateDirs: () => [
     { path: CONTAINERS_DIR, depth: 0 },
