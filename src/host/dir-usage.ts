@@ -33,7 +33,7 @@ export class DirUsageWalk {
   private readonly linked = new Set<string>();
   private rootDev: number | undefined;
   /** The directory being read: its descriptor and the names still to look at. */
-  private current: { fd: number; rel: Buffer; names: Buffer[]; next: number } | undefined;
+  private current: { fd: number; rel: Buffer; names: Buffer[]; next: number; prefix: Buffer } | undefined;
   private failed: string | undefined;
   /** Entries looked at so far (the cost measure). */
   visited = 0;
@@ -66,7 +66,7 @@ export class DirUsageWalk {
         this.closeCurrent();
         continue;
       }
-      this.visit(c.fd, c.rel, c.names[c.next++]);
+      this.visit(c.prefix, c.rel, c.names[c.next++]);
       left--;
       if ((left & 63) === 0 && performance.now() > until) break;
     }
@@ -110,12 +110,13 @@ export class DirUsageWalk {
       this.usage.skipped++;
       return;
     }
-    this.current = { fd, rel: dir.rel, names, next: 0 };
+    this.current = { fd, rel: dir.rel, names, next: 0, prefix: Buffer.from(`/proc/self/fd/${fd}/`) };
   }
 
-  private visit(fd: number, rel: Buffer, name: Buffer): void {
+  /** `prefix`: /proc/self/fd/<the open directory's fd>/, so `name` is looked up in that very directory. */
+  private visit(prefix: Buffer, rel: Buffer, name: Buffer): void {
     this.visited++;
-    const at = Buffer.concat([Buffer.from(`/proc/self/fd/${fd}/`), name]);
+    const at = Buffer.concat([prefix, name]);
     let st: ReturnType<typeof lstatSync>;
     try {
       st = lstatSync(at, { throwIfNoEntry: false });

@@ -34,7 +34,7 @@ export function dockerImageLayers(lowerDirs: readonly string[], ctx: DiscoveryCo
     const dir = storeLayerDir(ctx, lower, OVERLAY2);
     if (!dir || !CACHE_ID.test(dir.id)) return {};
     if (dir.id.endsWith('-init'))
-      return { path: dir.path, storeId: dir.id, note: "docker's init layer (the container's /etc/hosts, hostname, resolv.conf)" };
+      return { path: dir.path, storeId: dir.id, note: "docker's init layer: the container's /etc/hosts, hostname, resolv.conf" };
     const layer = layerIndex(ctx, dir.store).get(dir.id);
     if (!layer) return { path: dir.path, storeId: dir.id, note: "not in docker's layer database" };
     return { path: dir.path, storeId: dir.id, digest: layer.diffId };

@@ -118,12 +118,19 @@ export class FsUsageCache {
     this.timer.unref?.();
   }
 
-  /** One slice of work on the walks under way (starting the most overdue ones), then the next slice or a sleep. */
+  /**
+   * One slice: walks advanced (and finished ones replaced by the next due layers) until the slice's entries or time
+   * are spent, then the next slice after a pause, or a sleep until the next layer is due.
+   */
   private slice(): void {
     const t0 = performance.now();
-    const active = this.startDue();
-    const budget = Math.max(1, Math.floor(this.opts.entriesPerSlice / Math.max(1, active.length)));
-    for (const e of active) this.advance(e, budget, this.opts.sliceMs / active.length);
+    const until = t0 + this.opts.sliceMs;
+    let budget = this.opts.entriesPerSlice;
+    for (let active = this.startDue(); active.length > 0 && budget > 0; active = this.startDue()) {
+      const share = Math.max(1, Math.floor(budget / active.length));
+      for (const e of active) budget -= Math.max(1, this.advance(e, share, Math.max(0, until - performance.now()) / active.length));
+      if (performance.now() >= until) break;
+    }
     this.cost.busyMs += performance.now() - t0;
     if ([...this.entries.values()].some((e) => e.walk)) {
       this.schedule(this.opts.pauseMs);
@@ -146,8 +153,9 @@ export class FsUsageCache {
     return active;
   }
 
-  /** Walk a layer on by `budget` entries; a finished walk becomes its figure and the layer is due again later. */
-  private advance(e: Entry, budget: number, maxMs: number): void {
+  /** Walk a layer on by `budget` entries (returns those looked at); a finished walk becomes its figure and the
+   * layer is due again later. */
+  private advance(e: Entry, budget: number, maxMs: number): number {
     const walk = e.walk!;
     const before = walk.visited;
     let finished: boolean;
@@ -158,13 +166,15 @@ export class FsUsageCache {
       walk.close();
       finished = broke = true; // an I/O error on this tree: try again at the next refresh, keep the last figure
     }
-    this.cost.entries += walk.visited - before;
-    if (!finished) return;
+    const visited = walk.visited - before;
+    this.cost.entries += visited;
+    if (!finished) return visited;
     e.walk = undefined;
     e.due = this.now() + this.opts.refreshMs;
     this.cost.walks++;
     if (!broke && walk.error === undefined)
       e.result = { device: e.device, usageBytes: walk.usage.bytes, inodesUsed: walk.usage.inodes, measuredAt: this.now() };
+    return visited;
   }
 
   private figures(dir: string): FsFigures | undefined {
