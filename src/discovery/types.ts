@@ -3,6 +3,7 @@
 import type { HostPaths } from '../host/paths.js';
 import type { HostReader } from '../host/reader.js';
 import type { Container, ProcessInfo, RuntimeName } from '../snapshot/model.js';
+import type { LayerName } from '../snapshot/rootfs/model.js';
 
 /** What the cgroup path alone says (a hint, confirmed or overridden by adapters). */
 export interface CgroupHint {
@@ -90,6 +91,12 @@ export interface RuntimeKnowledge<N extends string = string> {
   actionHint?(action: ContainerAction, c: { id: string; name: string }): string;
   /** The container's log on disk (paths are host paths; the caller reads them under its root). */
   logSource?(c: Container, ctx: DiscoveryContext): LogSource;
+  /**
+   * The image layers behind a container's overlay lower dirs (as its mount options give them, top-most first): one
+   * entry each, in order, naming what the runtime's store knows (digest, store ID), and `path` resolved where the
+   * runtime mounts through links (docker's l/<short>). Host paths; the caller's root is in ctx.paths.
+   */
+  imageLayers?(lowerDirs: readonly string[], ctx: DiscoveryContext): Array<LayerName & { path?: string }>;
 }
 
 export interface RuntimeAdapter<N extends string = string> extends RuntimeKnowledge<N> {

@@ -1,6 +1,9 @@
 // Wires scanner -> fresh-snapshot provider -> renderer -> HTTP server, and serves until SIGINT/SIGTERM.
 import { ConflictError, errnoOf, PermissionError, UnsupportedError, UsageError } from '../errors.js';
 import { HostScanner } from '../snapshot/scanner.js';
+import { FsUsageCache } from '../snapshot/rootfs/fs-usage-cache.js';
+import { RootfsReader } from '../snapshot/rootfs/rootfs-reader.js';
+import { WritableLayerSource } from '../snapshot/rootfs/writable-layer-source.js';
 import type { Collector } from './family.js';
 import { displayUrl, type ListenAddress } from './listen-address.js';
 import { MetricsRenderer } from './renderer.js';
@@ -14,13 +17,20 @@ export interface RunExporterOptions {
   root: string;
   collectors: readonly Collector[];
   webConfigFile?: string;
+  /** How often the fs collector walks a writable layer again (ms; default a minute). */
+  fsRefreshMs?: number;
   log: (line: string) => void;
 }
 
 export async function runExporter(opts: RunExporterOptions): Promise<void> {
   const web = opts.webConfigFile ? loadWebConfig(opts.webConfigFile) : undefined;
   const scanner = new HostScanner({ root: opts.root });
-  const snapshots = new FreshSnapshots(scanner, opts.maxAgeMs);
+  // the writable layers are walked in the background only when their series are wanted
+  const usage = opts.collectors.some((c) => c.name === 'fs')
+    ? new FsUsageCache(opts.fsRefreshMs ? { refreshMs: opts.fsRefreshMs } : {})
+    : undefined;
+  const source = usage ? new WritableLayerSource(scanner, new RootfsReader(scanner.paths), usage) : scanner;
+  const snapshots = new FreshSnapshots(source, opts.maxAgeMs);
   // scan once before listening: a wrong --root fails now, not as empty scrapes, and the first scrape is warm
   const first = await snapshots.get();
   if (first.hostProcessCount === 0)
@@ -41,6 +51,7 @@ export async function runExporter(opts: RunExporterOptions): Promise<void> {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      usage?.close();
       server.close(() => resolve());
       server.closeAllConnections();
     };

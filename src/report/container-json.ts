@@ -1,6 +1,7 @@
 // The JSON contract of `tctop inspect --json` and `tctop ps --json` (scripts and tests rely on these keys).
 import type { Container, HostSnapshot } from '../snapshot/model.js';
 import { portsCell } from './ports-cell.js';
+import { rootfsJson, type RootfsReport } from './rootfs-report.js';
 
 const iso = (s: number | null | undefined) => (s === null || s === undefined ? null : new Date(s * 1000).toISOString());
 
@@ -30,7 +31,7 @@ function identity(c: Container) {
   return { id: c.id, name: c.name, runtime: c.runtime, image: c.image, state: c.state };
 }
 
-export function inspectJson(c: Container, snapshot: HostSnapshot): Record<string, unknown> {
+export function inspectJson(c: Container, snapshot: HostSnapshot, rootfs?: RootfsReport): Record<string, unknown> {
   return {
     ...identity(c),
     labels: c.labels,
@@ -40,6 +41,7 @@ export function inspectJson(c: Container, snapshot: HostSnapshot): Record<string
     namespaces: c.namespaces,
     cgroup: c.cgroup,
     network: c.network,
+    rootfs: rootfsJson(rootfs),
     startedAt: iso(c.startedAt),
     createdAt: iso(c.createdAt),
     // runtime extras (exit code, OOM kill, bundle; for tctop's own: its state file's times) come last

@@ -9,6 +9,7 @@ export { NAMESPACE_TYPES } from '../host/records.js';
 export type { CgroupMembership, CgroupStats, NamespaceSet, NamespaceType, NetworkStats, ProcessInfo } from '../host/records.js';
 import type { CgroupStats, NamespaceSet, NamespaceType, NetworkStats, ProcessInfo } from '../host/records.js';
 import type { ReadNote } from '../host/read-failure.js';
+import type { WritableLayerUsage } from './rootfs/fs-usage-cache.js';
 export { READ_FAILURES, type ReadFailure } from '../host/read-failure.js';
 
 export interface ContainerNamespace {
@@ -77,4 +78,9 @@ export interface HostSnapshot {
    * `enough`): sandboxes and nspawn machines outside container cgroups are missing, and so is the process count.
    */
   partial?: true;
+  /**
+   * Writable layers' sizes by container ID, where the snapshot's owner measures them (the exporter's fs collector,
+   * rootfs/writable-layer-source.ts): the last finished walk of each, absent before it and for other consumers.
+   */
+  writableLayers?: ReadonlyMap<string, WritableLayerUsage>;
 }

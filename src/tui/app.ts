@@ -25,6 +25,9 @@ import { createScreen, restoreTerminal } from './screen.js';
 import { initialState, reselect, type UiState } from './state.js';
 import { containerRows, filterRows, sortRows, type ContainerRow } from './view/container-rows.js';
 import { detailView } from './view/detail.js';
+import { hostPaths } from '../host/paths.js';
+import { RootfsWatch } from './rootfs-watch.js';
+import { rootfsPaneLines } from './view/rootfs-pane.js';
 import { headerLines, type HostFacts } from './view/header.js';
 import { stateDirectories, watchStateDirectories, type StateWatcher } from './watch.js';
 
@@ -36,6 +39,8 @@ export interface DashboardOptions {
   /** The settings file's contents (read by the CLI) and where W writes them. */
   config?: DashboardConfig;
   configPath?: string;
+  /** How often the detail view's writable layer is walked again (ms; default a minute). */
+  rootfsRefreshMs?: number;
 }
 
 class Dashboard {
@@ -46,6 +51,7 @@ class Dashboard {
   private readonly hostCharts: ChartPanel[];
   private readonly columns: ReturnType<typeof configuredColumns>;
   private readonly detailCharts: ChartPanel[];
+  private readonly rootfs: RootfsWatch;
   private state: UiState = initialState();
   private facts: HostFacts = {};
   private rows: ContainerRow[] = [];
@@ -65,6 +71,7 @@ class Dashboard {
     this.columns = configuredColumns(config);
     this.hostCharts = [0, 1].map(() => new ChartPanel(this.screen));
     this.detailCharts = [0, 1, 2, 3].map(() => new ChartPanel(this.screen));
+    this.rootfs = new RootfsWatch(hostPaths(options.root), options.rootfsRefreshMs);
   }
 
   start(): void {
@@ -97,6 +104,7 @@ class Dashboard {
     if (this.finished) return;
     this.finished = true;
     this.sampler.stop();
+    this.rootfs.close();
     void this.watcher?.close();
     restoreTerminal(this.screen);
     this.done(err);
@@ -255,8 +263,10 @@ class Dashboard {
     const selected = cur.containers.find((c) => c.id === this.state.selectedId);
     if (this.state.view === 'detail' && selected) {
       const history = { cpu: this.history.get(`cpu:${selected.id}`), mem: this.history.get(`mem:${selected.id}`) };
-      renderDetail(this.layout, detailView(selected, cur, prev, width), history, width, r.charts);
-    }
+      const rootfs = { title: 'Root filesystem', lines: rootfsPaneLines(this.rootfs.of(selected), width) };
+      renderDetail(this.layout, detailView(selected, cur, prev, width), history, width, r.charts, [rootfs]);
+    } else this.rootfs.idle();
+    this.rootfs.retain(cur.containers);
   }
 
   /** Host charts in the table view, the selected container's in the detail view; none where they do not fit. */

@@ -61,12 +61,19 @@ export function renderHeader(layout: Layout, lines: string[], charts: boolean): 
   layout.header.setContent((charts ? lines.slice(0, HEADER_TEXT_ROWS) : lines).map(escapeTags).join('\n'));
 }
 
+/** A titled block of plain (escaped) lines added below the detail view's own (the rootfs pane). */
+export interface DetailSection {
+  title: string;
+  lines: string[];
+}
+
 export function renderDetail(
   layout: Layout,
   view: DetailView,
   history: { cpu: readonly number[]; mem: readonly number[] },
   width: number,
   charts: boolean,
+  sections: readonly DetailSection[] = [],
 ): void {
   const graph = Math.max(10, width - 20);
   const memTop = view.memLimitBytes ?? Math.max(1, ...history.mem);
@@ -90,6 +97,7 @@ export function renderDetail(
     '',
     '{bold}Namespaces{/bold}',
     ...view.namespaceLines.map(escapeTags),
+    ...sections.flatMap((s) => ['', `{bold}${escapeTags(s.title)}{/bold}`, ...s.lines.map(escapeTags)]),
   ];
   layout.detail.setContent(lines.join('\n'));
 }

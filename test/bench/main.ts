@@ -2,7 +2,7 @@
 import { startLoad } from './load.js';
 import type { BenchRow, BenchSuite } from './types.js';
 
-const SUITE_FILES = ['discovery', 'images', 'engine', 'exporter', 'tui', 'registry', 'build', 'verbs'];
+const SUITE_FILES = ['discovery', 'images', 'engine', 'exporter', 'tui', 'registry', 'build', 'verbs', 'fs'];
 
 async function loadSuites(only: string[]): Promise<BenchSuite[]> {
   const out: BenchSuite[] = [];

@@ -7,15 +7,17 @@ interface InspectOptions {
   json?: boolean;
   pid?: string[];
   root?: string;
+  size?: boolean;
 }
 
 export function registerInspect(program: Command): void {
   program
     .command('inspect')
-    .description('show containers in detail: processes (host PID, container PID), shim, namespaces, cgroup')
+    .description('show containers in detail: processes (host PID, container PID), shim, namespaces, cgroup, root filesystem')
     .argument('[ref...]', 'container ID, unique ID prefix, or name')
     .option('--pid <hostPid...>', 'the container holding this host process')
     .option('--json', 'print a JSON array, one object per reference (as docker inspect)')
+    .option('-s, --size', "walk each container's writable layer and show its size (as docker inspect --size)")
     .option('--root <dir>', 'read the host under this directory (e.g. /host in a container)', '/')
     .action(async (refs: string[], opts: InspectOptions) => {
       const pids = (opts.pid ?? []).map((p) => {
@@ -36,6 +38,8 @@ export function registerInspect(program: Command): void {
       );
       // resolve everything first: one bad reference fails the command before anything is printed
       const found = [...refs.map((r) => resolveContainer(snapshot.containers, r)), ...pids.map((p) => containerOfPid(snapshot, p))];
-      printInspect(found, snapshot, !!opts.json);
+      const { rootfsReports } = await import('../../report/rootfs-report.js');
+      const { hostPaths } = await import('../../host/paths.js');
+      printInspect(found, snapshot, !!opts.json, rootfsReports(hostPaths(opts.root), found, !!opts.size));
     });
 }

@@ -19,7 +19,12 @@ export function registerServe(program: Command): void {
     .option('--listen <[host]:port>', 'address to listen on', DEFAULT_LISTEN)
     .option('--max-age <ms>', 'reuse a snapshot this young instead of scanning again (concurrent scrapes share one scan)', '1000')
     .option('--root <dir>', 'read the host under this directory (e.g. /host in a DaemonSet)', '/')
-    .option('--web.config.file <path>', 'exporter-toolkit web config: basic_auth_users (bcrypt) and tls_server_config');
+    .option('--web.config.file <path>', 'exporter-toolkit web config: basic_auth_users (bcrypt) and tls_server_config')
+    .option(
+      '--collector.fs.interval <seconds>',
+      "walk each container's writable layer again after this long (container_fs_usage_bytes)",
+      '60',
+    );
   for (const c of COLLECTORS) {
     const state = c.enabledByDefault ? 'on' : 'off';
     cmd.option(`--collector.${c.name}`, `enable the ${c.name} collector: ${c.description} (default ${state})`);
@@ -29,6 +34,9 @@ export function registerServe(program: Command): void {
     const address = parseListenAddress(opts.listen);
     const maxAgeMs = Number(opts.maxAge);
     if (!Number.isFinite(maxAgeMs) || maxAgeMs < 0) throw new UsageError(`bad --max-age "${opts.maxAge}": expected milliseconds >= 0`);
+    const fsInterval = Number(opts['collector.fs.interval']);
+    if (!Number.isFinite(fsInterval) || fsInterval <= 0)
+      throw new UsageError(`bad --collector.fs.interval "${String(opts['collector.fs.interval'])}": expected seconds > 0`);
     const collectors = COLLECTORS.filter((c) => {
       const flag = opts[`collector.${c.name}`];
       return typeof flag === 'boolean' ? flag : c.enabledByDefault;
@@ -40,6 +48,7 @@ export function registerServe(program: Command): void {
       root: opts.root,
       collectors,
       webConfigFile: opts['web.config.file'] as string | undefined,
+      fsRefreshMs: fsInterval * 1000,
       log: (line) => process.stderr.write(`tctop: ${escapeControls(line)}\n`),
     });
   });

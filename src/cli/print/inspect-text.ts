@@ -3,24 +3,31 @@ import type { Container, HostSnapshot } from '../../snapshot/model.js';
 import { inspectJson, processRows } from '../../report/container-json.js';
 import { formatBytes, renderTable } from '../../text/format.js';
 import { cell } from '../../text/sanitize.js';
+import type { RootfsReport } from '../../report/rootfs-report.js';
+import { rootfsLines } from './rootfs-text.js';
 
 /** One aligned `Label:   value` line of the human inspect output. */
 const field = (label: string) => `  ${(label + ':').padEnd(12)}`;
-export function printInspect(containers: Container[], snapshot: HostSnapshot, json: boolean): void {
+export function printInspect(
+  containers: Container[],
+  snapshot: HostSnapshot,
+  json: boolean,
+  rootfs: ReadonlyMap<string, RootfsReport> = new Map(),
+): void {
   if (json) {
     process.stdout.write(
       JSON.stringify(
-        containers.map((c) => inspectJson(c, snapshot)),
+        containers.map((c) => inspectJson(c, snapshot, rootfs.get(c.id))),
         null,
         2,
       ) + '\n',
     );
     return;
   }
-  process.stdout.write(containers.map((c) => describe(c, snapshot)).join('\n'));
+  process.stdout.write(containers.map((c) => describe(c, snapshot, rootfs.get(c.id))).join('\n'));
 }
 
-export function describe(c: Container, snapshot: HostSnapshot): string {
+export function describe(c: Container, snapshot: HostSnapshot, rootfs?: RootfsReport): string {
   const lines: string[] = [];
   lines.push(`${cell(c.name)}  (${c.runtime})`);
   lines.push(`${field('ID')}${c.id}`);
@@ -57,6 +64,7 @@ export function describe(c: Container, snapshot: HostSnapshot): string {
     const text = key === 'finishedAt' && typeof v === 'number' ? new Date(v * 1000).toISOString() : String(v);
     lines.push(`${field(label)}${cell(text)}`);
   }
+  lines.push(...rootfsLines(rootfs, field));
   lines.push('  Processes:');
   const procs = processRows(c, snapshot).map((p) => [
     String(p.hostPid),

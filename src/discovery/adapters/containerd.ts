@@ -19,8 +19,20 @@ function containerName(id: string, labels: Record<string, string>, annotations: 
   return shortId(id);
 }
 
+/**
+ * The overlayfs snapshotter's layers are snapshots/<n>/fs; which chain ID (and so which image layer) <n> is lives
+ * only in its bolt database (metadata.db, keys like <namespace>/<n>/<chain-id>), a B+tree file tctop does not parse.
+ */
+function snapshotLayers(lowerDirs: readonly string[]) {
+  return lowerDirs.map((dir) => {
+    const n = /\/io\.containerd\.snapshotter\.v1\.[a-z]+\/snapshots\/(\d+)\/fs$/.exec(dir)?.[1];
+    return n ? { storeId: n, note: "its digest is in the snapshotter's bolt database, which tctop does not read" } : {};
+  });
+}
+
 export const containerdAdapter = defineAdapter({
   runtime: 'containerd',
+  imageLayers: snapshotLayers,
   logSource: (c, ctx) => criLogSource(c, ctx, 'containerd'),
   cgroupNames: [
     new RegExp(`/cri-containerd-(${FULL_ID_HEX})\\.scope$`),

@@ -5,10 +5,12 @@ import { FULL_ID_HEX, shortId } from '../../text/ids.js';
 import { obj, readJson, stringRecord } from '../metadata.js';
 import { defineAdapter, type Candidate, type Claim, type DiscoveryContext } from '../types.js';
 import { conmonArgs, kubernetesLabels } from './shared.js';
+import { containersStorageLayers } from './containers-storage-layers.js';
 
 export const crioAdapter = defineAdapter({
   runtime: 'cri-o',
   logSource: (c, ctx) => (c.labels['io.kubernetes.pod.name'] ? criLogSource(c, ctx, 'CRI-O') : conmonLogSource(c, 'CRI-O')),
+  imageLayers: containersStorageLayers,
   cgroupNames: [new RegExp(`/crio-(${FULL_ID_HEX})(?:\\.scope)?$`)],
   actionHint: (a, c) => `crictl ${a === 'remove' ? 'rm' : a} ${c.name || c.id}`,
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {

@@ -5,6 +5,7 @@ import { underRoot } from '../../host/paths.js';
 import { FULL_ID_HEX, isFullId, shortId } from '../../text/ids.js';
 import { homeOf, isoSeconds, obj, readJson, rootlessUid, str, stringRecord } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
+import { dockerImageLayers } from './docker-layers.js';
 import type { Container } from '../../snapshot/model.js';
 import { defineAdapter, type Candidate, type Claim, type DiscoveryContext, type LogSource, type StoppedRecord } from '../types.js';
 
@@ -78,6 +79,7 @@ function dockerLogSource(c: Container, ctx: DiscoveryContext): LogSource {
 export const dockerAdapter = defineAdapter({
   runtime: 'docker',
   logSource: dockerLogSource,
+  imageLayers: dockerImageLayers,
   cgroupNames: [new RegExp(`/docker/(${FULL_ID_HEX})$`), new RegExp(`/docker-(${FULL_ID_HEX})\\.scope$`)],
   stateDirs: () => [
     { path: CONTAINERS_DIR, depth: 0 },

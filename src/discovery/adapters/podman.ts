@@ -6,6 +6,7 @@ import { FULL_ID_HEX, shortId } from '../../text/ids.js';
 import { defineAdapter, type Candidate, type Claim, type DiscoveryContext } from '../types.js';
 import { conmonLogSource } from './log-sources.js';
 import { conmonArgs } from './shared.js';
+import { containersStorageLayers } from './containers-storage-layers.js';
 
 const CONTAINERS_JSON = '/var/lib/containers/storage/overlay-containers/containers.json';
 
@@ -56,6 +57,7 @@ function readContainersJson(ctx: DiscoveryContext, file: string): Map<string, Po
 export const podmanAdapter = defineAdapter({
   runtime: 'podman',
   logSource: (c) => conmonLogSource(c, 'podman'),
+  imageLayers: containersStorageLayers,
   cgroupNames: [new RegExp(`/libpod-(${FULL_ID_HEX})(?:\\.scope)?$`)],
   actionHint: (a, c) => `podman ${a === 'remove' ? 'rm' : a} ${c.name || shortId(c.id)}`,
   claim(c: Candidate, ctx: DiscoveryContext): Claim | null {

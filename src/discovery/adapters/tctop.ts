@@ -43,8 +43,17 @@ function fromState(id: string, s: Record<string, unknown> | null, stateDir: stri
   };
 }
 
+/** The engine mounts its store's layers as they are: <root>/images/layers/sha256/<diff-id hex>/root (engine contract). */
+function storeLayers(lowerDirs: readonly string[]) {
+  return lowerDirs.map((dir) => {
+    const hex = /\/images\/layers\/sha256\/([0-9a-f]{64})\/root$/.exec(dir)?.[1];
+    return hex ? { digest: `sha256:${hex}`, storeId: hex.slice(0, 12) } : {};
+  });
+}
+
 export const tctopAdapter = defineAdapter({
   runtime: 'tctop',
+  imageLayers: storeLayers,
   // the state dir's container.log, json-file as docker's (the engine's logs command reads it for its own too)
   logSource: (c) => ({
     path: join(str(c.extra.bundle) ?? join(containersDir(tctopRoot()), c.id), STATE_DIR_FILES.log),

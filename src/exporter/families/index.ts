@@ -10,6 +10,7 @@ import { pressureCollector } from './pressure.js';
 import { machineCollector } from './machine.js';
 import { tctopCollector } from './tctop.js';
 import { processCollector } from './process.js';
+import { fsCollector } from './fs.js';
 
 export const COLLECTORS: readonly Collector[] = [
   cpuCollector,
@@ -22,4 +23,5 @@ export const COLLECTORS: readonly Collector[] = [
   machineCollector,
   tctopCollector,
   processCollector,
+  fsCollector,
 ];

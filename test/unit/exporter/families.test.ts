@@ -28,7 +28,7 @@ test('every metric name is unique across collectors and follows the counter nami
 });
 
 test('the process collector is off by default; every other collector is on', () => {
-  assert.deepEqual(defaultCollectorNames(), ['cpu', 'memory', 'io', 'pids', 'network', 'spec', 'pressure', 'machine', 'tctop']);
+  assert.deepEqual(defaultCollectorNames(), ['cpu', 'memory', 'io', 'pids', 'network', 'spec', 'pressure', 'machine', 'tctop', 'fs']);
 });
 
 test('cAdvisor values: cpu total label, unlimited memory as 0, Kubernetes labels from the runtime labels', async () => {
@@ -76,4 +76,15 @@ test('disabled collectors emit nothing', async () => {
   const body = await render(['machine']);
   assert.ok(!body.includes('container_'));
   assert.match(body, /^machine_memory_bytes 4000000000$/m);
+});
+
+test("fs: the writable layer's usage, limit and inodes with cAdvisor's labels and device, only once measured", async () => {
+  const body = await render(['fs']);
+  assert.match(body, /container_fs_usage_bytes\{id="\/docker\/a+",name=".*",image="nginx:1.27",device="\/dev\/vda"\} 1052672/);
+  assert.equal(sample(body, 'container_fs_limit_bytes', 'device="/dev/vda"'), 270_582_939_648);
+  assert.equal(sample(body, 'container_fs_inodes_total', 'device="/dev/vda"'), 16_777_216);
+  assert.equal(sample(body, 'container_fs_inodes_free', 'device="/dev/vda"'), 16_000_000);
+  // the pod's layer has no finished walk yet: no series rather than a 0 that would read as an empty layer
+  assert.equal(sample(body, 'container_fs_usage_bytes', 'pod="web-0"'), undefined);
+  assert.equal(body.split('\n').filter((l) => l.startsWith('container_fs_usage_bytes{')).length, 1);
 });

@@ -177,6 +177,21 @@ export function fixtureSnapshot(): HostSnapshot {
     hostProcessCount: 321,
     scanDurationSeconds: 0.042,
     notes: [{ path: '/proc/1/ns', reason: 'EACCES', kind: 'denied' }],
+    // the docker container's writable layer measured (the pod's not yet: no fs series for it)
+    writableLayers: new Map([
+      [
+        DOCKER_ID,
+        {
+          device: '/dev/vda',
+          usageBytes: 1_052_672,
+          inodesUsed: 12,
+          measuredAt: 1_700_000_480_000,
+          limitBytes: 270_582_939_648,
+          inodesTotal: 16_777_216,
+          inodesFree: 16_000_000,
+        },
+      ],
+    ]),
   };
 }
 
