@@ -42,8 +42,8 @@ export function openLogTail(c: Container, root: string, maxLines = DEFAULT_MAX_L
 
 export class LogTail {
   readonly lines: LogLine[] = [];
-  private readonly cursor: LogCursor;
-  /** A CRI partial record (P) waiting for the rest of its line. */
+  private cursor: LogCursor;
+  /** A record that did not end its line yet, shown as the last line until its rest arrives. */
   private partial: LogEntry | undefined;
   /** Lines dropped from the front to stay within maxLines, since open. */
   dropped = 0;
@@ -56,10 +56,15 @@ export class LogTail {
     size: number,
     private readonly maxLines: number,
   ) {
-    this.cursor = new LogCursor(file, parse);
-    const from = size - maxLines * BYTES_PER_LINE;
-    if (from > 0) this.cursor.skipTo(from);
-    this.poll();
+    // from near the end; further back (4x each time) while that holds fewer lines than asked for (long lines)
+    for (let span = maxLines * BYTES_PER_LINE; ; span *= 4) {
+      this.cursor = new LogCursor(file, parse);
+      this.lines.length = 0;
+      this.partial = undefined;
+      if (size - span > 0) this.cursor.skipTo(size - span);
+      this.poll();
+      if (this.lines.length >= maxLines || size - span <= 0) break;
+    }
     this.dropped = 0; // what the first read left out is older output, not lines lost while following
   }
 
