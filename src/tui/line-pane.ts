@@ -60,6 +60,12 @@ export class LinePane {
     this.draw();
   }
 
+  /** Selects line `i` and scrolls it near the window's top, with what comes after it below (a frame opened). */
+  reveal(i: number): void {
+    this.top = Math.max(0, i - 3);
+    this.select(i);
+  }
+
   /** Navigation keys (arrows, j/k, pages, g/G, Home/End); false for any other key. */
   key(key: string): boolean {
     const page = Math.max(1, this.rows - 1);

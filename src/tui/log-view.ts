@@ -57,7 +57,8 @@ export class LogView {
   draw(place: Place): void {
     this.pane.place(place);
     const lines = this.tail ? this.tail.lines.map((l) => l.text) : [`tctop cannot read this container's log: ${this.unreadable ?? ''}`];
-    const at = this.tail ? `  ${escapeControls(this.tail.path)}  ${this.following() ? 'following' : 'G follows'}` : '';
+    // the path last: a long one is cut at the screen's edge
+    const at = this.tail ? `  ${this.following() ? 'following' : 'G follows'}  ${escapeControls(this.tail.path)}` : '';
     this.pane.show(`${this.title}${at}`, lines);
   }
 

@@ -32,8 +32,9 @@ export class TreeView {
     this.lines = hostTreeLines(snap, this.folded, place.width);
     const header = `${TREE_HEADER}${complete ? '' : '  (reading every host process…)'}`;
     let at = -1;
-    if (this.focus && complete) {
-      at = this.lines.findIndex((l) => l.header && l.containerId === this.focus);
+    const focus = complete ? this.focus : undefined;
+    if (focus) {
+      at = this.lines.findIndex((l) => l.header && l.containerId === focus);
       this.focus = undefined;
     } else if (kept?.containerId) {
       // keep the selection on the same container's frame as lines above it come and go
@@ -44,6 +45,7 @@ export class TreeView {
       header,
       this.lines.map((l) => l.text),
     );
+    if (focus && at >= 0) this.pane.reveal(at);
   }
 
   hide(): void {
