@@ -198,7 +198,7 @@ test('grouping: two containers of one Compose project fold into one row, figures
   const label = ['--label', `com.docker.compose.project=${project}`];
   dockerRun(busy, [...label, '--cpus', '0.5', '--memory', '64m'], ['sh', '-c', 'while :; do :; done']);
   dockerRun(idle, label, ['sh', '-c', 'sleep 3600 & wait']);
-  // wide enough for the names whole (the gauges are there from 120 columns: unit-tested)
+  // wide enough for the names whole (the gauges are there from 140 columns: unit-tested)
   const d = new TmuxDashboard([], { width: 200, height: 50 });
   t.after(() => d.close());
   await filterTo(d, project, 2);

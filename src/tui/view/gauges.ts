@@ -1,8 +1,8 @@
 // Gauges in the table: CPU against the quota (CPU/Q) and memory against the limit (MEM/L) as compact text bars,
 // one cell each. Text, not blessed-contrib gauges: a contrib widget per row and per tick would cost far more than
 // the 3 % the dashboard may spend, and would not scroll with the list. Added where the terminal has room for them
-// beside every column asked for (120 columns do at the default set); never in batch mode.
-import type { Column } from './columns.js';
+// beside every column asked for, NAME kept whole; never in batch mode.
+import { fitColumns, type Column } from './columns.js';
 import type { ContainerRow } from './container-rows.js';
 
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
@@ -36,10 +36,15 @@ export const MEM_GAUGE: Column = {
   text: (r: ContainerRow) => gaugeBar(r.memLimitBytes && r.memBytes !== undefined ? r.memBytes / r.memLimitBytes : undefined, WIDTH),
 };
 
-const total = (cols: Column[]) => cols.reduce((a, c) => a + c.minWidth + 1, -1);
+const nameWidth = (columns: Column[], width: number) => fitColumns(width, columns).find((f) => f.column.header === 'NAME')?.width ?? 0;
 
-/** `columns` with the gauges after CPU% and MEM / LIMIT, when all of them still fit `width` at their minimum. */
+/**
+ * `columns` with the gauges after CPU% and MEM / LIMIT, where they fit `width` without dropping a column or cutting
+ * NAME below its full width (names whole without the gauges stay whole): from about 140 columns at the default set.
+ */
 export function withGauges(columns: Column[], width: number): Column[] {
   const out = columns.flatMap((c) => (c.header === 'CPU%' ? [c, CPU_GAUGE] : c.header === 'MEM / LIMIT' ? [c, MEM_GAUGE] : [c]));
-  return total(out) <= width ? out : columns;
+  const kept = fitColumns(width, out).length === out.length;
+  const name = Math.min(columns.find((c) => c.header === 'NAME')?.width ?? 0, nameWidth(columns, width));
+  return kept && nameWidth(out, width) >= name ? out : columns;
 }

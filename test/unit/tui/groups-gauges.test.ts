@@ -57,8 +57,10 @@ test('gauges: eighths of a cell, "-" without a limit; shown only where every col
   assert.equal(gaugeBar(2, 5), '█████');
   assert.equal(gaugeBar(undefined, 5), '-');
   const headers = (w: number) => withGauges(COLUMNS, w).map((c) => c.header);
-  assert.deepEqual(headers(120).slice(5, 9), ['CPU%', 'CPU/Q', 'MEM / LIMIT', 'MEM/L']);
-  assert.equal(fitColumns(120, withGauges(COLUMNS, 120)).length, 13, 'all columns and both gauges at 120');
+  assert.deepEqual(headers(140).slice(5, 9), ['CPU%', 'CPU/Q', 'MEM / LIMIT', 'MEM/L']);
+  assert.ok(!headers(120).includes('CPU/Q'), 'at 120 the names keep their room');
+  assert.equal(fitColumns(140, withGauges(COLUMNS, 140)).length, 13, 'all columns and both gauges at 140');
+  assert.ok(fitColumns(140, withGauges(COLUMNS, 140))[0].width >= 20, 'NAME whole');
   assert.ok(!headers(80).includes('CPU/Q'), 'at 80 the columns keep the room');
   const c = container('a'.repeat(64), {
     cgroup: {
@@ -70,7 +72,7 @@ test('gauges: eighths of a cell, "-" without a limit; shown only where every col
   });
   const later = { ...c, cgroup: { ...c.cgroup!, cpu: { ...c.cgroup!.cpu!, usageSeconds: 0.25 } } };
   const rows = containerRows(snapshot([later]), snapshot([c], [], 1_700_000_000_000 - 1000, 999));
-  const fitted = fitColumns(120, withGauges(COLUMNS, 120));
+  const fitted = fitColumns(140, withGauges(COLUMNS, 140));
   const cells = rowCells(rows[0], fitted);
   assert.equal(cells[fitted.findIndex((f) => f.column.header === 'CPU/Q')], '██▌░░', 'a quarter core of a half-core quota');
   assert.equal(cells[fitted.findIndex((f) => f.column.header === 'MEM/L')], '███▊░', '75 MiB of 100 MiB');
