@@ -18,4 +18,9 @@ export interface ScanOptions {
    * say so: scanHost closes them.
    */
   keepFilesOpen?: boolean;
+  /**
+   * Read every host process, not only the containers' and their shims' (the dashboard's host tree view). Costs a
+   * readdir of /proc and a stat read per process each scan; HostScanner.readAllProcesses switches it at run time.
+   */
+  allProcesses?: boolean;
 }

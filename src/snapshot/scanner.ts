@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { detectCgroupLayout, discoveryHierarchy, type CgroupLayout } from '../host/cgroupfs/layout.js';
 import { hostPaths, type HostPaths } from '../host/paths.js';
 import { readLastPid } from '../host/procfs/loadavg.js';
+import { listPids } from '../host/procfs/process.js';
 import { readPidNamespacesAside, type PidnsSurvey } from '../host/procfs/pidns-aside.js';
 import { takePrestartedSurvey } from '../host/procfs/pidns-prestart.js';
 import { userResolver } from '../host/procfs/users.js';
@@ -51,10 +52,17 @@ export class HostScanner {
   private hostNs: NamespaceSet = {};
   private setup: Setup | undefined;
   private readonly claims: ClaimCache;
+  private allProcesses: boolean;
 
   constructor(readonly options: ScanOptions = {}) {
     this.paths = hostPaths(options.root ?? '/');
     this.claims = new ClaimCache(options.claimTtlMs ?? 5000);
+    this.allProcesses = options.allProcesses ?? false;
+  }
+
+  /** From the next scan on, read every host process too (or again only the containers'): see ScanOptions. */
+  readAllProcesses(on: boolean): void {
+    this.allProcesses = on;
   }
 
   scan(): HostSnapshot {
@@ -65,6 +73,7 @@ export class HostScanner {
       s.tracker.update(pass.hier, pass.lastPid);
       const claimed = addCgroupContainers(pass, s.tracker.cgroups);
       addNamespaceContainers(pass, s.tracker.pids, s.tracker.cgroups, claimed);
+      if (this.allProcesses) s.processes.readAll(listPids(s.reader.list(this.paths.proc)), pass.live);
       return this.finishPass(pass);
     } finally {
       s.files.sweep(); // what this scan did not read belongs to processes and cgroups that are gone

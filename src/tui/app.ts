@@ -30,6 +30,10 @@ import { RootfsWatch } from './rootfs-watch.js';
 import { rootfsPaneLines } from './view/rootfs-pane.js';
 import { headerLines, type HostFacts } from './view/header.js';
 import { stateDirectories, watchStateDirectories, type StateWatcher } from './watch.js';
+import { MoreViews } from './more-views.js';
+import { groupRows } from './view/groups.js';
+import { escapeTags } from './view/text-cells.js';
+import { withGauges } from './view/gauges.js';
 
 export interface DashboardOptions {
   root: string;
@@ -52,6 +56,7 @@ class Dashboard {
   private readonly columns: ReturnType<typeof configuredColumns>;
   private readonly detailCharts: ChartPanel[];
   private readonly rootfs: RootfsWatch;
+  private readonly more: MoreViews;
   private state: UiState = initialState();
   private facts: HostFacts = {};
   private rows: ContainerRow[] = [];
@@ -63,7 +68,8 @@ class Dashboard {
     private readonly options: DashboardOptions,
     private readonly done: (err?: unknown) => void,
   ) {
-    this.sampler = new Sampler(new HostScanner({ root: options.root }), options.intervalMs);
+    const scanner = new HostScanner({ root: options.root });
+    this.sampler = new Sampler(scanner, options.intervalMs);
     this.screen = createScreen();
     this.layout = createLayout(this.screen);
     const config = options.config ?? {};
@@ -72,6 +78,7 @@ class Dashboard {
     this.hostCharts = [0, 1].map(() => new ChartPanel(this.screen));
     this.detailCharts = [0, 1, 2, 3].map(() => new ChartPanel(this.screen));
     this.rootfs = new RootfsWatch(hostPaths(options.root), options.rootfsRefreshMs);
+    this.more = new MoreViews(this.screen, scanner, options.root, () => this.guard(() => this.render()));
   }
 
   start(): void {
@@ -84,6 +91,19 @@ class Dashboard {
     this.layout.list.on('wheelup', () => this.guard(() => this.onKey('up')));
     this.layout.detail.on('wheeldown', () => this.guard(() => this.scrollDetail('down')));
     this.layout.detail.on('wheelup', () => this.guard(() => this.scrollDetail('up')));
+    this.more.tree.box.on('click', (data: { y: number }) =>
+      this.guard(() => {
+        this.more.tree.click(data.y);
+        this.render();
+      }),
+    );
+    for (const [box, view] of [
+      [this.more.tree.box, 'tree'],
+      [this.more.logs.box, 'logs'],
+    ] as const) {
+      box.on('wheeldown', () => this.guard(() => this.state.view === view && this.onKey('down')));
+      box.on('wheelup', () => this.guard(() => this.state.view === view && this.onKey('up')));
+    }
     this.sampler.subscribe((cur, prev) => this.guard(() => this.onSnapshot(cur, prev)));
     this.facts = {
       ...loadHostFacts(this.options.root),
@@ -105,6 +125,7 @@ class Dashboard {
     this.finished = true;
     this.sampler.stop();
     this.rootfs.close();
+    this.more.close();
     void this.watcher?.close();
     restoreTerminal(this.screen);
     this.done(err);
@@ -154,10 +175,13 @@ class Dashboard {
   private onKey(key: string | undefined): void {
     if (key === undefined) return;
     if (this.state.view === 'detail' && this.state.filterDraft === undefined && !this.state.confirm && this.scrollDetail(key)) return;
+    if (this.more.key(this.state, key, this.sampler.latest, this.bodyPlace())) return void this.render();
     const page = Math.max(1, Number(this.layout.list.height) - 1);
     const { state, effects } = handleKey(this.state, key, this.visible, page);
     const wasPaused = this.state.paused;
+    const from = this.state.view;
     this.state = state;
+    if (this.more.switched(from, state, this.sampler.latest)) this.refreshNow();
     if (state.paused !== wasPaused) state.paused ? this.sampler.stop() : this.sampler.start();
     for (const e of effects) this.apply(e);
     if (!this.finished) this.render();
@@ -222,6 +246,10 @@ class Dashboard {
     this.render();
   }
 
+  private bodyPlace() {
+    return regions(Number(this.screen.width), Number(this.screen.height)).body;
+  }
+
   private render(): void {
     const cur = this.sampler.latest;
     const width = Number(this.screen.width);
@@ -238,7 +266,9 @@ class Dashboard {
     this.layout.detail.hidden = view !== 'detail';
     this.layout.help.hidden = view !== 'help';
     if (view === 'help') renderHelp(this.layout);
-    this.layout.status.setContent(statusLine(this.state, this.visible.length, this.rows.length));
+    this.more.draw(view, cur, r.body);
+    const status = statusLine(this.state, this.visible.length, this.rows.length);
+    this.layout.status.setContent(view === 'logs' && !this.state.confirm ? ` ${escapeTags(this.more.logs.status())}` : status);
     this.screen.render();
   }
 
@@ -248,7 +278,8 @@ class Dashboard {
     const hostHistory = { cpu: this.history.get('host:cpu'), mem: this.history.get('host:mem') };
     renderHeader(this.layout, headerLines(cur, this.facts, host, hostHistory, width), r.charts);
     this.drawCharts(cur, r);
-    this.visible = sortRows(filterRows(this.rows, this.state.filter), this.state.sortKey, this.state.reverse);
+    const sorted = sortRows(filterRows(this.rows, this.state.filter), this.state.sortKey, this.state.reverse);
+    this.visible = this.state.grouped ? groupRows(sorted, this.state.openGroups, this.state.sortKey, this.state.reverse) : sorted;
     if (this.state.view === 'detail' && !this.visible.some((r) => r.id === this.state.selectedId)) {
       this.state = { ...this.state, view: 'table', message: 'that container is gone' };
     }
@@ -259,7 +290,7 @@ class Dashboard {
         this.visible.map((r) => r.id),
       ),
     };
-    renderTable(this.layout, this.visible, this.state, width, this.options.colours !== false, this.columns);
+    renderTable(this.layout, this.visible, this.state, width, this.options.colours !== false, withGauges(this.columns, width));
     const selected = cur.containers.find((c) => c.id === this.state.selectedId);
     if (this.state.view === 'detail' && selected) {
       const history = { cpu: this.history.get(`cpu:${selected.id}`), mem: this.history.get(`mem:${selected.id}`) };

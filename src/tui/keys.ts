@@ -3,6 +3,7 @@ import type { RuntimeName } from '../snapshot/model.js';
 import { planAction, type ContainerAction } from './actions.js';
 import { nextSortKey } from './view/container-rows.js';
 import type { UiState } from './state.js';
+import { isGroupId } from './view/groups.js';
 
 export type Effect = { kind: 'quit' } | { kind: 'engine'; argv: string[]; label: string } | { kind: 'save-config' };
 
@@ -18,6 +19,9 @@ export const HELP: Array<[string, string]> = [
   ['Enter', 'open the selected container (processes, namespaces, cgroup)'],
   ['j/k, PgUp/PgDn', 'in that view: scroll'],
   ['Escape', 'back (and clear the filter in the table)'],
+  ['t', 'host tree: every process as pstree shows it, containers framed; Enter folds one; t or Esc back'],
+  ['l', "the selected container's log, followed; / search, n/N next/previous match, G end"],
+  ['o', 'group rows by Compose project, Kubernetes pod or podman pod (Enter unfolds a group); o again: flat'],
   ['/', 'filter: name, ID, image, runtime; Enter applies, Esc clears'],
   ['s / S', 'cycle the sort column / reverse the order'],
   ['p', 'pause or resume updates'],
@@ -77,6 +81,13 @@ export function handleKey(state: UiState, key: string, rows: readonly VisibleCon
   }
 
   if (state.view === 'help') return key === 'q' ? done(state, { kind: 'quit' }) : done({ ...state, view: 'table' });
+  // the tree and logs views take their own keys first (tree-view.ts, log-view.ts); what they leave is here
+  if (state.view === 'tree' || state.view === 'logs') {
+    if (key === 'q') return done(state, { kind: 'quit' });
+    if (key === '?') return done({ ...state, view: 'help' });
+    if (key === 'escape' || (key === 't' && state.view === 'tree')) return done({ ...state, view: 'table' });
+    return done(state);
+  }
 
   const selected = rows.find((r) => r.id === state.selectedId);
   switch (key) {
@@ -103,7 +114,20 @@ export function handleKey(state: UiState, key: string, rows: readonly VisibleCon
     case 'end':
       return done(move(state, rows, rows.length - 1));
     case 'enter':
+      if (selected && isGroupId(selected.id)) return done(toggleGroup(state, selected.id));
       return selected ? done({ ...state, view: 'detail' }) : done(state);
+    case 't':
+      return done({ ...state, view: 'tree' });
+    case 'l':
+      if (selected && isGroupId(selected.id))
+        return done({ ...state, message: 'a group has no log: Enter unfolds it, then pick a container' });
+      return selected ? done({ ...state, view: 'logs' }) : done(state);
+    case 'o':
+      return done({
+        ...state,
+        grouped: !state.grouped,
+        message: state.grouped ? undefined : 'grouped by Compose project / pod (o: flat list)',
+      });
     case '/':
       return done({ ...state, view: 'table', filterDraft: state.filter });
     case 's':
@@ -117,12 +141,21 @@ export function handleKey(state: UiState, key: string, rows: readonly VisibleCon
       return done({ ...state, paused: !state.paused, message: state.paused ? undefined : 'paused (p resumes)' });
   }
   const action = ACTION_KEYS[key];
+  if (action && selected && isGroupId(selected.id))
+    return done({ ...state, message: `${action} a group: unfold it (Enter) and pick a container` });
   if (action && selected) {
     const plan = planAction(action, selected);
     if (plan.kind === 'foreign') return done({ ...state, message: plan.message });
     return done({ ...state, confirm: { action, id: selected.id, name: selected.name } });
   }
   return done(state);
+}
+
+function toggleGroup(state: UiState, id: string): UiState {
+  const open = new Set(state.openGroups);
+  if (open.has(id)) open.delete(id);
+  else open.add(id);
+  return { ...state, openGroups: open };
 }
 
 function planEngineArgv(action: ContainerAction, id: string): string[] {

@@ -2,7 +2,8 @@
 import type { SortKey } from './view/container-rows.js';
 import type { ContainerAction } from './actions.js';
 
-export type ViewName = 'table' | 'detail' | 'help';
+/** tree: every host process (tree-view.ts); logs: the selected container's log (log-view.ts). */
+export type ViewName = 'table' | 'detail' | 'help' | 'tree' | 'logs';
 
 export interface UiState {
   view: ViewName;
@@ -19,6 +20,9 @@ export interface UiState {
   paused: boolean;
   /** An action waiting for y/n. */
   confirm: { action: ContainerAction; id: string; name: string } | undefined;
+  /** Rows folded under their Compose project or pod (key o), and the groups unfolded with Enter. */
+  grouped: boolean;
+  openGroups: ReadonlySet<string>;
   /** One line for the status bar (action results, hints). */
   message: string | undefined;
 }
@@ -34,6 +38,8 @@ export function initialState(): UiState {
     reverse: false,
     paused: false,
     confirm: undefined,
+    grouped: false,
+    openGroups: new Set(),
     message: undefined,
   };
 }

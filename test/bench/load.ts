@@ -2,7 +2,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { BenchLoad } from './types.js';
 
-const LABEL = 'tctop-bench=1';
+/** Unique to this run: helpers bench on one dockerd at once, and each tears down its own load only. */
+const RUN = process.env.TCTOP_BENCH_RUN ?? `${process.pid}-${Date.now().toString(36)}`;
+const LABEL = `tctop-bench=${RUN}`;
 
 export interface RunningLoad extends BenchLoad {
   stop(): void;
@@ -72,7 +74,7 @@ async function startContainers(dockerContainers: number): Promise<{ dockerIds: s
               '--label',
               LABEL,
               '--name',
-              `tctop-bench-${i + j}`,
+              `tctop-bench-${RUN}-${i + j}`,
               'tctop-test/busybox:latest',
               'sleep',
               '86400',

@@ -35,11 +35,20 @@ const BATCH_BYTES = 4 << 20;
 export class LogCursor {
   private offset = 0;
   private pending = Buffer.alloc(0);
+  /** After skipTo: the bytes up to the first newline are the rest of a line cut in two, not an entry. */
+  private midLine = false;
 
   constructor(
     private readonly path: string,
     private readonly parse: (line: string) => LogEntry | null = parseLogLine,
   ) {}
+
+  /** Start reading at `offset` (a tail of a big log without reading it all), from the next whole line on. */
+  skipTo(offset: number): void {
+    this.offset = Math.max(0, offset);
+    this.pending = Buffer.alloc(0);
+    this.midLine = this.offset > 0;
+  }
 
   /** The entries completed since the last call, up to about `maxBytes` of log (nothing if there is no file yet). */
   read(maxBytes = BATCH_BYTES): LogEntry[] {
@@ -53,7 +62,10 @@ export class LogCursor {
     let got = 0;
     try {
       const size = fstatSync(fd).size;
-      if (size < this.offset) this.offset = 0; // truncated: start over
+      if (size < this.offset) {
+        this.offset = 0; // truncated: start over
+        this.midLine = false;
+      }
       const buf = Buffer.allocUnsafe(1 << 16);
       while (got < maxBytes) {
         const n = readSync(fd, buf, 0, buf.length, this.offset);
@@ -65,7 +77,16 @@ export class LogCursor {
     } finally {
       closeSync(fd);
     }
-    const all = Buffer.concat(chunks);
+    let all = Buffer.concat(chunks);
+    if (this.midLine) {
+      const first = all.indexOf(0x0a);
+      if (first < 0) {
+        this.pending = Buffer.alloc(0);
+        return [];
+      }
+      all = all.subarray(first + 1);
+      this.midLine = false;
+    }
     const end = all.lastIndexOf(0x0a);
     this.pending = end < 0 ? all : all.subarray(end + 1);
     if (end < 0) return [];

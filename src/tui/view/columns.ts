@@ -3,10 +3,12 @@
 import { formatBytes, formatDuration, formatPercent, shortId } from '../../text/format.js';
 import type { ContainerRow, SortKey } from './container-rows.js';
 import { fitCell } from './text-cells.js';
+import { isGroupId } from './groups.js';
 
 export interface Column {
   header: string;
-  sortKey: SortKey;
+  /** The sort this column shows (its header marked ▲/▼); none for the gauges, which show CPU%'s and MEM's again. */
+  sortKey?: SortKey;
   width: number;
   minWidth: number;
   align: 'left' | 'right';
@@ -19,7 +21,15 @@ const rate = (v: number | undefined) => (v === undefined ? '-' : `${formatBytes(
 
 export const COLUMNS: Column[] = [
   { header: 'NAME', sortKey: 'name', width: 20, minWidth: 10, align: 'left', text: (r) => r.name },
-  { header: 'ID', sortKey: 'id', width: 12, minWidth: 12, align: 'left', dropOrder: 6, text: (r) => shortId(r.id) },
+  {
+    header: 'ID',
+    sortKey: 'id',
+    width: 12,
+    minWidth: 12,
+    align: 'left',
+    dropOrder: 6,
+    text: (r) => (isGroupId(r.id) ? '' : shortId(r.id)),
+  },
   { header: 'RUNTIME', sortKey: 'runtime', width: 10, minWidth: 7, align: 'left', dropOrder: 5, text: (r) => r.runtime },
   { header: 'IMAGE', sortKey: 'image', width: 22, minWidth: 8, align: 'left', dropOrder: 4, text: (r) => r.image },
   { header: 'STATE', sortKey: 'state', width: 8, minWidth: 7, align: 'left', text: (r) => r.state },

@@ -1,6 +1,7 @@
 // Snapshot -> one row per container with its rates: the view model of the container table and of batch mode.
 import type { Container, HostSnapshot, RuntimeName } from '../../snapshot/model.js';
 import { allContainerRates } from '../../snapshot/rates.js';
+import { groupOf, type RowGroup } from './groups.js';
 
 export interface ContainerRow {
   id: string;
@@ -17,8 +18,17 @@ export interface ContainerRow {
   netTxPerSec: number | undefined;
   ioPerSec: number | undefined;
   uptimeSeconds: number | undefined;
+  /** The CPU quota in cores, when the cgroup sets one. */
+  cpuQuotaCores?: number;
+  /** The Compose project, Kubernetes pod or podman pod the container belongs to (grouping, view/groups.ts). */
+  group?: RowGroup;
   /** How close to a limit (memory or pids) or how busy (CPU quota): drives the colour. */
   pressure: 'ok' | 'warn' | 'high';
+}
+
+function quotaCores(c: Container): number | undefined {
+  const cpu = c.cgroup?.cpu;
+  return cpu?.quotaMicros && cpu.periodMicros ? cpu.quotaMicros / cpu.periodMicros : undefined;
 }
 
 function pressureOf(c: Container, cpuPercent: number | undefined): ContainerRow['pressure'] {
@@ -57,6 +67,8 @@ export function containerRows(cur: HostSnapshot, prev: HostSnapshot | undefined)
       ioPerSec: r && c.cgroup?.io ? r.ioReadBytesPerSec + r.ioWriteBytesPerSec : undefined,
       uptimeSeconds: c.init && c.startedAt ? Math.max(0, now - c.startedAt) : undefined,
       pressure: pressureOf(c, cpuPercent),
+      cpuQuotaCores: quotaCores(c),
+      group: groupOf(c),
     };
   });
 }

@@ -2,9 +2,8 @@
 // the kubelet's CRI logs, conmon's k8s-file), printed as docker logs prints it; a runtime that keeps no file says so.
 import { join } from 'node:path';
 import { NotFoundError, UnsupportedError } from '../../../errors.js';
-import { ADAPTERS } from '../../../discovery/adapters/index.js';
 import { hostPaths, underRoot } from '../../../host/paths.js';
-import { HostReader } from '../../../host/reader.js';
+import { logSourceOf } from '../../../report/log-source.js';
 import type { LogEntry } from '../../../engine/containers/log-reader.js';
 import type { Container } from '../../../snapshot/model.js';
 import { cell } from '../../../text/sanitize.js';
@@ -26,11 +25,8 @@ function shown(e: LogEntry, timestamps: boolean): LogEntry {
 }
 
 export async function printOtherLogs(c: Container, opts: LogOptions): Promise<void> {
-  const adapter = ADAPTERS.find((a) => a.runtime === c.runtime);
   const paths = hostPaths(opts.root);
-  const source = adapter?.logSource?.(c, { paths, reader: new HostReader(paths), memo: new Map(), note: () => undefined }) ?? {
-    unreadable: `no runtime claimed ${cell(c.name, 80)}: it keeps no log`,
-  };
+  const source = logSourceOf(c, paths, `no runtime claimed ${cell(c.name, 80)}: it keeps no log`);
   if ('unreadable' in source) throw new UnsupportedError(source.unreadable);
   const { LogCursor, parseCriLine, parseLogLine, tailEntries } = await import('../../../engine/containers/log-reader.js');
   const { writeEntries } = await import('../../../engine/containers/log-output.js');
