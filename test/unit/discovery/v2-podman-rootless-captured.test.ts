@@ -10,6 +10,8 @@
 // `podman run -d --network none` of a busybox `sleep` (PIDs and the ID as seen there; the exec'd process is added
 // with a PID of its own). Expected figures are worked out by hand from those files.
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { scanHost } from '../../../src/snapshot/scanner.js';
 import { FixtureHost, fixtureDir } from '../../helpers/fixture-host.js';
@@ -130,6 +132,21 @@ test('v2 podman rootless (as in the guest): figures of the scope; no io controll
       io: { someTotalMicros: 0, fullTotalMicros: 0 },
     },
   });
+});
+
+// `podman pause` (crun pause) writes cgroup.freeze of the payload's `container` child only: in the guest the scope
+// kept "freeze 0, frozen 0" while container had "freeze 1, frozen 1" (rootful and rootless alike).
+test('v2 podman rootless paused: crun froze only the container child, and the container is paused', (t) => {
+  const root = rootlessHost(t);
+  const c0 = scanHost({ root }).containers[0];
+  assert.equal(c0.state, 'running');
+  writeFileSync(join(root, `sys/fs/cgroup${SCOPE}/container/cgroup.freeze`), '1\n');
+  writeFileSync(join(root, `sys/fs/cgroup${SCOPE}/container/cgroup.events`), 'populated 1\nfrozen 1\n');
+  assert.equal(readFileSync(join(root, `sys/fs/cgroup${SCOPE}/cgroup.events`), 'utf8'), 'populated 1\nfrozen 0\n');
+  const c = scanHost({ root }).containers[0];
+  assert.equal(c.state, 'paused');
+  assert.equal(c.cgroup?.frozen, true);
+  assert.equal(c.cgroup?.path, SCOPE, 'the figures still come from the scope');
 });
 
 test('v2 podman rootless: the one-shot scan with the PID namespaces read aside sees exactly the same', async (t) => {
