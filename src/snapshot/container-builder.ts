@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { CgroupLayout } from '../host/cgroupfs/layout.js';
 import { readV1Stats } from '../host/cgroupfs/v1.js';
-import { readV2Stats } from '../host/cgroupfs/v2.js';
+import { readV2Frozen, readV2Stats } from '../host/cgroupfs/v2.js';
 import { cgroupPathFor } from '../host/procfs/cgroup.js';
 import { readCmdline } from '../host/procfs/cmdline.js';
 import { readNamespaces } from '../host/procfs/namespaces.js';
@@ -119,7 +119,12 @@ function cgroupStatsOf(input: BuildInput, init: ProcessInfo): CgroupStats | null
     const initPath = cgroupPathFor(m);
     const path = walked ?? (initPath ? ownedAncestor(input.reader, input.layout.unified!, initPath, input.group) : undefined);
     if (!path || path === '/') return null; // the root cgroup is the whole host, not this container
-    return readV2Stats(input.reader, input.layout.unified!, path);
+    const stats = readV2Stats(input.reader, input.layout.unified!, path);
+    // crun under systemd freezes only the payload's cgroup below the scope that holds the limits (podman pause:
+    // libpod-<id>.scope/container frozen, the scope not; seen in the Debian 13 guest): the init's cgroup decides
+    if (stats.frozen === false && initPath?.startsWith(`${path}/`) && !initPath.includes('/..'))
+      stats.frozen = readV2Frozen(input.reader, input.layout.unified!, initPath) ?? false;
+    return stats;
   }
   const ctrl = ['memory', 'pids', 'cpu'].find((c) => cgroupPathFor(m, c) !== undefined && input.layout.v1.has(c));
   const primary = ctrl ? cgroupPathFor(m, ctrl) : undefined;

@@ -31,6 +31,8 @@ mmdebstrap --mode=root --variant=apt --format=directory --include="$packages" \
   --essential-hook='mkdir -p "$1/etc/initramfs-tools/conf.d"; echo COMPRESS=zstd > "$1/etc/initramfs-tools/conf.d/compress"' \
   --customize-hook='echo tctop-vm > "$1/etc/hostname"; printf "127.0.0.1 localhost\n127.0.1.1 tctop-vm\n" > "$1/etc/hosts"' \
   --customize-hook='chroot "$1" passwd -d root >/dev/null' \
+  --customize-hook='chroot "$1" useradd -m -u 1000 -s /bin/sh tctopu; echo tctopu:100000:65536 > "$1/etc/subuid"; \
+    echo tctopu:100000:65536 > "$1/etc/subgid"; mkdir -p "$1/var/lib/systemd/linger"; touch "$1/var/lib/systemd/linger/tctopu"' \
   --customize-hook='mkdir -p "$1/src" "$1/out"; printf "%s\n" \
     "/dev/vda / ext4 rw,errors=remount-ro 0 0" \
     "tctopsrc /src 9p trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose 0 0" \

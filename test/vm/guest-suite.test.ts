@@ -71,11 +71,13 @@ test('cgroup v2 + systemd guest (Debian 13, qemu): every runtime and the engine 
     rmSync(out, { recursive: true, force: true });
   });
   const code = await boot(image, out);
-  const times = existsSync(join(out, 'times')) ? readFileSync(join(out, 'times'), 'utf8').trim().replace(/\n/g, ', ') : '';
+  const lines = (file: string) => (existsSync(join(out, file)) ? readFileSync(join(out, file), 'utf8').trim().replace(/\n/g, ', ') : '');
+  const times = lines('times');
   t.diagnostic(
     `image ${buildSeconds} s (cached build took ${seconds(join(image, 'build-seconds'))} s); accel ${seconds(join(out, 'accel'))}; ` +
       `qemu ran ${seconds(join(out, 'qemu-seconds'))} s; guest uptime at suite unit start ${seconds(join(out, 'boot-seconds'))} s; ${times}`,
   );
+  t.diagnostic(`guest setup steps (s): ${lines('step-seconds')}`);
   assert.equal(code, 0, `the guest did not run to its end (boot.sh exit ${code}); console:\n${tail(join(out, 'console.log'))}`);
   const resultsFile = join(out, 'results.jsonl');
   assert.ok(

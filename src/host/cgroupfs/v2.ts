@@ -63,8 +63,8 @@ export function readV2Stats(r: HostReader, unifiedRoot: string, path: string): C
   const io = text('io.stat');
   if (io !== null) stats.io = parseIoStat(io);
 
-  const events = text('cgroup.events');
-  if (events !== null) stats.frozen = parseFlatKeyed(events, CGROUP_EVENTS_KEYS).get('frozen') === 1;
+  const frozen = readV2Frozen(r, unifiedRoot, path);
+  if (frozen !== undefined) stats.frozen = frozen;
 
   const pressure: CgroupStats['pressure'] = {};
   for (const kind of ['cpu', 'memory', 'io'] as const) {
@@ -73,4 +73,10 @@ export function readV2Stats(r: HostReader, unifiedRoot: string, path: string): C
   }
   if (Object.keys(pressure).length) stats.pressure = pressure;
   return stats;
+}
+
+/** Whether the kernel says the cgroup's freeze has completed (cgroup.events frozen 1); undefined if unreadable. */
+export function readV2Frozen(r: HostReader, unifiedRoot: string, path: string): boolean | undefined {
+  const events = r.hotRecordText(`${join(unifiedRoot, path)}/cgroup.events`);
+  return events === null ? undefined : parseFlatKeyed(events, CGROUP_EVENTS_KEYS).get('frozen') === 1;
 }

@@ -5,7 +5,8 @@
 // (conmon daemonised, parent PID 1; argv --api-version 1 -c <id> -u <id> -r <runtime> -b <userdata> -n <name> ...
 // --exit-command /usr/bin/podman); names and images in /var/lib/containers/storage/overlay-containers/containers.json
 // (containers/storage's format: "names", "image", "metadata" a JSON string with image-name, "created").
-// Rootless: the same below /user.slice/user-<uid>.slice/user@<uid>.service/user.slice/, in the user's own user
+// Rootless: the same below /user.slice/user-<uid>.slice/user@<uid>.service/user.slice/ (payload in the scope's
+// `container` child too, as the guest showed: v2-podman-rootless-captured.test.ts), in the user's own user
 // namespace, storage under ~/.local/share/containers/storage.
 // Sources: conmon argv from podman-container-tools/podman#6400 (debug log "running conmon"), scope names from
 // podman's systemd cgroup manager (libpod-<id>.scope / libpod-conmon-<id>.scope), containers.json as written by
@@ -151,7 +152,7 @@ function podmanHost(t: { after(fn: () => void): void }): string {
     comm: 'java',
     args: ['/usr/share/elasticsearch/jdk/bin/java', '-Xms1g'],
     uid: 1000,
-    cgroup: `${ROOTLESS_SLICE}/libpod-${ES}.scope`,
+    cgroup: `${ROOTLESS_SLICE}/libpod-${ES}.scope/container`,
     ns: ES_NS,
     nspid: [6102, 1],
   });

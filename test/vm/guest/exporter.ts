@@ -40,7 +40,9 @@ test('tctop-serve.service: installed as shipped, started by systemd, answers /me
   copyFileSync('dashboards/deploy/tctop-serve.service', '/etc/systemd/system/tctop-serve.service');
   ok('systemctl', ['daemon-reload']);
   ok('systemctl', ['enable', '--now', 'tctop-serve.service']);
-  const text = await eventually('tctop-serve to answer /metrics with the Docker container', serving, 120_000);
+  // the first scan of a node started by systemd took over 120 s when the machine hosting the emulated guest was
+  // loaded (two guests and other work on its 2 cores): bounded, but with room for that
+  const text = await eventually('tctop-serve to answer /metrics with the Docker container', serving, 300_000);
   assert.match(text, /^container_pressure_cpu_waiting_seconds_total\{/m);
   assert.equal(ok('systemctl', ['is-active', 'tctop-serve.service']).trim(), 'active');
 });
@@ -57,7 +59,7 @@ test('tctop-serve.service: restarted by systemd when killed', async () => {
     },
     60_000,
   );
-  await eventually('the restarted tctop-serve to answer /metrics', serving, 120_000);
+  await eventually('the restarted tctop-serve to answer /metrics', serving, 300_000);
   assert.ok(Number(ok('systemctl', ['show', '-p', 'NRestarts', '--value', 'tctop-serve.service'])) >= 1, 'NRestarts >= 1');
 });
 

@@ -2,7 +2,7 @@
 // steps test/vm/guest/boot.sh recorded, the kernel's own cgroup v2 and /proc files, the runtimes' own tools.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { InspectJson, PsRowJson } from '../../helpers/runtimes.js';
 
 export const OUT = process.env.TCTOP_VM_OUT ?? '/out';
@@ -15,7 +15,19 @@ export const NAMES = {
   nspawn: 'vm-nspawn',
   lxc: 'vm-lxc',
   tctop: 'vm-own',
+  /** podman run by the unprivileged user ROOTLESS_USER (its own storage, user namespace and user@.service). */
+  podmanRootless: 'vm-podman-user',
 } as const;
+
+/** The user boot.sh runs rootless podman as (made in the image by test/vm/build-image.sh, lingering). */
+export const ROOTLESS_USER = { name: 'tctopu', uid: 1000, home: '/home/tctopu' } as const;
+
+/** A command as ROOTLESS_USER, with the environment a login session gives podman (its runtime dir and user bus). */
+export function asRootless(cmd: string, args: string[]): [string, string[]] {
+  const { name, uid, home } = ROOTLESS_USER;
+  const env = [`HOME=${home}`, `XDG_RUNTIME_DIR=/run/user/${uid}`, `DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/${uid}/bus`];
+  return ['runuser', ['-u', name, '--', 'env', '-C', home, ...env, cmd, ...args]];
+}
 
 export interface Run {
   status: number | null;
@@ -118,5 +130,7 @@ export function tctopViews(): { ps: PsRowJson[]; inspect: Map<string, InspectJso
   const names = Object.values(NAMES).filter((n) => ps.some((r) => r.name === n));
   const inspected = names.length ? (JSON.parse(tctop(['inspect', '--json', ...names])) as InspectJson[]) : [];
   views = { ps, inspect: new Map(inspected.map((c) => [c.name, c])) };
+  // kept in the guest's output (TCTOP_VM_KEEP) to see what tctop made of the real host
+  writeFileSync(`${OUT}/tctop-views.json`, JSON.stringify({ ps, inspect: inspected }, null, 1));
   return views;
 }

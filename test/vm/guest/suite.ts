@@ -25,6 +25,8 @@ for (const line of readFileSync(`${OUT}/setup.txt`, 'utf8').split('\n').filter(B
 
 await import('./discovery.js');
 await import('./figures.js');
+// pause and thaw the shared containers early: its checks come out even if a slow run is cut short later
+await import('./pause.js');
 await import('./exporter.js');
 await import('./dashboard.js');
 await import('./engine.js');
