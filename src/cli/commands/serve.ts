@@ -17,7 +17,11 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('serve Prometheus metrics (cAdvisor-compatible names) at /metrics, plus /healthz and /')
     .option('--listen <[host]:port>', 'address to listen on', DEFAULT_LISTEN)
-    .option('--max-age <ms>', 'reuse a snapshot this young instead of scanning again (concurrent scrapes share one scan)', '1000')
+    .option(
+      '--max-age <ms>',
+      'reuse a snapshot this young instead of scanning again; 0: every scrape a fresh scan, shared only by concurrent scrapes',
+      '0',
+    )
     .option('--root <dir>', 'read the host under this directory (e.g. /host in a DaemonSet)', '/')
     .option('--web.config.file <path>', 'exporter-toolkit web config: basic_auth_users (bcrypt) and tls_server_config');
   for (const c of COLLECTORS) {
