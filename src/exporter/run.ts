@@ -1,6 +1,7 @@
 // Wires scanner -> fresh-snapshot provider -> renderer -> HTTP server, and serves until SIGINT/SIGTERM.
 import { ConflictError, errnoOf, PermissionError, UnsupportedError, UsageError } from '../errors.js';
 import { HostScanner } from '../snapshot/scanner.js';
+import { ContainerLabelPolicy, type LabelPolicyOptions } from './container-labels.js';
 import type { Collector } from './family.js';
 import { displayUrl, type ListenAddress } from './listen-address.js';
 import { MetricsRenderer } from './renderer.js';
@@ -13,19 +14,23 @@ export interface RunExporterOptions {
   maxAgeMs: number;
   root: string;
   collectors: readonly Collector[];
+  /** Which runtime labels the container series carry (container_label_*). */
+  labels?: LabelPolicyOptions;
   webConfigFile?: string;
   log: (line: string) => void;
 }
 
 export async function runExporter(opts: RunExporterOptions): Promise<void> {
   const web = opts.webConfigFile ? loadWebConfig(opts.webConfigFile) : undefined;
-  const scanner = new HostScanner({ root: opts.root });
+  // descriptors cost a stat or readlinks per container process: counted only when their series are exported
+  const descriptors = opts.collectors.some((c) => c.name === 'descriptors');
+  const scanner = new HostScanner({ root: opts.root, descriptors });
   const snapshots = new FreshSnapshots(scanner, opts.maxAgeMs);
   // scan once before listening: a wrong --root fails now, not as empty scrapes, and the first scrape is warm
   const first = await snapshots.get();
   if (first.hostProcessCount === 0)
     throw new UnsupportedError(`no processes under ${scanner.paths.proc}: is the host's /proc mounted there?`);
-  const renderer = new MetricsRenderer(snapshots, opts.collectors);
+  const renderer = new MetricsRenderer(snapshots, opts.collectors, new ContainerLabelPolicy(opts.labels ?? { storeAll: true }));
   const server = createExporterServer({ renderer, web, onError: opts.log });
   const bound = await listen(server, opts.address.host, opts.address.port).catch((err: unknown) => {
     const where = `${opts.address.host || '*'}:${opts.address.port}`;

@@ -18,4 +18,6 @@ export interface ScanOptions {
    * say so: scanHost closes them.
    */
   keepFilesOpen?: boolean;
+  /** Count the open descriptors and sockets of container processes (rate-limited; the exporter asks). */
+  descriptors?: boolean;
 }

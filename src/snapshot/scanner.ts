@@ -13,6 +13,7 @@ import type { HostReader } from '../host/reader.js';
 import type { DiscoveryContext } from '../discovery/types.js';
 import { compareText } from '../text/compare.js';
 import { ClaimCache } from './claim-cache.js';
+import { DescriptorCache } from './descriptor-cache.js';
 import { addCgroupContainers, addNamespaceContainers, stoppedContainers, type Assembly } from './container-assembly.js';
 import { learnHostNamespaces, PAGE_SIZE, readHostInfo } from './host-info.js';
 import { PidTracker } from './incremental.js';
@@ -44,6 +45,7 @@ interface Setup {
   reader: HostReader;
   tracker: PidTracker;
   processes: ProcessCache;
+  descriptors?: DescriptorCache;
 }
 
 export class HostScanner {
@@ -122,11 +124,12 @@ export class HostScanner {
     });
     const ctx = { reader, pageSize: PAGE_SIZE, userName: userResolver(join(this.paths.root, 'etc/passwd')) };
     const processes = new ProcessCache(ctx, { vanished: (pid) => tracker.pids.forget(pid), reused: (pid) => files.forgetProcess(pid) });
-    return (this.setup = { layout, files, reader, tracker, processes });
+    const descriptors = this.options.descriptors ? new DescriptorCache(reader) : undefined;
+    return (this.setup = { layout, files, reader, tracker, processes, descriptors });
   }
 
   private beginPass({ at, t0, notes }: ScanStart): ScanPass {
-    const { layout, reader, processes } = this.setup!;
+    const { layout, reader, processes, descriptors } = this.setup!;
     reader.takeNotes(); // a scan that threw may have left some: they are not this scan's
     // the runtimes' notes are about their state files: JSON that does not parse
     const discovery: DiscoveryContext = {
@@ -149,6 +152,7 @@ export class HostScanner {
       host,
       discovery,
       processes,
+      descriptors,
       claims: this.claims,
       live: new Map(),
       containers: [],
@@ -160,6 +164,7 @@ export class HostScanner {
     const { containers, live } = pass;
     this.claims.prune();
     processes.keepOnly(live);
+    this.setup!.descriptors?.keepOnly(live);
 
     containers.push(...stoppedContainers(pass, this.options.includeStopped));
     containers.sort((a, b) => compareText(a.runtime, b.runtime) || compareText(a.name, b.name) || compareText(a.id, b.id));

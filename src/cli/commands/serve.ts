@@ -23,6 +23,14 @@ export function registerServe(program: Command): void {
       '0',
     )
     .option('--root <dir>', 'read the host under this directory (e.g. /host in a DaemonSet)', '/')
+    .option(
+      '--no-store-container-labels',
+      "do not put containers' runtime labels on their series as container_label_<key> (cAdvisor's --store_container_labels)",
+    )
+    .option(
+      '--container-labels-allowlist <keys>',
+      'put only these runtime label keys (comma-separated) on the series (cAdvisor: --whitelisted_container_labels)',
+    )
     .option('--web.config.file <path>', 'exporter-toolkit web config: basic_auth_users (bcrypt) and tls_server_config');
   for (const c of COLLECTORS) {
     const state = c.enabledByDefault ? 'on' : 'off';
@@ -43,8 +51,22 @@ export function registerServe(program: Command): void {
       maxAgeMs,
       root: opts.root,
       collectors,
+      labels: {
+        storeAll: opts.storeContainerLabels !== false,
+        allowlist: listOption(opts.containerLabelsAllowlist as string | undefined),
+      },
       webConfigFile: opts['web.config.file'] as string | undefined,
       log: (line) => process.stderr.write(`tctop: ${escapeControls(line)}\n`),
     });
   });
+}
+
+/** A comma-separated flag value: its non-empty entries, trimmed; undefined when the flag was not given. */
+function listOption(value: string | undefined): string[] | undefined {
+  return value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean);
 }

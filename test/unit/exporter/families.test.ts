@@ -28,7 +28,18 @@ test('every metric name is unique across collectors and follows the counter nami
 });
 
 test('the process collector is off by default; every other collector is on', () => {
-  assert.deepEqual(defaultCollectorNames(), ['cpu', 'memory', 'io', 'pids', 'network', 'spec', 'pressure', 'machine', 'tctop']);
+  assert.deepEqual(defaultCollectorNames(), [
+    'cpu',
+    'memory',
+    'io',
+    'pids',
+    'descriptors',
+    'network',
+    'spec',
+    'pressure',
+    'machine',
+    'tctop',
+  ]);
 });
 
 test('cAdvisor values: cpu total label, unlimited memory as 0, Kubernetes labels from the runtime labels', async () => {
