@@ -89,7 +89,7 @@ test('live /metrics and Prometheus: the cAdvisor series of a real Docker contain
   );
   await new Promise((r) => setTimeout(r, 1000)); // nc has its socket
 
-  const serve = await startServe(t);
+  const serve = await startServe(t, ['--collector.descriptors']);
   const scrape = async () => (await fetch(`${serve.base}/metrics`)).text();
   const who = `name="${name}"`;
   const before = {

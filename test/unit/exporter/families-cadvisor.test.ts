@@ -9,7 +9,7 @@ import { MetricsRenderer } from '../../../src/exporter/renderer.js';
 import type { HostSnapshot } from '../../../src/snapshot/model.js';
 import { FixedSnapshot, fixtureSnapshot } from './snapshot-fixture.js';
 
-const DEFAULT = COLLECTORS.filter((c) => c.enabledByDefault);
+const DEFAULT = COLLECTORS.filter((c) => c.enabledByDefault || c.name === 'descriptors');
 
 async function render(snapshot: HostSnapshot = fixtureSnapshot(), policy?: ContainerLabelPolicy): Promise<string> {
   return (await new MetricsRenderer(new FixedSnapshot(snapshot), DEFAULT, policy).render('prometheus')).body;
