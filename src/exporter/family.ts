@@ -10,12 +10,16 @@ export interface Sample {
   value: number;
 }
 
+/** A container's labels on its series: cAdvisor's base labels, plus its runtime labels as the exporter's flags say. */
+export type ContainerLabeller = (c: Container) => Labels;
+
 export interface MetricDef {
   name: string;
   help: string;
   type: MetricType;
+  /** The fixed label names; a series with every CONTAINER_LABELS also carries the labeller's container_label_*. */
   labelNames: readonly string[];
-  samples(snapshot: HostSnapshot): Sample[];
+  samples(snapshot: HostSnapshot, labels: ContainerLabeller): Sample[];
 }
 
 /** The labels cAdvisor puts on every container series, so existing dashboards and alerts work unchanged. */
@@ -39,6 +43,11 @@ export function containerLabels(c: Container): Labels {
     labels.container = c.labels[K8S_CONTAINER] ?? '';
   }
   return labels;
+}
+
+/** Whether a definition's series carry every container label (and so the container_label_* ones too). */
+export function hasContainerLabels(def: MetricDef): boolean {
+  return CONTAINER_LABELS.every((l) => def.labelNames.includes(l));
 }
 
 /** The labels that identify a container for joins (`on (id)`), for info series that would otherwise repeat them all. */
@@ -65,12 +74,12 @@ export function perContainer(spec: ContainerMetricSpec): MetricDef {
     help: spec.help,
     type: spec.type,
     labelNames: [...CONTAINER_LABELS, ...Object.keys(constLabels)],
-    samples(snapshot) {
+    samples(snapshot, labels = containerLabels) {
       const out: Sample[] = [];
       for (const c of snapshot.containers) {
         const v = spec.value(c, snapshot);
         if (v === undefined || !Number.isFinite(v)) continue;
-        out.push({ labels: { ...containerLabels(c), ...constLabels }, value: v });
+        out.push({ labels: { ...labels(c), ...constLabels }, value: v });
       }
       return out;
     },

@@ -1,20 +1,29 @@
 // Binds metric definitions to a prom-client Registry of our own (never the global one). Values are pulled at
-// scrape time from the snapshot the renderer hands over, so a scrape never sees two snapshots mixed.
+// scrape time from the snapshot the renderer hands over, so a scrape never sees two snapshots mixed. The
+// container_label_* names depend on the containers of the snapshot (prom-client fixes label names per metric), so
+// the container-labelled metrics are bound again whenever the set of those names changes.
 import { Counter, Gauge, Registry, type RegistryContentType } from 'prom-client';
 import type { HostSnapshot } from '../snapshot/model.js';
-import type { MetricDef } from './family.js';
+import { BASE_LABELS, type ContainerLabelPolicy } from './container-labels.js';
+import { hasContainerLabels, type MetricDef } from './family.js';
 
 export type ExpositionFormat = 'prometheus' | 'openmetrics';
 
 export class SnapshotRegistry {
   readonly registry: Registry<RegistryContentType>;
   private snapshot: HostSnapshot | undefined;
+  /** The container_label_* names the container-labelled metrics are bound with. */
+  private boundNames = '';
 
-  constructor(defs: readonly MetricDef[], format: ExpositionFormat) {
+  constructor(
+    private readonly defs: readonly MetricDef[],
+    format: ExpositionFormat,
+    private readonly policy: ContainerLabelPolicy = BASE_LABELS,
+  ) {
     // One registry per format: prom-client renames counters in place when it writes OpenMetrics.
     this.registry = new Registry<RegistryContentType>();
     this.registry.setContentType(format === 'openmetrics' ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE);
-    for (const def of defs) this.bind(def);
+    this.bindAll([]);
   }
 
   get contentType(): string {
@@ -23,6 +32,8 @@ export class SnapshotRegistry {
 
   /** Exposition text for one snapshot. Callers serialise calls (the renderer does). */
   async render(snapshot: HostSnapshot): Promise<string> {
+    const names = this.policy.namesIn(snapshot);
+    if (names.join(',') !== this.boundNames) this.bindAll(names);
     this.snapshot = snapshot;
     try {
       return await this.registry.metrics();
@@ -31,15 +42,23 @@ export class SnapshotRegistry {
     }
   }
 
-  private bind(def: MetricDef): void {
+  /** (Re)register every definition, in order, the container-labelled ones with `extra` label names. */
+  private bindAll(extra: string[]): void {
+    this.registry.clear();
+    this.boundNames = extra.join(',');
+    for (const def of this.defs) this.bind(def, hasContainerLabels(def) ? extra : []);
+  }
+
+  private bind(def: MetricDef, extra: string[]): void {
     const holder = this;
-    const common = { name: def.name, help: def.help, labelNames: [...def.labelNames], registers: [this.registry] };
+    const labels = this.policy.labels;
+    const common = { name: def.name, help: def.help, labelNames: [...def.labelNames, ...extra], registers: [this.registry] };
     if (def.type === 'gauge') {
       new Gauge({
         ...common,
         collect() {
           this.reset();
-          if (holder.snapshot) for (const s of def.samples(holder.snapshot)) this.set(s.labels, s.value);
+          if (holder.snapshot) for (const s of def.samples(holder.snapshot, labels)) this.set(s.labels, s.value);
         },
       });
     } else {
@@ -47,7 +66,7 @@ export class SnapshotRegistry {
         ...common,
         collect() {
           this.reset();
-          if (holder.snapshot) for (const s of def.samples(holder.snapshot)) this.inc(s.labels, s.value);
+          if (holder.snapshot) for (const s of def.samples(holder.snapshot, labels)) this.inc(s.labels, s.value);
         },
       });
     }

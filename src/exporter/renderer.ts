@@ -1,6 +1,7 @@
 // Turns the provider's snapshot into exposition text. Renders of one format run one at a time and a render is
 // reused while the snapshot is unchanged, so concurrent scrapes of a fresh snapshot cost one render.
 import type { HostSnapshot } from '../snapshot/model.js';
+import type { ContainerLabelPolicy } from './container-labels.js';
 import type { Collector, MetricDef } from './family.js';
 import { SnapshotRegistry, type ExpositionFormat } from './registry.js';
 import type { SnapshotProvider } from './snapshots.js';
@@ -24,11 +25,12 @@ export class MetricsRenderer {
   constructor(
     private readonly provider: SnapshotProvider,
     collectors: readonly Collector[],
+    labels?: ContainerLabelPolicy,
   ) {
     const defs: MetricDef[] = collectors.flatMap((c) => c.metrics);
     this.formats = {
-      prometheus: { registry: new SnapshotRegistry(defs, 'prometheus'), queue: Promise.resolve() },
-      openmetrics: { registry: new SnapshotRegistry(defs, 'openmetrics'), queue: Promise.resolve() },
+      prometheus: { registry: new SnapshotRegistry(defs, 'prometheus', labels), queue: Promise.resolve() },
+      openmetrics: { registry: new SnapshotRegistry(defs, 'openmetrics', labels), queue: Promise.resolve() },
     };
   }
 

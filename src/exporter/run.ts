@@ -4,6 +4,7 @@ import { HostScanner } from '../snapshot/scanner.js';
 import { FsUsageCache } from '../snapshot/rootfs/fs-usage-cache.js';
 import { RootfsReader } from '../snapshot/rootfs/rootfs-reader.js';
 import { WritableLayerSource } from '../snapshot/rootfs/writable-layer-source.js';
+import { ContainerLabelPolicy, type LabelPolicyOptions } from './container-labels.js';
 import type { Collector } from './family.js';
 import { displayUrl, type ListenAddress } from './listen-address.js';
 import { MetricsRenderer } from './renderer.js';
@@ -16,6 +17,8 @@ export interface RunExporterOptions {
   maxAgeMs: number;
   root: string;
   collectors: readonly Collector[];
+  /** Which runtime labels the container series carry (container_label_*). */
+  labels?: LabelPolicyOptions;
   webConfigFile?: string;
   /** How often the fs collector walks a writable layer again (ms; default a minute). */
   fsRefreshMs?: number;
@@ -24,7 +27,9 @@ export interface RunExporterOptions {
 
 export async function runExporter(opts: RunExporterOptions): Promise<void> {
   const web = opts.webConfigFile ? loadWebConfig(opts.webConfigFile) : undefined;
-  const scanner = new HostScanner({ root: opts.root });
+  // descriptors cost a stat or readlinks per container process: counted only when their series are exported
+  const descriptors = opts.collectors.some((c) => c.name === 'descriptors');
+  const scanner = new HostScanner({ root: opts.root, descriptors });
   // the writable layers are walked in the background only when their series are wanted
   const usage = opts.collectors.some((c) => c.name === 'fs')
     ? new FsUsageCache(opts.fsRefreshMs ? { refreshMs: opts.fsRefreshMs } : {})
@@ -35,7 +40,7 @@ export async function runExporter(opts: RunExporterOptions): Promise<void> {
   const first = await snapshots.get();
   if (first.hostProcessCount === 0)
     throw new UnsupportedError(`no processes under ${scanner.paths.proc}: is the host's /proc mounted there?`);
-  const renderer = new MetricsRenderer(snapshots, opts.collectors);
+  const renderer = new MetricsRenderer(snapshots, opts.collectors, new ContainerLabelPolicy(opts.labels ?? { storeAll: true }));
   const server = createExporterServer({ renderer, web, onError: opts.log });
   const bound = await listen(server, opts.address.host, opts.address.port).catch((err: unknown) => {
     const where = `${opts.address.host || '*'}:${opts.address.port}`;

@@ -80,13 +80,42 @@ export interface CgroupStats {
     limitBytes?: number;
     oomKills?: number;
     oomEvents?: number;
+    /** Page cache mapped into processes (v1 total_mapped_file, v2 file_mapped). */
+    mappedFileBytes?: number;
+    /** Highest usage recorded (v1 memory.max_usage_in_bytes, v2 memory.peak on kernels that have it). */
+    maxUsageBytes?: number;
+    /** Kernel memory (v1 memory.kmem.usage_in_bytes, v2 memory.stat kernel on kernels >= 5.18). */
+    kernelUsageBytes?: number;
+    /** Page faults and major page faults (memory.stat pgfault, pgmajfault). */
+    pgfault?: number;
+    pgmajfault?: number;
+    /** v1 memory.soft_limit_in_bytes, v2 memory.min (as cAdvisor reads them); undefined = unlimited. */
+    reservationBytes?: number;
+    /** v1 memory.memsw.limit_in_bytes (memory + swap), v2 memory.swap.max; undefined = unlimited. */
+    swapLimitBytes?: number;
   };
   pids?: { current: number; limit?: number };
-  io?: { readBytes: number; writeBytes: number; readOps?: number; writeOps?: number };
+  io?: {
+    readBytes: number;
+    writeBytes: number;
+    readOps?: number;
+    writeOps?: number;
+    /** Bytes per device and operation (cAdvisor's container_blkio_device_usage_total). */
+    devices?: IoDevice[];
+  };
   /** The freezer holds every task (docker/runc pause): the container is paused whatever its runtime says. */
   frozen?: boolean;
   /** v2 PSI, total stall microseconds. */
   pressure?: Partial<Record<'cpu' | 'memory' | 'io', { someTotalMicros: number; fullTotalMicros?: number }>>;
+}
+
+export interface IoDevice {
+  /** /dev/<name> from sysfs, '' when unknown. */
+  device: string;
+  major: number;
+  minor: number;
+  /** Bytes by operation as the kernel (v1) or runc (v2: Read, Write) names it. */
+  bytes: Record<string, number>;
 }
 
 export interface NetworkStats {

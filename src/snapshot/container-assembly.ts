@@ -10,6 +10,7 @@ import { ADAPTERS } from '../discovery/adapters/index.js';
 import type { DiscoveryContext } from '../discovery/types.js';
 import type { ClaimCache } from './claim-cache.js';
 import type { ContainerCgroups } from './container-cgroups.js';
+import type { DescriptorCache } from './descriptor-cache.js';
 import { buildContainer, claimGroup } from './container-builder.js';
 import { stoppedContainer } from './stopped-container.js';
 import type { Container, HostInfo, ProcessInfo } from './model.js';
@@ -28,6 +29,8 @@ export interface Assembly {
   /** Every process read in this scan, by host PID. */
   live: Map<number, ProcessInfo>;
   containers: Container[];
+  /** Counts container processes' descriptors, when the scanner was asked to. */
+  descriptors?: DescriptorCache;
   /** The runtimes' stopped containers, once listed. */
   stopped?: Container[];
 }
@@ -66,18 +69,19 @@ function addContainers(a: Assembly, groups: ProcessGroup[]): void {
   for (const g of groups) {
     const parent = g.init.ppid > 0 ? a.processes.read(g.init.ppid, a.live) : undefined;
     const claim = a.claims.get(g.key, g.init, () => claimGroup(a.reader, g, parent, a.discovery, ADAPTERS));
-    a.containers.push(
-      buildContainer({
-        reader: a.reader,
-        group: g,
-        parent,
-        claim,
-        host: a.host,
-        layout: a.layout,
-        statsVersion: statsVersion(a.layout),
-        live: a.live,
-      }),
-    );
+    const container = buildContainer({
+      reader: a.reader,
+      group: g,
+      parent,
+      claim,
+      host: a.host,
+      layout: a.layout,
+      statsVersion: statsVersion(a.layout),
+      live: a.live,
+    });
+    const descriptors = a.descriptors?.count(container.pids, a.live);
+    if (descriptors) container.descriptors = descriptors;
+    a.containers.push(container);
   }
 }
 

@@ -2,6 +2,7 @@
 // totals, boot time, kernel, hostname), with the cgroup layout found at start.
 import { join } from 'node:path';
 import type { CgroupLayout } from '../host/cgroupfs/layout.js';
+import { readCpuTopology } from '../host/cpu-topology.js';
 import { readProcHostFacts } from '../host/procfs/host.js';
 import { HostReader } from '../host/reader.js';
 import type { HostPaths } from '../host/paths.js';
@@ -27,10 +28,12 @@ export function learnHostNamespaces(paths: HostPaths, notes: ScanNote[]): Namesp
 
 export function readHostInfo(r: HostReader, layout: CgroupLayout, hostNamespaces: NamespaceSet): HostInfo {
   const facts = readProcHostFacts(r);
+  const topology = readCpuTopology(r);
   return {
     hostname: facts.hostname,
     kernel: facts.kernel,
     cpuCores: facts.cpuCores,
+    ...(topology ? { cpuPhysicalCores: topology.physicalCores, cpuSockets: topology.sockets } : {}),
     memoryBytes: facts.memoryBytes,
     bootTimeSeconds: facts.bootTimeSeconds,
     clockTicks: CLOCK_TICKS,

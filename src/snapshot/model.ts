@@ -34,6 +34,8 @@ export interface Container {
   namespaces: ContainerNamespace[];
   cgroup: CgroupStats | null;
   network: NetworkStats | null;
+  /** Open descriptors and sockets of its processes, when the scanner counts them (ScanOptions.descriptors). */
+  descriptors?: { files: number; sockets: number };
   /** Seconds since the epoch: container start (init's start time), or created time if not running. */
   startedAt: number | null;
   createdAt: number | null;
@@ -48,6 +50,9 @@ export interface HostInfo {
   hostname: string;
   kernel: string;
   cpuCores: number;
+  /** Physical cores and sockets (sysfs topology); undefined when sysfs does not say. */
+  cpuPhysicalCores?: number;
+  cpuSockets?: number;
   memoryBytes: number;
   bootTimeSeconds: number;
   clockTicks: number;

@@ -23,4 +23,6 @@ export interface ScanOptions {
    * readdir of /proc and a stat read per process each scan; HostScanner.readAllProcesses switches it at run time.
    */
   allProcesses?: boolean;
+  /** Count the open descriptors and sockets of container processes (rate-limited; the exporter asks). */
+  descriptors?: boolean;
 }

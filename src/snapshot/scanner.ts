@@ -14,6 +14,7 @@ import type { HostReader } from '../host/reader.js';
 import type { DiscoveryContext } from '../discovery/types.js';
 import { compareText } from '../text/compare.js';
 import { ClaimCache } from './claim-cache.js';
+import { DescriptorCache } from './descriptor-cache.js';
 import { addCgroupContainers, addNamespaceContainers, stoppedContainers, type Assembly } from './container-assembly.js';
 import { learnHostNamespaces, PAGE_SIZE, readHostInfo } from './host-info.js';
 import { PidTracker } from './incremental.js';
@@ -45,6 +46,7 @@ interface Setup {
   reader: HostReader;
   tracker: PidTracker;
   processes: ProcessCache;
+  descriptors?: DescriptorCache;
 }
 
 export class HostScanner {
@@ -131,11 +133,12 @@ export class HostScanner {
     });
     const ctx = { reader, pageSize: PAGE_SIZE, userName: userResolver(join(this.paths.root, 'etc/passwd')) };
     const processes = new ProcessCache(ctx, { vanished: (pid) => tracker.pids.forget(pid), reused: (pid) => files.forgetProcess(pid) });
-    return (this.setup = { layout, files, reader, tracker, processes });
+    const descriptors = this.options.descriptors ? new DescriptorCache(reader) : undefined;
+    return (this.setup = { layout, files, reader, tracker, processes, descriptors });
   }
 
   private beginPass({ at, t0, notes }: ScanStart): ScanPass {
-    const { layout, reader, processes } = this.setup!;
+    const { layout, reader, processes, descriptors } = this.setup!;
     reader.takeNotes(); // a scan that threw may have left some: they are not this scan's
     // the adapters read their runtimes' state files through the scan's reader (a denied one is its note); their own
     // notes are about what they read: JSON that does not parse
@@ -160,6 +163,7 @@ export class HostScanner {
       host,
       discovery,
       processes,
+      descriptors,
       claims: this.claims,
       live: new Map(),
       containers: [],
@@ -171,6 +175,7 @@ export class HostScanner {
     const { containers, live } = pass;
     this.claims.prune();
     processes.keepOnly(live);
+    this.setup!.descriptors?.keepOnly(live);
 
     containers.push(...stoppedContainers(pass, this.options.includeStopped));
     containers.sort((a, b) => compareText(a.runtime, b.runtime) || compareText(a.name, b.name) || compareText(a.id, b.id));

@@ -17,8 +17,20 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('serve Prometheus metrics (cAdvisor-compatible names) at /metrics, plus /healthz and /')
     .option('--listen <[host]:port>', 'address to listen on', DEFAULT_LISTEN)
-    .option('--max-age <ms>', 'reuse a snapshot this young instead of scanning again (concurrent scrapes share one scan)', '1000')
+    .option(
+      '--max-age <ms>',
+      'reuse a snapshot this young instead of scanning again; 0: every scrape a fresh scan, shared only by concurrent scrapes',
+      '0',
+    )
     .option('--root <dir>', 'read the host under this directory (e.g. /host in a DaemonSet)', '/')
+    .option(
+      '--no-store-container-labels',
+      "do not put containers' runtime labels on their series as container_label_<key> (cAdvisor's --store_container_labels)",
+    )
+    .option(
+      '--container-labels-allowlist <keys>',
+      'put only these runtime label keys (comma-separated) on the series (cAdvisor: --whitelisted_container_labels)',
+    )
     .option('--web.config.file <path>', 'exporter-toolkit web config: basic_auth_users (bcrypt) and tls_server_config')
     .option(
       '--collector.fs.interval <seconds>',
@@ -47,9 +59,23 @@ export function registerServe(program: Command): void {
       maxAgeMs,
       root: opts.root,
       collectors,
+      labels: {
+        storeAll: opts.storeContainerLabels !== false,
+        allowlist: listOption(opts.containerLabelsAllowlist as string | undefined),
+      },
       webConfigFile: opts['web.config.file'] as string | undefined,
       fsRefreshMs: fsInterval * 1000,
       log: (line) => process.stderr.write(`tctop: ${escapeControls(line)}\n`),
     });
   });
+}
+
+/** A comma-separated flag value: its non-empty entries, trimmed; undefined when the flag was not given. */
+function listOption(value: string | undefined): string[] | undefined {
+  return value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean);
 }

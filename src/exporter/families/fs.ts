@@ -3,7 +3,7 @@
 // most a refresh interval old), limit and inodes from that filesystem (statfs), as cAdvisor reports them.
 import type { HostSnapshot } from '../../snapshot/model.js';
 import type { WritableLayerUsage } from '../../snapshot/rootfs/fs-usage-cache.js';
-import { CONTAINER_LABELS, containerLabels, type Collector, type MetricDef, type Sample } from '../family.js';
+import { CONTAINER_LABELS, type Collector, type MetricDef, type Sample } from '../family.js';
 
 function layerGauge(name: string, help: string, value: (u: WritableLayerUsage) => number | undefined): MetricDef {
   return {
@@ -11,7 +11,7 @@ function layerGauge(name: string, help: string, value: (u: WritableLayerUsage) =
     help,
     type: 'gauge',
     labelNames: [...CONTAINER_LABELS, 'device'],
-    samples(s: HostSnapshot) {
+    samples(s: HostSnapshot, labelsOf) {
       const out: Sample[] = [];
       const layers = s.writableLayers;
       if (!layers?.size) return out;
@@ -19,7 +19,7 @@ function layerGauge(name: string, help: string, value: (u: WritableLayerUsage) =
         const u = layers.get(c.id);
         const v = u ? value(u) : undefined;
         if (v === undefined || !Number.isFinite(v)) continue;
-        out.push({ labels: { ...containerLabels(c), device: u!.device }, value: v });
+        out.push({ labels: { ...labelsOf(c), device: u!.device }, value: v });
       }
       return out;
     },

@@ -4,6 +4,7 @@ import { cpuCollector } from './cpu.js';
 import { memoryCollector } from './memory.js';
 import { ioCollector } from './io.js';
 import { pidsCollector } from './pids.js';
+import { descriptorsCollector } from './descriptors.js';
 import { networkCollector } from './network.js';
 import { specCollector } from './spec.js';
 import { pressureCollector } from './pressure.js';
@@ -17,6 +18,7 @@ export const COLLECTORS: readonly Collector[] = [
   memoryCollector,
   ioCollector,
   pidsCollector,
+  descriptorsCollector,
   networkCollector,
   specCollector,
   pressureCollector,

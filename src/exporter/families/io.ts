@@ -1,10 +1,30 @@
-// Block IO from the cgroup (blkio on v1, io.stat on v2), summed over devices: the model has no per-device split,
-// so the cAdvisor `device` label is left empty.
-import { perContainer, type Collector } from '../family.js';
+// Block IO from the cgroup (blkio on v1, io.stat on v2): container_fs_* summed over devices (the `device` label left
+// empty), and cAdvisor's container_blkio_device_usage_total per device and operation.
+import { CONTAINER_LABELS, containerLabels, perContainer, type Collector, type MetricDef, type Sample } from '../family.js';
+
+const deviceUsage: MetricDef = {
+  name: 'container_blkio_device_usage_total',
+  help: 'Blkio Device bytes usage',
+  type: 'counter',
+  labelNames: [...CONTAINER_LABELS, 'device', 'major', 'minor', 'operation'],
+  samples(snapshot, labels = containerLabels) {
+    const out: Sample[] = [];
+    for (const c of snapshot.containers) {
+      const devices = c.cgroup?.io?.devices;
+      if (!devices?.length) continue;
+      const base = labels(c);
+      for (const d of devices) {
+        const dev = { device: d.device, major: String(d.major), minor: String(d.minor) };
+        for (const [operation, value] of Object.entries(d.bytes)) out.push({ labels: { ...base, ...dev, operation }, value });
+      }
+    }
+    return out;
+  },
+};
 
 export const ioCollector: Collector = {
   name: 'io',
-  description: 'container block IO bytes and operations',
+  description: 'container block IO bytes and operations, bytes per device and operation',
   enabledByDefault: true,
   metrics: [
     perContainer({
@@ -35,5 +55,6 @@ export const ioCollector: Collector = {
       constLabels: { device: '' },
       value: (c) => c.cgroup?.io?.writeOps,
     }),
+    deviceUsage,
   ],
 };

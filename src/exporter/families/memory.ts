@@ -1,9 +1,34 @@
 // Memory: usage, working set (usage - inactive_file, computed by the cgroup reader as cAdvisor does), OOMs.
-import { perContainer, type Collector } from '../family.js';
+import { CONTAINER_LABELS, containerLabels, perContainer, type Collector, type MetricDef, type Sample } from '../family.js';
+
+/**
+ * cAdvisor's four series per container: pgfault and pgmajfault, each under scope container and hierarchy. cAdvisor
+ * gives both scopes memory.stat's own pgfault/pgmajfault (v2's figures are hierarchical anyway), and so does tctop.
+ */
+const memoryFailures: MetricDef = {
+  name: 'container_memory_failures_total',
+  help: 'Cumulative count of memory allocation failures.',
+  type: 'counter',
+  labelNames: [...CONTAINER_LABELS, 'failure_type', 'scope'],
+  samples(snapshot, labels = containerLabels) {
+    const out: Sample[] = [];
+    for (const c of snapshot.containers) {
+      const m = c.cgroup?.memory;
+      if (m?.pgfault === undefined || m.pgmajfault === undefined) continue;
+      const base = labels(c);
+      for (const scope of ['container', 'hierarchy']) {
+        out.push({ labels: { ...base, failure_type: 'pgfault', scope }, value: m.pgfault });
+        out.push({ labels: { ...base, failure_type: 'pgmajfault', scope }, value: m.pgmajfault });
+      }
+    }
+    return out;
+  },
+};
 
 export const memoryCollector: Collector = {
   name: 'memory',
-  description: 'container memory usage, working set, RSS, cache, swap, failcnt and OOM events',
+  description:
+    'container memory usage, peak, working set, RSS, cache, mapped files, kernel memory, swap, page faults, failcnt and OOM events',
   enabledByDefault: true,
   metrics: [
     perContainer({
@@ -30,6 +55,25 @@ export const memoryCollector: Collector = {
       type: 'gauge',
       value: (c) => c.cgroup?.memory?.cacheBytes,
     }),
+    perContainer({
+      name: 'container_memory_max_usage_bytes',
+      help: 'Maximum memory usage recorded in bytes',
+      type: 'gauge',
+      value: (c) => c.cgroup?.memory?.maxUsageBytes,
+    }),
+    perContainer({
+      name: 'container_memory_mapped_file',
+      help: 'Size of memory mapped files in bytes.',
+      type: 'gauge',
+      value: (c) => c.cgroup?.memory?.mappedFileBytes,
+    }),
+    perContainer({
+      name: 'container_memory_kernel_usage',
+      help: 'Size of kernel memory allocated in bytes.',
+      type: 'gauge',
+      value: (c) => c.cgroup?.memory?.kernelUsageBytes,
+    }),
+    memoryFailures,
     perContainer({
       name: 'container_memory_swap',
       help: 'Container swap usage in bytes.',

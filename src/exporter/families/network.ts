@@ -1,8 +1,19 @@
-// Network counters per interface of the container's network namespace (loopback excluded by the reader).
+// Network counters per interface of the container's network namespace, one series per interface (`interface`
+// label) as cAdvisor emits them, skipping the interfaces cAdvisor skips: loopback, and veth/docker/nerdctl ones
+// (a nested runtime's bridge and host ends, whose traffic is the nested containers').
 import type { NetworkStats } from '../../snapshot/model.js';
+import { labelValue } from '../container-labels.js';
 import { CONTAINER_LABELS, containerLabels, type Collector, type MetricDef, type Sample } from '../family.js';
 
 type Counter = keyof Omit<NetworkStats, 'interfaces'>;
+
+const IGNORED_PREFIXES = ['lo', 'veth', 'docker', 'nerdctl'];
+
+/** cAdvisor's isIgnoredDevice. */
+export function ignoredInterface(name: string): boolean {
+  const lower = name.toLowerCase();
+  return IGNORED_PREFIXES.some((p) => lower.startsWith(p));
+}
 
 function perInterface(name: string, help: string, field: Counter): MetricDef {
   return {
@@ -10,12 +21,14 @@ function perInterface(name: string, help: string, field: Counter): MetricDef {
     help,
     type: 'counter',
     labelNames: [...CONTAINER_LABELS, 'interface'],
-    samples(snapshot) {
+    samples(snapshot, labels = containerLabels) {
       const out: Sample[] = [];
       for (const c of snapshot.containers) {
         if (!c.network) continue;
-        const base = containerLabels(c);
-        for (const ifc of c.network.interfaces) out.push({ labels: { ...base, interface: ifc.name }, value: ifc[field] });
+        const base = labels(c);
+        for (const ifc of c.network.interfaces) {
+          if (!ignoredInterface(ifc.name)) out.push({ labels: { ...base, interface: labelValue(ifc.name) }, value: ifc[field] });
+        }
       }
       return out;
     },

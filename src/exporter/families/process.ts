@@ -9,10 +9,10 @@ function perProcess(name: string, help: string, type: MetricDef['type'], value: 
     help,
     type,
     labelNames: [...CONTAINER_LABELS, 'pid', 'container_pid', 'comm'],
-    samples(s) {
+    samples(s, labels = containerLabels) {
       const out: Sample[] = [];
       for (const c of s.containers) {
-        const base = containerLabels(c);
+        const base = labels(c);
         for (const pid of c.pids) {
           const p = s.processes.get(pid);
           if (!p) continue;

@@ -3,7 +3,7 @@ import { perContainer, type Collector } from '../family.js';
 
 export const specCollector: Collector = {
   name: 'spec',
-  description: 'container limits (memory, CPU quota, period, shares), start time, last seen',
+  description: 'container limits (memory, reservation, swap, CPU quota, period, shares), start time, last seen',
   enabledByDefault: true,
   metrics: [
     perContainer({
@@ -14,7 +14,20 @@ export const specCollector: Collector = {
       value: (c) => (c.cgroup?.memory ? (c.cgroup.memory.limitBytes ?? 0) : undefined),
     }),
     perContainer({
+      name: 'container_spec_memory_reservation_limit_bytes',
+      help: 'Memory reservation limit for the container.',
+      type: 'gauge',
+      value: (c) => (c.cgroup?.memory ? (c.cgroup.memory.reservationBytes ?? 0) : undefined),
+    }),
+    perContainer({
+      name: 'container_spec_memory_swap_limit_bytes',
+      help: 'Memory swap limit for the container.',
+      type: 'gauge',
+      value: (c) => (c.cgroup?.memory ? (c.cgroup.memory.swapLimitBytes ?? 0) : undefined),
+    }),
+    perContainer({
       name: 'container_spec_cpu_quota',
+      // only when a quota is set, as cAdvisor (an unlimited container has no series)
       help: 'CPU quota of the container.',
       type: 'gauge',
       value: (c) => c.cgroup?.cpu?.quotaMicros,

@@ -13,10 +13,10 @@ const containerInfo: MetricDef = {
   help: 'A container as tctop found it (value 1): runtime, runtime ID, state, shim and init host PIDs.',
   type: 'gauge',
   labelNames: [...CONTAINER_LABELS, 'runtime', 'container_id', 'state', 'shim_pid', 'init_pid'],
-  samples: (s) =>
+  samples: (s, labels = containerLabels) =>
     s.containers.map((c) => ({
       labels: {
-        ...containerLabels(c),
+        ...labels(c),
         runtime: c.runtime,
         container_id: c.id,
         state: c.state,
@@ -50,7 +50,8 @@ const containerProcesses: MetricDef = {
   help: 'Processes tctop grouped into the container (shim excluded).',
   type: 'gauge',
   labelNames: [...CONTAINER_LABELS, 'runtime'],
-  samples: (s) => s.containers.map((c) => ({ labels: { ...containerLabels(c), runtime: c.runtime }, value: c.pids.length })),
+  samples: (s, labels = containerLabels) =>
+    s.containers.map((c) => ({ labels: { ...labels(c), runtime: c.runtime }, value: c.pids.length })),
 };
 
 const runtimeContainers: MetricDef = {

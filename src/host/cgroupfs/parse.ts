@@ -85,3 +85,10 @@ export function parseCpuset(text: string | null): string | undefined {
   const t = text?.trim();
   return t ? t : undefined;
 }
+
+/** The entries whose value is defined (records leave out what the kernel did not report). */
+export function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k of Object.keys(o) as Array<keyof T>) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}

@@ -2,8 +2,9 @@
 import { join } from 'node:path';
 import type { HostReader } from '../reader.js';
 import type { CgroupStats } from '../records.js';
+import { namedDevices, parseBlkioDevices } from './block-devices.js';
 import type { CgroupLayout } from './layout.js';
-import { parseBlkio, parseCpuset, parseFlatKeyed, parseMaxOrNumber } from './parse.js';
+import { definedOnly, parseBlkio, parseCpuset, parseFlatKeyed, parseMaxOrNumber } from './parse.js';
 
 /** `mount` + `path`; path.join (which normalises, and allocates doing so) only when the path needs it. */
 function cgroupDir(mount: string, path: string): string {
@@ -14,7 +15,20 @@ function cgroupDir(mount: string, path: string): string {
 // the keys each refresh reads from the flat-keyed files
 const CPUACCT_STAT_KEYS = ['user', 'system'];
 const CPU_STAT_KEYS = ['nr_periods', 'nr_throttled', 'throttled_time'];
-const MEMORY_STAT_KEYS = ['total_inactive_file', 'inactive_file', 'total_rss', 'rss', 'total_cache', 'cache', 'total_swap', 'swap'];
+const MEMORY_STAT_KEYS = [
+  'total_inactive_file',
+  'inactive_file',
+  'total_rss',
+  'rss',
+  'total_cache',
+  'cache',
+  'total_swap',
+  'swap',
+  'total_mapped_file',
+  'mapped_file',
+  'pgfault',
+  'pgmajfault',
+];
 const OOM_CONTROL_KEYS = ['oom_kill'];
 
 /** v1 reports "no limit" as a huge page-aligned number (PAGE_COUNTER_MAX * page size). */
@@ -84,6 +98,7 @@ export function readV1Stats(
     const ms = parseFlatKeyed(text('memory', 'memory.stat'), MEMORY_STAT_KEYS);
     const inactiveFile = ms.get('total_inactive_file') ?? ms.get('inactive_file') ?? 0;
     const limit = specInt('memory', 'memory.limit_in_bytes');
+    const limited = (n: number | null) => (n !== null && n < V1_UNLIMITED ? n : undefined);
     const memsw = int('memory', 'memory.memsw.usage_in_bytes');
     const oom = parseFlatKeyed(text('memory', 'memory.oom_control'), OOM_CONTROL_KEYS);
     stats.memory = {
@@ -93,8 +108,19 @@ export function readV1Stats(
       cacheBytes: ms.get('total_cache') ?? ms.get('cache'),
       swapBytes: memsw !== null ? Math.max(0, memsw - usage) : (ms.get('total_swap') ?? ms.get('swap')),
       failcnt: int('memory', 'memory.failcnt') ?? undefined,
-      limitBytes: limit !== null && limit < V1_UNLIMITED ? limit : undefined,
+      limitBytes: limited(limit),
       oomKills: oom.get('oom_kill'),
+      // the figures cAdvisor adds, only those the kernel has (a fixture or an older kernel lacks some)
+      ...definedOnly({
+        // as cAdvisor: the hierarchical figure where memory.stat has it
+        mappedFileBytes: ms.get('total_mapped_file') ?? ms.get('mapped_file'),
+        maxUsageBytes: int('memory', 'memory.max_usage_in_bytes') ?? undefined,
+        kernelUsageBytes: int('memory', 'memory.kmem.usage_in_bytes') ?? undefined,
+        pgfault: ms.get('pgfault'),
+        pgmajfault: ms.get('pgmajfault'),
+        reservationBytes: limited(specInt('memory', 'memory.soft_limit_in_bytes')),
+        swapLimitBytes: limited(specInt('memory', 'memory.memsw.limit_in_bytes')),
+      }),
     };
   }
 
@@ -108,7 +134,8 @@ export function readV1Stats(
   if (bytes !== null) {
     const b = parseBlkio(bytes);
     const ops = parseBlkio(text('blkio', 'blkio.throttle.io_serviced'));
-    stats.io = { readBytes: b.read, writeBytes: b.write, readOps: ops.read, writeOps: ops.write };
+    const devices = namedDevices(r, parseBlkioDevices(bytes));
+    stats.io = { readBytes: b.read, writeBytes: b.write, readOps: ops.read, writeOps: ops.write, ...(devices.length ? { devices } : {}) };
   }
   return stats;
 }

@@ -2,11 +2,12 @@
 import { join } from 'node:path';
 import type { HostReader } from '../reader.js';
 import type { CgroupStats } from '../records.js';
-import { parseCpuset, parseFlatKeyed, parseIoStat, parseMaxOrNumber, parsePressure } from './parse.js';
+import { namedDevices, parseIoStatDevices } from './block-devices.js';
+import { definedOnly, parseCpuset, parseFlatKeyed, parseIoStat, parseMaxOrNumber, parsePressure } from './parse.js';
 
 // the keys each refresh reads from the flat-keyed files
 const CPU_STAT_KEYS = ['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_throttled', 'throttled_usec'];
-const MEMORY_STAT_KEYS = ['inactive_file', 'anon', 'file'];
+const MEMORY_STAT_KEYS = ['inactive_file', 'anon', 'file', 'file_mapped', 'kernel', 'pgfault', 'pgmajfault'];
 const MEMORY_EVENTS_KEYS = ['oom_kill', 'oom', 'max'];
 const CGROUP_EVENTS_KEYS = ['frozen'];
 
@@ -54,6 +55,17 @@ export function readV2Stats(r: HostReader, unifiedRoot: string, path: string): C
       oomKills: events.get('oom_kill'),
       oomEvents: events.get('oom'),
       failcnt: events.get('max'),
+      // the figures cAdvisor adds, only those the kernel has (a fixture or an older kernel lacks some)
+      ...definedOnly({
+        mappedFileBytes: ms.get('file_mapped'),
+        maxUsageBytes: r.hotInt(`${dir}/memory.peak`) ?? undefined,
+        kernelUsageBytes: ms.get('kernel'),
+        pgfault: ms.get('pgfault'),
+        pgmajfault: ms.get('pgmajfault'),
+        // 0 in memory.min is "no reservation", as cAdvisor reports it
+        reservationBytes: parseMaxOrNumber(spec('memory.min')),
+        swapLimitBytes: parseMaxOrNumber(spec('memory.swap.max')),
+      }),
     };
   }
 
@@ -61,7 +73,10 @@ export function readV2Stats(r: HostReader, unifiedRoot: string, path: string): C
   if (pidsCurrent !== null) stats.pids = { current: pidsCurrent, limit: parseMaxOrNumber(spec('pids.max')) };
 
   const io = text('io.stat');
-  if (io !== null) stats.io = parseIoStat(io);
+  if (io !== null) {
+    const devices = namedDevices(r, parseIoStatDevices(io));
+    stats.io = { ...parseIoStat(io), ...(devices.length ? { devices } : {}) };
+  }
 
   const frozen = readV2Frozen(r, unifiedRoot, path);
   if (frozen !== undefined) stats.frozen = frozen;

@@ -104,9 +104,26 @@ test("hybrid (this machine's layout): v1 figures from /docker/<id> in each contr
       failcnt: 0,
       limitBytes: 67108864,
       oomKills: 0,
+      mappedFileBytes: 0, // total_mapped_file
+      pgfault: 1471,
+      pgmajfault: 0,
     },
     pids: { current: 1, limit: 100 },
-    io: { readBytes: 1459200 + 90112, writeBytes: 314773504, readOps: 192 + 22, writeOps: 353 },
+    io: {
+      readBytes: 1459200 + 90112,
+      writeBytes: 314773504,
+      readOps: 192 + 22,
+      writeOps: 353,
+      devices: [
+        {
+          device: '',
+          major: 254,
+          minor: 0,
+          bytes: { Read: 1459200, Write: 314773504, Sync: 310378496, Async: 5854208, Discard: 0, Total: 316232704 },
+        },
+        { device: '', major: 8, minor: 0, bytes: { Read: 90112, Write: 0, Sync: 0, Async: 90112, Discard: 0, Total: 90112 } },
+      ],
+    },
   });
   assert.equal(c.network?.rxBytes, 1296);
 });
@@ -357,11 +374,20 @@ test('v1 kubepods: every figure of the burstable app container from its controll
       cacheBytes: 41943040,
       swapBytes: 0, // no memsw file (swap accounting off): total_swap
       failcnt: 120,
+      mappedFileBytes: 1048576,
+      pgfault: 90000,
+      pgmajfault: 12,
       limitBytes: 268435456,
       oomKills: 2,
     },
     pids: { current: 45, limit: undefined },
-    io: { readBytes: 4096, writeBytes: 8192, readOps: 1, writeOps: 2 },
+    io: {
+      readBytes: 4096,
+      writeBytes: 8192,
+      readOps: 1,
+      writeOps: 2,
+      devices: [{ device: '', major: 8, minor: 0, bytes: { Read: 4096, Write: 8192, Sync: 8192, Async: 4096, Discard: 0, Total: 12288 } }],
+    },
   });
   assert.equal(app.network?.rxBytes, 3000000);
   // v1's "unlimited" is a huge page-aligned number, shown as no limit

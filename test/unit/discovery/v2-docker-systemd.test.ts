@@ -195,9 +195,22 @@ test('v2 docker (systemd driver): every cgroup figure, computed by hand from the
       oomKills: 1,
       oomEvents: 2,
       failcnt: 17, // memory.events max
+      kernelUsageBytes: 1081344,
+      mappedFileBytes: 7430144,
+      pgfault: 7593,
+      pgmajfault: 112,
     },
     pids: { current: 3, limit: 100 },
-    io: { readBytes: 1459200 + 90112, writeBytes: 314773504, readOps: 192 + 22, writeOps: 353 },
+    io: {
+      readBytes: 1459200 + 90112,
+      writeBytes: 314773504,
+      readOps: 192 + 22,
+      writeOps: 353,
+      devices: [
+        { device: '', major: 254, minor: 0, bytes: { Read: 1459200, Write: 314773504 } },
+        { device: '', major: 8, minor: 0, bytes: { Read: 90112, Write: 0 } },
+      ],
+    },
     pressure: {
       cpu: { someTotalMicros: 2451780, fullTotalMicros: 1733004 },
       memory: { someTotalMicros: 31502, fullTotalMicros: 30019 },

@@ -124,6 +124,10 @@ test('v2 podman rootless (as in the guest): figures of the scope; no io controll
       oomKills: 0,
       oomEvents: 0,
       failcnt: 0,
+      kernelUsageBytes: 274432, // memory.stat kernel
+      mappedFileBytes: 0, // file_mapped
+      pgfault: 198,
+      pgmajfault: 0,
     },
     pids: { current: 2, limit: 2048 }, // podman's default pids limit
     pressure: {

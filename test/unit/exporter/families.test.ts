@@ -27,7 +27,7 @@ test('every metric name is unique across collectors and follows the counter nami
   for (const c of COLLECTORS) for (const m of c.metrics) if (m.type === 'counter') assert.match(m.name, /_total$/, m.name);
 });
 
-test('the process collector is off by default; every other collector is on', () => {
+test('the process and descriptors collectors are off by default; every other collector is on', () => {
   assert.deepEqual(defaultCollectorNames(), ['cpu', 'memory', 'io', 'pids', 'network', 'spec', 'pressure', 'machine', 'tctop', 'fs']);
 });
 

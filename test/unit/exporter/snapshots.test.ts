@@ -1,11 +1,21 @@
-// Fresh-enough snapshots: one scan shared by concurrent scrapes, reuse within max age, a new scan after it.
+// Fresh snapshots: one scan shared by truly concurrent scrapes (same turn, or arrived during the scan), a new scan
+// for any later scrape; reuse within an explicit max age only.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
 import { test } from 'node:test';
+import { createExporterServer, listen } from '../../../src/exporter/server.js';
 import { COLLECTORS } from '../../../src/exporter/families/index.js';
 import { MetricsRenderer } from '../../../src/exporter/renderer.js';
 import { FreshSnapshots } from '../../../src/exporter/snapshots.js';
 import type { HostSnapshot } from '../../../src/snapshot/model.js';
 import { fixtureSnapshot } from './snapshot-fixture.js';
+
+/** Scrapes that are not concurrent: a check phase of the event loop between them. */
+const nextTurn = () => new Promise((r) => setImmediate(r));
 
 function countingSource(): { scans: () => number; scan: () => HostSnapshot } {
   let n = 0;
@@ -26,13 +36,95 @@ test('concurrent requests share one in-flight scan', async () => {
   assert.ok(all.every((s) => s === all[0]));
 });
 
+test('without a max age, a scrape after the scan ended scans again: no snapshot is served twice in sequence', async () => {
+  const source = countingSource();
+  const fresh = new FreshSnapshots(source);
+  const a = await fresh.get();
+  await new Promise((r) => setTimeout(r, 5));
+  const b = await fresh.get();
+  assert.notEqual(b, a);
+  assert.equal(source.scans(), 2);
+});
+
+test('a request queued while the scan ran (handled in the turn after it) shares that scan', async () => {
+  let queued: Promise<HostSnapshot> | undefined;
+  const fresh = new FreshSnapshots({
+    scan: () => {
+      // an event that arrives during the synchronous scan is handled once it ends, before the next check phase
+      queued ??= new Promise((r) => setTimeout(() => r(fresh.get()), 0));
+      const until = Date.now() + 5; // long enough for the timer to be due when the scan ends
+      while (Date.now() < until);
+      return fixtureSnapshot();
+    },
+  });
+  const first = await fresh.get();
+  assert.equal(await queued, first);
+  assert.equal(fresh.scans, 1);
+});
+
+// Four HTTP scrapes from another process, written to their sockets while the scan runs (the scan waits for them).
+const CLIENT = `
+const net = require('node:net'), fs = require('node:fs');
+const [port, dir] = process.argv.slice(1);
+const sockets = [1, 2, 3, 4].map(() => net.connect(Number(port), '127.0.0.1'));
+const bodies = sockets.map((s) => { let b = ''; s.setEncoding('utf8').on('data', (c) => (b += c)); return new Promise((r) => s.on('close', () => r(b))); });
+Promise.all(sockets.map((s) => new Promise((r) => s.once('connect', r)))).then(() => {
+  fs.writeFileSync(dir + '/connected', '');
+  const wait = setInterval(() => {
+    if (!fs.existsSync(dir + '/scanning')) return;
+    clearInterval(wait);
+    let n = 0;
+    for (const s of sockets) s.write('GET /metrics HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n', () => ++n === 4 && fs.writeFileSync(dir + '/sent', ''));
+  }, 5);
+});
+Promise.all(bodies).then((all) => process.stdout.write(all.map((b) => /^tctop_host_processes .*$/m.exec(b)?.[0]).join('\\n') + '\\n'));
+`;
+
+test('HTTP scrapes that arrive while a scan runs share it; a scrape after them gets a new one', { timeout: 30_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tctop-fresh-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  let scans = 0;
+  const fresh = new FreshSnapshots({
+    scan: () => {
+      scans++;
+      if (scans === 1) {
+        writeFileSync(join(dir, 'scanning'), '');
+        const until = Date.now() + 10_000; // bounded: the client writes its requests within that
+        while (!existsSync(join(dir, 'sent')) && Date.now() < until);
+      }
+      return { ...fixtureSnapshot(), hostProcessCount: scans };
+    },
+  });
+  const server: Server = createExporterServer({ renderer: new MetricsRenderer(fresh, COLLECTORS) });
+  const { port } = await listen(server, '127.0.0.1', 0);
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const client = spawn(process.execPath, ['-e', CLIENT, String(port), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  client.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+  const exited = new Promise((r) => client.once('exit', r));
+  const deadline = Date.now() + 10_000;
+  while (!existsSync(join(dir, 'connected')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  const first = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  await exited;
+  assert.ok(existsSync(join(dir, 'sent')), 'the client sent its scrapes during the scan');
+  assert.match(first, /^tctop_host_processes 1$/m);
+  assert.equal(out, 'tctop_host_processes 1\n'.repeat(4));
+  assert.equal(scans, 1);
+  assert.match(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), /^tctop_host_processes 2$/m);
+});
+
 test('a snapshot is reused within max age and replaced after it', async () => {
   let now = 0;
   const source = countingSource();
   const fresh = new FreshSnapshots(source, 1000, () => now);
   const a = await fresh.get();
+  await nextTurn();
   now = 999;
   assert.equal(await fresh.get(), a);
+  await nextTurn();
   now = 1001;
   const b = await fresh.get();
   assert.notEqual(b, a);
@@ -62,12 +154,14 @@ test('concurrent scrapes of one snapshot share one render; a new snapshot render
   const bodies = await Promise.all(Array.from({ length: 8 }, () => renderer.render('prometheus')));
   assert.ok(bodies.every((b) => b.body === bodies[0].body));
   assert.match(bodies[0].body, /^tctop_host_processes 1$/m);
+  await nextTurn();
   now = 5000;
   const [p, o] = await Promise.all([renderer.render('prometheus'), renderer.render('openmetrics')]);
   assert.match(p.body, /^tctop_host_processes 2$/m);
   assert.match(o.body, /^tctop_host_processes 2$/m);
   assert.match(o.body, /^container_cpu_usage_seconds_total\{/m, 'OpenMetrics keeps the _total sample names');
   // the Prometheus registry is not disturbed by the OpenMetrics rename
+  await nextTurn();
   now = 10000;
   assert.match((await renderer.render('prometheus')).body, /^# TYPE container_cpu_usage_seconds_total counter$/m);
 });

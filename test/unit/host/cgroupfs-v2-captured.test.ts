@@ -42,9 +42,20 @@ test('readV2Stats on the Docker scope captured in the Debian 13 guest: every fig
       oomKills: 0,
       oomEvents: 0,
       failcnt: 0,
+      // no memory.peak, memory.min or memory.swap.max in the capture: no such figures
+      mappedFileBytes: 0,
+      kernelUsageBytes: 626688,
+      pgfault: 1866,
+      pgmajfault: 0,
     },
     pids: { current: 2, limit: 64 },
-    io: { readBytes: 0, writeBytes: 8388608, readOps: 0, writeOps: 8 },
+    io: {
+      readBytes: 0,
+      writeBytes: 8388608,
+      readOps: 0,
+      writeOps: 8,
+      devices: [{ device: '', major: 254, minor: 0, bytes: { Read: 0, Write: 8388608 } }],
+    },
     pressure: {
       cpu: { someTotalMicros: 18066732, fullTotalMicros: 17627495 },
       memory: { someTotalMicros: 0, fullTotalMicros: 0 },
