@@ -12,8 +12,8 @@ const CLIENTS = 8;
 const REQUESTS_PER_CLIENT = 40;
 const MORE_PROCESSES = 3000;
 
-async function startServe(): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn('bin/tctop', ['serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+export async function startServe(extraArgs: string[] = []): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn('bin/tctop', ['serve', '--listen', '127.0.0.1:0', ...extraArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   const port = await new Promise<number>((resolve, reject) => {
     child.stderr!.on('data', (c: Buffer) => {

@@ -2,9 +2,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { BenchLoad } from './types.js';
 
-/** Unique to this run: helpers bench on one dockerd at once, and each tears down its own load only. */
-const RUN = process.env.TCTOP_BENCH_RUN ?? `${process.pid}-${Date.now().toString(36)}`;
-const LABEL = `tctop-bench=${RUN}`;
+// this run's PID in the label and the names: parallel benches never remove (or collide with) each other's load,
+// and a run that died is known by its PID being gone
+const LABEL_KEY = 'tctop-bench';
+const LABEL = `${LABEL_KEY}=${process.pid}`;
 
 export interface RunningLoad extends BenchLoad {
   stop(): void;
@@ -36,6 +37,29 @@ function dockerIdsWithLabel(): string[] {
   return r.stdout.trim().split(/\s+/).filter(Boolean);
 }
 
+/** Containers of earlier runs that died before cleaning up (their PID is gone). */
+function dockerIdsOfDeadRuns(): string[] {
+  const r = spawnSync(
+    'docker',
+    ['ps', '-aq', '--no-trunc', '--filter', `label=${LABEL_KEY}`, '--format', `{{.ID}} {{.Label "${LABEL_KEY}"}}`],
+    {
+      encoding: 'utf8',
+    },
+  );
+  const alive = (pid: number) => {
+    try {
+      return process.kill(pid, 0);
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+    }
+  };
+  return (r.stdout ?? '')
+    .split('\n')
+    .map((l) => l.split(' '))
+    .filter(([id, pid]) => id && Number(pid) > 1 && !alive(Number(pid)))
+    .map(([id]) => id);
+}
+
 export async function startLoad(extraProcesses: number, dockerContainers: number): Promise<RunningLoad> {
   const sleepers = startSleepers(extraProcesses);
   const stop = () => {
@@ -58,7 +82,7 @@ export async function startLoad(extraProcesses: number, dockerContainers: number
 }
 
 async function startContainers(dockerContainers: number): Promise<{ dockerIds: string[] }> {
-  const stale = dockerIdsWithLabel();
+  const stale = dockerIdsOfDeadRuns();
   if (stale.length) spawnSync('docker', ['rm', '-f', ...stale], { stdio: 'ignore' });
   const dockerIds: string[] = [];
   const batch = 4;
@@ -74,7 +98,7 @@ async function startContainers(dockerContainers: number): Promise<{ dockerIds: s
               '--label',
               LABEL,
               '--name',
-              `tctop-bench-${RUN}-${i + j}`,
+              `tctop-bench-${process.pid}-${i + j}`,
               'tctop-test/busybox:latest',
               'sleep',
               '86400',

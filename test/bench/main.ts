@@ -1,12 +1,14 @@
 // `npm run bench`: every suite against its real peers on this machine, in one run, under one load.
 import { startLoad } from './load.js';
-import type { BenchRow, BenchSuite } from './types.js';
+import { runInterruptCleanups, type BenchRow, type BenchSuite } from './types.js';
 
-const SUITE_FILES = ['discovery', 'images', 'engine', 'exporter', 'tui', 'registry', 'build', 'verbs', 'fs'];
+const SUITE_FILES = ['discovery', 'images', 'engine', 'exporter', 'tui', 'registry', 'build', 'verbs', 'fs', 'scale'];
+/** Suites run only when named (`npm run bench -- scale-soak`): they take long. */
+const NAMED_ONLY = ['scale-soak'];
 
 async function loadSuites(only: string[]): Promise<BenchSuite[]> {
   const out: BenchSuite[] = [];
-  for (const name of SUITE_FILES.filter((n) => only.length === 0 || only.includes(n))) {
+  for (const name of [...SUITE_FILES, ...NAMED_ONLY].filter((n) => (only.length === 0 ? SUITE_FILES.includes(n) : only.includes(n)))) {
     try {
       out.push(((await import(`./${name}.js`)) as { suite: BenchSuite }).suite);
     } catch (err) {
@@ -33,10 +35,13 @@ async function main(): Promise<void> {
   console.log(`bench load: ${extra} extra processes, ${docker} docker containers`);
   const load = await startLoad(extra, docker);
   const cleanup = () => load.stop();
-  process.on('SIGINT', () => {
-    cleanup();
-    process.exit(130);
-  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      runInterruptCleanups(); // the suites' own loads (scale's containers) first
+      cleanup();
+      process.exit(130);
+    });
+  }
   let missed = 0;
   try {
     for (const s of suites) {

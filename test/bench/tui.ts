@@ -19,13 +19,13 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]); // utime + stime
 }
 
-function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+export function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
 /** A command in a detached tmux pane (a real terminal) with its own server. */
-function startInTmux(name: string, command: string[]): { pid(): number; screen(): string; stop(): void } {
+export function startInTmux(name: string, command: string[]): { pid(): number; screen(): string; stop(): void } {
   const socket = `tctop-bench-${process.pid}-${name}`;
   const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   const r = tmux('new-session', '-d', '-x', '120', '-y', '40', ...command);
@@ -42,7 +42,7 @@ function startInTmux(name: string, command: string[]): { pid(): number; screen()
 }
 
 /** CPU (% of one core) of each PID over the same window. */
-async function cpuOver(pids: number[], seconds: number): Promise<number[]> {
+export async function cpuOver(pids: number[], seconds: number): Promise<number[]> {
   const before = pids.map(cpuTicks);
   const start = performance.now();
   await sleep(seconds * 1000);

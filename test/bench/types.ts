@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 export interface BenchLoad {
   /** Host PIDs of the extra idle processes the harness started. */
   extraPids: number[];
-  /** Full IDs of the Docker containers the harness started (busybox, `sleep`), labelled tctop-bench=1. */
+  /** Full IDs of the Docker containers the harness started (busybox, `sleep`), labelled tctop-bench=<the bench's PID>. */
   dockerIds: string[];
 }
 
@@ -13,7 +13,7 @@ export interface BenchRow {
   name: string;
   /** tctop's figure and its unit. */
   value: number;
-  unit: 'ms' | 'MiB' | '%';
+  unit: 'ms' | 'MiB' | '%' | 's' | 'n';
   /** The peer measured in the same run, if any. */
   peer?: { name: string; value: number };
   /** The target, e.g. 'ratio <= 0.5' or 'value < 10'; `ok` says whether this run met it. */
@@ -75,3 +75,23 @@ export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor
 /** A pause between runs: what one command leaves running when it returns (dockerd's and containerd's teardown of a
  * container, the kernel's of a network namespace) must not land on the next one's time. */
 export const settle = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
+
+const interruptCleanups = new Set<() => void>();
+
+/** Run `fn` (synchronous) if the bench is interrupted (SIGINT/SIGTERM) before the returned dispose is called. */
+export function atInterrupt(fn: () => void): () => void {
+  interruptCleanups.add(fn);
+  return () => interruptCleanups.delete(fn);
+}
+
+/** What main.ts calls on SIGINT/SIGTERM, before the harness's own load goes. */
+export function runInterruptCleanups(): void {
+  for (const fn of [...interruptCleanups].reverse()) {
+    try {
+      fn();
+    } catch (err) {
+      console.error(err);
+    }
+  }
+  interruptCleanups.clear();
+}
