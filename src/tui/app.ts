@@ -54,6 +54,8 @@ class Dashboard {
   private readonly history = new History();
   private readonly hostCharts: ChartPanel[];
   private readonly columns: ReturnType<typeof configuredColumns>;
+  /** The gauges join the default columns only: columns the user chose in the config are shown as chosen. */
+  private readonly gauges: boolean;
   private readonly detailCharts: ChartPanel[];
   private readonly rootfs: RootfsWatch;
   private readonly more: MoreViews;
@@ -75,6 +77,7 @@ class Dashboard {
     const config = options.config ?? {};
     this.state = { ...this.state, sortKey: config.sort ?? this.state.sortKey, reverse: config.reverse ?? this.state.reverse };
     this.columns = configuredColumns(config);
+    this.gauges = config.columns === undefined;
     this.hostCharts = [0, 1].map(() => new ChartPanel(this.screen));
     this.detailCharts = [0, 1, 2, 3].map(() => new ChartPanel(this.screen));
     this.rootfs = new RootfsWatch(hostPaths(options.root), options.rootfsRefreshMs);
@@ -290,7 +293,14 @@ class Dashboard {
         this.visible.map((r) => r.id),
       ),
     };
-    renderTable(this.layout, this.visible, this.state, width, this.options.colours !== false, withGauges(this.columns, width));
+    renderTable(
+      this.layout,
+      this.visible,
+      this.state,
+      width,
+      this.options.colours !== false,
+      this.gauges ? withGauges(this.columns, width) : this.columns,
+    );
     const selected = cur.containers.find((c) => c.id === this.state.selectedId);
     if (this.state.view === 'detail' && selected) {
       const history = { cpu: this.history.get(`cpu:${selected.id}`), mem: this.history.get(`mem:${selected.id}`) };

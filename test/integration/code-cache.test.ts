@@ -24,7 +24,7 @@ test("a command's first run writes its cache (0600, in a 0700 dir); the next run
   const first = tctopWith(dir, 'images', '--json');
   const files = readdirSync(dir);
   assert.equal(files.length, 1);
-  assert.match(files[0], /^images-v\d+\.\d+\.\d+-\d+-\d+-\d+\.bin$/);
+  assert.match(files[0], /^images-[0-9a-f]{8}-v\d+\.\d+\.\d+-\d+-\d+-\d+\.bin$/, 'command, a tag of its bundle path, the build');
   const cache = join(dir, files[0]);
   assert.equal(statSync(cache).mode & 0o777, 0o600);
   assert.equal(statSync(dir).mode & 0o777, 0o700);
@@ -52,7 +52,8 @@ test('a damaged cache is rejected by V8 and replaced; the command still works', 
   assert.notEqual(statSync(join(dir, file)).size, 0);
   assert.ok(statSync(join(dir, file)).mtimeMs > 0);
   // a cache of an older build of the same command is dropped when the new one is written
-  writeFileSync(join(dir, 'images-v0.0.0-1-2-3.bin'), 'stale', { mode: 0o600 });
+  const prefix = file.split('-').slice(0, 2).join('-'); // this command of this install: images-<bundle path tag>
+  writeFileSync(join(dir, `${prefix}-v0.0.0-1-2-3.bin`), 'stale', { mode: 0o600 });
   rmSync(join(dir, file));
   tctopWith(dir, 'images', '--json');
   assert.deepEqual(readdirSync(dir), [file]);

@@ -1,6 +1,6 @@
 // Shared by the exporter integration tests: a real `tctop serve` and a real Prometheus scraping it, both on
 // loopback with free ports, both killed (and their temp dirs removed) when the test ends.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -126,4 +126,16 @@ export async function startPrometheus(t: TestContext, targetPort: number, scrape
 
 export function valueOf(samples: PromSample[]): number | undefined {
   return samples.length ? Number(samples[0].value[1]) : undefined;
+}
+
+/**
+ * What `promtool check metrics` finds in an exposition, less what cAdvisor's own names trip: cAdvisor calls a
+ * gauge `container_fs_inodes_total`, and dashboards query that name, so its "_total on a gauge" lint is expected.
+ */
+export function promtoolProblems(body: string): string {
+  const lint = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8' });
+  return (lint.stdout + lint.stderr)
+    .split('\n')
+    .filter((l) => l && l !== 'container_fs_inodes_total non-counter metrics should not have "_total" suffix')
+    .join('\n');
 }

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { dockerAvailable, dockerRm, dockerRun, testImagePresent } from '../helpers/docker.js';
 import { hasCommand, isRoot, missing } from '../helpers/prereq.js';
-import { startPrometheus, startServe, valueOf, waitFor } from './exporter-harness.js';
+import { promtoolProblems, startPrometheus, startServe, valueOf, waitFor } from './exporter-harness.js';
 
 const SECRET = `tctop-secret-${process.pid}-xyzzy`;
 
@@ -57,9 +57,7 @@ test('Prometheus scrapes tctop serve: memory, limit and CPU rate of real Docker 
 
   const body = await (await fetch(`${serve.base}/metrics`)).text();
   assert.ok(!body.includes(SECRET), 'no command line or environment in /metrics');
-  const lint = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8' });
-  assert.equal(lint.stdout + lint.stderr, '', 'promtool check metrics prints nothing');
-  assert.equal(lint.status, 0);
+  assert.equal(promtoolProblems(body), '', "promtool check metrics finds nothing but cAdvisor's own names");
 
   const withProcesses = await startServe(t, ['--collector.process']);
   const all = await (await fetch(`${withProcesses.base}/metrics`)).text();

@@ -14,7 +14,7 @@ import { isRoot, missing } from '../helpers/prereq.js';
 
 /** Limit and setting files: read every few seconds (SpecCache), so closed when a full pass prunes them, not every scan. */
 const LIMIT_FILE =
-  /\/(cpu\.cfs_quota_us|cpu\.cfs_period_us|cpu\.shares|cpu\.max|cpu\.weight|cpuset\.cpus|memory\.limit_in_bytes|memory\.max|pids\.max)$/;
+  /\/(cpu\.cfs_quota_us|cpu\.cfs_period_us|cpu\.shares|cpu\.max|cpu\.weight|cpuset\.cpus|memory\.limit_in_bytes|memory\.soft_limit_in_bytes|memory\.memsw\.limit_in_bytes|memory\.max|memory\.min|memory\.swap\.max|pids\.max)$/;
 
 test('the files of a container are kept open while it runs, read live, and given back when it is gone', async (t) => {
   if (missing(t, isRoot(), 'root (creates cgroups)')) return;
