@@ -78,9 +78,11 @@ test('SIGKILL of a foreground run: the container lives on and its log keeps grow
 test('a --rm container whose CLI was SIGKILLed is removed by a later create once it has long exited', async (t) => {
   if (engineMissing(t)) return;
   const e = newEngine(t);
-  const cli = e.spawn(['run', '--rm', '--name', 'forgotten', IMAGE, 'sleep', '3600']);
+  const cli = e.spawn(['run', '--rm', '--name', 'forgotten', IMAGE, 'sh', '-c', 'echo up; exec sleep 3600']);
   const out = finished(cli);
+  // its command has run (so the CLI is past the start it could abort), not only its init seen
   await until(() => e.stateDirs().length === 1 && e.inspect('forgotten').state === 'running', 5000, 'running');
+  await until(() => e.tctop(['logs', 'forgotten']).stdout === 'up\n', 5000, 'its command ran');
   const [id] = e.stateDirs();
   cli.kill('SIGKILL');
   await out;
