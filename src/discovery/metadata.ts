@@ -5,7 +5,7 @@ import type { DiscoveryContext } from './types.js';
 
 /** A runtime's JSON object file; null when absent (not noted: containers come and go), denied or malformed (noted). */
 export function readJson(ctx: DiscoveryContext, path: string): Record<string, unknown> | null {
-  const text = ctx.reader.text(path);
+  const text = ctx.reader.stateText(path);
   if (text === null) return null;
   let v: unknown;
   try {

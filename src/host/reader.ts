@@ -9,7 +9,7 @@
 import type { SpecCache } from './cgroupfs/spec-cache.js';
 import type { OpenFiles } from './open-files.js';
 import type { HostPaths } from './paths.js';
-import { reportFailure, type FailureSink, type ReadNote } from './read-failure.js';
+import { errnoOf, reportFailure, type FailureSink, type ReadNote } from './read-failure.js';
 import { listDir, readBytes, readLink, readRecordBytes, readRecordText, readText } from './read.js';
 
 export interface HostReaderOptions {
@@ -68,6 +68,20 @@ export class HostReader {
   /** A file read once (not kept open), as text. */
   text(path: string, mustExist = false): string | null {
     return readText(path, this.sink(mustExist));
+  }
+
+  /**
+   * A runtime's state file (config.v2.json, an LXC config): another program's output, so a directory in its place is
+   * a malformed entry to note, not an error that ends the scan.
+   */
+  stateText(path: string): string | null {
+    try {
+      return this.text(path);
+    } catch (err) {
+      if (errnoOf(err) !== 'EISDIR') throw err;
+      this.malformed(path, 'a directory, not a file');
+      return null;
+    }
   }
 
   /** A one-record kernel file read once (read.ts: readRecordText). */

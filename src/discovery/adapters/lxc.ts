@@ -35,7 +35,7 @@ export const lxcAdapter = defineAdapter({
     const name = monitor?.name || (c.hint?.runtime === 'lxc' ? c.hint.id : '');
     if (!name) return null;
     const lxcpath = monitor?.lxcpath ?? '/var/lib/lxc';
-    const config = ctx.reader.text(join(underRoot(ctx.paths, lxcpath), name, 'config')) ?? '';
+    const config = ctx.reader.stateText(join(underRoot(ctx.paths, lxcpath), name, 'config')) ?? '';
     const rootfs = /^lxc\.rootfs(?:\.path)?\s*=\s*(.+)$/m.exec(config)?.[1]?.trim() ?? '';
     return {
       runtime: 'lxc',

@@ -29,7 +29,7 @@ function readContainersJson(ctx: DiscoveryContext, file: string): Map<string, Po
   return memo(ctx, `podman:${file}`, () => {
     const out = new Map<string, PodmanEntry>();
     const path = underRoot(ctx.paths, file);
-    const text = ctx.reader.text(path);
+    const text = ctx.reader.stateText(path);
     if (!text) return out;
     try {
       for (const e of JSON.parse(text) as Array<Record<string, unknown>>) {

@@ -3,7 +3,7 @@
 // config is denied too. The adapters read through the scan's HostReader, so each is a note of its kind in the
 // snapshot and counted by tctop_scan_errors; every container still appears with what could be read.
 import assert from 'node:assert/strict';
-import { chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import { COLLECTORS } from '../../../src/exporter/families/index.js';
 import { MetricsRenderer } from '../../../src/exporter/renderer.js';
@@ -119,5 +119,29 @@ test('the same host read as root: the files are read, so no notes and the names 
   assert.deepEqual(
     snap.notes.map((n) => [n.path.slice(root.length), n.kind]),
     [[TCTOP_STATE, 'malformed']],
+  );
+});
+
+test('a directory where a state file should be is a malformed note, not the end of the scan', (t) => {
+  const { root, h } = brokenHost(t);
+  rmSync(h.path(DOCKER_CONFIG));
+  mkdirSync(h.path(DOCKER_CONFIG));
+  rmSync(h.path(LXC_CONFIG));
+  mkdirSync(h.path(LXC_CONFIG));
+  const snap = scanHost({ root, includeStopped: true });
+  assert.deepEqual(snap.containers.map((c) => [c.runtime, c.init?.hostPid]).sort(), [
+    ['docker', 7010],
+    ['lxc', 7210],
+    ['tctop', 7110],
+  ]);
+  assert.deepEqual(
+    snap.notes
+      .filter((n) => n.reason === 'a directory, not a file')
+      .map((n) => [n.path.slice(root.length), n.kind])
+      .sort(),
+    [
+      [DOCKER_CONFIG, 'malformed'],
+      [LXC_CONFIG, 'malformed'],
+    ],
   );
 });
