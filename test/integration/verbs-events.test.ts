@@ -69,8 +69,11 @@ function dockerReady(t: TestContext): boolean {
 
 /** The container exits 3 after a moment; meanwhile one exec. */
 const EXITS_3 = ['sh', '-c', 'sleep 4; exit 3'];
-/** Exits 3 once told to (a file appears), so a loaded machine's slow docker commands cannot outlast it. */
-const EXITS_3_WHEN_TOLD = ['sh', '-c', 'until [ -e /tmp/exit-now ]; do sleep 0.1; done; exit 3'];
+/**
+ * Exits 3 once told to (a line in its FIFO), so a loaded machine's slow docker commands cannot outlast it; it blocks
+ * in read, so it forks nothing meanwhile (a polling loop's children would crowd the exec the test looks for).
+ */
+const EXITS_3_WHEN_TOLD = ['sh', '-c', 'mkfifo /tmp/exit-now && read line < /tmp/exit-now; exit 3'];
 /**
  * Allocates past its 32 MiB limit as the container's only process, so the OOM killer can pick nothing else: busybox
  * tail keeps the "last lines" of /dev/zero, which has no newline. (A pipeline let the killer pick `tr`, and the
@@ -119,7 +122,7 @@ test("events: a Docker container's create, start, exec, pause, die with exit cod
   await w.waitFor('pause');
   sh('docker', ['unpause', name]);
   await w.waitFor('unpause');
-  sh('docker', ['exec', name, 'touch', '/tmp/exit-now']);
+  sh('docker', ['exec', name, 'sh', '-c', 'echo go > /tmp/exit-now']);
   const die = await w.waitFor('die');
   const exited = Date.parse(sh('docker', ['inspect', '-f', '{{.State.FinishedAt}}', name]).trim());
   assert.equal(die.e.Actor.Attributes.exitCode, '3');
