@@ -120,7 +120,8 @@ function execsOf(p: Container, c: Container, prev: HostSnapshot, cur: HostSnapsh
   for (const pid of c.pids) {
     if (old.has(pid) || pid === c.init?.hostPid) continue;
     const proc = cur.processes.get(pid);
-    if (!proc || members.has(proc.ppid) || inRuntimeSetup(proc)) continue;
+    // a child of the container's own processes is not an exec, but runc's setup stages are members too while they run
+    if (!proc || inRuntimeSetup(proc) || (members.has(proc.ppid) && !inRuntimeSetup(cur.processes.get(proc.ppid)))) continue;
     out.push(event(c, 'exec_start', now, { execID: String(pid) }, proc.command));
   }
   return out;

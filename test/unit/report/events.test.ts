@@ -163,6 +163,12 @@ test('diff: an exec seen mid-setup (runc init) is reported once it runs its comm
   const running = snap(3, [ctr({ pids: [100, 101] })], [proc(100, 10, 'sh'), proc(101, 10, 'sleep 30')]);
   assert.deepEqual(actions(diffEvents(mid, running)), ['exec_start: sleep 30']);
   assert.deepEqual(actions(diffEvents(running, running)), [], 'once');
+  const staged = snap(
+    2,
+    [ctr({ pids: [100, 101, 102] })],
+    [proc(100, 10, 'sh'), { ...proc(101, 10, 'runc init'), comm: 'runc:[1:CHILD]' }, proc(102, 101, 'sleep 30')],
+  );
+  assert.deepEqual(actions(diffEvents(before, staged)), ['exec_start: sleep 30'], 'seen while its parent is still a runc stage');
   const joined = snap(4, [ctr({ pids: [100] })], [proc(100, 10, 'sh'), proc(102, 10, 'nsenter')]);
   const inside = snap(5, [ctr({ pids: [100, 102] })], [proc(100, 10, 'sh'), proc(102, 10, 'nsenter')]);
   assert.deepEqual(actions(diffEvents(joined, inside)), ['exec_start: nsenter'], 'a host process that joins the container is an exec too');
