@@ -19,9 +19,18 @@ export interface LogOptions {
 
 const FOLLOW_POLL_MS = 250;
 
+/**
+ * A log record's time as docker logs -t prints it: nine fraction digits always. json-file keeps Go's RFC3339Nano,
+ * which drops trailing zeros (.91553339Z for .915533390Z).
+ */
+export function dockerLogTime(time: string): string {
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(time);
+  return m ? `${m[1]}.${(m[2] ?? '').padEnd(9, '0').slice(0, 9)}${m[3]}` : time;
+}
+
 /** The entry as printed: with -t, docker's RFC 3339 time first. */
 function shown(e: LogEntry, timestamps: boolean): LogEntry {
-  return timestamps ? { ...e, text: `${e.time} ${e.text}` } : e;
+  return timestamps ? { ...e, text: `${dockerLogTime(e.time)} ${e.text}` } : e;
 }
 
 export async function printOtherLogs(c: Container, opts: LogOptions): Promise<void> {
