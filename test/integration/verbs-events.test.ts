@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { test, type TestContext } from 'node:test';
-import { dockerAvailable, dockerRm, testImagePresent, TEST_IMAGE } from '../helpers/docker.js';
+import { dockerAvailable, dockerRm, dockerRun, testImagePresent, TEST_IMAGE } from '../helpers/docker.js';
 import { isRoot, missing, sh } from '../helpers/prereq.js';
 import { tctop } from '../helpers/runtimes.js';
 import { engineMissing, IMAGE, newEngine, type Engine } from './engine-harness.js';
@@ -92,20 +92,7 @@ test("events: a Docker container's create, start, exec, pause, die with exit cod
   t.after(() => w.stop());
   await w.ready();
   const startedAt = Date.now();
-  sh('docker', [
-    'run',
-    '-d',
-    '--pull',
-    'never',
-    '--name',
-    name,
-    '--label',
-    'tctop-test=1',
-    '--network',
-    'none',
-    TEST_IMAGE,
-    ...EXITS_3_WHEN_TOLD,
-  ]);
+  dockerRun(name, ['--pull', 'never', '--network', 'none'], EXITS_3_WHEN_TOLD);
   const start = await w.waitFor('start');
   assert.ok(start.at - startedAt < 2500, `start shown within a second of docker run returning (${start.at - startedAt} ms)`);
   assert.equal(start.e.Type, 'container');
@@ -134,24 +121,7 @@ test("events: a Docker container's create, start, exec, pause, die with exit cod
   const ow = new EventWatch(oomName);
   t.after(() => ow.stop());
   await ow.ready();
-  sh('docker', [
-    'run',
-    '-d',
-    '--pull',
-    'never',
-    '--name',
-    oomName,
-    '--label',
-    'tctop-test=1',
-    '--network',
-    'none',
-    '-m',
-    '32m',
-    '--memory-swap',
-    '32m',
-    TEST_IMAGE,
-    ...OOMS,
-  ]);
+  dockerRun(oomName, ['--pull', 'never', '--network', 'none', '-m', '32m', '--memory-swap', '32m'], OOMS);
   await ow.waitFor('oom', 15_000);
   const oomDie = await ow.waitFor('die', 5000);
   assert.equal(oomDie.e.Actor.Attributes.exitCode, '137');
