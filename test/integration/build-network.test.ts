@@ -3,7 +3,7 @@
 // veth, lease and namespace of every bridged step gone after a passing, a failing and an interrupted build. Traffic
 // goes only to the bridge's address and loopback (busybox wget's -T crashes Debian's static build: timeout instead).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -134,12 +134,9 @@ test('an interrupted build on the bridge removes its step with its veth, lease a
   if (networkMissing(t)) return;
   const e = newEngine(t);
   const ctx = context(t, `FROM ${IMAGE}\nRUN echo started; sleep 60\n`);
-  const child = spawn(process.execPath, ['bin/tctop', 'build', '-t', 'interrupted:1', ctx], {
-    env: e.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = e.spawn(['build', '-t', 'interrupted:1', ctx]);
   let out = '';
-  child.stdout.on('data', (d) => (out += d));
+  child.stdout?.on('data', (d) => (out += d));
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
   t.after(() => child.kill('SIGKILL'));
   await until(() => /started\n/.test(out), 60_000, 'the RUN step to start');

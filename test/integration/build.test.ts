@@ -2,7 +2,7 @@
 // classic builder, both images run (tctop run, docker run --pull never) with the same output; tctop's image through
 // `tctop save | docker load`; the build cache; a failing RUN leaving nothing behind; bad Dockerfiles; commit.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -453,12 +453,9 @@ test('a RUN step is a tctop container discovery finds; interrupting the build re
   const e = engineWithTestImage(t);
   const ctx = tempDir(t, 'tctop-build-ctx-');
   writeFileSync(join(ctx, 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN echo started; sleep 60\n`);
-  const child = spawn(process.execPath, ['bin/tctop', 'build', '-t', 'interrupted:1', ctx], {
-    env: e.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = e.spawn(['build', '-t', 'interrupted:1', ctx]);
   let out = '';
-  child.stdout.on('data', (d) => (out += d));
+  child.stdout?.on('data', (d) => (out += d));
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
   const deadline = Date.now() + 60_000;
   while (!/started\n/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
