@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the compiled test files with node's own runner: `node test/run.mjs [unit|integration] [filter]`.
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -27,6 +27,16 @@ if (files.length === 0) {
 // The CLI's V8 code caches of this run live in a directory of its own, removed after (not in /var/cache/tctop).
 const codeCache = mkdtempSync(join(tmpdir(), 'tctop-test-v8-'));
 // One file at a time: integration tests share dockerd, cgroups and a 2-core machine.
+// The engine's default bridge: every test gives its containers a bridge of its own (or none), so a tctop0 that
+// appears during the run is a test's leak, reported and removed here rather than left on the host.
+const defaultBridge = '/sys/class/net/tctop0';
+const bridgeBefore = existsSync(defaultBridge);
 const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit', env: { ...process.env, TCTOP_CODE_CACHE_DIR: join(codeCache, 'v8') } });
 rmSync(codeCache, { recursive: true, force: true });
+if (!bridgeBefore && existsSync(defaultBridge)) {
+  console.error('test/run.mjs: the run left the default bridge tctop0 (a test ran a container without its own bridge); removed');
+  spawnSync('ip', ['link', 'del', 'tctop0'], { stdio: 'ignore' });
+  spawnSync('nft', ['delete', 'table', 'ip', 'tctop0'], { stdio: 'ignore' });
+  process.exit(1);
+}
 process.exit(r.status ?? 1);

@@ -13,9 +13,9 @@ function needTty(t: TestContext): boolean {
   return engineMissing(t) || missing(t, isRoot(), 'root') || missing(t, tmuxAvailable(), 'tmux');
 }
 
-/** A pane running `tctop <args>` against the test's root; closed after the test. */
+/** A pane running `tctop <args>` against the test's root and bridge (never the host's default tctop0); closed after the test. */
 function pane(t: TestContext, e: Engine, args: string[], size = { width: 100, height: 30 }): TmuxDashboard {
-  const p = new TmuxDashboard(args, size, { TCTOP_ROOT: e.root });
+  const p = new TmuxDashboard(args, size, { TCTOP_ROOT: e.root, TCTOP_NETWORK_BRIDGE: e.bridge });
   t.after(() => p.close());
   return p;
 }
