@@ -33,6 +33,8 @@ export interface Assembly {
   descriptors?: DescriptorCache;
   /** The runtimes' stopped containers, once listed. */
   stopped?: Container[];
+  /** Which figures to read (ScanOptions.figures). */
+  figures: 'all' | 'summary';
 }
 
 /** The containers of the container cgroups; returns the PIDs they hold. */
@@ -78,6 +80,7 @@ function addContainers(a: Assembly, groups: ProcessGroup[]): void {
       layout: a.layout,
       statsVersion: statsVersion(a.layout),
       live: a.live,
+      figures: a.figures,
     });
     const descriptors = a.descriptors?.count(container.pids, a.live);
     if (descriptors) container.descriptors = descriptors;

@@ -23,6 +23,11 @@ export interface ScanOptions {
    * readdir of /proc and a stat read per process each scan; HostScanner.readAllProcesses switches it at run time.
    */
   allProcesses?: boolean;
+  /**
+   * 'summary': each container's one-line figures only (`tctop ps`): CPU time, memory used and its limit, paused or
+   * not, from four cgroup files of twenty; its init's PID namespace alone; no network counters. Default 'all'.
+   */
+  figures?: 'all' | 'summary';
   /** Count the open descriptors and sockets of container processes (rate-limited; the exporter asks). */
   descriptors?: boolean;
 }

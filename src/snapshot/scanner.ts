@@ -167,6 +167,7 @@ export class HostScanner {
       claims: this.claims,
       live: new Map(),
       containers: [],
+      figures: this.options.figures ?? 'all',
     };
   }
 
