@@ -83,6 +83,11 @@ export const tctopAdapter = defineAdapter({
       extra: m.extra,
     };
   },
+  // the state dir at this host's root, where claim looks when the shim names none (another --state: undefined)
+  nameOf(id, ctx) {
+    const s = readJson(ctx, join(ctx.paths.root, containersDir(tctopRoot()), id, STATE_DIR_FILES.state));
+    return s ? fromState(id, s, '').name : undefined;
+  },
   listStopped(ctx, runningIds): StoppedRecord[] {
     const dir = containersDir(tctopRoot());
     const out: StoppedRecord[] = [];
