@@ -104,11 +104,12 @@ export interface RuntimeAdapter<N extends string = string> extends RuntimeKnowle
   readonly cgroupNames?: readonly RegExp[];
   claim(candidate: Candidate, ctx: DiscoveryContext): Claim | null;
   /**
-   * The name its claim would give the container whose cgroup names `id`, read from the runtime's state alone (no
-   * process read): lets `inspect <name>` build only the containers it names. Undefined when the state cannot say
-   * (absent, elsewhere): that container is then built whole.
+   * The name its claim would give the container whose cgroup names `id`, read from the runtime's state (and, where
+   * the state's place is there, the shim's command line: `shimArgs`, read when asked) without the rest of a claim:
+   * lets `inspect <name>` build only the containers it names. Undefined when the state cannot say (absent,
+   * unreadable): that container is then built whole.
    */
-  nameOf?(id: string, ctx: DiscoveryContext): string | undefined;
+  nameOf?(id: string, ctx: DiscoveryContext, shimArgs: () => string[] | undefined): string | undefined;
   /** Containers of this runtime that exist but run no process (for `ps -a` and inspect of stopped ones). */
   listStopped?(ctx: DiscoveryContext, runningIds: Set<string>): StoppedRecord[];
 }

@@ -46,7 +46,7 @@ export interface Assembly {
 /** The containers of the container cgroups (those `select` accepts); returns the PIDs they all hold. */
 export function addCgroupContainers(a: Assembly, cgroups: ContainerCgroups): Set<number> {
   const { select, discovery } = a;
-  const chosen = select ? cgroups.all.filter((cg) => select(cg.hint, () => nameByHint(cg.hint, discovery))) : cgroups.all;
+  const chosen = select ? cgroups.all.filter((cg) => select(cg.hint, () => nameByHint(cg, discovery))) : cgroups.all;
   a.processes.readAll(chosen === cgroups.all ? cgroups.memberPids() : chosen.flatMap((cg) => cg.pids), a.live);
   const { groups, claimed } = cgroupGroups([...chosen], (pid) => a.live.get(pid));
   if (chosen !== cgroups.all) {

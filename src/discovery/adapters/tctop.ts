@@ -83,9 +83,11 @@ export const tctopAdapter = defineAdapter({
       extra: m.extra,
     };
   },
-  // the state dir at this host's root, where claim looks when the shim names none (another --state: undefined)
-  nameOf(id, ctx) {
-    const s = readJson(ctx, join(ctx.paths.root, containersDir(tctopRoot()), id, STATE_DIR_FILES.state));
+  // the state dir claim reads: the one its shim names (an engine root of its own), else this host's default
+  nameOf(id, ctx, shimArgs) {
+    const args = shimArgs() ?? [];
+    const named = flagValue(args, SHIM_ID_FLAG) === id ? flagValue(args, SHIM_STATE_FLAG) : undefined;
+    const s = readJson(ctx, join(ctx.paths.root, named ?? join(containersDir(tctopRoot()), id), STATE_DIR_FILES.state));
     return s ? fromState(id, s, '').name : undefined;
   },
   listStopped(ctx, runningIds): StoppedRecord[] {

@@ -48,8 +48,16 @@ function host(t: { after(fn: () => void): void }): string {
   docker(3000, WEB, 'web');
   docker(3100, NAMED_LIKE_WEB, 'ab12');
   docker(3200, UNNAMED, null);
-  h.process({ pid: 3300, ppid: 1, comm: 'sh', args: ['sh'], cgroup: `/tctop/${API}`, ns: ns(4026541000), nspid: [3300, 1] });
-  h.json(`/var/lib/tctop/containers/${API}/state.json`, { id: API, name: 'api', image: 'busybox', status: 'running' });
+  // tctop's own, of an engine root of its own: its shim's --state says where its name is
+  h.process({
+    pid: 3299,
+    ppid: 1,
+    comm: 'tctop-shim',
+    args: ['/opt/tctop/native/build/tctop-shim', '--id', API, '--state', `/srv/engine/containers/${API}`],
+    cgroup: '/system.slice/tctop.service',
+  });
+  h.process({ pid: 3300, ppid: 3299, comm: 'sh', args: ['sh'], cgroup: `/tctop/${API}`, ns: ns(4026541000), nspid: [3300, 1] });
+  h.json(`/srv/engine/containers/${API}/state.json`, { id: API, name: 'api', image: 'busybox', status: 'running' });
   h.json(`/var/lib/tctop/containers/${OLD}/state.json`, { id: OLD, name: 'old', image: 'busybox', status: 'exited', exitCode: 0 });
   // a sandbox: a PID namespace of its own, in no container cgroup
   h.process({ pid: 3400, ppid: 1, comm: 'lonely', args: ['lonely'], cgroup: '/user.slice', ns: ns(4026542000), nspid: [3400, 1] });
@@ -86,7 +94,13 @@ test('inspect builds only what its references may name, and resolves each as the
     ['lonely', 'old', 'web', UNNAMED.slice(0, 12)].sort(),
     'the unnamed one is built to learn its name; the sandbox and the stopped one are always there',
   );
-  for (const pid of [3100, 3101, 3300]) assert.equal(web.processes.has(pid), false, `process ${pid} of an unselected container read`);
+  for (const pid of [3100, 3101, 3299, 3300]) assert.equal(web.processes.has(pid), false, `process ${pid} of an unselected container read`);
+  const api = scanHost({ root, includeStopped: true, select: refSelection(['api']) });
+  assert.deepEqual(
+    api.containers.map((c) => c.name).sort(),
+    ['api', 'lonely', 'old', UNNAMED.slice(0, 12)].sort(),
+    'named from the state its shim points to: the docker ones with other names are left unbuilt',
+  );
   // several references: the union
   const two = scanHost({ root, includeStopped: true, select: refSelection(['api', 'ab34']) });
   assert.deepEqual([resolved(two, 'api'), resolved(two, 'ab34')], [API, NAMED_LIKE_WEB]);
