@@ -78,7 +78,7 @@ export function addNamespaceContainers(a: Assembly, pids: PidIndex, cgroups: Con
     return container !== undefined && !known.has(container.path);
   };
   const groups = namespaceGroups(
-    candidates.filter((c) => !bornNow(c.pid)),
+    candidates.filter((c) => !claimed.has(c.pid) && !bornNow(c.pid)), // the claimed ones' cgroups are known
     (pid) => a.live.get(pid),
     claimed,
   );
