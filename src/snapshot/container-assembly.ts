@@ -47,7 +47,8 @@ export interface Assembly {
 export function addCgroupContainers(a: Assembly, cgroups: ContainerCgroups): Set<number> {
   const { select, discovery } = a;
   const chosen = select ? cgroups.all.filter((cg) => select(cg.hint, () => nameByHint(cg, discovery))) : cgroups.all;
-  a.processes.readAll(chosen === cgroups.all ? cgroups.memberPids() : chosen.flatMap((cg) => cg.pids), a.live);
+  // a summary reads members light (picking the init takes stat and status); the init's memberships come later
+  a.processes.readAll(chosen === cgroups.all ? cgroups.memberPids() : chosen.flatMap((cg) => cg.pids), a.live, a.figures === 'summary');
   const { groups, claimed } = cgroupGroups([...chosen], (pid) => a.live.get(pid));
   if (chosen !== cgroups.all) {
     // the others are containers all the same: their processes are no sandbox, and they are not stopped

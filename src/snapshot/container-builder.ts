@@ -7,6 +7,7 @@ import { readV1Summary, readV2Summary } from '../host/cgroupfs/summary.js';
 import { readV2Frozen, readV2Stats } from '../host/cgroupfs/v2.js';
 import { cgroupPathFor } from '../host/procfs/cgroup.js';
 import { readCmdline } from '../host/procfs/cmdline.js';
+import { readMemberships } from '../host/procfs/process.js';
 import { readNamespace, readNamespaces } from '../host/procfs/namespaces.js';
 import { parseNetDev } from '../host/procfs/netdev.js';
 import { collectPids } from '../host/cgroupfs/procs.js';
@@ -172,6 +173,8 @@ function liveState(claimed: string, frozen: boolean | undefined): string {
 export function buildContainer(input: BuildInput): Container {
   const { reader, group, parent, claim, host, live } = input;
   const init = (claim?.initPid !== undefined && live.get(claim.initPid)) || group.init;
+  // a summary read the members light (readProcessLight): the init's memberships place its cgroup figures
+  if (input.figures === 'summary' && init.cgroups.length === 0) init.cgroups = readMemberships(reader, init.hostPid);
   const pids = [
     init.hostPid,
     ...group.members

@@ -60,6 +60,45 @@ export function readProcess(ctx: ProcessReadContext, pid: number): ProcessInfo |
 }
 
 /**
+ * A container member for a summary (`tctop ps`): stat and status alone, what picking a container's init takes; its
+ * command line and cgroup memberships are not read (command '', cgroups []). Null as readProcess.
+ */
+export function readProcessLight(ctx: ProcessReadContext, pid: number): ProcessInfo | null {
+  const r = ctx.reader;
+  const stat = readStat(r, pid);
+  if (!stat) return null;
+  const statusText = r.recordText(join(r.paths.proc, String(pid), 'status'), true);
+  if (statusText === null) return null;
+  const status = parseStatus(statusText);
+  if (status.tgid > 0 && status.tgid !== pid) return null;
+  const nsPids = status.nsPids.length ? status.nsPids : [pid];
+  return {
+    hostPid: pid,
+    containerPid: nsPids[nsPids.length - 1],
+    nsPids,
+    ppid: stat.ppid,
+    threads: stat.numThreads,
+    state: stat.state,
+    comm: stat.comm,
+    command: '',
+    uid: status.uid,
+    user: ctx.userName(status.uid),
+    startTicks: stat.startTicks,
+    cpuTicks: stat.utime + stat.stime,
+    rssBytes: stat.rssPages * ctx.pageSize,
+    ttyNr: stat.ttyNr,
+    vsizeBytes: stat.vsizeBytes,
+    cgroups: [],
+  };
+}
+
+/** The cgroup memberships of a process read light (readProcessLight), read now; [] when it vanished. */
+export function readMemberships(r: HostReader, pid: number): ProcessInfo['cgroups'] {
+  const text = r.recordText(join(r.paths.proc, String(pid), 'cgroup'), true);
+  return text === null ? [] : parseProcCgroup(text);
+}
+
+/**
  * Refresh a known process: re-read stat only. Returns null if it vanished, or 'reused' when the PID now belongs
  * to a different process (start time changed), in which case the caller reads it whole.
  */
