@@ -3,6 +3,7 @@
 // into Containers (container-builder.ts); the runtimes' stopped containers beside them.
 import { statsVersion, type CgroupHierarchy, type CgroupLayout } from '../host/cgroupfs/layout.js';
 import { cgroupPathFor } from '../host/procfs/cgroup.js';
+import { withCommandLine } from '../host/procfs/process.js';
 import type { HostReader } from '../host/reader.js';
 import { containerCgroupOf } from '../discovery/cgroup-walk.js';
 import { cgroupGroups, namespaceGroups, type ProcessGroup } from '../discovery/grouping.js';
@@ -88,7 +89,10 @@ export function addNamespaceContainers(a: Assembly, pids: PidIndex, cgroups: Con
 
 function addContainers(a: Assembly, groups: ProcessGroup[]): void {
   for (const g of groups) {
-    const parent = g.init.ppid > 0 ? a.processes.read(g.init.ppid, a.live) : undefined;
+    // a summary reads the shim light too, and its command line (its flags name the container; ps prints it)
+    const summary = a.figures === 'summary';
+    const read = g.init.ppid > 0 ? a.processes.read(g.init.ppid, a.live, summary) : undefined;
+    const parent = read && summary ? withCommandLine(a.reader, read) : read;
     const claim = a.claims.get(g.key, g.init, () => claimGroup(a.reader, g, parent, a.discovery, ADAPTERS));
     const container = buildContainer({
       reader: a.reader,

@@ -46,7 +46,7 @@ export function readProcess(ctx: ProcessReadContext, pid: number): ProcessInfo |
     threads: stat.numThreads,
     state: stat.state,
     comm: stat.comm,
-    command: argv.length ? argv.join(' ') : `[${stat.comm}]`,
+    command: commandOf(argv, stat.comm),
     argv,
     uid: status.uid,
     user: ctx.userName(status.uid),
@@ -90,6 +90,20 @@ export function readProcessLight(ctx: ProcessReadContext, pid: number): ProcessI
     vsizeBytes: stat.vsizeBytes,
     cgroups: [],
   };
+}
+
+/** ps's COMMAND: argv joined, or [comm] for a kernel thread (no argv). */
+const commandOf = (argv: string[], comm: string) => (argv.length ? argv.join(' ') : `[${comm}]`);
+
+/** A process read light (readProcessLight), its command line read now (a shim's: its flags name its container). */
+export function withCommandLine(r: HostReader, p: ProcessInfo): ProcessInfo {
+  if (p.argv !== undefined) return p;
+  const argv = readCmdline(r, p.hostPid);
+  if (argv !== null) {
+    p.argv = argv;
+    p.command = commandOf(argv, p.comm);
+  }
+  return p;
 }
 
 /** The cgroup memberships of a process read light (readProcessLight), read now; [] when it vanished. */
