@@ -4,8 +4,9 @@ import { parsePasswd } from '../host/passwd.js';
 import type { DiscoveryContext } from './types.js';
 
 /** A runtime's JSON object file; null when absent (not noted: containers come and go), denied or malformed (noted). */
-export function readJson(ctx: DiscoveryContext, path: string): Record<string, unknown> | null {
-  const text = ctx.reader.stateText(path);
+/** `optional`: the file is usually absent (HostReader.optionalStateText). */
+export function readJson(ctx: DiscoveryContext, path: string, optional = false): Record<string, unknown> | null {
+  const text = optional ? ctx.reader.optionalStateText(path) : ctx.reader.stateText(path);
   if (text === null) return null;
   let v: unknown;
   try {

@@ -103,6 +103,13 @@ export interface RuntimeAdapter<N extends string = string> extends RuntimeKnowle
   /** The cgroup paths it puts its containers in (v1 and v2 alike, every cgroup driver); group 1 is the ID or name. */
   readonly cgroupNames?: readonly RegExp[];
   claim(candidate: Candidate, ctx: DiscoveryContext): Claim | null;
+  /**
+   * The name its claim would give the container whose cgroup names `id`, read from the runtime's state (and, where
+   * the state's place is there, the shim's command line: `shimArgs`, read when asked) without the rest of a claim:
+   * lets `inspect <name>` build only the containers it names. Undefined when the state cannot say (absent,
+   * unreadable): that container is then built whole.
+   */
+  nameOf?(id: string, ctx: DiscoveryContext, shimArgs: () => string[] | undefined): string | undefined;
   /** Containers of this runtime that exist but run no process (for `ps -a` and inspect of stopped ones). */
   listStopped?(ctx: DiscoveryContext, runningIds: Set<string>): StoppedRecord[];
 }

@@ -6,6 +6,7 @@
 // A missing file is often normal (a controller the cgroup lacks, a kernel without PSI or the time namespace), so
 // it is noted as "vanished" only where the caller says the file must exist (`mustExist`: a process's own files,
 // whose absence means it exited). Denied and malformed reads are always noted.
+import { existsSync } from 'node:fs';
 import type { SpecCache } from './cgroupfs/spec-cache.js';
 import type { OpenFiles } from './open-files.js';
 import type { HostPaths } from './paths.js';
@@ -82,6 +83,14 @@ export class HostReader {
       this.malformed(path, 'a directory, not a file');
       return null;
     }
+  }
+
+  /**
+   * stateText for a file whose absence is the usual case (an exit record while the container runs): one access()
+   * finds it absent, where a failed open costs a thrown error (~15 us each, 1,800 of them at 900 containers).
+   */
+  optionalStateText(path: string): string | null {
+    return existsSync(path) ? this.stateText(path) : null;
   }
 
   /** A one-record kernel file read once (read.ts: readRecordText). */

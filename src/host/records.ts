@@ -70,8 +70,8 @@ export interface CgroupStats {
   };
   memory?: {
     usageBytes: number;
-    /** usage - inactive_file, clamped at 0, as cAdvisor computes it. */
-    workingSetBytes: number;
+    /** usage - inactive_file, clamped at 0, as cAdvisor computes it; absent from a summary (ScanOptions.figures). */
+    workingSetBytes?: number;
     rssBytes?: number;
     cacheBytes?: number;
     swapBytes?: number;

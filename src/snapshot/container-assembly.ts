@@ -3,14 +3,17 @@
 // into Containers (container-builder.ts); the runtimes' stopped containers beside them.
 import { statsVersion, type CgroupHierarchy, type CgroupLayout } from '../host/cgroupfs/layout.js';
 import { cgroupPathFor } from '../host/procfs/cgroup.js';
+import { withCommandLine } from '../host/procfs/process.js';
 import type { HostReader } from '../host/reader.js';
 import { containerCgroupOf } from '../discovery/cgroup-walk.js';
 import { cgroupGroups, namespaceGroups, type ProcessGroup } from '../discovery/grouping.js';
 import { ADAPTERS } from '../discovery/adapters/index.js';
+import { nameByHint } from '../discovery/names.js';
 import type { DiscoveryContext } from '../discovery/types.js';
 import type { ClaimCache } from './claim-cache.js';
 import type { ContainerCgroups } from './container-cgroups.js';
 import type { DescriptorCache } from './descriptor-cache.js';
+import type { CgroupSelection } from './scan-options.js';
 import { buildContainer, claimGroup } from './container-builder.js';
 import { stoppedContainer } from './stopped-container.js';
 import type { Container, HostInfo, ProcessInfo } from './model.js';
@@ -33,21 +36,40 @@ export interface Assembly {
   descriptors?: DescriptorCache;
   /** The runtimes' stopped containers, once listed. */
   stopped?: Container[];
+  /** Which figures to read (ScanOptions.figures). */
+  figures: 'all' | 'summary';
+  /** Which container cgroups to build (ScanOptions.select); undefined: all. */
+  select?: CgroupSelection;
+  /** IDs of the running containers left unbuilt by `select` (not stopped ones). */
+  unbuilt: string[];
 }
 
-/** The containers of the container cgroups; returns the PIDs they hold. */
+/** The containers of the container cgroups (those `select` accepts); returns the PIDs they all hold. */
 export function addCgroupContainers(a: Assembly, cgroups: ContainerCgroups): Set<number> {
-  a.processes.readAll(cgroups.memberPids(), a.live);
-  const { groups, claimed } = cgroupGroups([...cgroups.all], (pid) => a.live.get(pid));
+  const { select, discovery } = a;
+  const chosen = select ? cgroups.all.filter((cg) => select(cg.hint, () => nameByHint(cg, discovery))) : cgroups.all;
+  // a summary reads members light (picking the init takes stat and status); the init's memberships come later
+  a.processes.readAll(chosen === cgroups.all ? cgroups.memberPids() : chosen.flatMap((cg) => cg.pids), a.live, a.figures === 'summary');
+  const { groups, claimed } = cgroupGroups([...chosen], (pid) => a.live.get(pid));
+  if (chosen !== cgroups.all) {
+    // the others are containers all the same: their processes are no sandbox, and they are not stopped
+    const built = new Set(chosen);
+    for (const cg of cgroups.all) {
+      if (built.has(cg)) continue;
+      for (const pid of cg.pids) claimed.add(pid);
+      if (cg.pids.length) a.unbuilt.push(cg.hint.id);
+    }
+  }
   addContainers(a, groups);
   return claimed;
 }
 
 /** Groups of processes in PID namespaces of their own that no container cgroup holds (nspawn, sandboxes). */
 export function addNamespaceContainers(a: Assembly, pids: PidIndex, cgroups: ContainerCgroups, claimed: Set<number>): void {
-  // claimed PIDs are already in `live` (a map hit here); namespaceGroups leaves them out
+  // claimed PIDs are in `live` already, or belong to containers left unbuilt (ScanOptions.select): not read again;
+  // namespaceGroups leaves them out
   const candidates = pids.outsideHost();
-  a.processes.readAll(pids.outsidePids(), a.live);
+  for (const { pid } of candidates) if (!claimed.has(pid)) a.processes.read(pid, a.live);
   // a process in a container cgroup the walk did not see belongs to a container born during this scan: the next
   // scan shows it whole, not as a sandbox now
   const known = new Set(cgroups.all.map((c) => c.path));
@@ -58,7 +80,7 @@ export function addNamespaceContainers(a: Assembly, pids: PidIndex, cgroups: Con
     return container !== undefined && !known.has(container.path);
   };
   const groups = namespaceGroups(
-    candidates.filter((c) => !bornNow(c.pid)),
+    candidates.filter((c) => !claimed.has(c.pid) && !bornNow(c.pid)), // the claimed ones' cgroups are known
     (pid) => a.live.get(pid),
     claimed,
   );
@@ -67,7 +89,10 @@ export function addNamespaceContainers(a: Assembly, pids: PidIndex, cgroups: Con
 
 function addContainers(a: Assembly, groups: ProcessGroup[]): void {
   for (const g of groups) {
-    const parent = g.init.ppid > 0 ? a.processes.read(g.init.ppid, a.live) : undefined;
+    // a summary reads the shim light too, and its command line (its flags name the container; ps prints it)
+    const summary = a.figures === 'summary';
+    const read = g.init.ppid > 0 ? a.processes.read(g.init.ppid, a.live, summary) : undefined;
+    const parent = read && summary ? withCommandLine(a.reader, read) : read;
     const claim = a.claims.get(g.key, g.init, () => claimGroup(a.reader, g, parent, a.discovery, ADAPTERS));
     const container = buildContainer({
       reader: a.reader,
@@ -78,6 +103,7 @@ function addContainers(a: Assembly, groups: ProcessGroup[]): void {
       layout: a.layout,
       statsVersion: statsVersion(a.layout),
       live: a.live,
+      figures: a.figures,
     });
     const descriptors = a.descriptors?.count(container.pids, a.live);
     if (descriptors) container.descriptors = descriptors;
@@ -89,7 +115,7 @@ function addContainers(a: Assembly, groups: ProcessGroup[]): void {
 export function stoppedContainers(a: Assembly, includeStopped: boolean | undefined): Container[] {
   if (!includeStopped) return [];
   if (!a.stopped) {
-    const running = new Set(a.containers.map((c) => c.id));
+    const running = new Set([...a.containers.map((c) => c.id), ...a.unbuilt]);
     a.stopped = ADAPTERS.flatMap((ad) => ad.listStopped?.(a.discovery, running) ?? []).map(stoppedContainer);
   }
   return a.stopped;

@@ -3,10 +3,12 @@
 import { join } from 'node:path';
 import type { CgroupLayout } from '../host/cgroupfs/layout.js';
 import { readV1Stats } from '../host/cgroupfs/v1.js';
+import { readV1Summary, readV2Summary } from '../host/cgroupfs/summary.js';
 import { readV2Frozen, readV2Stats } from '../host/cgroupfs/v2.js';
 import { cgroupPathFor } from '../host/procfs/cgroup.js';
 import { readCmdline } from '../host/procfs/cmdline.js';
-import { readNamespaces } from '../host/procfs/namespaces.js';
+import { readMemberships } from '../host/procfs/process.js';
+import { readNamespace, readNamespaces } from '../host/procfs/namespaces.js';
 import { parseNetDev } from '../host/procfs/netdev.js';
 import { collectPids } from '../host/cgroupfs/procs.js';
 import type { HostReader } from '../host/reader.js';
@@ -64,6 +66,8 @@ export interface BuildInput {
   layout: CgroupLayout;
   statsVersion: 1 | 2;
   live: Map<number, ProcessInfo>;
+  /** 'summary': ps's figures only (ScanOptions.figures). */
+  figures?: 'all' | 'summary';
 }
 
 function namespacesOf(initNs: NamespaceSet, host: HostInfo): ContainerNamespace[] {
@@ -119,6 +123,7 @@ function cgroupStatsOf(input: BuildInput, init: ProcessInfo): CgroupStats | null
     const initPath = cgroupPathFor(m);
     const path = walked ?? (initPath ? ownedAncestor(input.reader, input.layout.unified!, initPath, input.group) : undefined);
     if (!path || path === '/') return null; // the root cgroup is the whole host, not this container
+    if (input.figures === 'summary') return readV2Summary(input.reader, input.layout.unified!, path);
     const stats = readV2Stats(input.reader, input.layout.unified!, path);
     // crun under systemd freezes only the payload's cgroup below the scope that holds the limits (podman pause:
     // libpod-<id>.scope/container frozen, the scope not; seen in the Debian 13 guest): the init's cgroup decides
@@ -131,7 +136,7 @@ function cgroupStatsOf(input: BuildInput, init: ProcessInfo): CgroupStats | null
   if (!ctrl || !primary) return null;
   if (walked !== undefined) {
     const pathOf = (c: string) => statsPath(walked, cgroupPathFor(m, c));
-    return pathOf(ctrl) === '/' ? null : readV1Stats(input.reader, input.layout, pathOf, input.host.clockTicks);
+    return pathOf(ctrl) === '/' ? null : readV1(input, pathOf);
   }
   const owned = ownedAncestor(input.reader, input.layout.v1.get(ctrl)!, primary, input.group);
   if (!owned) return null;
@@ -146,7 +151,13 @@ function cgroupStatsOf(input: BuildInput, init: ProcessInfo): CgroupStats | null
           .slice(0, p.split('/').length - up)
           .join('/') || '/';
   };
-  return readV1Stats(input.reader, input.layout, pathOf, input.host.clockTicks);
+  return readV1(input, pathOf);
+}
+
+function readV1(input: BuildInput, pathOf: (controller: string) => string | undefined): CgroupStats {
+  return input.figures === 'summary'
+    ? readV1Summary(input.reader, input.layout, pathOf)
+    : readV1Stats(input.reader, input.layout, pathOf, input.host.clockTicks);
 }
 
 /**
@@ -162,6 +173,8 @@ function liveState(claimed: string, frozen: boolean | undefined): string {
 export function buildContainer(input: BuildInput): Container {
   const { reader, group, parent, claim, host, live } = input;
   const init = (claim?.initPid !== undefined && live.get(claim.initPid)) || group.init;
+  // a summary read the members light (readProcessLight): the init's memberships place its cgroup figures
+  if (input.figures === 'summary' && init.cgroups.length === 0) init.cgroups = readMemberships(reader, init.hostPid);
   const pids = [
     init.hostPid,
     ...group.members
@@ -172,9 +185,13 @@ export function buildContainer(input: BuildInput): Container {
   // a container in the host's network namespace (--network host, hostNetwork pods) has no traffic of its own:
   // its net/dev is the whole host's, so it reports none, as cAdvisor does
   // read once per init and kept on it (the scanner caches the process): only inits need their namespaces
-  const ns = (init.namespaces ??= readNamespaces(reader, init.hostPid));
+  // a summary needs the PID namespace alone (a sandbox's ID), and is not kept on the process: it is not all of them
+  const summary = input.figures === 'summary';
+  const ns =
+    init.namespaces ??
+    (summary ? { pid: readNamespace(reader, init.hostPid, 'pid') } : (init.namespaces = readNamespaces(reader, init.hostPid)));
   const hostNet = ns.net !== undefined && ns.net === host.hostNamespaces.net;
-  const netDev = hostNet ? null : reader.hotText(join(reader.paths.proc, String(init.hostPid), 'net/dev'));
+  const netDev = hostNet || summary ? null : reader.hotText(join(reader.paths.proc, String(init.hostPid), 'net/dev'));
   const startedAt = host.bootTimeSeconds + init.startTicks / host.clockTicks;
   const shimmed = claim?.parentIsShim && parent && init.ppid === parent.hostPid;
   const pidnsInode = ns.pid;

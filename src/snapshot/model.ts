@@ -79,8 +79,9 @@ export interface HostSnapshot {
   scanDurationSeconds: number;
   notes: ScanNote[];
   /**
-   * The scan stopped once the container cgroups and runtime state had answered its caller (scanHostAside's
-   * `enough`): sandboxes and nspawn machines outside container cgroups are missing, and so is the process count.
+   * Not every container is here: the scan stopped once the container cgroups and runtime state had answered its
+   * caller (scanHostAside's `enough`: sandboxes and nspawn machines outside container cgroups are missing, and so is
+   * the process count), or it built only the container cgroups its caller selected (ScanOptions.select).
    */
   partial?: true;
   /**

@@ -1,6 +1,6 @@
 // The processes a scanner read, kept for the next scan: a known process is refreshed from its stat alone (what
 // changes between ticks), a new one read whole. The cache keeps exactly what the last scan used (members and shims).
-import { readProcess, refreshProcess, type ProcessReadContext } from '../host/procfs/process.js';
+import { readProcess, readProcessLight, refreshProcess, type ProcessReadContext } from '../host/procfs/process.js';
 import type { ProcessInfo } from '../host/records.js';
 
 export interface ProcessCacheHooks {
@@ -22,13 +22,13 @@ export class ProcessCache {
     this.known.delete(pid);
   }
 
-  /** Reads `wanted` into `live` (what vanished is left out). */
-  readAll(wanted: Iterable<number>, live: Map<number, ProcessInfo>): void {
-    for (const pid of wanted) this.read(pid, live);
+  /** Reads `wanted` into `live` (what vanished is left out); `light`: new ones as readProcessLight reads them. */
+  readAll(wanted: Iterable<number>, live: Map<number, ProcessInfo>, light = false): void {
+    for (const pid of wanted) this.read(pid, live, light);
   }
 
-  /** A process from this scan (`live`), the cache (refreshed), or read whole. */
-  read(pid: number, live: Map<number, ProcessInfo>): ProcessInfo | undefined {
+  /** A process from this scan (`live`), the cache (refreshed), or read whole (`light`: readProcessLight). */
+  read(pid: number, live: Map<number, ProcessInfo>, light = false): ProcessInfo | undefined {
     const already = live.get(pid);
     if (already) return already;
     const known = this.known.get(pid);
@@ -38,7 +38,7 @@ export class ProcessCache {
       if (r === 'reused') this.hooks.reused(pid);
       p = r === 'reused' ? readProcess(this.ctx, pid) : r;
     } else {
-      p = readProcess(this.ctx, pid);
+      p = light ? readProcessLight(this.ctx, pid) : readProcess(this.ctx, pid);
     }
     if (!p) {
       this.known.delete(pid);

@@ -1,4 +1,12 @@
 // How a HostScanner scans (scanner.ts): where the host is, what to include, how long what it read is trusted.
+import type { CgroupHint } from '../discovery/types.js';
+
+/**
+ * Whether a container cgroup may be one the caller wants, from its runtime and ID (the cgroup's name) and, asked
+ * only when those do not decide, the name its runtime's state gives it (undefined: the state cannot say).
+ */
+export type CgroupSelection = (hint: CgroupHint, nameOf: () => string | undefined) => boolean;
+
 export interface ScanOptions {
   /** Root the host is read under: '/' normally, a fixture tree in tests, '/host' in a DaemonSet. */
   root?: string;
@@ -23,6 +31,17 @@ export interface ScanOptions {
    * readdir of /proc and a stat read per process each scan; HostScanner.readAllProcesses switches it at run time.
    */
   allProcesses?: boolean;
+  /**
+   * 'summary': each container's one-line figures only (`tctop ps`): CPU time, memory used and its limit, paused or
+   * not, from four cgroup files of twenty; its init's PID namespace alone; no network counters. Default 'all'.
+   */
+  figures?: 'all' | 'summary';
+  /**
+   * Build only the container cgroups this accepts (`inspect` of named containers); the others' processes are not
+   * read, and are no sandbox either. The snapshot is then `partial`. Containers found by PID namespace, and
+   * stopped ones, are all there.
+   */
+  select?: CgroupSelection;
   /** Count the open descriptors and sockets of container processes (rate-limited; the exporter asks). */
   descriptors?: boolean;
 }

@@ -76,7 +76,7 @@ export class HostScanner {
       const claimed = addCgroupContainers(pass, s.tracker.cgroups);
       addNamespaceContainers(pass, s.tracker.pids, s.tracker.cgroups, claimed);
       if (this.allProcesses) s.processes.readAll(listPids(s.reader.list(this.paths.proc)), pass.live);
-      return this.finishPass(pass);
+      return this.finishPass(pass, pass.unbuilt.length > 0);
     } finally {
       s.files.sweep(); // what this scan did not read belongs to processes and cgroups that are gone
     }
@@ -111,7 +111,7 @@ export class HostScanner {
     if (enough?.([...pass.containers, ...stoppedContainers(pass, this.options.includeStopped)])) return this.finishPass(pass, true);
     tracker.surveyed(await (pending ?? survey(this.hostNs.pid)), pass.lastPid);
     addNamespaceContainers(pass, tracker.pids, tracker.cgroups, claimed);
-    return this.finishPass(pass);
+    return this.finishPass(pass, pass.unbuilt.length > 0);
   }
 
   /** A scan's start; the first one also learns the host's namespaces. */
@@ -167,6 +167,9 @@ export class HostScanner {
       claims: this.claims,
       live: new Map(),
       containers: [],
+      figures: this.options.figures ?? 'all',
+      select: this.options.select,
+      unbuilt: [],
     };
   }
 

@@ -5,6 +5,7 @@ import type { UiState } from './state.js';
 import type { ContainerRow } from './view/container-rows.js';
 import { CELL_GAP, COLUMNS, fitColumns, headerCells, rowCells, type Column } from './view/columns.js';
 import type { DetailView } from './view/detail.js';
+import { windowStart } from './view/row-window.js';
 import { sparkline } from './view/sparkline.js';
 import { formatBytes } from '../text/format.js';
 import { escapeTags } from './view/text-cells.js';
@@ -32,7 +33,13 @@ function updateItems(list: Layout['list'], items: string[]): void {
   lastItems.set(list, items);
 }
 
-/** `colours` false (--no-color, NO_COLOR): the cells as they are, selection and headers in inverse video only. */
+/** The first row each list showed at its last render (view/row-window.ts). */
+const firstShown = new WeakMap<object, number>();
+
+/**
+ * `colours` false (--no-color, NO_COLOR): the cells as they are, selection and headers in inverse video only. Only
+ * the rows on screen are built and given to the list; returns the index of the first.
+ */
 export function renderTable(
   layout: Layout,
   rows: readonly ContainerRow[],
@@ -40,10 +47,14 @@ export function renderTable(
   width: number,
   colours = true,
   columns: Column[] = COLUMNS,
-): void {
+): number {
   const fitted = fitColumns(width, columns);
   layout.tableHeader.setContent(escapeTags(headerCells(fitted, state.sortKey, state.reverse).join(CELL_GAP)));
-  const items = rows.map((row) => {
+  const list = layout.list;
+  const height = Number(list.height) - Number(list.iheight ?? 0);
+  const first = windowStart(firstShown.get(list) ?? 0, state.selectedIndex, height, rows.length);
+  firstShown.set(list, first);
+  const items = rows.slice(first, first + Math.max(1, height)).map((row) => {
     const cells = rowCells(row, fitted).map(escapeTags);
     fitted.forEach(({ column }, i) => {
       if (!colours) return;
@@ -52,8 +63,9 @@ export function renderTable(
     });
     return cells.join(CELL_GAP);
   });
-  updateItems(layout.list, items);
-  if (rows.length) layout.list.select(state.selectedIndex);
+  updateItems(list, items);
+  if (rows.length) list.select(state.selectedIndex - first);
+  return first;
 }
 
 /** The header's text; its sparkline rows (the last two) only where no line chart fits. */

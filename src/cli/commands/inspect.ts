@@ -31,8 +31,11 @@ export function registerInspect(program: Command): void {
       // full IDs (what scripts pass) may be answered by the container cgroups alone, before the PID-namespace pass
       // over every host process that only sandboxes need; names, prefixes and PIDs need every container
       const byFullIds = mayBeAnsweredByFullIds(refs, pids);
+      // without --pid, only the containers a reference may name are built (their cgroup IDs and runtime state say)
+      const { refSelection } = await import('../../report/ref-selection.js');
+      const select = pids.length === 0 ? refSelection(refs) : undefined;
       const snapshot = await scanHostAside(
-        { root: opts.root, includeStopped: true },
+        { root: opts.root, includeStopped: true, select },
         undefined,
         byFullIds ? (found) => answeredByFullIds(found, refs) : undefined,
       );

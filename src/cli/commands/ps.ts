@@ -31,7 +31,8 @@ export function registerPs(program: Command): void {
       const filters = parseFilters(opts);
       const { scanHostAside } = await import('../../snapshot/scanner.js');
       const { printPs } = await import('../print/ps-table.js');
-      const snapshot = await scanHostAside({ root: opts.root, includeStopped: opts.all });
+      // ps prints one line of figures per container: the scan reads those alone (ScanOptions.figures)
+      const snapshot = await scanHostAside({ root: opts.root, includeStopped: opts.all, figures: 'summary' });
       const rows = snapshot.containers.filter((c) => filters.every((f) => f(c)));
       printPs(rows, snapshot, { json: !!opts.json, noTrunc: opts.trunc === false });
     });

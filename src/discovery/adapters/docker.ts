@@ -105,6 +105,8 @@ export const dockerAdapter = defineAdapter({
       extra: meta?.extra,
     };
   },
+  // the system data root's record, as claim reads it first (a rootless dockerd's is found through the shim: undefined)
+  nameOf: (id, ctx) => readDockerMeta(ctx, id)?.name,
   listStopped(ctx, runningIds): StoppedRecord[] {
     const out: StoppedRecord[] = [];
     for (const id of ctx.reader.list(underRoot(ctx.paths, CONTAINERS_DIR))) {

@@ -14,7 +14,7 @@ function readFoldedState(ctx: DiscoveryContext, stateDir: string): Record<string
   const dir = join(ctx.paths.root, stateDir);
   const s = readJson(ctx, join(dir, STATE_DIR_FILES.state));
   if (!s) return null;
-  return foldExit(s, mayHaveExited(s) ? exitRecordOf(readJson(ctx, join(dir, STATE_DIR_FILES.exit))) : null);
+  return foldExit(s, mayHaveExited(s) ? exitRecordOf(readJson(ctx, join(dir, STATE_DIR_FILES.exit), true)) : null);
 }
 
 /** state.json read defensively: a host's file is hostile input, whoever wrote it. */
@@ -68,7 +68,12 @@ export const tctopAdapter = defineAdapter({
     const id = c.hint?.runtime === 'tctop' ? c.hint.id : flagValue(args, SHIM_ID_FLAG);
     if (!id) return null;
     const stateDir = flagValue(args, SHIM_STATE_FLAG) ?? join(containersDir(tctopRoot()), id);
-    const m = fromState(id, readFoldedState(ctx, stateDir), stateDir, readJson(ctx, join(ctx.paths.root, stateDir, STATE_DIR_FILES.run)));
+    const m = fromState(
+      id,
+      readFoldedState(ctx, stateDir),
+      stateDir,
+      readJson(ctx, join(ctx.paths.root, stateDir, STATE_DIR_FILES.run), true),
+    );
     return {
       runtime: 'tctop',
       id,
@@ -83,6 +88,13 @@ export const tctopAdapter = defineAdapter({
       extra: m.extra,
     };
   },
+  // the state dir claim reads: the one its shim names (an engine root of its own), else this host's default
+  nameOf(id, ctx, shimArgs) {
+    const args = shimArgs() ?? [];
+    const named = flagValue(args, SHIM_ID_FLAG) === id ? flagValue(args, SHIM_STATE_FLAG) : undefined;
+    const s = readJson(ctx, join(ctx.paths.root, named ?? join(containersDir(tctopRoot()), id), STATE_DIR_FILES.state));
+    return s ? fromState(id, s, '').name : undefined;
+  },
   listStopped(ctx, runningIds): StoppedRecord[] {
     const dir = containersDir(tctopRoot());
     const out: StoppedRecord[] = [];
@@ -90,7 +102,7 @@ export const tctopAdapter = defineAdapter({
       if (runningIds.has(id) || !isFullId(id)) continue;
       const s = readFoldedState(ctx, join(dir, id));
       if (!s) continue;
-      const run = readJson(ctx, join(ctx.paths.root, dir, id, STATE_DIR_FILES.run));
+      const run = readJson(ctx, join(ctx.paths.root, dir, id, STATE_DIR_FILES.run), true);
       const m = fromState(id, s, join(ctx.paths.root, dir, id), run);
       // state says running, no exit record and no process is there: the shim died; say so rather than pretend (or it
       // waits to restart the init under its restart policy, as docker's "restarting")

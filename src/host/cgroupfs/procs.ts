@@ -1,11 +1,10 @@
 // cgroup.procs: the member PIDs of a cgroup (as seen from our PID namespace), of one cgroup or of its whole subtree.
 // Read every refresh for each container cgroup, so a scanner may keep it open (on cgroup2 only: see open-files.ts).
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { HostReader } from '../reader.js';
 
 export function readCgroupProcs(r: HostReader, dir: string): number[] | null {
-  const t = r.hotText(join(dir, 'cgroup.procs'));
+  const t = r.hotText(`${dir}/cgroup.procs`);
   if (t === null) return null;
   const out: number[] = [];
   for (const line of t.split('\n')) if (line) out.push(Number(line));
@@ -48,5 +47,5 @@ export function collectPids(r: HostReader, dir: string, into: number[], nested =
   const procs = readCgroupProcs(r, dir);
   if (procs) into.push(...procs);
   if (!nested || depth >= MAX_CGROUP_DEPTH) return;
-  for (const d of cgroupSubdirs(r, dir)) collectPids(r, join(dir, d), into, true, depth + 1);
+  for (const d of cgroupSubdirs(r, dir)) collectPids(r, `${dir}/${d}`, into, true, depth + 1);
 }

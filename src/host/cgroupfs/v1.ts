@@ -7,7 +7,7 @@ import type { CgroupLayout } from './layout.js';
 import { definedOnly, parseBlkio, parseCpuset, parseFlatKeyed, parseMaxOrNumber } from './parse.js';
 
 /** `mount` + `path`; path.join (which normalises, and allocates doing so) only when the path needs it. */
-function cgroupDir(mount: string, path: string): string {
+export function cgroupDir(mount: string, path: string): string {
   if (path === '/') return mount;
   return path.startsWith('/') && !path.includes('//') && !path.includes('/.') && !path.endsWith('/') ? mount + path : join(mount, path);
 }

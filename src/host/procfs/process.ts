@@ -46,7 +46,7 @@ export function readProcess(ctx: ProcessReadContext, pid: number): ProcessInfo |
     threads: stat.numThreads,
     state: stat.state,
     comm: stat.comm,
-    command: argv.length ? argv.join(' ') : `[${stat.comm}]`,
+    command: commandOf(argv, stat.comm),
     argv,
     uid: status.uid,
     user: ctx.userName(status.uid),
@@ -57,6 +57,59 @@ export function readProcess(ctx: ProcessReadContext, pid: number): ProcessInfo |
     vsizeBytes: stat.vsizeBytes,
     cgroups: parseProcCgroup(cgroupText),
   };
+}
+
+/**
+ * A container member for a summary (`tctop ps`): stat and status alone, what picking a container's init takes; its
+ * command line and cgroup memberships are not read (command '', cgroups []). Null as readProcess.
+ */
+export function readProcessLight(ctx: ProcessReadContext, pid: number): ProcessInfo | null {
+  const r = ctx.reader;
+  const stat = readStat(r, pid);
+  if (!stat) return null;
+  const statusText = r.recordText(join(r.paths.proc, String(pid), 'status'), true);
+  if (statusText === null) return null;
+  const status = parseStatus(statusText);
+  if (status.tgid > 0 && status.tgid !== pid) return null;
+  const nsPids = status.nsPids.length ? status.nsPids : [pid];
+  return {
+    hostPid: pid,
+    containerPid: nsPids[nsPids.length - 1],
+    nsPids,
+    ppid: stat.ppid,
+    threads: stat.numThreads,
+    state: stat.state,
+    comm: stat.comm,
+    command: '',
+    uid: status.uid,
+    user: ctx.userName(status.uid),
+    startTicks: stat.startTicks,
+    cpuTicks: stat.utime + stat.stime,
+    rssBytes: stat.rssPages * ctx.pageSize,
+    ttyNr: stat.ttyNr,
+    vsizeBytes: stat.vsizeBytes,
+    cgroups: [],
+  };
+}
+
+/** ps's COMMAND: argv joined, or [comm] for a kernel thread (no argv). */
+const commandOf = (argv: string[], comm: string) => (argv.length ? argv.join(' ') : `[${comm}]`);
+
+/** A process read light (readProcessLight), its command line read now (a shim's: its flags name its container). */
+export function withCommandLine(r: HostReader, p: ProcessInfo): ProcessInfo {
+  if (p.argv !== undefined) return p;
+  const argv = readCmdline(r, p.hostPid);
+  if (argv !== null) {
+    p.argv = argv;
+    p.command = commandOf(argv, p.comm);
+  }
+  return p;
+}
+
+/** The cgroup memberships of a process read light (readProcessLight), read now; [] when it vanished. */
+export function readMemberships(r: HostReader, pid: number): ProcessInfo['cgroups'] {
+  const text = r.recordText(join(r.paths.proc, String(pid), 'cgroup'), true);
+  return text === null ? [] : parseProcCgroup(text);
 }
 
 /**

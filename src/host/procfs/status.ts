@@ -7,14 +7,29 @@ export interface ProcStatus {
   uid: number;
 }
 
-export function parseStatus(text: string): ProcStatus {
-  let nsPids: number[] = [];
-  let uid = -1;
-  let tgid = -1;
-  for (const line of text.split('\n')) {
-    if (line.startsWith('NSpid:')) nsPids = line.slice(6).trim().split(/\s+/).map(Number);
-    else if (line.startsWith('Tgid:')) tgid = Number(line.slice(5));
-    else if (line.startsWith('Uid:')) uid = Number(line.slice(4).trim().split(/\s+/)[0]);
+/**
+ * The value of `key`'s line ("Tgid:\t123" -> "\t123"). Found by its line start, not by splitting the ~55 lines (a
+ * cold scan parses thousands of these): the kernel escapes a newline in Name, the only free-form line.
+ */
+function field(text: string, key: string): string | undefined {
+  const head = `${key}:`;
+  let from = head.length;
+  if (!text.startsWith(head)) {
+    const at = text.indexOf(`\n${head}`);
+    if (at < 0) return undefined;
+    from += at + 1;
   }
-  return { tgid, nsPids, uid };
+  const end = text.indexOf('\n', from);
+  return text.slice(from, end < 0 ? undefined : end);
+}
+
+export function parseStatus(text: string): ProcStatus {
+  const ns = field(text, 'NSpid');
+  const tgid = field(text, 'Tgid');
+  const uid = field(text, 'Uid');
+  return {
+    tgid: tgid === undefined ? -1 : Number(tgid),
+    nsPids: ns === undefined ? [] : ns.trim().split(/\s+/).map(Number),
+    uid: uid === undefined ? -1 : Number(uid.trim().split(/\s+/)[0]),
+  };
 }

@@ -43,8 +43,12 @@ function pressureOf(c: Container, cpuPercent: number | undefined): ContainerRow[
   return worst >= 0.9 ? 'high' : worst >= 0.75 ? 'warn' : 'ok';
 }
 
-export function containerRows(cur: HostSnapshot, prev: HostSnapshot | undefined): ContainerRow[] {
-  const rates = prev ? allContainerRates(prev, cur) : undefined;
+/** `rates`: allContainerRates(prev, cur), where the caller has them already. */
+export function containerRows(
+  cur: HostSnapshot,
+  prev: HostSnapshot | undefined,
+  rates = prev ? allContainerRates(prev, cur) : undefined,
+): ContainerRow[] {
   const before = new Set(prev?.containers.map((c) => c.id));
   const now = cur.takenAt / 1000;
   return cur.containers.map((c) => {
