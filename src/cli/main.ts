@@ -15,7 +15,16 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
   return program;
 }
 
+/** `tctop ps | head`: the reader went away. Quiet, with the shell's code for a SIGPIPE death, as ps(1) and docker end. */
+function exitQuietlyOnClosedPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(141);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  exitQuietlyOnClosedPipe();
   try {
     const program = await buildProgram(argv);
     await program.parseAsync(argv);

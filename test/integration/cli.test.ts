@@ -86,6 +86,13 @@ test('bad input: one line on stderr, non-zero exit, no stack trace', () => {
   assert.equal(typo.stderr, 'tctop: unknown command "rn" (tctop --help lists them)\n');
 });
 
+test('a reader that goes away (tctop ps | true): no stack trace, the exit code of a SIGPIPE death', () => {
+  for (const args of ['ps', 'ps --json', 'images', '--help']) {
+    const r = spawnSync('bash', ['-c', `bin/tctop ${args} | true; echo "\${PIPESTATUS[0]}" >&2`], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.stderr, '141\n', `tctop ${args}: ${r.stderr}`);
+  }
+});
+
 test('a PID outside any container is a clear error', () => {
   const r = tctop('inspect', '--pid', String(process.pid));
   assert.equal(r.status, 1);
