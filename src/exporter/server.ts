@@ -53,18 +53,23 @@ function send(
   head: boolean,
   status: number,
   contentType: string,
-  body: string | Buffer,
+  body: string | { chunks: readonly Buffer[]; length: number },
   extra: Record<string, string> = {},
 ): void {
-  const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const { chunks, length } = typeof body === 'string' ? single(Buffer.from(body, 'utf8')) : body;
   res.writeHead(status, {
     'Content-Type': contentType,
-    'Content-Length': String(buf.length),
+    'Content-Length': String(length),
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     ...extra,
   });
-  res.end(head ? undefined : buf);
+  if (!head) for (const chunk of chunks) res.write(chunk);
+  res.end();
+}
+
+function single(buf: Buffer): { chunks: Buffer[]; length: number } {
+  return { chunks: [buf], length: buf.length };
 }
 
 export function createExporterServer(opts: ExporterServerOptions): Server {
@@ -86,7 +91,7 @@ export function createExporterServer(opts: ExporterServerOptions): Server {
       case '/metrics': {
         try {
           const exp = await opts.renderer.render(negotiateFormat(req.headers.accept));
-          return send(res, head, 200, exp.contentType, exp.bytes, { Vary: 'Accept' });
+          return send(res, head, 200, exp.contentType, exp, { Vary: 'Accept' });
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           opts.onError?.(`scrape failed: ${message}`);
