@@ -10,7 +10,7 @@ import type { Container, HostSnapshot } from '../snapshot/model.js';
 import { BASE_LABELS, type ContainerLabelPolicy } from './container-labels.js';
 import { containerKey, type Labels, type MetricDef, type Sample } from './family.js';
 import type { ExpositionFormat } from './registry.js';
-import { ByteSink } from './byte-sink.js';
+import { ByteSink, ChunkPool } from './byte-sink.js';
 
 /** prom-client's escapeLabelValue: backslash, newline and double quote. */
 function escapeLabelValue(value: string): string {
@@ -92,15 +92,32 @@ class LabelTexts {
   }
 }
 
-/** A rendered exposition: its bytes in chunks, served as they are. */
+/**
+ * A rendered exposition: its bytes in chunks, served as they are. Counted references: the renderer holds one while
+ * it is the newest body, each response one until it is sent or its connection gone (the socket has handed the
+ * bytes to the kernel, or will never write them); at none the chunks go back to the pool for a later body.
+ */
 export class Body {
+  private refs = 1;
+
   constructor(
     readonly chunks: readonly Buffer[],
     readonly length: number,
+    private readonly backing: readonly Buffer[] = [],
+    private readonly pool?: ChunkPool,
   ) {}
 
   text(): string {
+    if (this.refs <= 0) throw new Error('exposition body read after its release');
     return Buffer.concat(this.chunks, this.length).toString('utf8');
+  }
+
+  retain(): void {
+    this.refs++;
+  }
+
+  release(): void {
+    if (--this.refs === 0) this.pool?.give(this.backing);
   }
 }
 
@@ -118,6 +135,7 @@ interface FamilyHead {
 
 export class ExpositionWriter {
   private readonly heads: Record<ExpositionFormat, FamilyHead[]>;
+  private readonly pool = new ChunkPool();
 
   constructor(
     private readonly defs: readonly MetricDef[],
@@ -135,7 +153,7 @@ export class ExpositionWriter {
   render(snapshot: HostSnapshot, format: ExpositionFormat): Body {
     const texts = new LabelTexts(this.policy);
     const openMetrics = format === 'openmetrics';
-    const out = new ByteSink();
+    const out = new ByteSink(this.pool);
     const heads = this.heads[format];
     for (let i = 0; i < this.defs.length; i++) {
       if (i > 0) {
@@ -147,7 +165,8 @@ export class ExpositionWriter {
     out.byte(NL);
     if (openMetrics) out.text('# EOF\n');
     const length = out.length;
-    return new Body(out.end(), length);
+    const { chunks, backing } = out.end();
+    return new Body(chunks, length, backing, this.pool);
   }
 
   private family(def: MetricDef, head: FamilyHead, snapshot: HostSnapshot, texts: LabelTexts, out: ByteSink): void {

@@ -15,6 +15,8 @@ export interface Exposition {
   length: number;
   /** the body as text (decoded on demand: only the bytes are kept) */
   readonly body: string;
+  /** render() hands each caller a hold on the bytes; a response gives it back once sent or its connection gone. */
+  release(): void;
 }
 
 const CONTENT_TYPES: Record<ExpositionFormat, string> = {
@@ -37,11 +39,20 @@ class Rendered implements Exposition {
   get body(): string {
     return this.rendered.text();
   }
+
+  /** Another hold on the bytes (render() takes one for its caller). */
+  retain(): void {
+    this.rendered.retain();
+  }
+
+  release(): void {
+    this.rendered.release();
+  }
 }
 
 export class MetricsRenderer {
   private readonly writer: ExpositionWriter;
-  private readonly last: Partial<Record<ExpositionFormat, { snapshot: HostSnapshot; exposition: Exposition }>> = {};
+  private readonly last: Partial<Record<ExpositionFormat, { snapshot: HostSnapshot; exposition: Rendered }>> = {};
 
   constructor(
     private readonly provider: SnapshotProvider,
@@ -52,13 +63,20 @@ export class MetricsRenderer {
     this.writer = new ExpositionWriter(defs, labels);
   }
 
+  /** The exposition of a fresh snapshot, held for the caller until it calls release() (or drops it to the GC). */
   async render(format: ExpositionFormat): Promise<Exposition> {
     const snapshot = await this.provider.get();
     const last = this.last[format];
-    if (last?.snapshot === snapshot) return last.exposition;
+    if (last?.snapshot === snapshot) {
+      last.exposition.retain();
+      return last.exposition;
+    }
     // only the newest render of a format is kept: a snapshot another format rendered is not held for it
     const exposition = new Rendered(CONTENT_TYPES[format], this.writer.render(snapshot, format));
+    // the renderer's hold on the body it replaces ends (responses still sending it hold their own)
+    last?.exposition.release();
     this.last[format] = { snapshot, exposition };
+    exposition.retain();
     return exposition;
   }
 }

@@ -5,7 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { BasicAuth } from './basic-auth.js';
 import { indexPage } from './index-page.js';
-import { negotiateFormat, type MetricsRenderer } from './renderer.js';
+import { type Exposition, negotiateFormat, type MetricsRenderer } from './renderer.js';
 import type { WebConfig } from './web-config.js';
 
 export interface ServerLimits {
@@ -53,10 +53,15 @@ function send(
   head: boolean,
   status: number,
   contentType: string,
-  body: string | { chunks: readonly Buffer[]; length: number },
+  body: string | Exposition,
   extra: Record<string, string> = {},
 ): void {
   const { chunks, length } = typeof body === 'string' ? single(Buffer.from(body, 'utf8')) : body;
+  // the caller's hold on the chunks ends once the socket has handed them to the kernel, or will never write them
+  if (typeof body !== 'string') {
+    if (head) body.release();
+    else res.once('close', () => body.release());
+  }
   res.writeHead(status, {
     'Content-Type': contentType,
     'Content-Length': String(length),

@@ -7,8 +7,9 @@ import { defaultMaxOpen, MAX_BUDGET } from '../../../src/host/fd-budget.js';
 const limits = (soft: string, hard: string) =>
   `Limit                     Soft Limit           Hard Limit           Units     \nMax open files            ${soft.padEnd(21)}${hard.padEnd(21)}files     \n`;
 
-test('half of the soft limit, at most MAX_BUDGET; unlimited is the cap; unreadable is 256', () => {
-  assert.equal(defaultMaxOpen(limits('20000', '20000')), 10_000);
+test('the soft limit less an eighth (at least 1,024), at least half of it, at most MAX_BUDGET; unreadable is 256', () => {
+  assert.equal(defaultMaxOpen(limits('20000', '20000')), 17_500);
+  assert.equal(defaultMaxOpen(limits('4096', '4096')), 3072);
   assert.equal(defaultMaxOpen(limits('1024', '524288')), 512);
   assert.equal(defaultMaxOpen(limits('1048576', '1048576')), MAX_BUDGET);
   assert.equal(defaultMaxOpen(limits('unlimited', 'unlimited')), MAX_BUDGET);
