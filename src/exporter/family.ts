@@ -5,7 +5,15 @@ import type { Container, HostSnapshot } from '../snapshot/model.js';
 export type MetricType = 'counter' | 'gauge';
 export type Labels = Record<string, string>;
 
+/**
+ * One series. Its labels are the container's (all of cAdvisor's and the container_label_* ones, or only the join keys
+ * with `join`) followed by its own `labels`: the exporter formats a container's labels once per scrape, not once per
+ * series, and families never build per-series copies of them.
+ */
 export interface Sample {
+  container?: Container;
+  /** only the container's join keys (id, name), for info series that would otherwise repeat every label */
+  join?: boolean;
   labels: Labels;
   value: number;
 }
@@ -19,7 +27,7 @@ export interface MetricDef {
   type: MetricType;
   /** The fixed label names; a series with every CONTAINER_LABELS also carries the labeller's container_label_*. */
   labelNames: readonly string[];
-  samples(snapshot: HostSnapshot, labels: ContainerLabeller): Sample[];
+  samples(snapshot: HostSnapshot): Sample[];
 }
 
 /** The labels cAdvisor puts on every container series, so existing dashboards and alerts work unchanged. */
@@ -50,6 +58,12 @@ export function hasContainerLabels(def: MetricDef): boolean {
   return CONTAINER_LABELS.every((l) => def.labelNames.includes(l));
 }
 
+/** Every label of a sample as one object, container labels first (the prom-client registry's input, in tests). */
+export function sampleLabels(s: Sample, labels: ContainerLabeller): Labels {
+  if (!s.container) return s.labels;
+  return { ...(s.join ? containerKey(s.container) : labels(s.container)), ...s.labels };
+}
+
 /** The labels that identify a container for joins (`on (id)`), for info series that would otherwise repeat them all. */
 export function containerKey(c: Container): Labels {
   return { id: c.cgroup?.path ?? `/${c.runtime}/${c.id}`, name: c.name };
@@ -74,12 +88,13 @@ export function perContainer(spec: ContainerMetricSpec): MetricDef {
     help: spec.help,
     type: spec.type,
     labelNames: [...CONTAINER_LABELS, ...Object.keys(constLabels)],
-    samples(snapshot, labels = containerLabels) {
+    samples(snapshot) {
       const out: Sample[] = [];
       for (const c of snapshot.containers) {
         const v = spec.value(c, snapshot);
         if (v === undefined || !Number.isFinite(v)) continue;
-        out.push({ labels: { ...labels(c), ...constLabels }, value: v });
+        // one constLabels object shared by every series: the exporter formats it once
+        out.push({ container: c, labels: constLabels, value: v });
       }
       return out;
     },

@@ -1,11 +1,13 @@
-// Binds metric definitions to a prom-client Registry of our own (never the global one). Values are pulled at
-// scrape time from the snapshot the renderer hands over, so a scrape never sees two snapshots mixed. The
+// The reference exposition: metric definitions bound to a prom-client Registry of our own (never the global one).
+// The exporter writes its exposition itself (exposition.ts: prom-client's registry was most of a large scrape's
+// cost); the tests hold that writer to this registry's output byte for byte, so prom-client's types, names,
+// escaping and validation stay the standard. The
 // container_label_* names depend on the containers of the snapshot (prom-client fixes label names per metric), so
 // the container-labelled metrics are bound again whenever the set of those names changes.
 import { Counter, Gauge, Registry, type RegistryContentType } from 'prom-client';
 import type { HostSnapshot } from '../snapshot/model.js';
 import { BASE_LABELS, type ContainerLabelPolicy } from './container-labels.js';
-import { hasContainerLabels, type MetricDef } from './family.js';
+import { hasContainerLabels, sampleLabels, type MetricDef } from './family.js';
 
 export type ExpositionFormat = 'prometheus' | 'openmetrics';
 
@@ -58,7 +60,7 @@ export class SnapshotRegistry {
         ...common,
         collect() {
           this.reset();
-          if (holder.snapshot) for (const s of def.samples(holder.snapshot, labels)) this.set(s.labels, s.value);
+          if (holder.snapshot) for (const s of def.samples(holder.snapshot)) this.set(sampleLabels(s, labels), s.value);
         },
       });
     } else {
@@ -66,7 +68,7 @@ export class SnapshotRegistry {
         ...common,
         collect() {
           this.reset();
-          if (holder.snapshot) for (const s of def.samples(holder.snapshot, labels)) this.inc(s.labels, s.value);
+          if (holder.snapshot) for (const s of def.samples(holder.snapshot)) this.inc(sampleLabels(s, labels), s.value);
         },
       });
     }

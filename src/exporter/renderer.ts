@@ -1,26 +1,58 @@
-// Turns the provider's snapshot into exposition text. Renders of one format run one at a time and a render is
-// reused while the snapshot is unchanged, so concurrent scrapes of a fresh snapshot cost one render.
+// Turns the provider's snapshot into exposition text. A render is kept while the snapshot is unchanged, so the
+// concurrent scrapes that share a scan share its rendered body too (one render per format and scan).
 import type { HostSnapshot } from '../snapshot/model.js';
 import type { ContainerLabelPolicy } from './container-labels.js';
+import { type Body, ExpositionWriter } from './exposition.js';
 import type { Collector, MetricDef } from './family.js';
-import { SnapshotRegistry, type ExpositionFormat } from './registry.js';
+import { Registry } from 'prom-client';
+import type { ExpositionFormat } from './registry.js';
 import type { SnapshotProvider } from './snapshots.js';
 
 export interface Exposition {
   contentType: string;
-  body: string;
-  /** body encoded once per render, shared by every response that serves it */
-  bytes: Buffer;
+  /** the body's bytes, written once per render and shared by every response that serves it */
+  chunks: readonly Buffer[];
+  length: number;
+  /** the body as text (decoded on demand: only the bytes are kept) */
+  readonly body: string;
+  /** render() hands each caller a hold on the bytes; a response gives it back once sent or its connection gone. */
+  release(): void;
 }
 
-interface FormatState {
-  registry: SnapshotRegistry;
-  queue: Promise<unknown>;
-  last?: { snapshot: HostSnapshot; rendered: Promise<{ body: string; bytes: Buffer }> };
+const CONTENT_TYPES: Record<ExpositionFormat, string> = {
+  prometheus: Registry.PROMETHEUS_CONTENT_TYPE,
+  openmetrics: Registry.OPENMETRICS_CONTENT_TYPE,
+};
+
+class Rendered implements Exposition {
+  readonly chunks: readonly Buffer[];
+  readonly length: number;
+
+  constructor(
+    readonly contentType: string,
+    private readonly rendered: Body,
+  ) {
+    this.chunks = rendered.chunks;
+    this.length = rendered.length;
+  }
+
+  get body(): string {
+    return this.rendered.text();
+  }
+
+  /** Another hold on the bytes (render() takes one for its caller). */
+  retain(): void {
+    this.rendered.retain();
+  }
+
+  release(): void {
+    this.rendered.release();
+  }
 }
 
 export class MetricsRenderer {
-  private readonly formats: Record<ExpositionFormat, FormatState>;
+  private readonly writer: ExpositionWriter;
+  private readonly last: Partial<Record<ExpositionFormat, { snapshot: HostSnapshot; exposition: Rendered }>> = {};
 
   constructor(
     private readonly provider: SnapshotProvider,
@@ -28,24 +60,24 @@ export class MetricsRenderer {
     labels?: ContainerLabelPolicy,
   ) {
     const defs: MetricDef[] = collectors.flatMap((c) => c.metrics);
-    this.formats = {
-      prometheus: { registry: new SnapshotRegistry(defs, 'prometheus', labels), queue: Promise.resolve() },
-      openmetrics: { registry: new SnapshotRegistry(defs, 'openmetrics', labels), queue: Promise.resolve() },
-    };
+    this.writer = new ExpositionWriter(defs, labels);
   }
 
+  /** The exposition of a fresh snapshot, held for the caller until it calls release() (or drops it to the GC). */
   async render(format: ExpositionFormat): Promise<Exposition> {
     const snapshot = await this.provider.get();
-    const state = this.formats[format];
-    if (state.last?.snapshot !== snapshot) {
-      const rendered = state.queue.then(async () => {
-        const body = await state.registry.render(snapshot);
-        return { body, bytes: Buffer.from(body, 'utf8') };
-      });
-      state.queue = rendered.catch(() => undefined);
-      state.last = { snapshot, rendered };
+    const last = this.last[format];
+    if (last?.snapshot === snapshot) {
+      last.exposition.retain();
+      return last.exposition;
     }
-    return { contentType: state.registry.contentType, ...(await state.last.rendered) };
+    // only the newest render of a format is kept: a snapshot another format rendered is not held for it
+    const exposition = new Rendered(CONTENT_TYPES[format], this.writer.render(snapshot, format));
+    // the renderer's hold on the body it replaces ends (responses still sending it hold their own)
+    last?.exposition.release();
+    this.last[format] = { snapshot, exposition };
+    exposition.retain();
+    return exposition;
   }
 }
 

@@ -5,7 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { BasicAuth } from './basic-auth.js';
 import { indexPage } from './index-page.js';
-import { negotiateFormat, type MetricsRenderer } from './renderer.js';
+import { type Exposition, negotiateFormat, type MetricsRenderer } from './renderer.js';
 import type { WebConfig } from './web-config.js';
 
 export interface ServerLimits {
@@ -53,18 +53,28 @@ function send(
   head: boolean,
   status: number,
   contentType: string,
-  body: string | Buffer,
+  body: string | Exposition,
   extra: Record<string, string> = {},
 ): void {
-  const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const { chunks, length } = typeof body === 'string' ? single(Buffer.from(body, 'utf8')) : body;
+  // the caller's hold on the chunks ends once the socket has handed them to the kernel, or will never write them
+  if (typeof body !== 'string') {
+    if (head) body.release();
+    else res.once('close', () => body.release());
+  }
   res.writeHead(status, {
     'Content-Type': contentType,
-    'Content-Length': String(buf.length),
+    'Content-Length': String(length),
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     ...extra,
   });
-  res.end(head ? undefined : buf);
+  if (!head) for (const chunk of chunks) res.write(chunk);
+  res.end();
+}
+
+function single(buf: Buffer): { chunks: Buffer[]; length: number } {
+  return { chunks: [buf], length: buf.length };
 }
 
 export function createExporterServer(opts: ExporterServerOptions): Server {
@@ -86,7 +96,7 @@ export function createExporterServer(opts: ExporterServerOptions): Server {
       case '/metrics': {
         try {
           const exp = await opts.renderer.render(negotiateFormat(req.headers.accept));
-          return send(res, head, 200, exp.contentType, exp.bytes, { Vary: 'Accept' });
+          return send(res, head, 200, exp.contentType, exp, { Vary: 'Accept' });
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           opts.onError?.(`scrape failed: ${message}`);

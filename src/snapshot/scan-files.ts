@@ -14,16 +14,17 @@ export class ScanFiles {
   private readonly files: OpenFiles | undefined;
   private readonly specs: SpecCache;
 
-  constructor(paths: HostPaths, layout: CgroupLayout, keepFilesOpen: boolean, specTtlMs: number) {
+  constructor(paths: HostPaths, layout: CgroupLayout, keepFilesOpen: boolean, specTtlMs: number, fdBudget = defaultMaxOpen()) {
     if (keepFilesOpen) {
       const kernelDirs = (dirs: string[]) => dirs.filter(isKernelFs).map((d) => (d.endsWith('/') ? d : `${d}/`));
       const cgroupDirs = kernelDirs([...layout.v1.values(), ...(layout.unified ? [layout.unified] : [])]);
-      // one descriptor budget for both sets: usage files and stat (read every scan) get most of it
-      const budget = defaultMaxOpen();
+      // one descriptor budget for both sets: usage files and stat, read every scan, get nearly all of it (a kept limit
+      // file, read once a TTL, saves a fifth of what a kept usage file saves, or less)
+      const budget = fdBudget;
       const cgroup2Dirs = cgroupDirs.filter(isCgroup2Fs);
-      this.files = new OpenFiles([...kernelDirs([paths.proc]), ...cgroupDirs], budget - Math.floor(budget / 4), cgroup2Dirs);
+      this.files = new OpenFiles([...kernelDirs([paths.proc]), ...cgroupDirs], budget - Math.floor(budget / 16), cgroup2Dirs);
       // limit files are read every few seconds, not every scan: their own set, closed as their cache entries expire
-      this.specs = new SpecCache(specTtlMs, new OpenFiles(cgroupDirs, Math.floor(budget / 4)));
+      this.specs = new SpecCache(specTtlMs, new OpenFiles(cgroupDirs, Math.floor(budget / 16)));
     } else {
       this.specs = new SpecCache(specTtlMs);
     }

@@ -26,6 +26,8 @@ export interface ScanOptions {
    * say so: scanHost closes them.
    */
   keepFilesOpen?: boolean;
+  /** Descriptors the kept files may use (default: host/fd-budget.ts's share of the descriptor limit). */
+  fdBudget?: number;
   /**
    * Read every host process, not only the containers' and their shims' (the dashboard's host tree view). Costs a
    * readdir of /proc and a stat read per process each scan; HostScanner.readAllProcesses switches it at run time.

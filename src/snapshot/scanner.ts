@@ -125,7 +125,13 @@ export class HostScanner {
   private setUpOnce(): Setup {
     if (this.setup) return this.setup;
     const layout = detectCgroupLayout(this.paths.cgroup);
-    const files = new ScanFiles(this.paths, layout, this.options.keepFilesOpen ?? true, this.options.specTtlMs ?? 5000);
+    const files = new ScanFiles(
+      this.paths,
+      layout,
+      this.options.keepFilesOpen ?? true,
+      this.options.specTtlMs ?? 5000,
+      this.options.fdBudget,
+    );
     const reader = files.reader;
     const tracker = new PidTracker(reader, this.hostNs.pid, this.options.fullPassIntervalMs ?? 10_000, {
       forgetProcess: (pid) => processes.delete(pid),

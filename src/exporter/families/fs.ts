@@ -11,7 +11,7 @@ function layerGauge(name: string, help: string, value: (u: WritableLayerUsage) =
     help,
     type: 'gauge',
     labelNames: [...CONTAINER_LABELS, 'device'],
-    samples(s: HostSnapshot, labelsOf) {
+    samples(s: HostSnapshot) {
       const out: Sample[] = [];
       const layers = s.writableLayers;
       if (!layers?.size) return out;
@@ -19,7 +19,7 @@ function layerGauge(name: string, help: string, value: (u: WritableLayerUsage) =
         const u = layers.get(c.id);
         const v = u ? value(u) : undefined;
         if (v === undefined || !Number.isFinite(v)) continue;
-        out.push({ labels: { ...labelsOf(c), device: u!.device }, value: v });
+        out.push({ container: c, labels: { device: u!.device }, value: v });
       }
       return out;
     },

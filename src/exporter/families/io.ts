@@ -1,21 +1,20 @@
 // Block IO from the cgroup (blkio on v1, io.stat on v2): container_fs_* summed over devices (the `device` label left
 // empty), and cAdvisor's container_blkio_device_usage_total per device and operation.
-import { CONTAINER_LABELS, containerLabels, perContainer, type Collector, type MetricDef, type Sample } from '../family.js';
+import { CONTAINER_LABELS, perContainer, type Collector, type MetricDef, type Sample } from '../family.js';
 
 const deviceUsage: MetricDef = {
   name: 'container_blkio_device_usage_total',
   help: 'Blkio Device bytes usage',
   type: 'counter',
   labelNames: [...CONTAINER_LABELS, 'device', 'major', 'minor', 'operation'],
-  samples(snapshot, labels = containerLabels) {
+  samples(snapshot) {
     const out: Sample[] = [];
     for (const c of snapshot.containers) {
       const devices = c.cgroup?.io?.devices;
       if (!devices?.length) continue;
-      const base = labels(c);
       for (const d of devices) {
         const dev = { device: d.device, major: String(d.major), minor: String(d.minor) };
-        for (const [operation, value] of Object.entries(d.bytes)) out.push({ labels: { ...base, ...dev, operation }, value });
+        for (const [operation, value] of Object.entries(d.bytes)) out.push({ container: c, labels: { ...dev, operation }, value });
       }
     }
     return out;

@@ -1,5 +1,5 @@
 // Memory: usage, working set (usage - inactive_file, computed by the cgroup reader as cAdvisor does), OOMs.
-import { CONTAINER_LABELS, containerLabels, perContainer, type Collector, type MetricDef, type Sample } from '../family.js';
+import { CONTAINER_LABELS, perContainer, type Collector, type MetricDef, type Sample } from '../family.js';
 
 /**
  * cAdvisor's four series per container: pgfault and pgmajfault, each under scope container and hierarchy. cAdvisor
@@ -10,15 +10,14 @@ const memoryFailures: MetricDef = {
   help: 'Cumulative count of memory allocation failures.',
   type: 'counter',
   labelNames: [...CONTAINER_LABELS, 'failure_type', 'scope'],
-  samples(snapshot, labels = containerLabels) {
+  samples(snapshot) {
     const out: Sample[] = [];
     for (const c of snapshot.containers) {
       const m = c.cgroup?.memory;
       if (m?.pgfault === undefined || m.pgmajfault === undefined) continue;
-      const base = labels(c);
       for (const scope of ['container', 'hierarchy']) {
-        out.push({ labels: { ...base, failure_type: 'pgfault', scope }, value: m.pgfault });
-        out.push({ labels: { ...base, failure_type: 'pgmajfault', scope }, value: m.pgmajfault });
+        out.push({ container: c, labels: { failure_type: 'pgfault', scope }, value: m.pgfault });
+        out.push({ container: c, labels: { failure_type: 'pgmajfault', scope }, value: m.pgmajfault });
       }
     }
     return out;

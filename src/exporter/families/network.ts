@@ -3,7 +3,7 @@
 // (a nested runtime's bridge and host ends, whose traffic is the nested containers').
 import type { NetworkStats } from '../../snapshot/model.js';
 import { labelValue } from '../container-labels.js';
-import { CONTAINER_LABELS, containerLabels, type Collector, type MetricDef, type Sample } from '../family.js';
+import { CONTAINER_LABELS, type Collector, type MetricDef, type Sample } from '../family.js';
 
 type Counter = keyof Omit<NetworkStats, 'interfaces'>;
 
@@ -21,13 +21,12 @@ function perInterface(name: string, help: string, field: Counter): MetricDef {
     help,
     type: 'counter',
     labelNames: [...CONTAINER_LABELS, 'interface'],
-    samples(snapshot, labels = containerLabels) {
+    samples(snapshot) {
       const out: Sample[] = [];
       for (const c of snapshot.containers) {
         if (!c.network) continue;
-        const base = labels(c);
         for (const ifc of c.network.interfaces) {
-          if (!ignoredInterface(ifc.name)) out.push({ labels: { ...base, interface: labelValue(ifc.name) }, value: ifc[field] });
+          if (!ignoredInterface(ifc.name)) out.push({ container: c, labels: { interface: labelValue(ifc.name) }, value: ifc[field] });
         }
       }
       return out;

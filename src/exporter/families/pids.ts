@@ -1,6 +1,6 @@
 // Processes and threads per container, from the processes the snapshot grouped into it.
 import type { Container, HostSnapshot } from '../../snapshot/model.js';
-import { CONTAINER_LABELS, containerLabels, perContainer, type Collector, type MetricDef, type Sample } from '../family.js';
+import { CONTAINER_LABELS, perContainer, type Collector, type MetricDef, type Sample } from '../family.js';
 
 function threadCount(c: Container, snapshot: HostSnapshot): number {
   let threads = 0;
@@ -27,7 +27,7 @@ const tasksState: MetricDef = {
   help: 'Number of tasks in given state',
   type: 'gauge',
   labelNames: [...CONTAINER_LABELS, 'state'],
-  samples(snapshot, labels = containerLabels) {
+  samples(snapshot) {
     const out: Sample[] = [];
     for (const c of snapshot.containers) {
       if (c.pids.length === 0) continue;
@@ -36,8 +36,7 @@ const tasksState: MetricDef = {
         const state = TASK_STATES[snapshot.processes.get(pid)?.state ?? ''];
         if (state) counts[state]++;
       }
-      const base = labels(c);
-      for (const [state, n] of Object.entries(counts)) out.push({ labels: { ...base, state }, value: n });
+      for (const [state, n] of Object.entries(counts)) out.push({ container: c, labels: { state }, value: n });
     }
     return out;
   },

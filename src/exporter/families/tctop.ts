@@ -2,7 +2,7 @@
 // bounded cardinality, plus the health of the scan itself.
 import { VERSION } from '../../version.js';
 import { READ_FAILURES, type HostSnapshot } from '../../snapshot/model.js';
-import { CONTAINER_LABELS, containerKey, containerLabels, type Collector, type MetricDef, type Sample } from '../family.js';
+import { CONTAINER_LABELS, type Collector, type MetricDef, type Sample } from '../family.js';
 
 function hostGauge(name: string, help: string, value: (s: HostSnapshot) => number): MetricDef {
   return { name, help, type: 'gauge', labelNames: [], samples: (s) => [{ labels: {}, value: value(s) }] };
@@ -13,10 +13,10 @@ const containerInfo: MetricDef = {
   help: 'A container as tctop found it (value 1): runtime, runtime ID, state, shim and init host PIDs.',
   type: 'gauge',
   labelNames: [...CONTAINER_LABELS, 'runtime', 'container_id', 'state', 'shim_pid', 'init_pid'],
-  samples: (s, labels = containerLabels) =>
+  samples: (s) =>
     s.containers.map((c) => ({
+      container: c,
       labels: {
-        ...labels(c),
         runtime: c.runtime,
         container_id: c.id,
         state: c.state,
@@ -36,9 +36,13 @@ const namespaceInfo: MetricDef = {
   samples(s) {
     const out: Sample[] = [];
     for (const c of s.containers) {
-      const base = containerKey(c);
       for (const ns of c.namespaces) {
-        out.push({ labels: { ...base, type: ns.type, inode: String(ns.inode), shared_with_host: String(ns.sharedWithHost) }, value: 1 });
+        out.push({
+          container: c,
+          join: true,
+          labels: { type: ns.type, inode: String(ns.inode), shared_with_host: String(ns.sharedWithHost) },
+          value: 1,
+        });
       }
     }
     return out;
@@ -50,8 +54,7 @@ const containerProcesses: MetricDef = {
   help: 'Processes tctop grouped into the container (shim excluded).',
   type: 'gauge',
   labelNames: [...CONTAINER_LABELS, 'runtime'],
-  samples: (s, labels = containerLabels) =>
-    s.containers.map((c) => ({ labels: { ...labels(c), runtime: c.runtime }, value: c.pids.length })),
+  samples: (s) => s.containers.map((c) => ({ container: c, labels: { runtime: c.runtime }, value: c.pids.length })),
 };
 
 const runtimeContainers: MetricDef = {

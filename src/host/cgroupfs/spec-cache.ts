@@ -5,9 +5,11 @@
 import type { OpenFiles } from '../open-files.js';
 import type { FailureSink } from '../read-failure.js';
 import { readRecordText } from '../read.js';
+import { spreadTtl } from '../ttl-spread.js';
 
 export class SpecCache {
-  private entries = new Map<string, { at: number; text: string | null }>();
+  /** `life`: how long an entry is trusted: the TTL, or a share of it the first time (ttl-spread.ts) */
+  private entries = new Map<string, { at: number; life: number; text: string | null }>();
 
   constructor(
     private readonly ttlMs: number,
@@ -18,9 +20,9 @@ export class SpecCache {
   read = (path: string, failed?: FailureSink): string | null => {
     const now = Date.now();
     const e = this.entries.get(path);
-    if (e && now - e.at < this.ttlMs) return e.text;
+    if (e && now - e.at < e.life) return e.text;
     const text = this.files ? this.files.readText(path, true, failed) : readRecordText(path, failed); // limit files: one record each
-    this.entries.set(path, { at: now, text });
+    this.entries.set(path, { at: now, life: e ? this.ttlMs : spreadTtl(path, this.ttlMs), text });
     return text;
   };
 

@@ -99,14 +99,16 @@ export function readV1Stats(
     const inactiveFile = ms.get('total_inactive_file') ?? ms.get('inactive_file') ?? 0;
     const limit = specInt('memory', 'memory.limit_in_bytes');
     const limited = (n: number | null) => (n !== null && n < V1_UNLIMITED ? n : undefined);
-    const memsw = int('memory', 'memory.memsw.usage_in_bytes');
+    // swap accounting on: memory.stat's total_swap is memsw.usage - usage, without reading one more file every scan
+    const statSwap = ms.get('total_swap') ?? ms.get('swap');
+    const memsw = statSwap === undefined ? int('memory', 'memory.memsw.usage_in_bytes') : null;
     const oom = parseFlatKeyed(text('memory', 'memory.oom_control'), OOM_CONTROL_KEYS);
     stats.memory = {
       usageBytes: usage,
       workingSetBytes: Math.max(0, usage - inactiveFile),
       rssBytes: ms.get('total_rss') ?? ms.get('rss'),
       cacheBytes: ms.get('total_cache') ?? ms.get('cache'),
-      swapBytes: memsw !== null ? Math.max(0, memsw - usage) : (ms.get('total_swap') ?? ms.get('swap')),
+      swapBytes: statSwap ?? (memsw !== null ? Math.max(0, memsw - usage) : undefined),
       failcnt: int('memory', 'memory.failcnt') ?? undefined,
       limitBytes: limited(limit),
       oomKills: oom.get('oom_kill'),

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defaultMaxOpen } from '../../../src/host/fd-budget.js';
 import { isCgroup2Fs, isKernelFs } from '../../../src/host/fs-magic.js';
 import { OpenFiles } from '../../../src/host/open-files.js';
 import { hostPaths } from '../../../src/host/paths.js';
@@ -124,17 +123,6 @@ test('the maxOpen cap: past it files are still read, just not kept', () => {
   } finally {
     files.close();
   }
-});
-
-test('the default cap is a quarter of the descriptor limit, at most 4096', () => {
-  const limits = (soft: string) =>
-    `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${soft}                 1048576              files\n`;
-  assert.equal(defaultMaxOpen(limits('1024')), 256);
-  assert.equal(defaultMaxOpen(limits('1048576')), 4096);
-  assert.equal(defaultMaxOpen(limits('unlimited')), 4096);
-  assert.equal(defaultMaxOpen('garbage'), 256);
-  const ours = defaultMaxOpen();
-  assert.ok(ours > 0 && ours <= 4096);
 });
 
 test('a reader reads its hot files through the open files it was given, and only then', () => {

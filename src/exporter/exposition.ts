@@ -1,0 +1,265 @@
+// The exposition text, written by tctop itself. prom-client's registry cost most of a large scrape (at 300
+// containers its getMetricsAsString, label hashing and formatting took 1.2 s of CPU over a profile of a few dozen
+// scrapes: a labels object, a hash string and a formatted copy of every label for every series). This writer
+// formats a container's labels once per scrape and each shared label set once, and writes what prom-client's
+// Registry writes, byte for byte: the same HELP/TYPE lines, label order, escaping, value text ("Nan", "+Inf"),
+// family separators, OpenMetrics counter names and "# EOF". The unit tests hold it to prom-client's output
+// (registry.ts) as the oracle; prom-client also validates every metric and label name here, at construction.
+import { Counter, Gauge } from 'prom-client';
+import type { Container, HostSnapshot } from '../snapshot/model.js';
+import { BASE_LABELS, type ContainerLabelPolicy } from './container-labels.js';
+import { containerKey, type Labels, type MetricDef, type Sample } from './family.js';
+import type { ExpositionFormat } from './registry.js';
+import { ByteSink, ChunkPool } from './byte-sink.js';
+
+/** prom-client's escapeLabelValue: backslash, newline and double quote. */
+function escapeLabelValue(value: string): string {
+  if (!/[\\\n"]/.test(value)) return value;
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+/** prom-client's escapeString (metric names and help). */
+function escapeString(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+/** prom-client's getValueAsString. */
+function valueText(value: number): string {
+  if (Number.isNaN(value)) return 'Nan';
+  if (!Number.isFinite(value)) return value < 0 ? '-Inf' : '+Inf';
+  return `${value}`;
+}
+
+/** `a="x",b="y"` in the object's key order, as prom-client's formatLabels. */
+export function formatLabels(labels: Labels): string {
+  let out = '';
+  for (const name in labels) {
+    if (!Object.hasOwn(labels, name)) continue;
+    if (out) out += ',';
+    out += `${name}="${escapeLabelValue(labels[name])}"`;
+  }
+  return out;
+}
+
+/** A container's label text and its bytes; containers with the same labels share one. */
+interface BaseText {
+  text: string;
+  bytes: Buffer;
+}
+
+const NO_BASE: BaseText = { text: '', bytes: Buffer.alloc(0) };
+
+/** The label text of one scrape's samples: a container's labels formatted once, each shared label object once. */
+class LabelTexts {
+  private readonly full = new Map<Container, BaseText>();
+  private readonly keys = new Map<Container, BaseText>();
+  private readonly byText = new Map<string, BaseText>();
+  private readonly shared = new WeakMap<Labels, string>();
+
+  constructor(private readonly policy: ContainerLabelPolicy) {}
+
+  /** The container's labels of a sample. */
+  base(s: Sample): BaseText {
+    const c = s.container;
+    if (!c) return NO_BASE;
+    const memo = s.join ? this.keys : this.full;
+    let base = memo.get(c);
+    if (base === undefined) {
+      base = this.intern(formatLabels(s.join ? containerKey(c) : this.policy.labels(c)));
+      memo.set(c, base);
+    }
+    return base;
+  }
+
+  /** The sample's own labels, formatted once per labels object. */
+  own(labels: Labels): string {
+    let text = this.shared.get(labels);
+    if (text === undefined) {
+      text = formatLabels(labels);
+      this.shared.set(labels, text);
+    }
+    return text;
+  }
+
+  private intern(text: string): BaseText {
+    if (!text) return NO_BASE;
+    let base = this.byText.get(text);
+    if (base === undefined) {
+      base = { text, bytes: Buffer.from(text, 'utf8') };
+      this.byText.set(text, base);
+    }
+    return base;
+  }
+}
+
+/**
+ * A rendered exposition: its bytes in chunks, served as they are. Counted references: the renderer holds one while
+ * it is the newest body, each response one until it is sent or its connection gone (the socket has handed the
+ * bytes to the kernel, or will never write them); at none the chunks go back to the pool for a later body.
+ */
+export class Body {
+  private refs = 1;
+
+  constructor(
+    readonly chunks: readonly Buffer[],
+    readonly length: number,
+    private readonly backing: readonly Buffer[] = [],
+    private readonly pool?: ChunkPool,
+  ) {}
+
+  text(): string {
+    if (this.refs <= 0) throw new Error('exposition body read after its release');
+    return Buffer.concat(this.chunks, this.length).toString('utf8');
+  }
+
+  retain(): void {
+    this.refs++;
+  }
+
+  release(): void {
+    if (--this.refs === 0) this.pool?.give(this.backing);
+  }
+}
+
+const NL = 0x0a;
+const SP = 0x20;
+const COMMA = 0x2c;
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+
+interface FamilyHead {
+  /** `# HELP …\n# TYPE …` */
+  head: Buffer;
+  sampleName: Buffer;
+}
+
+export class ExpositionWriter {
+  private readonly heads: Record<ExpositionFormat, FamilyHead[]>;
+  private readonly pool = new ChunkPool();
+
+  constructor(
+    private readonly defs: readonly MetricDef[],
+    private readonly policy: ContainerLabelPolicy = BASE_LABELS,
+  ) {
+    // prom-client's own checks of metric and label names (registered nowhere)
+    for (const def of defs) {
+      const config = { name: def.name, help: def.help, labelNames: [...def.labelNames], registers: [] };
+      if (def.type === 'counter') new Counter(config);
+      else new Gauge(config);
+    }
+    this.heads = { prometheus: defs.map((d) => familyHead(d, false)), openmetrics: defs.map((d) => familyHead(d, true)) };
+  }
+
+  render(snapshot: HostSnapshot, format: ExpositionFormat): Body {
+    const texts = new LabelTexts(this.policy);
+    const openMetrics = format === 'openmetrics';
+    const out = new ByteSink(this.pool);
+    const heads = this.heads[format];
+    for (let i = 0; i < this.defs.length; i++) {
+      if (i > 0) {
+        out.byte(NL);
+        if (!openMetrics) out.byte(NL);
+      }
+      this.family(this.defs[i], heads[i], snapshot, texts, out);
+    }
+    out.byte(NL);
+    if (openMetrics) out.text('# EOF\n');
+    const length = out.length;
+    const { chunks, backing } = out.end();
+    return new Body(chunks, length, backing, this.pool);
+  }
+
+  private family(def: MetricDef, head: FamilyHead, snapshot: HostSnapshot, texts: LabelTexts, out: ByteSink): void {
+    const counter = def.type === 'counter';
+    const series = new SeriesSet(counter);
+    // a metric without label names has its one series (0) before any sample sets it, as prom-client's reset()
+    if (def.labelNames.length === 0) series.add(NO_BASE, '', 0);
+    for (const s of def.samples(snapshot)) {
+      // prom-client refuses to count down or to infinity (and fails the whole scrape); one bad sample is left out
+      if (counter && (s.value < 0 || s.value === Infinity)) continue;
+      series.add(texts.base(s), texts.own(s.labels), s.value);
+    }
+    out.bytes(head.head);
+    const { bases, owns, values } = series;
+    for (let i = 0; i < values.length; i++) {
+      out.byte(NL);
+      out.bytes(head.sampleName);
+      const base = bases[i];
+      const own = owns[i];
+      if (base !== NO_BASE || own) {
+        out.byte(OPEN);
+        if (base !== NO_BASE) out.bytes(base.bytes);
+        if (base !== NO_BASE && own) out.byte(COMMA);
+        if (own) out.text(own);
+        out.byte(CLOSE);
+      }
+      out.byte(SP);
+      out.text(valueText(values[i]));
+    }
+  }
+}
+
+function familyHead(def: MetricDef, openMetrics: boolean): FamilyHead {
+  const counter = def.type === 'counter';
+  // OpenMetrics: a counter's family name has no _total, its samples always do (prom-client renames them so)
+  const name = escapeString(openMetrics && counter ? def.name.replace(/_total$/, '') : def.name);
+  return {
+    head: Buffer.from(`# HELP ${name} ${escapeString(def.help)}\n# TYPE ${name} ${def.type}`, 'utf8'),
+    sampleName: Buffer.from(openMetrics && counter ? `${name}_total` : name, 'utf8'),
+  };
+}
+
+/**
+ * One family's series, one per label set as prom-client keeps them (a gauge's last value wins, a counter's values
+ * add up). Families write a container's series one after another, so a repeated label set is looked for only among
+ * the current container's; a container seen again later (or two with the same labels) switches the set to a map of
+ * whole label texts. Joining every series' text into a key would copy the whole body once more per scrape.
+ */
+class SeriesSet {
+  readonly bases: BaseText[] = [];
+  readonly owns: string[] = [];
+  readonly values: number[] = [];
+  private runBase: BaseText | undefined;
+  private runStart = 0;
+  private readonly doneBases = new Set<BaseText>();
+  private byText: Map<string, number> | undefined;
+
+  constructor(private readonly counter: boolean) {}
+
+  add(base: BaseText, own: string, value: number): void {
+    const at = this.find(base, own);
+    if (at === undefined) {
+      this.bases.push(base);
+      this.owns.push(own);
+      this.values.push(value);
+    } else this.values[at] = this.counter ? this.values[at] + value : value;
+  }
+
+  private find(base: BaseText, own: string): number | undefined {
+    if (this.byText) return this.indexByText(base, own);
+    if (base !== this.runBase) {
+      if (this.runBase !== undefined) this.doneBases.add(this.runBase);
+      if (this.doneBases.has(base)) {
+        this.byText = new Map();
+        for (let i = 0; i < this.values.length; i++) this.byText.set(labelKey(this.bases[i], this.owns[i]), i);
+        return this.indexByText(base, own);
+      }
+      this.runBase = base;
+      this.runStart = this.values.length;
+      return undefined;
+    }
+    for (let i = this.runStart; i < this.values.length; i++) if (this.owns[i] === own) return i;
+    return undefined;
+  }
+
+  private indexByText(base: BaseText, own: string): number | undefined {
+    const key = labelKey(base, own);
+    const at = this.byText!.get(key);
+    if (at === undefined) this.byText!.set(key, this.values.length);
+    return at;
+  }
+}
+
+function labelKey(base: BaseText, own: string): string {
+  return `${base.text}\u0000${own}`;
+}
