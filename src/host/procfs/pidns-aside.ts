@@ -3,7 +3,8 @@
 // for it, so one-shot commands hand it to native/build/tctop-pidns, which runs on the other core while the scanner
 // reads the container cgroups, keeps only the links that differ from the host's, and counts the processes; the few
 // links it returns are parsed exactly as the scanner parses its own readlinks.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { packageRoot } from '../../package-root.js';
 import { parseNsLink } from './namespaces.js';
@@ -75,6 +76,9 @@ export interface StartedSurvey {
 export function startPidnsSurvey(procDir: string, hostPidns: number | undefined, helper = pidnsHelperPath()): StartedSurvey {
   let child: ChildProcess;
   try {
+    // required here, not imported: the launcher bundles this module, and node:child_process (with net and streams)
+    // costs every command ~2 ms to load at start, though only ps, inspect and stats start the helper
+    const { spawn } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
     child = spawn(helper, [procDir, hostPidns === undefined ? '-' : String(hostPidns)], { stdio: ['ignore', 'pipe', 'ignore'] });
   } catch {
     return { survey: Promise.resolve(null) };
