@@ -19,6 +19,7 @@ struct daemon {
   int master;       /* `tty 1`: the current run's pty master (out.fd is the same fd) */
   struct stream out, err;
   pid_t init;
+  int owner_fd; /* a pidfd of the process the container must not outlive (--owner), else -1 */
   int no_restart;
   struct run_record run;
   struct timespec run_started;

@@ -21,7 +21,7 @@
 #include "pty.h"
 #include "util.h"
 
-static struct daemon daemon_state = {.out = {.name = "stdout"}, .err = {.name = "stderr"}};
+static struct daemon daemon_state = {.out = {.name = "stdout"}, .err = {.name = "stderr"}, .owner_fd = -1};
 
 /* The report pipe carries exactly one line to the process the CLI spawned. */
 static void report(int fd, const char *line) {
@@ -171,9 +171,19 @@ __attribute__((noreturn)) static void run_daemon(struct daemon *d, int report_fd
   _exit(0);
 }
 
-int shim_main(const char *id, const char *state_dir, int keep_early) {
+/* A pidfd of the owner, which must be our parent: opened first and the parent checked after, so it is the process
+ * that spawned us and not another one that took its PID after it died (then it is gone already: we refuse). */
+static int open_owner(pid_t owner) {
+  int fd = (int)syscall(SYS_pidfd_open, owner, 0); /* close-on-exec, always */
+  if (fd < 0 && errno != ESRCH) fatal("pidfd_open of the owner", NULL, errno);
+  if (fd < 0 || getppid() != owner) fatal("the process that started this container is gone", NULL, 0);
+  return fd;
+}
+
+int shim_main(const char *id, const char *state_dir, int keep_early, pid_t owner) {
   /* whatever the caller leaked stays out of the container */
   syscall(SYS_close_range, 3, ~0U, 0);
+  if (owner > 0) daemon_state.owner_fd = open_owner(owner);
   static char err[ERRMSG_MAX];
   char path[4096];
   snprintf(path, sizeof path, "%s/launch.conf", state_dir);

@@ -92,8 +92,8 @@ void supervise(struct daemon *d) {
   long backoff = BACKOFF_FIRST_MS, wait_ms = -1; /* wait_ms >= 0: restarting, this long after restart_from */
   struct timespec restart_from = {0};
   while (!final || d->out.fd >= 0 || d->err.fd >= 0) {
-    struct pollfd p[3 + 17] = {{d->sigfd, POLLIN, 0}, {d->out.fd, POLLIN, 0}, {d->err.fd, POLLIN, 0}};
-    int na = attach_poll_fds(p + 3, 17);
+    struct pollfd p[4 + 16] = {{d->sigfd, POLLIN, 0}, {d->out.fd, POLLIN, 0}, {d->err.fd, POLLIN, 0}, {d->owner_fd, POLLIN, 0}};
+    int na = attach_poll_fds(p + 4, 16);
     int pending = d->out.len > 0 || d->err.len > 0;
     int timeout = pending ? PARTIAL_FLUSH_MS : -1;
     if (wait_ms >= 0) {
@@ -101,7 +101,7 @@ void supervise(struct daemon *d) {
       if (left < 0) left = 0;
       if (timeout < 0 || left < timeout) timeout = (int)left;
     }
-    int n = poll(p, (nfds_t)(3 + na), timeout);
+    int n = poll(p, (nfds_t)(4 + na), timeout);
     if (n < 0 && errno != EINTR) break;
     if (n == 0 && pending) stream_flush(&d->out, d->logfd), stream_flush(&d->err, d->logfd);
     if (n > 0 && p[0].revents) {
@@ -126,10 +126,15 @@ void supervise(struct daemon *d) {
         write_run(d->state_dir, &d->run);
       }
     }
+    if (n > 0 && p[3].revents && d->owner_fd >= 0) { /* the owner ended: so does the container, for good */
+      close(d->owner_fd), d->owner_fd = -1;
+      d->no_restart = 1;
+      if (d->init > 0) kill(d->init, SIGKILL); /* its PID namespace's init: every process in it goes */
+    }
     if (n > 0) {
       if (p[1].revents && d->out.fd >= 0) pump(&d->out, 'o');
       if (p[2].revents && d->err.fd >= 0) pump(&d->err, 'E');
-      attach_handle(p + 3, na, &handlers);
+      attach_handle(p + 4, na, &handlers);
     }
     if (wait_ms >= 0 && d->no_restart) { /* `stop` while waiting to restart: it ends here */
       wait_ms = -1, final = 1;

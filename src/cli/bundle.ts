@@ -7,7 +7,7 @@
 // keeps its own group's modules alone because TCTOP_BUNDLE_GROUP (commands/index.ts) is a constant in it.
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { COMMAND_GROUPS } from './commands/groups.js';
 
 /** Loaded from node_modules at run time: large, or loaded only by long-running commands. */
@@ -25,6 +25,26 @@ const EXTERNAL = [
 
 /** Groups that get no bundle of their own: the dashboard starts once and runs for long (the whole CLI serves it). */
 const WHOLE_CLI_ONLY = new Set(['top']);
+
+/**
+ * commander requires node:child_process when it loads, for executable subcommands (tctop has none): that module
+ * brings net, dgram and the streams with it, ~3 ms of every command's start. Commander gets a stand-in that
+ * requires the real one on first use instead.
+ */
+const lazyChildProcessForCommander: Plugin = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+      contents:
+        "let real; const load = () => (real ??= require('node:child_process'));\n" +
+        'module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });\n',
+      loader: 'js',
+    }));
+  },
+};
 
 const dist = process.argv[2] ?? 'dist';
 const out = join(dist, 'cli');
@@ -48,6 +68,7 @@ function cliBundle(outfile: string, group?: string): BuildOptions {
     entryPoints: [join(dist, 'src/cli/main.js')],
     outfile,
     external: EXTERNAL,
+    plugins: [lazyChildProcessForCommander],
     define: {
       'import.meta.url': '__tctop_module_url',
       'globalThis.TCTOP_BUNDLE_GROUP': group === undefined ? 'undefined' : JSON.stringify(group),

@@ -7,8 +7,7 @@
 // it (with graceful-fs, retry, signal-exit) is ~10 ms, a noticeable part of `tctop run --rm`, which takes three locks.
 // The fast path's mkdir and rmdir are synchronous: each takes microseconds, a round trip through libuv's thread pool
 // up to half a millisecond on a busy host.
-import { mkdirSync, rmdirSync } from 'node:fs';
-import { utimes } from 'node:fs/promises';
+import { mkdirSync, promises as fsp, rmdirSync } from 'node:fs';
 import { ConflictError, errnoOf } from '../errors.js';
 
 const STALE_MS = 10_000;
@@ -25,7 +24,7 @@ function tryFastLock(path: string): Release | null {
   }
   const refresh = setInterval(() => {
     const now = new Date();
-    utimes(lockDir, now, now).catch(() => {});
+    fsp.utimes(lockDir, now, now).catch(() => {});
   }, STALE_MS / 2);
   refresh.unref();
   return async () => {

@@ -148,3 +148,37 @@ test('an interrupted build on the bridge removes its step with its veth, lease a
   assert.equal(await closed, 130);
   assert.deepEqual(leftovers(e), NOTHING);
 });
+
+test('a SIGKILLed build takes its bridged RUN step with it, and the next build sweeps the rest: container, cgroup, veth, lease, namespace', async (t) => {
+  if (networkMissing(t)) return;
+  const e = newEngine(t);
+  const ctx = context(t, `FROM ${IMAGE}\nRUN echo started; sleep 60\n`);
+  const child = e.spawn(['build', '-t', 'killed:1', ctx]);
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
+  const closed = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+  t.after(() => child.kill('SIGKILL'));
+  await until(() => /started\n/.test(out), 60_000, 'the RUN step to start');
+  const during = e.leftovers();
+  assert.ok(during.processes.length > 0, 'the step runs');
+  assert.equal(during.stateDirs.length, 1);
+  assert.equal(leftovers(e).bridgePorts.length, 1, 'the step has its veth on the bridge');
+  // the step names its build: the PID and its start time (/proc/<pid>/stat field 22), which the sweep checks
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  const startTicks = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  assert.equal(e.state(during.stateDirs[0])?.labels['org.tctop.build.owner'], `${child.pid}:${startTicks}`);
+  child.kill('SIGKILL'); // no handler of the build runs
+  assert.equal(await closed, 'SIGKILL');
+  // no tctop command runs meanwhile: the shim saw its owner end and killed the step (its own exit follows)
+  await until(() => e.leftovers().processes.length === 0, 10_000, 'the step and its shim to end with the build');
+  const orphaned = leftovers(e);
+  assert.equal(orphaned.containers.length, 1, 'the record (and its network) wait for the sweep');
+  // the sweep: the next container create (here the next build's RUN step) removes the step of a build that is gone
+  writeFileSync(join(ctx, 'Dockerfile'), `FROM ${IMAGE}\nRUN true\n`);
+  const next = await build(e, ['--network', 'none', ctx]);
+  assert.equal(next.status, 0, next.stderr + next.stdout);
+  assert.deepEqual(leftovers(e), NOTHING);
+  const rest = e.leftovers();
+  assert.deepEqual([rest.processes, rest.cgroupDirs, rest.mounts, rest.netnsMounts], [[], [], 0, 0]);
+  assert.doesNotMatch(e.ok(['images']), /killed/);
+});

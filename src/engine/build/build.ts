@@ -2,8 +2,7 @@
 // target built step by step, printed as docker's classic builder prints it, and the result committed and tagged.
 // A failure leaves no image, no container and no staging behind (the layers of the steps that succeeded stay in
 // the build cache, as docker keeps their intermediate images).
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { existsSync, promises as fsp, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoOf, NotFoundError, UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
@@ -158,6 +157,6 @@ export async function buildImage(root: string, req: BuildRequest): Promise<Build
     for (const ref of refs) req.out(`Successfully tagged ${ref}\n`);
     return { id: final.id, refs };
   } finally {
-    if (staging) await rm(await staging, { recursive: true, force: true });
+    if (staging) await fsp.rm(await staging, { recursive: true, force: true });
   }
 }

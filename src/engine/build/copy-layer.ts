@@ -3,7 +3,7 @@
 // tar (plain, gzip, bzip2, xz). The plan is listed and hashed here (the cache key: every path, type, mode, owner,
 // link and content, not times); only on a cache miss is it written (copy-layer-write.ts).
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readlinkSync, readSync, type Stats } from 'node:fs';
+import { closeSync, openSync, readFileSync, readlinkSync, readSync, type Stats } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { posix } from 'node:path';
 import { UsageError } from '../../errors.js';
@@ -129,8 +129,18 @@ function walk(source: CopySource, rel: string, dest: string, items: PlanItem[]):
   }
 }
 
-async function fileHash(path: string): Promise<string> {
+/** Files up to this size are read in one synchronous call: a stream's set-up and its trips through the thread pool
+ * cost more than reading a small file (the usual context is many small files); larger ones stream, so a long hash
+ * never holds the event loop (a SIGINT is still seen). */
+const SYNC_HASH_MAX = 1 << 20;
+
+async function fileHash(path: string, size: number): Promise<string> {
   const hash = createHash('sha256');
+  if (size <= SYNC_HASH_MAX) {
+    // the size is the plan's lstat: read the file whole, whatever it has become since
+    hash.update(readFileSync(path));
+    return hash.digest('hex');
+  }
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
@@ -142,7 +152,8 @@ export async function hashPlan(plan: CopyPlan): Promise<string> {
   for (const p of [...plan.newParents].sort()) hash.update(`parent ${p}\n`);
   for (const item of plan.items) {
     const mode = item.stat ? item.stat.mode & 0o7777 : 0;
-    const content = item.kind === 'file' || item.kind === 'archive' ? await fileHash(item.src!) : (item.link ?? '');
+    const content =
+      item.kind === 'file' || item.kind === 'archive' ? await fileHash(item.src!, item.stat?.size ?? Infinity) : (item.link ?? '');
     hash.update(`${item.kind} ${JSON.stringify(item.dest)} ${mode.toString(8)} ${content}\n`);
   }
   return hash.digest('hex');

@@ -24,6 +24,15 @@ function lstatOrNull(path: string): Stats | null {
 
 export class MergedView {
   private readonly opaque = new Map<string, Set<string>>();
+  /** Every lstat made, by host path: listing a dir stats its children, and the walk that follows looks each one up
+   * again (a view lives for one build, as docker's context snapshot; image layers never change). */
+  private readonly stats = new Map<string, Stats | null>();
+
+  private lstat(abs: string): Stats | null {
+    let st = this.stats.get(abs);
+    if (st === undefined) this.stats.set(abs, (st = lstatOrNull(abs)));
+    return st;
+  }
 
   /** Layer roots, top-most first. A single plain dir (the build context) is a view too. */
   constructor(
@@ -54,7 +63,7 @@ export class MergedView {
   private hidesBelow(layer: string, parts: string[]): boolean {
     for (let i = parts.length - 1; i >= 1; i--) {
       const anc = parts.slice(0, i).join('/');
-      const st = lstatOrNull(join(layer, anc));
+      const st = this.lstat(join(layer, anc));
       if (!st) continue;
       if (!st.isDirectory()) return true;
       if (this.overlayMarks && this.opaqueDirs(layer).has(anc)) return true;
@@ -67,7 +76,7 @@ export class MergedView {
     const parts = rel === '' ? [] : rel.split('/');
     for (const layer of this.layers) {
       const abs = rel === '' ? layer : join(layer, rel);
-      const st = lstatOrNull(abs);
+      const st = this.lstat(abs);
       if (st) return isWhiteout(st) && this.overlayMarks ? null : { abs, stat: st };
       if (this.hidesBelow(layer, parts)) return null;
     }
@@ -80,12 +89,13 @@ export class MergedView {
     const parts = rel === '' ? [] : rel.split('/');
     for (const layer of this.layers) {
       const abs = rel === '' ? layer : join(layer, rel);
-      const st = lstatOrNull(abs);
+      const st = this.lstat(abs);
       if (st && !st.isDirectory()) break;
       if (st) {
         for (const name of readdirSync(abs)) {
           if (seen.has(name)) continue;
-          const child = lstatSync(join(abs, name));
+          const child = this.lstat(join(abs, name));
+          if (!child) continue; // gone since the readdir
           seen.set(name, !(this.overlayMarks && isWhiteout(child)));
         }
         if (this.overlayMarks && this.opaqueDirs(layer).has(rel)) break;

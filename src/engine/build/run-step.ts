@@ -3,9 +3,11 @@
 import { NativeError } from '../../errors.js';
 import { BuildInterruptedError, BuildStepError } from './build-error.js';
 import { createContainer } from '../containers/create.js';
+import { BUILD_OWNER_LABEL } from '../containers/debris.js';
 import { followLog } from '../containers/log-follow.js';
 import type { LogEntry } from '../containers/log-reader.js';
 import { bundlePath } from '../containers/paths.js';
+import { processStartTime } from '../containers/proc-identity.js';
 import { removeContainer } from '../containers/remove.js';
 import { startContainer } from '../containers/start.js';
 import { stageDirAsLayer } from '../images/diff-layer.js';
@@ -60,13 +62,15 @@ export async function runStep(req: RunStepRequest): Promise<RunStepResult> {
     readonly: false,
     limits: {},
     autoRemove: false,
-    labels: req.labels,
+    // which process runs the step: a container whose build is gone is swept by the next create (debris.ts)
+    labels: { ...req.labels, [BUILD_OWNER_LABEL]: `${process.pid}:${processStartTime(process.pid)}` },
     name: req.name,
   });
   const short = state.id.slice(0, 12);
   try {
     req.out(` ---> Running in ${short}\n`);
-    const started = await startContainer(req.root, state.id, { freshlyCreated: true });
+    // owned: a build killed outright (SIGKILL: no handler runs) takes the step's processes with it
+    const started = await startContainer(req.root, state.id, { freshlyCreated: true, owned: true });
     const write = async (entries: LogEntry[]) => {
       for (const e of entries) req.out(e.text);
     };

@@ -1,7 +1,7 @@
 // One build stage, step by step: each instruction turns the stage's current image (ID, config) into the next one,
 // through the cache when the step is unchanged. Layer-making steps (RUN, COPY, ADD, a WORKDIR that creates its
 // directory) commit their layer to the store first; metadata steps record an empty_layer history entry.
-import { mkdir } from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import { join, posix } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
@@ -185,7 +185,7 @@ async function copyStep(s: BuildSession, state: StageState, instr: InstructionOf
   await step(s, state, `${instr.keyword} ${contentHash} ${dest} from=${root.what}`, async () => {
     const dir = await freshStaging(s);
     const layerRoot = join(dir, 'content');
-    await mkdir(layerRoot, { recursive: true, mode: 0o755 });
+    await fsp.mkdir(layerRoot, { recursive: true, mode: 0o755 });
     const { writePlan } = await import('./copy-layer-write.js');
     await writePlan(plan, layerRoot);
     const diffId = await dirAsLayer(s, dir, layerRoot, `the files of ${instr.keyword}`);
@@ -214,7 +214,7 @@ async function workdirStep(s: BuildSession, state: StageState, instr: Instructio
       keyword: 'WORKDIR',
     });
     plan.newParents.add(view.resolve(dir));
-    await mkdir(layerRoot, { recursive: true, mode: 0o755 });
+    await fsp.mkdir(layerRoot, { recursive: true, mode: 0o755 });
     const { writePlan } = await import('./copy-layer-write.js');
     await writePlan(plan, layerRoot);
     const diffId = await dirAsLayer(s, staging, layerRoot, 'WORKDIR');
@@ -229,7 +229,7 @@ async function runInstruction(s: BuildSession, state: StageState, instr: Instruc
   const createdBy = (declared.length ? `|${declared.length} ${declared.join(' ')} ` : '') + args.join(' ');
   await step(s, state, `RUN ${JSON.stringify(args)} ${JSON.stringify(declared)}`, async () => {
     const dir = await freshStaging(s);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
     const { runStep } = await import('./run-step.js');
     const { layer, diffId } = await runStep({
       root: s.root,

@@ -8,7 +8,7 @@ import { cell } from '../../text/sanitize.js';
 import { resolveImage } from '../images/resolve.js';
 import { createContainerCgroup, removeContainerCgroup, type ResourceLimits } from './cgroups.js';
 import { warmCgroupMigrations } from './migration-warmup.js';
-import { removeForgottenAutoRemoved, sweepDebris } from './debris.js';
+import { removeForgottenAutoRemoved, removeOrphanedBuildSteps, sweepDebris } from './debris.js';
 import { containerEnv } from './environment.js';
 import { writeEtcFiles } from './etc-files.js';
 import { newContainerId } from './ids.js';
@@ -110,7 +110,7 @@ export async function createContainer(root: string, req: CreateRequest): Promise
   return withNamesLock(root, async () => {
     await sweepDebris(root);
     await sweepNetworkDebris(root);
-    const existing = await removeForgottenAutoRemoved(root, listContainers(root));
+    const existing = await removeOrphanedBuildSteps(root, await removeForgottenAutoRemoved(root, listContainers(root)));
     const taken = new Set(existing.map((c) => c.name));
     if (wantedName !== undefined && taken.has(wantedName))
       throw new ConflictError(`the container name "${cell(wantedName, 100)}" is already in use`);

@@ -1,5 +1,6 @@
 // What an interrupted command leaves: a create killed before its state.json (a dir, maybe a cgroup), an rm killed
-// mid-way (a .removing-<id> dir), a --rm container whose CLI was SIGKILLed before it could remove it. Swept under the
+// mid-way (a .removing-<id> dir), a --rm container whose CLI was SIGKILLed before it could remove it, a build step's
+// container whose build was SIGKILLed (its shim has killed its processes already: --owner). Swept under the
 // names lock, where no create can be in progress, so a container dir without state.json there is debris for sure.
 import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import { removeContainerCgroup } from './cgroups.js';
 import { FULL_ID_HEX, isFullId } from '../../text/ids.js';
 import { bundlePath, containersDir } from './paths.js';
+import { isSameProcess } from './proc-identity.js';
 import { removeContainer } from './remove.js';
 import type { ContainerState } from './state.js';
 
@@ -32,6 +34,21 @@ function listEntries(root: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** On a build step's container: `<pid>:<start time>` of the build running it (build/run-step.ts). */
+export const BUILD_OWNER_LABEL = 'org.tctop.build.owner';
+
+/** Build steps' containers whose build process is gone: removed now (mounts, cgroup, network with them); the others
+ * returned. A live build's step is never touched, even when it has exited (its build is making the layer). */
+export async function removeOrphanedBuildSteps(root: string, containers: ContainerState[]): Promise<ContainerState[]> {
+  const kept: ContainerState[] = [];
+  for (const c of containers) {
+    const owner = /^(\d+):(\d+)$/.exec(c.labels?.[BUILD_OWNER_LABEL] ?? '');
+    if (owner && !isSameProcess(Number(owner[1]), Number(owner[2]))) await removeContainer(root, c.id, true).catch(() => kept.push(c));
+    else kept.push(c);
+  }
+  return kept;
 }
 
 const FORGOTTEN_AFTER_MS = 10_000;

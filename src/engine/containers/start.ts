@@ -28,9 +28,10 @@ function startedLine(text: string): ShimStarted | null {
   return m ? { pid: Number(m[1]), shimPid: Number(m[2]) } : null;
 }
 
-function runShim(shim: string, id: string, dir: string, attach: boolean): Promise<ShimStarted> {
+function runShim(shim: string, id: string, dir: string, attach: boolean, owned: boolean): Promise<ShimStarted> {
   return new Promise((resolve, reject) => {
-    const child = spawn(shim, ['--id', id, '--state', dir, ...(attach ? ['--attach'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = ['--id', id, '--state', dir, ...(attach ? ['--attach'] : []), ...(owned ? ['--owner', String(process.pid)] : [])];
+    const child = spawn(shim, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let settled = false;
@@ -66,11 +67,12 @@ function runShim(shim: string, id: string, dir: string, attach: boolean): Promis
 }
 
 /** Starts a created or exited container; a running one is left as it is (as docker start). */
-/** attach: a client attaches right after (run -i/-t, start -a): the shim keeps the output until it comes. */
+/** attach: a client attaches right after (run -i/-t, start -a): the shim keeps the output until it comes.
+ * owned: the container dies with this process, however it ends (the shim watches it: a build's RUN step). */
 export async function startContainer(
   root: string,
   id: string,
-  opts: { freshlyCreated?: boolean; attach?: boolean } = {},
+  opts: { freshlyCreated?: boolean; attach?: boolean; owned?: boolean } = {},
 ): Promise<ContainerState> {
   requireRoot();
   const shim = shimBinaryPath();
@@ -96,7 +98,9 @@ export async function startContainer(
     // a restart after a reboot (or a cgroup removed by hand) gets its cgroup back, with the same limits
     if (!opts.freshlyCreated) createContainerCgroup(id, state.config.limits);
     warmCgroupMigrations(); // the shim's join of the init's cgroups will not wait (migration-warmup.ts)
-    const started = await runShim(shim, id, containerDir(root, id), opts.attach === true).finally(endCgroupMigrationWarmup);
+    const started = await runShim(shim, id, containerDir(root, id), opts.attach === true, opts.owned === true).finally(
+      endCgroupMigrationWarmup,
+    );
     const next: ContainerState = {
       ...state,
       status: 'running',

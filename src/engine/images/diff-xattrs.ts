@@ -1,7 +1,10 @@
 // Extended attributes of a whole tree in one getfattr run (Node has no getxattr): the overlay opaque marks of an
 // upper dir or a stored layer, and the attributes a layer tar carries (user.*, file capabilities, ACLs).
-import { spawnSync } from 'node:child_process';
 import { UnsupportedError } from '../../errors.js';
+import { lazyBuiltin } from '../../lazy-builtin.js';
+
+// on first use: a fully cached build loads this module and never reads an attribute
+const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
 
 /** Absolute path (bytes as a latin1 string) -> attribute name -> value. */
 export type TreeXattrs = Map<string, Map<string, Buffer>>;
@@ -12,7 +15,7 @@ function unescapeName(raw: string): string {
 }
 
 export function readTreeXattrs(dir: string): TreeXattrs {
-  const r = spawnSync('getfattr', ['-h', '-R', '-P', '-d', '-m', '-', '-e', 'base64', '--absolute-names', '--', dir], {
+  const r = childProcess().spawnSync('getfattr', ['-h', '-R', '-P', '-d', '-m', '-', '-e', 'base64', '--absolute-names', '--', dir], {
     maxBuffer: 256 << 20,
   });
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT')

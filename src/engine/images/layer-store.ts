@@ -1,7 +1,6 @@
 // Layers by diff_id: <root>/images/layers/sha256/<hex>/{root/,meta.json}. A layer dir is complete once meta.json is
 // in it, and it only ever appears by rename, so a reader never sees a half-extracted layer.
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync, promises as fsp, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoOf } from '../../errors.js';
 import { layerDir, layerMetaPath, layersDir } from './store-paths.js';
@@ -20,7 +19,7 @@ export interface LayerMeta {
 
 export async function hasLayer(root: string, hex: string): Promise<boolean> {
   try {
-    await stat(layerMetaPath(root, hex));
+    await fsp.stat(layerMetaPath(root, hex));
     return true;
   } catch {
     return false;
@@ -48,23 +47,23 @@ export function readLayerMeta(root: string, hex: string): LayerMeta | undefined 
 export async function commitLayer(root: string, staged: string, meta: LayerMeta): Promise<void> {
   const hex = meta.diffId.slice('sha256:'.length);
   if (await hasLayer(root, hex)) {
-    await rm(staged, { recursive: true, force: true });
+    await fsp.rm(staged, { recursive: true, force: true });
     return;
   }
-  await writeFile(join(staged, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
-  await mkdir(layersDir(root), { recursive: true, mode: 0o700 });
+  await fsp.writeFile(join(staged, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
+  await fsp.mkdir(layersDir(root), { recursive: true, mode: 0o700 });
   const target = layerDir(root, hex);
-  await rm(target, { recursive: true, force: true }); // a dir without meta.json is debris of an interrupted commit
+  await fsp.rm(target, { recursive: true, force: true }); // a dir without meta.json is debris of an interrupted commit
   try {
-    await rename(staged, target);
+    await fsp.rename(staged, target);
   } catch (err) {
     if (errnoOf(err) !== 'ENOTEMPTY' && errnoOf(err) !== 'EEXIST') throw err;
-    await rm(staged, { recursive: true, force: true });
+    await fsp.rm(staged, { recursive: true, force: true });
   }
 }
 
 export async function removeLayer(root: string, hex: string): Promise<void> {
   // meta.json first: a layer without it is incomplete and never used, even if the recursive removal is interrupted
-  await rm(layerMetaPath(root, hex), { force: true });
-  await rm(layerDir(root, hex), { recursive: true, force: true });
+  await fsp.rm(layerMetaPath(root, hex), { force: true });
+  await fsp.rm(layerDir(root, hex), { recursive: true, force: true });
 }

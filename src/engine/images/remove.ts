@@ -8,7 +8,7 @@ import { removeLayer } from './layer-store.js';
 import { readRepositories, updateRepositories } from './repositories.js';
 import { refsOf, resolveImageId } from './resolve.js';
 import { withStoreLock } from './store-lock.js';
-import { configPath, layersDir } from './store-paths.js';
+import { configPath, configSourcesPath, layersDir } from './store-paths.js';
 
 export interface RemoveResult {
   untagged: string[];
@@ -44,6 +44,7 @@ export async function removeImage(root: string, ref: string, force = false): Pro
     if (users.length) return { untagged: refs, layersDeleted: 0 };
 
     await rm(configPath(root, hex), { force: true });
+    await rm(configSourcesPath(root, hex), { force: true });
     return { untagged: refs, deleted: `sha256:${hex}`, layersDeleted: await collectLayers(root) };
   });
 }

@@ -1,8 +1,7 @@
 // Scratch directories for a load or import in progress, named after the owning PID so a later run can tell an
 // interrupted one (its process is gone) from one still running, and remove what it left.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, rmSync } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { promises as fsp, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoOf } from '../../errors.js';
 import { stagingDir } from './store-paths.js';
@@ -10,7 +9,7 @@ import { stagingDir } from './store-paths.js';
 export async function createStaging(root: string): Promise<string> {
   await removeStaleStaging(root);
   const dir = join(stagingDir(root), `${process.pid}-${randomBytes(6).toString('hex')}`);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
   return dir;
 }
 
@@ -26,13 +25,13 @@ function alive(pid: number): boolean {
 export async function removeStaleStaging(root: string): Promise<void> {
   let names: string[];
   try {
-    names = await readdir(stagingDir(root));
+    names = await fsp.readdir(stagingDir(root));
   } catch {
     return;
   }
   for (const name of names) {
     const pid = Number(name.split('-')[0]);
-    if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) await rm(join(stagingDir(root), name), { recursive: true, force: true });
+    if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) await fsp.rm(join(stagingDir(root), name), { recursive: true, force: true });
   }
 }
 

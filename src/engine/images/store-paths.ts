@@ -35,6 +35,11 @@ export function configPath(root: string, configHex: string): string {
   return join(configsDir(root), `${configHex}.json`);
 }
 
+/** Which registry repositories hold the config blob (push's cross-repository mounts), beside the config. */
+export function configSourcesPath(root: string, configHex: string): string {
+  return join(configsDir(root), `${configHex}.sources.json`);
+}
+
 export function repositoriesPath(root: string): string {
   return join(root, 'images', 'repositories.json');
 }

@@ -2,13 +2,16 @@
 // base64 "user:password" per registry, written 0600; or a credential helper (`credsStore` for all registries,
 // `credHelpers` per registry) run as `docker-credential-<name> get|store|erase` with docker's stdin/stdout protocol
 // (a `get` answering Username "<token>" holds an identity token, as an `auths` entry's `identitytoken` does).
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { errnoOf, RegistryError, UsageError } from '../../errors.js';
+import { lazyBuiltin } from '../../lazy-builtin.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { authKey } from './reference.js';
+
+// on first use: only a configured credential helper is spawned
+const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
 
 export interface Credentials {
   username: string;
@@ -59,7 +62,7 @@ function helperFor(config: DockerConfig, key: string, registry: string): string 
 function runHelper(helper: string, verb: 'get' | 'store' | 'erase', input: string): Promise<string> {
   const program = `docker-credential-${helper}`;
   return new Promise((resolve, reject) => {
-    const child = spawn(program, [verb], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = childProcess().spawn(program, [verb], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

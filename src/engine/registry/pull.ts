@@ -166,7 +166,7 @@ async function fetchLayers(
             throw asRegistryErrorOf(err);
           });
         const staged = stager.staged.get(diffId);
-        if (staged) await addBlobSource(staged.dir, { registry: ref.registry, repository: ref.repository });
+        if (staged) addBlobSource(staged.dir, { registry: ref.registry, repository: ref.repository });
         progress.layer(id, 'Pull complete', { final: true });
       };
     };

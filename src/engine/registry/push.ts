@@ -1,8 +1,7 @@
 // `tctop push NAME[:TAG]`: an image of the store to a registry, as docker pushes it: a Docker schema 2 manifest with
 // gzip layers (see layer-blobs.ts for which bytes and why they are the same each time), only the blobs the registry
 // lacks, mounts across repositories where we know a source, the config, then the manifest; the registry's digest.
-import { rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import { NotFoundError, RegistryError, UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 import { parseImageConfig } from '../images/image-config.js';
@@ -12,11 +11,23 @@ import { configPath, tctopRoot } from '../images/store-paths.js';
 import { sha256Digest } from '../images/sha256.js';
 import { shortId } from './blobs.js';
 import { header, RegistryClient } from './client.js';
-import { addBlobSource, blobSources, pushableBlob, storedLayerDir, type PushableBlob } from './layer-blobs.js';
+import {
+  addBlobSource,
+  addConfigSource,
+  blobSources,
+  configSources,
+  pushableBlob,
+  storedLayerDir,
+  type BlobSource,
+  type PushableBlob,
+} from './layer-blobs.js';
 import { DOCKER_CONFIG, DOCKER_MANIFEST } from './manifest.js';
 import { createProgress, type ProgressOutput } from './progress.js';
 import { parseRemoteReference } from './reference.js';
 import { putBlob } from './upload.js';
+
+/** docker's max-concurrent-uploads: blobs checked, mounted or uploaded at once. */
+const DEFAULT_CONNECTIONS = 5;
 
 export interface PushOptions {
   root?: string;
@@ -44,14 +55,22 @@ export async function pushImage(reference: string, options: PushOptions = {}): P
   }
   const configBytes = readFileSync(configPath(root, hex));
   const config = parseImageConfig(configBytes, `config sha256:${hex.slice(0, 12)}`);
+  // repositories of this registry known to hold a blob, the latest first
+  const sameRegistry = (sources: BlobSource[]) =>
+    sources
+      .filter((s) => s.registry === ref.registry)
+      .map((s) => s.repository)
+      .reverse();
   const progress = createProgress(options.progress);
-  const connections = options.maxConnections ?? 3;
+  const connections = options.maxConnections ?? DEFAULT_CONNECTIONS;
   const client = await RegistryClient.open(ref.registry, { insecureRegistries: options.insecureRegistries, maxConnections: connections });
-  const staging = await createStaging(root);
+  // only a layer pushed for the first time (gzipped now) needs a staging dir
+  let staging: Promise<string> | undefined;
+  const stagingDir = () => (staging ??= createStaging(root));
   try {
     progress.line(`The push refers to repository [${ref.fullName}]`);
     const diffIds = config.rootfs.diff_ids;
-    const blobs: PushableBlob[] = await Promise.all(diffIds.map((diffId) => pushableBlob(root, diffId, staging)));
+    const blobs: PushableBlob[] = await Promise.all(diffIds.map((diffId) => pushableBlob(root, diffId, stagingDir)));
     // docker lists the top layer first
     const order = [...diffIds.keys()]
       .reverse()
@@ -64,31 +83,28 @@ export async function pushImage(reference: string, options: PushOptions = {}): P
         const blob = blobs[i];
         const id = shortId(blob.digest);
         try {
-          const sources = blobSources(root, diffIds[i])
-            .filter((s) => s.registry === ref.registry)
-            .map((s) => s.repository)
-            .reverse();
-          const result = await putBlob(client, ref.repository, blob, sources, (n) =>
+          const result = await putBlob(client, ref.repository, blob, sameRegistry(blobSources(root, diffIds[i])), (n) =>
             progress.layer(id, 'Pushing', { current: n, total: blob.size }),
           );
           const status =
             result.outcome === 'exists' ? 'Layer already exists' : result.outcome === 'mounted' ? `Mounted from ${result.from}` : 'Pushed';
           progress.layer(id, status, { final: true });
-          await addBlobSource(storedLayerDir(root, diffIds[i]), { registry: ref.registry, repository: ref.repository });
+          addBlobSource(storedLayerDir(root, diffIds[i]), { registry: ref.registry, repository: ref.repository });
         } catch (err) {
           failed ??= err;
         }
       }
     };
     const configDigest = `sha256:${hex}`;
-    // the config beside the layers: the manifest waits for both
+    // the config beside the layers, mounted like them from a repository we pushed it to (a new repository would
+    // otherwise cost it three round trips: HEAD, POST, PUT); the manifest waits for both
     const configUpload = putBlob(
       client,
       ref.repository,
       { digest: configDigest, size: configBytes.length, bytes: configBytes },
-      [],
+      sameRegistry(configSources(root, hex)),
       () => {},
-    );
+    ).then(() => addConfigSource(root, hex, { registry: ref.registry, repository: ref.repository }));
     configUpload.catch(() => {});
     await Promise.all(Array.from({ length: Math.min(connections, order.length) }, worker));
     if (failed) throw failed;
@@ -113,6 +129,7 @@ export async function pushImage(reference: string, options: PushOptions = {}): P
     return { digest, size: bytes.length, tag: ref.tag };
   } finally {
     client.close();
-    await rm(staging, { recursive: true, force: true });
+    const dir = await staging?.catch(() => undefined); // a staging that failed failed the push already
+    if (dir) await fsp.rm(dir, { recursive: true, force: true });
   }
 }

@@ -2,8 +2,11 @@
 // (*.crt are CAs, a <name>.cert + <name>.key pair is a client certificate); plain HTTP only for loopback hosts and
 // the registries named insecure (--insecure-registry, or TCTOP_INSECURE_REGISTRIES=host:port,…).
 import { readdirSync, readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
 import { join } from 'node:path';
+import { lazyBuiltin } from '../../lazy-builtin.js';
+
+// on first use: node:tls is only for a registry that speaks TLS
+const tls = lazyBuiltin<typeof import('node:tls')>('node:tls');
 
 export const CERTS_DIR_DEFAULT = '/etc/docker/certs.d';
 
@@ -56,7 +59,7 @@ export function systemCas(): readonly string[] {
         // next
       }
     }
-    system ??= rootCertificates;
+    system ??= tls().rootCertificates;
   }
   return system;
 }

@@ -1,10 +1,14 @@
 // HTTP(S) to one registry: keep-alive agents with a bounded number of sockets, docker's TLS material, HTTPS first
 // and plain HTTP only where tls.ts allows it. Answers are raw (status, headers, body stream); auth is client.ts's.
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import { RegistryError } from '../../errors.js';
+import { lazyBuiltin } from '../../lazy-builtin.js';
 import { allowsPlainHttp, isLoopback, systemCas, tlsMaterial, type TlsMaterial } from './tls.js';
+
+// on first use: node:https (and node:tls under it) only for a registry that speaks TLS, not a loopback plain one
+const https = lazyBuiltin<typeof import('node:https')>('node:https');
 
 export interface TransportOptions {
   /** Most connections open at once to this registry (docker's max-concurrent-downloads is 3). */
@@ -41,7 +45,7 @@ export class Transport {
   /** Made on first HTTPS use: the CA bundle is parsed only by a client that does TLS. */
   private get https(): HttpsAgent {
     const { ca, cert, key, systemOnly } = this.tls;
-    this.httpsAgent ??= new HttpsAgent({
+    this.httpsAgent ??= new (https().Agent)({
       keepAlive: true,
       maxSockets: this.options.maxSockets ?? 4,
       ca: systemOnly ? [...systemCas()] : ca ? [...ca] : undefined,
@@ -97,7 +101,7 @@ export class Transport {
     const sameHost = target.host === this.host;
     // another host (a token realm, a storage redirect) gets a fresh connection with the system CAs
     const agent = sameHost ? (secure ? this.https : this.http) : undefined;
-    const doRequest = secure ? httpsRequest : httpRequest;
+    const doRequest = secure ? https().request : httpRequest;
     return new Promise((resolve, reject) => {
       const req = doRequest(target, { method, headers: { 'user-agent': 'tctop', ...headers }, agent }, (res) => {
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });

@@ -3,10 +3,14 @@
 // for it, so one-shot commands hand it to native/build/tctop-pidns, which runs on the other core while the scanner
 // reads the container cgroups, keeps only the links that differ from the host's, and counts the processes; the few
 // links it returns are parsed exactly as the scanner parses its own readlinks.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { lazyBuiltin } from '../../lazy-builtin.js';
 import { packageRoot } from '../../package-root.js';
 import { parseNsLink } from './namespaces.js';
+
+// on first use: the launcher bundles this module for every command, and only ps, inspect and stats start the helper
+const childProcess = lazyBuiltin<typeof import('node:child_process')>('node:child_process');
 
 /** What the helper found: how many processes the host has, and the PID namespace of each one outside the host's. */
 export interface PidnsSurvey {
@@ -75,7 +79,9 @@ export interface StartedSurvey {
 export function startPidnsSurvey(procDir: string, hostPidns: number | undefined, helper = pidnsHelperPath()): StartedSurvey {
   let child: ChildProcess;
   try {
-    child = spawn(helper, [procDir, hostPidns === undefined ? '-' : String(hostPidns)], { stdio: ['ignore', 'pipe', 'ignore'] });
+    child = childProcess().spawn(helper, [procDir, hostPidns === undefined ? '-' : String(hostPidns)], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   } catch {
     return { survey: Promise.resolve(null) };
   }

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../../errors.js';
 import { cell } from '../../../text/sanitize.js';
+import { writeStdout } from '../../stdout-direct.js';
 
 interface BuildFlags {
   tag: string[];
@@ -75,7 +76,7 @@ export function registerBuild(program: Command): void {
         contextDir = emptyContext = mkdtempSync(join(tmpdir(), 'tctop-build-empty-'));
       } else if (flags.file === '-') dockerfileText = await readStdin();
       let buffered = '';
-      const out = flags.quiet ? (t: string) => void (buffered += t) : (t: string) => void process.stdout.write(t);
+      const out = flags.quiet ? (t: string) => void (buffered += t) : writeStdout;
       const stop = new AbortController();
       const onSignal = (signal: NodeJS.Signals) => stop.abort(signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : 129);
       for (const s of STOP_SIGNALS) process.on(s, onSignal);
@@ -92,7 +93,7 @@ export function registerBuild(program: Command): void {
           out,
           signal: stop.signal,
         });
-        if (flags.quiet) process.stdout.write(result.id + '\n');
+        if (flags.quiet) writeStdout(result.id + '\n');
       } catch (err) {
         if (flags.quiet && buffered) process.stderr.write(buffered);
         throw err;
