@@ -77,7 +77,14 @@ export type ContainerAction = 'stop' | 'kill' | 'restart' | 'remove';
 
 /** What tctop knows about a runtime beyond finding its containers. */
 /** Where a runtime keeps a container's output, in which format; or why tctop cannot read it (journald, none). */
-export type LogSource = { path: string; format: 'json-file' | 'cri' } | { unreadable: string };
+export type LogSource =
+  | {
+      path: string;
+      format: 'json-file' | 'cri' | 'docker-local';
+      /** Older files of the same log (host paths, oldest first; `.gz` ones compressed), read before `path`. */
+      rotated?: string[];
+    }
+  | { unreadable: string };
 
 /** `N`: the runtime's name, as its adapter declares it (defineRuntime); the names of all of them are RuntimeName. */
 export interface RuntimeKnowledge<N extends string = string> {

@@ -1,6 +1,8 @@
 // Where a container's output is kept on disk, as its runtime's adapter says: the one lookup behind `tctop logs`
 // for other runtimes and the dashboard's logs view.
 import { ADAPTERS } from '../discovery/adapters/index.js';
+import { LocalLogCursor } from '../discovery/adapters/docker-local-log.js';
+import { LogCursor, parseCriLine, parseLogLine, type EntryCursor } from '../engine/containers/log-reader.js';
 import type { LogSource } from '../discovery/types.js';
 import type { HostPaths } from '../host/paths.js';
 import { HostReader } from '../host/reader.js';
@@ -12,4 +14,10 @@ export function logSourceOf(c: Container, paths: HostPaths, unclaimed: string): 
   return (
     adapter?.logSource?.(c, { paths, reader: new HostReader(paths), memo: new Map(), note: () => undefined }) ?? { unreadable: unclaimed }
   );
+}
+
+/** The reader of a log file in `format` (a file path on this host, under the root already). */
+export function cursorOf(file: string, format: 'json-file' | 'cri' | 'docker-local'): EntryCursor {
+  if (format === 'docker-local') return new LocalLogCursor(file);
+  return new LogCursor(file, format === 'cri' ? parseCriLine : parseLogLine);
 }

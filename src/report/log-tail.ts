@@ -1,10 +1,10 @@
-// A container's log as the dashboard's logs view shows it: found by its runtime's adapter (docker's json-file, the
-// kubelet's CRI logs, conmon's k8s-file, tctop's own), the last lines read at open, then followed from where the
+// A container's log as the dashboard's logs view shows it: found by its runtime's adapter (docker's json-file and
+// local, the kubelet's CRI logs, conmon's k8s-file, tctop's own), the last lines read at open, then followed from where the
 // reading stopped. Bounded: at most `maxLines` lines of at most MAX_LINE_CHARS are kept, whatever the log's size.
 import { statSync } from 'node:fs';
-import { logSourceOf } from './log-source.js';
+import { cursorOf, logSourceOf } from './log-source.js';
 import { hostPaths, underRoot } from '../host/paths.js';
-import { LogCursor, parseCriLine, parseLogLine, type LogEntry } from '../engine/containers/log-reader.js';
+import type { EntryCursor, LogEntry } from '../engine/containers/log-reader.js';
 import type { Container } from '../snapshot/model.js';
 import { cell } from '../text/sanitize.js';
 
@@ -34,30 +34,33 @@ export function openLogTail(c: Container, root: string, maxLines = DEFAULT_MAX_L
   } catch {
     return { unreadable: `no log file at ${cell(source.path, 200)}` };
   }
-  return { tail: new LogTail(file, source.path, source.format === 'cri' ? parseCriLine : parseLogLine, size, maxLines) };
+  // the current file only: a log rotated a moment ago shows what came since (`tctop logs` reads the rotated ones)
+  return { tail: new LogTail(() => cursorOf(file, source.format), source.path, size, maxLines) };
 }
 
 export class LogTail {
   readonly lines: LogLine[] = [];
-  private cursor: LogCursor;
+  private cursor: EntryCursor;
   /** A record that did not end its line yet, shown as the last line until its rest arrives. */
   private partial: LogEntry | undefined;
+  /** The last line was cut at MAX_LINE_CHARS before its end: its rest is skipped. */
+  private overlong = false;
   /** Lines dropped from the front to stay within maxLines, since open. */
   dropped = 0;
 
   constructor(
-    file: string,
+    open: () => EntryCursor,
     /** The log's host path, for the view's title. */
     readonly path: string,
-    parse: (line: string) => LogEntry | null,
     size: number,
     private readonly maxLines: number,
   ) {
     // from near the end; further back (4x each time) while that holds fewer lines than asked for (long lines)
     for (let span = maxLines * BYTES_PER_LINE; ; span *= 4) {
-      this.cursor = new LogCursor(file, parse);
+      this.cursor = open();
       this.lines.length = 0;
       this.partial = undefined;
+      this.overlong = false;
       if (size - span > 0) this.cursor.skipTo(size - span);
       this.poll();
       if (this.lines.length >= maxLines || size - span <= 0) break;
@@ -86,10 +89,17 @@ export class LogTail {
    * shown at once, and replaced when its rest arrives.
    */
   private add(e: LogEntry): number {
+    // the rest of a line already cut at MAX_LINE_CHARS: not shown, up to its end
+    if (this.overlong) {
+      this.overlong = !e.text.endsWith('\n');
+      return 0;
+    }
     const continues = this.partial !== undefined && this.lines.length > 0;
     if (continues) this.lines.pop();
     const joined = continues ? { ...e, text: this.partial!.text + e.text, time: this.partial!.time } : e;
-    this.partial = joined.text.endsWith('\n') || joined.text.length > MAX_LINE_CHARS ? undefined : joined;
+    const ended = joined.text.endsWith('\n');
+    this.overlong = !ended && joined.text.length > MAX_LINE_CHARS;
+    this.partial = ended || this.overlong ? undefined : joined;
     this.lines.push({ stream: joined.stream, text: cell(joined.text.replace(/\r?\n$/, ''), MAX_LINE_CHARS), time: joined.time });
     return continues ? 0 : 1;
   }

@@ -30,7 +30,8 @@ export interface ScanOptions {
   fdBudget?: number;
   /**
    * Read every host process, not only the containers' and their shims' (the dashboard's host tree view). Costs a
-   * readdir of /proc and a stat read per process each scan; HostScanner.readAllProcesses switches it at run time.
+   * readdir of /proc each scan, a whole read of each new PID, and a stat read of at most allProcessesPerScan known
+   * ones (each known process in its turn); HostScanner.readAllProcesses switches it at run time.
    */
   allProcesses?: boolean;
   /**
@@ -44,6 +45,8 @@ export interface ScanOptions {
    * stopped ones, are all there.
    */
   select?: CgroupSelection;
+  /** With allProcesses: how many known processes outside containers a scan refreshes (default 2000). */
+  allProcessesPerScan?: number;
   /** Count the open descriptors and sockets of container processes (rate-limited; the exporter asks). */
   descriptors?: boolean;
 }

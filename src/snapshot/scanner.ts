@@ -39,6 +39,9 @@ interface ScanStart {
   notes: ScanNote[];
 }
 
+/** The host processes outside containers refreshed per scan while every one is read (more are refreshed in turn). */
+const ALL_PROCESSES_PER_SCAN = 2000;
+
 /** What a scanner sets up at its first scan: the cgroup layout, and the reader and caches that depend on it. */
 interface Setup {
   layout: CgroupLayout;
@@ -75,7 +78,8 @@ export class HostScanner {
       s.tracker.update(pass.hier, pass.lastPid);
       const claimed = addCgroupContainers(pass, s.tracker.cgroups);
       addNamespaceContainers(pass, s.tracker.pids, s.tracker.cgroups, claimed);
-      if (this.allProcesses) s.processes.readAll(listPids(s.reader.list(this.paths.proc)), pass.live);
+      const pids = this.allProcesses ? listPids(s.reader.list(this.paths.proc)) : [];
+      if (pids.length) s.processes.readAllInTurn(pids, pass.live, this.options.allProcessesPerScan ?? ALL_PROCESSES_PER_SCAN);
       return this.finishPass(pass, pass.unbuilt.length > 0);
     } finally {
       s.files.sweep(); // what this scan did not read belongs to processes and cgroups that are gone

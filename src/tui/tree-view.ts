@@ -1,15 +1,18 @@
 // The host tree view (key t): every host process as pstree draws it, containers framed and folded with Enter.
-// The scanner reads every host process only while this view is open (the app switches it); this draws the snapshot.
+// The scanner reads every host process only while this view is open (the app switches it); this draws the snapshot,
+// rebuilding its lines no more often than their cost allows (treeBuildDue).
 import type blessed from 'blessed';
 import type { HostSnapshot } from '../snapshot/model.js';
 import type { Place } from './chart-panel.js';
 import { LinePane } from './line-pane.js';
-import { hostTreeLines, TREE_HEADER, type TreeLine } from './view/host-tree.js';
+import { hostTreeLines, TREE_HEADER, treeBuildDue, type TreeLine } from './view/host-tree.js';
 
 export class TreeView {
   private readonly pane: LinePane;
   private readonly folded = new Set<string>();
   private lines: TreeLine[] = [];
+  /** When the lines were last built (performance.now()), how long that took, and for what. */
+  private built = { at: 0, ms: 0, width: -1, complete: false };
   /** A container whose frame to select at the next draw (the one selected in the table when the view opened). */
   private focus: string | undefined;
 
@@ -19,6 +22,7 @@ export class TreeView {
 
   open(containerId: string | undefined): void {
     this.focus = containerId;
+    this.built.width = -1; // build at the next draw
   }
 
   get box(): blessed.Widgets.BoxElement {
@@ -29,7 +33,12 @@ export class TreeView {
   draw(snap: HostSnapshot, place: Place, complete: boolean): void {
     this.pane.place(place);
     const kept = this.lines[this.pane.selected];
-    this.lines = hostTreeLines(snap, this.folded, place.width);
+    const now = performance.now();
+    const b = this.built;
+    if (b.width !== place.width || b.complete !== complete || treeBuildDue(now - b.at, b.ms)) {
+      this.lines = hostTreeLines(snap, this.folded, place.width);
+      this.built = { at: now, ms: performance.now() - now, width: place.width, complete };
+    }
     const header = `${TREE_HEADER}${complete ? '' : '  (reading every host process…)'}`;
     let at = -1;
     const focus = complete ? this.focus : undefined;

@@ -205,6 +205,24 @@ export class FixtureHost {
     return this;
   }
 
+  /**
+   * The process runs execve: the same PID and start time with another comm and command line, its files rewritten in
+   * place (a reader that keeps /proc/<pid>/stat open sees the change, as on a real kernel).
+   */
+  execve(pid: number, comm: string, args: string[]): this {
+    const i = this.processes.findIndex((p) => p.pid === pid);
+    if (i < 0) throw new Error(`no fixture process ${pid}`);
+    const p = { ...this.processes[i], comm, args, cmdline: undefined };
+    this.processes[i] = p;
+    const bytes = Buffer.from(comm).subarray(0, 15);
+    const dir = `/proc/${pid}`;
+    this.file(`${dir}/stat`, this.statLine(p, bytes));
+    this.file(`${dir}/status`, this.statusText(p, bytes));
+    this.file(`${dir}/cmdline`, Buffer.from(args.join('\0') + '\0'));
+    this.file(`${dir}/comm`, Buffer.concat([bytes, Buffer.from('\n')]));
+    return this;
+  }
+
   /** The process exits: its /proc directory goes, and its cgroup.procs entries at the next build(). */
   exit(pid: number): this {
     const i = this.processes.findIndex((p) => p.pid === pid);

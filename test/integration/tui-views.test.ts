@@ -1,6 +1,6 @@
 // The dashboard's host tree (t), logs (l), grouping (o) and gauges in a real tmux with real Docker and tctop
 // containers: containerd-shim above a Docker container's init and tctop's shim above an own one's, Enter folds;
-// a Docker container's output shown, a new line followed, / n N jump; a Compose project folded into one row whose
+// a Docker container's output shown (json-file and local), a new line followed, / n N jump; a Compose project folded into one row whose
 // CPU, memory and PIDs are its members' summed; CPU/Q and MEM/L bars drawn.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -162,6 +162,32 @@ test('logs view: a Docker container output, a new line followed, / n N jump betw
   assert.ok(compare.includes(`needle-${tag} two`));
   d.keys('Escape');
   await d.waitFor(/NAME\s+ID\s+RUNTIME/, 5000, 'back in the table');
+  d.keys('q');
+  assert.equal(await d.waitExit(), 0);
+});
+
+test('logs view: a Docker container with the local driver, read from its protobuf file and followed', { timeout: 120_000 }, async (t) => {
+  if (missing(t, ready, 'root, tmux, dockerd and the test image')) return;
+  const name = `tui-logs-local-${tag}`;
+  t.after(() => dockerRm(name));
+  const script = [
+    `echo out-${tag}`,
+    `echo err-${tag} >&2`,
+    'while [ ! -e /tmp/go ]; do sleep 0.2; done',
+    `echo late-${tag}`,
+    'sleep 3600',
+  ].join('; ');
+  dockerRun(name, ['--log-driver', 'local'], ['sh', '-c', script]);
+  const d = new TmuxDashboard([], { width: 200, height: 40 }); // room for the whole path in the pane's title
+  t.after(() => d.close());
+  await filterTo(d, name);
+  d.keys('l');
+  const s = await d.waitFor((x) => x.includes(`logs of ${name}`) && x.includes(`err-${tag}`), 20_000, 'the log tail');
+  assert.match(s, /following {2}\/var\/lib\/docker\/containers\/[0-9a-f]{12}[^\n]*local-logs/, "read from docker's local file on disk");
+  assert.ok(s.indexOf(`out-${tag}`) < s.indexOf(`err-${tag}`), 'both streams, in order');
+  sh('docker', ['exec', name, 'touch', '/tmp/go']);
+  await d.waitFor((x) => x.includes(`late-${tag}`), 10_000, 'the new line followed');
+  assert.equal(selectedLine(d), `late-${tag}`, 'following: the last line stays selected');
   d.keys('q');
   assert.equal(await d.waitExit(), 0);
 });

@@ -66,13 +66,25 @@ function readDockerMeta(ctx: DiscoveryContext, id: string, c?: Candidate): Docke
   };
 }
 
-/** json-file keeps config.v2.json's LogPath; other drivers (hostconfig.json LogConfig.Type) keep nothing tctop reads. */
+/**
+ * json-file keeps config.v2.json's LogPath; local writes local-logs/container.log (and container.log.1[.gz]... as it
+ * rotates) in the container's directory; other drivers (hostconfig.json LogConfig.Type) keep nothing tctop reads.
+ */
 function dockerLogSource(c: Container, ctx: DiscoveryContext): LogSource {
   const dir = join(underRoot(ctx.paths, CONTAINERS_DIR), c.id);
   const driver = str(obj(obj(readJson(ctx, join(dir, 'hostconfig.json'))).LogConfig).Type) ?? 'json-file';
   const path = str(obj(readJson(ctx, join(dir, 'config.v2.json'))).LogPath);
   if (driver === 'json-file' && path) return { path, format: 'json-file' };
-  if (driver === 'local') return { unreadable: "docker's local log driver writes its own compressed format: docker logs reads it" };
+  if (driver === 'local') {
+    const logs = join(CONTAINERS_DIR, c.id, 'local-logs');
+    const rotated = ctx.reader
+      .list(underRoot(ctx.paths, logs))
+      .map((f) => ({ f, n: Number(/^container\.log\.(\d+)(?:\.gz)?$/.exec(f)?.[1]) }))
+      .filter(({ n }, i, all) => n > 0 && all.findIndex((o) => o.n === n) === i) // .1 and .1.gz while compressing
+      .sort((a, b) => b.n - a.n) // container.log.1 is the newest of them
+      .map(({ f }) => join(logs, f));
+    return { path: join(logs, 'container.log'), format: 'docker-local', rotated };
+  }
   return { unreadable: `docker's ${driver} log driver keeps no file tctop can read (docker logs, or the driver's own tool)` };
 }
 

@@ -110,8 +110,15 @@ export class LogCursor {
   }
 }
 
+/** What reads a log file from an offset, whatever its format (json-file and CRI lines here, docker's local records). */
+export interface EntryCursor {
+  skipTo(offset: number): void;
+  read(maxBytes?: number): LogEntry[];
+  batches(): Generator<LogEntry[]>;
+}
+
 /** The last n entries, keeping no more than n in memory whatever the log's size. */
-export function tailEntries(cursor: LogCursor, n: number): LogEntry[] {
+export function tailEntries(cursor: EntryCursor, n: number): LogEntry[] {
   let kept: LogEntry[] = [];
   for (const batch of cursor.batches()) kept = n <= 0 ? [] : [...kept, ...batch].slice(-n);
   return kept;

@@ -113,13 +113,17 @@ export function readMemberships(r: HostReader, pid: number): ProcessInfo['cgroup
 }
 
 /**
- * Refresh a known process: re-read stat only. Returns null if it vanished, or 'reused' when the PID now belongs
- * to a different process (start time changed), in which case the caller reads it whole.
+ * Refresh a known process: re-read stat only (whole when its comm changed). Returns null if it vanished, or
+ * 'reused' when the PID now belongs to a different process (start time changed), in which case the caller reads it
+ * whole.
  */
 export function refreshProcess(ctx: ProcessReadContext, known: ProcessInfo): ProcessInfo | null | 'reused' {
   const stat = readStat(ctx.reader, known.hostPid);
   if (!stat) return null;
   if (stat.startTicks !== known.startTicks) return 'reused';
+  // another comm: the process ran execve (or renamed itself), so its command line, user and cgroups may be others
+  // too. runc's exec stage runc:[2:INIT] becomes the exec'd command this way, under the same PID and start time.
+  if (stat.comm !== known.comm) return readProcess(ctx, known.hostPid);
   return {
     ...known,
     ppid: stat.ppid,

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { dockerAdapter } from '../../../src/discovery/adapters/docker.js';
 import { conmonLogSource, criLogSource } from '../../../src/discovery/adapters/log-sources.js';
 import { parseCriLine } from '../../../src/engine/containers/log-reader.js';
 import { hostPaths } from '../../../src/host/paths.js';
@@ -68,4 +69,24 @@ test("conmon's log path: k8s-file, a bare path, journald", () => {
   );
   assert.deepEqual(conmonLogSource(shim('conmon --log-path /var/log/crio/x.log'), 'CRI-O'), { path: '/var/log/crio/x.log', format: 'cri' });
   assert.match((conmonLogSource(shim('conmon -l journald:'), 'podman') as { unreadable: string }).unreadable, /journald/);
+});
+
+test("docker's local driver: local-logs/container.log, its rotated files oldest first (.gz or not)", (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'tctop-docker-local-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const id = 'b'.repeat(64);
+  const dir = join(root, 'var/lib/docker/containers', id);
+  mkdirSync(join(dir, 'local-logs'), { recursive: true });
+  writeFileSync(join(dir, 'hostconfig.json'), JSON.stringify({ LogConfig: { Type: 'local', Config: {} } }));
+  writeFileSync(join(dir, 'config.v2.json'), JSON.stringify({ LogPath: '' }));
+  for (const f of ['container.log', 'container.log.1', 'container.log.1.gz', 'container.log.2.gz', 'container.log.10.gz', 'other'])
+    writeFileSync(join(dir, 'local-logs', f), '');
+  const paths = hostPaths(root);
+  const ctx = { paths, reader: new HostReader(paths), memo: new Map(), note: () => undefined };
+  const logs = `/var/lib/docker/containers/${id}/local-logs`;
+  assert.deepEqual(dockerAdapter.logSource!(ctr({ id, runtime: 'docker' }), ctx), {
+    path: `${logs}/container.log`,
+    format: 'docker-local',
+    rotated: [`${logs}/container.log.10.gz`, `${logs}/container.log.2.gz`, `${logs}/container.log.1`],
+  });
 });

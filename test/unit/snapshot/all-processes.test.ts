@@ -44,3 +44,25 @@ test('allProcesses: a scan reads every host process only while it is on', (t) =>
     'the option at construction',
   );
 });
+
+test('allProcesses: new PIDs at once, gone ones at once, the known ones refreshed in turn within the per-scan budget', (t) => {
+  const h = new FixtureHost(t, { cgroup: 'v2' });
+  for (let pid = 500; pid < 510; pid++) h.process({ pid, ppid: 1, comm: 'sleep', args: ['sleep', '100'], cgroup: '/user.slice' });
+  h.build();
+  // 12 known processes (the fixture's PID 1 and 2 too), 3 refreshed a scan: each one in turn every 4 scans
+  const scanner = new HostScanner({ root: h.root, fullPassIntervalMs: 1e9, allProcesses: true, allProcessesPerScan: 3 });
+  t.after(() => scanner.close());
+  scanner.scan();
+  for (let pid = 500; pid < 510; pid++) h.execve(pid, 'sh', ['sh', '-c', 'wait']);
+  h.process({ pid: 700, ppid: 1, comm: 'new', args: ['new'], cgroup: '/user.slice' });
+  h.exit(509);
+  h.build();
+  const execd = (snap: ReturnType<HostScanner['scan']>) => [...snap.processes.values()].filter((p) => p.comm === 'sh').length;
+  const first = scanner.scan();
+  assert.equal(first.processes.get(700)?.command, 'new', 'a new PID: read whole at once');
+  assert.equal(first.processes.has(509), false, 'a PID gone from /proc: gone at once');
+  assert.ok(execd(first) <= 3, `at most the budget refreshed in one scan (${execd(first)})`);
+  let seen = execd(first);
+  for (let i = 0; i < 3; i++) seen = execd(scanner.scan());
+  assert.equal(seen, 9, 'every known process refreshed within ceil(known / budget) scans');
+});

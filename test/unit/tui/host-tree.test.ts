@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hostTreeLines } from '../../../src/tui/view/host-tree.js';
+import { hostTreeLines, treeBuildDue } from '../../../src/tui/view/host-tree.js';
 import { container, proc, snapshot } from './fixtures.js';
 
 const D = 'd'.repeat(64);
@@ -75,4 +75,11 @@ test('host tree: a parent loop or a parent not read does not lose or repeat a pr
   const lines = hostTreeLines(snap, new Set(), 80).map((l) => l.text);
   assert.ok(lines.some((l) => l.includes('orphan')));
   assert.ok(lines.length <= 3);
+});
+
+test("tree view: its lines are built again once ten times the last build's time has passed", () => {
+  assert.equal(treeBuildDue(1000, 5), true, 'a cheap tree follows every 1 s refresh');
+  assert.equal(treeBuildDue(1000, 150), false, 'a 150 ms build is not repeated a second later');
+  assert.equal(treeBuildDue(1500, 150), true, '... but 1.5 s later');
+  assert.equal(treeBuildDue(0, 0), true);
 });

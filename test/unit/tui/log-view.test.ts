@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { LogTail } from '../../../src/report/log-tail.js';
-import { parseCriLine, parseLogLine } from '../../../src/engine/containers/log-reader.js';
+import { LogCursor, parseCriLine, parseLogLine } from '../../../src/engine/containers/log-reader.js';
 import { findLine } from '../../../src/tui/view/log-search.js';
 
 const json = (text: string, stream = 'stdout') => `${JSON.stringify({ log: text, stream, time: '2026-01-01T00:00:00Z' })}\n`;
@@ -20,7 +20,7 @@ function tmp(t: { after(fn: () => void): void }): string {
 test('log tail: the last lines of a json-file, then what is appended; partial lines joined; escapes shown', (t) => {
   const file = join(tmp(t), 'c.log');
   writeFileSync(file, Array.from({ length: 50 }, (_, i) => json(`line ${i}\n`)).join(''));
-  const tail = new LogTail(file, '/var/lib/docker/x/c.log', parseLogLine, 0, 10);
+  const tail = new LogTail(() => new LogCursor(file, parseLogLine), '/var/lib/docker/x/c.log', 0, 10);
   assert.deepEqual(
     tail.lines.map((l) => l.text),
     Array.from({ length: 10 }, (_, i) => `line ${40 + i}`),
@@ -42,7 +42,7 @@ test('log tail: a big log is read from near its end, a CRI log parsed', (t) => {
   const line = (i: number) => `2026-01-01T00:00:00.000000000Z stdout F cri line ${i} ${'x'.repeat(1000)}\n`;
   writeFileSync(file, Array.from({ length: 2000 }, (_, i) => line(i)).join(''));
   const size = 2000 * line(0).length;
-  const tail = new LogTail(file, '/var/log/pods/x/0.log', parseCriLine, size, 20);
+  const tail = new LogTail(() => new LogCursor(file, parseCriLine), '/var/log/pods/x/0.log', size, 20);
   assert.equal(tail.lines.length, 20);
   assert.match(tail.lines[19].text, /^cri line 1999 x+$/);
   assert.match(tail.lines[0].text, /^cri line 1980 /);

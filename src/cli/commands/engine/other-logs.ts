@@ -1,5 +1,5 @@
-// `tctop logs` for a container of another runtime: its log file, found by the runtime's adapter (docker's json-file,
-// the kubelet's CRI logs, conmon's k8s-file), printed as docker logs prints it; a runtime that keeps no file says so.
+// `tctop logs` for a container of another runtime: its log file, found by the runtime's adapter (docker's json-file
+// and local, the kubelet's CRI logs, conmon's k8s-file), printed as docker logs prints it; a runtime that keeps no file says so.
 import { join } from 'node:path';
 import { NotFoundError, UnsupportedError } from '../../../errors.js';
 import { hostPaths, underRoot } from '../../../host/paths.js';
@@ -37,23 +37,30 @@ export async function printOtherLogs(c: Container, opts: LogOptions): Promise<vo
   const paths = hostPaths(opts.root);
   const source = logSourceOf(c, paths, `no runtime claimed ${cell(c.name, 80)}: it keeps no log`);
   if ('unreadable' in source) throw new UnsupportedError(source.unreadable);
-  const { LogCursor, parseCriLine, parseLogLine, tailEntries } = await import('../../../engine/containers/log-reader.js');
+  const { cursorOf } = await import('../../../report/log-source.js');
   const { writeEntries } = await import('../../../engine/containers/log-output.js');
   const file = underRoot(paths, source.path);
   const { existsSync } = await import('node:fs');
   if (!existsSync(file)) throw new NotFoundError(`no log file at ${cell(source.path, 200)}`);
-  const cursor = new LogCursor(file, source.format === 'cri' ? parseCriLine : parseLogLine);
+  const cursor = cursorOf(file, source.format);
+  const rotated = source.format === 'docker-local' ? (source.rotated ?? []) : [];
   const keep = (entries: LogEntry[]) =>
     entries.filter((e) => opts.since === undefined || Date.parse(e.time) / 1000 >= opts.since).map((e) => shown(e, opts.timestamps));
-  if (opts.tail !== undefined && opts.since === undefined) await writeEntries(keep(tailEntries(cursor, opts.tail)));
-  else {
-    let all: LogEntry[] = [];
-    for (const batch of cursor.batches()) {
-      if (opts.tail === undefined) await writeEntries(keep(batch));
-      else all = [...all, ...keep(batch)].slice(-opts.tail);
+  // the rotated files first, oldest first, as docker logs reads them; then the current one, in batches
+  async function* batches(): AsyncGenerator<LogEntry[]> {
+    if (rotated.length) {
+      const { rotatedRecords } = await import('../../../discovery/adapters/docker-local-log.js');
+      for (const f of rotated) yield* rotatedRecords(underRoot(paths, f));
     }
-    if (opts.tail !== undefined) await writeEntries(all);
+    yield* cursor.batches();
   }
+  // --tail keeps no more than its n entries in memory whatever the log's size
+  let kept: LogEntry[] = [];
+  for await (const batch of batches()) {
+    if (opts.tail === undefined) await writeEntries(keep(batch));
+    else kept = opts.tail <= 0 ? [] : [...kept, ...keep(batch)].slice(-opts.tail);
+  }
+  if (opts.tail !== undefined) await writeEntries(kept);
   if (!opts.follow || !c.init) return;
   // -f: what arrives until the container's init is gone (docker logs -f ends with the container) or Ctrl-C
   const init = join(paths.proc, String(c.init.hostPid));
