@@ -35,28 +35,7 @@ export function readProcess(ctx: ProcessReadContext, pid: number): ProcessInfo |
   const cgroupText = statusText === null ? null : r.recordText(join(dir, 'cgroup'), true);
   const argv = cgroupText === null ? null : readCmdline(r, pid, true);
   if (statusText === null || cgroupText === null || argv === null) return null;
-  const status = parseStatus(statusText);
-  if (status.tgid > 0 && status.tgid !== pid) return null; // a thread, reached by its TID: not a process
-  const nsPids = status.nsPids.length ? status.nsPids : [pid];
-  return {
-    hostPid: pid,
-    containerPid: nsPids[nsPids.length - 1],
-    nsPids,
-    ppid: stat.ppid,
-    threads: stat.numThreads,
-    state: stat.state,
-    comm: stat.comm,
-    command: commandOf(argv, stat.comm),
-    argv,
-    uid: status.uid,
-    user: ctx.userName(status.uid),
-    startTicks: stat.startTicks,
-    cpuTicks: stat.utime + stat.stime,
-    rssBytes: stat.rssPages * ctx.pageSize,
-    ttyNr: stat.ttyNr,
-    vsizeBytes: stat.vsizeBytes,
-    cgroups: parseProcCgroup(cgroupText),
-  };
+  return processOf(ctx, pid, stat, statusText, argv, parseProcCgroup(cgroupText));
 }
 
 /**
@@ -69,6 +48,18 @@ export function readProcessLight(ctx: ProcessReadContext, pid: number): ProcessI
   if (!stat) return null;
   const statusText = r.recordText(join(r.paths.proc, String(pid), 'status'), true);
   if (statusText === null) return null;
+  return processOf(ctx, pid, stat, statusText, null, []);
+}
+
+/** The record from what was read; null when `pid` is a thread's (reached by its TID: not a process). */
+function processOf(
+  ctx: ProcessReadContext,
+  pid: number,
+  stat: ProcStat,
+  statusText: string,
+  argv: string[] | null,
+  cgroups: ProcessInfo['cgroups'],
+): ProcessInfo | null {
   const status = parseStatus(statusText);
   if (status.tgid > 0 && status.tgid !== pid) return null;
   const nsPids = status.nsPids.length ? status.nsPids : [pid];
@@ -80,7 +71,8 @@ export function readProcessLight(ctx: ProcessReadContext, pid: number): ProcessI
     threads: stat.numThreads,
     state: stat.state,
     comm: stat.comm,
-    command: '',
+    command: argv === null ? '' : commandOf(argv, stat.comm),
+    ...(argv === null ? {} : { argv }),
     uid: status.uid,
     user: ctx.userName(status.uid),
     startTicks: stat.startTicks,
@@ -88,7 +80,7 @@ export function readProcessLight(ctx: ProcessReadContext, pid: number): ProcessI
     rssBytes: stat.rssPages * ctx.pageSize,
     ttyNr: stat.ttyNr,
     vsizeBytes: stat.vsizeBytes,
-    cgroups: [],
+    cgroups,
   };
 }
 
