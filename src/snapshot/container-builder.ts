@@ -123,8 +123,10 @@ function cgroupStatsOf(input: BuildInput, init: ProcessInfo): CgroupStats | null
     const initPath = cgroupPathFor(m);
     const path = walked ?? (initPath ? ownedAncestor(input.reader, input.layout.unified!, initPath, input.group) : undefined);
     if (!path || path === '/') return null; // the root cgroup is the whole host, not this container
-    if (input.figures === 'summary') return readV2Summary(input.reader, input.layout.unified!, path);
-    const stats = readV2Stats(input.reader, input.layout.unified!, path);
+    const stats =
+      input.figures === 'summary'
+        ? readV2Summary(input.reader, input.layout.unified!, path)
+        : readV2Stats(input.reader, input.layout.unified!, path);
     // crun under systemd freezes only the payload's cgroup below the scope that holds the limits (podman pause:
     // libpod-<id>.scope/container frozen, the scope not; seen in the Debian 13 guest): the init's cgroup decides
     if (stats.frozen === false && initPath?.startsWith(`${path}/`) && !initPath.includes('/..'))

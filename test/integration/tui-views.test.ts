@@ -172,6 +172,8 @@ test('logs view: a Docker container with the local driver, read from its protobu
   t.after(() => dockerRm(name));
   const script = [
     `echo out-${tag}`,
+    // docker copies stdout and stderr in goroutines of their own: records written together may land in either order
+    'sleep 0.5',
     `echo err-${tag} >&2`,
     'while [ ! -e /tmp/go ]; do sleep 0.2; done',
     `echo late-${tag}`,
@@ -184,7 +186,7 @@ test('logs view: a Docker container with the local driver, read from its protobu
   d.keys('l');
   const s = await d.waitFor((x) => x.includes(`logs of ${name}`) && x.includes(`err-${tag}`), 20_000, 'the log tail');
   assert.match(s, /following {2}\/var\/lib\/docker\/containers\/[0-9a-f]{12}[^\n]*local-logs/, "read from docker's local file on disk");
-  assert.ok(s.indexOf(`out-${tag}`) < s.indexOf(`err-${tag}`), 'both streams, in order');
+  assert.ok(s.includes(`out-${tag}`) && s.indexOf(`out-${tag}`) < s.indexOf(`err-${tag}`), 'both streams, in order');
   sh('docker', ['exec', name, 'touch', '/tmp/go']);
   await d.waitFor((x) => x.includes(`late-${tag}`), 10_000, 'the new line followed');
   assert.equal(selectedLine(d), `late-${tag}`, 'following: the last line stays selected');

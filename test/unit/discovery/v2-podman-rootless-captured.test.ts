@@ -151,6 +151,8 @@ test('v2 podman rootless paused: crun froze only the container child, and the co
   assert.equal(c.state, 'paused');
   assert.equal(c.cgroup?.frozen, true);
   assert.equal(c.cgroup?.path, SCOPE, 'the figures still come from the scope');
+  // `tctop ps` reads a summary (four cgroup files of twenty): the init's cgroup decides there too
+  assert.equal(scanHost({ root, figures: 'summary' }).containers[0].state, 'paused', 'summary scan (ps)');
 });
 
 test('v2 podman rootless: the one-shot scan with the PID namespaces read aside sees exactly the same', async (t) => {
