@@ -205,6 +205,18 @@ export class FixtureHost {
     return this;
   }
 
+  /** Docker's containerd-shim of container `id` (ppid 1, in containerd.service unless `more` says otherwise). */
+  dockerShim(pid: number, id: string, more: Partial<FixtureProcess> = {}): this {
+    return this.process({
+      pid,
+      ppid: 1,
+      comm: 'containerd-shim',
+      args: ['/usr/bin/containerd-shim-runc-v2', '-namespace', 'moby', '-id', id, '-address', '/run/containerd/containerd.sock'],
+      cgroup: '/system.slice/containerd.service',
+      ...more,
+    });
+  }
+
   /**
    * The process runs execve: the same PID and start time with another comm and command line, its files rewritten in
    * place (a reader that keeps /proc/<pid>/stat open sees the change, as on a real kernel).

@@ -12,13 +12,7 @@ const scope = `/system.slice/docker-${ID}.scope`;
 
 test("events: an exec first seen as runc's setup stage is reported once it runs its command (same PID, same start)", (t) => {
   const h = new FixtureHost(t, { cgroup: 'v2' });
-  h.process({
-    pid: 2000,
-    ppid: 1,
-    comm: 'containerd-shim',
-    args: ['/usr/bin/containerd-shim-runc-v2', '-namespace', 'moby', '-id', ID, '-address', '/run/containerd/containerd.sock'],
-    cgroup: '/system.slice/containerd.service',
-  });
+  h.dockerShim(2000, ID);
   h.process({ pid: 2010, ppid: 2000, comm: 'sh', args: ['sh', '-c', 'read l < /tmp/f'], cgroup: scope, ns: NS, nspid: [2010, 1] });
   h.json(`/var/lib/docker/containers/${ID}/config.v2.json`, {
     ID,

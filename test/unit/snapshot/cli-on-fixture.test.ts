@@ -13,13 +13,7 @@ const CT_NS = { pid: 4026533901, mnt: 4026533900, net: 4026533903, uts: 40265339
 
 function host(t: { after(fn: () => void): void }): string {
   const h = new FixtureHost(t, { cgroup: 'v2' });
-  h.process({
-    pid: 2000,
-    ppid: 1,
-    comm: 'containerd-shim',
-    args: ['/usr/bin/containerd-shim-runc-v2', '-namespace', 'moby', '-id', ID, '-address', '/run/containerd/containerd.sock'],
-    cgroup: '/system.slice/containerd.service',
-  });
+  h.dockerShim(2000, ID);
   h.process({ pid: 2010, ppid: 2000, comm: 'nginx', args: ['nginx: master process'], cgroup: SCOPE, ns: CT_NS, nspid: [2010, 1] });
   h.process({
     pid: 2020,

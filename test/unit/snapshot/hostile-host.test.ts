@@ -20,13 +20,7 @@ const HOSTILE_ARGV = Buffer.concat([Buffer.from('evil\x1b[2J\0'), Buffer.from([0
 
 function hostileHost(t: { after(fn: () => void): void }): string {
   const h = new FixtureHost(t, { cgroup: 'v2', pid1NsUnreadable: true });
-  h.process({
-    pid: 9500,
-    ppid: 1,
-    comm: 'containerd-shim',
-    args: ['/usr/bin/containerd-shim-runc-v2', '-namespace', 'moby', '-id', ID, '-address', '/run/containerd/containerd.sock'],
-    cgroup: '/system.slice/containerd.service',
-  });
+  h.dockerShim(9500, ID);
   h.process({ pid: 9510, ppid: 9500, comm: 'init', args: ['/sbin/init'], cgroup: SCOPE, ns: CT_NS, nspid: [9510, 1] });
   // exited between readdir and read: stat still there, status gone; another with only its directory left
   h.process({ pid: 9520, ppid: 9510, comm: 'gone', args: ['gone'], cgroup: SCOPE, ns: CT_NS, nspid: [9520, 2], missing: ['status'] });
