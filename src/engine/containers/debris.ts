@@ -41,25 +41,36 @@ export const BUILD_OWNER_LABEL = 'org.tctop.build.owner';
 
 /** Build steps' containers whose build process is gone: removed now (mounts, cgroup, network with them); the others
  * returned. A live build's step is never touched, even when it has exited (its build is making the layer). */
-export async function removeOrphanedBuildSteps(root: string, containers: ContainerState[]): Promise<ContainerState[]> {
-  const kept: ContainerState[] = [];
-  for (const c of containers) {
+export function removeOrphanedBuildSteps(root: string, containers: ContainerState[]): Promise<ContainerState[]> {
+  return removeWhere(root, containers, true, (c) => {
     const owner = /^(\d+):(\d+)$/.exec(c.labels?.[BUILD_OWNER_LABEL] ?? '');
-    if (owner && !isSameProcess(Number(owner[1]), Number(owner[2]))) await removeContainer(root, c.id, true).catch(() => kept.push(c));
-    else kept.push(c);
-  }
-  return kept;
+    return owner !== null && !isSameProcess(Number(owner[1]), Number(owner[2]));
+  });
 }
 
 const FORGOTTEN_AFTER_MS = 10_000;
 
 /** Exited --rm containers nobody removed (their CLI and reaper were killed): removed now; the others returned. */
-export async function removeForgottenAutoRemoved(root: string, containers: ContainerState[]): Promise<ContainerState[]> {
+export function removeForgottenAutoRemoved(root: string, containers: ContainerState[]): Promise<ContainerState[]> {
+  // its own CLI (or reaper) removes it within moments of the exit: only a long-exited one was forgotten
+  return removeWhere(
+    root,
+    containers,
+    false,
+    (c) => c.autoRemove === true && c.status === 'exited' && Date.parse(c.finishedAt ?? '') < Date.now() - FORGOTTEN_AFTER_MS,
+  );
+}
+
+/** Removes the containers `doomed` picks (`force`: rm -f); returns the others and those whose removal failed. */
+async function removeWhere(
+  root: string,
+  containers: ContainerState[],
+  force: boolean,
+  doomed: (c: ContainerState) => boolean,
+): Promise<ContainerState[]> {
   const kept: ContainerState[] = [];
   for (const c of containers) {
-    // its own CLI (or reaper) removes it within moments of the exit: only a long-exited one was forgotten
-    const forgotten = c.autoRemove && c.status === 'exited' && Date.parse(c.finishedAt ?? '') < Date.now() - FORGOTTEN_AFTER_MS;
-    if (forgotten) await removeContainer(root, c.id, false).catch(() => kept.push(c));
+    if (doomed(c)) await removeContainer(root, c.id, force).catch(() => kept.push(c));
     else kept.push(c);
   }
   return kept;
