@@ -7,7 +7,10 @@ import type { DiscoveryContext } from './types.js';
 /** `optional`: the file is usually absent (HostReader.optionalStateText). */
 export function readJson(ctx: DiscoveryContext, path: string, optional = false): Record<string, unknown> | null {
   const text = optional ? ctx.reader.optionalStateText(path) : ctx.reader.stateText(path);
-  if (text === null) return null;
+  return text === null ? null : parseJsonObject(ctx, path, text);
+}
+
+function parseJsonObject(ctx: DiscoveryContext, path: string, text: string): Record<string, unknown> | null {
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -18,6 +21,44 @@ export function readJson(ctx: DiscoveryContext, path: string, optional = false):
   if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
   ctx.note(path, 'not a JSON object');
   return null;
+}
+
+/** What readJsonAmong answers for a file that cannot name any of the names asked about. */
+export const NONE_OF_THEM = Symbol('none of them');
+
+/**
+ * readJson for a caller that only asks whether the file names one of `among` (inspect's selection reads 1,000 state
+ * files to find the few its references name): NONE_OF_THEM, unparsed, when the text holds none of those strings and
+ * no escape that could stand for one of their characters. A JSON string equal to a name is then in the text
+ * verbatim: each of its characters is written as itself or escaped, and no escape here decodes to one of them (Go's
+ * encoder writes "&" as \u0026 in docker's files: no name asked about holds one). Any other text is parsed as readJson
+ * does (and a malformed file not parsed is not noted: nothing of it was used).
+ */
+export function readJsonAmong(
+  ctx: DiscoveryContext,
+  path: string,
+  among: readonly string[],
+): Record<string, unknown> | null | typeof NONE_OF_THEM {
+  const text = ctx.reader.stateText(path);
+  if (text === null) return null;
+  if (!escapesMayHide(text, among) && among.every((name) => !text.includes(name))) return NONE_OF_THEM;
+  return parseJsonObject(ctx, path, text);
+}
+
+/** The characters JSON's two-character escapes stand for. */
+const SHORT_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
+/** Whether an escape in `text` may stand for a character of one of `names` (an escape it cannot read: yes). */
+function escapesMayHide(text: string, names: readonly string[]): boolean {
+  for (let at = text.indexOf('\\'); at >= 0; at = text.indexOf('\\', at)) {
+    const kind = text[at + 1];
+    const hex = kind === 'u' ? text.slice(at + 2, at + 6) : '';
+    const ch =
+      kind === 'u' ? (/^[0-9a-fA-F]{4}$/.test(hex) ? String.fromCharCode(Number.parseInt(hex, 16)) : undefined) : SHORT_ESCAPES[kind];
+    if (ch === undefined || names.some((n) => n.includes(ch))) return true;
+    at += kind === 'u' ? 6 : 2;
+  }
+  return false;
 }
 
 export function str(v: unknown): string | undefined {
