@@ -112,7 +112,8 @@ test("a state file is parsed only when its text may hold a reference's name; wha
   const MENTIONS = `cd78${'6'.repeat(60)}`; // named "cache"; a label holds "web"
   const BROKEN = `ef90${'7'.repeat(60)}`; // a config.v2.json cut short: named by its short ID
   const PLAIN = `9abc${'8'.repeat(60)}`; // named "web"
-  [ESCAPED, MENTIONS, BROKEN, PLAIN].forEach((id, i) => {
+  const ASTRAL = `77aa${'9'.repeat(60)}`; // named "😀", written as two escaped halves
+  [ESCAPED, MENTIONS, BROKEN, PLAIN, ASTRAL].forEach((id, i) => {
     const pid = 4000 + i * 10;
     h.process({
       pid,
@@ -129,16 +130,18 @@ test("a state file is parsed only when its text may hold a reference's name; wha
   h.json(dir(MENTIONS), { ID: MENTIONS, Name: '/cache', Config: { Image: 'busybox', Labels: { role: 'web' } }, State: { Running: true } });
   h.file(dir(BROKEN), '{"Config":{"Cmd":"sleep 1 \\u0026 sleep 2","Ima'); // Go writes "&" so: no name asked about holds one
   h.json(dir(PLAIN), { ID: PLAIN, Name: '/web', Config: { Image: 'busybox' }, State: { Running: true } });
+  h.file(dir(ASTRAL), '{"Name":"/\\ud83d\\ude00","Config":{"Cmd":"a \\u0026 b"},"State":{"Running":true}}');
   const root = h.build();
   const full = scanHost({ root, includeStopped: true });
   const short = BROKEN.slice(0, 12);
-  for (const ref of ['api2', '/api2', 'web', 'cache', short, `/${short}`, 'ab5', 'nosuch']) {
+  for (const ref of ['api2', '/api2', 'web', 'cache', short, `/${short}`, 'ab5', '😀', 'nosuch']) {
     const selected = scanHost({ root, includeStopped: true, select: refSelection([ref]) });
     assert.equal(resolved(selected, ref), resolved(full, ref), ref);
   }
   assert.equal(resolved(full, 'api2'), ESCAPED, 'the escaped name is parsed, not skipped');
   assert.equal(resolved(full, `/${short}`), BROKEN, "a '/'-led short ID names the container its state cannot name");
   assert.equal(resolved(full, 'web'), PLAIN);
+  assert.equal(resolved(full, '😀'), ASTRAL);
 
   const built = (ref: string) => scanHost({ root, includeStopped: true, select: refSelection([ref]) });
   const web = built('web');
