@@ -29,12 +29,13 @@ export const NONE_OF_THEM = Symbol('none of them');
 /**
  * readJson for a caller that only asks whether the file names one of `among` (inspect's selection reads 1,000 state
  * files to find the few its references name): NONE_OF_THEM, unparsed, when no escape in the text may stand for a
- * character of those names and no stretch between two consecutive quotes is one of them (or '/' and one: docker
- * writes its names so). A JSON string equal to a name is then in the text verbatim between its quotes: each of its
+ * character of those names and none of them stands between two quotes (nor '/' and one: docker writes its names
+ * so). A JSON string equal to a name is then in the text verbatim between its quotes: each of its
  * characters is written as itself or escaped, and no escape here decodes to one of them (Go's encoder writes "&" as
  * \u0026 in docker's files: no name asked about holds one). Any other text is parsed as readJson does (and a
- * malformed file not parsed is not noted: nothing of it was used). One pass over the text whatever the number of
- * names: 30 substring searches per file cost more than the parse they were to save.
+ * malformed file not parsed is not noted: nothing of it was used). One regular expression whatever the number of
+ * names (V8 compiles it to native code): at 900 state.json files and 30 names, 3 ms where the parse took 6-10 ms,
+ * 30 substring searches per file 64 ms and a loop over the quotes 6-9 ms (in a cold process).
  */
 export function readJsonAmong(
   ctx: DiscoveryContext,
@@ -44,14 +45,13 @@ export function readJsonAmong(
   const text = ctx.reader.stateText(path);
   if (text === null) return null;
   const asked = askedOf(among);
-  if (!escapesMayHide(text, asked) && !quotesHold(text, asked)) return NONE_OF_THEM;
+  if (!escapesMayHide(text, asked) && !asked.quoted.test(text)) return NONE_OF_THEM;
   return parseJsonObject(ctx, path, text);
 }
 
 interface Asked {
-  names: ReadonlySet<string>;
-  /** The lengths a quoted stretch holding one of them may have ('/'-led ones one more). */
-  lengths: ReadonlySet<number>;
+  /** One of the names between two quotes, '/'-led or not (docker writes its names so): a superset of the strings. */
+  quoted: RegExp;
   /** Their UTF-16 code units: an escape stands for one (\ud83d\ude00 is two). */
   chars: ReadonlySet<string>;
 }
@@ -62,21 +62,11 @@ const askedMemo = new WeakMap<readonly string[], Asked>();
 function askedOf(among: readonly string[]): Asked {
   let asked = askedMemo.get(among);
   if (!asked) {
-    const lengths = new Set(among.flatMap((n) => [n.length, n.length + 1]));
-    asked = { names: new Set(among), lengths, chars: new Set(among.flatMap((n) => n.split(''))) };
+    const quoted = new RegExp(`"/?(?:${among.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})"`);
+    asked = { quoted, chars: new Set(among.flatMap((n) => n.split(''))) };
     askedMemo.set(among, asked);
   }
   return asked;
-}
-
-/** Whether a stretch between two consecutive quotes is one of the names, or '/' and one (a superset of the strings). */
-function quotesHold(text: string, asked: Asked): boolean {
-  for (let open = text.indexOf('"'), close = text.indexOf('"', open + 1); close >= 0; open = close, close = text.indexOf('"', open + 1)) {
-    if (!asked.lengths.has(close - open - 1)) continue;
-    const s = text.slice(open + 1, close);
-    if (asked.names.has(s) || (s.startsWith('/') && asked.names.has(s.slice(1)))) return true;
-  }
-  return false;
 }
 
 /** The characters JSON's two-character escapes stand for. */

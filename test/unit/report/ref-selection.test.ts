@@ -134,7 +134,7 @@ test("a state file is parsed only when its text may hold a reference's name; wha
   const root = h.build();
   const full = scanHost({ root, includeStopped: true });
   const short = BROKEN.slice(0, 12);
-  for (const ref of ['api2', '/api2', 'web', 'cache', short, `/${short}`, 'ab5', '😀', 'nosuch']) {
+  for (const ref of ['api2', '/api2', 'web', 'cache', short, `/${short}`, 'ab5', '😀', 'w.b', 'we(b', 'nosuch']) {
     const selected = scanHost({ root, includeStopped: true, select: refSelection([ref]) });
     assert.equal(resolved(selected, ref), resolved(full, ref), ref);
   }
