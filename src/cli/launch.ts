@@ -27,12 +27,22 @@ import {
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 import { commandGroup } from './commands/groups.js';
 import { prestartFor } from './prestart.js';
 
 /** Long-running commands (and the dashboard, started with no command) gain nothing from a faster start. */
 const NOT_CACHED = new Set(['serve', 'top', 'help']);
+
+/**
+ * One-shot scans that allocate tens of MB and exit: V8's young generation starts at 1 MB and doubles only after a
+ * scavenge, so `ps` and `inspect` at 1,000 containers paid 14-19 scavenges (15-70 ms under load, measured with
+ * --trace-gc). Growing it 16-fold at a time makes that 4-7; the flag is read at each scavenge, so it works set here
+ * (the semi-space sizes are fixed at start: node's command line is the shebang's, shared with the long-running
+ * commands, whose memory this leaves alone).
+ */
+const ONE_SHOT_SCANS = new Set(['ps', 'inspect']);
 
 function cacheDir(): string {
   if (process.env.TCTOP_CODE_CACHE_DIR) return process.env.TCTOP_CODE_CACHE_DIR;
@@ -127,6 +137,7 @@ export function launch(whole: string, argv: string[]): void {
   } catch {
     /* best effort: the scan starts it itself */
   }
+  if (ONE_SHOT_SCANS.has(argv[2])) setFlagsFromString('--semi-space-growth-factor=16');
   const { path: bundle, source } = bundleFor(whole, argv);
   const command = commandOf(argv);
   const dir = cacheDir();

@@ -7,7 +7,10 @@ import type { DiscoveryContext } from './types.js';
 /** `optional`: the file is usually absent (HostReader.optionalStateText). */
 export function readJson(ctx: DiscoveryContext, path: string, optional = false): Record<string, unknown> | null {
   const text = optional ? ctx.reader.optionalStateText(path) : ctx.reader.stateText(path);
-  if (text === null) return null;
+  return text === null ? null : parseJsonObject(ctx, path, text);
+}
+
+function parseJsonObject(ctx: DiscoveryContext, path: string, text: string): Record<string, unknown> | null {
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -18,6 +21,68 @@ export function readJson(ctx: DiscoveryContext, path: string, optional = false):
   if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
   ctx.note(path, 'not a JSON object');
   return null;
+}
+
+/** What readJsonAmong answers for a file that cannot name any of the names asked about. */
+export const NONE_OF_THEM = Symbol('none of them');
+
+/**
+ * readJson for a caller that only asks whether the file names one of `among` (inspect's selection reads 1,000 state
+ * files to find the few its references name): NONE_OF_THEM, unparsed, when no escape in the text may stand for a
+ * character of those names and none of them stands between two quotes (nor '/' and one: docker writes its names
+ * so). A JSON string equal to a name is then in the text verbatim between its quotes: each of its
+ * characters is written as itself or escaped, and no escape here decodes to one of them (Go's encoder writes "&" as
+ * \u0026 in docker's files: no name asked about holds one). Any other text is parsed as readJson does (and a
+ * malformed file not parsed is not noted: nothing of it was used). One regular expression whatever the number of
+ * names (V8 compiles it to native code): at 900 state.json files and 30 names, 3 ms where the parse took 6-10 ms,
+ * 30 substring searches per file 64 ms and a loop over the quotes 6-9 ms (in a cold process).
+ */
+export function readJsonAmong(
+  ctx: DiscoveryContext,
+  path: string,
+  among: readonly string[],
+): Record<string, unknown> | null | typeof NONE_OF_THEM {
+  const text = ctx.reader.stateText(path);
+  if (text === null) return null;
+  const asked = askedOf(among);
+  if (!escapesMayHide(text, asked) && !asked.quoted.test(text)) return NONE_OF_THEM;
+  return parseJsonObject(ctx, path, text);
+}
+
+interface Asked {
+  /** One of the names between two quotes, '/'-led or not (docker writes its names so): a superset of the strings. */
+  quoted: RegExp;
+  /** Their UTF-16 code units: an escape stands for one (\ud83d\ude00 is two). */
+  chars: ReadonlySet<string>;
+}
+
+/** A selection asks with the same array for each of its 1,000 files. */
+const askedMemo = new WeakMap<readonly string[], Asked>();
+
+function askedOf(among: readonly string[]): Asked {
+  let asked = askedMemo.get(among);
+  if (!asked) {
+    const quoted = new RegExp(`"/?(?:${among.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})"`);
+    asked = { quoted, chars: new Set(among.flatMap((n) => n.split(''))) };
+    askedMemo.set(among, asked);
+  }
+  return asked;
+}
+
+/** The characters JSON's two-character escapes stand for. */
+const SHORT_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
+/** Whether an escape in `text` may stand for a character of one of the names (an escape it cannot read: yes). */
+function escapesMayHide(text: string, asked: Asked): boolean {
+  for (let at = text.indexOf('\\'); at >= 0; at = text.indexOf('\\', at)) {
+    const kind = text[at + 1];
+    const hex = kind === 'u' ? text.slice(at + 2, at + 6) : '';
+    const ch =
+      kind === 'u' ? (/^[0-9a-fA-F]{4}$/.test(hex) ? String.fromCharCode(Number.parseInt(hex, 16)) : undefined) : SHORT_ESCAPES[kind];
+    if (ch === undefined || asked.chars.has(ch)) return true;
+    at += kind === 'u' ? 6 : 2;
+  }
+  return false;
 }
 
 export function str(v: unknown): string | undefined {

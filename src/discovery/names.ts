@@ -7,8 +7,9 @@ import { ADAPTERS } from './adapters/index.js';
 import type { ContainerCgroup } from './cgroup-walk.js';
 import type { DiscoveryContext } from './types.js';
 
-export function nameByHint(cg: ContainerCgroup, ctx: DiscoveryContext): string | undefined {
-  return ADAPTERS.find((a) => a.runtime === cg.hint.runtime)?.nameOf?.(cg.hint.id, ctx, () => shimArgsOf(ctx.reader, cg.pids));
+/** `among`: the names the caller looks for (null then: the state shows it is none of them; RuntimeAdapter.nameOf). */
+export function nameByHint(cg: ContainerCgroup, ctx: DiscoveryContext, among?: readonly string[]): string | null | undefined {
+  return ADAPTERS.find((a) => a.runtime === cg.hint.runtime)?.nameOf?.(cg.hint.id, ctx, () => shimArgsOf(ctx.reader, cg.pids), among);
 }
 
 /** The command line of the parent of the first member whose parent is outside the cgroup (the init's: its shim). */

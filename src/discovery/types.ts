@@ -114,9 +114,10 @@ export interface RuntimeAdapter<N extends string = string> extends RuntimeKnowle
    * The name its claim would give the container whose cgroup names `id`, read from the runtime's state (and, where
    * the state's place is there, the shim's command line: `shimArgs`, read when asked) without the rest of a claim:
    * lets `inspect <name>` build only the containers it names. Undefined when the state cannot say (absent,
-   * unreadable): that container is then built whole.
+   * unreadable): that container is then built whole. With `among` (the names the caller looks for), null when the
+   * state's text shows its name is none of them without parsing it (metadata.ts: readJsonAmong).
    */
-  nameOf?(id: string, ctx: DiscoveryContext, shimArgs: () => string[] | undefined): string | undefined;
+  nameOf?(id: string, ctx: DiscoveryContext, shimArgs: () => string[] | undefined, among?: readonly string[]): string | null | undefined;
   /** Containers of this runtime that exist but run no process (for `ps -a` and inspect of stopped ones). */
   listStopped?(ctx: DiscoveryContext, runningIds: Set<string>): StoppedRecord[];
 }

@@ -6,9 +6,11 @@ import type { CgroupSelection } from '../snapshot/scan-options.js';
 
 export function refSelection(refs: readonly string[]): CgroupSelection {
   const names = new Set(refs.flatMap((r) => (r.startsWith('/') ? [r, r.slice(1)] : [r])));
+  const among = [...names];
   return (hint, nameOf) => {
-    if (refs.some((r) => hint.id.startsWith(r))) return true;
-    const name = nameOf();
-    return name === undefined || names.has(name);
+    // a name may be the ID's own short form (a runtime names a container whose state says nothing so), '/'-led too
+    if (among.some((n) => hint.id.startsWith(n))) return true;
+    const name = nameOf(among); // null: its state shows none of these names (its file not even parsed)
+    return name === undefined || (name !== null && names.has(name));
   };
 }

@@ -47,7 +47,7 @@ export interface Assembly {
 /** The containers of the container cgroups (those `select` accepts); returns the PIDs they all hold. */
 export function addCgroupContainers(a: Assembly, cgroups: ContainerCgroups): Set<number> {
   const { select, discovery } = a;
-  const chosen = select ? cgroups.all.filter((cg) => select(cg.hint, () => nameByHint(cg, discovery))) : cgroups.all;
+  const chosen = select ? cgroups.all.filter((cg) => select(cg.hint, (among) => nameByHint(cg, discovery, among))) : cgroups.all;
   // a summary reads members light (picking the init takes stat and status); the init's memberships come later
   a.processes.readAll(chosen === cgroups.all ? cgroups.memberPids() : chosen.flatMap((cg) => cg.pids), a.live, a.figures === 'summary');
   const { groups, claimed } = cgroupGroups([...chosen], (pid) => a.live.get(pid));

@@ -3,9 +3,10 @@ import type { CgroupHint } from '../discovery/types.js';
 
 /**
  * Whether a container cgroup may be one the caller wants, from its runtime and ID (the cgroup's name) and, asked
- * only when those do not decide, the name its runtime's state gives it (undefined: the state cannot say).
+ * only when those do not decide, the name its runtime's state gives it (undefined: the state cannot say; null: the
+ * state shows it is none of `among`, the names the caller looks for).
  */
-export type CgroupSelection = (hint: CgroupHint, nameOf: () => string | undefined) => boolean;
+export type CgroupSelection = (hint: CgroupHint, nameOf: (among?: readonly string[]) => string | null | undefined) => boolean;
 
 export interface ScanOptions {
   /** Root the host is read under: '/' normally, a fixture tree in tests, '/host' in a DaemonSet. */

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
 import { FULL_ID_HEX, isFullId, shortId } from '../../text/ids.js';
-import { homeOf, isoSeconds, obj, readJson, rootlessUid, str, stringRecord } from '../metadata.js';
+import { homeOf, isoSeconds, NONE_OF_THEM, obj, readJson, readJsonAmong, rootlessUid, str, stringRecord } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
 import { dockerImageLayers } from './docker-layers.js';
 import type { Container } from '../../snapshot/model.js';
@@ -40,6 +40,16 @@ function readConfigV2(ctx: DiscoveryContext, id: string, c?: Candidate): Record<
   return home ? readJson(ctx, join(underRoot(ctx.paths, home), '.local/share/docker/containers', id, 'config.v2.json')) : null;
 }
 
+/** The name as readDockerMeta gives it. */
+const nameIn = (cfg: Record<string, unknown>) => (str(cfg.Name) ?? '').replace(/^\//, '');
+
+/** The name claim gives from the system data root's record; null: that record shows it is none of `among`. */
+function dockerNameOf(ctx: DiscoveryContext, id: string, among?: readonly string[]): string | null | undefined {
+  const path = join(underRoot(ctx.paths, CONTAINERS_DIR), id, 'config.v2.json');
+  const cfg = among ? readJsonAmong(ctx, path, among) : readJson(ctx, path);
+  return cfg === NONE_OF_THEM ? null : cfg ? nameIn(cfg) : undefined;
+}
+
 function readDockerMeta(ctx: DiscoveryContext, id: string, c?: Candidate): DockerMeta | null {
   const cfg = readConfigV2(ctx, id, c);
   if (!cfg) return null;
@@ -50,7 +60,7 @@ function readDockerMeta(ctx: DiscoveryContext, id: string, c?: Candidate): Docke
   const exitRecorded = state.Running !== true;
   return {
     id,
-    name: (str(cfg.Name) ?? '').replace(/^\//, ''),
+    name: nameIn(cfg),
     image: str(config.Image) ?? '',
     state: dockerState(state),
     pid: Number(state.Pid) || 0,
@@ -118,7 +128,7 @@ export const dockerAdapter = defineAdapter({
     };
   },
   // the system data root's record, as claim reads it first (a rootless dockerd's is found through the shim: undefined)
-  nameOf: (id, ctx) => readDockerMeta(ctx, id)?.name,
+  nameOf: (id, ctx, _shimArgs, among) => dockerNameOf(ctx, id, among),
   listStopped(ctx, runningIds): StoppedRecord[] {
     const out: StoppedRecord[] = [];
     for (const id of ctx.reader.list(underRoot(ctx.paths, CONTAINERS_DIR))) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { exitRecordOf, foldExit, mayHaveExited } from '../../engine-contract/records.js';
 import { containersDir, SHIM_COMM, SHIM_ID_FLAG, SHIM_STATE_FLAG, STATE_DIR_FILES, tctopRoot } from '../../engine-contract/state-dir.js';
 import { FULL_ID_HEX, isFullId, shortId } from '../../text/ids.js';
-import { isoSeconds, obj, readJson, str } from '../metadata.js';
+import { isoSeconds, NONE_OF_THEM, obj, readJson, readJsonAmong, str } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
 import { defineAdapter, type Candidate, type Claim, type DiscoveryContext, type StoppedRecord } from '../types.js';
 
@@ -89,11 +89,12 @@ export const tctopAdapter = defineAdapter({
     };
   },
   // the state dir claim reads: the one its shim names (an engine root of its own), else this host's default
-  nameOf(id, ctx, shimArgs) {
+  nameOf(id, ctx, shimArgs, among) {
     const args = shimArgs() ?? [];
     const named = flagValue(args, SHIM_ID_FLAG) === id ? flagValue(args, SHIM_STATE_FLAG) : undefined;
-    const s = readJson(ctx, join(ctx.paths.root, named ?? join(containersDir(tctopRoot()), id), STATE_DIR_FILES.state));
-    return s ? fromState(id, s, '').name : undefined;
+    const path = join(ctx.paths.root, named ?? join(containersDir(tctopRoot()), id), STATE_DIR_FILES.state);
+    const s = among ? readJsonAmong(ctx, path, among) : readJson(ctx, path);
+    return s === NONE_OF_THEM ? null : s ? fromState(id, s, '').name : undefined;
   },
   listStopped(ctx, runningIds): StoppedRecord[] {
     const dir = containersDir(tctopRoot());

@@ -105,3 +105,57 @@ test('inspect builds only what its references may name, and resolves each as the
   const two = scanHost({ root, includeStopped: true, select: refSelection(['api', 'ab34']) });
   assert.deepEqual([resolved(two, 'api'), resolved(two, 'ab34')], [API, NAMED_LIKE_WEB]);
 });
+
+test("a state file is parsed only when its text may hold a reference's name; what it says then decides, as in the full scan", (t) => {
+  const h = new FixtureHost(t, { cgroup: 'v2' });
+  const ESCAPED = `ab56${'5'.repeat(60)}`; // named "api2", written with an escape
+  const MENTIONS = `cd78${'6'.repeat(60)}`; // named "cache"; a label holds "web"
+  const BROKEN = `ef90${'7'.repeat(60)}`; // a config.v2.json cut short: named by its short ID
+  const PLAIN = `9abc${'8'.repeat(60)}`; // named "web"
+  const ASTRAL = `77aa${'9'.repeat(60)}`; // named "😀", written as two escaped halves
+  [ESCAPED, MENTIONS, BROKEN, PLAIN, ASTRAL].forEach((id, i) => {
+    const pid = 4000 + i * 10;
+    h.process({
+      pid,
+      ppid: 1,
+      comm: 'sh',
+      args: ['sh'],
+      cgroup: `/system.slice/docker-${id}.scope`,
+      ns: ns(4026550000 + pid * 10),
+      nspid: [pid, 1],
+    });
+  });
+  const dir = (id: string) => `/var/lib/docker/containers/${id}/config.v2.json`;
+  h.file(dir(ESCAPED), `{"ID":"${ESCAPED}","Name":"/\\u0061pi2","Config":{"Image":"busybox"},"State":{"Running":true}}`);
+  h.json(dir(MENTIONS), { ID: MENTIONS, Name: '/cache', Config: { Image: 'busybox', Labels: { role: 'web' } }, State: { Running: true } });
+  h.file(dir(BROKEN), '{"Config":{"Cmd":"sleep 1 \\u0026 sleep 2","Ima'); // Go writes "&" so: no name asked about holds one
+  h.json(dir(PLAIN), { ID: PLAIN, Name: '/web', Config: { Image: 'busybox' }, State: { Running: true } });
+  h.file(dir(ASTRAL), '{"Name":"/\\ud83d\\ude00","Config":{"Cmd":"a \\u0026 b"},"State":{"Running":true}}');
+  const root = h.build();
+  const full = scanHost({ root, includeStopped: true });
+  const short = BROKEN.slice(0, 12);
+  for (const ref of ['api2', '/api2', 'web', 'cache', short, `/${short}`, 'ab5', '😀', 'w.b', 'we(b', 'nosuch']) {
+    const selected = scanHost({ root, includeStopped: true, select: refSelection([ref]) });
+    assert.equal(resolved(selected, ref), resolved(full, ref), ref);
+  }
+  assert.equal(resolved(full, 'api2'), ESCAPED, 'the escaped name is parsed, not skipped');
+  assert.equal(resolved(full, `/${short}`), BROKEN, "a '/'-led short ID names the container its state cannot name");
+  assert.equal(resolved(full, 'web'), PLAIN);
+  assert.equal(resolved(full, '😀'), ASTRAL);
+
+  const built = (ref: string) => scanHost({ root, includeStopped: true, select: refSelection([ref]) });
+  const web = built('web');
+  assert.deepEqual(
+    web.containers.map((c) => c.id),
+    [PLAIN],
+    'the one whose label holds "web" is parsed and found named otherwise; the others cannot hold the name',
+  );
+  assert.deepEqual(
+    built('api2').containers.map((c) => c.id),
+    [ESCAPED],
+    'a text with escapes is parsed: its name is not there verbatim',
+  );
+  const noteOf = (s: HostSnapshot) => s.notes.some((n) => n.path.endsWith(`${BROKEN}/config.v2.json`));
+  assert.ok(noteOf(full), 'the full scan parses the broken file and notes it');
+  assert.ok(!noteOf(web), 'the selection never parsed it: its text cannot hold "web"');
+});
