@@ -48,6 +48,8 @@ const lazyChildProcessForCommander: Plugin = {
 
 const dist = process.argv[2] ?? 'dist';
 const out = join(dist, 'cli');
+/** package.json's version, a constant in the bundles (src/version.ts): no file to find and read at start. */
+const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 
 const common: BuildOptions = {
   bundle: true,
@@ -72,6 +74,7 @@ function cliBundle(outfile: string, group?: string): BuildOptions {
     define: {
       'import.meta.url': '__tctop_module_url',
       'globalThis.TCTOP_BUNDLE_GROUP': group === undefined ? 'undefined' : JSON.stringify(group),
+      'globalThis.TCTOP_VERSION': JSON.stringify(version),
     },
   };
 }
