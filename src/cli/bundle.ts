@@ -62,6 +62,10 @@ const common: BuildOptions = {
   charset: 'ascii',
   banner: { js: "const __tctop_module_url = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
+  // whitespace and comments out, syntax shortened, names kept: a third less to read and turn into a string at every
+  // start (~3 ms of a cached `build` measured); a stack trace still names the functions
+  minifyWhitespace: true,
+  minifySyntax: true,
 };
 
 function cliBundle(outfile: string, group?: string): BuildOptions {
