@@ -48,6 +48,8 @@ const lazyChildProcessForCommander: Plugin = {
 
 const dist = process.argv[2] ?? 'dist';
 const out = join(dist, 'cli');
+/** package.json's version, a constant in the bundles (src/version.ts): no file to find and read at start. */
+const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 
 const common: BuildOptions = {
   bundle: true,
@@ -60,6 +62,10 @@ const common: BuildOptions = {
   charset: 'ascii',
   banner: { js: "const __tctop_module_url = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
+  // whitespace and comments out, syntax shortened, names kept: a third less to read and turn into a string at every
+  // start (~3 ms of a cached `build` measured); a stack trace still names the functions
+  minifyWhitespace: true,
+  minifySyntax: true,
 };
 
 function cliBundle(outfile: string, group?: string): BuildOptions {
@@ -72,6 +78,7 @@ function cliBundle(outfile: string, group?: string): BuildOptions {
     define: {
       'import.meta.url': '__tctop_module_url',
       'globalThis.TCTOP_BUNDLE_GROUP': group === undefined ? 'undefined' : JSON.stringify(group),
+      'globalThis.TCTOP_VERSION': JSON.stringify(version),
     },
   };
 }

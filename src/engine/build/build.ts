@@ -56,7 +56,7 @@ function readText(path: string, what: string): string {
 function contextDirOf(dir: string): string {
   let real: string;
   try {
-    real = realpathSync(dir);
+    real = realpathSync.native(dir); // realpath(3): one call, not an lstat per component
   } catch {
     throw new NotFoundError(`unable to prepare context: path "${cell(dir, 200)}" not found`);
   }

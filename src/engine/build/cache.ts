@@ -24,6 +24,17 @@ export function stepKey(parentId: string, description: string): string {
   return sha256Digest(`${parentId}\n${description}`).slice(7);
 }
 
+/** Layers seen in the store by this process: a rebuild's steps share their parents' layers, checked once each. */
+const presentLayers = new Set<string>();
+
+function hasLayer(root: string, diffId: string): boolean {
+  const key = `${root}\0${diffId}`;
+  if (presentLayers.has(key)) return true;
+  if (!hasLayerSync(root, diffId.slice(7))) return false;
+  presentLayers.add(key);
+  return true;
+}
+
 export function lookupStep(root: string, key: string): CachedStep | null {
   let bytes: Buffer;
   try {
@@ -33,7 +44,7 @@ export function lookupStep(root: string, key: string): CachedStep | null {
   }
   try {
     const config = parseImageConfig(bytes, 'build cache entry');
-    if (!config.rootfs.diff_ids.every((d) => hasLayerSync(root, d.slice(7)))) return null;
+    if (!config.rootfs.diff_ids.every((d) => hasLayer(root, d))) return null;
     return { id: sha256Digest(bytes), config, bytes };
   } catch {
     return null; // a damaged entry is only a miss

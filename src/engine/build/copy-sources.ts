@@ -72,7 +72,7 @@ function resolveInContext(rel: string, raw: string, root: SourceRoot, keyword: s
   const ctx = root.contextDir!;
   let real: string;
   try {
-    real = realpathSync(rel === '' ? ctx : `${ctx}/${rel}`);
+    real = realpathSync.native(rel === '' ? ctx : `${ctx}/${rel}`); // realpath(3): one call, not an lstat per component
   } catch {
     return null;
   }

@@ -1,9 +1,9 @@
 // Scratch directories for a load or import in progress, named after the owning PID so a later run can tell an
 // interrupted one (its process is gone) from one still running, and remove what it left.
-import { randomBytes } from 'node:crypto';
 import { promises as fsp, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoOf } from '../../errors.js';
+import { randomBytes } from '../random.js';
 import { stagingDir } from './store-paths.js';
 
 export async function createStaging(root: string): Promise<string> {

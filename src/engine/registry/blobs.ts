@@ -1,12 +1,16 @@
 // Reading blobs and manifests from a repository, every byte counted and hashed on its way: a registry that sends
 // more than the descriptor's size, less, or other content than its digest is refused with the digest named.
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { RegistryError } from '../../errors.js';
+import { lazyBuiltin } from '../../lazy-builtin.js';
 import { cell } from '../../text/sanitize.js';
 import { header, MAX_MANIFEST_BYTES, type RegistryClient } from './client.js';
 import { ACCEPT } from './manifest.js';
 import { readBody } from './transport.js';
+
+// on first use: a push whose blobs are all mounted never loads node:crypto (~3 ms of a one-shot command)
+const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
 
 export interface FetchedManifest {
   bytes: Buffer;
@@ -22,7 +26,7 @@ export async function fetchManifest(client: RegistryClient, repository: string, 
   });
   if (answer.status !== 200) throw await client.failure(answer, `manifest ${what}`);
   const bytes = await readBody(answer.body, MAX_MANIFEST_BYTES, `manifest ${what}`);
-  const digest = 'sha256:' + createHash('sha256').update(bytes).digest('hex');
+  const digest = 'sha256:' + crypto().createHash('sha256').update(bytes).digest('hex');
   const claimed = header(answer, 'docker-content-digest');
   if (reference.startsWith('sha256:') && digest !== reference) throw mismatch(`manifest ${what}`, reference, digest);
   if (claimed?.startsWith('sha256:') && claimed !== digest) throw mismatch(`manifest ${what}`, claimed, digest);
@@ -50,14 +54,14 @@ export async function fetchSmallBlob(
 ): Promise<Buffer> {
   if (size > MAX_MANIFEST_BYTES) throw new RegistryError(`refusing ${what}: ${size} bytes is too large`);
   const bytes = await readBody(await openBlob(client, repository, digest, what), MAX_MANIFEST_BYTES, what);
-  const actual = 'sha256:' + createHash('sha256').update(bytes).digest('hex');
+  const actual = 'sha256:' + crypto().createHash('sha256').update(bytes).digest('hex');
   if (actual !== digest) throw mismatch(what, digest, actual);
   return bytes;
 }
 
 /** A blob's body as chunks, hashed (`hash`) and bounded by the descriptor's size. */
 export class MeteredBlob {
-  readonly hash: Hash = createHash('sha256');
+  readonly hash: Hash = crypto().createHash('sha256');
   bytes = 0;
   private ended = false;
   private readonly it: AsyncIterator<Buffer>;

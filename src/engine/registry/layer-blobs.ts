@@ -4,7 +4,6 @@
 // (push-blob.tar.gz + push-blob.json), so every later push sends the same bytes and finds the same digest.
 // sources.json remembers which repositories have a layer's blob, for cross-repository mounts (and
 // configs/sha256/<hex>.sources.json which have an image's config blob).
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fsp, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -16,6 +15,9 @@ import { readLayerMeta, layerBlobPath } from '../images/layer-store.js';
 import { configSourcesPath, layerDir } from '../images/store-paths.js';
 import { withStoreLock } from '../images/store-lock.js';
 import { DOCKER_LAYER_GZIP } from './manifest.js';
+
+// on first use: only a layer gzipped for its first push is hashed here
+const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
 
 export interface PushableBlob {
   path: string;
@@ -60,7 +62,7 @@ export async function pushableBlob(root: string, diffId: string, staging: () => 
     return { path: join(dir, GZIP_FILE), digest: cached.digest, size: cached.size, mediaType: DOCKER_LAYER_GZIP };
   }
   const temp = join(await staging(), `${hex}.tar.gz`);
-  const hash = createHash('sha256');
+  const hash = crypto().createHash('sha256');
   let size = 0;
   const tap = new Transform({
     transform(chunk: Buffer, _enc, done) {

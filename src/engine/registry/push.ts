@@ -63,7 +63,16 @@ export async function pushImage(reference: string, options: PushOptions = {}): P
       .reverse();
   const progress = createProgress(options.progress);
   const connections = options.maxConnections ?? DEFAULT_CONNECTIONS;
-  const client = await RegistryClient.open(ref.registry, { insecureRegistries: options.insecureRegistries, maxConnections: connections });
+  // one connection more than the layers': the config goes beside them, not after the first of them is done
+  const client = await RegistryClient.open(ref.registry, {
+    insecureRegistries: options.insecureRegistries,
+    maxConnections: connections + 1,
+  });
+  // where the blobs now are, recorded while the registry takes the manifest (or when the push fails), not between answers
+  const sources: Array<() => void> = [];
+  const recordSources = () => {
+    for (const record of sources.splice(0)) record();
+  };
   // only a layer pushed for the first time (gzipped now) needs a staging dir
   let staging: Promise<string> | undefined;
   const stagingDir = () => (staging ??= createStaging(root));
@@ -89,7 +98,7 @@ export async function pushImage(reference: string, options: PushOptions = {}): P
           const status =
             result.outcome === 'exists' ? 'Layer already exists' : result.outcome === 'mounted' ? `Mounted from ${result.from}` : 'Pushed';
           progress.layer(id, status, { final: true });
-          addBlobSource(storedLayerDir(root, diffIds[i]), { registry: ref.registry, repository: ref.repository });
+          sources.push(() => addBlobSource(storedLayerDir(root, diffIds[i]), { registry: ref.registry, repository: ref.repository }));
         } catch (err) {
           failed ??= err;
         }
@@ -104,7 +113,7 @@ export async function pushImage(reference: string, options: PushOptions = {}): P
       { digest: configDigest, size: configBytes.length, bytes: configBytes },
       sameRegistry(configSources(root, hex)),
       () => {},
-    ).then(() => addConfigSource(root, hex, { registry: ref.registry, repository: ref.repository }));
+    ).then(() => void sources.push(() => addConfigSource(root, hex, { registry: ref.registry, repository: ref.repository })));
     configUpload.catch(() => {});
     await Promise.all(Array.from({ length: Math.min(connections, order.length) }, worker));
     if (failed) throw failed;
@@ -116,11 +125,15 @@ export async function pushImage(reference: string, options: PushOptions = {}): P
       layers: blobs.map((b) => ({ mediaType: b.mediaType, size: b.size, digest: b.digest })),
     };
     const bytes = Buffer.from(JSON.stringify(manifest, null, 3));
-    const answer = await client.call('PUT', `/v2/${ref.repository}/manifests/${ref.tag}`, {
+    const put = client.call('PUT', `/v2/${ref.repository}/manifests/${ref.tag}`, {
       scope: `repository:${ref.repository}:pull,push`,
       headers: { 'content-type': DOCKER_MANIFEST, 'content-length': String(bytes.length) },
       body: bytes,
     });
+    put.catch(() => {}); // awaited below: a refusal that comes while the sources are written is not unhandled
+    await new Promise((resolve) => setImmediate(resolve)); // the request is on the wire
+    recordSources();
+    const answer = await put;
     if (answer.status !== 201) throw await client.failure(answer, `push of the manifest ${ref.fullName}:${ref.tag}`);
     answer.body.resume();
     const digest = header(answer, 'docker-content-digest') ?? sha256Digest(bytes);
@@ -128,6 +141,7 @@ export async function pushImage(reference: string, options: PushOptions = {}): P
     progress.line(`${ref.tag}: digest: ${digest} size: ${bytes.length}`);
     return { digest, size: bytes.length, tag: ref.tag };
   } finally {
+    recordSources();
     client.close();
     const dir = await staging?.catch(() => undefined); // a staging that failed failed the push already
     if (dir) await fsp.rm(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 // and plain HTTP only where tls.ts allows it. Answers are raw (status, headers, body stream); auth is client.ts's.
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { RegistryError } from '../../errors.js';
 import { lazyBuiltin } from '../../lazy-builtin.js';
 import { allowsPlainHttp, isLoopback, systemCas, tlsMaterial, type TlsMaterial } from './tls.js';
@@ -28,6 +28,8 @@ export type RequestBody = Buffer | string | (() => Readable);
 
 export class Transport {
   private decided: Promise<string> | undefined;
+  /** Plain HTTP was guessed (guessingPlain) and no answer has confirmed it yet. */
+  private unconfirmed = false;
   private httpsAgent: HttpsAgent | undefined;
   private readonly http: HttpAgent;
   private readonly timeoutMs: number;
@@ -70,18 +72,25 @@ export class Transport {
     return this.decided;
   }
 
+  /**
+   * A loopback registry without certs.d is most likely plain HTTP: it is spoken at once, with no probe first (a
+   * round trip before every push and pull; the first real answer tells), and a TLS server's refusal of a plain
+   * request switches to HTTPS (request() sends that request again). This spares a TLS handshake and parsing the CA
+   * bundle (~100 ms) too.
+   */
+  private guessingPlain(): boolean {
+    return isLoopback(this.host) && !this.tls.ca;
+  }
+
   private async decide(): Promise<string> {
-    // A loopback registry without certs.d is most likely plain HTTP: asking that first spares a TLS handshake (and
-    // parsing the CA bundle, ~100 ms); a TLS server answers a plain request with 400, and we switch to HTTPS.
-    if (isLoopback(this.host) && !this.tls.ca) {
-      const plain = await this.send('GET', `http://${this.host}/v2/`, {}).catch(() => undefined);
-      if (plain) {
-        let body = '';
-        if (plain.status === 400) body = (await readBody(plain.body, 1 << 16, 'answer').catch(() => Buffer.alloc(0))).toString();
-        else plain.body.resume(); // drained: the keep-alive socket goes back to the pool
-        if (!/HTTPS server/i.test(body)) return `http://${this.host}`;
-      }
+    if (this.guessingPlain()) {
+      this.unconfirmed = true;
+      return `http://${this.host}`;
     }
+    return this.decideTls();
+  }
+
+  private async decideTls(): Promise<string> {
     try {
       (await this.send('GET', 'https://' + this.host + '/v2/', {})).body.resume();
       return `https://${this.host}`;
@@ -92,7 +101,36 @@ export class Transport {
   }
 
   async request(method: string, url: string, headers: OutgoingHttpHeaders, body?: RequestBody): Promise<HttpAnswer> {
-    return this.send(method, url.startsWith('/') ? (await this.base()) + url : url, headers, body);
+    const relative = url.startsWith('/');
+    const guessed = relative && this.unconfirmed;
+    let answer: HttpAnswer;
+    try {
+      answer = await this.send(method, relative ? (await this.base()) + url : url, headers, body);
+    } catch (err) {
+      // no plain answer at all (a server that drops plain connections): HTTPS decides, as it would have after a probe
+      if (!guessed || err instanceof RegistryError) throw err;
+      return this.sendOverTls(method, url, headers, body);
+    }
+    if (!guessed || !this.unconfirmed) return answer;
+    if (!maybeTlsRefusal(answer)) {
+      this.unconfirmed = false; // a plain HTTP registry answered
+      return answer;
+    }
+    const text = await readBody(answer.body, 1 << 16, 'answer').catch(() => Buffer.alloc(0));
+    if (!/HTTPS server/i.test(text.toString())) {
+      this.unconfirmed = false;
+      return { ...answer, body: replay(answer.body, text) };
+    }
+    return this.sendOverTls(method, url, headers, body);
+  }
+
+  /** The guess of plain HTTP was wrong: HTTPS from now on (decided once for concurrent callers), and this request again. */
+  private async sendOverTls(method: string, path: string, headers: OutgoingHttpHeaders, body?: RequestBody): Promise<HttpAnswer> {
+    if (this.unconfirmed) {
+      this.unconfirmed = false;
+      this.decided = this.decideTls();
+    }
+    return this.send(method, (await this.base()) + path, headers, body);
   }
 
   private send(method: string, url: string, headers: OutgoingHttpHeaders, body?: RequestBody): Promise<HttpAnswer> {
@@ -118,6 +156,18 @@ export class Transport {
       } else req.end(body);
     });
   }
+}
+
+/** Go's TLS server answers a plain request with a bare HTTP/1.0 400 (no headers): what a registry's own 400 is not. */
+function maybeTlsRefusal(answer: HttpAnswer): boolean {
+  return answer.status === 400 && answer.body.httpVersion === '1.0' && answer.headers['content-type'] === undefined;
+}
+
+/** An answer's body read already, as a stream again (a bare 400 that was not a TLS refusal, for the caller to read). */
+function replay(original: IncomingMessage, bytes: Buffer): IncomingMessage {
+  const again = Readable.from([bytes]) as unknown as IncomingMessage;
+  Object.assign(again, { statusCode: original.statusCode, headers: original.headers, httpVersion: original.httpVersion });
+  return again;
 }
 
 /** The server does not speak TLS at all (a plain HTTP registry), as opposed to TLS refusing us (an alert, a cert). */
