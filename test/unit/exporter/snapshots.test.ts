@@ -277,3 +277,25 @@ test('concurrent scrapes of one snapshot share one render; a new snapshot render
   now = 10000;
   assert.match((await renderer.render('prometheus')).body, /^# TYPE container_cpu_usage_seconds_total counter$/m);
 });
+
+test('between scrapes no body is held, unless a max age lets the next scrape be served the same snapshot', async () => {
+  let now = 0;
+  const held = new MetricsRenderer(new FreshSnapshots(countingSource(), 1000, () => now), COLLECTORS, undefined, true);
+  const a = await held.render('prometheus');
+  a.release();
+  await nextTurn();
+  now = 500;
+  const b = await held.render('prometheus');
+  assert.equal(b, a, 'the same snapshot is served from the held body, not rendered again');
+  assert.match(b.body, /^tctop_host_processes 1$/m);
+  b.release();
+
+  const free = new MetricsRenderer(new FreshSnapshots(countingSource(), 1000, () => now), COLLECTORS);
+  const c = await free.render('prometheus');
+  const text = c.body;
+  c.release();
+  assert.throws(() => c.body, /after its release/, 'no hold is left once its response gave it back');
+  const d = await free.render('prometheus');
+  assert.notEqual(d, c);
+  assert.equal(d.body, text, 'the same snapshot rendered again');
+});
