@@ -113,7 +113,13 @@ export class Body {
   }
 
   retain(): void {
+    if (this.refs <= 0) throw new Error('exposition body held again after its release');
     this.refs++;
+  }
+
+  /** Whether anyone still holds it (else its chunks may already be another body's). */
+  get held(): boolean {
+    return this.refs > 0;
   }
 
   release(): void {

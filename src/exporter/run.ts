@@ -37,10 +37,11 @@ export async function runExporter(opts: RunExporterOptions): Promise<void> {
   const source = usage ? new WritableLayerSource(scanner, new RootfsReader(scanner.paths), usage) : scanner;
   const snapshots = new FreshSnapshots(source, opts.maxAgeMs);
   // scan once before listening: a wrong --root fails now, not as empty scrapes, and the first scrape is warm
-  const first = await snapshots.get();
-  if (first.hostProcessCount === 0)
+  // (the count only: this function runs as long as the server, and would hold the first snapshot all along)
+  if ((await snapshots.get()).hostProcessCount === 0)
     throw new UnsupportedError(`no processes under ${scanner.paths.proc}: is the host's /proc mounted there?`);
-  const renderer = new MetricsRenderer(snapshots, opts.collectors, new ContainerLabelPolicy(opts.labels ?? { storeAll: true }));
+  const labels = new ContainerLabelPolicy(opts.labels ?? { storeAll: true });
+  const renderer = new MetricsRenderer(snapshots, opts.collectors, labels, opts.maxAgeMs > 0);
   const server = createExporterServer({ renderer, web, onError: opts.log });
   const bound = await listen(server, opts.address.host, opts.address.port).catch((err: unknown) => {
     const where = `${opts.address.host || '*'}:${opts.address.port}`;

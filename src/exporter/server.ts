@@ -95,7 +95,7 @@ export function createExporterServer(opts: ExporterServerOptions): Server {
         return send(res, head, 200, 'text/plain; charset=utf-8', 'ok\n');
       case '/metrics': {
         try {
-          const exp = await opts.renderer.render(negotiateFormat(req.headers.accept));
+          const exp = await opts.renderer.render(negotiateFormat(req.headers.accept), req.socket);
           return send(res, head, 200, exp.contentType, exp, { Vary: 'Accept' });
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
@@ -125,6 +125,9 @@ export function createExporterServer(opts: ExporterServerOptions): Server {
   const server = opts.web?.tls
     ? createHttpsServer({ ...serverOptions, cert: opts.web.tls.cert, key: opts.web.tls.key, minVersion: opts.web.tls.minVersion }, listener)
     : createHttpServer(serverOptions, listener);
+  // the provider tells a connection queued during a scan from a later one (snapshots.ts)
+  const provider = opts.renderer.provider;
+  if (provider.accepted) server.on('connection', (socket: Socket) => provider.accepted!(socket));
   server.maxConnections = limits.maxConnections;
   limitPerClient(server, limits.maxConnectionsPerClient);
   // an idle socket that never sends a full request is dropped after the request timeout

@@ -1,8 +1,16 @@
 // Development aid: the scale bench's exporter and refresh figures against a load that already runs (one built by
 // scale-hold.js, or a real host), without building one: `node dist/test/bench/scale-live.js [scrapes] [refreshes]`.
-// Prints one JSON line, with the load average before, between and after.
+// Prints one JSON line, with the load average before, between and after. `scale-live.js soak [seconds]`: the soak's
+// rows instead (a scrape a second, RSS and descriptors over time); `TCTOP_BENCH_LIVE_CONTAINERS` names the load's size.
 import { readFileSync } from 'node:fs';
 import { inProcessRefreshMs, measureExporter } from './scale-measure.js';
+import { soak } from './scale-soak.js';
+
+if (process.argv[2] === 'soak') {
+  for (const r of await soak(Number(process.env.TCTOP_BENCH_LIVE_CONTAINERS ?? 1000), Number(process.argv[3] ?? 600)))
+    console.log(`${r.ok ? 'PASS' : 'MISS'}  ${r.name}: ${r.value.toFixed(1)} ${r.unit}  (target ${r.target})`);
+  process.exit(0);
+}
 
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 const scrapes = Number(process.argv[2] ?? 40);

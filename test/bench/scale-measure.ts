@@ -47,7 +47,7 @@ export async function measureExporter(scrapes: number, pauseMs = 250, concurrent
   try {
     const get = async () => {
       const t0 = performance.now();
-      const res = await fetch(url);
+      const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
       const body = await res.text();
       if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
       return { ms: performance.now() - t0, body };

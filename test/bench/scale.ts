@@ -3,7 +3,8 @@
 // host's process count held at the same total at every step, so the curve is the containers' cost alone. At each
 // step: /metrics with a fresh scan per scrape (p50/p99, series, body), concurrent scrapes sharing one scan, the
 // exporter's RSS and descriptors. At the last step also: an in-process refresh, `ps --json` against ps(1),
-// `inspect --json` of 30 Docker containers against a `docker top` loop, and the dashboard at its 1 s refresh.
+// `inspect --json` of 30 Docker containers against a `docker top` loop, the dashboard at its 1 s refresh, and the
+// exporter's soak (scale-soak.ts: 10 minutes of a scrape a second, TCTOP_BENCH_SOAK_SECONDS to shorten it).
 // TCTOP_BENCH_SCALE_STEPS=100,300 and TCTOP_BENCH_SCALE_PROCESSES=8000 make a smaller run for development.
 import { ScaleLoad, hostProcessCount, loadAverage, type LoadSize } from './scale-load.js';
 import {
@@ -14,6 +15,7 @@ import {
   psAgainstProcps,
   type ExporterFigures,
 } from './scale-measure.js';
+import { soak } from './scale-soak.js';
 import { atInterrupt, type BenchRow, type BenchSuite } from './types.js';
 
 /** Containers at each step of the curve; a tenth of them Docker's. */
@@ -123,7 +125,7 @@ function linearityRow(points: Array<{ containers: number; p50: number }>): Bench
 }
 
 /** The scale suite; `afterLast` adds rows measured on the last step's load before it is removed (the soak). */
-export function runScale(afterLast?: (containers: number) => Promise<BenchRow[]>): Promise<BenchRow[]> {
+export function runScale(afterLast: (containers: number) => Promise<BenchRow[]> = soak): Promise<BenchRow[]> {
   {
     const steps = scaleSteps();
     const processes = scaleProcesses();
@@ -197,7 +199,7 @@ export function runScale(afterLast?: (containers: number) => Promise<BenchRow[]>
         target: 'context',
         ok: true,
       });
-      if (afterLast) rows.push(...(await afterLast(last)));
+      rows.push(...(await afterLast(last)));
       return rows;
     });
   }

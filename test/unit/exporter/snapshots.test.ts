@@ -1,11 +1,12 @@
 // Fresh snapshots: one scan shared by truly concurrent scrapes (same turn, or arrived during the scan), a new scan
-// for any later scrape; reuse within an explicit max age only.
+// for any later scrape and for a client already handed it; reuse within an explicit max age only.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { createExporterServer, listen } from '../../../src/exporter/server.js';
 import { COLLECTORS } from '../../../src/exporter/families/index.js';
@@ -14,8 +15,8 @@ import { FreshSnapshots } from '../../../src/exporter/snapshots.js';
 import type { HostSnapshot } from '../../../src/snapshot/model.js';
 import { fixtureSnapshot } from './snapshot-fixture.js';
 
-/** Scrapes that are not concurrent: a check phase of the event loop between them. */
-const nextTurn = () => new Promise((r) => setImmediate(r));
+/** Scrapes that are not concurrent: past the sharing window of a just-taken scan (two check phases). */
+const nextTurn = () => new Promise((r) => setImmediate(() => setImmediate(r)));
 
 function countingSource(): { scans: () => number; scan: () => HostSnapshot } {
   let n = 0;
@@ -116,6 +117,117 @@ test('HTTP scrapes that arrive while a scan runs share it; a scrape after them g
   assert.match(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), /^tctop_host_processes 2$/m);
 });
 
+// Eight scrapes on fresh connections, opened and written while the scan runs: the server accepts them in the poll
+// after the scan and reads them in the poll after that.
+const FRESH_CLIENT = `
+const net = require('node:net'), fs = require('node:fs');
+const [port, dir] = process.argv.slice(1);
+const wait = setInterval(() => {
+  if (!fs.existsSync(dir + '/scanning')) return;
+  clearInterval(wait);
+  let sent = 0;
+  const bodies = Array.from({ length: 8 }, () => {
+    const s = net.connect(Number(port), '127.0.0.1');
+    s.once('connect', () => s.write('GET /metrics HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n', () => ++sent === 8 && fs.writeFileSync(dir + '/sent', '')));
+    let b = '';
+    s.setEncoding('utf8').on('data', (c) => (b += c));
+    return new Promise((r) => s.on('close', () => r(b)));
+  });
+  Promise.all(bodies).then((all) => process.stdout.write(all.map((b) => /^tctop_host_processes .*$/m.exec(b)?.[0]).join('\\n') + '\\n'));
+}, 5);
+`;
+
+test('eight scrapes on connections opened during a scan share it, though read two polls after it', { timeout: 30_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tctop-fresh-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  let scans = 0;
+  const fresh = new FreshSnapshots({
+    scan: () => {
+      scans++;
+      if (scans === 1) {
+        writeFileSync(join(dir, 'scanning'), '');
+        const until = Date.now() + 10_000; // bounded: the client connects and writes within that
+        while (!existsSync(join(dir, 'sent')) && Date.now() < until);
+      }
+      return { ...fixtureSnapshot(), hostProcessCount: scans };
+    },
+  });
+  const server: Server = createExporterServer({ renderer: new MetricsRenderer(fresh, COLLECTORS) });
+  const { port } = await listen(server, '127.0.0.1', 0);
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const client = spawn(process.execPath, ['-e', FRESH_CLIENT, String(port), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  client.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+  const exited = new Promise((r) => client.once('exit', r));
+  const first = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  await exited;
+  assert.ok(existsSync(join(dir, 'sent')), 'the client connected and sent its scrapes during the scan');
+  assert.match(first, /^tctop_host_processes 1$/m);
+  assert.equal(out, 'tctop_host_processes 1\n'.repeat(8));
+  assert.equal(scans, 1);
+});
+
+/** One HTTP/1.1 response off a raw socket (Content-Length framed): its body. */
+function response(socket: Socket): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let got = '';
+    const onData = (c: string) => {
+      got += c;
+      const end = got.indexOf('\r\n\r\n');
+      const length = Number(/^content-length: (\d+)$/im.exec(got.slice(0, end))?.[1]);
+      if (end < 0 || got.length < end + 4 + length) return;
+      socket.off('data', onData);
+      resolve(got.slice(end + 4));
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+  });
+}
+
+test('a scrape sent right after the body came, on its kept-alive connection or a new one, gets a new scan', async (t) => {
+  const source = countingSource();
+  const server: Server = createExporterServer({ renderer: new MetricsRenderer(new FreshSnapshots(source), COLLECTORS) });
+  const { port } = await listen(server, '127.0.0.1', 0);
+  const socket = connect(port, '127.0.0.1').setEncoding('utf8');
+  t.after(() => {
+    socket.destroy();
+    server.closeAllConnections();
+    server.close();
+  });
+  const seen: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    // written in the poll that reads the previous body: the server reads it while that scan's window is still open
+    const body = response(socket);
+    socket.write('GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n');
+    seen.push(/^tctop_host_processes .*$/m.exec(await body)?.[0] ?? '');
+  }
+  // a new connection, opened in the poll that read the last body: accepted in the poll after, not queued in a scan
+  const other = connect(port, '127.0.0.1').setEncoding('utf8');
+  t.after(() => other.destroy());
+  const body = response(other);
+  other.write('GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n');
+  seen.push(/^tctop_host_processes .*$/m.exec(await body)?.[0] ?? '');
+  assert.deepEqual(
+    seen,
+    [1, 2, 3, 4].map((n) => `tctop_host_processes ${n}`),
+  );
+  assert.equal(source.scans(), 4);
+});
+
+test('a client already handed the just-taken scan gets a new one; another client shares it', async () => {
+  const source = countingSource();
+  const fresh = new FreshSnapshots(source);
+  const [a, b] = [{}, {}];
+  const first = await fresh.get(a);
+  assert.equal(await fresh.get(b), first, 'b arrived within the window');
+  const again = await fresh.get(a);
+  assert.notEqual(again, first);
+  assert.equal(source.scans(), 2);
+});
+
 test('a snapshot is reused within max age and replaced after it', async () => {
   let now = 0;
   const source = countingSource();
@@ -164,4 +276,26 @@ test('concurrent scrapes of one snapshot share one render; a new snapshot render
   await nextTurn();
   now = 10000;
   assert.match((await renderer.render('prometheus')).body, /^# TYPE container_cpu_usage_seconds_total counter$/m);
+});
+
+test('between scrapes no body is held, unless a max age lets the next scrape be served the same snapshot', async () => {
+  let now = 0;
+  const held = new MetricsRenderer(new FreshSnapshots(countingSource(), 1000, () => now), COLLECTORS, undefined, true);
+  const a = await held.render('prometheus');
+  a.release();
+  await nextTurn();
+  now = 500;
+  const b = await held.render('prometheus');
+  assert.equal(b, a, 'the same snapshot is served from the held body, not rendered again');
+  assert.match(b.body, /^tctop_host_processes 1$/m);
+  b.release();
+
+  const free = new MetricsRenderer(new FreshSnapshots(countingSource(), 1000, () => now), COLLECTORS);
+  const c = await free.render('prometheus');
+  const text = c.body;
+  c.release();
+  assert.throws(() => c.body, /after its release/, 'no hold is left once its response gave it back');
+  const d = await free.render('prometheus');
+  assert.notEqual(d, c);
+  assert.equal(d.body, text, 'the same snapshot rendered again');
 });
