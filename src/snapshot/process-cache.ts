@@ -45,6 +45,14 @@ export class ProcessCache {
     }
   }
 
+  /** A process as last read, not read again (its container is quiet: quiet-containers.ts); read when not known. */
+  reuse(pid: number, live: Map<number, ProcessInfo>): ProcessInfo | undefined {
+    const known = this.known.get(pid);
+    if (!known) return this.read(pid, live);
+    live.set(pid, known);
+    return known;
+  }
+
   /** A process from this scan (`live`), the cache (refreshed), or read whole (`light`: readProcessLight). */
   read(pid: number, live: Map<number, ProcessInfo>, light = false): ProcessInfo | undefined {
     const already = live.get(pid);
