@@ -31,10 +31,15 @@ interface Entry {
   files: string[];
   /** Their texts as read before the last full read; undefined until a scan read them before its full read. */
   signals: (string | null)[] | undefined;
+  /** This scan had a baseline to compare with (the container may have been quiet). */
+  compared: boolean;
   figures: QuietFigures;
-  /** When the last full read was, and how long its figures may be reused (maxAgeMs, a share of it the first time). */
-  fullAt: number;
-  life: number;
+  /**
+   * When its next full read is due whatever the signals say: a share of maxAgeMs after the first (ttl-spread.ts),
+   * then maxAgeMs after each due one. A full read because the container moved leaves it: the phases stay spread
+   * even after every container moved in one scan.
+   */
+  dueAt: number;
   /** The scan that last saw the container (entries of gone containers are dropped). */
   seen: number;
 }
@@ -47,6 +52,8 @@ export class QuietContainers {
   private netnsCount = new Map<number, number>();
   private scanNo = 0;
   private now = 0;
+  /** This scan's count of container cgroups found quiet, and of those read whole (benchmarks print the share). */
+  readonly counts = { quiet: 0, whole: 0 };
 
   constructor(
     private readonly reader: HostReader,
@@ -57,6 +64,7 @@ export class QuietContainers {
     this.now = now;
     this.scanNo++;
     this.decided.clear();
+    this.counts.quiet = this.counts.whole = 0;
   }
 
   /**
@@ -73,16 +81,19 @@ export class QuietContainers {
       e.seen = this.scanNo;
       const fresh = e.files.map((f) => this.reader.hotRecordText(f));
       const before = e.signals;
+      e.compared = before !== undefined;
       quiet =
         !touched &&
         before !== undefined &&
         fresh.length > 0 &&
         fresh[0] !== null &&
-        this.now - e.fullAt < e.life &&
+        this.now < e.dueAt &&
         fresh.every((text, i) => text === before[i]);
       e.signals = fresh;
     }
     this.decided.set(path, quiet);
+    if (quiet) this.counts.quiet++;
+    else this.counts.whole++;
     return quiet;
   }
 
@@ -101,13 +112,15 @@ export class QuietContainers {
   recordFull(path: string, files: string[], figures: QuietFigures): void {
     const e = this.entries.get(path);
     const same = e !== undefined && e.files.length === files.length && e.files.every((f, i) => f === files[i]);
+    const now = this.now;
     this.entries.set(path, {
       files,
       // read before this full read, at these paths: the baseline the next scan compares with
       signals: same && this.decided.has(path) ? e.signals : undefined,
       figures,
-      fullAt: this.now,
-      life: e ? this.maxAgeMs : spreadTtl(path, this.maxAgeMs),
+      // the schedule starts with the first baseline: the read that makes it must not spend the first lifetime
+      dueAt: !e?.compared ? now + spreadTtl(path, this.maxAgeMs) : now >= e.dueAt ? now + this.maxAgeMs : e.dueAt,
+      compared: false,
       seen: this.scanNo,
     });
   }

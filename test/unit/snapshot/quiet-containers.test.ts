@@ -5,6 +5,8 @@
 // never does: that shows which files a scan read. Reads are logged through node:fs (test/helpers/read-log.ts).
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
+import type { HostReader } from '../../../src/host/reader.js';
+import { QuietContainers } from '../../../src/snapshot/quiet-containers.js';
 import { HostScanner, type ScanOptions } from '../../../src/snapshot/scanner.js';
 import type { Container } from '../../../src/snapshot/model.js';
 import { FixtureHost, fixtureDir, netDev } from '../../helpers/fixture-host.js';
@@ -160,4 +162,27 @@ test('a one-shot scanner (no kept files) reads every container whole every scan'
   settled(scanner);
   h.cgroupFiles(CG, { 'memory.stat': 'cache 8396800\nrss 1234567\n' }, 'memory');
   assert.equal(rssOf(web(scanner)), 1234567);
+});
+
+test('1,000 quiet containers are read whole spread over the scans of a max age, each at least once a max age', () => {
+  const reader = { hotRecordText: () => '26887120\n' } as unknown as HostReader;
+  const quiet = new QuietContainers(reader, 10_000);
+  const paths = Array.from({ length: 1000 }, (_, i) => `/tctop/${i.toString(16).padStart(64, '0')}`);
+  const lastWhole = new Map<string, number>();
+  const wholePerScan: number[] = [];
+  for (let now = 0; now <= 40_000; now += 1000) {
+    quiet.beginScan(now);
+    let whole = 0;
+    for (const p of paths) {
+      if (quiet.isQuiet(p)) continue;
+      whole++;
+      if (now >= 2000) assert.ok(now - lastWhole.get(p)! <= 10_000, `${p} reused past the max age`);
+      lastWhole.set(p, now);
+      quiet.recordFull(p, ['/sys/fs/cgroup/cpuacct/x/cpuacct.usage'], { cgroup: null, network: null });
+    }
+    quiet.endScan([]);
+    wholePerScan.push(whole);
+  }
+  assert.deepEqual(wholePerScan.slice(0, 2), [1000, 1000], 'the first scan, and the one that reads the baseline');
+  for (const n of wholePerScan.slice(2)) assert.ok(n >= 20 && n <= 200, `a scan read ${n} whole: ${wholePerScan.join(' ')}`);
 });
