@@ -103,10 +103,13 @@ function addContainers(a: Assembly, groups: ProcessGroup[]): void {
   for (const g of groups) {
     // a summary reads the shim light too, and its command line (its flags name the container; ps prints it)
     const summary = a.figures === 'summary';
-    const read = g.init.ppid > 0 ? a.processes.read(g.init.ppid, a.live, summary) : undefined;
+    const still = g.cgroupPath !== undefined ? a.quiet?.figures(g.cgroupPath) : undefined;
+    // a quiet container's shim is refreshed with the container's full reads (it moves when the container does: its
+    // output, an exec, an exit), as host processes outside containers are refreshed in turn (readAllInTurn)
+    const ppid = g.init.ppid;
+    const read = ppid > 0 ? (still ? a.processes.reuse(ppid, a.live) : a.processes.read(ppid, a.live, summary)) : undefined;
     const parent = read && summary ? withCommandLine(a.reader, read) : read;
     const claim = a.claims.get(g.key, g.init, () => claimGroup(a.reader, g, parent, a.discovery, ADAPTERS));
-    const still = g.cgroupPath !== undefined ? a.quiet?.figures(g.cgroupPath) : undefined;
     const signals = a.quiet && g.cgroupPath !== undefined && !still ? [] : undefined;
     const container = buildContainer({
       reader: a.reader,

@@ -8,6 +8,8 @@ export interface ProcessCacheHooks {
   vanished(pid: number): void;
   /** The PID now belongs to another process (the files kept open for the old one must go). */
   reused(pid: number): void;
+  /** The process left the cache: no scan uses it any more, or it vanished (its files kept open may go). */
+  dropped?(pid: number): void;
 }
 
 export class ProcessCache {
@@ -21,7 +23,7 @@ export class ProcessCache {
   ) {}
 
   delete(pid: number): void {
-    this.known.delete(pid);
+    if (this.known.delete(pid)) this.hooks.dropped?.(pid);
   }
 
   /** Reads `wanted` into `live` (what vanished is left out); `light`: new ones as readProcessLight reads them. */
@@ -69,6 +71,7 @@ export class ProcessCache {
     if (!p) {
       this.known.delete(pid);
       this.hooks.vanished(pid);
+      this.hooks.dropped?.(pid);
       return undefined;
     }
     this.known.set(pid, p);
@@ -78,6 +81,10 @@ export class ProcessCache {
 
   /** Keep only what this scan used. */
   keepOnly(live: Map<number, ProcessInfo>): void {
-    for (const pid of this.known.keys()) if (!live.has(pid)) this.known.delete(pid);
+    for (const pid of this.known.keys()) {
+      if (live.has(pid)) continue;
+      this.known.delete(pid);
+      this.hooks.dropped?.(pid);
+    }
   }
 }

@@ -14,7 +14,11 @@ export class ScanFiles {
   private readonly files: OpenFiles | undefined;
   private readonly specs: SpecCache;
 
-  constructor(paths: HostPaths, layout: CgroupLayout, keepFilesOpen: boolean, specTtlMs: number, fdBudget = defaultMaxOpen()) {
+  /**
+   * @param idleMs how long a kept file not read stays open (a quiet container's files are read at its full reads,
+   * snapshot/quiet-containers.ts); 0: until the next sweep.
+   */
+  constructor(paths: HostPaths, layout: CgroupLayout, keepFilesOpen: boolean, specTtlMs: number, fdBudget = defaultMaxOpen(), idleMs = 0) {
     if (keepFilesOpen) {
       const kernelDirs = (dirs: string[]) => dirs.filter(isKernelFs).map((d) => (d.endsWith('/') ? d : `${d}/`));
       const cgroupDirs = kernelDirs([...layout.v1.values(), ...(layout.unified ? [layout.unified] : [])]);
@@ -22,7 +26,7 @@ export class ScanFiles {
       // file, read once a TTL, saves a fifth of what a kept usage file saves, or less)
       const budget = fdBudget;
       const cgroup2Dirs = cgroupDirs.filter(isCgroup2Fs);
-      this.files = new OpenFiles([...kernelDirs([paths.proc]), ...cgroupDirs], budget - Math.floor(budget / 16), cgroup2Dirs);
+      this.files = new OpenFiles([...kernelDirs([paths.proc]), ...cgroupDirs], budget - Math.floor(budget / 16), cgroup2Dirs, idleMs);
       // limit files are read every few seconds, not every scan: their own set, closed as their cache entries expire
       this.specs = new SpecCache(specTtlMs, new OpenFiles(cgroupDirs, Math.floor(budget / 16)));
     } else {
@@ -39,6 +43,16 @@ export class ScanFiles {
   /** After a full pass: drop limit files not read for a while (containers that went away). */
   prune(): void {
     this.specs.prune();
+  }
+
+  /**
+   * A process left the scanner's cache (its container is gone, or it exited): its files kept open go now, not when
+   * idle (its net/dev pins its network namespace).
+   */
+  forgetProcessFiles(pid: number): void {
+    const dir = `${this.reader.paths.proc}/${pid}`;
+    this.files?.forget(`${dir}/stat`);
+    this.files?.forget(`${dir}/net/dev`);
   }
 
   /** A PID now belongs to another process: the old one's files (its net/dev pins its network namespace) must go. */

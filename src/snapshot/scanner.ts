@@ -149,12 +149,17 @@ export class HostScanner {
   private setUpOnce(): Setup {
     if (this.setup) return this.setup;
     const layout = detectCgroupLayout(this.paths.cgroup);
+    const o = this.options;
+    const quietMaxAge = o.quietMaxAgeMs ?? quietMaxAgeFromEnv() ?? QUIET_MAX_AGE_MS;
+    const quietOn = (o.keepFilesOpen ?? true) && (o.figures ?? 'all') === 'all' && !o.select && quietMaxAge > 0;
+    // a quiet container's files are read once a max age: kept open that long (twice it: scans are late)
     const files = new ScanFiles(
       this.paths,
       layout,
-      this.options.keepFilesOpen ?? true,
-      this.options.specTtlMs ?? 5000,
-      this.options.fdBudget,
+      o.keepFilesOpen ?? true,
+      o.specTtlMs ?? 5000,
+      o.fdBudget,
+      quietOn ? 2 * quietMaxAge : 0,
     );
     const reader = files.reader;
     const tracker = new PidTracker(reader, this.hostNs.pid, this.options.fullPassIntervalMs ?? 10_000, {
@@ -162,14 +167,13 @@ export class HostScanner {
       fullPassDone: () => files.prune(),
     });
     const ctx = { reader, pageSize: PAGE_SIZE, userName: userResolver(join(this.paths.root, 'etc/passwd')) };
-    const processes = new ProcessCache(ctx, { vanished: (pid) => tracker.pids.forget(pid), reused: (pid) => files.forgetProcess(pid) });
+    const processes = new ProcessCache(ctx, {
+      vanished: (pid) => tracker.pids.forget(pid),
+      reused: (pid) => files.forgetProcess(pid),
+      dropped: (pid) => files.forgetProcessFiles(pid),
+    });
     const descriptors = this.options.descriptors ? new DescriptorCache(reader) : undefined;
-    const o = this.options;
-    const quietMaxAge = o.quietMaxAgeMs ?? quietMaxAgeFromEnv() ?? QUIET_MAX_AGE_MS;
-    const quiet =
-      (o.keepFilesOpen ?? true) && (o.figures ?? 'all') === 'all' && !o.select && quietMaxAge > 0
-        ? new QuietContainers(reader, quietMaxAge)
-        : undefined;
+    const quiet = quietOn ? new QuietContainers(reader, quietMaxAge) : undefined;
     return (this.setup = { layout, files, reader, tracker, processes, descriptors, quiet });
   }
 
