@@ -92,6 +92,11 @@ export class OpenFiles {
     for (const k of this.kept.values()) if (k.path.startsWith(prefix)) this.drop(k);
   }
 
+  /** Close every kept file directly in one of `dirs` (cgroups that were removed). */
+  forgetInDirs(dirs: ReadonlySet<string>): void {
+    for (const k of this.kept.values()) if (dirs.has(k.path.slice(0, k.path.lastIndexOf('/')))) this.drop(k);
+  }
+
   close(): void {
     for (const k of this.kept.values()) this.drop(k);
   }

@@ -125,11 +125,20 @@ export class QuietContainers {
     });
   }
 
-  /** After a scan: count the containers per network namespace, forget the containers it did not see. */
-  endScan(netnsOf: Iterable<number | undefined>): void {
+  /**
+   * After a scan: count the containers per network namespace, forget the containers it did not see; returns their
+   * cgroup paths (the files kept open for them may go).
+   */
+  endScan(netnsOf: Iterable<number | undefined>): string[] {
     const count = new Map<number, number>();
     for (const ns of netnsOf) if (ns !== undefined) count.set(ns, (count.get(ns) ?? 0) + 1);
     this.netnsCount = count;
-    for (const [path, e] of this.entries) if (e.seen !== this.scanNo) this.entries.delete(path);
+    const gone: string[] = [];
+    for (const [path, e] of this.entries) {
+      if (e.seen === this.scanNo) continue;
+      this.entries.delete(path);
+      gone.push(path);
+    }
+    return gone;
   }
 }

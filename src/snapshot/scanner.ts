@@ -220,7 +220,8 @@ export class HostScanner {
     processes.keepOnly(live);
     this.setup!.descriptors?.keepOnly(live);
 
-    pass.quiet?.endScan(containers.map(netnsOf));
+    const gone = pass.quiet?.endScan(containers.map(netnsOf));
+    if (gone?.length) this.setup!.files.forgetCgroups(gone); // kept open while idle: their cgroups are gone now
     containers.push(...stoppedContainers(pass, this.options.includeStopped));
     containers.sort((a, b) => compareText(a.runtime, b.runtime) || compareText(a.name, b.name) || compareText(a.id, b.id));
     pass.notes.push(...reader.takeNotes());
