@@ -23,22 +23,27 @@ interface Kept {
   fd: number;
   /** The sweep generation this file was last read in. */
   seen: number;
+  /** When that generation began (the sweep before it): the file was read at this time or later. */
+  seenAt: number;
 }
 
 export class OpenFiles {
   private readonly kept = new Map<string, Kept>();
   private buf = Buffer.allocUnsafe(16 * 1024);
   private generation = 0;
+  private generationAt = Date.now();
 
   /**
    * @param keepUnder directories on procfs/cgroupfs under which files may be kept open (each ends with '/').
    * @param maxOpen at most this many descriptors are kept; past it files are read the ordinary way.
    * @param procsUnder cgroup2 directories under which cgroup.procs may be kept too (each ends with '/').
+   * @param idleMs a file not read for this long is closed at a sweep; 0: one not read since the last sweep.
    */
   constructor(
     private readonly keepUnder: readonly string[],
     private readonly maxOpen = defaultMaxOpen(),
     private readonly procsUnder: readonly string[] = [],
+    private readonly idleMs = 0,
   ) {}
 
   get size(): number {
@@ -63,10 +68,16 @@ export class OpenFiles {
     return n === null ? null : this.buf.toString('utf8', 0, n);
   }
 
-  /** Close what was not read since the last sweep: files of processes and cgroups that went away. */
-  sweep(): void {
-    for (const k of this.kept.values()) if (k.seen !== this.generation) this.drop(k);
+  /**
+   * Close what was not read since the last sweep, or for idleMs: files of processes and cgroups that went away (and
+   * with idleMs, of quiet containers not due for a full read yet: snapshot/quiet-containers.ts). Near the budget,
+   * every file not read since the last sweep goes: room for the files read every scan comes first.
+   */
+  sweep(now = Date.now()): void {
+    const crowded = this.kept.size >= this.maxOpen * 0.9;
+    for (const k of this.kept.values()) if (k.seen !== this.generation && (crowded || now - k.seenAt >= this.idleMs)) this.drop(k);
     this.generation++;
+    this.generationAt = now;
   }
 
   /** Close one kept file, if it is kept. */
@@ -81,6 +92,11 @@ export class OpenFiles {
     for (const k of this.kept.values()) if (k.path.startsWith(prefix)) this.drop(k);
   }
 
+  /** Close every kept file directly in one of `dirs` (cgroups that were removed). */
+  forgetInDirs(dirs: ReadonlySet<string>): void {
+    for (const k of this.kept.values()) if (dirs.has(k.path.slice(0, k.path.lastIndexOf('/')))) this.drop(k);
+  }
+
   close(): void {
     for (const k of this.kept.values()) this.drop(k);
   }
@@ -92,6 +108,7 @@ export class OpenFiles {
       try {
         const n = this.pread(kept.fd, limit, oneRecord);
         kept.seen = this.generation;
+        kept.seenAt = this.generationAt;
         return n;
       } catch (err) {
         this.drop(kept);
@@ -109,7 +126,7 @@ export class OpenFiles {
       if (reportFailure(err, path, failed) || errnoOf(err) === 'EBADF') return null;
       throw err;
     }
-    if (this.mayKeep(path)) this.kept.set(path, { path, fd, seen: this.generation });
+    if (this.mayKeep(path)) this.kept.set(path, { path, fd, seen: this.generation, seenAt: this.generationAt });
     else closeSync(fd);
     return n;
   }

@@ -19,6 +19,7 @@ import { stoppedContainer } from './stopped-container.js';
 import type { Container, HostInfo, ProcessInfo } from './model.js';
 import type { PidIndex } from './pid-index.js';
 import type { ProcessCache } from './process-cache.js';
+import type { QuietContainers } from './quiet-containers.js';
 
 /** What the assembly of one scan reads through and adds to. */
 export interface Assembly {
@@ -42,14 +43,25 @@ export interface Assembly {
   select?: CgroupSelection;
   /** IDs of the running containers left unbuilt by `select` (not stopped ones). */
   unbuilt: string[];
+  /** A long-running scanner's quiet containers (quiet-containers.ts): reused, not read again. */
+  quiet?: QuietContainers;
 }
 
 /** The containers of the container cgroups (those `select` accepts); returns the PIDs they all hold. */
 export function addCgroupContainers(a: Assembly, cgroups: ContainerCgroups): Set<number> {
   const { select, discovery } = a;
   const chosen = select ? cgroups.all.filter((cg) => select(cg.hint, (among) => nameByHint(cg, discovery, among))) : cgroups.all;
-  // a summary reads members light (picking the init takes stat and status); the init's memberships come later
-  a.processes.readAll(chosen === cgroups.all ? cgroups.memberPids() : chosen.flatMap((cg) => cg.pids), a.live, a.figures === 'summary');
+  const quiet = a.quiet;
+  if (quiet) {
+    // a quiet container's processes did not run: their records are as last read
+    for (const cg of chosen) {
+      if (quiet.isQuiet(cg.path, cgroups.touched.has(cg.path))) for (const pid of cg.pids) a.processes.reuse(pid, a.live);
+      else a.processes.readAll(cg.pids, a.live);
+    }
+  } else {
+    // a summary reads members light (picking the init takes stat and status); the init's memberships come later
+    a.processes.readAll(chosen === cgroups.all ? cgroups.memberPids() : chosen.flatMap((cg) => cg.pids), a.live, a.figures === 'summary');
+  }
   const { groups, claimed } = cgroupGroups([...chosen], (pid) => a.live.get(pid));
   if (chosen !== cgroups.all) {
     // the others are containers all the same: their processes are no sandbox, and they are not stopped
@@ -91,9 +103,14 @@ function addContainers(a: Assembly, groups: ProcessGroup[]): void {
   for (const g of groups) {
     // a summary reads the shim light too, and its command line (its flags name the container; ps prints it)
     const summary = a.figures === 'summary';
-    const read = g.init.ppid > 0 ? a.processes.read(g.init.ppid, a.live, summary) : undefined;
+    const still = g.cgroupPath !== undefined ? a.quiet?.figures(g.cgroupPath) : undefined;
+    // a quiet container's shim is refreshed with the container's full reads (it moves when the container does: its
+    // output, an exec, an exit), as host processes outside containers are refreshed in turn (readAllInTurn)
+    const ppid = g.init.ppid;
+    const read = ppid > 0 ? (still ? a.processes.reuse(ppid, a.live) : a.processes.read(ppid, a.live, summary)) : undefined;
     const parent = read && summary ? withCommandLine(a.reader, read) : read;
     const claim = a.claims.get(g.key, g.init, () => claimGroup(a.reader, g, parent, a.discovery, ADAPTERS));
+    const signals = a.quiet && g.cgroupPath !== undefined && !still ? [] : undefined;
     const container = buildContainer({
       reader: a.reader,
       group: g,
@@ -104,12 +121,19 @@ function addContainers(a: Assembly, groups: ProcessGroup[]): void {
       statsVersion: statsVersion(a.layout),
       live: a.live,
       figures: a.figures,
+      reuse: still && { cgroup: still.cgroup, network: still.network, netStill: a.quiet!.netDevStill(still) },
+      signals,
     });
+    if (signals)
+      a.quiet!.recordFull(g.cgroupPath!, signals, { cgroup: container.cgroup, network: container.network, netns: netnsOf(container) });
     const descriptors = a.descriptors?.count(container.pids, a.live);
     if (descriptors) container.descriptors = descriptors;
     a.containers.push(container);
   }
 }
+
+/** The inode of a container's network namespace, when known. */
+export const netnsOf = (c: Container): number | undefined => c.namespaces.find((n) => n.type === 'net')?.inode;
 
 /** Containers in runtime state that run no process, when asked for (listed once per scan). */
 export function stoppedContainers(a: Assembly, includeStopped: boolean | undefined): Container[] {

@@ -2,9 +2,9 @@
 // cgroup the init belongs to, network from the init's network namespace.
 import { join } from 'node:path';
 import type { CgroupLayout } from '../host/cgroupfs/layout.js';
-import { readV1Stats } from '../host/cgroupfs/v1.js';
+import { readV1Stats, v1SignalFiles } from '../host/cgroupfs/v1.js';
 import { readV1Summary, readV2Summary } from '../host/cgroupfs/summary.js';
-import { readV2Frozen, readV2Stats } from '../host/cgroupfs/v2.js';
+import { readV2Frozen, readV2Stats, v2SignalFiles } from '../host/cgroupfs/v2.js';
 import { cgroupPathFor } from '../host/procfs/cgroup.js';
 import { readCmdline } from '../host/procfs/cmdline.js';
 import { readMemberships } from '../host/procfs/process.js';
@@ -21,6 +21,7 @@ import {
   type ContainerNamespace,
   type HostInfo,
   type NamespaceSet,
+  type NetworkStats,
   type ProcessInfo,
 } from './model.js';
 
@@ -68,6 +69,10 @@ export interface BuildInput {
   live: Map<number, ProcessInfo>;
   /** 'summary': ps's figures only (ScanOptions.figures). */
   figures?: 'all' | 'summary';
+  /** A quiet container (quiet-containers.ts): its cgroup figures as last read, and its network's too if `netStill`. */
+  reuse?: { cgroup: CgroupStats | null; network: NetworkStats | null; netStill: boolean };
+  /** Filled with the signal files of the cgroup paths a full read's figures came from (quiet-containers.ts). */
+  signals?: string[];
 }
 
 function namespacesOf(initNs: NamespaceSet, host: HostInfo): ContainerNamespace[] {
@@ -129,8 +134,9 @@ function cgroupStatsOf(input: BuildInput, init: ProcessInfo): CgroupStats | null
         : readV2Stats(input.reader, input.layout.unified!, path);
     // crun under systemd freezes only the payload's cgroup below the scope that holds the limits (podman pause:
     // libpod-<id>.scope/container frozen, the scope not; seen in the Debian 13 guest): the init's cgroup decides
-    if (stats.frozen === false && initPath?.startsWith(`${path}/`) && !initPath.includes('/..'))
-      stats.frozen = readV2Frozen(input.reader, input.layout.unified!, initPath) ?? false;
+    const payload = initPath?.startsWith(`${path}/`) && !initPath.includes('/..') ? initPath : undefined;
+    if (stats.frozen === false && payload) stats.frozen = readV2Frozen(input.reader, input.layout.unified!, payload) ?? false;
+    input.signals?.push(...v2SignalFiles(input.layout.unified!, path, payload));
     return stats;
   }
   const ctrl = ['memory', 'pids', 'cpu'].find((c) => cgroupPathFor(m, c) !== undefined && input.layout.v1.has(c));
@@ -157,6 +163,7 @@ function cgroupStatsOf(input: BuildInput, init: ProcessInfo): CgroupStats | null
 }
 
 function readV1(input: BuildInput, pathOf: (controller: string) => string | undefined): CgroupStats {
+  input.signals?.push(...v1SignalFiles(input.layout, pathOf));
   return input.figures === 'summary'
     ? readV1Summary(input.reader, input.layout, pathOf)
     : readV1Stats(input.reader, input.layout, pathOf, input.host.clockTicks);
@@ -193,11 +200,12 @@ export function buildContainer(input: BuildInput): Container {
     init.namespaces ??
     (summary ? { pid: readNamespace(reader, init.hostPid, 'pid') } : (init.namespaces = readNamespaces(reader, init.hostPid)));
   const hostNet = ns.net !== undefined && ns.net === host.hostNamespaces.net;
-  const netDev = hostNet || summary ? null : reader.hotText(join(reader.paths.proc, String(init.hostPid), 'net/dev'));
+  const reuse = input.reuse;
+  const netDev = hostNet || summary || reuse?.netStill ? null : reader.hotText(join(reader.paths.proc, String(init.hostPid), 'net/dev'));
   const startedAt = host.bootTimeSeconds + init.startTicks / host.clockTicks;
   const shimmed = claim?.parentIsShim && parent && init.ppid === parent.hostPid;
   const pidnsInode = ns.pid;
-  const cgroup = cgroupStatsOf(input, init);
+  const cgroup = reuse ? reuse.cgroup : cgroupStatsOf(input, init);
   const claimed = claim?.state ?? 'running';
 
   return {
@@ -212,7 +220,7 @@ export function buildContainer(input: BuildInput): Container {
     pids,
     namespaces: namespacesOf(ns, host),
     cgroup,
-    network: netDev !== null ? parseNetDev(netDev) : null,
+    network: reuse?.netStill ? reuse.network : netDev !== null ? parseNetDev(netDev) : null,
     startedAt: claim?.startedAt ?? startedAt,
     createdAt: claim?.createdAt ?? null,
     extra: claim?.extra ?? {},

@@ -13,6 +13,8 @@ import { containerCgroupOf, findContainerCgroups, type ContainerCgroup } from '.
 export class ContainerCgroups {
   /** Undefined until the first walk. */
   private list: ContainerCgroup[] | undefined;
+  /** Paths of the known container cgroups that PIDs new to the host were found in, in this scan's pass. */
+  readonly touched = new Set<string>();
 
   get walked(): boolean {
     return this.list !== undefined;
@@ -48,14 +50,19 @@ export class ContainerCgroups {
 
   /** Add the container cgroup of a process found between walks (its members are read with the others'). */
   add(container: { path: string; hint: ContainerCgroup['hint'] }): void {
+    this.touched.add(container.path);
     if (!this.list || this.has(container.path)) return;
     this.list.push({ ...container, pids: [], nested: container.hint.runtime === 'lxc' });
   }
 
-  /** Re-read every known container cgroup's members; drop the cgroups that were removed. */
-  refreshMembers(r: HostReader, hier: CgroupHierarchy | undefined): void {
+  /**
+   * Re-read every known container cgroup's members, but those of `still` ones (quiet-containers.ts: none of their
+   * tasks ran, so none forked or exited); drop the cgroups that were removed.
+   */
+  refreshMembers(r: HostReader, hier: CgroupHierarchy | undefined, still?: (cg: ContainerCgroup) => boolean): void {
     if (!hier || !this.list) return;
     for (const cg of this.list) {
+      if (cg.pids.length > 0 && still?.(cg)) continue;
       const pids: number[] = [];
       collectPids(r, join(hier.dir, cg.path), pids, cg.nested);
       cg.pids = pids;

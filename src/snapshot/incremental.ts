@@ -9,6 +9,7 @@ import { readNamespace } from '../host/procfs/namespaces.js';
 import type { PidnsSurvey } from '../host/procfs/pidns-aside.js';
 import { listPids } from '../host/procfs/process.js';
 import type { HostReader } from '../host/reader.js';
+import type { ContainerCgroup } from '../discovery/cgroup-walk.js';
 import { ContainerCgroups } from './container-cgroups.js';
 import { PidIndex } from './pid-index.js';
 
@@ -58,8 +59,17 @@ export class PidTracker {
     this.pids = new PidIndex(r, hostPidns);
   }
 
-  /** Bring the PIDs and container cgroups up to date for a scan that read `lastPid`: a full pass, or the new PIDs. */
-  update(hier: CgroupHierarchy | undefined, lastPid: number | undefined, now = Date.now()): 'full' | 'incremental' {
+  /**
+   * Bring the PIDs and container cgroups up to date for a scan that read `lastPid`: a full pass, or the new PIDs.
+   * The members of `still` cgroups are not read again (ContainerCgroups.refreshMembers).
+   */
+  update(
+    hier: CgroupHierarchy | undefined,
+    lastPid: number | undefined,
+    now = Date.now(),
+    still?: (cg: ContainerCgroup) => boolean,
+  ): 'full' | 'incremental' {
+    this.cgroups.touched.clear();
     const full = needsFullPass({
       lastPid,
       previousLastPid: this.lastPid,
@@ -67,8 +77,8 @@ export class PidTracker {
       msSinceFullPass: now - this.lastFullPass,
       fullPassIntervalMs: this.fullPassIntervalMs,
     });
-    if (full) this.fullPass(hier, now);
-    else this.incrementalPass(hier, lastPid!);
+    if (full) this.fullPass(hier, now, still);
+    else this.incrementalPass(hier, lastPid!, still);
     this.lastPid = lastPid;
     return full ? 'full' : 'incremental';
   }
@@ -87,10 +97,10 @@ export class PidTracker {
     this.lastPid = lastPid;
   }
 
-  private fullPass(hier: CgroupHierarchy | undefined, now: number): void {
+  private fullPass(hier: CgroupHierarchy | undefined, now: number, still?: (cg: ContainerCgroup) => boolean): void {
     const changed = this.pidnsPass(null);
     if (hier && (changed || !this.cgroups.walked)) this.cgroups.walk(this.r, hier);
-    else this.cgroups.refreshMembers(this.r, hier);
+    else this.cgroups.refreshMembers(this.r, hier, still);
     this.fullPassDone(now);
   }
 
@@ -116,7 +126,7 @@ export class PidTracker {
   }
 
   /** Only the PIDs created since the last scan: their namespace, and whether they opened a new container cgroup. */
-  private incrementalPass(hier: CgroupHierarchy | undefined, lastPid: number): void {
+  private incrementalPass(hier: CgroupHierarchy | undefined, lastPid: number, still?: (cg: ContainerCgroup) => boolean): void {
     const recheck = this.youngPids;
     this.youngPids = [];
     for (const pid of recheck) this.noteContainerCgroup(pid, hier, false);
@@ -127,7 +137,7 @@ export class PidTracker {
       this.pids.note(pid, ns);
       this.noteContainerCgroup(pid, hier, true);
     }
-    this.cgroups.refreshMembers(this.r, hier);
+    this.cgroups.refreshMembers(this.r, hier, still);
   }
 
   /** Adds the container cgroup a new PID is in, if any; remembers it for one more look if it is in none. */

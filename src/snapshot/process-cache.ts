@@ -8,6 +8,8 @@ export interface ProcessCacheHooks {
   vanished(pid: number): void;
   /** The PID now belongs to another process (the files kept open for the old one must go). */
   reused(pid: number): void;
+  /** The process left the cache: no scan uses it any more, or it vanished (its files kept open may go). */
+  dropped?(pid: number): void;
 }
 
 export class ProcessCache {
@@ -21,7 +23,7 @@ export class ProcessCache {
   ) {}
 
   delete(pid: number): void {
-    this.known.delete(pid);
+    if (this.known.delete(pid)) this.hooks.dropped?.(pid);
   }
 
   /** Reads `wanted` into `live` (what vanished is left out); `light`: new ones as readProcessLight reads them. */
@@ -45,6 +47,14 @@ export class ProcessCache {
     }
   }
 
+  /** A process as last read, not read again (its container is quiet: quiet-containers.ts); read when not known. */
+  reuse(pid: number, live: Map<number, ProcessInfo>): ProcessInfo | undefined {
+    const known = this.known.get(pid);
+    if (!known) return this.read(pid, live);
+    live.set(pid, known);
+    return known;
+  }
+
   /** A process from this scan (`live`), the cache (refreshed), or read whole (`light`: readProcessLight). */
   read(pid: number, live: Map<number, ProcessInfo>, light = false): ProcessInfo | undefined {
     const already = live.get(pid);
@@ -61,6 +71,7 @@ export class ProcessCache {
     if (!p) {
       this.known.delete(pid);
       this.hooks.vanished(pid);
+      this.hooks.dropped?.(pid);
       return undefined;
     }
     this.known.set(pid, p);
@@ -70,6 +81,10 @@ export class ProcessCache {
 
   /** Keep only what this scan used. */
   keepOnly(live: Map<number, ProcessInfo>): void {
-    for (const pid of this.known.keys()) if (!live.has(pid)) this.known.delete(pid);
+    for (const pid of this.known.keys()) {
+      if (live.has(pid)) continue;
+      this.known.delete(pid);
+      this.hooks.dropped?.(pid);
+    }
   }
 }

@@ -48,6 +48,13 @@ export interface ScanOptions {
   select?: CgroupSelection;
   /** With allProcesses: how many known processes outside containers a scan refreshes (default 2000). */
   allProcessesPerScan?: number;
+  /**
+   * A long-running scanner reads a container whose movement signals (CPU time, memory charged, frozen) did not move
+   * since the last scan from those alone, reusing its last figures (quiet-containers.ts), and reads every container
+   * whole at least this often (ms; default $TCTOP_QUIET_MAX_AGE_MS, else 10,000). 0: every container is read whole
+   * every scan.
+   */
+  quietMaxAgeMs?: number;
   /** Count the open descriptors and sockets of container processes (rate-limited; the exporter asks). */
   descriptors?: boolean;
 }

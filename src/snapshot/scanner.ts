@@ -1,7 +1,8 @@
 // The host scanner: /proc and the cgroup filesystems -> one HostSnapshot. Incremental across calls (incremental.ts):
 // a PID seen before is only re-read for what changes (process-cache.ts), the cgroup tree is walked again only when
 // processes came or went, and runtime metadata is re-read only when a container's init changes or its claim grows
-// old (claim-cache.ts). This file is the order of a scan; each step's state lives in its own module.
+// old (claim-cache.ts); a container none of whose tasks ran since the last scan is not read again, but for the
+// files that tell so (quiet-containers.ts). This file is the order of a scan; each step's state lives in its own module.
 import { join } from 'node:path';
 import { detectCgroupLayout, discoveryHierarchy, type CgroupLayout } from '../host/cgroupfs/layout.js';
 import { hostPaths, type HostPaths } from '../host/paths.js';
@@ -15,11 +16,12 @@ import type { DiscoveryContext } from '../discovery/types.js';
 import { compareText } from '../text/compare.js';
 import { ClaimCache } from './claim-cache.js';
 import { DescriptorCache } from './descriptor-cache.js';
-import { addCgroupContainers, addNamespaceContainers, stoppedContainers, type Assembly } from './container-assembly.js';
+import { addCgroupContainers, addNamespaceContainers, netnsOf, stoppedContainers, type Assembly } from './container-assembly.js';
 import { learnHostNamespaces, PAGE_SIZE, readHostInfo } from './host-info.js';
 import { PidTracker } from './incremental.js';
 import type { Container, HostSnapshot, NamespaceSet, ScanNote } from './model.js';
 import { ProcessCache } from './process-cache.js';
+import { QuietContainers } from './quiet-containers.js';
 import { ScanFiles } from './scan-files.js';
 import type { ScanOptions } from './scan-options.js';
 
@@ -50,6 +52,18 @@ interface Setup {
   tracker: PidTracker;
   processes: ProcessCache;
   descriptors?: DescriptorCache;
+  /** Long-running scanners of every figure of every container only. */
+  quiet?: QuietContainers;
+}
+
+/** How long a quiet container's figures are reused at most before it is read whole again (quiet-containers.ts). */
+const QUIET_MAX_AGE_MS = 10_000;
+
+/** TCTOP_QUIET_MAX_AGE_MS, when it is a number of milliseconds (0: read every container whole every scan). */
+function quietMaxAgeFromEnv(): number | undefined {
+  const v = process.env.TCTOP_QUIET_MAX_AGE_MS;
+  const n = v === undefined || v.trim() === '' ? NaN : Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 export class HostScanner {
@@ -75,7 +89,13 @@ export class HostScanner {
     const s = this.setUpOnce();
     try {
       const pass = this.beginPass(started);
-      s.tracker.update(pass.hier, pass.lastPid);
+      const quiet = s.quiet;
+      if (quiet) {
+        quiet.beginScan(pass.takenAt);
+        pass.quiet = quiet;
+      }
+      const touched = s.tracker.cgroups.touched;
+      s.tracker.update(pass.hier, pass.lastPid, undefined, quiet && ((cg) => quiet.isQuiet(cg.path, touched.has(cg.path))));
       const claimed = addCgroupContainers(pass, s.tracker.cgroups);
       addNamespaceContainers(pass, s.tracker.pids, s.tracker.cgroups, claimed);
       const pids = this.allProcesses ? listPids(s.reader.list(this.paths.proc)) : [];
@@ -129,12 +149,17 @@ export class HostScanner {
   private setUpOnce(): Setup {
     if (this.setup) return this.setup;
     const layout = detectCgroupLayout(this.paths.cgroup);
+    const o = this.options;
+    const quietMaxAge = o.quietMaxAgeMs ?? quietMaxAgeFromEnv() ?? QUIET_MAX_AGE_MS;
+    const quietOn = (o.keepFilesOpen ?? true) && (o.figures ?? 'all') === 'all' && !o.select && quietMaxAge > 0;
+    // a quiet container's files are read once a max age: kept open that long (twice it: scans are late)
     const files = new ScanFiles(
       this.paths,
       layout,
-      this.options.keepFilesOpen ?? true,
-      this.options.specTtlMs ?? 5000,
-      this.options.fdBudget,
+      o.keepFilesOpen ?? true,
+      o.specTtlMs ?? 5000,
+      o.fdBudget,
+      quietOn ? 2 * quietMaxAge : 0,
     );
     const reader = files.reader;
     const tracker = new PidTracker(reader, this.hostNs.pid, this.options.fullPassIntervalMs ?? 10_000, {
@@ -142,9 +167,14 @@ export class HostScanner {
       fullPassDone: () => files.prune(),
     });
     const ctx = { reader, pageSize: PAGE_SIZE, userName: userResolver(join(this.paths.root, 'etc/passwd')) };
-    const processes = new ProcessCache(ctx, { vanished: (pid) => tracker.pids.forget(pid), reused: (pid) => files.forgetProcess(pid) });
+    const processes = new ProcessCache(ctx, {
+      vanished: (pid) => tracker.pids.forget(pid),
+      reused: (pid) => files.forgetProcess(pid),
+      dropped: (pid) => files.forgetProcessFiles(pid),
+    });
     const descriptors = this.options.descriptors ? new DescriptorCache(reader) : undefined;
-    return (this.setup = { layout, files, reader, tracker, processes, descriptors });
+    const quiet = quietOn ? new QuietContainers(reader, quietMaxAge) : undefined;
+    return (this.setup = { layout, files, reader, tracker, processes, descriptors, quiet });
   }
 
   private beginPass({ at, t0, notes }: ScanStart): ScanPass {
@@ -190,6 +220,8 @@ export class HostScanner {
     processes.keepOnly(live);
     this.setup!.descriptors?.keepOnly(live);
 
+    const gone = pass.quiet?.endScan(containers.map(netnsOf));
+    if (gone?.length) this.setup!.files.forgetCgroups(gone); // kept open while idle: their cgroups are gone now
     containers.push(...stoppedContainers(pass, this.options.includeStopped));
     containers.sort((a, b) => compareText(a.runtime, b.runtime) || compareText(a.name, b.name) || compareText(a.id, b.id));
     pass.notes.push(...reader.takeNotes());

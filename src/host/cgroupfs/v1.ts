@@ -31,6 +31,25 @@ const MEMORY_STAT_KEYS = [
 ];
 const OOM_CONTROL_KEYS = ['oom_kill'];
 
+/**
+ * The files that move whenever any of the container's tasks runs or its memory is charged, reclaimed or swapped, or
+ * it is frozen or thawed (snapshot/quiet-containers.ts), CPU first; those of controllers the container has.
+ */
+export function v1SignalFiles(layout: CgroupLayout, pathOf: (controller: string) => string | undefined): string[] {
+  const out: string[] = [];
+  for (const [ctrl, name] of [
+    ['cpuacct', 'cpuacct.usage'],
+    ['memory', 'memory.usage_in_bytes'],
+    ['freezer', 'freezer.state'],
+  ]) {
+    const mount = layout.v1.get(ctrl);
+    const path = pathOf(ctrl);
+    if (mount && path !== undefined) out.push(`${cgroupDir(mount, path)}/${name}`);
+    else if (ctrl === 'cpuacct') return []; // no CPU counter: nothing tells that the container stayed still
+  }
+  return out;
+}
+
 /** v1 reports "no limit" as a huge page-aligned number (PAGE_COUNTER_MAX * page size). */
 const V1_UNLIMITED = 2 ** 60;
 

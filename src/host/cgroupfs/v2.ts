@@ -90,6 +90,20 @@ export function readV2Stats(r: HostReader, unifiedRoot: string, path: string): C
   return stats;
 }
 
+/**
+ * The files that move whenever any of the container's tasks runs or its memory is charged or reclaimed, or it is
+ * frozen or thawed (snapshot/quiet-containers.ts), CPU first. io.stat too (cgroup writeback charges the flusher's IO
+ * to the cgroup that dirtied the pages, after it went still), and the pressure files (a task blocked on IO stalls
+ * without running; their averages decay with time).
+ */
+export function v2SignalFiles(unifiedRoot: string, path: string, frozenPath?: string): string[] {
+  const dir = join(unifiedRoot, path);
+  const names = ['cpu.stat', 'memory.current', 'cgroup.events', 'io.stat', 'cpu.pressure', 'memory.pressure', 'io.pressure'];
+  const out = names.map((n) => `${dir}/${n}`);
+  if (frozenPath !== undefined) out.push(`${join(unifiedRoot, frozenPath)}/cgroup.events`);
+  return out;
+}
+
 /** Whether the kernel says the cgroup's freeze has completed (cgroup.events frozen 1); undefined if unreadable. */
 export function readV2Frozen(r: HostReader, unifiedRoot: string, path: string): boolean | undefined {
   const events = r.hotRecordText(`${join(unifiedRoot, path)}/cgroup.events`);

@@ -1,0 +1,188 @@
+// Quiet containers (src/snapshot/quiet-containers.ts) on this machine's layout (hybrid, one directory per v1
+// controller) with a Docker container's cgroup files captured here (test/fixtures/hosts/hybrid-docker-cgroupfs/web).
+// A long-running scanner reads a container whose cpuacct.usage, memory.usage_in_bytes and freezer.state did not
+// move from those three files alone. The fixture may change the other files without moving a signal, which a kernel
+// never does: that shows which files a scan read. Reads are logged through node:fs (test/helpers/read-log.ts).
+import assert from 'node:assert/strict';
+import { test, type TestContext } from 'node:test';
+import type { HostReader } from '../../../src/host/reader.js';
+import { QuietContainers } from '../../../src/snapshot/quiet-containers.js';
+import { HostScanner, type ScanOptions } from '../../../src/snapshot/scanner.js';
+import type { Container } from '../../../src/snapshot/model.js';
+import { FixtureHost, fixtureDir, netDev } from '../../helpers/fixture-host.js';
+import { ReadLog } from '../../helpers/read-log.js';
+
+const WEB = 'ebd1d4c26490a008ee6243214fc98fafebb8cfbaa1a949d01b3321d5c6e27b36';
+const WEB_NS = { pid: 4026532450, mnt: 4026532448, net: 4026532452, uts: 4026532449, ipc: 4026532451 };
+const CG = `/docker/${WEB}`;
+const CONTROLLERS = ['memory', 'cpu', 'cpuacct', 'cpuset', 'pids', 'blkio', 'freezer'];
+const LO_ONLY = netDev([{ name: 'lo', rx: [120, 2, 0, 0], tx: [120, 2, 0, 0] }]);
+const WITH_ETH0 = netDev([
+  { name: 'lo', rx: [0, 0, 0, 0], tx: [0, 0, 0, 0] },
+  { name: 'eth0', rx: [1296, 16, 0, 0], tx: [0, 0, 0, 0] },
+]);
+/** Full passes, claims and limit files pushed far away: what a scan reads is the quiet logic's doing alone. */
+const STEADY: ScanOptions = { fullPassIntervalMs: 1e9, claimTtlMs: 1e9, specTtlMs: 1e9, quietMaxAgeMs: 1e9 };
+
+function dockerHost(t: TestContext, net = WITH_ETH0): FixtureHost {
+  const h = new FixtureHost(t, { cgroup: 'hybrid', v1Mounts: 'separate' });
+  h.dockerShim(6985, WEB);
+  h.process({ pid: 7004, ppid: 6985, comm: 'sh', args: ['sh', '-c', 'sleep 300'], cgroup: CG, ns: WEB_NS, nspid: [7004, 1], netDev: net });
+  h.process({ pid: 7020, ppid: 7004, comm: 'sleep', args: ['sleep', '300'], cgroup: CG, ns: WEB_NS, nspid: [7020, 7] });
+  for (const ctrl of CONTROLLERS) h.cgroupFiles(CG, fixtureDir(`hybrid-docker-cgroupfs/web/${ctrl}`), ctrl);
+  h.json(`/var/lib/docker/containers/${WEB}/config.v2.json`, {
+    ID: WEB,
+    Name: '/web',
+    Config: { Image: 'busybox:latest', Labels: {} },
+    State: { Running: true, Pid: 7004, StartedAt: '2026-11-23T13:33:00.5Z' },
+  });
+  h.build();
+  return h;
+}
+
+function scannerOf(t: TestContext, h: FixtureHost, options: ScanOptions = STEADY): HostScanner {
+  const scanner = new HostScanner({ root: h.root, ...options });
+  t.after(() => scanner.close());
+  return scanner;
+}
+
+const web = (scanner: HostScanner): Container => {
+  const c = scanner.scan().containers.find((x) => x.id === WEB);
+  assert.ok(c, 'the container is found');
+  return c;
+};
+
+/** Two scans: the first reads the container whole, the second its signals (the baseline) and whole again. */
+function settled(scanner: HostScanner): Container {
+  web(scanner);
+  return web(scanner);
+}
+
+/** Files of the container's own that a scan read: cgroup files by controller, and its processes' files. */
+function containerReads(h: FixtureHost, log: ReadLog): string[] {
+  const cgroup = CONTROLLERS.flatMap((ctrl) => log.under(h.path(`/sys/fs/cgroup/${ctrl}${CG}`)).map((f) => `${ctrl}/${f}`));
+  const procs = [7004, 7020].flatMap((pid) => log.under(h.path(`/proc/${pid}`)).map((f) => `${pid}/${f}`));
+  return [...cgroup, ...procs].sort();
+}
+
+const rssOf = (c: Container) => c.cgroup?.memory?.rssBytes;
+
+test('a quiet container is read from its three signal files alone, and gives the same figures', (t) => {
+  const log = new ReadLog(t);
+  const h = dockerHost(t);
+  const scanner = scannerOf(t, h);
+  const before = settled(scanner);
+  log.clear();
+  const quiet = web(scanner);
+  assert.deepEqual(containerReads(h, log), [
+    '7004/net/dev', // an interface besides lo: packets arrive without the container's tasks running
+    'cpuacct/cpuacct.usage',
+    'freezer/freezer.state',
+    'memory/memory.usage_in_bytes',
+  ]);
+  assert.deepEqual(quiet, before);
+  // a full read costs more: the proof that the scans above were not all this cheap
+  log.clear();
+  web(scannerOf(t, h, { ...STEADY, quietMaxAgeMs: 0 }));
+  assert.ok(containerReads(h, log).length >= 15, containerReads(h, log).join(' '));
+});
+
+test('a quiet container is quiet only while its figures are not read: the fixture changing memory.stat alone shows it', (t) => {
+  const h = dockerHost(t);
+  const scanner = scannerOf(t, h);
+  assert.equal(rssOf(settled(scanner)), 57344);
+  h.cgroupFiles(CG, { 'memory.stat': 'cache 8396800\nrss 1234567\n' }, 'memory');
+  assert.equal(rssOf(web(scanner)), 57344, 'no signal moved: memory.stat is not read');
+});
+
+for (const [signal, ctrl, moved] of [
+  ['cpuacct.usage', 'cpuacct', '26887121\n'],
+  ['memory.usage_in_bytes', 'memory', '8458241\n'],
+  ['freezer.state', 'freezer', 'FROZEN\n'],
+] as const) {
+  test(`${signal} moving makes a full read: memory.stat, pids.current and the processes as they are now`, (t) => {
+    const h = dockerHost(t);
+    const scanner = scannerOf(t, h);
+    const before = settled(scanner);
+    assert.deepEqual([before.pids, before.cgroup?.pids?.current], [[7004, 7020], 1]);
+    h.cgroupFiles(CG, { 'memory.stat': 'cache 8396800\nrss 1234567\n' }, 'memory');
+    h.cgroupFiles(CG, { 'pids.current': '1\n' }, 'pids');
+    h.exit(7020);
+    h.execve(7004, 'top', ['top']);
+    h.build();
+    h.cgroupFiles(CG, { [signal]: moved }, ctrl);
+    const after = web(scanner);
+    assert.equal(rssOf(after), 1234567);
+    assert.deepEqual(after.pids, [7004]);
+    assert.equal(after.cgroup?.pids?.current, 1);
+    assert.equal(scanner.scan().processes.get(7004)?.comm, 'top');
+    if (signal === 'freezer.state') assert.equal(after.state, 'paused');
+  });
+}
+
+test('a PID new to the host in a quiet container makes a full read (forked from outside, it has not run yet)', (t) => {
+  const h = dockerHost(t);
+  const scanner = scannerOf(t, h);
+  settled(scanner);
+  h.process({ pid: 7040, ppid: 6985, comm: 'sh', args: ['sh'], cgroup: CG, ns: WEB_NS, nspid: [7040, 9] });
+  h.build();
+  assert.deepEqual(web(scanner).pids, [7004, 7020, 7040]);
+});
+
+test('every container is read whole again once its figures reach the max age, signals still or not', (t) => {
+  const h = dockerHost(t);
+  const scanner = scannerOf(t, h, { ...STEADY, quietMaxAgeMs: 40 });
+  settled(scanner);
+  h.cgroupFiles(CG, { 'memory.stat': 'cache 8396800\nrss 1234567\n' }, 'memory');
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60);
+  assert.equal(rssOf(web(scanner)), 1234567);
+});
+
+test("a quiet container's loopback-only network namespace is not read again; lo counters are its tasks' alone", (t) => {
+  const log = new ReadLog(t);
+  const h = dockerHost(t, LO_ONLY);
+  const scanner = scannerOf(t, h);
+  const before = settled(scanner);
+  log.clear();
+  const quiet = web(scanner);
+  assert.deepEqual(
+    containerReads(h, log).filter((f) => f.includes('net')),
+    [],
+  );
+  assert.deepEqual(quiet.network, before.network);
+  assert.deepEqual(
+    quiet.network?.interfaces.map((i) => i.name),
+    ['lo'],
+  );
+});
+
+test('a one-shot scanner (no kept files) reads every container whole every scan', (t) => {
+  const h = dockerHost(t);
+  const scanner = scannerOf(t, h, { ...STEADY, keepFilesOpen: false });
+  settled(scanner);
+  h.cgroupFiles(CG, { 'memory.stat': 'cache 8396800\nrss 1234567\n' }, 'memory');
+  assert.equal(rssOf(web(scanner)), 1234567);
+});
+
+test('1,000 quiet containers are read whole spread over the scans of a max age, each at least once a max age', () => {
+  const reader = { hotRecordText: () => '26887120\n' } as unknown as HostReader;
+  const quiet = new QuietContainers(reader, 10_000);
+  const paths = Array.from({ length: 1000 }, (_, i) => `/tctop/${i.toString(16).padStart(64, '0')}`);
+  const lastWhole = new Map<string, number>();
+  const wholePerScan: number[] = [];
+  for (let now = 0; now <= 40_000; now += 1000) {
+    quiet.beginScan(now);
+    let whole = 0;
+    for (const p of paths) {
+      if (quiet.isQuiet(p)) continue;
+      whole++;
+      if (now >= 2000) assert.ok(now - lastWhole.get(p)! <= 10_000, `${p} reused past the max age`);
+      lastWhole.set(p, now);
+      quiet.recordFull(p, ['/sys/fs/cgroup/cpuacct/x/cpuacct.usage'], { cgroup: null, network: null });
+    }
+    quiet.endScan([]);
+    wholePerScan.push(whole);
+  }
+  assert.deepEqual(wholePerScan.slice(0, 2), [1000, 1000], 'the first scan, and the one that reads the baseline');
+  for (const n of wholePerScan.slice(2)) assert.ok(n >= 20 && n <= 200, `a scan read ${n} whole: ${wholePerScan.join(' ')}`);
+});
