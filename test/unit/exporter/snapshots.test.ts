@@ -81,7 +81,11 @@ Promise.all(sockets.map((s) => new Promise((r) => s.once('connect', r)))).then((
 Promise.all(bodies).then((all) => process.stdout.write(all.map((b) => /^tctop_host_processes .*$/m.exec(b)?.[0]).join('\\n') + '\\n'));
 `;
 
-test('HTTP scrapes that arrive while a scan runs share it; a scrape after them gets a new one', { timeout: 30_000 }, async (t) => {
+/**
+ * An exporter whose first scan waits (bounded) until `client`, a script run with the port and a directory, has
+ * written its scrapes (it sees the file `scanning`, then makes `sent`): the scrapes arrive while the scan runs.
+ */
+async function scanGatedExporter(t: { after(fn: () => void): void }, client: string) {
   const dir = mkdtempSync(join(tmpdir(), 'tctop-fresh-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   let scans = 0;
@@ -90,7 +94,7 @@ test('HTTP scrapes that arrive while a scan runs share it; a scrape after them g
       scans++;
       if (scans === 1) {
         writeFileSync(join(dir, 'scanning'), '');
-        const until = Date.now() + 10_000; // bounded: the client writes its requests within that
+        const until = Date.now() + 10_000; // bounded: the client connects and writes its requests within that
         while (!existsSync(join(dir, 'sent')) && Date.now() < until);
       }
       return { ...fixtureSnapshot(), hostProcessCount: scans };
@@ -102,18 +106,23 @@ test('HTTP scrapes that arrive while a scan runs share it; a scrape after them g
     server.closeAllConnections();
     server.close();
   });
-  const client = spawn(process.execPath, ['-e', CLIENT, String(port), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', client, String(port), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
-  client.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-  const exited = new Promise((r) => client.once('exit', r));
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+  const exited = new Promise((r) => child.once('exit', r));
+  return { dir, port, exited, out: () => out, scans: () => scans };
+}
+
+test('HTTP scrapes that arrive while a scan runs share it; a scrape after them gets a new one', { timeout: 30_000 }, async (t) => {
+  const { dir, port, exited, out, scans } = await scanGatedExporter(t, CLIENT);
   const deadline = Date.now() + 10_000;
   while (!existsSync(join(dir, 'connected')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   const first = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   await exited;
   assert.ok(existsSync(join(dir, 'sent')), 'the client sent its scrapes during the scan');
   assert.match(first, /^tctop_host_processes 1$/m);
-  assert.equal(out, 'tctop_host_processes 1\n'.repeat(4));
-  assert.equal(scans, 1);
+  assert.equal(out(), 'tctop_host_processes 1\n'.repeat(4));
+  assert.equal(scans(), 1);
   assert.match(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), /^tctop_host_processes 2$/m);
 });
 
@@ -138,36 +147,13 @@ const wait = setInterval(() => {
 `;
 
 test('eight scrapes on connections opened during a scan share it, though read two polls after it', { timeout: 30_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'tctop-fresh-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  let scans = 0;
-  const fresh = new FreshSnapshots({
-    scan: () => {
-      scans++;
-      if (scans === 1) {
-        writeFileSync(join(dir, 'scanning'), '');
-        const until = Date.now() + 10_000; // bounded: the client connects and writes within that
-        while (!existsSync(join(dir, 'sent')) && Date.now() < until);
-      }
-      return { ...fixtureSnapshot(), hostProcessCount: scans };
-    },
-  });
-  const server: Server = createExporterServer({ renderer: new MetricsRenderer(fresh, COLLECTORS) });
-  const { port } = await listen(server, '127.0.0.1', 0);
-  t.after(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  const client = spawn(process.execPath, ['-e', FRESH_CLIENT, String(port), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  client.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-  const exited = new Promise((r) => client.once('exit', r));
+  const { dir, port, exited, out, scans } = await scanGatedExporter(t, FRESH_CLIENT);
   const first = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   await exited;
   assert.ok(existsSync(join(dir, 'sent')), 'the client connected and sent its scrapes during the scan');
   assert.match(first, /^tctop_host_processes 1$/m);
-  assert.equal(out, 'tctop_host_processes 1\n'.repeat(8));
-  assert.equal(scans, 1);
+  assert.equal(out(), 'tctop_host_processes 1\n'.repeat(8));
+  assert.equal(scans(), 1);
 });
 
 /** One HTTP/1.1 response off a raw socket (Content-Length framed): its body. */
