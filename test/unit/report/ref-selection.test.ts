@@ -16,18 +16,15 @@ const OLD = `ef78${'3'.repeat(60)}`; // stopped
 const UNNAMED = `ab99${'4'.repeat(60)}`; // no config.v2.json: its name is its short ID, known once built
 const ns = (base: number) => ({ pid: base + 1, mnt: base, net: base + 3 });
 
+/** A docker container's init (`sh`, PID 1 inside) in its systemd scope. */
+function dockerInit(h: FixtureHost, pid: number, id: string, namespaces: ReturnType<typeof ns>): void {
+  h.process({ pid, ppid: 1, comm: 'sh', args: ['sh'], cgroup: `/system.slice/docker-${id}.scope`, ns: namespaces, nspid: [pid, 1] });
+}
+
 function host(t: { after(fn: () => void): void }): string {
   const h = new FixtureHost(t, { cgroup: 'v2' });
   const docker = (pid: number, id: string, name: string | null) => {
-    h.process({
-      pid,
-      ppid: 1,
-      comm: 'sh',
-      args: ['sh'],
-      cgroup: `/system.slice/docker-${id}.scope`,
-      ns: ns(4026540000 + pid * 10),
-      nspid: [pid, 1],
-    });
+    dockerInit(h, pid, id, ns(4026540000 + pid * 10));
     h.process({
       pid: pid + 1,
       ppid: pid,
@@ -115,15 +112,7 @@ test("a state file is parsed only when its text may hold a reference's name; wha
   const ASTRAL = `77aa${'9'.repeat(60)}`; // named "😀", written as two escaped halves
   [ESCAPED, MENTIONS, BROKEN, PLAIN, ASTRAL].forEach((id, i) => {
     const pid = 4000 + i * 10;
-    h.process({
-      pid,
-      ppid: 1,
-      comm: 'sh',
-      args: ['sh'],
-      cgroup: `/system.slice/docker-${id}.scope`,
-      ns: ns(4026550000 + pid * 10),
-      nspid: [pid, 1],
-    });
+    dockerInit(h, pid, id, ns(4026550000 + pid * 10));
   });
   const dir = (id: string) => `/var/lib/docker/containers/${id}/config.v2.json`;
   h.file(dir(ESCAPED), `{"ID":"${ESCAPED}","Name":"/\\u0061pi2","Config":{"Image":"busybox"},"State":{"Running":true}}`);
