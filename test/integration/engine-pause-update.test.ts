@@ -12,9 +12,19 @@ const cg = (ctl: string, id: string, file: string) =>
 test('pause freezes every process (its counter stops), ps shows paused, unpause resumes; docker output and errors', async (t) => {
   if (engineMissing(t)) return;
   const e = newEngine(t);
-  const id = e.runDetached(['--name', 'ticker', IMAGE, 'sh', '-c', 'i=0; while :; do i=$((i+1)); echo $i > /tmp/n; usleep 20000; done']);
-  const counter = () => Number(readFileSync(`/proc/${e.state(id)!.pid}/root/tmp/n`, 'utf8'));
-  await sleep(300);
+  // the count is renamed into place, so a read never sees the file truncated and not yet written
+  const id = e.runDetached([
+    '--name',
+    'ticker',
+    IMAGE,
+    'sh',
+    '-c',
+    'i=0; while :; do i=$((i+1)); echo $i > /tmp/n.t; mv /tmp/n.t /tmp/n; usleep 20000; done',
+  ]);
+  const counterFile = `/proc/${e.state(id)!.pid}/root/tmp/n`;
+  const counter = () => Number(readFileSync(counterFile, 'utf8'));
+  for (const deadline = Date.now() + 5000; !existsSync(counterFile) && Date.now() < deadline; ) await sleep(50);
+  await sleep(100);
   assert.equal(e.ok(['pause', 'ticker']), 'ticker\n');
   assert.equal(e.ps().find((c) => c.id === id)?.state, 'paused');
   assert.equal(V2 ? cg('', id, 'cgroup.freeze') : cg('freezer', id, 'freezer.state'), V2 ? '1' : 'FROZEN');
@@ -29,7 +39,9 @@ test('pause freezes every process (its counter stops), ps shows paused, unpause 
   assert.match(ex.stderr, /is paused, unpause the container before exec/);
   assert.equal(e.ok(['unpause', id.slice(0, 12)]), id.slice(0, 12) + '\n');
   assert.equal(e.ps().find((c) => c.id === id)?.state, 'running');
-  await sleep(400);
+  // a loaded host may take a while to schedule the thawed loop: wait for it, bounded
+  const deadline = Date.now() + 5000;
+  while (counter() <= frozenAt && Date.now() < deadline) await sleep(50);
   assert.ok(counter() > frozenAt, 'the loop resumed');
   assert.equal(e.tctop(['unpause', 'ticker']).stderr, 'tctop: container ticker is not paused\n');
   // a paused container can still be killed and stopped
