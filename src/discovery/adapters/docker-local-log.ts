@@ -6,6 +6,7 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { LogEntry } from '../../engine/containers/log-reader.js';
+import { readAppended } from '../../host/appended-bytes.js';
 
 /** docker's own bound (daemon/logger/local: maxMsgLen 1e6): a longer record is not one it wrote. */
 export const MAX_RECORD_BYTES = 1_000_000;
@@ -191,31 +192,21 @@ export class LocalLogCursor {
   }
 
   read(maxBytes = BATCH_BYTES): LogEntry[] {
-    let fd: number;
-    try {
-      fd = openSync(this.path, 'r');
-    } catch {
-      return [];
-    }
     const out: LogEntry[] = [];
-    try {
-      const size = fstatSync(fd).size;
-      if (size < this.offset) {
-        this.offset = 0; // rotated or truncated: a new file from its start
-        this.splitter = new LocalRecordSplitter();
-      }
-      const buf = Buffer.allocUnsafe(BLOCK);
-      let got = 0;
-      while (got < maxBytes && !this.splitter.broken) {
-        const n = readSync(fd, buf, 0, buf.length, this.offset);
-        if (n <= 0) break;
-        this.offset += n;
-        got += n;
-        out.push(...this.splitter.push(buf.subarray(0, n)));
-      }
-    } finally {
-      closeSync(fd);
-    }
+    const offset = readAppended(this.path, {
+      from: this.offset,
+      maxBytes,
+      chunkBytes: BLOCK,
+      onRestart: () => {
+        this.splitter = new LocalRecordSplitter(); // rotated or truncated: a new file from its start
+      },
+      onChunk: (chunk) => {
+        if (this.splitter.broken) return false;
+        out.push(...this.splitter.push(chunk));
+        return !this.splitter.broken;
+      },
+    });
+    if (offset !== undefined) this.offset = offset;
     return out;
   }
 

@@ -1,6 +1,6 @@
 // container.log: docker json-file lines {"log":"text\n","stream":"stdout"|"stderr","time":"..."} written by the shim.
 // Read whole (logs, --tail) or incrementally from an offset (follow, foreground run); a partial last line waits.
-import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import { readAppended } from '../../host/appended-bytes.js';
 
 export interface LogEntry {
   stream: 'stdout' | 'stderr';
@@ -52,31 +52,22 @@ export class LogCursor {
 
   /** The entries completed since the last call, up to about `maxBytes` of log (nothing if there is no file yet). */
   read(maxBytes = BATCH_BYTES): LogEntry[] {
-    let fd: number;
-    try {
-      fd = openSync(this.path, 'r');
-    } catch {
-      return [];
-    }
     const chunks: Buffer[] = [this.pending];
-    let got = 0;
-    try {
-      const size = fstatSync(fd).size;
-      if (size < this.offset) {
-        this.offset = 0; // truncated: start over
-        this.midLine = false;
-      }
-      const buf = Buffer.allocUnsafe(1 << 16);
-      while (got < maxBytes) {
-        const n = readSync(fd, buf, 0, buf.length, this.offset);
-        if (n <= 0) break;
-        this.offset += n;
-        got += n;
-        chunks.push(Buffer.from(buf.subarray(0, n)));
-      }
-    } finally {
-      closeSync(fd);
-    }
+    const offset = readAppended(this.path, {
+      from: this.offset,
+      maxBytes,
+      chunkBytes: 1 << 16,
+      onRestart: () => {
+        this.midLine = false; // truncated: start over
+        chunks.length = 0;
+      },
+      onChunk: (chunk) => {
+        chunks.push(Buffer.from(chunk));
+        return true;
+      },
+    });
+    if (offset === undefined) return [];
+    this.offset = offset;
     let all = Buffer.concat(chunks);
     if (this.midLine) {
       const first = all.indexOf(0x0a);
