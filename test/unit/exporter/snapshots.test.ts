@@ -285,3 +285,48 @@ test('between scrapes no body is held, unless a max age lets the next scrape be 
   assert.notEqual(d, c);
   assert.equal(d.body, text, 'the same snapshot rendered again');
 });
+
+const busyFor = (ms: number) => {
+  for (const end = performance.now() + ms; performance.now() < end; );
+};
+
+test('connections accepted one a turn after a scan share it while the loop stays busy, past the scan duration', async () => {
+  const counting = countingSource();
+  const fresh = new FreshSnapshots({
+    scan: () => {
+      busyFor(20);
+      return counting.scan();
+    },
+  });
+  const first = await fresh.get({});
+  // each turn accepts one queued connection, reads it and writes a large body (30 ms here, 50 for 10 MB): the
+  // run outlasts the 20-ms scan because the loop never waits idle while connections are still queued
+  const handed: HostSnapshot[] = [];
+  await new Promise<void>((done) => {
+    let accepts = 0;
+    // a timer scheduled before the busy work is due at the next turn, before its check phase (as an accept is)
+    const acceptOne = () => {
+      const client = {};
+      fresh.accepted(client);
+      void fresh.get(client).then((s) => handed.push(s));
+      if (++accepts < 8) setTimeout(acceptOne, 0);
+      else setImmediate(done);
+      busyFor(30);
+    };
+    setTimeout(acceptOne, 0);
+    busyFor(2);
+  });
+  await nextTurn();
+  assert.equal(handed.length, 8);
+  assert.ok(
+    handed.every((s) => s === first),
+    'all eight share the scan',
+  );
+  assert.equal(counting.scans(), 1);
+  // once the loop has waited idle longer than the scan took, a new connection is a later scrape
+  await new Promise((r) => setTimeout(r, 60));
+  const late = {};
+  fresh.accepted(late);
+  assert.notEqual(await fresh.get(late), first);
+  assert.equal(counting.scans(), 2);
+});
