@@ -1,7 +1,7 @@
 // Recent values per container for the detail view's charts (CPU%, memory, network and block IO rates), kept for
-// every container so a detail view opens on its past. Keyed by container ID, each series a fixed ring of numbers:
+// every container so a detail view opens on its past. Keyed by container ID, each series a bounded ring of numbers:
 // at 1,000 containers a tick records 6,000 values, and one "cpu:<64-hex id>" key string built and hashed per value
-// (the History map) was the dashboard's largest own cost per tick after drawing; a ring allocates nothing per push.
+// (the History map) was the dashboard's largest own cost per tick after drawing; a full ring allocates nothing per push.
 
 export const CONTAINER_SERIES = ['cpu', 'mem', 'netrx', 'nettx', 'ioread', 'iowrite'] as const;
 export type ContainerSeries = (typeof CONTAINER_SERIES)[number];
@@ -9,29 +9,29 @@ export type ContainerSeries = (typeof CONTAINER_SERIES)[number];
 /** One tick's values for a container; an absent field records nothing (no baseline yet: no rate, not zero). */
 export type ContainerSample = Partial<Record<ContainerSeries, number>>;
 
-/** The last `length` values pushed, in a fixed buffer. */
+/**
+ * The last `length` values pushed: an array that grows to `length` (a container seen for a few ticks holds a few
+ * values), then is overwritten in place, oldest first.
+ */
 class Ring {
-  private readonly values: Float64Array;
+  private readonly values: number[] = [];
+  /** Where the next value goes once the array is full (the oldest value). */
   private next = 0;
-  private size = 0;
 
-  constructor(length: number) {
-    this.values = new Float64Array(length);
-  }
+  constructor(private readonly length: number) {}
 
   push(v: number): void {
+    if (this.values.length < this.length) {
+      this.values.push(v);
+      return;
+    }
     this.values[this.next] = v;
-    this.next = (this.next + 1) % this.values.length;
-    if (this.size < this.values.length) this.size++;
+    this.next = (this.next + 1) % this.length;
   }
 
   /** Oldest first. */
   toArray(): number[] {
-    const n = this.values.length;
-    const out = new Array<number>(this.size);
-    const start = (this.next - this.size + n) % n;
-    for (let i = 0; i < this.size; i++) out[i] = this.values[(start + i) % n];
-    return out;
+    return [...this.values.slice(this.next), ...this.values.slice(0, this.next)];
   }
 }
 
