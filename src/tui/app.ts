@@ -6,6 +6,7 @@ import { allContainerRates, hostRates } from '../snapshot/rates.js';
 import { HostScanner } from '../snapshot/scanner.js';
 import { runEngine } from './actions.js';
 import { History } from './history.js';
+import { ContainerHistory, type ContainerSeries } from './container-history.js';
 import { loadHostFacts } from './host-facts.js';
 import { handleKey, keyName, type Effect } from './keys.js';
 import { escapeControls } from '../text/sanitize.js';
@@ -51,7 +52,9 @@ class Dashboard {
   private readonly screen: blessed.Widgets.Screen;
   private readonly layout: Layout;
   private readonly sampler: Sampler;
+  /** The host's two series. */
   private readonly history = new History();
+  private readonly containerHistory = new ContainerHistory();
   private readonly hostCharts: ChartPanel[];
   private readonly columns: ReturnType<typeof configuredColumns>;
   /** The gauges join the default columns only: columns the user chose in the config are shown as chosen. */
@@ -163,19 +166,19 @@ class Dashboard {
     this.rows = containerRows(cur, prev, rates);
     const known = new Set(prev?.containers.map((c) => c.id));
     for (const r of this.rows) {
-      if (r.cpuPercent !== undefined) this.history.push(`cpu:${r.id}`, r.cpuPercent);
-      if (r.memBytes !== undefined) this.history.push(`mem:${r.id}`, r.memBytes);
       const rate = known.has(r.id) ? rates?.get(r.id) : undefined; // no baseline yet: no rate, not zero
-      if (!rate) continue;
-      this.history.push(`netrx:${r.id}`, rate.netRxBytesPerSec);
-      this.history.push(`nettx:${r.id}`, rate.netTxBytesPerSec);
-      this.history.push(`ioread:${r.id}`, rate.ioReadBytesPerSec);
-      this.history.push(`iowrite:${r.id}`, rate.ioWriteBytesPerSec);
+      this.containerHistory.record(r.id, {
+        cpu: r.cpuPercent,
+        mem: r.memBytes,
+        netrx: rate?.netRxBytesPerSec,
+        nettx: rate?.netTxBytesPerSec,
+        ioread: rate?.ioReadBytesPerSec,
+        iowrite: rate?.ioWriteBytesPerSec,
+      });
     }
-    // the series of containers that are gone, looked for only when some are (6,000 keys at 1,000 containers)
+    // the series of containers that are gone, looked for only when some are
     if (!prev || this.rows.length !== known.size || this.rows.some((r) => !known.has(r.id))) {
-      const ids = new Set(this.rows.map((r) => r.id));
-      this.history.retain((k) => k.startsWith('host:') || ids.has(k.slice(k.indexOf(':') + 1)));
+      this.containerHistory.retain(new Set(this.rows.map((r) => r.id)));
     }
     this.render();
   }
@@ -308,7 +311,7 @@ class Dashboard {
     );
     const selected = cur.containers.find((c) => c.id === this.state.selectedId);
     if (this.state.view === 'detail' && selected) {
-      const history = { cpu: this.history.get(`cpu:${selected.id}`), mem: this.history.get(`mem:${selected.id}`) };
+      const history = { cpu: this.containerHistory.get(selected.id, 'cpu'), mem: this.containerHistory.get(selected.id, 'mem') };
       const rootfs = { title: 'Root filesystem', lines: rootfsPaneLines(this.rootfs.of(selected), width) };
       renderDetail(this.layout, detailView(selected, cur, prev, width), history, width, r.charts, [rootfs]);
     } else this.rootfs.idle();
@@ -329,7 +332,7 @@ class Dashboard {
       for (const c of this.detailCharts) c.hide();
       return;
     }
-    const h = (k: string) => this.history.get(`${k}:${selected.id}`);
+    const h = (k: ContainerSeries) => this.containerHistory.get(selected.id, k);
     const cpu = selected.cgroup?.cpu;
     const quota = cpu?.quotaMicros && cpu.periodMicros ? cpu.quotaMicros / cpu.periodMicros : undefined;
     const models = [
