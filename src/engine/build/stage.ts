@@ -197,9 +197,11 @@ async function workdirStep(s: BuildSession, state: StageState, instr: Instructio
   const config = containerConfig(state);
   applyMetadata(config, instr, { env: substitutionEnv(s, state), escape: s.escape, cmdSet: state.cmdSet });
   const dir = config.WorkingDir ?? '/';
-  const view = viewOf(s.root, state.config);
-  const exists = view.lookup(view.resolve(dir))?.stat.isDirectory() ?? false;
   await step(s, state, `WORKDIR ${dir} ${JSON.stringify(config)}`, async () => {
+    // the parent's merged view is read on a miss alone: whether the directory exists follows from the parent,
+    // which the step key holds, so a cached WORKDIR need not read the parent's layers
+    const view = viewOf(s.root, state.config);
+    const exists = view.lookup(view.resolve(dir))?.stat.isDirectory() ?? false;
     if (exists) return nextImageConfig(state.config, config, { createdBy: nop(`WORKDIR ${dir}`) });
     // the directory is made as docker's builder makes it, in a layer of its own
     const staging = await freshStaging(s);
