@@ -1,5 +1,5 @@
-// Recent values for the graphs: host CPU and memory, and per container CPU% and memory. Bounded in length and
-// forgetting containers that are gone, so a long-running dashboard does not grow.
+// Recent values for the graphs, one bounded series per key: the host's CPU and memory, and each container's series
+// (container-history.ts keeps one History a container and forgets the containers that are gone).
 export class History {
   private readonly series = new Map<string, number[]>();
 
@@ -19,10 +19,5 @@ export class History {
     const s = this.series.get(key);
     if (!s) return [];
     return s.length > this.length ? s.slice(s.length - this.length) : s;
-  }
-
-  /** Drop every series whose key does not pass `keep`. */
-  retain(keep: (key: string) => boolean): void {
-    for (const k of this.series.keys()) if (!keep(k)) this.series.delete(k);
   }
 }

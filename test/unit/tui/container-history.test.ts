@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ContainerHistory } from '../../../src/tui/container-history.js';
 
-test('container history: each series its last `length` values, oldest first, through many wraps of its ring', () => {
+test('container history: each series its last `length` values, oldest first, through many trims', () => {
   const h = new ContainerHistory(4);
   for (let i = 1; i <= 23; i++) {
     h.record('c1', { cpu: i, mem: 100 + i });

@@ -50,14 +50,13 @@ test('every runtime other than tctop gets a hint naming its own tool; tctop goes
   assert.ok(evil.kind === 'foreign' && !evil.message.includes('\u001b'));
 });
 
-test('history keeps the newest values up to its length and forgets dropped keys', () => {
+test('history keeps the newest values up to its length, each key its own series', () => {
   const h = new History(3);
   for (let i = 1; i <= 5; i++) h.push('a', i);
   h.push('b', 9);
   assert.deepEqual(h.get('a'), [3, 4, 5]);
-  h.retain((k) => k === 'a');
-  assert.deepEqual(h.get('b'), []);
-  assert.deepEqual(h.get('a'), [3, 4, 5]);
+  assert.deepEqual(h.get('b'), [9]);
+  assert.deepEqual(h.get('c'), []);
 });
 
 test('watcher bursts become one call after a quiet spell, bounded in wait and in rate', async () => {
