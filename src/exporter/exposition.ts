@@ -49,26 +49,83 @@ interface BaseText {
 
 const NO_BASE: BaseText = { text: '', bytes: Buffer.alloc(0) };
 
-/** The label text of one scrape's samples: a container's labels formatted once, each shared label object once. */
+/** What a container's label texts are made of, and the texts made of it (kept from one render to the next). */
+interface ContainerTexts {
+  cgroupPath: string | undefined;
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  full?: BaseText;
+  key?: BaseText;
+  /** the render that last used it (entries of containers gone are dropped) */
+  seen: number;
+}
+
+/** Whether two runtime label sets are the same (a snapshot's objects are values: one seen again is unchanged). */
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  if (a === b) return true;
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k] || !Object.hasOwn(b, k)) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
+}
+
+/**
+ * The label text of the samples: a container's labels formatted once, each shared label object once. A container's
+ * texts are kept across renders while what they are made of is unchanged: at 1,000 containers, labelling,
+ * sanitising and formatting every container again cost a fifth of each render.
+ */
 class LabelTexts {
-  private readonly full = new Map<Container, BaseText>();
-  private readonly keys = new Map<Container, BaseText>();
-  private readonly byText = new Map<string, BaseText>();
+  private readonly byContainer = new Map<string, ContainerTexts>();
+  private readonly inRender = new Map<Container, ContainerTexts>();
+  private byText = new Map<string, BaseText>();
   private readonly shared = new WeakMap<Labels, string>();
+  private render = 0;
 
   constructor(private readonly policy: ContainerLabelPolicy) {}
+
+  /** A new render begins (its containers are looked up again; the last one's texts are kept). */
+  begin(): void {
+    this.render++;
+    this.inRender.clear();
+  }
+
+  /** The render is written: the texts of containers it did not have go, and the snapshot is not held. */
+  end(): void {
+    this.inRender.clear();
+    const byText = new Map<string, BaseText>();
+    for (const [id, t] of this.byContainer) {
+      if (t.seen !== this.render) this.byContainer.delete(id);
+      else for (const b of [t.full, t.key]) if (b && b !== NO_BASE) byText.set(b.text, b);
+    }
+    this.byText = byText;
+  }
 
   /** The container's labels of a sample. */
   base(s: Sample): BaseText {
     const c = s.container;
     if (!c) return NO_BASE;
-    const memo = s.join ? this.keys : this.full;
-    let base = memo.get(c);
-    if (base === undefined) {
-      base = this.intern(formatLabels(s.join ? containerKey(c) : this.policy.labels(c)));
-      memo.set(c, base);
+    const t = this.textsOf(c);
+    if (s.join) return (t.key ??= this.intern(formatLabels(containerKey(c))));
+    return (t.full ??= this.intern(formatLabels(this.policy.labels(c))));
+  }
+
+  private textsOf(c: Container): ContainerTexts {
+    let t = this.inRender.get(c);
+    if (t !== undefined) return t;
+    const id = `${c.runtime}\u0000${c.id}`;
+    const cgroupPath = c.cgroup?.path;
+    t = this.byContainer.get(id);
+    if (t === undefined || t.cgroupPath !== cgroupPath || t.name !== c.name || t.image !== c.image || !sameLabels(t.labels, c.labels)) {
+      t = { cgroupPath, name: c.name, image: c.image, labels: c.labels, seen: this.render };
+      this.byContainer.set(id, t);
     }
-    return base;
+    t.seen = this.render;
+    this.inRender.set(c, t);
+    return t;
   }
 
   /** The sample's own labels, formatted once per labels object. */
@@ -142,10 +199,11 @@ interface FamilyHead {
 export class ExpositionWriter {
   private readonly heads: Record<ExpositionFormat, FamilyHead[]>;
   private readonly pool = new ChunkPool();
+  private readonly texts: LabelTexts;
 
   constructor(
     private readonly defs: readonly MetricDef[],
-    private readonly policy: ContainerLabelPolicy = BASE_LABELS,
+    policy: ContainerLabelPolicy = BASE_LABELS,
   ) {
     // prom-client's own checks of metric and label names (registered nowhere)
     for (const def of defs) {
@@ -153,20 +211,26 @@ export class ExpositionWriter {
       if (def.type === 'counter') new Counter(config);
       else new Gauge(config);
     }
+    this.texts = new LabelTexts(policy);
     this.heads = { prometheus: defs.map((d) => familyHead(d, false)), openmetrics: defs.map((d) => familyHead(d, true)) };
   }
 
   render(snapshot: HostSnapshot, format: ExpositionFormat): Body {
-    const texts = new LabelTexts(this.policy);
+    const texts = this.texts;
+    texts.begin();
     const openMetrics = format === 'openmetrics';
     const out = new ByteSink(this.pool);
     const heads = this.heads[format];
-    for (let i = 0; i < this.defs.length; i++) {
-      if (i > 0) {
-        out.byte(NL);
-        if (!openMetrics) out.byte(NL);
+    try {
+      for (let i = 0; i < this.defs.length; i++) {
+        if (i > 0) {
+          out.byte(NL);
+          if (!openMetrics) out.byte(NL);
+        }
+        this.family(this.defs[i], heads[i], snapshot, texts, out);
       }
-      this.family(this.defs[i], heads[i], snapshot, texts, out);
+    } finally {
+      texts.end();
     }
     out.byte(NL);
     if (openMetrics) out.text('# EOF\n');

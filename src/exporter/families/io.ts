@@ -1,6 +1,9 @@
 // Block IO from the cgroup (blkio on v1, io.stat on v2): container_fs_* summed over devices (the `device` label left
 // empty), and cAdvisor's container_blkio_device_usage_total per device and operation.
 import { CONTAINER_LABELS, perContainer, type Collector, type MetricDef, type Sample } from '../family.js';
+import { LabelSets } from '../label-sets.js';
+
+const deviceLabels = new LabelSets<string>();
 
 const deviceUsage: MetricDef = {
   name: 'container_blkio_device_usage_total',
@@ -13,8 +16,11 @@ const deviceUsage: MetricDef = {
       const devices = c.cgroup?.io?.devices;
       if (!devices?.length) continue;
       for (const d of devices) {
-        const dev = { device: d.device, major: String(d.major), minor: String(d.minor) };
-        for (const [operation, value] of Object.entries(d.bytes)) out.push({ container: c, labels: { ...dev, operation }, value });
+        for (const [operation, value] of Object.entries(d.bytes)) {
+          const key = `${d.device}\u0000${d.major}:${d.minor}\u0000${operation}`;
+          const labels = deviceLabels.get(key, () => ({ device: d.device, major: String(d.major), minor: String(d.minor), operation }));
+          out.push({ container: c, labels, value });
+        }
       }
     }
     return out;

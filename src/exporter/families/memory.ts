@@ -5,6 +5,11 @@ import { CONTAINER_LABELS, perContainer, type Collector, type MetricDef, type Sa
  * cAdvisor's four series per container: pgfault and pgmajfault, each under scope container and hierarchy. cAdvisor
  * gives both scopes memory.stat's own pgfault/pgmajfault (v2's figures are hierarchical anyway), and so does tctop.
  */
+const FAILURE_LABELS = ['container', 'hierarchy'].map((scope) => ({
+  pgfault: { failure_type: 'pgfault', scope },
+  pgmajfault: { failure_type: 'pgmajfault', scope },
+}));
+
 const memoryFailures: MetricDef = {
   name: 'container_memory_failures_total',
   help: 'Cumulative count of memory allocation failures.',
@@ -15,9 +20,9 @@ const memoryFailures: MetricDef = {
     for (const c of snapshot.containers) {
       const m = c.cgroup?.memory;
       if (m?.pgfault === undefined || m.pgmajfault === undefined) continue;
-      for (const scope of ['container', 'hierarchy']) {
-        out.push({ container: c, labels: { failure_type: 'pgfault', scope }, value: m.pgfault });
-        out.push({ container: c, labels: { failure_type: 'pgmajfault', scope }, value: m.pgmajfault });
+      for (const labels of FAILURE_LABELS) {
+        out.push({ container: c, labels: labels.pgfault, value: m.pgfault });
+        out.push({ container: c, labels: labels.pgmajfault, value: m.pgmajfault });
       }
     }
     return out;

@@ -4,6 +4,7 @@
 import type { NetworkStats } from '../../snapshot/model.js';
 import { labelValue } from '../container-labels.js';
 import { CONTAINER_LABELS, type Collector, type MetricDef, type Sample } from '../family.js';
+import { LabelSets } from '../label-sets.js';
 
 type Counter = keyof Omit<NetworkStats, 'interfaces'>;
 
@@ -14,6 +15,8 @@ export function ignoredInterface(name: string): boolean {
   const lower = name.toLowerCase();
   return IGNORED_PREFIXES.some((p) => lower.startsWith(p));
 }
+
+const interfaceLabels = new LabelSets<string>();
 
 function perInterface(name: string, help: string, field: Counter): MetricDef {
   return {
@@ -26,7 +29,12 @@ function perInterface(name: string, help: string, field: Counter): MetricDef {
       for (const c of snapshot.containers) {
         if (!c.network) continue;
         for (const ifc of c.network.interfaces) {
-          if (!ignoredInterface(ifc.name)) out.push({ container: c, labels: { interface: labelValue(ifc.name) }, value: ifc[field] });
+          if (!ignoredInterface(ifc.name))
+            out.push({
+              container: c,
+              labels: interfaceLabels.get(ifc.name, (name) => ({ interface: labelValue(name) })),
+              value: ifc[field],
+            });
         }
       }
       return out;

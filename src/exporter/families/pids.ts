@@ -1,6 +1,6 @@
 // Processes and threads per container, from the processes the snapshot grouped into it.
 import type { Container, HostSnapshot } from '../../snapshot/model.js';
-import { CONTAINER_LABELS, perContainer, type Collector, type MetricDef, type Sample } from '../family.js';
+import { CONTAINER_LABELS, perContainer, type Collector, type Labels, type MetricDef, type Sample } from '../family.js';
 
 function threadCount(c: Container, snapshot: HostSnapshot): number {
   let threads = 0;
@@ -9,7 +9,8 @@ function threadCount(c: Container, snapshot: HostSnapshot): number {
 }
 
 /** /proc/<pid>/stat's state letters, as cAdvisor's state names (the kernel's cgroupstats counts the same way). */
-const TASK_STATES: Record<string, 'running' | 'sleeping' | 'uninterruptible' | 'stopped'> = {
+type TaskState = 'running' | 'sleeping' | 'uninterruptible' | 'stopped';
+const TASK_STATES: Record<string, TaskState> = {
   R: 'running',
   S: 'sleeping',
   D: 'uninterruptible',
@@ -22,6 +23,13 @@ const TASK_STATES: Record<string, 'running' | 'sleeping' | 'uninterruptible' | '
  * threads through netlink cgroupstats; this counts processes (their main thread's state). cAdvisor's `iowaiting` is
  * not exported: /proc does not say which task waits on IO.
  */
+const STATE_LABELS: Record<TaskState, Labels> = {
+  running: { state: 'running' },
+  sleeping: { state: 'sleeping' },
+  uninterruptible: { state: 'uninterruptible' },
+  stopped: { state: 'stopped' },
+};
+
 const tasksState: MetricDef = {
   name: 'container_tasks_state',
   help: 'Number of tasks in given state',
@@ -36,7 +44,7 @@ const tasksState: MetricDef = {
         const state = TASK_STATES[snapshot.processes.get(pid)?.state ?? ''];
         if (state) counts[state]++;
       }
-      for (const [state, n] of Object.entries(counts)) out.push({ container: c, labels: { state }, value: n });
+      for (const [state, n] of Object.entries(counts)) out.push({ container: c, labels: STATE_LABELS[state as TaskState], value: n });
     }
     return out;
   },

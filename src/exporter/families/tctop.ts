@@ -1,12 +1,16 @@
 // tctop's own series: what cAdvisor cannot show (runtime, shim, init PID, namespaces) as info-style series with
 // bounded cardinality, plus the health of the scan itself.
 import { VERSION } from '../../version.js';
-import { READ_FAILURES, type HostSnapshot } from '../../snapshot/model.js';
-import { CONTAINER_LABELS, type Collector, type MetricDef, type Sample } from '../family.js';
+import { type ContainerNamespace, READ_FAILURES, type HostSnapshot } from '../../snapshot/model.js';
+import { CONTAINER_LABELS, type Collector, type Labels, type MetricDef, type Sample } from '../family.js';
+import { LabelSets } from '../label-sets.js';
 
 function hostGauge(name: string, help: string, value: (s: HostSnapshot) => number): MetricDef {
   return { name, help, type: 'gauge', labelNames: [], samples: (s) => [{ labels: {}, value: value(s) }] };
 }
+
+// keyed by every value they hold: a container whose state or PIDs change gets new labels
+const infoLabels = new LabelSets<string>();
 
 const containerInfo: MetricDef = {
   name: 'tctop_container_info',
@@ -14,18 +18,30 @@ const containerInfo: MetricDef = {
   type: 'gauge',
   labelNames: [...CONTAINER_LABELS, 'runtime', 'container_id', 'state', 'shim_pid', 'init_pid'],
   samples: (s) =>
-    s.containers.map((c) => ({
-      container: c,
-      labels: {
+    s.containers.map((c) => {
+      const shimPid = c.shim ? String(c.shim.pid) : '';
+      const initPid = c.init ? String(c.init.hostPid) : '';
+      const key = `${c.runtime}\u0000${c.id}\u0000${c.state}\u0000${shimPid}\u0000${initPid}`;
+      const labels = infoLabels.get(key, () => ({
         runtime: c.runtime,
         container_id: c.id,
         state: c.state,
-        shim_pid: c.shim ? String(c.shim.pid) : '',
-        init_pid: c.init ? String(c.init.hostPid) : '',
-      },
-      value: 1,
-    })),
+        shim_pid: shimPid,
+        init_pid: initPid,
+      }));
+      return { container: c, labels, value: 1 };
+    }),
 };
+
+// a namespace's inode names it (nsfs inodes are unique while it lives); checked against its type and host-sharing
+const namespaceLabels = new LabelSets<number>();
+
+function namespaceLabelsOf(ns: ContainerNamespace): Labels {
+  const shared = ns.sharedWithHost ? 'true' : 'false';
+  const kept = namespaceLabels.find(ns.inode);
+  if (kept && kept.type === ns.type && kept.shared_with_host === shared) return kept;
+  return namespaceLabels.keep(ns.inode, { type: ns.type, inode: String(ns.inode), shared_with_host: shared });
+}
 
 const namespaceInfo: MetricDef = {
   name: 'tctop_container_namespace_info',
@@ -40,7 +56,7 @@ const namespaceInfo: MetricDef = {
         out.push({
           container: c,
           join: true,
-          labels: { type: ns.type, inode: String(ns.inode), shared_with_host: String(ns.sharedWithHost) },
+          labels: namespaceLabelsOf(ns),
           value: 1,
         });
       }
@@ -49,12 +65,15 @@ const namespaceInfo: MetricDef = {
   },
 };
 
+const runtimeLabels = new LabelSets<string>();
+
 const containerProcesses: MetricDef = {
   name: 'tctop_container_processes',
   help: 'Processes tctop grouped into the container (shim excluded).',
   type: 'gauge',
   labelNames: [...CONTAINER_LABELS, 'runtime'],
-  samples: (s) => s.containers.map((c) => ({ container: c, labels: { runtime: c.runtime }, value: c.pids.length })),
+  samples: (s) =>
+    s.containers.map((c) => ({ container: c, labels: runtimeLabels.get(c.runtime, (runtime) => ({ runtime })), value: c.pids.length })),
 };
 
 const runtimeContainers: MetricDef = {

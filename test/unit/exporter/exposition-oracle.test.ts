@@ -90,6 +90,65 @@ test('three hundred containers whose runtime labels differ per container, as pro
   await assertSameAsPromClient(manyContainers(300), '300 containers');
 });
 
+test('one writer over successive scans: texts it keeps follow every change of a container, as prom-client writes each', async () => {
+  // the writer keeps a container's label texts and label objects across renders; each change must show at once
+  const writers = Object.entries(POLICIES).map(([name, policy]) => ({ name, policy, writer: new ExpositionWriter(ALL, policy()) }));
+  const scans: [string, (snap: HostSnapshot) => void][] = [
+    ['first scan', () => {}],
+    ['the same values in new objects', () => {}],
+    [
+      'renamed, re-imaged',
+      (snap) => {
+        snap.containers[0].name = 'renamed';
+        snap.containers[1].image = 'other:2';
+      },
+    ],
+    [
+      'relabelled (a value, a new key, a key gone)',
+      (snap) => {
+        const c = snap.containers[0];
+        c.labels = { ...c.labels, tier: 'changed', added: 'yes' };
+        delete c.labels['com.docker.compose.service'];
+      },
+    ],
+    [
+      'moved to another cgroup',
+      (snap) => {
+        snap.containers[0].cgroup!.path = '/moved/elsewhere';
+      },
+    ],
+    [
+      'state, shim and init changed; a namespace no longer shared',
+      (snap) => {
+        const c = snap.containers[0];
+        c.state = 'paused';
+        c.shim = { pid: 4242, command: 'shim' };
+        c.init = { hostPid: 4343, containerPid: 1 };
+        for (const ns of c.namespaces) ns.sharedWithHost = !ns.sharedWithHost;
+      },
+    ],
+    [
+      'an interface renamed, a container gone',
+      (snap) => {
+        snap.containers[0].network!.interfaces[0].name = 'eth9';
+        snap.containers.pop();
+      },
+    ],
+  ];
+  let changes: ((snap: HostSnapshot) => void)[] = [];
+  for (const [what, change] of scans) {
+    changes = [...changes, change];
+    const snap = manyContainers(6);
+    for (const c of changes) c(snap);
+    for (const { name, policy, writer } of writers) {
+      for (const format of FORMATS) {
+        const expected = await new SnapshotRegistry(ALL, format, policy()).render(snap);
+        assert.equal(writer.render(snap, format).text(), expected, `${what}, ${name} labels, ${format}`);
+      }
+    }
+  }
+});
+
 test('an empty host: every family keeps its HELP and TYPE, label-less gauges their value', async () => {
   const snap = fixtureSnapshot();
   snap.containers = [];
