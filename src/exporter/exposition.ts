@@ -8,7 +8,7 @@
 import { Counter, Gauge } from 'prom-client';
 import type { Container, HostSnapshot } from '../snapshot/model.js';
 import { BASE_LABELS, type ContainerLabelPolicy } from './container-labels.js';
-import { containerKey, type Labels, type MetricDef, type Sample } from './family.js';
+import { containerKey, type Labels, type MetricDef } from './family.js';
 import type { ExpositionFormat } from './registry.js';
 import { ByteSink, ChunkPool } from './byte-sink.js';
 
@@ -104,12 +104,10 @@ class LabelTexts {
     this.byText = byText;
   }
 
-  /** The container's labels of a sample. */
-  base(s: Sample): BaseText {
-    const c = s.container;
-    if (!c) return NO_BASE;
+  /** The container's labels on its series (`join`: only its join keys). */
+  base(c: Container, join: boolean): BaseText {
     const t = this.textsOf(c);
-    if (s.join) return (t.key ??= this.intern(formatLabels(containerKey(c))));
+    if (join) return (t.key ??= this.intern(formatLabels(containerKey(c))));
     return (t.full ??= this.intern(formatLabels(this.policy.labels(c))));
   }
 
@@ -244,11 +242,11 @@ export class ExpositionWriter {
     const series = new SeriesSet(counter);
     // a metric without label names has its one series (0) before any sample sets it, as prom-client's reset()
     if (def.labelNames.length === 0) series.add(NO_BASE, '', 0);
-    for (const s of def.samples(snapshot)) {
+    def.collect(snapshot, (container, labels, value, join) => {
       // prom-client refuses to count down or to infinity (and fails the whole scrape); one bad sample is left out
-      if (counter && (s.value < 0 || s.value === Infinity)) continue;
-      series.add(texts.base(s), texts.own(s.labels), s.value);
-    }
+      if (counter && (value < 0 || value === Infinity)) return;
+      series.add(container ? texts.base(container, join === true) : NO_BASE, texts.own(labels), value);
+    });
     out.bytes(head.head);
     const { bases, owns, values } = series;
     for (let i = 0; i < values.length; i++) {
@@ -264,7 +262,9 @@ export class ExpositionWriter {
         out.byte(CLOSE);
       }
       out.byte(SP);
-      out.text(valueText(values[i]));
+      const value = values[i];
+      if (Number.isSafeInteger(value)) out.integer(value);
+      else out.text(valueText(value));
     }
   }
 }

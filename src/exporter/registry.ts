@@ -7,7 +7,7 @@
 import { Counter, Gauge, Registry, type RegistryContentType } from 'prom-client';
 import type { HostSnapshot } from '../snapshot/model.js';
 import { BASE_LABELS, type ContainerLabelPolicy } from './container-labels.js';
-import { hasContainerLabels, sampleLabels, type MetricDef } from './family.js';
+import { hasContainerLabels, sampleLabels, samplesOf, type MetricDef } from './family.js';
 
 export type ExpositionFormat = 'prometheus' | 'openmetrics';
 
@@ -60,7 +60,7 @@ export class SnapshotRegistry {
         ...common,
         collect() {
           this.reset();
-          if (holder.snapshot) for (const s of def.samples(holder.snapshot)) this.set(sampleLabels(s, labels), s.value);
+          if (holder.snapshot) for (const s of samplesOf(def, holder.snapshot)) this.set(sampleLabels(s, labels), s.value);
         },
       });
     } else {
@@ -68,7 +68,7 @@ export class SnapshotRegistry {
         ...common,
         collect() {
           this.reset();
-          if (holder.snapshot) for (const s of def.samples(holder.snapshot)) this.inc(sampleLabels(s, labels), s.value);
+          if (holder.snapshot) for (const s of samplesOf(def, holder.snapshot)) this.inc(sampleLabels(s, labels), s.value);
         },
       });
     }

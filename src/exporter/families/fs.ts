@@ -3,7 +3,10 @@
 // most a refresh interval old), limit and inodes from that filesystem (statfs), as cAdvisor reports them.
 import type { HostSnapshot } from '../../snapshot/model.js';
 import type { WritableLayerUsage } from '../../snapshot/rootfs/fs-usage-cache.js';
-import { CONTAINER_LABELS, type Collector, type MetricDef, type Sample } from '../family.js';
+import { CONTAINER_LABELS, type Collector, type MetricDef } from '../family.js';
+import { LabelSets } from '../label-sets.js';
+
+const deviceLabels = new LabelSets<string>();
 
 function layerGauge(name: string, help: string, value: (u: WritableLayerUsage) => number | undefined): MetricDef {
   return {
@@ -11,17 +14,19 @@ function layerGauge(name: string, help: string, value: (u: WritableLayerUsage) =
     help,
     type: 'gauge',
     labelNames: [...CONTAINER_LABELS, 'device'],
-    samples(s: HostSnapshot) {
-      const out: Sample[] = [];
+    collect(s: HostSnapshot, emit) {
       const layers = s.writableLayers;
-      if (!layers?.size) return out;
+      if (!layers?.size) return;
       for (const c of s.containers) {
         const u = layers.get(c.id);
         const v = u ? value(u) : undefined;
         if (v === undefined || !Number.isFinite(v)) continue;
-        out.push({ container: c, labels: { device: u!.device }, value: v });
+        emit(
+          c,
+          deviceLabels.get(u!.device, (device) => ({ device })),
+          v,
+        );
       }
-      return out;
     },
   };
 }

@@ -1,6 +1,6 @@
 // Block IO from the cgroup (blkio on v1, io.stat on v2): container_fs_* summed over devices (the `device` label left
 // empty), and cAdvisor's container_blkio_device_usage_total per device and operation.
-import { CONTAINER_LABELS, perContainer, type Collector, type MetricDef, type Sample } from '../family.js';
+import { CONTAINER_LABELS, perContainer, type Collector, type MetricDef } from '../family.js';
 import { LabelSets } from '../label-sets.js';
 
 const deviceLabels = new LabelSets<string>();
@@ -10,8 +10,7 @@ const deviceUsage: MetricDef = {
   help: 'Blkio Device bytes usage',
   type: 'counter',
   labelNames: [...CONTAINER_LABELS, 'device', 'major', 'minor', 'operation'],
-  samples(snapshot) {
-    const out: Sample[] = [];
+  collect(snapshot, emit) {
     for (const c of snapshot.containers) {
       const devices = c.cgroup?.io?.devices;
       if (!devices?.length) continue;
@@ -19,11 +18,10 @@ const deviceUsage: MetricDef = {
         for (const [operation, value] of Object.entries(d.bytes)) {
           const key = `${d.device}\u0000${d.major}:${d.minor}\u0000${operation}`;
           const labels = deviceLabels.get(key, () => ({ device: d.device, major: String(d.major), minor: String(d.minor), operation }));
-          out.push({ container: c, labels, value });
+          emit(c, labels, value);
         }
       }
     }
-    return out;
   },
 };
 

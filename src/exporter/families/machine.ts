@@ -2,8 +2,10 @@
 import type { Collector, MetricDef } from '../family.js';
 import type { HostSnapshot } from '../../snapshot/model.js';
 
+const NO_LABELS = {};
+
 function hostGauge(name: string, help: string, value: (s: HostSnapshot) => number): MetricDef {
-  return { name, help, type: 'gauge', labelNames: [], samples: (s) => [{ labels: {}, value: value(s) }] };
+  return { name, help, type: 'gauge', labelNames: [], collect: (s, emit) => emit(undefined, NO_LABELS, value(s)) };
 }
 
 /** As cAdvisor's: 1 when the machine's facts could not be read (a zero core or memory count, no topology). */

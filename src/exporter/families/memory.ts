@@ -1,5 +1,5 @@
 // Memory: usage, working set (usage - inactive_file, computed by the cgroup reader as cAdvisor does), OOMs.
-import { CONTAINER_LABELS, perContainer, type Collector, type MetricDef, type Sample } from '../family.js';
+import { CONTAINER_LABELS, perContainer, type Collector, type MetricDef } from '../family.js';
 
 /**
  * cAdvisor's four series per container: pgfault and pgmajfault, each under scope container and hierarchy. cAdvisor
@@ -15,17 +15,15 @@ const memoryFailures: MetricDef = {
   help: 'Cumulative count of memory allocation failures.',
   type: 'counter',
   labelNames: [...CONTAINER_LABELS, 'failure_type', 'scope'],
-  samples(snapshot) {
-    const out: Sample[] = [];
+  collect(snapshot, emit) {
     for (const c of snapshot.containers) {
       const m = c.cgroup?.memory;
       if (m?.pgfault === undefined || m.pgmajfault === undefined) continue;
       for (const labels of FAILURE_LABELS) {
-        out.push({ container: c, labels: labels.pgfault, value: m.pgfault });
-        out.push({ container: c, labels: labels.pgmajfault, value: m.pgmajfault });
+        emit(c, labels.pgfault, m.pgfault);
+        emit(c, labels.pgmajfault, m.pgmajfault);
       }
     }
-    return out;
   },
 };
 

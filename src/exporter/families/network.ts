@@ -3,7 +3,7 @@
 // (a nested runtime's bridge and host ends, whose traffic is the nested containers').
 import type { NetworkStats } from '../../snapshot/model.js';
 import { labelValue } from '../container-labels.js';
-import { CONTAINER_LABELS, type Collector, type MetricDef, type Sample } from '../family.js';
+import { CONTAINER_LABELS, type Collector, type MetricDef } from '../family.js';
 import { LabelSets } from '../label-sets.js';
 
 type Counter = keyof Omit<NetworkStats, 'interfaces'>;
@@ -24,20 +24,18 @@ function perInterface(name: string, help: string, field: Counter): MetricDef {
     help,
     type: 'counter',
     labelNames: [...CONTAINER_LABELS, 'interface'],
-    samples(snapshot) {
-      const out: Sample[] = [];
+    collect(snapshot, emit) {
       for (const c of snapshot.containers) {
         if (!c.network) continue;
         for (const ifc of c.network.interfaces) {
           if (!ignoredInterface(ifc.name))
-            out.push({
-              container: c,
-              labels: interfaceLabels.get(ifc.name, (name) => ({ interface: labelValue(name) })),
-              value: ifc[field],
-            });
+            emit(
+              c,
+              interfaceLabels.get(ifc.name, (name) => ({ interface: labelValue(name) })),
+              ifc[field],
+            );
         }
       }
-      return out;
     },
   };
 }

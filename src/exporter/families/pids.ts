@@ -1,6 +1,6 @@
 // Processes and threads per container, from the processes the snapshot grouped into it.
 import type { Container, HostSnapshot } from '../../snapshot/model.js';
-import { CONTAINER_LABELS, perContainer, type Collector, type Labels, type MetricDef, type Sample } from '../family.js';
+import { CONTAINER_LABELS, perContainer, type Collector, type Labels, type MetricDef } from '../family.js';
 
 function threadCount(c: Container, snapshot: HostSnapshot): number {
   let threads = 0;
@@ -35,8 +35,7 @@ const tasksState: MetricDef = {
   help: 'Number of tasks in given state',
   type: 'gauge',
   labelNames: [...CONTAINER_LABELS, 'state'],
-  samples(snapshot) {
-    const out: Sample[] = [];
+  collect(snapshot, emit) {
     for (const c of snapshot.containers) {
       if (c.pids.length === 0) continue;
       const counts = { running: 0, sleeping: 0, uninterruptible: 0, stopped: 0 };
@@ -44,9 +43,8 @@ const tasksState: MetricDef = {
         const state = TASK_STATES[snapshot.processes.get(pid)?.state ?? ''];
         if (state) counts[state]++;
       }
-      for (const [state, n] of Object.entries(counts)) out.push({ container: c, labels: STATE_LABELS[state as TaskState], value: n });
+      for (const [state, n] of Object.entries(counts)) emit(c, STATE_LABELS[state as TaskState], n);
     }
-    return out;
   },
 };
 

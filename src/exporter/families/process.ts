@@ -1,7 +1,7 @@
 // Per-process series, off by default (cardinality grows with processes, not containers). Labels carry PIDs and
 // comm only: never command lines, arguments or environments.
 import type { ProcessInfo } from '../../snapshot/model.js';
-import { CONTAINER_LABELS, type Collector, type MetricDef, type Sample } from '../family.js';
+import { CONTAINER_LABELS, type Collector, type MetricDef } from '../family.js';
 
 function perProcess(name: string, help: string, type: MetricDef['type'], value: (p: ProcessInfo, ticks: number) => number): MetricDef {
   return {
@@ -9,20 +9,14 @@ function perProcess(name: string, help: string, type: MetricDef['type'], value: 
     help,
     type,
     labelNames: [...CONTAINER_LABELS, 'pid', 'container_pid', 'comm'],
-    samples(s) {
-      const out: Sample[] = [];
+    collect(s, emit) {
       for (const c of s.containers) {
         for (const pid of c.pids) {
           const p = s.processes.get(pid);
           if (!p) continue;
-          out.push({
-            container: c,
-            labels: { pid: String(p.hostPid), container_pid: String(p.containerPid), comm: p.comm },
-            value: value(p, s.host.clockTicks),
-          });
+          emit(c, { pid: String(p.hostPid), container_pid: String(p.containerPid), comm: p.comm }, value(p, s.host.clockTicks));
         }
       }
-      return out;
     },
   };
 }

@@ -2,11 +2,13 @@
 // bounded cardinality, plus the health of the scan itself.
 import { VERSION } from '../../version.js';
 import { type ContainerNamespace, READ_FAILURES, type HostSnapshot } from '../../snapshot/model.js';
-import { CONTAINER_LABELS, type Collector, type Labels, type MetricDef, type Sample } from '../family.js';
+import { CONTAINER_LABELS, type Collector, type Labels, type MetricDef } from '../family.js';
 import { LabelSets } from '../label-sets.js';
 
+const NO_LABELS = {};
+
 function hostGauge(name: string, help: string, value: (s: HostSnapshot) => number): MetricDef {
-  return { name, help, type: 'gauge', labelNames: [], samples: (s) => [{ labels: {}, value: value(s) }] };
+  return { name, help, type: 'gauge', labelNames: [], collect: (s, emit) => emit(undefined, NO_LABELS, value(s)) };
 }
 
 // keyed by every value they hold: a container whose state or PIDs change gets new labels
@@ -17,8 +19,8 @@ const containerInfo: MetricDef = {
   help: 'A container as tctop found it (value 1): runtime, runtime ID, state, shim and init host PIDs.',
   type: 'gauge',
   labelNames: [...CONTAINER_LABELS, 'runtime', 'container_id', 'state', 'shim_pid', 'init_pid'],
-  samples: (s) =>
-    s.containers.map((c) => {
+  collect(s, emit) {
+    for (const c of s.containers) {
       const shimPid = c.shim ? String(c.shim.pid) : '';
       const initPid = c.init ? String(c.init.hostPid) : '';
       const key = `${c.runtime}\u0000${c.id}\u0000${c.state}\u0000${shimPid}\u0000${initPid}`;
@@ -29,8 +31,9 @@ const containerInfo: MetricDef = {
         shim_pid: shimPid,
         init_pid: initPid,
       }));
-      return { container: c, labels, value: 1 };
-    }),
+      emit(c, labels, 1);
+    }
+  },
 };
 
 // a namespace's inode names it (nsfs inodes are unique while it lives); checked against its type and host-sharing
@@ -49,19 +52,8 @@ const namespaceInfo: MetricDef = {
   type: 'gauge',
   // eight series per container: only the join keys, not every container label
   labelNames: ['id', 'name', 'type', 'inode', 'shared_with_host'],
-  samples(s) {
-    const out: Sample[] = [];
-    for (const c of s.containers) {
-      for (const ns of c.namespaces) {
-        out.push({
-          container: c,
-          join: true,
-          labels: namespaceLabelsOf(ns),
-          value: 1,
-        });
-      }
-    }
-    return out;
+  collect(s, emit) {
+    for (const c of s.containers) for (const ns of c.namespaces) emit(c, namespaceLabelsOf(ns), 1, true);
   },
 };
 
@@ -72,8 +64,14 @@ const containerProcesses: MetricDef = {
   help: 'Processes tctop grouped into the container (shim excluded).',
   type: 'gauge',
   labelNames: [...CONTAINER_LABELS, 'runtime'],
-  samples: (s) =>
-    s.containers.map((c) => ({ container: c, labels: runtimeLabels.get(c.runtime, (runtime) => ({ runtime })), value: c.pids.length })),
+  collect(s, emit) {
+    for (const c of s.containers)
+      emit(
+        c,
+        runtimeLabels.get(c.runtime, (runtime) => ({ runtime })),
+        c.pids.length,
+      );
+  },
 };
 
 const runtimeContainers: MetricDef = {
@@ -81,10 +79,10 @@ const runtimeContainers: MetricDef = {
   help: 'Containers found per runtime.',
   type: 'gauge',
   labelNames: ['runtime'],
-  samples(s) {
+  collect(s, emit) {
     const counts = new Map<string, number>();
     for (const c of s.containers) counts.set(c.runtime, (counts.get(c.runtime) ?? 0) + 1);
-    return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([runtime, n]) => ({ labels: { runtime }, value: n }));
+    for (const [runtime, n] of [...counts].sort(([a], [b]) => a.localeCompare(b))) emit(undefined, { runtime }, n);
   },
 };
 
@@ -94,10 +92,10 @@ const scanErrors: MetricDef = {
   help: 'Host paths the last scan could not read, by kind: vanished (the process or cgroup went away mid-scan), denied (permission), malformed (did not parse).',
   type: 'gauge',
   labelNames: ['kind'],
-  samples(s) {
+  collect(s, emit) {
     const counts = new Map(READ_FAILURES.map((k) => [k, 0]));
     for (const n of s.notes) counts.set(n.kind, (counts.get(n.kind) ?? 0) + 1);
-    return [...counts].map(([kind, value]) => ({ labels: { kind }, value }));
+    for (const [kind, value] of counts) emit(undefined, { kind }, value);
   },
 };
 
@@ -106,7 +104,7 @@ const buildInfo: MetricDef = {
   help: 'tctop build information (value 1).',
   type: 'gauge',
   labelNames: ['version'],
-  samples: () => [{ labels: { version: VERSION }, value: 1 }],
+  collect: (_s, emit) => emit(undefined, { version: VERSION }, 1),
 };
 
 export const tctopCollector: Collector = {

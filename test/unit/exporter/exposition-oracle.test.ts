@@ -69,6 +69,13 @@ test('hostile names, labels and values (quotes, backslashes, newlines, NaN, infi
   docker.cgroup!.cpu!.usageSeconds = 1e21; // exponent notation
   docker.cgroup!.cpu!.userSeconds = 0.1 + 0.2;
   docker.cgroup!.cpu!.systemSeconds = -0;
+  // integers are written digit by digit: signs, zero, the largest safe one and the first beyond it
+  docker.cgroup!.memory!.cacheBytes = 2 ** 53 - 1;
+  docker.cgroup!.memory!.swapBytes = 2 ** 53 + 2;
+  docker.cgroup!.memory!.workingSetBytes = 0;
+  docker.cgroup!.cpu!.periods = 1e20;
+  docker.cgroup!.cpu!.throttledPeriods = 10;
+  docker.cgroup!.cpu!.quotaMicros = -12345;
   await assertSameAsPromClient(snap, 'hostile');
 });
 
@@ -165,8 +172,8 @@ test('a counter that went negative is left out of the scrape (prom-client would 
 });
 
 test("an invalid metric or label name is refused at construction by prom-client's validation", () => {
-  const bad: MetricDef = { name: 'bad-name', help: 'x', type: 'gauge', labelNames: [], samples: () => [] };
+  const bad: MetricDef = { name: 'bad-name', help: 'x', type: 'gauge', labelNames: [], collect: () => {} };
   assert.throws(() => new ExpositionWriter([bad]), /Invalid metric name/);
-  const badLabel: MetricDef = { name: 'ok_name', help: 'x', type: 'gauge', labelNames: ['0bad'], samples: () => [] };
+  const badLabel: MetricDef = { name: 'ok_name', help: 'x', type: 'gauge', labelNames: ['0bad'], collect: () => {} };
   assert.throws(() => new ExpositionWriter([badLabel]), /Invalid label name/);
 });
