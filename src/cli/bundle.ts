@@ -8,6 +8,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { WRAP_CLOSE, WRAP_OPEN } from './bundle-wrapper.js';
 import { COMMAND_GROUPS } from './commands/groups.js';
 
 /** Loaded from node_modules at run time: large, or loaded only by long-running commands. */
@@ -51,6 +52,8 @@ const out = join(dist, 'cli');
 /** package.json's version, a constant in the bundles (src/version.ts): no file to find and read at start. */
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 
+const MODULE_URL = "const __tctop_module_url = require('node:url').pathToFileURL(__filename).href;";
+
 const common: BuildOptions = {
   bundle: true,
   format: 'cjs',
@@ -60,7 +63,7 @@ const common: BuildOptions = {
   supported: { 'dynamic-import': false },
   // non-ASCII source would make the whole bundle a two-byte string: twice the bytes to read and hash
   charset: 'ascii',
-  banner: { js: "const __tctop_module_url = require('node:url').pathToFileURL(__filename).href;" },
+  banner: { js: MODULE_URL },
   logLevel: 'warning',
   // whitespace and comments out, syntax shortened, names kept: a third less to read and turn into a string at every
   // start (~3 ms of a cached `build` measured); a stack trace still names the functions
@@ -71,6 +74,10 @@ const common: BuildOptions = {
 function cliBundle(outfile: string, group?: string): BuildOptions {
   return {
     ...common,
+    // the module wrapper in the file: the launcher compiles the text as read (bundle-wrapper.ts); node's own
+    // require() of such a file would only evaluate a function expression
+    banner: { js: WRAP_OPEN + MODULE_URL },
+    footer: { js: WRAP_CLOSE },
     entryPoints: [join(dist, 'src/cli/main.js')],
     outfile,
     external: EXTERNAL,

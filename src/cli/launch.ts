@@ -28,6 +28,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { lazyBuiltin } from '../lazy-builtin.js';
+import { WRAP_CLOSE, WRAP_OPEN } from './bundle-wrapper.js';
 import { commandGroup } from './commands/groups.js';
 import { prestartFor } from './prestart.js';
 
@@ -147,7 +148,9 @@ export function launch(whole: string, argv: string[]): void {
   const dir = cacheDir();
   const cache = cacheName(command, dir, bundle);
   const cachedData = cache ? readCache(join(dir, cache.name)) : undefined;
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  // built wrapped (bundle.ts): compiled as read, no second copy of the source made here
+  const wrapped = source.startsWith(WRAP_OPEN) ? source : WRAP_OPEN + source + WRAP_CLOSE;
+  const script = new Script(wrapped, {
     filename: bundle,
     cachedData, // the bundle has no import(): its dynamic imports are require()s, which a cached script keeps
   });
