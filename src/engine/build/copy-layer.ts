@@ -2,8 +2,8 @@
 // the destination is a directory (a trailing slash, or one in the image), else becomes it; ADD unpacks a local
 // tar (plain, gzip, bzip2, xz). The plan is listed and hashed here (the cache key: every path, type, mode, owner,
 // link and content, not times); only on a cache miss is it written (copy-layer-write.ts).
-import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readlinkSync, readSync, type Stats } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, openSync, readlinkSync, readSync, type Stats } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { posix } from 'node:path';
 import { UsageError } from '../../errors.js';
@@ -134,11 +134,24 @@ function walk(source: CopySource, rel: string, dest: string, items: PlanItem[]):
  * never holds the event loop (a SIGINT is still seen). */
 const SYNC_HASH_MAX = 1 << 20;
 
+/** One buffer for every small file's bytes: readFileSync would fstat each file and allocate its buffer anew. */
+let readBuffer: Buffer | undefined;
+
+/** The file's bytes to its end, whatever its size has become since the plan's lstat, in readBuffer-sized pieces. */
+function hashSmallFile(hash: Hash, path: string): void {
+  const buf = (readBuffer ??= Buffer.allocUnsafe(64 << 10));
+  const fd = openSync(path, 'r');
+  try {
+    for (let n = readSync(fd, buf, 0, buf.length, null); n > 0; n = readSync(fd, buf, 0, buf.length, null)) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 async function fileHash(path: string, size: number): Promise<string> {
   const hash = createHash('sha256');
   if (size <= SYNC_HASH_MAX) {
-    // the size is the plan's lstat: read the file whole, whatever it has become since
-    hash.update(readFileSync(path));
+    hashSmallFile(hash, path);
     return hash.digest('hex');
   }
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
