@@ -3,6 +3,7 @@
 // directory) commit their layer to the store first; metadata steps record an empty_layer history entry.
 import { promises as fsp } from 'node:fs';
 import { join, posix } from 'node:path';
+import { tookSlowPath } from '../../code-cache-hint.js';
 import { UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 import { resolveUser } from '../containers/user.js';
@@ -78,6 +79,7 @@ async function step(s: BuildSession, state: StageState, description: string, mak
     s.out(' ---> Using cache\n');
     adopt(state, hit.bytes, hit.config);
   } else {
+    tookSlowPath(); // what this run compiles is no model for the fully cached rebuilds' code cache
     const config = await make();
     const bytes = Buffer.from(JSON.stringify(config));
     await storeStep(s.root, key, bytes);
