@@ -24,7 +24,6 @@ import {
   writeFileSync,
   type Stats,
 } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { ranSlowPath } from '../code-cache-hint.js';
@@ -37,6 +36,7 @@ import { prestartFor } from './prestart.js';
 // only; node:os only for a user without $XDG_CACHE_HOME
 const v8 = lazyBuiltin<typeof import('node:v8')>('node:v8');
 const os = lazyBuiltin<typeof import('node:os')>('node:os');
+const nodeModule = lazyBuiltin<typeof import('node:module')>('node:module');
 
 /** Long-running commands (and the dashboard, started with no command) gain nothing from a faster start. */
 const NOT_CACHED = new Set(['serve', 'top', 'help']);
@@ -145,8 +145,11 @@ function bundleFor(whole: string, argv: string[]): { path: string; source: strin
   return { path: whole, source: readFileSync(whole, 'utf8') };
 }
 
-/** Runs the command's CommonJS bundle (`whole`, or its group's beside it) as node would, with the code cache. */
-export function launch(whole: string, argv: string[]): void {
+/**
+ * Runs the command's CommonJS bundle (`whole`, or its group's beside it) as node would, with the code cache.
+ * `requireHere`: the launcher's own require, for the bundle's (both resolve the package's node_modules alike).
+ */
+export function launch(whole: string, argv: string[], requireHere?: NodeJS.Require): void {
   try {
     prestartFor(argv); // the host scan's slowest part starts on the other core while the CLI loads (prestart.ts)
   } catch {
@@ -176,6 +179,7 @@ export function launch(whole: string, argv: string[]): void {
     });
   }
   const module = { exports: {} as { main(argv: string[]): Promise<void> } };
-  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  const bundleRequire = requireHere ?? nodeModule().createRequire(bundle);
+  script.runInThisContext()(module.exports, bundleRequire, module, bundle, dirname(bundle));
   void module.exports.main(argv);
 }
