@@ -24,13 +24,19 @@ import {
   writeFileSync,
   type Stats,
 } from 'node:fs';
-import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
+import { ranSlowPath } from '../code-cache-hint.js';
+import { lazyBuiltin } from '../lazy-builtin.js';
+import { WRAP_CLOSE, WRAP_OPEN } from './bundle-wrapper.js';
 import { commandGroup } from './commands/groups.js';
 import { prestartFor } from './prestart.js';
+
+// loaded where used: node:v8 alone is ~1.5 ms of every start (heap utils, serdes, profiler), used by ps and inspect
+// only; node:os only for a user without $XDG_CACHE_HOME
+const v8 = lazyBuiltin<typeof import('node:v8')>('node:v8');
+const os = lazyBuiltin<typeof import('node:os')>('node:os');
+const nodeModule = lazyBuiltin<typeof import('node:module')>('node:module');
 
 /** Long-running commands (and the dashboard, started with no command) gain nothing from a faster start. */
 const NOT_CACHED = new Set(['serve', 'top', 'help']);
@@ -48,7 +54,7 @@ function cacheDir(): string {
   if (process.env.TCTOP_CODE_CACHE_DIR) return process.env.TCTOP_CODE_CACHE_DIR;
   const uid = process.geteuid?.() ?? -1;
   if (uid === 0) return '/var/cache/tctop/v8';
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  const base = process.env.XDG_CACHE_HOME || join(os().homedir(), '.cache');
   return join(base, 'tctop', 'v8');
 }
 
@@ -108,12 +114,21 @@ function pathTag(path: string): string {
   return h.toString(16).padStart(8, '0');
 }
 
-/** The cache file's name prefix (this command of this install) and full name (this build of it). */
-function cacheName(command: string | undefined, dir: string, bundle: string): { prefix: string; name: string } | undefined {
+interface CacheNames {
+  /** This command of this install. */
+  prefix: string;
+  /** This build of it, as written by a run that took no slow path, and as written by one that did. */
+  name: string;
+  slowName: string;
+}
+
+/** The cache file's names (code-cache-hint.ts says what a slow path is). */
+function cacheNames(command: string | undefined, dir: string, bundle: string): CacheNames | undefined {
   if (!command || process.env.TCTOP_NO_CODE_CACHE || !ownDir(dir)) return undefined;
   const st = statSync(bundle);
   const prefix = `${command}-${pathTag(bundle)}-`;
-  return { prefix, name: `${prefix}${process.version}-${st.ino}-${st.size}-${Math.trunc(st.mtimeMs)}.bin` };
+  const build = `${prefix}${process.version}-${st.ino}-${st.size}-${Math.trunc(st.mtimeMs)}`;
+  return { prefix, name: `${build}.bin`, slowName: `${build}.slow.bin` };
 }
 
 /** The bundle to start: the command group's own when it was built, else the whole CLI's. */
@@ -130,28 +145,41 @@ function bundleFor(whole: string, argv: string[]): { path: string; source: strin
   return { path: whole, source: readFileSync(whole, 'utf8') };
 }
 
-/** Runs the command's CommonJS bundle (`whole`, or its group's beside it) as node would, with the code cache. */
-export function launch(whole: string, argv: string[]): void {
+/**
+ * Runs the command's CommonJS bundle (`whole`, or its group's beside it) as node would, with the code cache.
+ * `requireHere`: the launcher's own require, for the bundle's (both resolve the package's node_modules alike).
+ */
+export function launch(whole: string, argv: string[], requireHere?: NodeJS.Require): void {
   try {
     prestartFor(argv); // the host scan's slowest part starts on the other core while the CLI loads (prestart.ts)
   } catch {
     /* best effort: the scan starts it itself */
   }
-  if (ONE_SHOT_SCANS.has(argv[2])) setFlagsFromString('--semi-space-growth-factor=16');
+  if (ONE_SHOT_SCANS.has(argv[2])) v8().setFlagsFromString('--semi-space-growth-factor=16');
   const { path: bundle, source } = bundleFor(whole, argv);
   const command = commandOf(argv);
   const dir = cacheDir();
-  const cache = cacheName(command, dir, bundle);
-  const cachedData = cache ? readCache(join(dir, cache.name)) : undefined;
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  const cache = cacheNames(command, dir, bundle);
+  const typical = cache ? readCache(join(dir, cache.name)) : undefined;
+  const cachedData = typical ?? (cache ? readCache(join(dir, cache.slowName)) : undefined);
+  // built wrapped (bundle.ts): compiled as read, no second copy of the source made here
+  const wrapped = source.startsWith(WRAP_OPEN) ? source : WRAP_OPEN + source + WRAP_CLOSE;
+  const script = new Script(wrapped, {
     filename: bundle,
     cachedData, // the bundle has no import(): its dynamic imports are require()s, which a cached script keeps
   });
-  if (cache && (!cachedData || script.cachedDataRejected)) {
-    // at exit, the cache holds every function this command compiled
-    process.once('exit', () => writeCache(dir, cache.name, cache.prefix, script.createCachedData()));
+  const fresh = !cachedData || script.cachedDataRejected;
+  if (cache && (fresh || !typical)) {
+    process.once('exit', () => {
+      const slow = ranSlowPath();
+      // the cache holds every function this run compiled, those taken from the cache it read too: a run that took
+      // no slow path, having read a slow run's cache, drops it, so that the next run writes one of its own
+      if (fresh) writeCache(dir, slow ? cache.slowName : cache.name, cache.prefix, script.createCachedData());
+      else if (!slow) rmSync(join(dir, cache.slowName), { force: true });
+    });
   }
   const module = { exports: {} as { main(argv: string[]): Promise<void> } };
-  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  const bundleRequire = requireHere ?? nodeModule().createRequire(bundle);
+  script.runInThisContext()(module.exports, bundleRequire, module, bundle, dirname(bundle));
   void module.exports.main(argv);
 }

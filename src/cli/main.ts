@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { reportError } from './boundary.js';
 import { registerCommands } from './commands/index.js';
+import { endsWhenIdle, endWhenIdle } from './end-when-idle.js';
 import { VERSION } from '../version.js';
 
 export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
@@ -48,6 +49,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     const program = await buildProgram(argv);
     await program.parseAsync(argv);
+    if (endsWhenIdle(argv[2])) endWhenIdle();
   } catch (err) {
     process.exitCode = reportError(err);
   }

@@ -8,6 +8,11 @@ import { errnoOf } from '../errors.js';
 
 let mode: 'direct' | 'stream' | 'gone' = 'direct';
 
+/** Whether output was handed to process.stdout, whose buffer a full pipe may still hold. */
+export function stdoutBuffered(): boolean {
+  return mode === 'stream';
+}
+
 export function writeStdout(text: string): void {
   if (mode === 'gone') return;
   const bytes = Buffer.from(text);

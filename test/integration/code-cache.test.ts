@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 function tctopWith(cacheDir: string, ...args: string[]) {
-  const r = spawnSync('bin/tctop', args, { encoding: 'utf8', timeout: 30_000, env: { ...process.env, TCTOP_CODE_CACHE_DIR: cacheDir } });
+  return tctopIn({ TCTOP_CODE_CACHE_DIR: cacheDir }, ...args);
+}
+
+function tctopIn(env: NodeJS.ProcessEnv, ...args: string[]) {
+  const r = spawnSync('bin/tctop', args, { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
   assert.equal(r.status, 0, `tctop ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
@@ -84,4 +88,26 @@ test('the bundle has no import(): a script compiled from a code cache loses its 
   const bundle = readFileSync('dist/cli/tctop.cjs', 'utf8');
   assert.doesNotMatch(bundle, /(?<![\w$.])import\(/);
   assert.match(bundle, /require\("proper-lockfile"\)/);
+});
+
+test("a build that missed its cache leaves a cache only until a fully cached build, which makes the build's own", (t) => {
+  const scratchDir = scratch(t);
+  const dir = join(scratchDir, 'v8');
+  const context = join(scratchDir, 'ctx');
+  mkdirSync(context);
+  writeFileSync(join(context, 'Dockerfile'), 'FROM scratch\nENV A=1\nLABEL b=2\n');
+  const env = { TCTOP_CODE_CACHE_DIR: dir, TCTOP_ROOT: join(scratchDir, 'root') };
+  const build = (...flags: string[]) => tctopIn(env, 'build', '-q', ...flags, context).trim();
+  const caches = () => readdirSync(dir).filter((f) => f.startsWith('build-'));
+  const id = build(); // every step misses: the slow path
+  assert.match(caches().join(), /^build-[0-9a-f]{8}-v[\d.]+-\d+-\d+-\d+\.slow\.bin$/, 'a slow run marks the cache it made');
+  assert.equal(build(), id);
+  assert.deepEqual(caches(), [], 'the first fully cached build drops it');
+  assert.equal(build(), id);
+  const [own] = caches();
+  assert.match(own, /^build-[0-9a-f]{8}-v[\d.]+-\d+-\d+-\d+\.bin$/, 'the next writes its own');
+  const written = statSync(join(dir, own)).mtimeMs;
+  assert.notEqual(build('--no-cache'), '', 'a slow run with a cache of its command accepted');
+  assert.deepEqual(caches(), [own], 'writes nothing');
+  assert.equal(statSync(join(dir, own)).mtimeMs, written);
 });

@@ -1,6 +1,7 @@
 // FROM <image>: the base image from the store, pulled from its registry when the store lacks it (as docker's
 // builder does). The one place a build learns of an image it lacks.
 import { readFileSync } from 'node:fs';
+import { tookSlowPath } from '../../code-cache-hint.js';
 import { NotFoundError, TctopError } from '../../errors.js';
 import type { ProgressOutput } from '../registry/progress.js';
 import { cell } from '../../text/sanitize.js';
@@ -21,6 +22,7 @@ export async function resolveBaseImage(root: string, ref: string, progress?: Pro
     hex = resolveImageId(root, ref).hex;
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
+    tookSlowPath(); // the registry client's code is no model for the next builds' code cache
     const { pullImage } = await import('../registry/pull.js');
     try {
       hex = (await pullImage(ref, { root, progress })).id.replace(/^sha256:/, '');

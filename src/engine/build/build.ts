@@ -2,19 +2,21 @@
 // target built step by step, printed as docker's classic builder prints it, and the result committed and tagged.
 // A failure leaves no image, no container and no staging behind (the layers of the steps that succeeded stay in
 // the build cache, as docker keeps their intermediate images).
-import { existsSync, promises as fsp, readFileSync, realpathSync, statSync } from 'node:fs';
+import { promises as fsp, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { errnoOf, NotFoundError, UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 import { randomBytes } from '../random.js';
 import { readRepositories } from '../images/repositories.js';
 import { configPath } from '../images/store-paths.js';
+import { sha256Digest } from '../images/sha256.js';
 import { normalizeReference } from '../images/reference.js';
 import { BuildArgs } from './build-args.js';
 import { IgnoreMatcher, readIgnorePatterns } from './dockerignore.js';
 import { parseDockerfile, type Instruction, type InstructionOf } from './dockerfile/parse.js';
 import { envMap, processWord } from './dockerfile/shell-lex.js';
 import { MergedView } from './merged-view.js';
+import { Sha256Memo } from './sha256-memo.js';
 import { BuildInterruptedError } from './build-error.js';
 import { executeStep, startStage, type BuildSession, type StageState } from './stage.js';
 import type { BuildNetwork } from './run-step.js';
@@ -78,6 +80,14 @@ function planStages(instructions: Instruction[], target: string | undefined): { 
   return { metaArgs, stages: stages.slice(0, at + 1) };
 }
 
+function storeHolds(root: string, image: StageState): boolean {
+  try {
+    return readFileSync(configPath(root, image.id.slice(7))).equals(image.bytes);
+  } catch {
+    return false;
+  }
+}
+
 /** A step's usage or not-found error names the Dockerfile line and instruction, keeping its class (and exit code). */
 function withLine(err: Error, instr: Instruction): Error {
   if (!(err instanceof UsageError || err instanceof NotFoundError) || /^Dockerfile line/.test(err.message)) return err;
@@ -118,6 +128,7 @@ export async function buildImage(root: string, req: BuildRequest): Promise<Build
     signal: req.signal,
     buildId: randomBytes(4).toString('hex'),
     stepNumber: 0,
+    memo: req.noCache ? Sha256Memo.none() : Sha256Memo.load(root),
   };
   const total = metaArgs.length + stages.reduce((n, s) => n + 1 + s.steps.length, 0);
   const announce = (instr: Instruction) => req.out(`Step ${++session.stepNumber}/${total} : ${instr.original}\n`);
@@ -147,9 +158,12 @@ export async function buildImage(root: string, req: BuildRequest): Promise<Build
     const unused = buildArgs.unconsumed();
     if (unused.length) req.out(`[Warning] One or more build-args [${unused.join(' ')}] were not consumed\n`);
     const final = last!;
-    // an unchanged rebuild changes nothing in the store: no lock taken, no file written
+    // an unchanged rebuild changes nothing in the store: no lock taken, no file written. The store holding these
+    // very bytes under this ID also proves the ID (the store's configs are named by their real digest); otherwise
+    // the ID is hashed for real before the store is given anything, whatever the memo said
     const repos = readRepositories(root);
-    if (!existsSync(configPath(root, final.id.slice(7))) || refs.some((r) => repos[r] !== final.id)) {
+    if (!storeHolds(root, final) || refs.some((r) => repos[r] !== final.id)) {
+      if (sha256Digest(final.bytes) !== final.id) throw new Error(`build: the image ID ${final.id} is not its config's digest`);
       const { commitImages } = await import('../images/commit.js');
       await commitImages(root, [], [{ configHex: final.id.slice(7), configBytes: final.bytes, config: final.config, refs }]);
     }
@@ -157,6 +171,7 @@ export async function buildImage(root: string, req: BuildRequest): Promise<Build
     for (const ref of refs) req.out(`Successfully tagged ${ref}\n`);
     return { id: final.id, refs };
   } finally {
+    session.memo.save(); // what this build hashed, for the next one (a failed build's steps are cached too)
     if (staging) await fsp.rm(await staging, { recursive: true, force: true });
   }
 }

@@ -7,8 +7,8 @@ import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
 import { parseImageConfig, type ImageConfig } from '../images/image-config.js';
 import { hasLayerSync } from '../images/layer-store.js';
-import { sha256Digest } from '../images/sha256.js';
 import { imagesDir } from '../images/store-paths.js';
+import type { Sha256Memo } from './sha256-memo.js';
 
 export interface CachedStep {
   id: string;
@@ -20,8 +20,8 @@ function entryPath(root: string, key: string): string {
   return join(imagesDir(root), 'build-cache', `${key}.json`);
 }
 
-export function stepKey(parentId: string, description: string): string {
-  return sha256Digest(`${parentId}\n${description}`).slice(7);
+export function stepKey(parentId: string, description: string, memo: Sha256Memo): string {
+  return memo.digest(`${parentId}\n${description}`).slice(7);
 }
 
 /** Layers seen in the store by this process: a rebuild's steps share their parents' layers, checked once each. */
@@ -35,7 +35,7 @@ function hasLayer(root: string, diffId: string): boolean {
   return true;
 }
 
-export function lookupStep(root: string, key: string): CachedStep | null {
+export function lookupStep(root: string, key: string, memo: Sha256Memo): CachedStep | null {
   let bytes: Buffer;
   try {
     bytes = readFileSync(entryPath(root, key));
@@ -45,7 +45,7 @@ export function lookupStep(root: string, key: string): CachedStep | null {
   try {
     const config = parseImageConfig(bytes, 'build cache entry');
     if (!config.rootfs.diff_ids.every((d) => hasLayer(root, d))) return null;
-    return { id: sha256Digest(bytes), config, bytes };
+    return { id: memo.digest(bytes), config, bytes };
   } catch {
     return null; // a damaged entry is only a miss
   }

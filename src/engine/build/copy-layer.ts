@@ -2,13 +2,17 @@
 // the destination is a directory (a trailing slash, or one in the image), else becomes it; ADD unpacks a local
 // tar (plain, gzip, bzip2, xz). The plan is listed and hashed here (the cache key: every path, type, mode, owner,
 // link and content, not times); only on a cache miss is it written (copy-layer-write.ts).
-import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readlinkSync, readSync, type Stats } from 'node:fs';
+import { closeSync, openSync, readlinkSync, readSync, type Stats } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { posix } from 'node:path';
 import { UsageError } from '../../errors.js';
+import { lazyBuiltin } from '../../lazy-builtin.js';
 import type { CopySource } from './copy-sources.js';
 import type { MergedView } from './merged-view.js';
+import { MEMO_INPUT_MAX, Sha256Memo } from './sha256-memo.js';
+
+// on first use: a fully cached build finds its digests in the memo and never loads node:crypto
+const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
 
 export interface CopyOwner {
   uid: number;
@@ -129,32 +133,58 @@ function walk(source: CopySource, rel: string, dest: string, items: PlanItem[]):
   }
 }
 
-/** Files up to this size are read in one synchronous call: a stream's set-up and its trips through the thread pool
- * cost more than reading a small file (the usual context is many small files); larger ones stream, so a long hash
- * never holds the event loop (a SIGINT is still seen). */
+/** Files up to this size are read synchronously: a stream's set-up and its trips through the thread pool cost more
+ * than reading a small file (the usual context is many small files); larger ones stream, so a long hash never holds
+ * the event loop (a SIGINT is still seen). */
 const SYNC_HASH_MAX = 1 << 20;
 
-async function fileHash(path: string, size: number): Promise<string> {
-  const hash = createHash('sha256');
-  if (size <= SYNC_HASH_MAX) {
-    // the size is the plan's lstat: read the file whole, whatever it has become since
-    hash.update(readFileSync(path));
-    return hash.digest('hex');
+/** One buffer for every small file's bytes: readFileSync would fstat each file and allocate its buffer anew. */
+let readBuffer: Buffer | undefined;
+
+/** Reads the open file from its start into readBuffer: its length, or -1 when it does not fit (it grew since). */
+function readWhole(fd: number): number {
+  const buf = (readBuffer ??= Buffer.allocUnsafe(MEMO_INPUT_MAX));
+  let n = 0;
+  for (let r = readSync(fd, buf, 0, buf.length, 0); r > 0; r = readSync(fd, buf, n, buf.length - n, n)) {
+    n += r;
+    if (n === buf.length) return readSync(fd, Buffer.alloc(1), 0, 1, n) === 0 ? n : -1;
   }
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  return n;
 }
 
-/** What the cache key of this copy is made of: never times, always content. */
-export async function hashPlan(plan: CopyPlan): Promise<string> {
-  const hash = createHash('sha256');
-  hash.update(`owner ${plan.owner.uid}:${plan.owner.gid} chmod ${plan.chmod ?? '-'}\n`);
-  for (const p of [...plan.newParents].sort()) hash.update(`parent ${p}\n`);
+/** sha256 hex of the file's bytes to its end, whatever its size has become since the plan's lstat. */
+async function fileHash(path: string, size: number, memo: Sha256Memo): Promise<string> {
+  if (size > SYNC_HASH_MAX) {
+    const hash = crypto().createHash('sha256');
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  }
+  const fd = openSync(path, 'r');
+  try {
+    if (size <= MEMO_INPUT_MAX) {
+      const n = readWhole(fd);
+      if (n >= 0) return memo.digest(readBuffer!.subarray(0, n)).slice(7); // a small file: its digest may be known
+    }
+    const hash = crypto().createHash('sha256');
+    const buf = Buffer.allocUnsafe(64 << 10);
+    for (let at = 0, n = readSync(fd, buf, 0, buf.length, at); n > 0; n = readSync(fd, buf, 0, buf.length, (at += n))) {
+      hash.update(buf.subarray(0, n));
+    }
+    return hash.digest('hex');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What the cache key of this copy is made of: never times, always content. `memo`: digests already known. */
+export async function hashPlan(plan: CopyPlan, memo = Sha256Memo.none()): Promise<string> {
+  let text = `owner ${plan.owner.uid}:${plan.owner.gid} chmod ${plan.chmod ?? '-'}\n`;
+  for (const p of [...plan.newParents].sort()) text += `parent ${p}\n`;
   for (const item of plan.items) {
     const mode = item.stat ? item.stat.mode & 0o7777 : 0;
     const content =
-      item.kind === 'file' || item.kind === 'archive' ? await fileHash(item.src!, item.stat?.size ?? Infinity) : (item.link ?? '');
-    hash.update(`${item.kind} ${JSON.stringify(item.dest)} ${mode.toString(8)} ${content}\n`);
+      item.kind === 'file' || item.kind === 'archive' ? await fileHash(item.src!, item.stat?.size ?? Infinity, memo) : (item.link ?? '');
+    text += `${item.kind} ${JSON.stringify(item.dest)} ${mode.toString(8)} ${content}\n`;
   }
-  return hash.digest('hex');
+  return memo.digest(text).slice(7);
 }

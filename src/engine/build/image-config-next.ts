@@ -1,6 +1,5 @@
 // The next image config of a build step or a commit: the parent's, with a new container config, maybe one more
 // layer, and one more history entry (empty_layer when the step made no layer), as docker records them.
-import { arch } from 'node:os';
 import type { ImageConfig } from '../images/image-config.js';
 import type { ContainerConfig } from './config-apply.js';
 
@@ -24,7 +23,13 @@ export interface HistoryEntry {
 
 /** FROM scratch: no layers, no history, an empty container config. */
 export function scratchConfig(): ImageConfig {
-  return { architecture: GOARCH[arch()] ?? arch(), os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [] }, history: [] };
+  return {
+    architecture: GOARCH[process.arch] ?? process.arch,
+    os: 'linux',
+    config: {},
+    rootfs: { type: 'layers', diff_ids: [] },
+    history: [],
+  };
 }
 
 export function nextImageConfig(
@@ -39,7 +44,7 @@ export function nextImageConfig(
   if (!step.diffId) entry.empty_layer = true;
   const next: ImageConfig = {
     ...parent,
-    architecture: parent.architecture ?? GOARCH[arch()] ?? arch(),
+    architecture: parent.architecture ?? GOARCH[process.arch] ?? process.arch,
     os: parent.os ?? 'linux',
     created,
     config: pruned(config) as ImageConfig['config'],

@@ -3,12 +3,12 @@
 // directory) commit their layer to the store first; metadata steps record an empty_layer history entry.
 import { promises as fsp } from 'node:fs';
 import { join, posix } from 'node:path';
+import { tookSlowPath } from '../../code-cache-hint.js';
 import { UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 import { resolveUser } from '../containers/user.js';
 import type { ImageConfig } from '../images/image-config.js';
 import type { StagedLayer } from '../images/layer-stager.js';
-import { sha256Digest } from '../images/sha256.js';
 import { layerRootDir } from '../images/store-paths.js';
 import { resolveBaseImage } from './base-image.js';
 import type { BuildArgs } from './build-args.js';
@@ -21,6 +21,7 @@ import { parseInstruction, type Instruction, type InstructionOf } from './docker
 import { envMap, processWord } from './dockerfile/shell-lex.js';
 import { nextImageConfig, scratchConfig } from './image-config-next.js';
 import { MergedView } from './merged-view.js';
+import type { Sha256Memo } from './sha256-memo.js';
 
 export interface StageState {
   index: number;
@@ -47,6 +48,8 @@ export interface BuildSession {
   signal: AbortSignal;
   buildId: string;
   stepNumber: number;
+  /** The digests earlier builds computed (sha256-memo.ts). */
+  memo: Sha256Memo;
 }
 
 const nop = (text: string) => `/bin/sh -c #(nop) ${text}`;
@@ -64,24 +67,25 @@ function substitutionEnv(s: BuildSession, state: StageState): Map<string, string
   return envMap(s.buildArgs.entries(state.args), (state.config.config?.Env as string[] | undefined) ?? []);
 }
 
-function adopt(state: StageState, bytes: Buffer, config: ImageConfig): void {
+function adopt(state: StageState, bytes: Buffer, config: ImageConfig, id: string): void {
   state.bytes = bytes;
   state.config = config;
-  state.id = sha256Digest(bytes);
+  state.id = id;
 }
 
 /** Cache lookup, else `make` (which commits any layer it makes); prints docker's lines either way. */
 async function step(s: BuildSession, state: StageState, description: string, make: () => Promise<ImageConfig>): Promise<void> {
-  const key = stepKey(state.id, description);
-  const hit = s.noCache ? null : lookupStep(s.root, key);
+  const key = stepKey(state.id, description, s.memo);
+  const hit = s.noCache ? null : lookupStep(s.root, key, s.memo);
   if (hit) {
     s.out(' ---> Using cache\n');
-    adopt(state, hit.bytes, hit.config);
+    adopt(state, hit.bytes, hit.config, hit.id);
   } else {
+    tookSlowPath(); // what this run compiles is no model for the fully cached rebuilds' code cache
     const config = await make();
     const bytes = Buffer.from(JSON.stringify(config));
     await storeStep(s.root, key, bytes);
-    adopt(state, bytes, config);
+    adopt(state, bytes, config, s.memo.digest(bytes));
   }
   s.out(` ---> ${state.id.slice(7, 19)}\n`);
 }
@@ -114,7 +118,7 @@ export async function startStage(s: BuildSession, instr: InstructionOf<'FROM'>, 
     : ref === 'scratch'
       ? (() => {
           const bytes = Buffer.from(JSON.stringify(scratchConfig()));
-          return { id: sha256Digest(bytes), config: scratchConfig(), bytes };
+          return { id: s.memo.digest(bytes), config: scratchConfig(), bytes };
         })()
       : await resolveBaseImage(s.root, ref, { write: s.out });
   const state: StageState = {
@@ -180,7 +184,7 @@ async function copyStep(s: BuildSession, state: StageState, instr: InstructionOf
     add: instr.keyword === 'ADD',
     keyword: instr.keyword,
   });
-  const contentHash = await hashPlan(plan);
+  const contentHash = await hashPlan(plan, s.memo);
   const shown = `${instr.keyword.toLowerCase()}:${contentHash.slice(0, 12)} in ${dest}`;
   await step(s, state, `${instr.keyword} ${contentHash} ${dest} from=${root.what}`, async () => {
     const dir = await freshStaging(s);

@@ -64,7 +64,6 @@ export function registerBuild(program: Command): void {
       const { abandonStaging } = await import('../../../engine/images/staging.js');
       const { buildImage } = await import('../../../engine/build/build.js');
       const { mkdtempSync, rmSync } = await import('node:fs');
-      const { tmpdir } = await import('node:os');
       const { join } = await import('node:path');
       const root = tctopRoot();
       let dockerfileText: string | undefined;
@@ -73,6 +72,7 @@ export function registerBuild(program: Command): void {
       if (context === '-') {
         if (flags.file === '-') throw new UsageError('the context and the Dockerfile cannot both be read from stdin');
         dockerfileText = await readStdin();
+        const { tmpdir } = await import('node:os'); // here alone: node:os is no part of a build from a directory
         contextDir = emptyContext = mkdtempSync(join(tmpdir(), 'tctop-build-empty-'));
       } else if (flags.file === '-') dockerfileText = await readStdin();
       let buffered = '';
