@@ -6,8 +6,8 @@
 //
 // A survey is only ever that next scan's: one that is not in by then is dropped (the scan makes its full pass itself
 // when one is due, as without a helper), and so is one older than the full-pass interval. It is started so that it
-// is in before the next scan is expected: right away when scans come less than a lead apart (the dashboard, a busy
-// scraper), else a lead before the next one (a scraper every 15 s has its survey made 1 s before, not 14 s stale).
+// is in before the next scan is expected: halfway to it when scans come less than two leads apart (the dashboard, a
+// busy scraper), else a lead before it (a scraper every 15 s has its survey made 1 s before, not 14 s stale).
 // If the helper is missing, nothing is started again; if it fails, the scan makes its pass itself.
 import type { ChildProcess } from 'node:child_process';
 import type { HostSurvey, HostSurveyRequest, StartedHostSurvey } from '../host/procfs/host-survey.js';
@@ -29,13 +29,16 @@ export interface SurveyTiming {
 
 /**
  * How long from now to start the survey for the next scan, or undefined when that scan is not expected to be due a
- * full pass. The next scan is expected as far after this one as this one came after the one before.
+ * full pass. The next scan is expected as far after this one as this one came after the one before. The survey
+ * starts halfway to it (the fork of a process with thousands of descriptors open takes 15-25 ms of this thread:
+ * not while this scan's response is still being rendered and written), or a lead before it, whichever is later.
  */
 export function surveyStartDelay(t: SurveyTiming): number | undefined {
   if (t.previousScanAt === undefined) return undefined;
   const nextAt = t.scanAt + (t.scanAt - t.previousScanAt);
   if (nextAt < t.dueAt) return undefined;
-  return Math.max(0, nextAt - Math.max(MIN_LEAD_MS, 4 * t.surveyMs) - t.now);
+  const untilNext = nextAt - t.now;
+  return Math.max(0, untilNext / 2, untilNext - Math.max(MIN_LEAD_MS, 4 * t.surveyMs));
 }
 
 interface Pending {

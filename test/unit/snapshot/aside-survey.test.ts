@@ -15,9 +15,10 @@ import { HostScanner, type ScanOptions } from '../../../src/snapshot/scanner.js'
 import { FixtureHost } from '../../helpers/fixture-host.js';
 import { missing } from '../../helpers/prereq.js';
 
-test('a survey is started for a next scan expected to be due a full pass: at once when scans are close, else a lead before', () => {
+test('a survey is started for a next scan expected to be due a full pass: halfway to it when scans are close, else a lead before', () => {
   const at: SurveyTiming = { scanAt: 9_000, previousScanAt: 8_000, now: 9_050, dueAt: 10_000, surveyMs: 40 };
-  assert.equal(surveyStartDelay(at), 0, 'the dashboard: a scan a second, the next one due');
+  assert.equal(surveyStartDelay(at), 475, 'the dashboard: a scan a second, the next one due');
+  assert.equal(surveyStartDelay({ ...at, now: 10_100 }), 0, 'the next scan is late already');
   assert.equal(surveyStartDelay({ ...at, dueAt: 10_001 }), undefined, 'the next scan is not due yet');
   assert.equal(surveyStartDelay({ ...at, previousScanAt: undefined }), undefined, 'no scan to tell the pace from');
   const sparse: SurveyTiming = { scanAt: 30_000, previousScanAt: 15_000, now: 30_100, dueAt: 25_000, surveyMs: 40 };
