@@ -12,11 +12,12 @@
  * tctop-pidns --every <procdir> <host-pidns-inode|-> [<cgroup-dir> <max-depth>]: a long-running scanner's full pass,
  * made between its scans (src/snapshot/aside-survey.ts). Stdin: the PIDs the scanner knows, as native 32-bit
  * integers; their links are not read again (a process's PID namespace is fixed for its life, and a PID is reused only
- * after the PIDs wrapped, which the scanner checks). Output: "<count>\0", the number of processes listed; "<n>\0" and
- * "<pid>\0<link>\0" for each listed PID not known, the link empty when it is the host's, unreadable or the host's
- * inode unknown; "<n>\0" and "<pid>\0" for each known PID not listed (gone). With a cgroup directory, then "<n>\0"
- * and "<path>\0" for each directory below it down to max-depth levels, relative to it ("/a/b"), parents before
- * children: the scanner decides which are container cgroups (the runtimes' patterns are its own).
+ * after the PIDs wrapped, which the scanner checks). Output: "<count>\0", the number of processes listed (this one
+ * not among them: it is no process of the host's); "<n>\0" and "<pid>\0<link>\0" for each listed PID not known,
+ * the link empty when it is the host's, unreadable or the host's inode unknown; "<n>\0" and "<pid>\0" for each
+ * known PID not listed (gone). With a cgroup directory, then "<n>\0" and "<path>\0" for each directory below it
+ * down to max-depth levels, relative to it ("/a/b"), parents before children: the scanner decides which are
+ * container cgroups (the runtimes' patterns are its own).
  *
  * One write at the end, through a pipe grown to hold it all. */
 #include <dirent.h>
@@ -210,11 +211,16 @@ int main(int argc, char **argv) {
     fprintf(stderr, "tctop-pidns: %s: %s\n", args[0], strerror(errno));
     return 1;
   }
+  /* this process as that procfs names it (its "self" links there; a fixture tree has no "self") */
+  char self[NAME_MAX_LEN] = "";
+  ssize_t self_len = every ? readlinkat(dfd, "self", self, sizeof self - 1) : -1;
+  self[self_len > 0 ? self_len : 0] = 0;
   struct entry *entries = NULL;
   size_t n = 0, cap = 0;
   struct dirent *d;
   while ((d = readdir(dir))) {
     if (d->d_name[0] < '0' || d->d_name[0] > '9' || strlen(d->d_name) >= NAME_MAX_LEN) continue;
+    if (every && strcmp(d->d_name, self) == 0) continue; /* this survey is no process of the host's */
     if (n == cap) entries = grow(entries, (cap = cap ? cap * 2 : 8192) * sizeof *entries);
     strcpy(entries[n].name, d->d_name);
     entries[n].known = every && mark_known(&known, d->d_name);

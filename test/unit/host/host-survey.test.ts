@@ -82,3 +82,13 @@ test('the helper missing, or failing: no survey, and missing only when it is not
   const failing = startHostSurvey({ ...req, cgroups: { dir: h.path('/no/such/hierarchy'), maxDepth: 12 } });
   assert.deepEqual([await failing.survey, await failing.missing], [null, false]);
 });
+
+test('the helper is no process of the host it surveys: not counted, not reported new', async (t) => {
+  if (missing(t, existsSync(pidnsHelperPath()), `${pidnsHelperPath()} (npm run build)`)) return;
+  const started = startHostSurvey({ procDir: '/proc', hostPidns: undefined, known: new Uint32Array([process.pid]) });
+  const s = await started.survey;
+  assert.ok(s && started.child?.pid);
+  assert.equal(s.fresh.has(started.child.pid), false);
+  assert.equal(s.fresh.has(process.pid), false, 'a known PID is not new');
+  assert.ok(s.processCount >= s.fresh.size + 1);
+});
