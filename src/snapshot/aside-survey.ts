@@ -1,8 +1,8 @@
-// A long-running scanner's periodic full pass, made between scans: after a scan that finds the next one will be due
-// a full pass (every fullPassIntervalMs), the native helper (host-survey.ts) is started to read /proc's PIDs, the
-// namespaces of the PIDs not known yet and the cgroup hierarchy's directories on the other core, while this process
-// renders, writes or waits; the next scan takes its result as its full pass (PidTracker.update), so that pass's
-// ~70 ms (the readdir of /proc, ~36 ms at 20,000 processes, and the cgroup walk) leave the scan.
+// A long-running scanner's periodic full pass, made between scans: after a scan that finds the next one (or the one
+// after) will be due a full pass (every fullPassIntervalMs), the native helper (host-survey.ts) is started to read
+// /proc's PIDs, the namespaces of the PIDs not known yet and the cgroup hierarchy's directories on the other core,
+// while this process renders, writes or waits; the next scan takes its result as its full pass (PidTracker.update),
+// so that pass's ~70 ms (the readdir of /proc, ~36 ms at 20,000 processes, and the cgroup walk) leave the scan.
 //
 // A survey is only ever that next scan's: one that is not in by then is dropped (the scan makes its full pass itself
 // when one is due, as without a helper), and so is one older than the full-pass interval. It is started so that it
@@ -28,15 +28,19 @@ export interface SurveyTiming {
 }
 
 /**
- * How long from now to start the survey for the next scan, or undefined when that scan is not expected to be due a
- * full pass. The next scan is expected as far after this one as this one came after the one before. The survey
- * starts halfway to it (the fork of a process with thousands of descriptors open takes 15-25 ms of this thread:
- * not while this scan's response is still being rendered and written), or a lead before it, whichever is later.
+ * How long from now to start the survey for the next scan, or undefined when neither that scan nor the one after is
+ * expected to be due a full pass. Scans are expected as far apart as this one and the one before; the one after
+ * counts too because they are not quite regular (a scan expected just before the due time may come after it, and
+ * would then make its full pass itself), and a survey taken a scan early is a full pass a scan early, a survey not
+ * in by then has a second chance. The survey starts halfway to the next scan (the fork of a process with thousands
+ * of descriptors open takes 15-25 ms of this thread: not while this scan's response is still being rendered and
+ * written), or a lead before it, whichever is later.
  */
 export function surveyStartDelay(t: SurveyTiming): number | undefined {
   if (t.previousScanAt === undefined) return undefined;
-  const nextAt = t.scanAt + (t.scanAt - t.previousScanAt);
-  if (nextAt < t.dueAt) return undefined;
+  const gap = t.scanAt - t.previousScanAt;
+  const nextAt = t.scanAt + gap;
+  if (nextAt + gap < t.dueAt) return undefined;
   const untilNext = nextAt - t.now;
   return Math.max(0, untilNext / 2, untilNext - Math.max(MIN_LEAD_MS, 4 * t.surveyMs));
 }

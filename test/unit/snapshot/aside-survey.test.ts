@@ -19,7 +19,8 @@ test('a survey is started for a next scan expected to be due a full pass: halfwa
   const at: SurveyTiming = { scanAt: 9_000, previousScanAt: 8_000, now: 9_050, dueAt: 10_000, surveyMs: 40 };
   assert.equal(surveyStartDelay(at), 475, 'the dashboard: a scan a second, the next one due');
   assert.equal(surveyStartDelay({ ...at, now: 10_100 }), 0, 'the next scan is late already');
-  assert.equal(surveyStartDelay({ ...at, dueAt: 10_001 }), undefined, 'the next scan is not due yet');
+  assert.equal(surveyStartDelay({ ...at, dueAt: 11_000 }), 475, 'the one after is due: the next may come late');
+  assert.equal(surveyStartDelay({ ...at, dueAt: 11_001 }), undefined, 'neither the next scan nor the one after is due');
   assert.equal(surveyStartDelay({ ...at, previousScanAt: undefined }), undefined, 'no scan to tell the pace from');
   const sparse: SurveyTiming = { scanAt: 30_000, previousScanAt: 15_000, now: 30_100, dueAt: 25_000, surveyMs: 40 };
   assert.equal(surveyStartDelay(sparse), 45_000 - MIN_LEAD_MS - 30_100, 'a scrape every 15 s: its survey a lead before the next');
