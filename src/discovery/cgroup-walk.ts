@@ -13,25 +13,63 @@ export interface ContainerCgroup {
   nested: boolean;
 }
 
-export function findContainerCgroups(r: HostReader, hierarchyDir: string): ContainerCgroup[] {
-  const found: ContainerCgroup[] = [];
+/**
+ * Walks a hierarchy's directories as `subdirs` lists them (relative paths, the root being ''), telling `found` of
+ * each container cgroup, which is not descended into. The one walk of both sources of directories below.
+ */
+function walkContainerCgroups(
+  subdirs: (rel: string) => readonly string[],
+  found: (path: string, hint: CgroupHint, depth: number) => void,
+): void {
   const walk = (rel: string, depth: number) => {
     // plain concatenation: readdir's names hold no '/' and are never '.' or '..' (path.join was 10% of the walk)
-    for (const d of cgroupSubdirs(r, hierarchyDir + rel)) {
+    for (const d of subdirs(rel)) {
       const path = `${rel}/${d}`;
       const hint = matchContainerCgroup(path);
-      if (hint) {
-        const pids: number[] = [];
-        const dir = hierarchyDir + path;
-        const nested = hasChildCgroups(r, dir);
-        collectPids(r, dir, pids, nested, depth + 1);
-        found.push({ path, hint, pids, nested });
-      } else if (depth < MAX_CGROUP_DEPTH && !d.startsWith('lxc.monitor.')) {
-        walk(path, depth + 1);
-      }
+      if (hint) found(path, hint, depth);
+      else if (depth < MAX_CGROUP_DEPTH && !d.startsWith('lxc.monitor.')) walk(path, depth + 1);
     }
   };
   walk('', 0);
+}
+
+/** How deep a listing of a hierarchy must go for containerCgroupsListed to see what the walk here sees. */
+export const LISTING_DEPTH = MAX_CGROUP_DEPTH + 2; // the walk's deepest cgroup, and its children (nested or not)
+
+export function findContainerCgroups(r: HostReader, hierarchyDir: string): ContainerCgroup[] {
+  const found: ContainerCgroup[] = [];
+  walkContainerCgroups(
+    (rel) => cgroupSubdirs(r, hierarchyDir + rel),
+    (path, hint, depth) => {
+      const pids: number[] = [];
+      const dir = hierarchyDir + path;
+      const nested = hasChildCgroups(r, dir);
+      collectPids(r, dir, pids, nested, depth + 1);
+      found.push({ path, hint, pids, nested });
+    },
+  );
+  return found;
+}
+
+/**
+ * The container cgroups of a listing of a hierarchy's directories made elsewhere (relative paths, "/a/b", each
+ * parent before its children, LISTING_DEPTH deep: native/pidns/pidns.c), found as findContainerCgroups finds them;
+ * their members are not read.
+ */
+export function containerCgroupsListed(dirs: readonly string[]): Array<Omit<ContainerCgroup, 'pids'>> {
+  const children = new Map<string, string[]>();
+  for (const dir of dirs) {
+    const cut = dir.lastIndexOf('/');
+    const parent = dir.slice(0, cut);
+    const list = children.get(parent);
+    if (list) list.push(dir.slice(cut + 1));
+    else children.set(parent, [dir.slice(cut + 1)]);
+  }
+  const found: Array<Omit<ContainerCgroup, 'pids'>> = [];
+  walkContainerCgroups(
+    (rel) => children.get(rel) ?? [],
+    (path, hint) => found.push({ path, hint, nested: children.has(path) }),
+  );
   return found;
 }
 

@@ -28,6 +28,19 @@ export class ContainerCgroups {
     this.list = findContainerCgroups(r, hier.dir);
   }
 
+  /**
+   * The container cgroups of a listing made aside (containerCgroupsListed), in place of a walk: those known keep
+   * their members, new ones have theirs read by the refreshMembers that follows (every scan's), as a cgroup added
+   * between walks has; those not listed are gone.
+   */
+  adopt(listed: ReadonlyArray<Omit<ContainerCgroup, 'pids'>>): void {
+    const known = new Map(this.all.map((c) => [c.path, c]));
+    this.list = listed.map((c) => {
+      const k = known.get(c.path);
+      return k ? Object.assign(k, { hint: c.hint, nested: c.nested }) : { ...c, pids: [] };
+    });
+  }
+
   /** Every member PID of every container cgroup. */
   memberPids(): Set<number> {
     const out = new Set<number>();

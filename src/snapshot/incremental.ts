@@ -2,14 +2,17 @@
 // the cgroup tree again when PIDs came or went; between full passes, /proc/loadavg's last-PID field says which PIDs
 // were created since the last scan, and only those are probed. A runtime creates a container's first process in
 // its own cgroup and moves it a moment later, so a new PID in no container cgroup is looked at once more ("young").
+// A long-running scanner may have its periodic full pass made between scans (aside-survey.ts): the scan after it
+// then takes that survey as its full pass and probes the PIDs created since the last scan as any other scan does.
 import { join } from 'node:path';
 import type { CgroupHierarchy } from '../host/cgroupfs/layout.js';
 import { parseProcCgroup } from '../host/procfs/cgroup.js';
 import { readNamespace } from '../host/procfs/namespaces.js';
+import type { HostSurvey } from '../host/procfs/host-survey.js';
 import type { PidnsSurvey } from '../host/procfs/pidns-aside.js';
 import { listPids } from '../host/procfs/process.js';
 import type { HostReader } from '../host/reader.js';
-import type { ContainerCgroup } from '../discovery/cgroup-walk.js';
+import { containerCgroupsListed, type ContainerCgroup } from '../discovery/cgroup-walk.js';
 import { ContainerCgroups } from './container-cgroups.js';
 import { PidIndex } from './pid-index.js';
 
@@ -30,6 +33,12 @@ export function needsFullPass(c: CadenceInput): boolean {
   if (c.msSinceFullPass >= c.fullPassIntervalMs) return true;
   // PIDs wrapped around pid_max, or so many were created that a readdir is cheaper than probing each
   return c.lastPid < c.previousLastPid || c.lastPid - c.previousLastPid > MAX_PROBED_PIDS;
+}
+
+/** A full pass made aside since the last scan (aside-survey.ts), and when it was started. */
+export interface AsidePass {
+  survey: HostSurvey;
+  at: number;
 }
 
 export interface TrackerHooks {
@@ -59,28 +68,46 @@ export class PidTracker {
     this.pids = new PidIndex(r, hostPidns);
   }
 
+  /** When the last full pass was made (a survey aside: when it was started). */
+  get lastFullPassAt(): number {
+    return this.lastFullPass;
+  }
+
+  /** Every PID known, for a survey made aside (which reads no PID namespace twice). */
+  knownPids(): Uint32Array {
+    return this.pids.knownPids();
+  }
+
   /**
    * Bring the PIDs and container cgroups up to date for a scan that read `lastPid`: a full pass, or the new PIDs.
-   * The members of `still` cgroups are not read again (ContainerCgroups.refreshMembers).
+   * The members of `still` cgroups are not read again (ContainerCgroups.refreshMembers). A full pass made `aside`
+   * since the last scan is this scan's full pass when it is young enough to be one (its age under the interval) and
+   * the PIDs neither wrapped nor were made in such numbers since the last scan that a pass here would be needed
+   * anyway; those new PIDs are then probed as between full passes.
    */
   update(
     hier: CgroupHierarchy | undefined,
     lastPid: number | undefined,
     now = Date.now(),
     still?: (cg: ContainerCgroup) => boolean,
-  ): 'full' | 'incremental' {
+    aside?: AsidePass,
+  ): 'full' | 'incremental' | 'aside' {
     this.cgroups.touched.clear();
-    const full = needsFullPass({
+    const cadence: CadenceInput = {
       lastPid,
       previousLastPid: this.lastPid,
       cgroupsWalked: this.cgroups.walked,
       msSinceFullPass: now - this.lastFullPass,
       fullPassIntervalMs: this.fullPassIntervalMs,
-    });
-    if (full) this.fullPass(hier, now, still);
+    };
+    let pass: 'full' | 'incremental' | 'aside';
+    if (aside && !needsFullPass({ ...cadence, msSinceFullPass: now - aside.at })) pass = 'aside';
+    else pass = needsFullPass(cadence) ? 'full' : 'incremental';
+    if (pass === 'aside') this.asidePass(aside!, hier, lastPid!, still);
+    else if (pass === 'full') this.fullPass(hier, now, still);
     else this.incrementalPass(hier, lastPid!, still);
     this.lastPid = lastPid;
-    return full ? 'full' : 'incremental';
+    return pass;
   }
 
   /**
@@ -117,6 +144,28 @@ export class PidTracker {
     const pids = listPids(this.r.list(this.r.paths.proc));
     this.hostProcessCount = pids.length;
     return this.pids.track(pids, (pid) => this.hooks.forgetProcess(pid));
+  }
+
+  /**
+   * The survey's full pass, then this scan's probe of the PIDs created since the last one (their namespace and
+   * container cgroup, young ones once more, as between full passes): the survey saw some of them, but not what
+   * cgroup they were moved into after it. A PID the survey found that no probe covers was missed by the scans
+   * before (a probe raced its creation): noted now, as a full pass here would.
+   */
+  private asidePass(aside: AsidePass, hier: CgroupHierarchy | undefined, lastPid: number, still?: (cg: ContainerCgroup) => boolean): void {
+    const { survey } = aside;
+    this.hostProcessCount = survey.processCount;
+    for (const pid of survey.gone) {
+      this.pids.forget(pid);
+      this.hooks.forgetProcess(pid);
+    }
+    if (hier && survey.cgroupDirs) this.cgroups.adopt(containerCgroupsListed(survey.cgroupDirs));
+    else if (hier) this.cgroups.walk(this.r, hier);
+    const probedFrom = this.lastPid!;
+    this.incrementalPass(hier, lastPid, still);
+    for (const [pid, ns] of survey.fresh) if ((pid <= probedFrom || pid > lastPid) && !this.pids.has(pid)) this.pids.note(pid, ns);
+    this.lastFullPass = aside.at;
+    this.hooks.fullPassDone();
   }
 
   private fullPassDone(now: number): void {

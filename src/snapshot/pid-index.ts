@@ -35,6 +35,14 @@ export class PidIndex {
     this.outside.delete(pid);
   }
 
+  /** Every PID seen. */
+  knownPids(): Uint32Array {
+    const out = new Uint32Array(this.pidns.size);
+    let i = 0;
+    for (const pid of this.pidns.keys()) out[i++] = pid;
+    return out;
+  }
+
   /** The PIDs outside the host's PID namespace, with their namespace. */
   outsideHost(): Array<{ pid: number; pidns: number }> {
     return [...this.outside].map(([pid, pidns]) => ({ pid, pidns }));

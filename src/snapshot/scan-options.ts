@@ -20,6 +20,18 @@ export interface ScanOptions {
    * the last scan. Exited host processes are forgotten at the next full pass (ms).
    */
   fullPassIntervalMs?: number;
+  /**
+   * A long-running scanner's periodic full pass is made between scans by the native helper (tctop-pidns --every, on
+   * the other core) and taken by the scan after it (aside-survey.ts); when the helper is missing, fails or is late,
+   * the scan makes it itself. What only a full pass finds (an exited host process forgotten, a PID no probe covered,
+   * a cgroup a process was moved into) is then seen as of the survey's start, which is younger than the interval:
+   * at most one lead later than before, the lead being how long before the scan the survey starts: half the time
+   * between scans, or the larger of 1 s and four times the survey's own time if that is less (aside-survey.ts).
+   * The dashboard and the exporter ask for it.
+   */
+  fullPassAside?: boolean;
+  /** The helper fullPassAside starts (default native/build/tctop-pidns; tests name a missing one). */
+  pidnsHelper?: string;
   /** How long cgroup limit and setting files are trusted before they are read again (ms). */
   specTtlMs?: number;
   /**

@@ -2,18 +2,22 @@
 // a PID seen before is only re-read for what changes (process-cache.ts), the cgroup tree is walked again only when
 // processes came or went, and runtime metadata is re-read only when a container's init changes or its claim grows
 // old (claim-cache.ts); a container none of whose tasks ran since the last scan is not read again, but for the
-// files that tell so (quiet-containers.ts). This file is the order of a scan; each step's state lives in its own module.
+// files that tell so (quiet-containers.ts); a dashboard's or exporter's periodic full pass is made between scans by a
+// native helper (aside-survey.ts). This file is the order of a scan; each step's state lives in its own module.
 import { join } from 'node:path';
 import { detectCgroupLayout, discoveryHierarchy, type CgroupLayout } from '../host/cgroupfs/layout.js';
 import { hostPaths, type HostPaths } from '../host/paths.js';
 import { readLastPid } from '../host/procfs/loadavg.js';
 import { listPids } from '../host/procfs/process.js';
+import { startHostSurvey } from '../host/procfs/host-survey.js';
 import { readPidNamespacesAside, type PidnsSurvey } from '../host/procfs/pidns-aside.js';
 import { takePrestartedSurvey } from '../host/procfs/pidns-prestart.js';
 import { userResolver } from '../host/procfs/users.js';
 import type { HostReader } from '../host/reader.js';
+import { LISTING_DEPTH } from '../discovery/cgroup-walk.js';
 import type { DiscoveryContext } from '../discovery/types.js';
 import { compareText } from '../text/compare.js';
+import { AsideSurveys, surveyStartDelay } from './aside-survey.js';
 import { ClaimCache } from './claim-cache.js';
 import { DescriptorCache } from './descriptor-cache.js';
 import { addCgroupContainers, addNamespaceContainers, netnsOf, stoppedContainers, type Assembly } from './container-assembly.js';
@@ -54,7 +58,12 @@ interface Setup {
   descriptors?: DescriptorCache;
   /** Long-running scanners of every figure of every container only. */
   quiet?: QuietContainers;
+  /** Long-running scanners that asked for it (fullPassAside). */
+  aside?: AsideSurveys;
 }
+
+/** A full pass at least this often (ms): see ScanOptions.fullPassIntervalMs. */
+const FULL_PASS_INTERVAL_MS = 10_000;
 
 /** How long a quiet container's figures are reused at most before it is read whole again (quiet-containers.ts). */
 const QUIET_MAX_AGE_MS = 10_000;
@@ -72,6 +81,8 @@ export class HostScanner {
   private setup: Setup | undefined;
   private readonly claims: ClaimCache;
   private allProcesses: boolean;
+  private scans = 0;
+  private previousScanAt: number | undefined;
 
   constructor(readonly options: ScanOptions = {}) {
     this.paths = hostPaths(options.root ?? '/');
@@ -95,20 +106,57 @@ export class HostScanner {
         pass.quiet = quiet;
       }
       const touched = s.tracker.cgroups.touched;
-      s.tracker.update(pass.hier, pass.lastPid, undefined, quiet && ((cg) => quiet.isQuiet(cg.path, touched.has(cg.path))));
+      const scanNo = ++this.scans;
+      const aside = s.aside?.take(scanNo);
+      s.tracker.update(pass.hier, pass.lastPid, undefined, quiet && ((cg) => quiet.isQuiet(cg.path, touched.has(cg.path))), aside);
       const claimed = addCgroupContainers(pass, s.tracker.cgroups);
       addNamespaceContainers(pass, s.tracker.pids, s.tracker.cgroups, claimed);
       const pids = this.allProcesses ? listPids(s.reader.list(this.paths.proc)) : [];
       if (pids.length) s.processes.readAllInTurn(pids, pass.live, this.options.allProcessesPerScan ?? ALL_PROCESSES_PER_SCAN);
-      return this.finishPass(pass, pass.unbuilt.length > 0);
+      const snapshot = this.finishPass(pass, pass.unbuilt.length > 0);
+      this.surveyForNextScan(scanNo, pass);
+      return snapshot;
     } finally {
       s.files.sweep(); // what this scan did not read belongs to processes and cgroups that are gone
     }
   }
 
-  /** Give back the files kept open between scans (a later scan opens them again). */
+  /** Give back the files kept open between scans (a later scan opens them again), and end a survey under way. */
   close(): void {
     this.setup?.files.close();
+    this.setup?.aside?.close();
+  }
+
+  /** How many full passes made aside were started, taken and dropped (undefined without fullPassAside). */
+  get asideCounts(): Readonly<AsideSurveys['counts']> | undefined {
+    return this.setup?.aside?.counts;
+  }
+
+  /** Resolves once the full pass scheduled or made aside, if any, is in (tests, benchmarks). */
+  asideSurveyIn(): Promise<void> {
+    return this.setup?.aside?.whenIn() ?? Promise.resolve();
+  }
+
+  /** With fullPassAside: start the survey the next scan will take as its full pass, if it is expected to need one. */
+  private surveyForNextScan(scanNo: number, pass: ScanPass): void {
+    const { aside, tracker } = this.setup!;
+    const previousScanAt = this.previousScanAt;
+    this.previousScanAt = pass.takenAt;
+    if (!aside) return;
+    const delay = surveyStartDelay({
+      scanAt: pass.takenAt,
+      previousScanAt,
+      now: Date.now(),
+      dueAt: tracker.lastFullPassAt + (this.options.fullPassIntervalMs ?? FULL_PASS_INTERVAL_MS),
+      surveyMs: aside.lastSurveyMs,
+    });
+    const hier = pass.hier;
+    aside.schedule(scanNo, delay, () => ({
+      procDir: this.paths.proc,
+      hostPidns: this.hostNs.pid,
+      known: tracker.knownPids(),
+      cgroups: hier && { dir: hier.dir, maxDepth: LISTING_DEPTH },
+    }));
   }
 
   /**
@@ -162,7 +210,7 @@ export class HostScanner {
       quietOn ? 2 * quietMaxAge : 0,
     );
     const reader = files.reader;
-    const tracker = new PidTracker(reader, this.hostNs.pid, this.options.fullPassIntervalMs ?? 10_000, {
+    const tracker = new PidTracker(reader, this.hostNs.pid, this.options.fullPassIntervalMs ?? FULL_PASS_INTERVAL_MS, {
       forgetProcess: (pid) => processes.delete(pid),
       fullPassDone: () => files.prune(),
     });
@@ -174,7 +222,9 @@ export class HostScanner {
     });
     const descriptors = this.options.descriptors ? new DescriptorCache(reader) : undefined;
     const quiet = quietOn ? new QuietContainers(reader, quietMaxAge) : undefined;
-    return (this.setup = { layout, files, reader, tracker, processes, descriptors, quiet });
+    const asideOn = (o.keepFilesOpen ?? true) && o.fullPassAside;
+    const aside = asideOn ? new AsideSurveys((req) => startHostSurvey(req, o.pidnsHelper)) : undefined;
+    return (this.setup = { layout, files, reader, tracker, processes, descriptors, quiet, aside });
   }
 
   private beginPass({ at, t0, notes }: ScanStart): ScanPass {

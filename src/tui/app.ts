@@ -75,7 +75,7 @@ class Dashboard {
     private readonly options: DashboardOptions,
     private readonly done: (err?: unknown) => void,
   ) {
-    const scanner = new HostScanner({ root: options.root });
+    const scanner = new HostScanner({ root: options.root, fullPassAside: true });
     this.sampler = new Sampler(scanner, options.intervalMs);
     this.screen = createScreen();
     this.layout = createLayout(this.screen);

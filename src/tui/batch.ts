@@ -33,7 +33,7 @@ export function batchBlock(cur: HostSnapshot, prev: HostSnapshot | undefined): s
 
 export async function runBatch(options: BatchOptions): Promise<void> {
   const write = options.write ?? ((t: string) => void process.stdout.write(t));
-  const sampler = new Sampler(new HostScanner({ root: options.root }), options.intervalMs);
+  const sampler = new Sampler(new HostScanner({ root: options.root, fullPassAside: true }), options.intervalMs);
   for (let i = 0; i < options.count; i++) {
     if (i > 0) await new Promise((r) => setTimeout(r, options.intervalMs));
     const cur = sampler.tick();

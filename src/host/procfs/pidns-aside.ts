@@ -27,7 +27,7 @@ const ZERO = 0x30;
 const NINE = 0x39;
 
 /** The decimal number in out[from, to), or -1 when it is not one (or too long to be exact). */
-function decimalAt(out: Buffer, from: number, to: number): number {
+export function decimalAt(out: Buffer, from: number, to: number): number {
   if (to <= from || to - from > 15) return -1;
   let n = 0;
   for (let i = from; i < to; i++) {
@@ -40,7 +40,7 @@ function decimalAt(out: Buffer, from: number, to: number): number {
 
 /** A link's inode: "pid:[4026531836]" read in place (5,000 of them: strings would cost more than the
  * readlinks did); anything else goes through parseNsLink, as a readlink here would. */
-function linkInode(out: Buffer, from: number, to: number): number | undefined {
+export function linkInode(out: Buffer, from: number, to: number): number | undefined {
   if (to === from) return undefined;
   const open = out.indexOf(0x5b, from); // '['
   if (open >= 0 && open < to && out[to - 1] === 0x5d) {

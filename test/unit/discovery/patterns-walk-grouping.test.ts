@@ -3,8 +3,8 @@
 // Paths from the sources cited in each fixture host test (netdata/netdata#4868, opencontainers/runc#4620,
 // kubernetes/minikube#11280, kontena/pharos-cluster#440, lxc/lxc#3890, systemd/systemd#18104).
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { containerCgroupOf, findContainerCgroups } from '../../../src/discovery/cgroup-walk.js';
+import { test, type TestContext } from 'node:test';
+import { containerCgroupOf, containerCgroupsListed, findContainerCgroups, LISTING_DEPTH } from '../../../src/discovery/cgroup-walk.js';
 import { hostPaths } from '../../../src/host/paths.js';
 import { HostReader } from '../../../src/host/reader.js';
 import { chooseInit } from '../../../src/discovery/grouping.js';
@@ -13,6 +13,7 @@ import { matchContainerCgroup } from '../../../src/discovery/patterns.js';
 import { baseName, flagValue } from '../../../src/discovery/shim-args.js';
 import type { ProcessInfo } from '../../../src/snapshot/model.js';
 import { scanHost } from '../../../src/snapshot/scanner.js';
+import { directoriesUnder } from '../../helpers/cgroup-listing.js';
 import { FixtureHost } from '../../helpers/fixture-host.js';
 
 const A = '7dea796eb5d6826a85978fa316612874aa3d576ac576495bed83d77fbc9dc744';
@@ -81,7 +82,8 @@ test('containerCgroupOf: a process deep in a nested guest belongs to the contain
   assert.equal(containerCgroupOf('/'), undefined);
 });
 
-test("cgroup walk: container cgroups with their whole subtree's members; monitors and host services skipped", (t) => {
+/** Container cgroups of several runtimes, nested and not, an LXC monitor, host services and one left behind. */
+function walkedHost(t: TestContext): FixtureHost {
   const h = new FixtureHost(t, { cgroup: 'v2' });
   h.process({ pid: 100, ppid: 1, comm: 'dockerd', cgroup: '/system.slice/docker.service' });
   h.process({ pid: 200, ppid: 1, comm: 'lxc-start', cgroup: '/lxc.monitor.web1' });
@@ -95,7 +97,14 @@ test("cgroup walk: container cgroups with their whole subtree's members; monitor
     cgroup: `/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-podx.slice/crio-${B}.scope`,
   });
   h.cgroupFiles(`/system.slice/docker-${'0'.repeat(64)}.scope`, { 'cgroup.procs': '' }); // left behind by a stopped container
+  // a container cgroup deeper than the walk goes is none (MAX_CGROUP_DEPTH bounds a hostile tree)
+  h.cgroupFiles(`/d/1/2/3/4/5/6/7/8/9/10/docker-${A}.scope`, { 'cgroup.procs': '' });
   h.build();
+  return h;
+}
+
+test("cgroup walk: container cgroups with their whole subtree's members; monitors and host services skipped", (t) => {
+  const h = walkedHost(t);
   const found = findContainerCgroups(new HostReader(hostPaths(h.root)), h.path('/sys/fs/cgroup')).sort((a, b) =>
     a.path.localeCompare(b.path),
   );
@@ -107,6 +116,25 @@ test("cgroup walk: container cgroups with their whole subtree's members; monitor
       [`/system.slice/docker-${'0'.repeat(64)}.scope`, 'docker', [], false],
       [`/system.slice/docker-${A}.scope`, 'docker', [300], false],
     ],
+  );
+});
+
+test('a listing of the hierarchy made aside gives the container cgroups the walk finds, without members', (t) => {
+  const h = walkedHost(t);
+  const dir = h.path('/sys/fs/cgroup');
+  const walked = findContainerCgroups(new HostReader(hostPaths(h.root)), dir).map(({ pids, ...c }) => c);
+  const listed = containerCgroupsListed(directoriesUnder(dir, LISTING_DEPTH));
+  const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path);
+  assert.equal(walked.length, 4);
+  assert.deepEqual(listed.sort(byPath), walked.sort(byPath));
+  // a listing as deep as LISTING_DEPTH says is deep enough: one level less misses whether the deepest is nested
+  h.cgroupFiles(`/d/1/2/3/4/5/6/7/8/9/docker-${B}.scope/sub`, { 'cgroup.procs': '' });
+  const deepest = (l: ReturnType<typeof containerCgroupsListed>) => l.find((c) => c.hint.id === B && c.path.startsWith('/d/'));
+  assert.equal(deepest(containerCgroupsListed(directoriesUnder(dir, LISTING_DEPTH)))?.nested, true);
+  assert.equal(deepest(containerCgroupsListed(directoriesUnder(dir, LISTING_DEPTH - 1)))?.nested, false);
+  assert.equal(
+    findContainerCgroups(new HostReader(hostPaths(h.root)), dir).find((c) => c.hint.id === B && c.path.startsWith('/d/'))?.nested,
+    true,
   );
 });
 

@@ -3,10 +3,12 @@
 // changing hosts is incremental-scan.test.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { LISTING_DEPTH } from '../../../src/discovery/cgroup-walk.js';
 import { detectCgroupLayout, discoveryHierarchy } from '../../../src/host/cgroupfs/layout.js';
 import { hostPaths } from '../../../src/host/paths.js';
 import { HostReader } from '../../../src/host/reader.js';
 import { MAX_PROBED_PIDS, needsFullPass, PidTracker, type CadenceInput } from '../../../src/snapshot/incremental.js';
+import { directoriesUnder } from '../../helpers/cgroup-listing.js';
 import { FixtureHost, HOST_NS } from '../../helpers/fixture-host.js';
 
 const A = '3c1f5a4e9b2d7c80e6f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7';
@@ -109,4 +111,72 @@ test("a one-shot scan's halves: the cgroups walked first, then the survey made a
   tracker.surveyed({ processCount: 4321, outsideHost: new Map([[2000, 4026534001]]) }, 2000);
   assert.deepEqual([tracker.hostProcessCount, tracker.pids.outsideHost()], [4321, [{ pid: 2000, pidns: 4026534001 }]]);
   assert.deepEqual(events, ['full pass']);
+});
+
+const C = 'c'.repeat(64);
+
+test('a full pass made aside: gone PIDs forgotten, the listed cgroups taken, the PIDs made since probed as ever', (t) => {
+  const { h, hier, tracker, events, paths } = tracked(t);
+  h.process({ pid: 1900, ppid: 1, comm: 'brief' });
+  h.process({ pid: 1950, ppid: 1, comm: 'moved', cgroup: '/system.slice/cron.service' });
+  h.build();
+  assert.equal(tracker.update(hier, 2000, 0), 'full');
+  assert.deepEqual(tracker.knownPids().sort(), new Uint32Array([1, 2, 1900, 1950, 2000]));
+  // between the scan and the survey: 1900 exits; 1950 is moved into a new container cgroup (no new PID says so);
+  // 2100 is made in the runtime's cgroup (young), its container cgroup not there yet
+  h.exit(1900)
+    .exit(1950)
+    .process({ pid: 1950, ppid: 1, comm: 'moved', cgroup: scope(C) });
+  h.process({ pid: 2100, ppid: 1, comm: 'init', cgroup: '/system.slice/containerd.service' });
+  h.build();
+  const survey = {
+    processCount: 20_001,
+    // 1500: a PID the scans missed (outside every probe), in a PID namespace of its own
+    fresh: new Map<number, number | undefined>([
+      [1500, 4026534501],
+      [2100, undefined],
+    ]),
+    gone: [1900],
+    cgroupDirs: directoriesUnder(hier!.dir, LISTING_DEPTH),
+  };
+  // after the survey: 2100 is moved into its container's new cgroup
+  h.exit(2100).process({ pid: 2100, ppid: 1, comm: 'init', cgroup: scope(B), ns: { pid: 4026534101 } });
+  h.build();
+  assert.equal(tracker.update(hier, 2100, 1000, undefined, { survey, at: 900 }), 'aside');
+  assert.deepEqual(events, ['full pass', 'forget 1900', 'full pass']);
+  assert.equal(tracker.pids.has(1900), false);
+  assert.equal(tracker.hostProcessCount, 20_001, 'counted by the survey');
+  assert.equal(tracker.lastFullPassAt, 900, 'the full pass is as old as the survey');
+  assert.deepEqual(
+    paths(),
+    [scope(A), scope(B), scope(C)].sort(),
+    "C from the listing, B from the probe of 2100 (the survey's view is older)",
+  );
+  assert.deepEqual(tracker.cgroups.all.find((c) => c.path === scope(C))?.pids, [1950], "a listed cgroup's members read in the same pass");
+  assert.deepEqual(
+    tracker.pids.outsideHost().sort((a, b) => a.pid - b.pid),
+    [
+      { pid: 1500, pidns: 4026534501 },
+      { pid: 2000, pidns: 4026534001 },
+      { pid: 2100, pidns: 4026534101 },
+    ],
+    'the missed PID noted from the survey; the probed one with the namespace read now',
+  );
+  assert.equal(tracker.update(hier, 2100, 2000), 'incremental', 'the next full pass is an interval after the survey');
+});
+
+test('a survey is taken only where it can be the full pass: young enough, and the PIDs since neither wrapped nor too many', (t) => {
+  const { h, hier, tracker } = tracked(t);
+  const survey = { processCount: 3, fresh: new Map(), gone: [], cgroupDirs: directoriesUnder(hier!.dir, LISTING_DEPTH) };
+  assert.equal(tracker.update(hier, 2000, 0, undefined, { survey, at: 0 }), 'full', 'the first scan walks itself');
+  assert.equal(tracker.update(hier, 2000, 1000, undefined, { survey, at: 900 }), 'aside', 'taken early: a full pass a little ahead');
+  assert.equal(tracker.update(hier, 2000, 20_000, undefined, { survey, at: 9_000 }), 'full', 'as old as the interval: stale');
+  assert.equal(tracker.update(hier, 300, 20_500, undefined, { survey, at: 20_400 }), 'full', 'the PIDs wrapped since the last scan');
+  h.build();
+  assert.equal(
+    tracker.update(hier, 301 + MAX_PROBED_PIDS, 21_000, undefined, { survey, at: 20_900 }),
+    'full',
+    'more PIDs made since the last scan than are worth probing',
+  );
+  assert.equal(tracker.update(hier, 302 + MAX_PROBED_PIDS, 22_000, undefined, { survey, at: 21_900 }), 'aside');
 });
