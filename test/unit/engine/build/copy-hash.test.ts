@@ -5,9 +5,8 @@ import { appendFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { hashPlan, planCopy } from '../../../../src/engine/build/copy-layer.js';
-import { resolveSources } from '../../../../src/engine/build/copy-sources.js';
-import { MergedView } from '../../../../src/engine/build/merged-view.js';
+import { hashPlan } from '../../../../src/engine/build/copy-layer.js';
+import { planCopyAll } from '../../../helpers/copy-plan.js';
 
 function contextWith(t: TestContext, files: Record<string, Buffer>): string {
   const dir = mkdtempSync(join(tmpdir(), 'tctop-copy-hash-'));
@@ -17,19 +16,7 @@ function contextWith(t: TestContext, files: Record<string, Buffer>): string {
   return realpathSync(dir);
 }
 
-function planOf(dir: string) {
-  const root = { view: new MergedView([dir], false), contextDir: dir, what: 'build context' };
-  const { sources } = resolveSources(['.'], root, 'COPY');
-  return planCopy({
-    sources,
-    dest: '/app/',
-    multiple: false,
-    stageView: new MergedView([join(dir, 'image')], false),
-    owner: { uid: 0, gid: 0 },
-    add: false,
-    keyword: 'COPY',
-  });
-}
+const planOf = (dir: string) => planCopyAll(dir, join(dir, 'image'));
 
 const bytes = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff));
 

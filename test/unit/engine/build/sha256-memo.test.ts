@@ -8,10 +8,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { hashPlan, planCopy } from '../../../../src/engine/build/copy-layer.js';
-import { resolveSources } from '../../../../src/engine/build/copy-sources.js';
-import { MergedView } from '../../../../src/engine/build/merged-view.js';
+import { hashPlan } from '../../../../src/engine/build/copy-layer.js';
 import { memoPath, Sha256Memo } from '../../../../src/engine/build/sha256-memo.js';
+import { planCopyAll } from '../../../helpers/copy-plan.js';
 
 const real = (input: string | Buffer) => `sha256:${createHash('sha256').update(input).digest('hex')}`;
 
@@ -89,19 +88,7 @@ test("a COPY's key through the memo is the key without it, before and after a co
   mkdirSync(join(dir, 'image'));
   writeFileSync(join(dir, 'ctx', 'small'), 'one');
   writeFileSync(join(dir, 'ctx', 'grows'), 'g'.repeat(10 << 10));
-  const planOf = () => {
-    const root = { view: new MergedView([join(dir, 'ctx')], false), contextDir: join(dir, 'ctx'), what: 'build context' };
-    const { sources } = resolveSources(['.'], root, 'COPY');
-    return planCopy({
-      sources,
-      dest: '/app/',
-      multiple: false,
-      stageView: new MergedView([join(dir, 'image')], false),
-      owner: { uid: 0, gid: 0 },
-      add: false,
-      keyword: 'COPY',
-    });
-  };
+  const planOf = () => planCopyAll(join(dir, 'ctx'), join(dir, 'image'));
   const memo = Sha256Memo.load(dir);
   const before = await hashPlan(planOf());
   assert.equal(await hashPlan(planOf(), memo), before);
