@@ -115,6 +115,13 @@ export function perContainer(spec: ContainerMetricSpec): MetricDef {
   };
 }
 
+const NO_LABELS: Labels = {};
+
+/** A host-wide gauge: one series without labels (machine_*, tctop's scan health). */
+export function hostGauge(name: string, help: string, value: (s: HostSnapshot) => number): MetricDef {
+  return { name, help, type: 'gauge', labelNames: [], collect: (s, emit) => emit(undefined, NO_LABELS, value(s)) };
+}
+
 /** A family: a named group of definitions that `--[no-]collector.<name>` switches on or off. */
 export interface Collector {
   name: string;

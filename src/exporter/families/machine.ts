@@ -1,12 +1,6 @@
 // The machine, as cAdvisor's machine_* series (host-wide, no container labels).
-import type { Collector, MetricDef } from '../family.js';
+import { hostGauge, type Collector } from '../family.js';
 import type { HostSnapshot } from '../../snapshot/model.js';
-
-const NO_LABELS = {};
-
-function hostGauge(name: string, help: string, value: (s: HostSnapshot) => number): MetricDef {
-  return { name, help, type: 'gauge', labelNames: [], collect: (s, emit) => emit(undefined, NO_LABELS, value(s)) };
-}
 
 /** As cAdvisor's: 1 when the machine's facts could not be read (a zero core or memory count, no topology). */
 function machineError(s: HostSnapshot): number {

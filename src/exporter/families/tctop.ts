@@ -1,15 +1,9 @@
 // tctop's own series: what cAdvisor cannot show (runtime, shim, init PID, namespaces) as info-style series with
 // bounded cardinality, plus the health of the scan itself.
 import { VERSION } from '../../version.js';
-import { type ContainerNamespace, READ_FAILURES, type HostSnapshot } from '../../snapshot/model.js';
-import { CONTAINER_LABELS, type Collector, type Labels, type MetricDef } from '../family.js';
+import { type ContainerNamespace, READ_FAILURES } from '../../snapshot/model.js';
+import { CONTAINER_LABELS, hostGauge, type Collector, type Labels, type MetricDef } from '../family.js';
 import { LabelSets } from '../label-sets.js';
-
-const NO_LABELS = {};
-
-function hostGauge(name: string, help: string, value: (s: HostSnapshot) => number): MetricDef {
-  return { name, help, type: 'gauge', labelNames: [], collect: (s, emit) => emit(undefined, NO_LABELS, value(s)) };
-}
 
 // keyed by every value they hold: a container whose state or PIDs change gets new labels
 const infoLabels = new LabelSets<string>();
