@@ -31,7 +31,10 @@ const codeCache = mkdtempSync(join(tmpdir(), 'tctop-test-v8-'));
 // appears during the run is a test's leak, reported and removed here rather than left on the host.
 const defaultBridge = '/sys/class/net/tctop0';
 const bridgeBefore = existsSync(defaultBridge);
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit', env: { ...process.env, TCTOP_CODE_CACHE_DIR: join(codeCache, 'v8') } });
+// No tctop a test starts pulls an image it was not told to (run, create and build pull a missing image from its
+// registry, docker.io for a bare name): a test that means to pull names a loopback registry and the policy itself.
+const env = { ...process.env, TCTOP_CODE_CACHE_DIR: join(codeCache, 'v8'), TCTOP_PULL_POLICY: process.env.TCTOP_PULL_POLICY ?? 'never' };
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit', env });
 rmSync(codeCache, { recursive: true, force: true });
 if (!bridgeBefore && existsSync(defaultBridge)) {
   console.error('test/run.mjs: the run left the default bridge tctop0 (a test ran a container without its own bridge); removed');

@@ -265,7 +265,7 @@ test('bad Dockerfiles and sources outside the context are refused, naming the li
   writeFileSync(join(outside, 'secret'), 'host secret\n');
   symlinkSync(join(outside, 'secret'), join(ctx, 'link-out'));
   writeFileSync(join(ctx, 'ok.txt'), 'ok\n');
-  const cases: Array<[string, RegExp, number]> = [
+  const cases: Array<[string, RegExp, number, string?]> = [
     [`FROM ${TEST_IMAGE}\n\nFROOM x\n`, /^tctop: Dockerfile line 3: unknown instruction: FROOM\n$/, 2],
     ['RUN true\n', /^tctop: Dockerfile line 1: RUN: no build stage in current context/, 2],
     [
@@ -295,22 +295,32 @@ test('bad Dockerfiles and sources outside the context are refused, naming the li
       /^tctop: Dockerfile line 2: RUN: the --mount option requires BuildKit/,
       2,
     ],
-    // a missing image is pulled, as docker's builder does: from a loopback port nobody serves (9, discard), so the
-    // pull fails at once and no test reaches a registry off this machine
+    // a missing image is pulled, as docker's builder does (the policy `missing`): from a loopback port nobody serves
+    // (9, discard), so the pull fails at once and no test reaches a registry off this machine
     [
       `FROM 127.0.0.1:9/absent-${suffix}:1\n`,
       new RegExp(`^tctop: image 127\\.0\\.0\\.1:9/absent-${suffix}:1 not found and not pulled: .*127\\.0\\.0\\.1:9`),
       1,
+      'missing',
     ],
     [
       `FROM ${TEST_IMAGE}\nCOPY --from=127.0.0.1:9/nosuchstage /x /x\n`,
       /^tctop: Dockerfile line 2: COPY: image 127\.0\.0\.1:9\/nosuchstage not found and not pulled: /,
       1,
+      'missing',
+    ],
+    // the policy `never` (the test runner's default): not even tried
+    [
+      `FROM 127.0.0.1:9/absent-${suffix}:1\n`,
+      /^tctop: image 127\.0\.0\.1:9\/absent-\w+:1 not found, and the pull policy is never\n$/,
+      1,
+      'never',
     ],
   ];
-  for (const [dockerfile, message, code] of cases) {
+  for (const [dockerfile, message, code, policy] of cases) {
     writeFileSync(join(ctx, 'Dockerfile'), dockerfile);
-    const r = e.tctop(['build', '-t', 'never:1', ctx], { timeoutMs: 60_000 });
+    const env = policy ? { TCTOP_PULL_POLICY: policy } : undefined;
+    const r = e.tctop(['build', '-t', 'never:1', ctx], { timeoutMs: 60_000, env });
     assert.equal(r.status, code, `${dockerfile}: ${r.stderr}`);
     assert.match(r.stderr, message, dockerfile);
   }

@@ -61,10 +61,10 @@ export class Engine {
     this.env = { ...process.env, TCTOP_ROOT: root, TCTOP_NETWORK_BRIDGE: this.bridge };
   }
 
-  tctop(args: string[], opts: { timeoutMs?: number; input?: string } = {}): CliResult {
+  tctop(args: string[], opts: { timeoutMs?: number; input?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
     const r = spawnSync(process.execPath, ['bin/tctop', ...args], {
       encoding: 'utf8',
-      env: this.env,
+      env: opts.env ? { ...this.env, ...opts.env } : this.env,
       input: opts.input,
       timeout: opts.timeoutMs ?? 60_000,
       maxBuffer: 64 << 20,

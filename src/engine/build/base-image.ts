@@ -1,12 +1,13 @@
-// FROM <image>: the base image from the store, pulled from its registry when the store lacks it (as docker's
-// builder does). The one place a build learns of an image it lacks.
+// FROM <image> (and COPY --from=<image>): the base image from the store, pulled from its registry when the store
+// lacks it, as docker's builder does, or by the build's pull policy (--pull: always; TCTOP_PULL_POLICY=never: the
+// store's alone). The one place a build learns of an image it lacks.
 import { readFileSync } from 'node:fs';
-import { tookSlowPath } from '../../code-cache-hint.js';
 import { NotFoundError, TctopError } from '../../errors.js';
 import type { ProgressOutput } from '../registry/progress.js';
 import { cell } from '../../text/sanitize.js';
+import { ensureImage } from '../images/ensure-image.js';
 import { parseImageConfig, type ImageConfig } from '../images/image-config.js';
-import { resolveImageId } from '../images/resolve.js';
+import type { PullPolicy } from '../images/pull-policy.js';
 import { configPath } from '../images/store-paths.js';
 
 export interface BaseImage {
@@ -15,21 +16,16 @@ export interface BaseImage {
   bytes: Buffer;
 }
 
-/** `progress`: where the pull of a missing image reports (the build's own output). */
-export async function resolveBaseImage(root: string, ref: string, progress?: ProgressOutput): Promise<BaseImage> {
+/** `progress`: where a pull reports (the build's own output). */
+export async function resolveBaseImage(root: string, ref: string, policy: PullPolicy, progress?: ProgressOutput): Promise<BaseImage> {
   let hex: string;
   try {
-    hex = resolveImageId(root, ref).hex;
+    hex = await ensureImage(root, ref, policy, { progress });
   } catch (err) {
-    if (!(err instanceof NotFoundError)) throw err;
-    tookSlowPath(); // the registry client's code is no model for the next builds' code cache
-    const { pullImage } = await import('../registry/pull.js');
-    try {
-      hex = (await pullImage(ref, { root, progress })).id.replace(/^sha256:/, '');
-    } catch (pullErr) {
-      if (!(pullErr instanceof TctopError)) throw pullErr;
-      throw new NotFoundError(`image ${cell(ref, 200)} not found and not pulled: ${pullErr.message}`);
-    }
+    if (!(err instanceof TctopError)) throw err;
+    if (policy === 'never' && err instanceof NotFoundError)
+      throw new NotFoundError(`image ${cell(ref, 200)} not found, and the pull policy is never`);
+    throw new NotFoundError(`image ${cell(ref, 200)} not found and not pulled: ${err.message}`);
   }
   const bytes = readFileSync(configPath(root, hex));
   return { id: `sha256:${hex}`, config: parseImageConfig(bytes, `image ${cell(ref, 100)}`), bytes };

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { errnoOf, NotFoundError, UsageError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 import { randomBytes } from '../random.js';
+import { defaultPullPolicy, type PullPolicy } from '../images/pull-policy.js';
 import { readRepositories } from '../images/repositories.js';
 import { configPath } from '../images/store-paths.js';
 import { sha256Digest } from '../images/sha256.js';
@@ -30,6 +31,8 @@ export interface BuildRequest {
   buildArgs: Map<string, string>;
   target?: string;
   noCache: boolean;
+  /** When FROM images are pulled (default: when missing, or TCTOP_PULL_POLICY). */
+  pull?: PullPolicy;
   network: BuildNetwork;
   out: (text: string) => void;
   signal: AbortSignal;
@@ -122,6 +125,7 @@ export async function buildImage(root: string, req: BuildRequest): Promise<Build
     stages: [],
     buildArgs,
     noCache: req.noCache,
+    pull: req.pull ?? defaultPullPolicy(),
     network: req.network,
     escape: dockerfile.escape,
     out: req.out,

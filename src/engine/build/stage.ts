@@ -10,6 +10,7 @@ import { resolveUser } from '../containers/user.js';
 import type { ImageConfig } from '../images/image-config.js';
 import type { StagedLayer } from '../images/layer-stager.js';
 import { layerRootDir } from '../images/store-paths.js';
+import type { PullPolicy } from '../images/pull-policy.js';
 import { resolveBaseImage } from './base-image.js';
 import type { BuildArgs } from './build-args.js';
 import type { BuildNetwork } from './run-step.js';
@@ -42,6 +43,8 @@ export interface BuildSession {
   stages: StageState[];
   buildArgs: BuildArgs;
   noCache: boolean;
+  /** When a FROM or COPY --from image is pulled (--pull: always). */
+  pull: PullPolicy;
   network: BuildNetwork;
   escape: string;
   out: (text: string) => void;
@@ -120,7 +123,7 @@ export async function startStage(s: BuildSession, instr: InstructionOf<'FROM'>, 
           const bytes = Buffer.from(JSON.stringify(scratchConfig()));
           return { id: s.memo.digest(bytes), config: scratchConfig(), bytes };
         })()
-      : await resolveBaseImage(s.root, ref, { write: s.out });
+      : await resolveBaseImage(s.root, ref, s.pull, { write: s.out });
   const state: StageState = {
     index,
     name: instr.stageName,
@@ -148,7 +151,7 @@ async function sourceRootFor(s: BuildSession, state: StageState, from: string | 
   if (/^\d+$/.test(name) && (!stage || stage.index >= state.index))
     throw new UsageError(`${keyword} --from=${cell(name, 60)}: no such earlier stage`);
   if (stage) return { view: viewOf(s.root, stage.config), contextDir: null, what: `stage ${stage.name ?? stage.index}` };
-  const image = await resolveBaseImage(s.root, name, { write: s.out });
+  const image = await resolveBaseImage(s.root, name, s.pull, { write: s.out });
   return { view: viewOf(s.root, image.config), contextDir: null, what: `image ${name}` };
 }
 

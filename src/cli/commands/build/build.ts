@@ -13,6 +13,7 @@ interface BuildFlags {
   cache: boolean;
   network: string;
   quiet?: boolean;
+  pull?: boolean;
 }
 
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -55,6 +56,7 @@ export function registerBuild(program: Command): void {
     .option('--build-arg <key=value>', 'set a build-time variable (repeatable)', collect, [])
     .option('--target <stage>', 'build up to this stage')
     .option('--no-cache', 'do not use the build cache')
+    .option('--pull', 'always pull the FROM images, even when the store has them (default: only when missing)')
     .option('--network <mode>', 'network for RUN steps: bridge (default), none or host', 'default')
     .option('-q, --quiet', 'print only the image ID on success')
     .action(async (context: string, flags: BuildFlags) => {
@@ -89,6 +91,7 @@ export function registerBuild(program: Command): void {
           buildArgs,
           target: flags.target,
           noCache: !flags.cache,
+          pull: flags.pull ? 'always' : undefined,
           network,
           out,
           signal: stop.signal,

@@ -1,6 +1,7 @@
 // The flags run and create share, and their translation into a validated CreateRequest (nothing created yet).
 import type { Command } from 'commander';
 import type { CreateRequest } from '../../../engine/containers/create.js';
+import { cell } from '../../../text/sanitize.js';
 
 export interface CreateFlags {
   name?: string;
@@ -25,6 +26,7 @@ export interface CreateFlags {
   capAdd?: string[];
   capDrop?: string[];
   securityOpt?: string[];
+  pull?: string;
 }
 
 /** Repeatable options, without a default (commander would print "(default: [])" in the help). */
@@ -36,6 +38,7 @@ export function addCreateOptions(cmd: Command): Command {
   return cmd
     .argument('<image>', 'image name[:tag] or ID')
     .argument('[command...]', "command and arguments (replace the image's Cmd; their own flags pass through)")
+    .option('--pull <policy>', 'pull the image first: missing (default; TCTOP_PULL_POLICY changes it), always or never')
     .option('--name <name>', 'container name (default: a generated adjective_surname)')
     .option('-e, --env <K=V>', 'set an environment variable (repeatable; -e K takes K from this environment)', collect)
     .option('-w, --workdir <dir>', 'working directory inside the container')
@@ -89,6 +92,26 @@ export async function createRequest(image: string, command: string[], f: CreateF
     restart: (await import('../../../engine/containers/terminal-flags.js')).parseRestart(f.restart ?? 'no'),
     security: (await import('../../../engine/security/security-spec.js')).planSecurity(f),
   };
+}
+
+/**
+ * The image in the store by --pull, as docker run has it: pulled first when the store lacks it (or always), its
+ * progress on stderr (stdout is the container's output, or the ID). Run after the flags are validated.
+ */
+export async function readyImage(image: string, f: CreateFlags): Promise<void> {
+  const { defaultPullPolicy, parsePullPolicy } = await import('../../../engine/images/pull-policy.js');
+  const policy = f.pull === undefined ? defaultPullPolicy() : parsePullPolicy(f.pull);
+  (await import('../../../engine/containers/preflight.js')).requireRoot(); // the engine's rule, before its store is read
+  const { ensureImage } = await import('../../../engine/images/ensure-image.js');
+  const { tctopRoot } = await import('../../../engine/images/store-paths.js');
+  const root = tctopRoot();
+  const pulling = async <T>(work: () => Promise<T>) => {
+    const { abandonStaging } = await import('../../../engine/images/staging.js');
+    const { withInterruptCleanup } = await import('../images/interrupt.js');
+    return withInterruptCleanup(() => abandonStaging(root), work);
+  };
+  const onMissing = () => process.stderr.write(`Unable to find image '${cell(image, 200)}' locally\n`);
+  await ensureImage(root, image, policy, { progress: process.stderr, onMissing, pulling });
 }
 
 async function publishRequests(specs: string[]): Promise<NonNullable<CreateRequest['ports']>> {

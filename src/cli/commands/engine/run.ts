@@ -3,7 +3,7 @@
 // terminal is attached to the container (raw with -t; ctrl-p ctrl-q detaches).
 import type { Command } from 'commander';
 import { UsageError } from '../../../errors.js';
-import { addCreateOptions, createRequest, type CreateFlags } from './create-options.js';
+import { addCreateOptions, createRequest, readyImage, type CreateFlags } from './create-options.js';
 
 interface RunFlags extends CreateFlags {
   detach?: boolean;
@@ -20,6 +20,7 @@ export function registerRun(program: Command): void {
       const req = await createRequest(image, command, flags);
       if (req.autoRemove && req.restart && req.restart.name !== 'no') throw new UsageError('conflicting options: --restart and --rm');
       if (flags.detachKeys !== undefined) (await import('../../../engine/containers/terminal-flags.js')).parseDetachKeys(flags.detachKeys);
+      await readyImage(image, flags);
       const { tctopRoot } = await import('../../../engine/images/store-paths.js');
       const engine = await import('../../../engine/containers/run.js');
       const root = tctopRoot();
