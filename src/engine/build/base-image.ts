@@ -18,14 +18,16 @@ export interface BaseImage {
 
 /** `progress`: where a pull reports (the build's own output). */
 export async function resolveBaseImage(root: string, ref: string, policy: PullPolicy, progress?: ProgressOutput): Promise<BaseImage> {
+  const why = policy === 'always' ? 'not pulled' : 'not found and not pulled'; // --pull: the store may have it
+  const pullError = (err: unknown) =>
+    err instanceof TctopError ? new NotFoundError(`image ${cell(ref, 200)} ${why}: ${err.message}`) : err;
   let hex: string;
   try {
-    hex = await ensureImage(root, ref, policy, { progress });
+    hex = await ensureImage(root, ref, policy, { progress, pullError });
   } catch (err) {
-    if (!(err instanceof TctopError)) throw err;
     if (policy === 'never' && err instanceof NotFoundError)
       throw new NotFoundError(`image ${cell(ref, 200)} not found, and the pull policy is never`);
-    throw new NotFoundError(`image ${cell(ref, 200)} not found and not pulled: ${err.message}`);
+    throw err; // the store's own errors (an ambiguous ID prefix) as they are
   }
   const bytes = readFileSync(configPath(root, hex));
   return { id: `sha256:${hex}`, config: parseImageConfig(bytes, `image ${cell(ref, 100)}`), bytes };

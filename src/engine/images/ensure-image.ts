@@ -13,6 +13,8 @@ export interface EnsureOptions {
   onMissing?: () => void;
   /** Runs the pull (a CLI removes its staging when interrupted). */
   pulling?: <T>(pull: () => Promise<T>) => Promise<T>;
+  /** What a failed pull throws instead of its own error (the store's errors pass unchanged). */
+  pullError?: (err: unknown) => unknown;
 }
 
 /** The image's ID (hex) in the store, after a pull when `policy` asks for one. */
@@ -28,6 +30,10 @@ export async function ensureImage(root: string, ref: string, policy: PullPolicy,
   tookSlowPath(); // the registry client's code is no model for the next runs' code cache
   const { pullImage } = await import('../registry/pull.js');
   const pull = () => pullImage(ref, { root, progress: options.progress });
-  const pulled = await (options.pulling ? options.pulling(pull) : pull());
-  return pulled.id.replace(/^sha256:/, '');
+  try {
+    const pulled = await (options.pulling ? options.pulling(pull) : pull());
+    return pulled.id.replace(/^sha256:/, '');
+  } catch (err) {
+    throw options.pullError ? options.pullError(err) : err;
+  }
 }
