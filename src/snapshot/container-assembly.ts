@@ -125,7 +125,11 @@ function addContainers(a: Assembly, groups: ProcessGroup[]): void {
       signals,
     });
     if (signals)
-      a.quiet!.recordFull(g.cgroupPath!, signals, { cgroup: container.cgroup, network: container.network, netns: netnsOf(container) });
+      a.quiet!.recordFull(g.cgroupPath!, container.id, signals, {
+        cgroup: container.cgroup,
+        network: container.network,
+        netns: netnsOf(container),
+      });
     const descriptors = a.descriptors?.count(container.pids, a.live);
     if (descriptors) container.descriptors = descriptors;
     a.containers.push(container);

@@ -67,6 +67,11 @@ export interface ScanOptions {
    * every scan.
    */
   quietMaxAgeMs?: number;
+  /**
+   * With a focus (HostScanner.focus: the containers a consumer shows), how often the quiet containers outside it are
+   * read whole at least (ms; default 60,000, never less than quietMaxAgeMs).
+   */
+  unfocusedMaxAgeMs?: number;
   /** Count the open descriptors and sockets of container processes (rate-limited; the exporter asks). */
   descriptors?: boolean;
 }
