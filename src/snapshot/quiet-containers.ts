@@ -20,6 +20,11 @@
 // scrolled into view shows figures read at that scan, not ones reused since long before; the others are read
 // whole at least every `unfocusedMaxAgeMs`. Their figures that a quiet container's signals prove still (CPU time,
 // memory charged, frozen) are exact either way: the longer age bounds only what can change unseen (above).
+// Outside the focus, unless the consumer needs every signal every scan (`everySignal`: the dashboard sorted by
+// memory or state), only the CPU signal is read every scan and the others every `unfocusedSignalsMs`: such a
+// container's CPU time is exact every scan, its memory usage and frozen state (v2: its IO and pressure too) at most
+// that old; a signal that moved meanwhile makes a full read when it is read (its baseline was read before the last
+// full read, as every baseline is).
 import type { HostReader } from '../host/reader.js';
 import type { CgroupStats, NetworkStats } from '../host/records.js';
 import { spreadTtl } from '../host/ttl-spread.js';
@@ -48,6 +53,8 @@ interface Entry {
   phase: number;
   /** Whether it was in the focus at its last full read or at the last scan that found it quiet. */
   focused: boolean;
+  /** When every one of its signals was last read (outside the focus only the CPU one is read every scan). */
+  signalsAt: number;
   /** The scan that last saw the container (entries of gone containers are dropped). */
   seen: number;
 }
@@ -62,22 +69,30 @@ export class QuietContainers {
   private now = 0;
   /** The IDs of the containers a consumer shows; undefined: every container keeps maxAgeMs. */
   private focus: ReadonlySet<string> | undefined;
+  /** Every signal of every container read every scan, focus or not. */
+  private everySignal = true;
   /** This scan's count of container cgroups found quiet, and of those read whole (benchmarks print the share). */
   readonly counts = { quiet: 0, whole: 0 };
 
   /**
    * @param maxAgeMs a container is read whole at least this often (with a focus: those in it)
    * @param unfocusedMaxAgeMs with a focus, those outside it at least this often (never less than maxAgeMs)
+   * @param unfocusedSignalsMs with a focus, how often the signals but the CPU one of those outside it are read
    */
   constructor(
     private readonly reader: HostReader,
     private readonly maxAgeMs: number,
     private readonly unfocusedMaxAgeMs = maxAgeMs,
+    private readonly unfocusedSignalsMs = 0,
   ) {}
 
-  /** From the next scan on, the containers a consumer shows (undefined: none singled out; see the head comment). */
-  setFocus(ids: ReadonlySet<string> | undefined): void {
+  /**
+   * From the next scan on, the containers a consumer shows (undefined: none singled out), and whether it needs every
+   * signal of the others every scan too (see the head comment).
+   */
+  setFocus(ids: ReadonlySet<string> | undefined, everySignal = false): void {
     this.focus = ids;
+    this.everySignal = ids === undefined || everySignal;
   }
 
   private inFocus(id: string): boolean {
@@ -91,10 +106,28 @@ export class QuietContainers {
    * the container moved leaves the schedule as it is.
    */
   private wholeDue(e: Entry, focused: boolean): boolean {
-    const age = focused ? this.maxAgeMs : Math.max(this.maxAgeMs, this.unfocusedMaxAgeMs);
-    const phase = e.phase * age;
-    const slot = (t: number) => Math.floor((t - phase) / age);
-    return slot(this.now) > slot(e.readAt);
+    return this.slotPassed(e, focused ? this.maxAgeMs : Math.max(this.maxAgeMs, this.unfocusedMaxAgeMs), e.readAt);
+  }
+
+  /** Whether one of the entry's slots every `period` (at its phase) fell after `since`, up to now. */
+  private slotPassed(e: Entry, period: number, since: number): boolean {
+    const phase = e.phase * period;
+    const slot = (t: number) => Math.floor((t - phase) / period);
+    return slot(this.now) > slot(since);
+  }
+
+  /** This scan's texts of the entry's signals: all of them, or the CPU one with the others as last read. */
+  private readSignals(e: Entry, focused: boolean): (string | null)[] {
+    const before = e.signals;
+    const all =
+      focused ||
+      this.everySignal ||
+      before === undefined ||
+      this.unfocusedSignalsMs <= 0 ||
+      this.slotPassed(e, this.unfocusedSignalsMs, e.signalsAt);
+    if (!all) return e.files.map((f, i) => (i === 0 ? this.reader.hotRecordText(f) : before[i]));
+    e.signalsAt = this.now;
+    return e.files.map((f) => this.reader.hotRecordText(f));
   }
 
   beginScan(now: number): void {
@@ -116,10 +149,10 @@ export class QuietContainers {
     let quiet = false;
     if (e) {
       e.seen = this.scanNo;
-      const fresh = e.files.map((f) => this.reader.hotRecordText(f));
+      const focused = this.inFocus(e.id);
+      const fresh = this.readSignals(e, focused);
       const before = e.signals;
       e.compared = before !== undefined;
-      const focused = this.inFocus(e.id);
       quiet =
         !touched &&
         before !== undefined &&
@@ -161,6 +194,7 @@ export class QuietContainers {
       readAt: this.now,
       phase: e?.phase ?? spreadTtl(path, 1),
       focused: this.inFocus(id),
+      signalsAt: e?.signalsAt ?? this.now,
       compared: false,
       seen: this.scanNo,
     });

@@ -314,7 +314,9 @@ class Dashboard {
     );
     const list = this.layout.list;
     const height = Number(list.height) - Number(list.iheight ?? 0);
-    this.scanner.focus(shownIds(this.visible, this.firstShown, height, this.state.selectedId));
+    // an order by memory or state needs those of every container every scan; CPU time is read every scan anyway
+    const everySignal = this.state.sortKey === 'mem' || this.state.sortKey === 'state';
+    this.scanner.focus(shownIds(this.visible, this.firstShown, height, this.state.selectedId), everySignal);
     const selected = cur.containers.find((c) => c.id === this.state.selectedId);
     if (this.state.view === 'detail' && selected) {
       const history = { cpu: this.containerHistory.get(selected.id, 'cpu'), mem: this.containerHistory.get(selected.id, 'mem') };

@@ -250,3 +250,76 @@ test('a scanner with a focus: a container outside it keeps its memory.stat past 
   scanner.focus(new Set([WEB]));
   assert.equal(rssOf(web(scanner)), 1234567, 'in the focus: read whole at the next scan');
 });
+
+/** A reader of signal files from a map, logging what it read. */
+function signalReader(texts: Map<string, string>, log: string[]): HostReader {
+  return {
+    hotRecordText: (f: string) => {
+      log.push(f);
+      return texts.get(f) ?? null;
+    },
+  } as unknown as HostReader;
+}
+
+test('outside the focus only the CPU signal is read every scan, the others every unfocusedSignalsMs; a move there is then seen', () => {
+  const files = ['/cg/cpuacct.usage', '/cg/memory.usage_in_bytes', '/cg/freezer.state'];
+  const texts = new Map([
+    [files[0], '26887120\n'],
+    [files[1], '8458240\n'],
+    [files[2], 'THAWED\n'],
+  ]);
+  const log: string[] = [];
+  const quiet = new QuietContainers(signalReader(texts, log), 1e9, 1e9, 5000);
+  quiet.setFocus(new Set(['shown']));
+  const scan = (now: number) => {
+    log.length = 0;
+    quiet.beginScan(now);
+    const whole = !quiet.isQuiet('/cg');
+    if (whole) quiet.recordFull('/cg', 'hidden', files, { cgroup: null, network: null });
+    quiet.endScan([]);
+    return { whole, read: [...log] };
+  };
+  scan(0);
+  assert.deepEqual(scan(1000), { whole: true, read: files }, 'the baseline reads them all');
+  const reads: string[][] = [];
+  for (let now = 2000; now <= 12_000; now += 1000) {
+    const s = scan(now);
+    assert.equal(s.whole, false, `quiet at ${now}`);
+    reads.push(s.read);
+  }
+  const full = reads.filter((r) => r.length === 3).length;
+  assert.ok(full >= 1 && full <= 3, `every signal read in ${full} of 11 scans`);
+  assert.ok(
+    reads.every((r) => r[0] === files[0] && (r.length === 1 || r.length === 3)),
+    'the CPU signal every scan',
+  );
+  texts.set(files[1], '8462336\n'); // memory charged without CPU time (a page charged from outside)
+  const seen = [13_000, 14_000, 15_000, 16_000, 17_000, 18_000].map((now) => scan(now).whole);
+  assert.ok(seen.includes(true), `the memory move is seen within 5 s: ${seen.join(' ')}`);
+  texts.set(files[0], '26887999\n');
+  assert.equal(scan(19_000).whole, true, 'CPU time moved: read whole at once');
+});
+
+test('with everySignal, or in the focus, every signal is read every scan', () => {
+  const files = ['/cg/cpuacct.usage', '/cg/memory.usage_in_bytes', '/cg/freezer.state'];
+  const texts = new Map(files.map((f) => [f, '1\n']));
+  for (const [focus, every] of [
+    [new Set(['other']), true],
+    [new Set(['c']), false],
+  ] as const) {
+    const log: string[] = [];
+    const quiet = new QuietContainers(signalReader(texts, log), 1e9, 1e9, 5000);
+    quiet.setFocus(focus, every);
+    for (let now = 0; now <= 6000; now += 1000) {
+      log.length = 0;
+      quiet.beginScan(now);
+      if (!quiet.isQuiet('/cg')) quiet.recordFull('/cg', 'c', files, { cgroup: null, network: null });
+      quiet.endScan([]);
+      if (now > 0) assert.deepEqual(log, files, `at ${now}`);
+    }
+    texts.set(files[1], `${Math.random()}\n`);
+    quiet.beginScan(7000);
+    assert.equal(quiet.isQuiet('/cg'), false, 'a memory move is seen at the next scan');
+    quiet.endScan([]);
+  }
+});
