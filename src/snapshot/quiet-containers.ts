@@ -26,6 +26,8 @@
 // that old; a signal that moved meanwhile makes a full read when it is read (its baseline was read before the last
 // full read, as every baseline is).
 import type { HostReader } from '../host/reader.js';
+import type { Claim } from '../discovery/types.js';
+import type { Container, ProcessInfo } from './model.js';
 import type { CgroupStats, NetworkStats } from '../host/records.js';
 import { spreadTtl } from '../host/ttl-spread.js';
 
@@ -35,6 +37,11 @@ export interface QuietFigures {
   network: NetworkStats | null;
   /** The network namespace's inode, when known. */
   netns?: number;
+  /**
+   * The Container last built from these figures, with the claim and shim record it was built from: a quiet scan
+   * with the same claim and shim and a still network has nothing to build it from that differs (container-assembly.ts).
+   */
+  built?: { container: Container; claim: Claim | null; parent: ProcessInfo | undefined };
 }
 
 interface Entry {

@@ -323,3 +323,30 @@ test('with everySignal, or in the focus, every signal is read every scan', () =>
     quiet.endScan([]);
   }
 });
+
+test('a quiet container with a still network and the same claim is the Container built before, not built again', (t) => {
+  const h = dockerHost(t, LO_ONLY);
+  const scanner = scannerOf(t, h);
+  settled(scanner);
+  const a = web(scanner);
+  const b = web(scanner);
+  assert.equal(b, a, 'the same object');
+  assert.deepEqual(b, web(scannerOf(t, h, { ...STEADY, quietMaxAgeMs: 0 })), 'what a scanner reading it whole builds');
+});
+
+test("a quiet container's claim read again (its TTL) is built anew: a rename shows", (t) => {
+  const h = dockerHost(t, LO_ONLY);
+  const scanner = scannerOf(t, h, { ...STEADY, claimTtlMs: 40 });
+  settled(scanner);
+  const before = web(scanner);
+  h.json(`/var/lib/docker/containers/${WEB}/config.v2.json`, {
+    ID: WEB,
+    Name: '/web2',
+    Config: { Image: 'busybox:latest', Labels: {} },
+    State: { Running: true, Pid: 7004, StartedAt: '2026-11-23T13:33:00.5Z' },
+  });
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60);
+  const after = web(scanner);
+  assert.deepEqual([before.name, after.name], ['web', 'web2']);
+  assert.equal(web(scanner), after, 'then reused again');
+});
