@@ -111,21 +111,34 @@ function addContainers(a: Assembly, groups: ProcessGroup[]): void {
     const parent = read && summary ? withCommandLine(a.reader, read) : read;
     const claim = a.claims.get(g.key, g.init, () => claimGroup(a.reader, g, parent, a.discovery, ADAPTERS));
     const signals = a.quiet && g.cgroupPath !== undefined && !still ? [] : undefined;
-    const container = buildContainer({
-      reader: a.reader,
-      group: g,
-      parent,
-      claim,
-      host: a.host,
-      layout: a.layout,
-      statsVersion: statsVersion(a.layout),
-      live: a.live,
-      figures: a.figures,
-      reuse: still && { cgroup: still.cgroup, network: still.network, netStill: a.quiet!.netDevStill(still) },
-      signals,
-    });
+    const netStill = still ? a.quiet!.netDevStill(still) : false;
+    // a quiet container built from the same claim, shim and figures is the one built before: not built again
+    // (counting descriptors, the exporter's, sets a field on it: always built anew there)
+    const b = still?.built;
+    const same = netStill && !a.descriptors && b && b.claim === claim && b.parent === parent ? b.container : undefined;
+    const container =
+      same ??
+      buildContainer({
+        reader: a.reader,
+        group: g,
+        parent,
+        claim,
+        host: a.host,
+        layout: a.layout,
+        statsVersion: statsVersion(a.layout),
+        live: a.live,
+        figures: a.figures,
+        reuse: still && { cgroup: still.cgroup, network: still.network, netStill },
+        signals,
+      });
     if (signals)
-      a.quiet!.recordFull(g.cgroupPath!, signals, { cgroup: container.cgroup, network: container.network, netns: netnsOf(container) });
+      a.quiet!.recordFull(g.cgroupPath!, container.id, signals, {
+        cgroup: container.cgroup,
+        network: container.network,
+        netns: netnsOf(container),
+        built: { container, claim, parent },
+      });
+    else if (still && netStill && !same) still.built = { container, claim, parent };
     const descriptors = a.descriptors?.count(container.pids, a.live);
     if (descriptors) container.descriptors = descriptors;
     a.containers.push(container);

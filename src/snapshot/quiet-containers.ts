@@ -14,7 +14,20 @@
 // cgroup by another that has not run in it yet, a netns shared with another container) is bounded by a full read
 // of every container at least every `maxAgeMs`, the phases spread (ttl-spread.ts) so that not all of them fall due
 // in one scan. A container with no CPU counter is always read whole.
+//
+// A consumer that shows some containers only (the dashboard: the rows on screen, the one opened) may name them
+// (setFocus): those keep the max age and are read whole at the first scan after they join the focus, so a row
+// scrolled into view shows figures read at that scan, not ones reused since long before; the others are read
+// whole at least every `unfocusedMaxAgeMs`. Their figures that a quiet container's signals prove still (CPU time,
+// memory charged, frozen) are exact either way: the longer age bounds only what can change unseen (above).
+// Outside the focus, unless the consumer needs every signal every scan (`everySignal`: the dashboard sorted by
+// memory or state), only the CPU signal is read every scan and the others every `unfocusedSignalsMs`: such a
+// container's CPU time is exact every scan, its memory usage and frozen state (v2: its IO and pressure too) at most
+// that old; a signal that moved meanwhile makes a full read when it is read (its baseline was read before the last
+// full read, as every baseline is).
 import type { HostReader } from '../host/reader.js';
+import type { Claim } from '../discovery/types.js';
+import type { Container, ProcessInfo } from './model.js';
 import type { CgroupStats, NetworkStats } from '../host/records.js';
 import { spreadTtl } from '../host/ttl-spread.js';
 
@@ -24,6 +37,11 @@ export interface QuietFigures {
   network: NetworkStats | null;
   /** The network namespace's inode, when known. */
   netns?: number;
+  /**
+   * The Container last built from these figures, with the claim and shim record it was built from: a quiet scan
+   * with the same claim and shim and a still network has nothing to build it from that differs (container-assembly.ts).
+   */
+  built?: { container: Container; claim: Claim | null; parent: ProcessInfo | undefined };
 }
 
 interface Entry {
@@ -34,12 +52,16 @@ interface Entry {
   /** This scan had a baseline to compare with (the container may have been quiet). */
   compared: boolean;
   figures: QuietFigures;
-  /**
-   * When its next full read is due whatever the signals say: a share of maxAgeMs after the first (ttl-spread.ts),
-   * then maxAgeMs after each due one. A full read because the container moved leaves it: the phases stay spread
-   * even after every container moved in one scan.
-   */
-  dueAt: number;
+  /** The container's ID (the focus names containers by it). */
+  id: string;
+  /** When its last full read was (for the age due under the focus: wholeDue). */
+  readAt: number;
+  /** Where in each max age its slots fall, a share in (0, 1] its path picks (ttl-spread.ts). */
+  phase: number;
+  /** Whether it was in the focus at its last full read or at the last scan that found it quiet. */
+  focused: boolean;
+  /** When every one of its signals was last read (outside the focus only the CPU one is read every scan). */
+  signalsAt: number;
   /** The scan that last saw the container (entries of gone containers are dropped). */
   seen: number;
 }
@@ -52,13 +74,68 @@ export class QuietContainers {
   private netnsCount = new Map<number, number>();
   private scanNo = 0;
   private now = 0;
+  /** The IDs of the containers a consumer shows; undefined: every container keeps maxAgeMs. */
+  private focus: ReadonlySet<string> | undefined;
+  /** Every signal of every container read every scan, focus or not. */
+  private everySignal = true;
   /** This scan's count of container cgroups found quiet, and of those read whole (benchmarks print the share). */
   readonly counts = { quiet: 0, whole: 0 };
 
+  /**
+   * @param maxAgeMs a container is read whole at least this often (with a focus: those in it)
+   * @param unfocusedMaxAgeMs with a focus, those outside it at least this often (never less than maxAgeMs)
+   * @param unfocusedSignalsMs with a focus, how often the signals but the CPU one of those outside it are read
+   */
   constructor(
     private readonly reader: HostReader,
     private readonly maxAgeMs: number,
+    private readonly unfocusedMaxAgeMs = maxAgeMs,
+    private readonly unfocusedSignalsMs = 0,
   ) {}
+
+  /**
+   * From the next scan on, the containers a consumer shows (undefined: none singled out), and whether it needs every
+   * signal of the others every scan too (see the head comment).
+   */
+  setFocus(ids: ReadonlySet<string> | undefined, everySignal = false): void {
+    this.focus = ids;
+    this.everySignal = ids === undefined || everySignal;
+  }
+
+  private inFocus(id: string): boolean {
+    return this.focus === undefined || this.focus.has(id);
+  }
+
+  /**
+   * Whether a full read is due whatever the signals say: a slot of its schedule passed since its last full read.
+   * Slots come every max age (the focus's: maxAgeMs or unfocusedMaxAgeMs) at a phase its path picks
+   * (ttl-spread.ts), so the containers' full reads stay spread over the scans of a max age, and a full read because
+   * the container moved leaves the schedule as it is.
+   */
+  private wholeDue(e: Entry, focused: boolean): boolean {
+    return this.slotPassed(e, focused ? this.maxAgeMs : Math.max(this.maxAgeMs, this.unfocusedMaxAgeMs), e.readAt);
+  }
+
+  /** Whether one of the entry's slots every `period` (at its phase) fell after `since`, up to now. */
+  private slotPassed(e: Entry, period: number, since: number): boolean {
+    const phase = e.phase * period;
+    const slot = (t: number) => Math.floor((t - phase) / period);
+    return slot(this.now) > slot(since);
+  }
+
+  /** This scan's texts of the entry's signals: all of them, or the CPU one with the others as last read. */
+  private readSignals(e: Entry, focused: boolean): (string | null)[] {
+    const before = e.signals;
+    const all =
+      focused ||
+      this.everySignal ||
+      before === undefined ||
+      this.unfocusedSignalsMs <= 0 ||
+      this.slotPassed(e, this.unfocusedSignalsMs, e.signalsAt);
+    if (!all) return e.files.map((f, i) => (i === 0 ? this.reader.hotRecordText(f) : before[i]));
+    e.signalsAt = this.now;
+    return e.files.map((f) => this.reader.hotRecordText(f));
+  }
 
   beginScan(now: number): void {
     this.now = now;
@@ -69,8 +146,8 @@ export class QuietContainers {
 
   /**
    * Whether the container cgroup `path` is quiet in this scan (decided once per scan, before its members are read):
-   * its signals read as at the scan before, its last full read younger than its max age, and no PID new to the host
-   * in it (`touched`). Reads its signal files.
+   * its signals read as at the scan before, no full read due by its age (wholeDue) or by its joining the focus, and
+   * no PID new to the host in it (`touched`). Reads its signal files.
    */
   isQuiet(path: string, touched = false): boolean {
     const done = this.decided.get(path);
@@ -79,7 +156,8 @@ export class QuietContainers {
     let quiet = false;
     if (e) {
       e.seen = this.scanNo;
-      const fresh = e.files.map((f) => this.reader.hotRecordText(f));
+      const focused = this.inFocus(e.id);
+      const fresh = this.readSignals(e, focused);
       const before = e.signals;
       e.compared = before !== undefined;
       quiet =
@@ -87,9 +165,11 @@ export class QuietContainers {
         before !== undefined &&
         fresh.length > 0 &&
         fresh[0] !== null &&
-        this.now < e.dueAt &&
+        (e.focused || !focused) &&
+        !this.wholeDue(e, focused) &&
         fresh.every((text, i) => text === before[i]);
       e.signals = fresh;
+      if (quiet) e.focused = focused;
     }
     this.decided.set(path, quiet);
     if (quiet) this.counts.quiet++;
@@ -108,18 +188,20 @@ export class QuietContainers {
     return n !== null && f.netns !== undefined && this.netnsCount.get(f.netns) === 1 && n.interfaces.every((i) => i.name === 'lo');
   }
 
-  /** After a full read of `path`: its figures, and the signal files its cgroup paths name. */
-  recordFull(path: string, files: string[], figures: QuietFigures): void {
+  /** After a full read of the container `id` at `path`: its figures, and the signal files its cgroup paths name. */
+  recordFull(path: string, id: string, files: string[], figures: QuietFigures): void {
     const e = this.entries.get(path);
     const same = e !== undefined && e.files.length === files.length && e.files.every((f, i) => f === files[i]);
-    const now = this.now;
     this.entries.set(path, {
       files,
       // read before this full read, at these paths: the baseline the next scan compares with
       signals: same && this.decided.has(path) ? e.signals : undefined,
       figures,
-      // the schedule starts with the first baseline: the read that makes it must not spend the first lifetime
-      dueAt: !e?.compared ? now + spreadTtl(path, this.maxAgeMs) : now >= e.dueAt ? now + this.maxAgeMs : e.dueAt,
+      id,
+      readAt: this.now,
+      phase: e?.phase ?? spreadTtl(path, 1),
+      focused: this.inFocus(id),
+      signalsAt: e?.signalsAt ?? this.now,
       compared: false,
       seen: this.scanNo,
     });

@@ -67,6 +67,16 @@ export interface ScanOptions {
    * every scan.
    */
   quietMaxAgeMs?: number;
+  /**
+   * With a focus (HostScanner.focus: the containers a consumer shows), how often the quiet containers outside it are
+   * read whole at least (ms; default 60,000, never less than quietMaxAgeMs).
+   */
+  unfocusedMaxAgeMs?: number;
+  /**
+   * With a focus, how often the movement signals but CPU time (memory usage, frozen; on v2 also IO and pressure) of
+   * the quiet containers outside it are read (ms; default 5,000); CPU time is read every scan.
+   */
+  unfocusedSignalsMs?: number;
   /** Count the open descriptors and sockets of container processes (rate-limited; the exporter asks). */
   descriptors?: boolean;
 }

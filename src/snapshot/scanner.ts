@@ -68,6 +68,12 @@ const FULL_PASS_INTERVAL_MS = 10_000;
 /** How long a quiet container's figures are reused at most before it is read whole again (quiet-containers.ts). */
 const QUIET_MAX_AGE_MS = 10_000;
 
+/** The same for the quiet containers outside a consumer's focus (HostScanner.focus), when it names one. */
+const UNFOCUSED_MAX_AGE_MS = 60_000;
+
+/** How often the signals but the CPU one of the quiet containers outside a focus are read (quiet-containers.ts). */
+const UNFOCUSED_SIGNALS_MS = 5000;
+
 /** TCTOP_QUIET_MAX_AGE_MS, when it is a number of milliseconds (0: read every container whole every scan). */
 function quietMaxAgeFromEnv(): number | undefined {
   const v = process.env.TCTOP_QUIET_MAX_AGE_MS;
@@ -83,6 +89,7 @@ export class HostScanner {
   private allProcesses: boolean;
   private scans = 0;
   private previousScanAt: number | undefined;
+  private focused: { ids: ReadonlySet<string> | undefined; everySignal: boolean } = { ids: undefined, everySignal: true };
 
   constructor(readonly options: ScanOptions = {}) {
     this.paths = hostPaths(options.root ?? '/');
@@ -93,6 +100,18 @@ export class HostScanner {
   /** From the next scan on, read every host process too (or again only the containers'): see ScanOptions. */
   readAllProcesses(on: boolean): void {
     this.allProcesses = on;
+  }
+
+  /**
+   * From the next scan on, the IDs of the containers the consumer shows (the dashboard's rows on screen and the one
+   * opened), or undefined for none singled out: a quiet container outside the focus is read whole less often
+   * (ScanOptions.unfocusedMaxAgeMs), one that joins it at the next scan; unless `everySignal` (an order by memory
+   * or state needs every container's), its memory usage and frozen state are read every
+   * ScanOptions.unfocusedSignalsMs, its CPU time every scan (quiet-containers.ts).
+   */
+  focus(ids: ReadonlySet<string> | undefined, everySignal = false): void {
+    this.focused = { ids, everySignal };
+    this.setup?.quiet?.setFocus(ids, everySignal);
   }
 
   scan(): HostSnapshot {
@@ -221,7 +240,10 @@ export class HostScanner {
       dropped: (pid) => files.forgetProcessFiles(pid),
     });
     const descriptors = this.options.descriptors ? new DescriptorCache(reader) : undefined;
-    const quiet = quietOn ? new QuietContainers(reader, quietMaxAge) : undefined;
+    const quiet = quietOn
+      ? new QuietContainers(reader, quietMaxAge, o.unfocusedMaxAgeMs ?? UNFOCUSED_MAX_AGE_MS, o.unfocusedSignalsMs ?? UNFOCUSED_SIGNALS_MS)
+      : undefined;
+    quiet?.setFocus(this.focused.ids, this.focused.everySignal);
     const asideOn = (o.keepFilesOpen ?? true) && o.fullPassAside;
     const aside = asideOn ? new AsideSurveys((req) => startHostSurvey(req, o.pidnsHelper)) : undefined;
     return (this.setup = { layout, files, reader, tracker, processes, descriptors, quiet, aside });

@@ -35,6 +35,7 @@ import { MoreViews } from './more-views.js';
 import { groupRows } from './view/groups.js';
 import { escapeTags } from './view/text-cells.js';
 import { withGauges } from './view/gauges.js';
+import { shownIds } from './view/focus.js';
 
 export interface DashboardOptions {
   root: string;
@@ -52,6 +53,7 @@ class Dashboard {
   private readonly screen: blessed.Widgets.Screen;
   private readonly layout: Layout;
   private readonly sampler: Sampler;
+  private readonly scanner: HostScanner;
   /** The host's two series. */
   private readonly history = new History();
   private readonly containerHistory = new ContainerHistory();
@@ -76,6 +78,7 @@ class Dashboard {
     private readonly done: (err?: unknown) => void,
   ) {
     const scanner = new HostScanner({ root: options.root, fullPassAside: true });
+    this.scanner = scanner;
     this.sampler = new Sampler(scanner, options.intervalMs);
     this.screen = createScreen();
     this.layout = createLayout(this.screen);
@@ -309,6 +312,11 @@ class Dashboard {
       this.options.colours !== false,
       this.gauges ? withGauges(this.columns, width) : this.columns,
     );
+    const list = this.layout.list;
+    const height = Number(list.height) - Number(list.iheight ?? 0);
+    // an order by memory or state needs those of every container every scan; CPU time is read every scan anyway
+    const everySignal = this.state.sortKey === 'mem' || this.state.sortKey === 'state';
+    this.scanner.focus(shownIds(this.visible, this.firstShown, height, this.state.selectedId), everySignal);
     const selected = cur.containers.find((c) => c.id === this.state.selectedId);
     if (this.state.view === 'detail' && selected) {
       const history = { cpu: this.containerHistory.get(selected.id, 'cpu'), mem: this.containerHistory.get(selected.id, 'mem') };

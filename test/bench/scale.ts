@@ -178,7 +178,7 @@ export function runScale(afterLast: (containers: number) => Promise<BenchRow[]> 
       const seen = intact ? `showed ${d.shown} containers` : `NOT VALID: showed ${d.shown} containers`;
       rows.push(
         {
-          name: `dashboard CPU (% of one core) at the default 1 s refresh, 20 s; ${seen}, ${at()}`,
+          name: `dashboard CPU (% of one core, its helpers included) at the default 1 s refresh, 20 s; ${seen}, ${at()}`,
           value: d.cpuPercent,
           unit: '%',
           target: 'value <= 5%',

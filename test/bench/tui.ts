@@ -14,10 +14,11 @@ const WINDOW_S = 20;
 const WARMUP_MS = 4000;
 const CLOCK_TICKS = 100;
 
-function cpuTicks(pid: number): number {
+/** utime + stime; with `children`, also cutime + cstime (its children that ended and were waited for). */
+function cpuTicks(pid: number, children = false): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
+  return Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0);
 }
 
 export function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -47,13 +48,13 @@ export function startInTmux(
   };
 }
 
-/** CPU (% of one core) of each PID over the same window. */
-export async function cpuOver(pids: number[], seconds: number): Promise<number[]> {
-  const before = pids.map(cpuTicks);
+/** CPU (% of one core) of each PID over the same window; with `children`, its ended children's too. */
+export async function cpuOver(pids: number[], seconds: number, children = false): Promise<number[]> {
+  const before = pids.map((pid) => cpuTicks(pid, children));
   const start = performance.now();
   await sleep(seconds * 1000);
   const elapsed = (performance.now() - start) / 1000;
-  return pids.map((pid, i) => (100 * (cpuTicks(pid) - before[i])) / CLOCK_TICKS / elapsed);
+  return pids.map((pid, i) => (100 * (cpuTicks(pid, children) - before[i])) / CLOCK_TICKS / elapsed);
 }
 
 export const suite: BenchSuite = {

@@ -178,11 +178,175 @@ test('1,000 quiet containers are read whole spread over the scans of a max age, 
       whole++;
       if (now >= 2000) assert.ok(now - lastWhole.get(p)! <= 10_000, `${p} reused past the max age`);
       lastWhole.set(p, now);
-      quiet.recordFull(p, ['/sys/fs/cgroup/cpuacct/x/cpuacct.usage'], { cgroup: null, network: null });
+      quiet.recordFull(p, p.slice(7), ['/sys/fs/cgroup/cpuacct/x/cpuacct.usage'], { cgroup: null, network: null });
     }
     quiet.endScan([]);
     wholePerScan.push(whole);
   }
   assert.deepEqual(wholePerScan.slice(0, 2), [1000, 1000], 'the first scan, and the one that reads the baseline');
   for (const n of wholePerScan.slice(2)) assert.ok(n >= 20 && n <= 200, `a scan read ${n} whole: ${wholePerScan.join(' ')}`);
+});
+
+test('with a focus, quiet containers outside it are read whole once an unfocused max age, those in it once a max age', () => {
+  const reader = { hotRecordText: () => '26887120\n' } as unknown as HostReader;
+  const quiet = new QuietContainers(reader, 10_000, 60_000);
+  const paths = Array.from({ length: 1000 }, (_, i) => `/tctop/${i.toString(16).padStart(64, '0')}`);
+  const idOf = (p: string) => p.slice(7);
+  const shown = new Set(paths.slice(0, 40).map(idOf));
+  quiet.setFocus(shown);
+  const lastWhole = new Map<string, number>();
+  const gaps = { shown: 0, hidden: 0 };
+  let whole = 0;
+  for (let now = 0; now <= 180_000; now += 1000) {
+    quiet.beginScan(now);
+    for (const p of paths) {
+      if (quiet.isQuiet(p)) continue;
+      const gap = now - (lastWhole.get(p) ?? now);
+      const which = shown.has(idOf(p)) ? 'shown' : 'hidden';
+      gaps[which] = Math.max(gaps[which], gap);
+      if (now >= 2000) whole++;
+      lastWhole.set(p, now);
+      quiet.recordFull(p, idOf(p), ['/sys/fs/cgroup/cpuacct/x/cpuacct.usage'], { cgroup: null, network: null });
+    }
+    quiet.endScan([]);
+  }
+  assert.ok(gaps.shown <= 10_000 && gaps.shown >= 5000, `a shown container went ${gaps.shown} ms between full reads`);
+  assert.ok(gaps.hidden <= 60_000 && gaps.hidden > 10_000, `a hidden container went ${gaps.hidden} ms between full reads`);
+  // 40 every 10 s and 960 every 60 s: 20 a scan, not the 100 a 10-s age for all would make
+  const perScan = whole / 179;
+  assert.ok(perScan >= 15 && perScan <= 25, `${perScan.toFixed(1)} full reads a scan`);
+});
+
+test('a quiet container joining the focus is read whole at the next scan, and quiet again after', () => {
+  const reader = { hotRecordText: () => '26887120\n' } as unknown as HostReader;
+  const quiet = new QuietContainers(reader, 10_000, 1e9);
+  const [a, b] = ['/tctop/a', '/tctop/b'];
+  const scan = (now: number) => {
+    quiet.beginScan(now);
+    const whole = [a, b].filter((p) => !quiet.isQuiet(p));
+    for (const p of whole) quiet.recordFull(p, p.slice(7), ['/x/cpuacct.usage'], { cgroup: null, network: null });
+    quiet.endScan([]);
+    return whole;
+  };
+  quiet.setFocus(new Set(['a']));
+  scan(0);
+  scan(1000); // the baseline
+  assert.deepEqual(scan(2000), [], 'both quiet');
+  quiet.setFocus(new Set(['b']));
+  assert.deepEqual(scan(3000), [b], 'b joined the focus: read whole; a left it: reused');
+  assert.deepEqual(scan(4000), [], 'b quiet again in the focus');
+  quiet.setFocus(new Set(['a', 'b']));
+  assert.deepEqual(scan(5000), [a], 'a joined it again');
+});
+
+test('a scanner with a focus: a container outside it keeps its memory.stat past the max age, joining it reads it', (t) => {
+  const h = dockerHost(t);
+  const scanner = scannerOf(t, h, { ...STEADY, quietMaxAgeMs: 40, unfocusedMaxAgeMs: 1e9 });
+  scanner.focus(new Set(['some-other-container']));
+  assert.equal(rssOf(settled(scanner)), 57344);
+  h.cgroupFiles(CG, { 'memory.stat': 'cache 8396800\nrss 1234567\n' }, 'memory');
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60);
+  assert.equal(rssOf(web(scanner)), 57344, 'outside the focus, past the (focused) max age: still reused');
+  scanner.focus(new Set([WEB]));
+  assert.equal(rssOf(web(scanner)), 1234567, 'in the focus: read whole at the next scan');
+});
+
+/** A reader of signal files from a map, logging what it read. */
+function signalReader(texts: Map<string, string>, log: string[]): HostReader {
+  return {
+    hotRecordText: (f: string) => {
+      log.push(f);
+      return texts.get(f) ?? null;
+    },
+  } as unknown as HostReader;
+}
+
+test('outside the focus only the CPU signal is read every scan, the others every unfocusedSignalsMs; a move there is then seen', () => {
+  const files = ['/cg/cpuacct.usage', '/cg/memory.usage_in_bytes', '/cg/freezer.state'];
+  const texts = new Map([
+    [files[0], '26887120\n'],
+    [files[1], '8458240\n'],
+    [files[2], 'THAWED\n'],
+  ]);
+  const log: string[] = [];
+  const quiet = new QuietContainers(signalReader(texts, log), 1e9, 1e9, 5000);
+  quiet.setFocus(new Set(['shown']));
+  const scan = (now: number) => {
+    log.length = 0;
+    quiet.beginScan(now);
+    const whole = !quiet.isQuiet('/cg');
+    if (whole) quiet.recordFull('/cg', 'hidden', files, { cgroup: null, network: null });
+    quiet.endScan([]);
+    return { whole, read: [...log] };
+  };
+  scan(0);
+  assert.deepEqual(scan(1000), { whole: true, read: files }, 'the baseline reads them all');
+  const reads: string[][] = [];
+  for (let now = 2000; now <= 12_000; now += 1000) {
+    const s = scan(now);
+    assert.equal(s.whole, false, `quiet at ${now}`);
+    reads.push(s.read);
+  }
+  const full = reads.filter((r) => r.length === 3).length;
+  assert.ok(full >= 1 && full <= 3, `every signal read in ${full} of 11 scans`);
+  assert.ok(
+    reads.every((r) => r[0] === files[0] && (r.length === 1 || r.length === 3)),
+    'the CPU signal every scan',
+  );
+  texts.set(files[1], '8462336\n'); // memory charged without CPU time (a page charged from outside)
+  const seen = [13_000, 14_000, 15_000, 16_000, 17_000, 18_000].map((now) => scan(now).whole);
+  assert.ok(seen.includes(true), `the memory move is seen within 5 s: ${seen.join(' ')}`);
+  texts.set(files[0], '26887999\n');
+  assert.equal(scan(19_000).whole, true, 'CPU time moved: read whole at once');
+});
+
+test('with everySignal, or in the focus, every signal is read every scan', () => {
+  const files = ['/cg/cpuacct.usage', '/cg/memory.usage_in_bytes', '/cg/freezer.state'];
+  const texts = new Map(files.map((f) => [f, '1\n']));
+  for (const [focus, every] of [
+    [new Set(['other']), true],
+    [new Set(['c']), false],
+  ] as const) {
+    const log: string[] = [];
+    const quiet = new QuietContainers(signalReader(texts, log), 1e9, 1e9, 5000);
+    quiet.setFocus(focus, every);
+    for (let now = 0; now <= 6000; now += 1000) {
+      log.length = 0;
+      quiet.beginScan(now);
+      if (!quiet.isQuiet('/cg')) quiet.recordFull('/cg', 'c', files, { cgroup: null, network: null });
+      quiet.endScan([]);
+      if (now > 0) assert.deepEqual(log, files, `at ${now}`);
+    }
+    texts.set(files[1], `${Math.random()}\n`);
+    quiet.beginScan(7000);
+    assert.equal(quiet.isQuiet('/cg'), false, 'a memory move is seen at the next scan');
+    quiet.endScan([]);
+  }
+});
+
+test('a quiet container with a still network and the same claim is the Container built before, not built again', (t) => {
+  const h = dockerHost(t, LO_ONLY);
+  const scanner = scannerOf(t, h);
+  settled(scanner);
+  const a = web(scanner);
+  const b = web(scanner);
+  assert.equal(b, a, 'the same object');
+  assert.deepEqual(b, web(scannerOf(t, h, { ...STEADY, quietMaxAgeMs: 0 })), 'what a scanner reading it whole builds');
+});
+
+test("a quiet container's claim read again (its TTL) is built anew: a rename shows", (t) => {
+  const h = dockerHost(t, LO_ONLY);
+  const scanner = scannerOf(t, h, { ...STEADY, claimTtlMs: 40 });
+  settled(scanner);
+  const before = web(scanner);
+  h.json(`/var/lib/docker/containers/${WEB}/config.v2.json`, {
+    ID: WEB,
+    Name: '/web2',
+    Config: { Image: 'busybox:latest', Labels: {} },
+    State: { Running: true, Pid: 7004, StartedAt: '2026-11-23T13:33:00.5Z' },
+  });
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60);
+  const after = web(scanner);
+  assert.deepEqual([before.name, after.name], ['web', 'web2']);
+  assert.equal(web(scanner), after, 'then reused again');
 });
