@@ -1,5 +1,4 @@
 // /proc/<pid>/cmdline: NUL-separated argv, possibly megabytes long and not UTF-8. Bounded read, lossless decode.
-import { join } from 'node:path';
 import { decodeHostBytes } from '../../text/sanitize.js';
 import type { HostReader } from '../reader.js';
 
@@ -23,8 +22,10 @@ export function parseCmdline(buf: Buffer): string[] {
 
 /** `mustExist`: the process is one the scan wants, so its absence is noted as vanished. */
 export function readCmdline(r: HostReader, pid: number, mustExist = false): string[] | null {
-  // one byte past the limit tells a command line of exactly the limit from a longer one
-  const read = r.bytes(join(r.paths.proc, String(pid), 'cmdline'), CMDLINE_LIMIT + 1, mustExist);
+  // one byte past the limit tells a command line of exactly the limit from a longer one; the path concatenated, as
+  // readStat's (paths.proc is normalised): inspect's selection reads 900 shims' at 1,000 containers, 35-43 -> 29-31 ms
+  // of CPU in a cold process with path.join gone
+  const read = r.bytes(`${r.paths.proc}/${pid}/cmdline`, CMDLINE_LIMIT + 1, mustExist);
   if (read === null) return null;
   const cut = read.length > CMDLINE_LIMIT;
   const args = parseCmdline(cut ? read.subarray(0, CMDLINE_LIMIT) : read);

@@ -148,3 +148,39 @@ test("a state file is parsed only when its text may hold a reference's name; wha
   assert.ok(noteOf(full), 'the full scan parses the broken file and notes it');
   assert.ok(!noteOf(web), 'the selection never parsed it: its text cannot hold "web"');
 });
+
+test('what only the whole-host pass finds decides as in the full scan: a sandbox named like a prefix, a name two runtimes share', (t) => {
+  const h = new FixtureHost(t, { cgroup: 'v2' });
+  const DOCKER = `5a5a${'a'.repeat(60)}`; // docker's "shared"
+  const TCTOP = `6b6b${'b'.repeat(60)}`; // tctop's "shared" too, in an engine root of its own
+  const PREFIXED = `7c7c${'c'.repeat(60)}`; // docker's "plain"; a sandbox's comm is its 12-digit prefix
+  dockerInit(h, 5000, DOCKER, ns(4026560000));
+  h.json(`/var/lib/docker/containers/${DOCKER}/config.v2.json`, { ID: DOCKER, Name: '/shared', State: { Running: true, Pid: 5000 } });
+  dockerInit(h, 5100, PREFIXED, ns(4026561000));
+  h.json(`/var/lib/docker/containers/${PREFIXED}/config.v2.json`, { ID: PREFIXED, Name: '/plain', State: { Running: true, Pid: 5100 } });
+  h.process({
+    pid: 5199,
+    ppid: 1,
+    comm: 'tctop-shim',
+    args: ['/opt/tctop/native/build/tctop-shim', '--id', TCTOP, '--state', `/srv/engine/containers/${TCTOP}`],
+    cgroup: '/system.slice/tctop.service',
+  });
+  h.process({ pid: 5200, ppid: 5199, comm: 'sh', args: ['sh'], cgroup: `/tctop/${TCTOP}`, ns: ns(4026562000), nspid: [5200, 1] });
+  h.json(`/srv/engine/containers/${TCTOP}/state.json`, { id: TCTOP, name: 'shared', image: 'busybox', status: 'running' });
+  const prefix = PREFIXED.slice(0, 12);
+  h.process({ pid: 5300, ppid: 1, comm: prefix, args: ['x'], cgroup: '/user.slice', ns: ns(4026563000), nspid: [5300, 1] });
+  const root = h.build();
+  const full = scanHost({ root, includeStopped: true });
+  for (const refs of [['shared'], [prefix], [prefix, 'plain'], ['shared', PREFIXED.slice(0, 4)], ['7c7c']]) {
+    const selected = scanHost({ root, includeStopped: true, select: refSelection(refs) });
+    for (const ref of refs) assert.equal(resolved(selected, ref), resolved(full, ref), `${ref} among ${refs.join(' ')}`);
+  }
+  // the answers compared above
+  const shared = resolved(full, 'shared');
+  assert.match(shared, /^AmbiguousError: "shared" matches 2 containers: /);
+  for (const id of [DOCKER, TCTOP]) assert.ok(shared.includes(id.slice(0, 12)), `every candidate is listed: ${shared}`);
+  const sandbox = full.containers.find((c) => c.runtime === 'sandbox');
+  assert.equal(sandbox?.name, prefix);
+  assert.equal(resolved(full, prefix), sandbox.id, "the sandbox's exact name wins over the docker container's ID prefix");
+  assert.equal(resolved(full, 'plain'), PREFIXED);
+});
