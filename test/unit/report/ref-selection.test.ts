@@ -21,6 +21,19 @@ function dockerInit(h: FixtureHost, pid: number, id: string, namespaces: ReturnT
   h.process({ pid, ppid: 1, comm: 'sh', args: ['sh'], cgroup: `/system.slice/docker-${id}.scope`, ns: namespaces, nspid: [pid, 1] });
 }
 
+/** tctop's own container of an engine root of its own (/srv/engine): its shim's --state says where its name is. */
+function tctopOwn(h: FixtureHost, shimPid: number, id: string, name: string, namespaces: ReturnType<typeof ns>): void {
+  h.process({
+    pid: shimPid,
+    ppid: 1,
+    comm: 'tctop-shim',
+    args: ['/opt/tctop/native/build/tctop-shim', '--id', id, '--state', `/srv/engine/containers/${id}`],
+    cgroup: '/system.slice/tctop.service',
+  });
+  h.process({ pid: shimPid + 1, ppid: shimPid, comm: 'sh', args: ['sh'], cgroup: `/tctop/${id}`, ns: namespaces, nspid: [shimPid + 1, 1] });
+  h.json(`/srv/engine/containers/${id}/state.json`, { id, name, image: 'busybox', status: 'running' });
+}
+
 function host(t: { after(fn: () => void): void }): string {
   const h = new FixtureHost(t, { cgroup: 'v2' });
   const docker = (pid: number, id: string, name: string | null) => {
@@ -46,15 +59,7 @@ function host(t: { after(fn: () => void): void }): string {
   docker(3100, NAMED_LIKE_WEB, 'ab12');
   docker(3200, UNNAMED, null);
   // tctop's own, of an engine root of its own: its shim's --state says where its name is
-  h.process({
-    pid: 3299,
-    ppid: 1,
-    comm: 'tctop-shim',
-    args: ['/opt/tctop/native/build/tctop-shim', '--id', API, '--state', `/srv/engine/containers/${API}`],
-    cgroup: '/system.slice/tctop.service',
-  });
-  h.process({ pid: 3300, ppid: 3299, comm: 'sh', args: ['sh'], cgroup: `/tctop/${API}`, ns: ns(4026541000), nspid: [3300, 1] });
-  h.json(`/srv/engine/containers/${API}/state.json`, { id: API, name: 'api', image: 'busybox', status: 'running' });
+  tctopOwn(h, 3299, API, 'api', ns(4026541000));
   h.json(`/var/lib/tctop/containers/${OLD}/state.json`, { id: OLD, name: 'old', image: 'busybox', status: 'exited', exitCode: 0 });
   // a sandbox: a PID namespace of its own, in no container cgroup
   h.process({ pid: 3400, ppid: 1, comm: 'lonely', args: ['lonely'], cgroup: '/user.slice', ns: ns(4026542000), nspid: [3400, 1] });
@@ -158,15 +163,7 @@ test('what only the whole-host pass finds decides as in the full scan: a sandbox
   h.json(`/var/lib/docker/containers/${DOCKER}/config.v2.json`, { ID: DOCKER, Name: '/shared', State: { Running: true, Pid: 5000 } });
   dockerInit(h, 5100, PREFIXED, ns(4026561000));
   h.json(`/var/lib/docker/containers/${PREFIXED}/config.v2.json`, { ID: PREFIXED, Name: '/plain', State: { Running: true, Pid: 5100 } });
-  h.process({
-    pid: 5199,
-    ppid: 1,
-    comm: 'tctop-shim',
-    args: ['/opt/tctop/native/build/tctop-shim', '--id', TCTOP, '--state', `/srv/engine/containers/${TCTOP}`],
-    cgroup: '/system.slice/tctop.service',
-  });
-  h.process({ pid: 5200, ppid: 5199, comm: 'sh', args: ['sh'], cgroup: `/tctop/${TCTOP}`, ns: ns(4026562000), nspid: [5200, 1] });
-  h.json(`/srv/engine/containers/${TCTOP}/state.json`, { id: TCTOP, name: 'shared', image: 'busybox', status: 'running' });
+  tctopOwn(h, 5199, TCTOP, 'shared', ns(4026562000));
   const prefix = PREFIXED.slice(0, 12);
   h.process({ pid: 5300, ppid: 1, comm: prefix, args: ['x'], cgroup: '/user.slice', ns: ns(4026563000), nspid: [5300, 1] });
   const root = h.build();
