@@ -96,7 +96,9 @@ export function addNamespaceContainers(a: Assembly, pids: PidIndex, cgroups: Con
     (pid) => a.live.get(pid),
     claimed,
   );
+  const before = a.containers.length;
   addContainers(a, groups);
+  for (const c of a.containers.slice(before)) c.byPidNamespaceOnly = true;
 }
 
 function addContainers(a: Assembly, groups: ProcessGroup[]): void {

@@ -41,6 +41,12 @@ export interface Container {
   createdAt: number | null;
   /** Runtime-specific extras (exitCode, oomKilled, bundle ...). */
   extra: Record<string, unknown>;
+  /**
+   * Found only by the pass over every host process's PID namespace (discovery step 3: a sandbox; an nspawn machine
+   * kept in its caller's unit, a runc container in a cgroup no runtime's pattern names), in no container cgroup: a
+   * reference matches it only when it matches no other container (report/resolve.ts).
+   */
+  byPidNamespaceOnly?: true;
 }
 
 /** What a scan could not read, and whether it was gone, refused or unparsable (host/read-failure.ts). */

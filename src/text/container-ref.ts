@@ -8,6 +8,11 @@ import { cell } from './sanitize.js';
  * The one container `ref` names among `containers`; `describe` shows a candidate when the reference is ambiguous
  * (it must make the container's own strings safe to print).
  */
+/** Whether `ref` could name `c` by that rule: its full ID, its exact name, or a prefix of its ID. */
+export function mayName(c: { id: string; name: string }, ref: string): boolean {
+  return c.id.startsWith(ref) || c.name === ref || (ref.startsWith('/') && c.name === ref.slice(1));
+}
+
 export function resolveRef<C extends { id: string; name: string }>(containers: readonly C[], ref: string, describe: (c: C) => string): C {
   if (ref === '') throw new UsageError('empty container reference');
   const bare = ref.startsWith('/') ? ref.slice(1) : ref;

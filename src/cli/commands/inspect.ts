@@ -1,7 +1,7 @@
 // `tctop inspect <ref>...` / `tctop inspect --pid <hostPid>`: the PID and namespace mapping of containers.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { mayBeAnsweredByFullIds } from '../../report/full-ids.js';
+import type { Container } from '../../snapshot/model.js';
 
 interface InspectOptions {
   json?: boolean;
@@ -26,19 +26,15 @@ export function registerInspect(program: Command): void {
       });
       if (refs.length === 0 && pids.length === 0) throw new UsageError('inspect needs a container reference or --pid <hostPid>');
       const { scanHostAside } = await import('../../snapshot/scanner.js');
-      const { answeredByFullIds, resolveContainer, containerOfPid } = await import('../../report/resolve.js');
+      const { answeredBeforeNamespacePass, resolveContainer, containerOfPid } = await import('../../report/resolve.js');
       const { printInspect } = await import('../print/inspect-text.js');
-      // full IDs (what scripts pass) may be answered by the container cgroups alone, before the PID-namespace pass
-      // over every host process that only sandboxes need; names, prefixes and PIDs need every container
-      const byFullIds = mayBeAnsweredByFullIds(refs, pids);
+      // references a runtime's container bears are answered before the pass over every host process that only
+      // sandboxes need (resolveContainer ranks those below); a host PID may be a sandbox's
+      const enough = pids.length === 0 ? (found: Container[]) => answeredBeforeNamespacePass(found, refs) : undefined;
       // without --pid, only the containers a reference may name are built (their cgroup IDs and runtime state say)
       const { refSelection } = await import('../../report/ref-selection.js');
       const select = pids.length === 0 ? refSelection(refs) : undefined;
-      const snapshot = await scanHostAside(
-        { root: opts.root, includeStopped: true, select },
-        undefined,
-        byFullIds ? (found) => answeredByFullIds(found, refs) : undefined,
-      );
+      const snapshot = await scanHostAside({ root: opts.root, includeStopped: true, select }, undefined, enough);
       // resolve everything first: one bad reference fails the command before anything is printed
       const found = [...refs.map((r) => resolveContainer(snapshot.containers, r)), ...pids.map((p) => containerOfPid(snapshot, p))];
       const { rootfsReports } = await import('../../report/rootfs-report.js');

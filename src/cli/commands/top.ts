@@ -63,10 +63,9 @@ async function runProcessTable(ref: string, psArgs: string[], opts: TopOptions):
   const { columnsFor, processTable } = await import('../../report/process-columns.js');
   const cols = columnsFor(psArgs.filter((a) => a !== '--json'));
   const { scanHostAside } = await import('../../snapshot/scanner.js');
-  const { answeredByFullIds, resolveContainer } = await import('../../report/resolve.js');
-  const { mayBeAnsweredByFullIds } = await import('../../report/full-ids.js');
-  // a full ID is answered by the container cgroups alone, as inspect's are
-  const enough = mayBeAnsweredByFullIds([ref]) ? (found: Container[]) => answeredByFullIds(found, [ref]) : undefined;
+  const { answeredBeforeNamespacePass, resolveContainer } = await import('../../report/resolve.js');
+  // a reference a runtime's container bears is answered before the PID-namespace pass, as inspect's are
+  const enough = (found: Container[]) => answeredBeforeNamespacePass(found, [ref]);
   const snapshot = await scanHostAside({ root: opts.root, includeStopped: true }, undefined, enough);
   const c = resolveContainer(snapshot.containers, ref);
   if (c.pids.length === 0) throw new ConflictError(`container ${cell(ref, 80)} is not running`);

@@ -24,13 +24,15 @@ async function prestarted(...args: string[]): Promise<boolean> {
   return survey !== undefined;
 }
 
-test("started for ps and inspect of this host's /proc; not for other commands, --root, --help or full IDs alone", async () => {
+test("started for ps, stats and inspect --pid of this host's /proc; not for references, other commands, --root, --help", async () => {
   assert.equal(await prestarted('ps', '--json'), true);
   assert.equal(await prestarted('ps', '-a'), true);
-  assert.equal(await prestarted('inspect', '--json', 'web'), true);
-  assert.equal(await prestarted('inspect', '--json', FULL, 'abc123'), true, 'a prefix needs every container');
-  assert.equal(await prestarted('inspect', '--pid', '1234', FULL), true, '--pid needs every container');
-  assert.equal(await prestarted('inspect', '--json', FULL), false, 'full IDs may be answered without it');
+  assert.equal(await prestarted('stats', '--no-stream'), true);
+  assert.equal(await prestarted('inspect', '--pid', '1234', FULL), true, '--pid may name a sandbox: only the pass finds it');
+  assert.equal(await prestarted('inspect', '--pid=1234'), true);
+  assert.equal(await prestarted('inspect', '--json', 'web'), false, "a runtime's container bearing it answers first");
+  assert.equal(await prestarted('inspect', '--json', FULL, 'abc123'), false);
+  assert.equal(await prestarted('top', 'web'), false);
   assert.equal(await prestarted('ps', '--root', '/host'), false);
   assert.equal(await prestarted('ps', '--root=/host'), false);
   assert.equal(await prestarted('ps', '--help'), false);

@@ -154,7 +154,7 @@ test("a state file is parsed only when its text may hold a reference's name; wha
   assert.ok(!noteOf(web), 'the selection never parsed it: its text cannot hold "web"');
 });
 
-test('what only the whole-host pass finds decides as in the full scan: a sandbox named like a prefix, a name two runtimes share', (t) => {
+test('the selection answers as the full scan does: a sandbox named like a prefix, a name two runtimes share', (t) => {
   const h = new FixtureHost(t, { cgroup: 'v2' });
   const DOCKER = `5a5a${'a'.repeat(60)}`; // docker's "shared"
   const TCTOP = `6b6b${'b'.repeat(60)}`; // tctop's "shared" too, in an engine root of its own
@@ -178,6 +178,7 @@ test('what only the whole-host pass finds decides as in the full scan: a sandbox
   for (const id of [DOCKER, TCTOP]) assert.ok(shared.includes(id.slice(0, 12)), `every candidate is listed: ${shared}`);
   const sandbox = full.containers.find((c) => c.runtime === 'sandbox');
   assert.equal(sandbox?.name, prefix);
-  assert.equal(resolved(full, prefix), sandbox.id, "the sandbox's exact name wins over the docker container's ID prefix");
+  assert.equal(resolved(full, prefix), PREFIXED, "a sandbox's name (its comm) never takes a docker container's ID prefix");
+  assert.equal(resolved(full, sandbox.id), sandbox.id);
   assert.equal(resolved(full, 'plain'), PREFIXED);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AmbiguousError, NotFoundError, UsageError } from '../../../src/errors.js';
-import { answeredByFullIds, containerOfPid, resolveContainer } from '../../../src/report/resolve.js';
+import { answeredBeforeNamespacePass, containerOfPid, resolveContainer } from '../../../src/report/resolve.js';
 import type { Container, HostSnapshot } from '../../../src/snapshot/model.js';
 
 function container(id: string, name: string, pids: number[], shimPid?: number): Container {
@@ -46,12 +46,27 @@ test("a full ID wins over a name equal to it, and two containers with one name a
   assert.throws(() => resolveContainer([...all, twin], 'web'), /"web" matches 2 containers/);
 });
 
-test('full IDs are answered for good only when each is the ID of exactly one container found', () => {
-  assert.ok(answeredByFullIds(all, [a.id, c.id]));
-  assert.ok(!answeredByFullIds(all, [a.id, 'abc2']), 'a prefix: a container found later might match it too');
-  assert.ok(!answeredByFullIds(all, [a.id, 'f'.repeat(64)]), 'not found yet: it may be found later');
-  assert.ok(!answeredByFullIds([...all, { ...a, runtime: 'lxc' }], [a.id]), 'two with that ID: ambiguous either way');
-  assert.ok(!answeredByFullIds(all, []));
+test("a container found by its PID namespace alone matches only what no runtime's container does", () => {
+  // a sandbox is named by its init's comm, which any process sets: it must not take a docker container's reference
+  const sandbox = { ...container('ns-4026531999', 'abc1', [600]), runtime: 'sandbox' as const, byPidNamespaceOnly: true as const };
+  const machine = { ...container('web', 'web', [700]), runtime: 'nspawn' as const, byPidNamespaceOnly: true as const };
+  const host = [...all, sandbox, machine];
+  assert.equal(resolveContainer(host, 'abc1'), c, "the runtime's exact name, not the sandbox's");
+  assert.equal(resolveContainer([a, b, sandbox], 'abc1'), a, "a runtime container's ID prefix beats a sandbox's exact name");
+  assert.equal(resolveContainer(host, 'web'), a, 'no ambiguity with the machine: the runtime container ranks first');
+  assert.equal(resolveContainer(host, 'ns-4026'), sandbox, 'none of the others matches: the sandbox is found');
+  assert.equal(resolveContainer([b, c, machine], 'web'), machine);
+  const twin = { ...sandbox, id: 'ns-4026532000', pids: [601] };
+  assert.throws(() => resolveContainer([...host, twin], 'ns-40265'), /matches 2 containers/, 'ambiguous among them too');
+  assert.throws(() => resolveContainer(host, 'nope'), NotFoundError);
+});
+
+test('references are answered before the namespace pass when each may name a container found already', () => {
+  assert.ok(answeredBeforeNamespacePass(all, [a.id, 'abc', 'db', '/web']), 'a full ID, an ambiguous prefix, names');
+  assert.ok(!answeredBeforeNamespacePass(all, [a.id, 'f'.repeat(64)]), 'not found yet: only a sandbox may bear it');
+  assert.ok(!answeredBeforeNamespacePass(all, ['ns-']), 'a sandbox ID: only the pass finds it');
+  assert.ok(!answeredBeforeNamespacePass(all, []));
+  assert.ok(!answeredBeforeNamespacePass(all, ['']), 'an empty reference is an error, not an answer');
 });
 
 test('an ambiguous prefix lists every candidate', () => {
