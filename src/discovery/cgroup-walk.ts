@@ -11,6 +11,8 @@ export interface ContainerCgroup {
   pids: number[];
   /** The cgroup has child cgroups, so members are collected from the whole subtree (leaves need one read). */
   nested: boolean;
+  /** Its members (and `nested`) not read yet: a walk without them (readMembers reads them when asked). */
+  unread?: { dir: string; depth: number };
 }
 
 /**
@@ -36,19 +38,34 @@ function walkContainerCgroups(
 /** How deep a listing of a hierarchy must go for containerCgroupsListed to see what the walk here sees. */
 export const LISTING_DEPTH = MAX_CGROUP_DEPTH + 2; // the walk's deepest cgroup, and its children (nested or not)
 
-export function findContainerCgroups(r: HostReader, hierarchyDir: string): ContainerCgroup[] {
+/**
+ * The container cgroups of a hierarchy, with their members; without (`members` false), each is left `unread` for
+ * readMembers: a scan that builds a few of many reads only theirs (two reads and a stat a cgroup saved).
+ */
+export function findContainerCgroups(r: HostReader, hierarchyDir: string, members = true): ContainerCgroup[] {
   const found: ContainerCgroup[] = [];
   walkContainerCgroups(
     (rel) => cgroupSubdirs(r, hierarchyDir + rel),
     (path, hint, depth) => {
-      const pids: number[] = [];
       const dir = hierarchyDir + path;
+      if (!members) return found.push({ path, hint, pids: [], nested: false, unread: { dir, depth } });
+      const pids: number[] = [];
       const nested = hasChildCgroups(r, dir);
       collectPids(r, dir, pids, nested, depth + 1);
       found.push({ path, hint, pids, nested });
     },
   );
   return found;
+}
+
+/** A container cgroup's members, read now if the walk left them unread. */
+export function readMembers(r: HostReader, cg: ContainerCgroup): readonly number[] {
+  const unread = cg.unread;
+  if (!unread) return cg.pids;
+  cg.unread = undefined;
+  cg.nested = hasChildCgroups(r, unread.dir);
+  collectPids(r, unread.dir, cg.pids, cg.nested, unread.depth + 1);
+  return cg.pids;
 }
 
 /**

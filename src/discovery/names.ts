@@ -4,12 +4,17 @@ import { readCmdline } from '../host/procfs/cmdline.js';
 import { readStat } from '../host/procfs/process.js';
 import type { HostReader } from '../host/reader.js';
 import { ADAPTERS } from './adapters/index.js';
-import type { ContainerCgroup } from './cgroup-walk.js';
+import { readMembers, type ContainerCgroup } from './cgroup-walk.js';
 import type { DiscoveryContext } from './types.js';
 
 /** `among`: the names the caller looks for (null then: the state shows it is none of them; RuntimeAdapter.nameOf). */
 export function nameByHint(cg: ContainerCgroup, ctx: DiscoveryContext, among?: readonly string[]): string | null | undefined {
-  return ADAPTERS.find((a) => a.runtime === cg.hint.runtime)?.nameOf?.(cg.hint.id, ctx, () => shimArgsOf(ctx.reader, cg.pids), among);
+  return ADAPTERS.find((a) => a.runtime === cg.hint.runtime)?.nameOf?.(
+    cg.hint.id,
+    ctx,
+    () => shimArgsOf(ctx.reader, readMembers(ctx.reader, cg)),
+    among,
+  );
 }
 
 /** The command line of the parent of the first member whose parent is outside the cgroup (the init's: its shim). */

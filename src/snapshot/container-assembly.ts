@@ -5,7 +5,7 @@ import { statsVersion, type CgroupHierarchy, type CgroupLayout } from '../host/c
 import { cgroupPathFor } from '../host/procfs/cgroup.js';
 import { withCommandLine } from '../host/procfs/process.js';
 import type { HostReader } from '../host/reader.js';
-import { containerCgroupOf } from '../discovery/cgroup-walk.js';
+import { containerCgroupOf, readMembers } from '../discovery/cgroup-walk.js';
 import { cgroupGroups, namespaceGroups, type ProcessGroup } from '../discovery/grouping.js';
 import { ADAPTERS } from '../discovery/adapters/index.js';
 import { nameByHint } from '../discovery/names.js';
@@ -51,6 +51,7 @@ export interface Assembly {
 export function addCgroupContainers(a: Assembly, cgroups: ContainerCgroups): Set<number> {
   const { select, discovery } = a;
   const chosen = select ? cgroups.all.filter((cg) => select(cg.hint, (among) => nameByHint(cg, discovery, among))) : cgroups.all;
+  for (const cg of chosen) readMembers(a.reader, cg); // a walk for a selection left them unread
   const quiet = a.quiet;
   if (quiet) {
     // a quiet container's processes did not run: their records are as last read
@@ -69,7 +70,8 @@ export function addCgroupContainers(a: Assembly, cgroups: ContainerCgroups): Set
     for (const cg of cgroups.all) {
       if (built.has(cg)) continue;
       for (const pid of cg.pids) claimed.add(pid);
-      if (cg.pids.length) a.unbuilt.push(cg.hint.id);
+      // unread: running as far as this scan knows (its members are read only if the namespace pass runs)
+      if (cg.pids.length || cg.unread) a.unbuilt.push(cg.hint.id);
     }
   }
   addContainers(a, groups);

@@ -24,8 +24,9 @@ export class ContainerCgroups {
     return this.list ?? [];
   }
 
-  walk(r: HostReader, hier: CgroupHierarchy): void {
-    this.list = findContainerCgroups(r, hier.dir);
+  /** `members` false: each cgroup's members are left for readMembers (a one-shot scan that builds a few). */
+  walk(r: HostReader, hier: CgroupHierarchy, members = true): void {
+    this.list = findContainerCgroups(r, hier.dir, members);
   }
 
   /**

@@ -114,8 +114,8 @@ export class PidTracker {
    * A one-shot scan's full pass, in two halves: the cgroups first (walkCgroups), then the processes outside the
    * host's PID namespace from a survey made aside (or read here when there is none).
    */
-  walkCgroups(hier: CgroupHierarchy | undefined): void {
-    if (hier) this.cgroups.walk(this.r, hier);
+  walkCgroups(hier: CgroupHierarchy | undefined, members = true): void {
+    if (hier) this.cgroups.walk(this.r, hier, members);
   }
 
   surveyed(survey: PidnsSurvey | null, lastPid: number | undefined): void {

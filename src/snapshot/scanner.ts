@@ -14,7 +14,7 @@ import { readPidNamespacesAside, type PidnsSurvey } from '../host/procfs/pidns-a
 import { takePrestartedSurvey } from '../host/procfs/pidns-prestart.js';
 import { userResolver } from '../host/procfs/users.js';
 import type { HostReader } from '../host/reader.js';
-import { LISTING_DEPTH } from '../discovery/cgroup-walk.js';
+import { LISTING_DEPTH, readMembers } from '../discovery/cgroup-walk.js';
 import type { DiscoveryContext } from '../discovery/types.js';
 import { compareText } from '../text/compare.js';
 import { AsideSurveys, surveyStartDelay } from './aside-survey.js';
@@ -197,9 +197,12 @@ export class HostScanner {
     const pending = enough ? undefined : survey(this.hostNs.pid);
     const { tracker } = this.setUpOnce();
     const pass = this.beginPass(started);
-    tracker.walkCgroups(pass.hier);
+    // a selection builds a few containers of many: only theirs have their members read (and, when the namespace
+    // pass runs, the others', which it must leave out)
+    tracker.walkCgroups(pass.hier, !this.options.select);
     const claimed = addCgroupContainers(pass, tracker.cgroups);
     if (enough?.([...pass.containers, ...stoppedContainers(pass, this.options.includeStopped)])) return this.finishPass(pass, true);
+    for (const cg of tracker.cgroups.all) if (cg.unread) for (const pid of readMembers(pass.reader, cg)) claimed.add(pid);
     tracker.surveyed(await (pending ?? survey(this.hostNs.pid)), pass.lastPid);
     addNamespaceContainers(pass, tracker.pids, tracker.cgroups, claimed);
     return this.finishPass(pass, pass.unbuilt.length > 0);
