@@ -26,6 +26,13 @@ export const STATE_DIR_FILES = {
   run: 'run.json',
 } as const;
 
+/**
+ * run/tctop/names/<id> (under the host's root): a symlink whose target is the container's name, made with its cgroup
+ * (create, or a start that brings the cgroup back after a reboot) and removed with it. Whichever engine root holds
+ * its state, a reader learns a container cgroup's name with one readlink (discovery's selection of 30 of 1,000).
+ */
+export const NAME_LINKS_DIR = 'run/tctop/names';
+
 /** The shim's process name (its comm) and its command line: `tctop-shim --id <id> --state <state dir>`. */
 export const SHIM_COMM = 'tctop-shim';
 export const SHIM_ID_FLAG = '--id';

@@ -9,6 +9,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmdirSync,
   rmSync,
   symlinkSync,
@@ -17,6 +18,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { NAME_LINKS_DIR } from '../../src/engine-contract/state-dir.js';
 import { isRoot, missing, sh } from '../helpers/prereq.js';
 
 export const IMAGE = 'bb:latest';
@@ -120,7 +122,14 @@ export class Engine {
   }
 
   /** Everything a container of this root can leave on the host. */
-  leftovers(): { processes: number[]; cgroupDirs: string[]; mounts: number; netnsMounts: number; stateDirs: string[] } {
+  leftovers(): {
+    processes: number[];
+    cgroupDirs: string[];
+    mounts: number;
+    netnsMounts: number;
+    stateDirs: string[];
+    nameLinks: string[];
+  } {
     this.noteIds();
     const cgroupDirs: string[] = [];
     const processes = new Set<number>();
@@ -149,7 +158,25 @@ export class Engine {
       .filter((l) => l.includes(this.root));
     // a bridged container's namespace file is a host mount by design (as `ip netns add` makes); anything else is not
     const netnsMounts = mountLines.filter((l) => l.includes(join(this.root, 'netns') + '/')).length;
-    return { processes: [...processes], cgroupDirs, mounts: mountLines.length - netnsMounts, netnsMounts, stateDirs: this.stateDirs() };
+    return {
+      processes: [...processes],
+      cgroupDirs,
+      mounts: mountLines.length - netnsMounts,
+      netnsMounts,
+      stateDirs: this.stateDirs(),
+      nameLinks: this.nameLinks(),
+    };
+  }
+
+  /** The engine's name links (engine-contract/state-dir.ts) of this root's containers: `<id> -> <name>`. */
+  nameLinks(): string[] {
+    return [...this.ids].flatMap((id) => {
+      try {
+        return [`${id} -> ${readlinkSync(join('/', NAME_LINKS_DIR, id))}`];
+      } catch {
+        return [];
+      }
+    });
   }
 
   /** Waits until nothing of this root is left on the host (the shim exits just after writing exit.json). */
@@ -158,7 +185,12 @@ export class Engine {
     for (;;) {
       const l = this.leftovers();
       if (
-        (l.processes.length === 0 && l.cgroupDirs.length === 0 && l.mounts === 0 && l.netnsMounts === 0 && l.stateDirs.length === 0) ||
+        (l.processes.length === 0 &&
+          l.cgroupDirs.length === 0 &&
+          l.mounts === 0 &&
+          l.netnsMounts === 0 &&
+          l.stateDirs.length === 0 &&
+          l.nameLinks.length === 0) ||
         Date.now() > until
       )
         return l;
@@ -194,6 +226,7 @@ export class Engine {
         }
       }
     }
+    for (const id of this.ids) rmSync(join('/', NAME_LINKS_DIR, id), { force: true });
     removeNetwork(this.root, this.bridge);
     rmSync(this.root, { recursive: true, force: true });
   }

@@ -71,5 +71,5 @@ test('always: restarted with docker backoff, the new init followed; stop ends it
   e.ok(['stop', '-t', '1', 'long']);
   assert.equal(e.inspect('long').state, 'exited');
   e.ok(['rm', 'loop', 'long']);
-  assert.deepEqual(await e.settled(), { processes: [], cgroupDirs: [], mounts: 0, netnsMounts: 0, stateDirs: [] });
+  assert.deepEqual(await e.settled(), { processes: [], cgroupDirs: [], mounts: 0, netnsMounts: 0, stateDirs: [], nameLinks: [] });
 });

@@ -37,7 +37,7 @@ test('10 concurrent runs all succeed with unique IDs and names', async (t) => {
   // and concurrent removals
   const rms = await Promise.all(ids.map((id) => finished(e.spawn(['rm', '-f', id]))));
   for (const r of rms) assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(await e.settled(10_000), { processes: [], cgroupDirs: [], mounts: 0, netnsMounts: 0, stateDirs: [] });
+  assert.deepEqual(await e.settled(10_000), { processes: [], cgroupDirs: [], mounts: 0, netnsMounts: 0, stateDirs: [], nameLinks: [] });
 });
 
 test('SIGKILL of a foreground run: the container lives on and its log keeps growing; SIGINT detaches too', async (t) => {
@@ -134,7 +134,7 @@ test('a dead shim: ps and inspect say so, wait and stop do not hang, rm -f clean
   process.kill(e.state(id)!.shimPid, 'SIGKILL');
   await until(() => e.inspect('orphan').state === 'shim-dead', 5000, 'shim-dead again');
   e.ok(['rm', '-f', 'orphan']);
-  assert.deepEqual(await e.settled(), { processes: [], cgroupDirs: [], mounts: 0, netnsMounts: 0, stateDirs: [] });
+  assert.deepEqual(await e.settled(), { processes: [], cgroupDirs: [], mounts: 0, netnsMounts: 0, stateDirs: [], nameLinks: [] });
 });
 
 test('an image made by real Docker (docker save | tctop load) runs', async (t) => {

@@ -161,7 +161,7 @@ test('--rm: nothing left behind (process, cgroup dir, mount, state dir)', async 
   const r = await run;
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'hi\n');
-  assert.deepEqual(await e.settled(), { processes: [], cgroupDirs: [], mounts: 0, netnsMounts: 0, stateDirs: [] });
+  assert.deepEqual(await e.settled(), { processes: [], cgroupDirs: [], mounts: 0, netnsMounts: 0, stateDirs: [], nameLinks: [] });
 });
 
 test('run -d --rm and create + start: removed once it exits, with nothing left', async (t) => {
@@ -169,7 +169,7 @@ test('run -d --rm and create + start: removed once it exits, with nothing left',
   const e = newEngine(t);
   const id = e.runDetached(['--rm', IMAGE, 'sh', '-c', 'sleep 0.5']);
   assert.equal(e.state(id)?.status, 'running');
-  assert.deepEqual(await e.settled(10_000), { processes: [], cgroupDirs: [], mounts: 0, netnsMounts: 0, stateDirs: [] });
+  assert.deepEqual(await e.settled(10_000), { processes: [], cgroupDirs: [], mounts: 0, netnsMounts: 0, stateDirs: [], nameLinks: [] });
   const created = e.ok(['create', '--name', 'later', IMAGE, 'sh', '-c', 'echo ran']).trim();
   assert.equal(e.inspect('later').state, 'created');
   assert.equal(e.ok(['start', 'later']), 'later\n');

@@ -3,7 +3,15 @@
 // the engine contract (docs/engine-contract.md, src/engine-contract/): names and types only, never engine code.
 import { join } from 'node:path';
 import { exitRecordOf, foldExit, mayHaveExited } from '../../engine-contract/records.js';
-import { containersDir, SHIM_COMM, SHIM_ID_FLAG, SHIM_STATE_FLAG, STATE_DIR_FILES, tctopRoot } from '../../engine-contract/state-dir.js';
+import {
+  containersDir,
+  NAME_LINKS_DIR,
+  SHIM_COMM,
+  SHIM_ID_FLAG,
+  SHIM_STATE_FLAG,
+  STATE_DIR_FILES,
+  tctopRoot,
+} from '../../engine-contract/state-dir.js';
 import { FULL_ID_HEX, isFullId, shortId } from '../../text/ids.js';
 import { isoSeconds, NONE_OF_THEM, obj, readJson, readJsonAmong, str } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
@@ -88,8 +96,11 @@ export const tctopAdapter = defineAdapter({
       extra: m.extra,
     };
   },
-  // the state dir claim reads: the one its shim names (an engine root of its own), else this host's default
+  // the engine's name link (one readlink, whichever root holds it); without one, the state dir claim reads: the one
+  // its shim names (an engine root of its own), else this host's default
   nameOf(id, ctx, shimArgs, among) {
+    const linked = ctx.reader.link(join(ctx.paths.root, NAME_LINKS_DIR, id));
+    if (linked !== null) return linked;
     const args = shimArgs() ?? [];
     const named = flagValue(args, SHIM_ID_FLAG) === id ? flagValue(args, SHIM_STATE_FLAG) : undefined;
     const path = join(ctx.paths.root, named ?? join(containersDir(tctopRoot()), id), STATE_DIR_FILES.state);

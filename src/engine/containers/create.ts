@@ -26,6 +26,7 @@ import { attachBridge, teardownNetwork, type NetworkAttachment } from '../networ
 import { checkPublish, joinedNetwork, type NetworkMode } from '../network/mode.js';
 import { exposedPorts, type PortRequest } from '../network/ports.js';
 import { sweepNetworkDebris } from '../network/sweep.js';
+import { linkName, unlinkName } from './name-link.js';
 import { listContainers } from './store.js';
 import { resolveUser } from './user.js';
 import { planSecurity, type SecurityPlan } from '../security/security-spec.js';
@@ -129,6 +130,7 @@ export async function createContainer(root: string, req: CreateRequest): Promise
       // it exists, and the longer it runs before the shim's join, the more of the kernel's wait it hides
       const cgroup = createContainerCgroup(id, req.limits);
       cgroupMade = true;
+      linkName(id, name);
       warmCgroupMigrations();
       await Promise.all([mkdir(bundlePath(root, id, 'rootfs')), mkdir(bundlePath(root, id, 'upper')), mkdir(bundlePath(root, id, 'work'))]);
       if (spec.network === 'bridge') {
@@ -192,7 +194,10 @@ export async function createContainer(root: string, req: CreateRequest): Promise
       writeState(root, state);
       return state;
     } catch (err) {
-      if (cgroupMade) await removeContainerCgroup(id).catch(() => {});
+      if (cgroupMade) {
+        await removeContainerCgroup(id).catch(() => {});
+        unlinkName(id);
+      }
       if (spec.network === 'bridge') await teardownNetwork(root, id);
       await rm(dir, { recursive: true, force: true });
       throw err;

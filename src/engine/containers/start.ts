@@ -5,6 +5,7 @@ import { rm } from 'node:fs/promises';
 import { ConflictError, NativeError } from '../../errors.js';
 import { cell } from '../../text/sanitize.js';
 import { cgroupPids, createContainerCgroup } from './cgroups.js';
+import { linkName } from './name-link.js';
 import { withContainerLock } from './locks.js';
 import { bundlePath, containerDir } from './paths.js';
 import { processStartTime } from './proc-identity.js';
@@ -96,7 +97,10 @@ export async function startContainer(
     await rm(runRecordPath(root, id), { force: true }); // the last run's restart count starts over, as docker's
 
     // a restart after a reboot (or a cgroup removed by hand) gets its cgroup back, with the same limits
-    if (!opts.freshlyCreated) createContainerCgroup(id, state.config.limits);
+    if (!opts.freshlyCreated) {
+      createContainerCgroup(id, state.config.limits);
+      linkName(id, state.name); // /run is emptied at boot too
+    }
     warmCgroupMigrations(); // the shim's join of the init's cgroups will not wait (migration-warmup.ts)
     const started = await runShim(shim, id, containerDir(root, id), opts.attach === true, opts.owned === true).finally(
       endCgroupMigrationWarmup,

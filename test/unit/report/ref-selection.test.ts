@@ -2,11 +2,14 @@
 // name resolves every reference exactly as the scan of everything does (docker's order: full ID, exact name,
 // unique prefix; ambiguity and absence alike), and leaves the other containers' processes unread.
 import assert from 'node:assert/strict';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { resolveContainer } from '../../../src/report/resolve.js';
+import { NAME_LINKS_DIR } from '../../../src/engine-contract/state-dir.js';
+import { answeredBeforeNamespacePass, resolveContainer } from '../../../src/report/resolve.js';
 import { refSelection } from '../../../src/report/ref-selection.js';
 import type { HostSnapshot } from '../../../src/snapshot/model.js';
-import { scanHost } from '../../../src/snapshot/scanner.js';
+import { scanHost, scanHostAside } from '../../../src/snapshot/scanner.js';
 import { FixtureHost } from '../../helpers/fixture-host.js';
 
 const WEB = `ab12${'0'.repeat(60)}`;
@@ -181,4 +184,45 @@ test('the selection answers as the full scan does: a sandbox named like a prefix
   assert.equal(resolved(full, prefix), PREFIXED, "a sandbox's name (its comm) never takes a docker container's ID prefix");
   assert.equal(resolved(full, sandbox.id), sandbox.id);
   assert.equal(resolved(full, 'plain'), PREFIXED);
+});
+
+test("inspect's own scan (aside, answered before the namespace pass when it can) answers as the full scan does", async (t) => {
+  const root = host(t);
+  const full = scanHost({ root, includeStopped: true });
+  const inspectScan = (refs: string[]) =>
+    scanHostAside({ root, includeStopped: true, select: refSelection(refs) }, undefined, (found) =>
+      answeredBeforeNamespacePass(found, refs),
+    );
+  for (const refs of [['web'], ['api', 'ab12'], ['lonely'], ['web', 'lonely'], ['nosuch'], ['ab'], [UNNAMED.slice(0, 12)]]) {
+    const snap = await inspectScan(refs);
+    for (const ref of refs) assert.equal(resolved(snap, ref), resolved(full, ref), `${ref} among ${refs.join(' ')}`);
+    // the namespace pass, when it runs, leaves out the processes of the containers left unbuilt (their members
+    // were not read by the walk): none of them becomes a sandbox
+    assert.deepEqual(
+      snap.containers.filter((c) => c.runtime === 'sandbox').map((c) => c.name),
+      refs.includes('lonely') || refs.includes('nosuch') ? ['lonely'] : [],
+      refs.join(' '),
+    );
+  }
+  assert.equal(resolved(full, 'lonely').startsWith('ns-'), true);
+});
+
+test("the engine's name link names a container cgroup in one readlink, whichever root holds its state", (t) => {
+  const h = new FixtureHost(t, { cgroup: 'v2' });
+  const LINKED = `1d1d${'d'.repeat(60)}`;
+  dockerInit(h, 5000, WEB, ns(4026570000));
+  h.json(`/var/lib/docker/containers/${WEB}/config.v2.json`, { ID: WEB, Name: '/web', State: { Running: true, Pid: 5000 } });
+  // a shim that says nothing of its state dir, and no state in the default root: only the link can name it
+  h.process({ pid: 5100, ppid: 1, comm: 'tctop-shim', args: ['tctop-shim'], cgroup: '/system.slice/tctop.service' });
+  h.process({ pid: 5101, ppid: 5100, comm: 'sh', args: ['sh'], cgroup: `/tctop/${LINKED}`, ns: ns(4026571000), nspid: [5101, 1] });
+  const root = h.build();
+  const built = (refs: string[]) =>
+    scanHost({ root, select: refSelection(refs) })
+      .containers.map((c) => c.id)
+      .sort();
+  assert.deepEqual(built(['web']), [WEB, LINKED].sort(), 'no link: its name unknown, so it is built to learn it');
+  mkdirSync(join(root, NAME_LINKS_DIR), { recursive: true });
+  symlinkSync('db', join(root, NAME_LINKS_DIR, LINKED));
+  assert.deepEqual(built(['web']), [WEB], 'linked as "db": none of the references');
+  assert.deepEqual(built(['db']), [LINKED]);
 });

@@ -141,7 +141,7 @@ test('engine v2: cpuset, controllers in each parent subtree_control, no internal
   // rm: no process, cgroup, mount or state left
   e.ok(['rm', '-f', ...e.stateDirs()]);
   const left = await e.settled(30_000);
-  assert.deepEqual(left, { processes: [], cgroupDirs: [], mounts: 0, netnsMounts: 0, stateDirs: [] });
+  assert.deepEqual(left, { processes: [], cgroupDirs: [], mounts: 0, netnsMounts: 0, stateDirs: [], nameLinks: [] });
   assert.equal(existsSync(`${CGROUP_ROOT}/tctop/${id}`), false);
 });
 
