@@ -12,7 +12,7 @@ export function linkName(id: string, name: string, hostRoot = '/'): void {
   const dir = linksDir(hostRoot);
   const tmp = join(dir, `.${id}.${process.pid}`);
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    mkdirSync(dir, { recursive: true, mode: 0o700 }); // names are no more public than state.json (its dir is 0700)
     rmSync(tmp, { force: true });
     symlinkSync(name, tmp);
     renameSync(tmp, join(dir, id));
