@@ -4,7 +4,8 @@
 // registry's image even when the store has one, and a bad policy or a registry that is down is a one-line error.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sh } from '../helpers/prereq.js';
@@ -69,12 +70,18 @@ test('run and create pull by --pull: missing by default, never refuses, always t
   assert.match(upToDate.stderr, /Status: Image is up to date for /);
 
   // create pulls the same way and prints only the ID on stdout
-  const fresh = tempDir(t, 'tctop-create-pull-');
+  // one hook, in this order: after hooks run as registered, and a root removed first would leave the cgroup behind
+  const fresh = mkdtempSync(join(tmpdir(), 'tctop-create-pull-'));
+  let createdId = '';
+  t.after(() => {
+    if (createdId) tctop(fresh, ['rm', '-f', createdId]);
+    rmSync(fresh, { recursive: true, force: true });
+  });
   const created = tctop(fresh, ['create', '--network', 'none', '--pull', 'missing', remote]);
+  createdId = /^[0-9a-f]{64}$/.test(created.stdout.trim()) ? created.stdout.trim() : '';
   assert.equal(created.status, 0, created.stderr);
   assert.match(created.stdout, /^[0-9a-f]{64}\n$/);
   assert.match(created.stderr, /^Unable to find image /);
-  t.after(() => void tctop(fresh, ['rm', '-f', created.stdout.trim()]));
   assert.equal(registered(fresh)[remote], otherId);
 
   // bad input: one line, exit non-zero, nothing created or registered
