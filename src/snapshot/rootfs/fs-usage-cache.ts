@@ -50,6 +50,11 @@ interface Entry {
   /** When it is due to be walked (ms since the epoch). */
   due: number;
   walk?: DirUsageWalk;
+  /**
+   * What get() last answered, and from which figures: the same object while neither changed (a scrape's snapshot
+   * holds one per container until its render ends, so a new copy each scan is promoted to the old space each scan).
+   */
+  served?: { result: WritableLayerUsage; fs: FsFigures | undefined; usage: WritableLayerUsage };
 }
 
 interface FsFigures {
@@ -99,7 +104,10 @@ export class FsUsageCache {
     const e = this.entries.get(key);
     if (!e?.result) return undefined;
     const fs = this.figures(e.dir);
-    return fs ? { ...e.result, limitBytes: fs.limitBytes, inodesTotal: fs.inodesTotal, inodesFree: fs.inodesFree } : e.result;
+    if (e.served?.result === e.result && e.served.fs === fs) return e.served.usage;
+    const usage = fs ? { ...e.result, limitBytes: fs.limitBytes, inodesTotal: fs.inodesTotal, inodesFree: fs.inodesFree } : e.result;
+    e.served = { result: e.result, fs, usage };
+    return usage;
   }
 
   close(): void {
