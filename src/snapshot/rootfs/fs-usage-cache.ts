@@ -140,7 +140,7 @@ export class FsUsageCache {
       if (performance.now() >= until) break;
     }
     this.cost.busyMs += performance.now() - t0;
-    if ([...this.entries.values()].some((e) => e.walk)) {
+    if (this.walking()) {
       this.schedule(this.opts.pauseMs);
       return;
     }
@@ -149,14 +149,24 @@ export class FsUsageCache {
     if (Number.isFinite(next)) this.schedule(Math.max(this.opts.pauseMs, next - this.now()));
   }
 
+  private walking(): boolean {
+    for (const e of this.entries.values()) if (e.walk) return true;
+    return false;
+  }
+
   /** The walks under way, after starting the most overdue layers while fewer than `concurrency` are. */
   private startDue(): Entry[] {
     const now = this.now();
-    const active = [...this.entries.values()].filter((e) => e.walk);
-    const due = [...this.entries.values()].filter((e) => !e.walk && e.due <= now).sort((a, b) => a.due - b.due);
-    for (const e of due.slice(0, Math.max(0, this.opts.concurrency - active.length))) {
-      e.walk = new DirUsageWalk(e.dir);
-      active.push(e);
+    const active: Entry[] = [];
+    for (const e of this.entries.values()) if (e.walk) active.push(e);
+    // one pass per start for the most overdue layer (concurrency is small): a slice calls this after every walk it
+    // finishes, and copying and sorting the 1,000 entries each time cost more than walking a small layer
+    while (active.length < this.opts.concurrency) {
+      let next: Entry | undefined;
+      for (const e of this.entries.values()) if (!e.walk && e.due <= now && (next === undefined || e.due < next.due)) next = e;
+      if (next === undefined) break;
+      next.walk = new DirUsageWalk(next.dir);
+      active.push(next);
     }
     return active;
   }
