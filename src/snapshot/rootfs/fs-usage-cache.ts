@@ -50,6 +50,11 @@ interface Entry {
   /** When it is due to be walked (ms since the epoch). */
   due: number;
   walk?: DirUsageWalk;
+  /**
+   * What get() last answered, and from which figures: the same object while neither changed (a scrape's snapshot
+   * holds one per container until its render ends, so a new copy each scan is promoted to the old space each scan).
+   */
+  served?: { result: WritableLayerUsage; fs: FsFigures | undefined; usage: WritableLayerUsage };
 }
 
 interface FsFigures {
@@ -99,7 +104,10 @@ export class FsUsageCache {
     const e = this.entries.get(key);
     if (!e?.result) return undefined;
     const fs = this.figures(e.dir);
-    return fs ? { ...e.result, limitBytes: fs.limitBytes, inodesTotal: fs.inodesTotal, inodesFree: fs.inodesFree } : e.result;
+    if (e.served?.result === e.result && e.served.fs === fs) return e.served.usage;
+    const usage = fs ? { ...e.result, limitBytes: fs.limitBytes, inodesTotal: fs.inodesTotal, inodesFree: fs.inodesFree } : e.result;
+    e.served = { result: e.result, fs, usage };
+    return usage;
   }
 
   close(): void {
@@ -132,7 +140,7 @@ export class FsUsageCache {
       if (performance.now() >= until) break;
     }
     this.cost.busyMs += performance.now() - t0;
-    if ([...this.entries.values()].some((e) => e.walk)) {
+    if (this.walking()) {
       this.schedule(this.opts.pauseMs);
       return;
     }
@@ -141,14 +149,24 @@ export class FsUsageCache {
     if (Number.isFinite(next)) this.schedule(Math.max(this.opts.pauseMs, next - this.now()));
   }
 
+  private walking(): boolean {
+    for (const e of this.entries.values()) if (e.walk) return true;
+    return false;
+  }
+
   /** The walks under way, after starting the most overdue layers while fewer than `concurrency` are. */
   private startDue(): Entry[] {
     const now = this.now();
-    const active = [...this.entries.values()].filter((e) => e.walk);
-    const due = [...this.entries.values()].filter((e) => !e.walk && e.due <= now).sort((a, b) => a.due - b.due);
-    for (const e of due.slice(0, Math.max(0, this.opts.concurrency - active.length))) {
-      e.walk = new DirUsageWalk(e.dir);
-      active.push(e);
+    const active: Entry[] = [];
+    for (const e of this.entries.values()) if (e.walk) active.push(e);
+    // one pass per start for the most overdue layer (concurrency is small): a slice calls this after every walk it
+    // finishes, and copying and sorting the 1,000 entries each time cost more than walking a small layer
+    while (active.length < this.opts.concurrency) {
+      let next: Entry | undefined;
+      for (const e of this.entries.values()) if (!e.walk && e.due <= now && (next === undefined || e.due < next.due)) next = e;
+      if (next === undefined) break;
+      next.walk = new DirUsageWalk(next.dir);
+      active.push(next);
     }
     return active;
   }

@@ -7,6 +7,9 @@ import type { FsUsageCache, WritableLayerUsage } from './fs-usage-cache.js';
 import { upperDirHere, type RootfsReader } from './rootfs-reader.js';
 
 export class WritableLayerSource implements SnapshotSource {
+  /** The last scan's figures: handed out again while they hold the same objects (fewer survivors to promote). */
+  private last: ReadonlyMap<string, WritableLayerUsage> = new Map();
+
   constructor(
     private readonly inner: SnapshotSource,
     private readonly rootfs: RootfsReader,
@@ -29,6 +32,13 @@ export class WritableLayerSource implements SnapshotSource {
     }
     this.rootfs.retain(snapshot.containers);
     this.usage.retain(tracked);
-    return { ...snapshot, writableLayers: figures };
+    if (!sameEntries(figures, this.last)) this.last = figures;
+    return { ...snapshot, writableLayers: this.last };
   }
+}
+
+function sameEntries<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
 }

@@ -80,6 +80,36 @@ test('sweep closes what was not read since the last sweep; forgetUnder, forget a
   assert.equal(files.size, 0);
 });
 
+test('near the budget a sweep closes a bounded number of the files it did not read, never those it read', () => {
+  const paths = [
+    '/proc/loadavg',
+    '/proc/uptime',
+    '/proc/version',
+    '/proc/meminfo',
+    '/proc/stat',
+    '/proc/self/stat',
+    '/proc/self/status',
+    '/proc/self/statm',
+    '/proc/self/limits',
+    '/proc/self/cgroup',
+  ];
+  const files = new OpenFiles(['/proc/'], paths.length, [], 60_000, 3);
+  try {
+    for (const p of paths) assert.ok(files.readText(p) !== null, p);
+    assert.equal(files.size, 10);
+    files.sweep();
+    files.readText('/proc/loadavg');
+    files.sweep();
+    assert.equal(files.size, 7, 'at most 3 closed in one sweep, though 9 were not read and the budget is near full');
+    assert.ok(openPaths().includes('/proc/loadavg'), 'the file read since the last sweep stays');
+    files.readText('/proc/loadavg');
+    files.sweep();
+    assert.equal(files.size, 7, 'under nine tenths of the budget, files read within idleMs stay');
+  } finally {
+    files.close();
+  }
+});
+
 test('files outside the kernel filesystems are read the ordinary way: a file replaced by rename is never stale', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tctop-open-files-'));
   try {

@@ -51,3 +51,22 @@ test('a layer that does not exist yields no figure and no crash', async (t) => {
   assert.equal(cache.get('gone'), undefined);
   assert.ok(cache.cost.walks >= 1);
 });
+
+test('get hands out one object while neither the walk nor the filesystem figures changed, a new one after', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tctop-fsu-'));
+  let now = 1_000_000;
+  const cache = new FsUsageCache({ refreshMs: 60_000, statfsTtlMs: 10_000, pauseMs: 1 }, () => now);
+  t.after(() => {
+    cache.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  cache.track('c1', dir, '/dev/test');
+  const first = await until(() => cache.get('c1'));
+  now += 5_000;
+  assert.equal(cache.get('c1'), first, 'a scan within the statfs TTL gets the same object (no copy per scan)');
+  now += 6_000;
+  const refreshed = cache.get('c1')!;
+  assert.notEqual(refreshed, first, 'the filesystem figures were read again: a new object');
+  assert.equal(refreshed.measuredAt, first.measuredAt);
+  assert.equal(cache.get('c1'), refreshed);
+});
