@@ -242,27 +242,10 @@ export class ExpositionWriter {
     const series = new SeriesSet(counter);
     // a metric without label names has its one series (0) before any sample sets it, as prom-client's reset()
     if (def.labelNames.length === 0) series.add(NO_BASE, '', 0);
-    // the last sample's texts: a family's samples mostly share one labels object (perContainer's constLabels) or
-    // come one container's run at a time, and this spares a map lookup for each of 52,000 samples
-    let lastLabels: Labels | undefined;
-    let lastOwn = '';
-    let lastContainer: Container | undefined;
-    let lastJoin = false;
-    let lastBase = NO_BASE;
     def.collect(snapshot, (container, labels, value, join) => {
       // prom-client refuses to count down or to infinity (and fails the whole scrape); one bad sample is left out
       if (counter && (value < 0 || value === Infinity)) return;
-      if (labels !== lastLabels) {
-        lastOwn = texts.own(labels);
-        lastLabels = labels;
-      }
-      const joined = join === true;
-      if (container !== lastContainer || joined !== lastJoin) {
-        lastBase = container ? texts.base(container, joined) : NO_BASE;
-        lastContainer = container;
-        lastJoin = joined;
-      }
-      series.add(lastBase, lastOwn, value);
+      series.add(container ? texts.base(container, join === true) : NO_BASE, texts.own(labels), value);
     });
     out.bytes(head.head);
     const { bases, owns, values } = series;
