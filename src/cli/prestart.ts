@@ -1,7 +1,7 @@
 // What the launcher starts before node loads the CLI (~8 ms): the PID-namespace survey that `ps`, `stats` and
-// `inspect --pid` scan this host's /proc with (src/host/procfs/pidns-prestart.ts). A rough look at argv is enough either way: a survey
-// started for nothing costs ~15 ms of the other core and is not waited for; one not started here is started by the
-// scan itself.
+// `inspect --pid` scan this host's /proc with (src/host/procfs/pidns-prestart.ts). A rough look at argv is enough
+// either way: a survey started for nothing costs ~15 ms of the other core and is not waited for; one not started
+// here is started by the scan itself.
 import { readHostNamespaces } from '../discovery/host-namespaces.js';
 import { hostPaths } from '../host/paths.js';
 import { prestartPidnsSurvey } from '../host/procfs/pidns-prestart.js';
