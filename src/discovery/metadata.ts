@@ -108,6 +108,7 @@ export function isoSeconds(v: unknown): number | null {
 
 /** Memoise a per-scan computation (a directory listing, a parsed index file). */
 export function memo<T>(ctx: DiscoveryContext, key: string, make: () => T): T {
+  ctx.reader.unstamped(); // what it answers may have been read for another claim: no stamp of this one shows it
   if (!ctx.memo.has(key)) ctx.memo.set(key, make());
   return ctx.memo.get(key) as T;
 }

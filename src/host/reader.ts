@@ -11,6 +11,7 @@ import type { SpecCache } from './cgroupfs/spec-cache.js';
 import type { OpenFiles } from './open-files.js';
 import type { HostPaths } from './paths.js';
 import { errnoOf, reportFailure, type FailureSink, type ReadNote } from './read-failure.js';
+import { StampRecorder, type StateStamp } from './state-stamps.js';
 import { listDir, readBytes, readLink, readRecordBytes, readRecordText, readText } from './read.js';
 
 export interface HostReaderOptions {
@@ -33,6 +34,32 @@ export class HostReader {
     readonly paths: HostPaths,
     private readonly options: HostReaderOptions = {},
   ) {}
+
+  /** Set while a claim is made (stamped): the state files it reads are stamped, any other read makes it opaque. */
+  private recorder: StampRecorder | undefined;
+
+  /**
+   * `make`'s answer and the stamps of the state files it read (stateText, optionalStateText, exists); null stamps
+   * when it read anything else or a file had just changed: its answer can then only be checked by making it again.
+   */
+  stamped<T>(make: () => T, at = Date.now()): { value: T; stamps: StateStamp[] | null } {
+    const outer = this.recorder;
+    const rec = new StampRecorder(at);
+    this.recorder = rec;
+    try {
+      const value = make();
+      return { value, stamps: rec.opaque ? null : rec.stamps };
+    } finally {
+      this.recorder = outer;
+      if (outer && rec.opaque) outer.opaque = true;
+      else if (outer) outer.stamps.push(...rec.stamps);
+    }
+  }
+
+  /** A claim depends on something no stamp shows (a read, a memo of one made earlier in the scan). */
+  unstamped(): void {
+    if (this.recorder) this.recorder.opaque = true;
+  }
 
   private sink(mustExist: boolean): FailureSink {
     return mustExist ? this.noteAny : this.noteUnlessVanished;
@@ -68,6 +95,7 @@ export class HostReader {
 
   /** A file read once (not kept open), as text. */
   text(path: string, mustExist = false): string | null {
+    this.unstamped();
     return readText(path, this.sink(mustExist));
   }
 
@@ -76,8 +104,9 @@ export class HostReader {
    * a malformed entry to note, not an error that ends the scan.
    */
   stateText(path: string): string | null {
+    this.recorder?.stamp(path);
     try {
-      return this.text(path);
+      return readText(path, this.noteUnlessVanished);
     } catch (err) {
       if (errnoOf(err) !== 'EISDIR') throw err;
       this.malformed(path, 'a directory, not a file');
@@ -90,24 +119,36 @@ export class HostReader {
    * finds it absent, where a failed open costs a thrown error (~15 us each, 1,800 of them at 900 containers).
    */
   optionalStateText(path: string): string | null {
-    return existsSync(path) ? this.stateText(path) : null;
+    if (existsSync(path)) return this.stateText(path);
+    this.recorder?.stamp(path);
+    return null;
+  }
+
+  /** Whether a runtime's file is there (nspawn's machine images): stamped as a state file. */
+  exists(path: string): boolean {
+    this.recorder?.stamp(path);
+    return existsSync(path);
   }
 
   /** A one-record kernel file read once (read.ts: readRecordText). */
   recordText(path: string, mustExist = false): string | null {
+    this.unstamped();
     return readRecordText(path, this.sink(mustExist));
   }
 
   /** Up to `limit` bytes of a file read once (a command line). */
+  // not unstamped: it reads command lines, a claim's the shim's, whose identity the claim cache checks itself
   bytes(path: string, limit: number, mustExist = false): Buffer | null {
     return readBytes(path, limit, this.sink(mustExist));
   }
 
   link(path: string, mustExist = false): string | null {
+    this.unstamped();
     return readLink(path, this.sink(mustExist));
   }
 
   list(dir: string, mustExist = false): string[] {
+    this.unstamped();
     return listDir(dir, this.sink(mustExist));
   }
 

@@ -113,7 +113,7 @@ function addContainers(a: Assembly, groups: ProcessGroup[]): void {
     const ppid = g.init.ppid;
     const read = ppid > 0 ? (still ? a.processes.reuse(ppid, a.live) : a.processes.read(ppid, a.live, summary)) : undefined;
     const parent = read && summary ? withCommandLine(a.reader, read) : read;
-    const claim = a.claims.get(g.key, g.init, () => claimGroup(a.reader, g, parent, a.discovery, ADAPTERS));
+    const claim = a.claims.get(g.key, g.init, () => claimGroup(a.reader, g, parent, a.discovery, ADAPTERS), Date.now(), a.reader);
     const signals = a.quiet && g.cgroupPath !== undefined && !still ? [] : undefined;
     const netStill = still ? a.quiet!.netDevStill(still) : false;
     // a quiet container built from the same claim, shim and figures is the one built before: not built again

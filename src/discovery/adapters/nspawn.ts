@@ -1,6 +1,5 @@
 // systemd-nspawn: the systemd-nspawn process is the parent of the container init; the machine name comes from
 // -M/--machine, else the directory or image it boots. It may share its parent's cgroup (--keep-unit).
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { underRoot } from '../../host/paths.js';
 import { flagValue, baseName } from '../shim-args.js';
@@ -13,7 +12,7 @@ const MACHINE_DIRS = ['/etc/machines', '/run/machines', '/var/lib/machines', '/u
 function machineImage(ctx: DiscoveryContext, name: string): string {
   for (const dir of MACHINE_DIRS) {
     for (const candidate of [join(dir, name), join(dir, `${name}.raw`)]) {
-      if (existsSync(underRoot(ctx.paths, candidate))) return candidate;
+      if (ctx.reader.exists(underRoot(ctx.paths, candidate))) return candidate;
     }
   }
   return join('/var/lib/machines', name);
