@@ -10,6 +10,7 @@ import { HostReader } from '../../host/reader.js';
 import { isFullId } from '../../text/ids.js';
 import { createV1, rmdirQuiet, v1ExistingDirs, v1Mounts, v1Plan } from './cgroups-v1.js';
 import { createV2, v2Plan } from './cgroups-v2.js';
+import { unlinkName } from './name-link.js';
 
 export interface ResourceLimits {
   memoryBytes?: number;
@@ -81,9 +82,13 @@ function existingDirs(id: string, cgroupRoot: string): string[] {
   return v1ExistingDirs(id, cgroupRoot);
 }
 
-/** rmdir every dir of the container; a cgroup whose last process just died is briefly busy, so retry ~1 s. */
+/**
+ * rmdir every dir of the container; a cgroup whose last process just died is briefly busy, so retry ~1 s. Its name
+ * link goes first (name-link.ts: it lives as long as the cgroup; a cgroup left without one is read the slower way).
+ */
 export async function removeContainerCgroup(id: string, cgroupRoot = DEFAULT_CGROUP_ROOT): Promise<void> {
   checkId(id);
+  unlinkName(id);
   for (const dir of existingDirs(id, cgroupRoot)) {
     for (let attempt = 0; ; attempt++) {
       try {

@@ -26,7 +26,7 @@ import { attachBridge, teardownNetwork, type NetworkAttachment } from '../networ
 import { checkPublish, joinedNetwork, type NetworkMode } from '../network/mode.js';
 import { exposedPorts, type PortRequest } from '../network/ports.js';
 import { sweepNetworkDebris } from '../network/sweep.js';
-import { linkName, unlinkName } from './name-link.js';
+import { linkName } from './name-link.js';
 import { listContainers } from './store.js';
 import { resolveUser } from './user.js';
 import { planSecurity, type SecurityPlan } from '../security/security-spec.js';
@@ -194,10 +194,7 @@ export async function createContainer(root: string, req: CreateRequest): Promise
       writeState(root, state);
       return state;
     } catch (err) {
-      if (cgroupMade) {
-        await removeContainerCgroup(id).catch(() => {});
-        unlinkName(id);
-      }
+      if (cgroupMade) await removeContainerCgroup(id).catch(() => {});
       if (spec.network === 'bridge') await teardownNetwork(root, id);
       await rm(dir, { recursive: true, force: true });
       throw err;

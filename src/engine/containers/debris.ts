@@ -6,7 +6,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { removeContainerCgroup } from './cgroups.js';
-import { unlinkName } from './name-link.js';
 import { FULL_ID_HEX, isFullId } from '../../text/ids.js';
 import { bundlePath, containersDir } from './paths.js';
 import { isSameProcess } from './proc-identity.js';
@@ -20,13 +19,11 @@ export async function sweepDebris(root: string, entries: string[] = listEntries(
   for (const name of entries) {
     const removing = REMOVING.exec(name);
     if (removing) {
-      unlinkName(removing[1]); // an rm cut short after the cgroup went
       await rm(join(containersDir(root), name), { recursive: true, force: true });
       continue;
     }
     if (!isFullId(name) || existsSync(bundlePath(root, name, 'state'))) continue;
     await removeContainerCgroup(name).catch(() => {}); // a cgroup still holding processes stays (rm -f is for that)
-    unlinkName(name);
     await rm(join(containersDir(root), name), { recursive: true, force: true });
   }
 }

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { constants } from 'node:os';
 import { ConflictError } from '../../errors.js';
 import { cgroupPids, removeContainerCgroup } from './cgroups.js';
-import { unlinkName } from './name-link.js';
 import { shimAlive, waitForExit } from './exit-wait.js';
 import { withContainerLock } from './locks.js';
 import { containerDir, containersDir } from './paths.js';
@@ -50,7 +49,6 @@ export async function removeContainer(root: string, id: string, force: boolean):
       await killEverything(root, state);
     }
     await removeContainerCgroup(id);
-    unlinkName(id);
     // its rules, veth, namespace file and leases (an interrupted rm leaves leases the next create's sweep finds)
     if (state.net?.mode === 'bridge') await teardownNetwork(root, id, { table: state.net.table, hadPorts: state.net.ports.length > 0 });
     // renamed away first, so the container disappears whole even if the recursive removal is interrupted; both
