@@ -27,11 +27,23 @@ export const STATE_DIR_FILES = {
 } as const;
 
 /**
- * run/tctop/names/<id> (under the host's root): a symlink whose target is the container's name, made with its cgroup
+ * run/tctop/names (under the host's root): one entry `<id>.<name>` a container (nameLinkEntry), made with its cgroup
  * (create, or a start that brings the cgroup back after a reboot) and removed with it. Whichever engine root holds
- * its state, a reader learns a container cgroup's name with one readlink (discovery's selection of 30 of 1,000).
+ * its state, a reader learns every container cgroup's name with one readdir (discovery's selection of 30 of 1,000).
  */
 export const NAME_LINKS_DIR = 'run/tctop/names';
+
+/** The entry's name: the full ID, a dot, the name (docker's name rules keep it a single path component). */
+export function nameLinkEntry(id: string, name: string): string {
+  return `${id}.${name}`;
+}
+
+/** [id, name] of an entry of NAME_LINKS_DIR; undefined for anything else (a rename's temporary, a stray file). */
+export function parseNameLinkEntry(entry: string): [string, string] | undefined {
+  const dot = entry.indexOf('.');
+  if (dot !== 64 || entry.length === 65 || !/^[0-9a-f]{64}$/.test(entry.slice(0, 64))) return undefined;
+  return [entry.slice(0, 64), entry.slice(65)];
+}
 
 /** The shim's process name (its comm) and its command line: `tctop-shim --id <id> --state <state dir>`. */
 export const SHIM_COMM = 'tctop-shim';

@@ -9,7 +9,6 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  readlinkSync,
   rmdirSync,
   rmSync,
   symlinkSync,
@@ -168,15 +167,15 @@ export class Engine {
     };
   }
 
-  /** The engine's name links (engine-contract/state-dir.ts) of this root's containers: `<id> -> <name>`. */
+  /** The engine's name entries (engine-contract/state-dir.ts: `<id>.<name>`) of this root's containers. */
   nameLinks(): string[] {
-    return [...this.ids].flatMap((id) => {
-      try {
-        return [`${id} -> ${readlinkSync(join('/', NAME_LINKS_DIR, id))}`];
-      } catch {
-        return [];
-      }
-    });
+    let entries: string[];
+    try {
+      entries = readdirSync(join('/', NAME_LINKS_DIR));
+    } catch {
+      return [];
+    }
+    return entries.filter((e) => [...this.ids].some((id) => e.startsWith(`${id}.`))).sort();
   }
 
   /** Waits until nothing of this root is left on the host (the shim exits just after writing exit.json). */
@@ -226,7 +225,7 @@ export class Engine {
         }
       }
     }
-    for (const id of this.ids) rmSync(join('/', NAME_LINKS_DIR, id), { force: true });
+    for (const entry of this.nameLinks()) rmSync(join('/', NAME_LINKS_DIR, entry), { force: true });
     removeNetwork(this.root, this.bridge);
     rmSync(this.root, { recursive: true, force: true });
   }

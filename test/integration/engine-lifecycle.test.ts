@@ -140,7 +140,7 @@ test('rm refuses a running container, rm -f removes it; the host is as before', 
   assert.equal(during.stateDirs.length, 1);
   assert.ok(during.processes.length >= 4, `shim, init and two children: ${during.processes}`);
   assert.ok(during.cgroupDirs.length >= 4, `memory, cpu, pids... : ${during.cgroupDirs}`);
-  assert.deepEqual(during.nameLinks, [`${id} -> busy`], 'its name where discovery finds it by ID alone');
+  assert.deepEqual(during.nameLinks, [`${id}.busy`], 'its name where discovery finds it by ID alone');
   assert.equal(during.mounts, 0, "the rootfs is mounted in the container's own mount namespace only");
   const refused = e.tctop(['rm', 'busy']);
   assert.equal(refused.status, 1);

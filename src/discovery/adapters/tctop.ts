@@ -6,6 +6,7 @@ import { exitRecordOf, foldExit, mayHaveExited } from '../../engine-contract/rec
 import {
   containersDir,
   NAME_LINKS_DIR,
+  parseNameLinkEntry,
   SHIM_COMM,
   SHIM_ID_FLAG,
   SHIM_STATE_FLAG,
@@ -16,6 +17,23 @@ import { FULL_ID_HEX, isFullId, shortId } from '../../text/ids.js';
 import { isoSeconds, NONE_OF_THEM, obj, readJson, readJsonAmong, str } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
 import { defineAdapter, type Candidate, type Claim, type DiscoveryContext, type StoppedRecord } from '../types.js';
+
+/** Marks an ID with two name entries (a reader's race with a rename): its name is read from its state instead. */
+const TWO_ENTRIES = Symbol('two entries');
+
+/** The engine's name entries, id -> name: one readdir a scan, however many containers it names. */
+function linkedNames(ctx: DiscoveryContext): Map<string, string | typeof TWO_ENTRIES> {
+  const key = 'tctop:name-links';
+  let names = ctx.memo.get(key) as Map<string, string | typeof TWO_ENTRIES> | undefined;
+  if (names) return names;
+  names = new Map();
+  for (const entry of ctx.reader.list(join(ctx.paths.root, NAME_LINKS_DIR))) {
+    const parsed = parseNameLinkEntry(entry);
+    if (parsed) names.set(parsed[0], names.has(parsed[0]) ? TWO_ENTRIES : parsed[1]);
+  }
+  ctx.memo.set(key, names);
+  return names;
+}
 
 /** state.json of the container whose state dir is `stateDir` (a host path), exit.json folded in. */
 function readFoldedState(ctx: DiscoveryContext, stateDir: string): Record<string, unknown> | null {
@@ -96,11 +114,11 @@ export const tctopAdapter = defineAdapter({
       extra: m.extra,
     };
   },
-  // the engine's name link (one readlink, whichever root holds it); without one, the state dir claim reads: the one
-  // its shim names (an engine root of its own), else this host's default
+  // the engine's name entry (one readdir for all, whichever root holds them); without one, the state dir claim
+  // reads: the one its shim names (an engine root of its own), else this host's default
   nameOf(id, ctx, shimArgs, among) {
-    const linked = ctx.reader.link(join(ctx.paths.root, NAME_LINKS_DIR, id));
-    if (linked !== null) return linked;
+    const linked = linkedNames(ctx).get(id);
+    if (typeof linked === 'string') return linked;
     const args = shimArgs() ?? [];
     const named = flagValue(args, SHIM_ID_FLAG) === id ? flagValue(args, SHIM_STATE_FLAG) : undefined;
     const path = join(ctx.paths.root, named ?? join(containersDir(tctopRoot()), id), STATE_DIR_FILES.state);

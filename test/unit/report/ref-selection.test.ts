@@ -207,7 +207,7 @@ test("inspect's own scan (aside, answered before the namespace pass when it can)
   assert.equal(resolved(full, 'lonely').startsWith('ns-'), true);
 });
 
-test("the engine's name link names a container cgroup in one readlink, whichever root holds its state", (t) => {
+test("the engine's name entries name every container cgroup in one readdir, whichever root holds its state", (t) => {
   const h = new FixtureHost(t, { cgroup: 'v2' });
   const LINKED = `1d1d${'d'.repeat(60)}`;
   dockerInit(h, 5000, WEB, ns(4026570000));
@@ -221,8 +221,16 @@ test("the engine's name link names a container cgroup in one readlink, whichever
       .containers.map((c) => c.id)
       .sort();
   assert.deepEqual(built(['web']), [WEB, LINKED].sort(), 'no link: its name unknown, so it is built to learn it');
-  mkdirSync(join(root, NAME_LINKS_DIR), { recursive: true });
-  symlinkSync('db', join(root, NAME_LINKS_DIR, LINKED));
-  assert.deepEqual(built(['web']), [WEB], 'linked as "db": none of the references');
+  const links = join(root, NAME_LINKS_DIR);
+  mkdirSync(links, { recursive: true });
+  symlinkSync('web', join(links, LINKED)); // the old form, `<id>` alone: not an entry, so still unknown
+  symlinkSync('web', join(links, `.${LINKED}.123`)); // a rename's temporary
+  assert.deepEqual(built(['web']), [WEB, LINKED].sort(), 'no entry of the form <id>.<name>: still built to learn it');
+  symlinkSync('db', join(links, `${LINKED}.db`));
+  assert.deepEqual(built(['web']), [WEB], 'named "db": none of the references');
   assert.deepEqual(built(['db']), [LINKED]);
+  symlinkSync('web', join(links, `${LINKED}.web`));
+  // two entries for one ID: neither is believed, so it is built to learn its name, for either reference
+  assert.deepEqual(built(['db']), [LINKED]);
+  assert.deepEqual(built(['web']), [WEB, LINKED].sort());
 });
