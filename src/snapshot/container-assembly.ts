@@ -57,11 +57,12 @@ export function addCgroupContainers(a: Assembly, cgroups: ContainerCgroups): Set
     // a quiet container's processes did not run: their records are as last read
     for (const cg of chosen) {
       if (quiet.isQuiet(cg.path, cgroups.touched.has(cg.path))) for (const pid of cg.pids) a.processes.reuse(pid, a.live);
-      else a.processes.readAll(cg.pids, a.live);
+      else a.processes.readAll(cg.pids, a.live, 'member');
     }
   } else {
     // a summary reads members light (picking the init takes stat and status); the init's memberships come later
-    a.processes.readAll(chosen === cgroups.all ? cgroups.memberPids() : chosen.flatMap((cg) => cg.pids), a.live, a.figures === 'summary');
+    const pids = chosen === cgroups.all ? cgroups.memberPids() : chosen.flatMap((cg) => cg.pids);
+    a.processes.readAll(pids, a.live, a.figures === 'summary' ? 'light' : 'member');
   }
   const { groups, claimed } = cgroupGroups([...chosen], (pid) => a.live.get(pid));
   if (chosen !== cgroups.all) {
@@ -111,7 +112,8 @@ function addContainers(a: Assembly, groups: ProcessGroup[]): void {
     // a quiet container's shim is refreshed with the container's full reads (it moves when the container does: its
     // output, an exec, an exit), as host processes outside containers are refreshed in turn (readAllInTurn)
     const ppid = g.init.ppid;
-    const read = ppid > 0 ? (still ? a.processes.reuse(ppid, a.live) : a.processes.read(ppid, a.live, summary)) : undefined;
+    const read =
+      ppid > 0 ? (still ? a.processes.reuse(ppid, a.live) : a.processes.read(ppid, a.live, summary ? 'light' : 'member')) : undefined;
     const parent = read && summary ? withCommandLine(a.reader, read) : read;
     const claim = a.claims.get(g.key, g.init, () => claimGroup(a.reader, g, parent, a.discovery, ADAPTERS), Date.now(), a.reader);
     const signals = a.quiet && g.cgroupPath !== undefined && !still ? [] : undefined;

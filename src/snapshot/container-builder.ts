@@ -182,8 +182,8 @@ function liveState(claimed: string, frozen: boolean | undefined): string {
 export function buildContainer(input: BuildInput): Container {
   const { reader, group, parent, claim, host, live } = input;
   const init = (claim?.initPid !== undefined && live.get(claim.initPid)) || group.init;
-  // a summary read the members light (readProcessLight): the init's memberships place its cgroup figures
-  if (input.figures === 'summary' && init.cgroups.length === 0) init.cgroups = readMemberships(reader, init.hostPid);
+  // members are read without their memberships (readProcessMember, readProcessLight): the init's place its figures
+  if (init.cgroups.length === 0) init.cgroups = readMemberships(reader, init.hostPid);
   const pids = [
     init.hostPid,
     ...group.members

@@ -1,6 +1,6 @@
 // The processes a scanner read, kept for the next scan: a known process is refreshed from its stat alone (what
 // changes between ticks), a new one read whole. The cache keeps exactly what the last scan used (members and shims).
-import { readProcess, readProcessLight, refreshProcess, type ProcessReadContext } from '../host/procfs/process.js';
+import { readProcess, readProcessLight, readProcessMember, refreshProcess, type ProcessReadContext } from '../host/procfs/process.js';
 import type { ProcessInfo } from '../host/records.js';
 
 export interface ProcessCacheHooks {
@@ -11,6 +11,11 @@ export interface ProcessCacheHooks {
   /** The process left the cache: no scan uses it any more, or it vanished (its files kept open may go). */
   dropped?(pid: number): void;
 }
+
+/** How much of a process new to the cache is read: whole, as a container's member (readProcessMember), or light. */
+export type ReadDepth = 'whole' | 'member' | 'light';
+
+const READERS = { whole: readProcess, member: readProcessMember, light: readProcessLight } as const;
 
 export class ProcessCache {
   private readonly known = new Map<number, ProcessInfo>();
@@ -26,9 +31,9 @@ export class ProcessCache {
     if (this.known.delete(pid)) this.hooks.dropped?.(pid);
   }
 
-  /** Reads `wanted` into `live` (what vanished is left out); `light`: new ones as readProcessLight reads them. */
-  readAll(wanted: Iterable<number>, live: Map<number, ProcessInfo>, light = false): void {
-    for (const pid of wanted) this.read(pid, live, light);
+  /** Reads `wanted` into `live` (what vanished is left out); `depth`: how much of a new one is read. */
+  readAll(wanted: Iterable<number>, live: Map<number, ProcessInfo>, depth: ReadDepth = 'whole'): void {
+    for (const pid of wanted) this.read(pid, live, depth);
   }
 
   /**
@@ -55,8 +60,8 @@ export class ProcessCache {
     return known;
   }
 
-  /** A process from this scan (`live`), the cache (refreshed), or read whole (`light`: readProcessLight). */
-  read(pid: number, live: Map<number, ProcessInfo>, light = false): ProcessInfo | undefined {
+  /** A process from this scan (`live`), the cache (refreshed), or read to `depth`. */
+  read(pid: number, live: Map<number, ProcessInfo>, depth: ReadDepth = 'whole'): ProcessInfo | undefined {
     const already = live.get(pid);
     if (already) return already;
     const known = this.known.get(pid);
@@ -66,7 +71,7 @@ export class ProcessCache {
       if (r === 'reused') this.hooks.reused(pid);
       p = r === 'reused' ? readProcess(this.ctx, pid) : r;
     } else {
-      p = light ? readProcessLight(this.ctx, pid) : readProcess(this.ctx, pid);
+      p = READERS[depth](this.ctx, pid);
     }
     if (!p) {
       this.known.delete(pid);

@@ -39,6 +39,20 @@ export function readProcess(ctx: ProcessReadContext, pid: number): ProcessInfo |
 }
 
 /**
+ * A container member (or shim) in full, but for its cgroup memberships (cgroups []): the container's cgroup is the
+ * one it was found in, and only the init's memberships are used (read then: readMemberships). Null as readProcess.
+ */
+export function readProcessMember(ctx: ProcessReadContext, pid: number): ProcessInfo | null {
+  const r = ctx.reader;
+  const stat = readStat(r, pid);
+  if (!stat) return null;
+  const statusText = r.recordText(join(r.paths.proc, String(pid), 'status'), true);
+  const argv = statusText === null ? null : readCmdline(r, pid, true);
+  if (statusText === null || argv === null) return null;
+  return processOf(ctx, pid, stat, statusText, argv, []);
+}
+
+/**
  * A container member for a summary (`tctop ps`): stat and status alone, what picking a container's init takes; its
  * command line and cgroup memberships are not read (command '', cgroups []). Null as readProcess.
  */
