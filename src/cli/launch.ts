@@ -32,23 +32,12 @@ import { WRAP_CLOSE, WRAP_OPEN } from './bundle-wrapper.js';
 import { commandGroup } from './commands/groups.js';
 import { prestartFor } from './prestart.js';
 
-// loaded where used: node:v8 alone is ~1.5 ms of every start (heap utils, serdes, profiler), used by ps and inspect
-// only; node:os only for a user without $XDG_CACHE_HOME
-const v8 = lazyBuiltin<typeof import('node:v8')>('node:v8');
+// loaded where used: node:os only for a user without $XDG_CACHE_HOME
 const os = lazyBuiltin<typeof import('node:os')>('node:os');
 const nodeModule = lazyBuiltin<typeof import('node:module')>('node:module');
 
 /** Long-running commands (and the dashboard, started with no command) gain nothing from a faster start. */
 const NOT_CACHED = new Set(['serve', 'top', 'help']);
-
-/**
- * One-shot scans that allocate tens of MB and exit: V8's young generation starts at 1 MB and doubles only after a
- * scavenge, so `ps` and `inspect` at 1,000 containers paid 14-19 scavenges (15-70 ms under load, measured with
- * --trace-gc). Growing it 16-fold at a time makes that 4-7; the flag is read at each scavenge, so it works set here
- * (the semi-space sizes are fixed at start: node's command line is the shebang's, shared with the long-running
- * commands, whose memory this leaves alone).
- */
-const ONE_SHOT_SCANS = new Set(['ps', 'inspect']);
 
 function cacheDir(): string {
   if (process.env.TCTOP_CODE_CACHE_DIR) return process.env.TCTOP_CODE_CACHE_DIR;
@@ -155,7 +144,6 @@ export function launch(whole: string, argv: string[], requireHere?: NodeJS.Requi
   } catch {
     /* best effort: the scan starts it itself */
   }
-  if (ONE_SHOT_SCANS.has(argv[2])) v8().setFlagsFromString('--semi-space-growth-factor=16');
   const { path: bundle, source } = bundleFor(whole, argv);
   const command = commandOf(argv);
   const dir = cacheDir();

@@ -1,5 +1,6 @@
-// bin/tctop's first line is sh: it gives V8's smaller-heap flags to the long-running commands (serve, the dashboard)
-// alone, drops NODE_EXTRA_CA_CERTS, and starts node on the same file. A `node` first on PATH that prints what it got
+// bin/tctop's first line is sh: it gives V8's smaller-heap flags to the long-running commands (serve, the dashboard),
+// a faster-growing young generation to the one-shot scans (ps, inspect), none to the rest, drops
+// NODE_EXTRA_CA_CERTS, and starts node on the same file. A `node` first on PATH that prints what it got
 // stands in for node here.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -35,7 +36,16 @@ for (const args of [['serve', '--listen', ':9100'], [], ['top'], ['-d', '2']]) {
   });
 }
 
-for (const args of [['ps', '--json'], ['inspect', 'a b'], ['--version'], ['--help'], ['run', '--rm', 'x', 'serve']]) {
+for (const args of [
+  ['ps', '--json'],
+  ['inspect', 'a b'],
+]) {
+  test(`\`tctop ${args.join(' ')}\` starts with the young generation growing 16-fold`, (t) => {
+    assert.deepEqual(launched(t, args), ['--semi-space-growth-factor=16']);
+  });
+}
+
+for (const args of [['--version'], ['--help'], ['run', '--rm', 'x', 'serve'], ['run', 'ps']]) {
   test(`\`tctop ${args.join(' ')}\` starts without them`, (t) => {
     assert.deepEqual(launched(t, args), []);
   });
