@@ -38,6 +38,7 @@ export function parseMountLine(line: string): MountEntry | undefined {
   const mountId = Number(f[0]);
   const parentId = Number(f[1]);
   if (!/^\d+$/.test(f[0]) || !/^\d+$/.test(f[1]) || !/^\d+:\d+$/.test(f[2])) return undefined;
+  let superOptions: string[] | undefined;
   return {
     mountId,
     parentId,
@@ -47,15 +48,23 @@ export function parseMountLine(line: string): MountEntry | undefined {
     options: f[5].split(','),
     fsType: unescapeOctal(f[dash + 1]),
     source: unescapeOctal(f[dash + 2]),
-    // the super options are the last field; a filesystem that writes a raw space into one (no kernel one should)
-    // costs only that option's value, not the line
-    superOptions: f
-      .slice(dash + 3)
-      .join(' ')
-      .split(',')
-      .filter((o) => o !== '')
-      .map(unescapeOctal),
+    // split when first asked for: most lines' (proc, cgroup, tmpfs ...) never are, and a table is read whole
+    get superOptions() {
+      superOptions ??= superOptionsOf(f, dash + 3);
+      return superOptions;
+    },
   };
+}
+
+/** The super options are the last field; a filesystem that writes a raw space into one (no kernel one should)
+ * costs only that option's value, not the line. */
+function superOptionsOf(fields: string[], from: number): string[] {
+  return fields
+    .slice(from)
+    .join(' ')
+    .split(',')
+    .filter((o) => o !== '')
+    .map(unescapeOctal);
 }
 
 export interface ParsedMounts {

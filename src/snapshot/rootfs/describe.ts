@@ -39,13 +39,39 @@ export function rootMount(mounts: readonly MountEntry[]): MountEntry | undefined
 }
 
 /**
+ * The host table by device and by mount point, made once a table: the reader keeps one table for many containers,
+ * each with a few mounts to place among the host's hundreds (one overlay per Docker container).
+ */
+interface HostIndex {
+  byDevice: Map<string, MountEntry[]>;
+  /** The last mount at each mount point (the one on top). */
+  byMountPoint: Map<string, MountEntry>;
+}
+
+const indexes = new WeakMap<readonly MountEntry[], HostIndex>();
+
+function indexOf(host: readonly MountEntry[]): HostIndex {
+  let index = indexes.get(host);
+  if (index) return index;
+  index = { byDevice: new Map(), byMountPoint: new Map() };
+  for (const h of host) {
+    const same = index.byDevice.get(h.device);
+    if (same) same.push(h);
+    else index.byDevice.set(h.device, [h]);
+    index.byMountPoint.set(h.mountPoint, h);
+  }
+  indexes.set(host, index);
+  return index;
+}
+
+/**
  * Where `root` of the filesystem `device` is on the host: a host mount of the same filesystem whose root holds it
  * (the longest such root), plus the rest of the path. Undefined when the host mounts no part of it that holds it.
  */
 export function hostPathOf(device: string, root: string, host: readonly MountEntry[]): string | undefined {
   let best: MountEntry | undefined;
-  for (const h of host) {
-    if (h.device !== device || !isUnder(root, h.root)) continue;
+  for (const h of indexOf(host).byDevice.get(device) ?? []) {
+    if (!isUnder(root, h.root)) continue;
     if (!best || h.root.length > best.root.length) best = h;
   }
   if (!best) return undefined;
@@ -53,11 +79,13 @@ export function hostPathOf(device: string, root: string, host: readonly MountEnt
   return posix.join(best.mountPoint, rest);
 }
 
-/** The host mount whose mount point holds `path` (the longest), e.g. the filesystem of an upper dir. */
+/** The host mount whose mount point holds `path` (the longest; of several there, the top one), e.g. an upper dir's. */
 export function hostMountHolding(path: string, host: readonly MountEntry[]): MountEntry | undefined {
-  let best: MountEntry | undefined;
-  for (const h of host) if (isUnder(path, h.mountPoint) && (!best || h.mountPoint.length >= best.mountPoint.length)) best = h;
-  return best;
+  const { byMountPoint } = indexOf(host);
+  for (let dir = path.length > 1 ? path.replace(/\/+$/, '') || '/' : path; ; dir = posix.dirname(dir)) {
+    const h = byMountPoint.get(dir);
+    if (h || dir === '/' || !dir.startsWith('/')) return h;
+  }
 }
 
 function describeMount(m: MountEntry, host: readonly MountEntry[]): RootfsMount {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseMountinfo } from '../../../src/host/procfs/mountinfo.js';
-import { describeRootfs, hostPathOf, rootMount } from '../../../src/snapshot/rootfs/describe.js';
+import { describeRootfs, hostMountHolding, hostPathOf, rootMount } from '../../../src/snapshot/rootfs/describe.js';
 
 const HOST = parseMountinfo(
   [
@@ -102,4 +102,21 @@ test('stacked mounts at /: the top one is the root; no mount at / is no root', (
   assert.equal(rootMount(stacked)?.mountId, 11);
   assert.equal(describeRootfs(stacked, HOST)?.readOnly, true);
   assert.equal(describeRootfs(parseMountinfo('12 11 0:51 / /x rw - tmpfs tmpfs rw').mounts, HOST), undefined);
+});
+
+test('the host mount holding a path: the deepest mount point above it, the top one of a stack there', () => {
+  const host = parseMountinfo(
+    [
+      '27 1 254:0 / / rw - ext4 /dev/vda rw',
+      '45 27 254:0 /var/lib/docker /var/lib/docker rw - ext4 /dev/vda rw',
+      '46 45 0:50 / /var/lib/docker rw - tmpfs stacked rw',
+      '50 27 8:16 / /srv/data rw - xfs /dev/sdb rw',
+    ].join('\n'),
+  ).mounts;
+  assert.equal(hostMountHolding('/var/lib/docker/overlay2/f7/diff', host)?.source, 'stacked');
+  assert.equal(hostMountHolding('/var/lib/docker', host)?.source, 'stacked');
+  assert.equal(hostMountHolding('/srv/data/', host)?.source, '/dev/sdb');
+  assert.equal(hostMountHolding('/srv/database', host)?.source, '/dev/vda', 'a sibling with a longer name is not under it');
+  assert.equal(hostMountHolding('/', host)?.source, '/dev/vda');
+  assert.equal(hostMountHolding('/x', []), undefined);
 });
