@@ -1,5 +1,5 @@
-// The single place where errors become messages and exit codes. Nothing else calls process.exit but main.ts (a closed
-// pipe) and end-when-idle.ts (a finished command whose loop is idle, keeping its exit code).
+// The single place where errors become messages and exit codes. Nothing else calls process.exit but closed-pipe.ts
+// (a reader gone) and end-when-idle.ts (a finished command whose loop is idle, keeping its exit code).
 import { CommanderError } from 'commander';
 import { TctopError } from '../errors.js';
 import { escapeControls } from '../text/sanitize.js';

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { reportError } from './boundary.js';
 import { registerCommands } from './commands/index.js';
+import { endOnClosedPipe } from './closed-pipe.js';
 import { endsWhenIdle, endWhenIdle } from './end-when-idle.js';
 import { VERSION } from '../version.js';
 
@@ -25,7 +26,7 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
 function exitQuietlyOnClosedPipe(): void {
   const onError = (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err;
-    process.exit(141);
+    endOnClosedPipe();
   };
   const own = Object.getOwnPropertyDescriptor(process, 'stdout');
   if (!own?.get || !own.configurable) {

@@ -2,9 +2,12 @@
 // output) a net.Socket, loading node:net and the stream modules: ~2.5 ms of a one-shot command whose whole output is
 // a line (`build -q` prints an image ID). A blocking fd takes the bytes in write(2) calls; a non-blocking pipe that is
 // full (EAGAIN) hands what is left to process.stdout, in order. A reader gone (EPIPE: `| head`) ends the output,
-// silently: the command goes on and finishes, as under docker, never a stack trace.
+// silently: with writeStdout the command goes on and finishes, as under docker (a build whose ID nobody reads is
+// still built); with writeOutput, for a command whose output is all it does (ps, inspect), it ends there with a
+// SIGPIPE death's code, as ps(1) does. Never a stack trace.
 import { writeSync } from 'node:fs';
 import { errnoOf } from '../errors.js';
+import { endOnClosedPipe } from './closed-pipe.js';
 
 let mode: 'direct' | 'stream' | 'gone' = 'direct';
 
@@ -31,4 +34,10 @@ export function writeStdout(text: string): void {
     }
   }
   process.stdout.write(bytes.subarray(done));
+}
+
+/** The command's output, all it does: a reader gone ends the command (closed-pipe.ts) rather than the output alone. */
+export function writeOutput(text: string): void {
+  writeStdout(text);
+  if (mode === 'gone') endOnClosedPipe();
 }

@@ -1,14 +1,16 @@
-// Printing `tctop ps`: a table for people, a JSON array for scripts.
+// Printing `tctop ps`: a table for people, a JSON array for scripts; written with writeOutput (stdout-direct.ts),
+// not through process.stdout, whose stream class (for a pipe, node:net) costs a one-shot command 3-10 ms to load.
 import type { Container, HostSnapshot } from '../../snapshot/model.js';
 import { lifetimeCpuPercent, psJson } from '../../report/container-json.js';
 import { formatBytes, formatDuration, renderTable, shortId } from '../../text/format.js';
 import { cell } from '../../text/sanitize.js';
 import { portsCell } from '../../report/ports-cell.js';
+import { writeOutput } from '../stdout-direct.js';
 
 export function printPs(rows: Container[], snapshot: HostSnapshot, opts: { json: boolean; noTrunc: boolean }): void {
   const now = snapshot.takenAt / 1000;
   if (opts.json) {
-    process.stdout.write(
+    writeOutput(
       JSON.stringify(
         rows.map((c) => psJson(c, now)),
         null,
@@ -35,7 +37,5 @@ export function printPs(rows: Container[], snapshot: HostSnapshot, opts: { json:
       w(portsCell(c), 80),
     ];
   });
-  process.stdout.write(
-    renderTable(['ID', 'NAME', 'RUNTIME', 'IMAGE', 'STATE', 'INIT PID', 'PROCS', 'CPU%', 'MEM', 'UPTIME', 'PORTS'], table),
-  );
+  writeOutput(renderTable(['ID', 'NAME', 'RUNTIME', 'IMAGE', 'STATE', 'INIT PID', 'PROCS', 'CPU%', 'MEM', 'UPTIME', 'PORTS'], table));
 }

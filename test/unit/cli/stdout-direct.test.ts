@@ -1,16 +1,17 @@
 // writeStdout (src/cli/stdout-direct.ts): the bytes in order through a pipe, and a reader that goes away (`| head`)
-// ends the output without an error or a stack trace, the command finishing as it would.
+// ends the output without an error or a stack trace, the command finishing as it would; writeOutput ends the command
+// there, with a SIGPIPE death's code (141), as ps(1) does.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 
 const MODULE = new URL('../../../src/cli/stdout-direct.js', import.meta.url).href;
 
-/** A node process that writes `lines` numbered lines through writeStdout, then says "finished" on stderr. */
-function writer(lines: number): string {
+/** A node process that writes `lines` numbered lines through `fn`, then says "finished" on stderr. */
+function writer(lines: number, fn = 'writeStdout'): string {
   const script =
-    `import { writeStdout } from ${JSON.stringify(MODULE)};` +
-    `for (let i = 0; i < ${lines}; i++) writeStdout('line ' + i + ' ' + 'x'.repeat(80) + '\\n');` +
+    `import { ${fn} } from ${JSON.stringify(MODULE)};` +
+    `for (let i = 0; i < ${lines}; i++) ${fn}('line ' + i + ' ' + 'x'.repeat(80) + '\\n');` +
     `process.stderr.write('finished\\n');`;
   return `'${process.execPath}' --input-type=module -e "${script.replace(/(["\\$`])/g, '\\$1')}"`;
 }
@@ -30,4 +31,10 @@ test('a reader gone mid-way (| head) ends the output quietly: no error, the writ
   assert.equal(r.stdout.split('\n').filter(Boolean).length, 2);
   assert.equal(r.stderr, 'finished\n');
   assert.equal(r.status, 0);
+});
+
+test('writeOutput: a reader gone ends the writer at once, quietly, with 141', () => {
+  const r = spawnSync('bash', ['-c', `${writer(100_000, 'writeOutput')} | head -n 2; echo "\${PIPESTATUS[0]}" >&2`], { encoding: 'utf8' });
+  assert.equal(r.stdout.split('\n').filter(Boolean).length, 2);
+  assert.equal(r.stderr, '141\n', 'no "finished", no stack trace: the exit code of a SIGPIPE death');
 });
