@@ -4,6 +4,7 @@
 import { posix } from 'node:path';
 import { underRoot } from '../../host/paths.js';
 import { readLink } from '../../host/read.js';
+import { memo } from '../metadata.js';
 import type { DiscoveryContext } from '../types.js';
 
 export interface StoreLayerDir {
@@ -22,7 +23,8 @@ export function storeLayerDir(ctx: DiscoveryContext, lower: string, defaultStore
   const parent = posix.dirname(abs);
   if (posix.basename(parent) === 'l') {
     const store = posix.dirname(parent);
-    const link = readLink(underRoot(ctx.paths, abs));
+    // once a memo: the containers of one image share its layers' links (30 containers of one image: 30 readlinks a layer)
+    const link = memo(ctx, `overlay-link:${abs}`, () => readLink(underRoot(ctx.paths, abs)));
     const target = link ? posix.resolve(parent, link) : undefined;
     if (!target || posix.basename(target) !== 'diff' || posix.dirname(posix.dirname(target)) !== store) return undefined;
     return { store, id: posix.basename(posix.dirname(target)), path: target };
