@@ -26,7 +26,9 @@ test('run and create pull by --pull: missing by default, never refuses, always t
   buildFiveLayerImage(local);
   const remote = `${reg.host}/runpull:latest`;
   sh('docker', ['tag', local, remote]);
-  t.after(() => void spawnSync('docker', ['rmi', local, remote], { stdio: 'ignore' }));
+  // by ID, forced: an image pushed keeps its registry digest, and a removal by tag alone left it as runpull:<none>
+  const localId = sh('docker', ['image', 'inspect', '--format', '{{.Id}}', local]).trim();
+  t.after(() => void spawnSync('docker', ['rmi', '-f', localId], { stdio: 'ignore' }));
   sh('docker', ['push', '-q', remote], { timeoutMs: 120_000 });
   const root = tempDir(t, 'tctop-run-pull-');
   const run = (args: string[], env: NodeJS.ProcessEnv = {}) => tctop(root, ['run', '--rm', '--network', 'none', ...args], { env });
@@ -45,7 +47,7 @@ test('run and create pull by --pull: missing by default, never refuses, always t
   assert.ok(first.stderr.startsWith(`Unable to find image '${remote}' locally\nlatest: Pulling from runpull\n`), first.stderr);
   assert.match(first.stderr, /Status: Downloaded newer image for /);
   const pulledId = registered(root)[remote];
-  assert.equal(pulledId, sh('docker', ['image', 'inspect', '--format', '{{.Id}}', local]).trim(), "docker's image ID");
+  assert.equal(pulledId, localId, "docker's image ID");
   const again = run(['--pull', 'missing', remote]);
   assert.equal(again.status, 0, again.stderr);
   assert.equal(again.stderr, '', 'in the store: no pull');
@@ -54,10 +56,10 @@ test('run and create pull by --pull: missing by default, never refuses, always t
   // the registry's tag moves to another image: missing keeps the store's, always takes the registry's
   const other = `tctop-test/run-pull-other:${process.pid}`;
   buildFiveLayerImage(other);
-  t.after(() => void spawnSync('docker', ['rmi', other], { stdio: 'ignore' }));
+  const otherId = sh('docker', ['image', 'inspect', '--format', '{{.Id}}', other]).trim();
+  t.after(() => void spawnSync('docker', ['rmi', '-f', otherId], { stdio: 'ignore' }));
   sh('docker', ['tag', other, remote]);
   sh('docker', ['push', '-q', remote], { timeoutMs: 120_000 });
-  const otherId = sh('docker', ['image', 'inspect', '--format', '{{.Id}}', other]).trim();
   assert.notEqual(otherId, pulledId);
   assert.equal(run([remote], { TCTOP_PULL_POLICY: 'missing' }).stderr, '');
   assert.equal(registered(root)[remote], pulledId);
