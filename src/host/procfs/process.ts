@@ -27,15 +27,11 @@ export function readStat(r: HostReader, pid: number): ProcStat | null {
 
 /** Everything about a process; null when it vanished while being read (noted), or when `pid` is a thread's. */
 export function readProcess(ctx: ProcessReadContext, pid: number): ProcessInfo | null {
-  const r = ctx.reader;
-  const stat = readStat(r, pid);
-  if (!stat) return null;
-  const dir = join(r.paths.proc, String(pid));
-  const statusText = r.recordText(join(dir, 'status'), true);
-  const cgroupText = statusText === null ? null : r.recordText(join(dir, 'cgroup'), true);
-  const argv = cgroupText === null ? null : readCmdline(r, pid, true);
-  if (statusText === null || cgroupText === null || argv === null) return null;
-  return processOf(ctx, pid, stat, statusText, argv, parseProcCgroup(cgroupText));
+  const p = readProcessMember(ctx, pid);
+  const cgroupText = p === null ? null : ctx.reader.recordText(join(ctx.reader.paths.proc, String(pid), 'cgroup'), true);
+  if (p === null || cgroupText === null) return null;
+  p.cgroups = parseProcCgroup(cgroupText);
+  return p;
 }
 
 /**
