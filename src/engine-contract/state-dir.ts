@@ -2,6 +2,7 @@
 // anyone else) reads them. docs/engine-contract.md describes every file; this is its one TypeScript statement.
 // A leaf: imports nothing of tctop's, so discovery can depend on it without depending on the engine.
 import { join } from 'node:path';
+import { isFullId } from '../text/ids.js';
 
 export const DEFAULT_ROOT = '/var/lib/tctop';
 
@@ -41,8 +42,9 @@ export function nameLinkEntry(id: string, name: string): string {
 /** [id, name] of an entry of NAME_LINKS_DIR; undefined for anything else (a rename's temporary, a stray file). */
 export function parseNameLinkEntry(entry: string): [string, string] | undefined {
   const dot = entry.indexOf('.');
-  if (dot !== 64 || entry.length === 65 || !/^[0-9a-f]{64}$/.test(entry.slice(0, 64))) return undefined;
-  return [entry.slice(0, 64), entry.slice(65)];
+  const id = entry.slice(0, 64);
+  if (dot !== 64 || entry.length === 65 || !isFullId(id)) return undefined;
+  return [id, entry.slice(65)];
 }
 
 /** The shim's process name (its comm) and its command line: `tctop-shim --id <id> --state <state dir>`. */
