@@ -14,7 +14,7 @@ import {
   tctopRoot,
 } from '../../engine-contract/state-dir.js';
 import { FULL_ID_HEX, isFullId, shortId } from '../../text/ids.js';
-import { isoSeconds, NONE_OF_THEM, obj, readJson, readJsonAmong, str } from '../metadata.js';
+import { isoSeconds, memo, NONE_OF_THEM, obj, readJson, readJsonAmong, str } from '../metadata.js';
 import { flagValue } from '../shim-args.js';
 import { defineAdapter, type Candidate, type Claim, type DiscoveryContext, type StoppedRecord } from '../types.js';
 
@@ -23,16 +23,14 @@ const TWO_ENTRIES = Symbol('two entries');
 
 /** The engine's name entries, id -> name: one readdir a scan, however many containers it names. */
 function linkedNames(ctx: DiscoveryContext): Map<string, string | typeof TWO_ENTRIES> {
-  const key = 'tctop:name-links';
-  let names = ctx.memo.get(key) as Map<string, string | typeof TWO_ENTRIES> | undefined;
-  if (names) return names;
-  names = new Map();
-  for (const entry of ctx.reader.list(join(ctx.paths.root, NAME_LINKS_DIR))) {
-    const parsed = parseNameLinkEntry(entry);
-    if (parsed) names.set(parsed[0], names.has(parsed[0]) ? TWO_ENTRIES : parsed[1]);
-  }
-  ctx.memo.set(key, names);
-  return names;
+  return memo(ctx, 'tctop:name-links', () => {
+    const names = new Map<string, string | typeof TWO_ENTRIES>();
+    for (const entry of ctx.reader.list(join(ctx.paths.root, NAME_LINKS_DIR))) {
+      const parsed = parseNameLinkEntry(entry);
+      if (parsed) names.set(parsed[0], names.has(parsed[0]) ? TWO_ENTRIES : parsed[1]);
+    }
+    return names;
+  });
 }
 
 /** state.json of the container whose state dir is `stateDir` (a host path), exit.json folded in. */
