@@ -60,9 +60,11 @@ export function addCgroupContainers(a: Assembly, cgroups: ContainerCgroups): Set
       else a.processes.readAll(cg.pids, a.live, 'member');
     }
   } else {
-    // a summary reads members light (picking the init takes stat and status); the init's memberships come later
+    // a summary reads members' stat alone, and the status of those that may be the init (completeRoots); the
+    // init's memberships come later
     const pids = chosen === cgroups.all ? cgroups.memberPids() : chosen.flatMap((cg) => cg.pids);
-    a.processes.readAll(pids, a.live, a.figures === 'summary' ? 'light' : 'member');
+    a.processes.readAll(pids, a.live, a.figures === 'summary' ? 'stat' : 'member');
+    if (a.figures === 'summary') for (const cg of chosen) completeRoots(a, cg.pids);
   }
   const { groups, claimed } = cgroupGroups([...chosen], (pid) => a.live.get(pid));
   if (chosen !== cgroups.all) {
@@ -77,6 +79,20 @@ export function addCgroupContainers(a: Assembly, cgroups: ContainerCgroups): Set
   }
   addContainers(a, groups);
   return claimed;
+}
+
+/**
+ * Reads the status of a cgroup's roots, read stat alone: chooseInit picks among the members whose parent is outside
+ * (all of them when none is), and needs their PID namespace chain. A root that vanished makes its children roots.
+ */
+function completeRoots(a: Assembly, pids: number[]): void {
+  for (let again = true; again; ) {
+    again = false;
+    const members = pids.filter((pid) => a.live.has(pid));
+    const inside = new Set(members);
+    const roots = members.filter((pid) => !inside.has(a.live.get(pid)!.ppid));
+    for (const pid of roots.length ? roots : members) if (!a.processes.completeStatus(pid, a.live)) again = true;
+  }
 }
 
 /** Groups of processes in PID namespaces of their own that no container cgroup holds (nspawn, sandboxes). */
@@ -114,8 +130,11 @@ function addContainers(a: Assembly, groups: ProcessGroup[]): void {
     const ppid = g.init.ppid;
     const read =
       ppid > 0 ? (still ? a.processes.reuse(ppid, a.live) : a.processes.read(ppid, a.live, summary ? 'light' : 'member')) : undefined;
-    const parent = read && summary ? withCommandLine(a.reader, read) : read;
+    // (a shim inside another container, as in docker-in-docker, may be that one's member read stat alone)
+    const parent = read && summary ? (a.processes.completeStatus(ppid, a.live) ? withCommandLine(a.reader, read) : undefined) : read;
     const claim = a.claims.get(g.key, g.init, () => claimGroup(a.reader, g, parent, a.discovery, ADAPTERS), Date.now(), a.reader);
+    // the init a runtime names (buildContainer prefers it) needs its status too, should it not be a root
+    if (summary && claim?.initPid !== undefined && a.live.has(claim.initPid)) a.processes.completeStatus(claim.initPid, a.live);
     const signals = a.quiet && g.cgroupPath !== undefined && !still ? [] : undefined;
     const netStill = still ? a.quiet!.netDevStill(still) : false;
     // a quiet container built from the same claim, shim and figures is the one built before: not built again

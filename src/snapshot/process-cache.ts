@@ -1,6 +1,14 @@
 // The processes a scanner read, kept for the next scan: a known process is refreshed from its stat alone (what
 // changes between ticks), a new one read whole. The cache keeps exactly what the last scan used (members and shims).
-import { readProcess, readProcessLight, readProcessMember, refreshProcess, type ProcessReadContext } from '../host/procfs/process.js';
+import {
+  readProcess,
+  readProcessLight,
+  readProcessMember,
+  readProcessStatOnly,
+  refreshProcess,
+  withStatus,
+  type ProcessReadContext,
+} from '../host/procfs/process.js';
 import type { ProcessInfo } from '../host/records.js';
 
 export interface ProcessCacheHooks {
@@ -12,10 +20,10 @@ export interface ProcessCacheHooks {
   dropped?(pid: number): void;
 }
 
-/** How much of a process new to the cache is read: whole, as a container's member (readProcessMember), or light. */
-export type ReadDepth = 'whole' | 'member' | 'light';
+/** How much of a process new to the cache is read: whole, as a container's member (readProcessMember), light, or stat. */
+export type ReadDepth = 'whole' | 'member' | 'light' | 'stat';
 
-const READERS = { whole: readProcess, member: readProcessMember, light: readProcessLight } as const;
+const READERS = { whole: readProcess, member: readProcessMember, light: readProcessLight, stat: readProcessStatOnly } as const;
 
 export class ProcessCache {
   private readonly known = new Map<number, ProcessInfo>();
@@ -82,6 +90,16 @@ export class ProcessCache {
     this.known.set(pid, p);
     live.set(pid, p);
     return p;
+  }
+
+  /** A process of this scan read to 'stat', its status read now (withStatus); false when it vanished (forgotten). */
+  completeStatus(pid: number, live: Map<number, ProcessInfo>): boolean {
+    const p = live.get(pid);
+    if (p && withStatus(this.ctx, p)) return true;
+    live.delete(pid);
+    if (this.known.delete(pid)) this.hooks.dropped?.(pid);
+    this.hooks.vanished(pid);
+    return false;
   }
 
   /** Keep only what this scan used. */

@@ -49,8 +49,8 @@ export function readProcessMember(ctx: ProcessReadContext, pid: number): Process
 }
 
 /**
- * A container member for a summary (`tctop ps`): stat and status alone, what picking a container's init takes; its
- * command line and cgroup memberships are not read (command '', cgroups []). Null as readProcess.
+ * A shim for a summary (`tctop ps`): stat and status alone (its uid tells a rootless runtime); its command line and
+ * cgroup memberships are not read (command '', cgroups []). Null as readProcess.
  */
 export function readProcessLight(ctx: ProcessReadContext, pid: number): ProcessInfo | null {
   const r = ctx.reader;
@@ -61,21 +61,44 @@ export function readProcessLight(ctx: ProcessReadContext, pid: number): ProcessI
   return processOf(ctx, pid, stat, statusText, null, []);
 }
 
+/**
+ * A container member for a summary that is not its cgroup's root (its parent is a member too): stat alone. Its
+ * status fields are unknown (nsPids [], containerPid 0, uid -1, user ''), as its command line and memberships are:
+ * of a cgroup's members, picking the init takes only the roots' status (withStatus). Null when it vanished.
+ */
+export function readProcessStatOnly(ctx: ProcessReadContext, pid: number): ProcessInfo | null {
+  const stat = readStat(ctx.reader, pid);
+  return stat && processOf(ctx, pid, stat, null, null, []);
+}
+
+/** A process read stat alone (readProcessStatOnly), its status read now; null when it vanished or is a thread's. */
+export function withStatus(ctx: ProcessReadContext, p: ProcessInfo): ProcessInfo | null {
+  if (p.nsPids.length) return p; // read already (a read status gives at least [hostPid])
+  const statusText = ctx.reader.recordText(join(ctx.reader.paths.proc, String(p.hostPid), 'status'), true);
+  const status = statusText === null ? null : parseStatus(statusText);
+  if (status === null || (status.tgid > 0 && status.tgid !== p.hostPid)) return null;
+  p.nsPids = status.nsPids.length ? status.nsPids : [p.hostPid];
+  p.containerPid = p.nsPids[p.nsPids.length - 1];
+  p.uid = status.uid;
+  p.user = ctx.userName(status.uid);
+  return p;
+}
+
 /** The record from what was read; null when `pid` is a thread's (reached by its TID: not a process). */
 function processOf(
   ctx: ProcessReadContext,
   pid: number,
   stat: ProcStat,
-  statusText: string,
+  statusText: string | null,
   argv: string[] | null,
   cgroups: ProcessInfo['cgroups'],
 ): ProcessInfo | null {
-  const status = parseStatus(statusText);
+  const status = statusText === null ? { tgid: -1, nsPids: [], uid: -1 } : parseStatus(statusText);
   if (status.tgid > 0 && status.tgid !== pid) return null;
-  const nsPids = status.nsPids.length ? status.nsPids : [pid];
+  const nsPids = statusText === null ? [] : status.nsPids.length ? status.nsPids : [pid];
   return {
     hostPid: pid,
-    containerPid: nsPids[nsPids.length - 1],
+    containerPid: nsPids.length ? nsPids[nsPids.length - 1] : 0,
     nsPids,
     ppid: stat.ppid,
     threads: stat.numThreads,
@@ -84,7 +107,7 @@ function processOf(
     command: argv === null ? '' : commandOf(argv, stat.comm),
     ...(argv === null ? {} : { argv }),
     uid: status.uid,
-    user: ctx.userName(status.uid),
+    user: statusText === null ? '' : ctx.userName(status.uid),
     startTicks: stat.startTicks,
     cpuTicks: stat.utime + stat.stime,
     rssBytes: stat.rssPages * ctx.pageSize,

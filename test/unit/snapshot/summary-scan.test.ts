@@ -1,4 +1,5 @@
-// A summary scan (ScanOptions.figures 'summary', `tctop ps`) reads members light and four cgroup files of twenty, yet
+// A summary scan (ScanOptions.figures 'summary', `tctop ps`) reads members' stat (the status of those that may be the
+// init) and four cgroup files of twenty, yet
 // `ps --json` prints exactly what it prints from a full scan: on cgroup v2 and v1 (each controller at its own path),
 // with a shimmed init, a container whose init is not its first member, and a sandbox.
 import assert from 'node:assert/strict';
@@ -86,5 +87,9 @@ for (const layout of ['v2', 'hybrid'] as const) {
     // what the summary left unread: the exec'd member's command line and cgroups, the network counters
     assert.equal(summary.processes.get(5001)?.command, '');
     assert.equal(full.processes.get(5001)?.command, 'sleep 1d');
+    // and the status of a member whose parent is a member too: it cannot be the init
+    assert.deepEqual(summary.processes.get(5001)?.nsPids, []);
+    assert.deepEqual(full.processes.get(5001)?.nsPids, [5001, 7]);
+    assert.deepEqual(summary.processes.get(5002)?.nsPids, [5002, 1]);
   });
 }
