@@ -69,7 +69,7 @@ export interface ScanOptions {
   quietMaxAgeMs?: number;
   /**
    * With a focus (HostScanner.focus: the containers a consumer shows), how often the quiet containers outside it are
-   * read whole at least (ms; default 60,000, never less than quietMaxAgeMs).
+   * read whole at least (ms; default 300,000, never less than quietMaxAgeMs).
    */
   unfocusedMaxAgeMs?: number;
   /**
