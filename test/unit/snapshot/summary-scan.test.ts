@@ -93,3 +93,31 @@ for (const layout of ['v2', 'hybrid'] as const) {
     assert.deepEqual(summary.processes.get(5002)?.nsPids, [5002, 1]);
   });
 }
+
+test('a root that vanishes mid-scan makes its children roots: the summary reads their status and picks the same init', (t) => {
+  const h = new FixtureHost(t, { cgroup: 'v2' });
+  h.process({ pid: 5100, ppid: 1, comm: 'tctop-shim', args: ['tctop-shim', '--id', TCTOP], cgroup: '/system.slice/tctop.service' });
+  // its stat was read, then it exited before its status could be
+  h.process({ pid: 5101, ppid: 5100, comm: 'sh', args: ['sh'], cgroup: `/tctop/${TCTOP}`, ns: ns(4026551000), missing: ['status'] });
+  h.process({
+    pid: 5102,
+    ppid: 5101,
+    comm: 'sleep',
+    args: ['sleep', '1d'],
+    cgroup: `/tctop/${TCTOP}`,
+    ns: ns(4026551000),
+    nspid: [5102, 2],
+  });
+  h.cgroupFiles(`/tctop/${TCTOP}`, { 'cpu.stat': 'usage_usec 1500000\n', 'memory.current': '4096\n', 'memory.max': 'max\n' });
+  const root = h.build();
+  const full = scanHost({ root });
+  const summary = scanHost({ root, figures: 'summary' });
+  const now = full.takenAt / 1000;
+  assert.deepEqual(
+    summary.containers.map((c) => psJson(c, now)),
+    full.containers.map((c) => psJson(c, now)),
+  );
+  assert.deepEqual(summary.containers[0]?.init, { hostPid: 5102, containerPid: 2 });
+  assert.deepEqual(summary.processes.get(5102)?.nsPids, [5102, 2]);
+  assert.equal(summary.processes.has(5101), false);
+});
