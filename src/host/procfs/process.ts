@@ -75,13 +75,7 @@ export function readProcessStatOnly(ctx: ProcessReadContext, pid: number): Proce
 export function withStatus(ctx: ProcessReadContext, p: ProcessInfo): ProcessInfo | null {
   if (p.nsPids.length) return p; // read already (a read status gives at least [hostPid])
   const statusText = ctx.reader.recordText(join(ctx.reader.paths.proc, String(p.hostPid), 'status'), true);
-  const status = statusText === null ? null : parseStatus(statusText);
-  if (status === null || (status.tgid > 0 && status.tgid !== p.hostPid)) return null;
-  p.nsPids = status.nsPids.length ? status.nsPids : [p.hostPid];
-  p.containerPid = p.nsPids[p.nsPids.length - 1];
-  p.uid = status.uid;
-  p.user = ctx.userName(status.uid);
-  return p;
+  return statusText !== null && applyStatus(ctx, p, statusText) ? p : null;
 }
 
 /** The record from what was read; null when `pid` is a thread's (reached by its TID: not a process). */
@@ -93,21 +87,19 @@ function processOf(
   argv: string[] | null,
   cgroups: ProcessInfo['cgroups'],
 ): ProcessInfo | null {
-  const status = statusText === null ? { tgid: -1, nsPids: [], uid: -1 } : parseStatus(statusText);
-  if (status.tgid > 0 && status.tgid !== pid) return null;
-  const nsPids = statusText === null ? [] : status.nsPids.length ? status.nsPids : [pid];
-  return {
+  // the status fields stay unknown (readProcessStatOnly) unless its status was read
+  const p: ProcessInfo = {
     hostPid: pid,
-    containerPid: nsPids.length ? nsPids[nsPids.length - 1] : 0,
-    nsPids,
+    containerPid: 0,
+    nsPids: [],
     ppid: stat.ppid,
     threads: stat.numThreads,
     state: stat.state,
     comm: stat.comm,
     command: argv === null ? '' : commandOf(argv, stat.comm),
     ...(argv === null ? {} : { argv }),
-    uid: status.uid,
-    user: statusText === null ? '' : ctx.userName(status.uid),
+    uid: -1,
+    user: '',
     startTicks: stat.startTicks,
     cpuTicks: stat.utime + stat.stime,
     rssBytes: stat.rssPages * ctx.pageSize,
@@ -115,6 +107,18 @@ function processOf(
     vsizeBytes: stat.vsizeBytes,
     cgroups,
   };
+  return statusText === null || applyStatus(ctx, p, statusText) ? p : null;
+}
+
+/** Sets the fields status gives (PID namespace chain, uid); false when `p.hostPid` is a thread's TID. */
+function applyStatus(ctx: ProcessReadContext, p: ProcessInfo, statusText: string): boolean {
+  const status = parseStatus(statusText);
+  if (status.tgid > 0 && status.tgid !== p.hostPid) return false;
+  p.nsPids = status.nsPids.length ? status.nsPids : [p.hostPid];
+  p.containerPid = p.nsPids[p.nsPids.length - 1];
+  p.uid = status.uid;
+  p.user = ctx.userName(status.uid);
+  return true;
 }
 
 /** ps's COMMAND: argv joined, or [comm] for a kernel thread (no argv). */
