@@ -130,8 +130,7 @@ function addContainers(a: Assembly, groups: ProcessGroup[]): void {
     const ppid = g.init.ppid;
     const read =
       ppid > 0 ? (still ? a.processes.reuse(ppid, a.live) : a.processes.read(ppid, a.live, summary ? 'light' : 'member')) : undefined;
-    // (a shim inside another container, as in docker-in-docker, may be that one's member read stat alone)
-    const parent = read && summary ? (a.processes.completeStatus(ppid, a.live) ? withCommandLine(a.reader, read) : undefined) : read;
+    const parent = read && summary ? withCommandLine(a.reader, read) : read;
     const claim = a.claims.get(g.key, g.init, () => claimGroup(a.reader, g, parent, a.discovery, ADAPTERS), Date.now(), a.reader);
     // the init a runtime names (buildContainer prefers it) needs its status too, should it not be a root
     if (summary && claim?.initPid !== undefined && a.live.has(claim.initPid)) a.processes.completeStatus(claim.initPid, a.live);

@@ -68,10 +68,14 @@ export class ProcessCache {
     return known;
   }
 
-  /** A process from this scan (`live`), the cache (refreshed), or read to `depth`. */
+  /**
+   * A process from this scan (`live`), the cache (refreshed), or read to `depth`. One this scan read to 'stat' has its
+   * status read now when more is asked (a shim inside another container, as in docker-in-docker, may be that one's
+   * member read stat alone).
+   */
   read(pid: number, live: Map<number, ProcessInfo>, depth: ReadDepth = 'whole'): ProcessInfo | undefined {
     const already = live.get(pid);
-    if (already) return already;
+    if (already) return depth === 'stat' || this.completeStatus(pid, live) ? already : undefined;
     const known = this.known.get(pid);
     let p: ProcessInfo | null = null;
     if (known) {

@@ -121,3 +121,38 @@ test('a root that vanishes mid-scan makes its children roots: the summary reads 
   assert.deepEqual(summary.processes.get(5102)?.nsPids, [5102, 2]);
   assert.equal(summary.processes.has(5101), false);
 });
+
+test("a shim that is another container's member read stat alone has its status read as a shim's", (t) => {
+  const inner = `7c7${'3'.repeat(61)}`;
+  const h = new FixtureHost(t, { cgroup: 'v2' });
+  h.process({ pid: 5100, ppid: 1, comm: 'tctop-shim', args: ['tctop-shim', '--id', TCTOP], cgroup: '/system.slice/tctop.service' });
+  h.process({ pid: 5101, ppid: 5100, comm: 'sh', args: ['sh'], cgroup: `/tctop/${TCTOP}`, ns: ns(4026551000), nspid: [5101, 1] });
+  // the outer container runs a shim of its own (nested containers): a member whose parent is a member
+  h.process({
+    pid: 5102,
+    ppid: 5101,
+    comm: 'tctop-shim',
+    args: ['tctop-shim', '--id', inner],
+    cgroup: `/tctop/${TCTOP}`,
+    ns: ns(4026551000),
+    nspid: [5102, 2],
+  });
+  h.process({
+    pid: 5103,
+    ppid: 5102,
+    comm: 'sleep',
+    args: ['sleep', '1d'],
+    cgroup: `/tctop/${inner}`,
+    ns: ns(4026552000),
+    nspid: [5103, 9, 1],
+  });
+  const root = h.build();
+  const full = scanHost({ root });
+  const summary = scanHost({ root, figures: 'summary' });
+  assert.deepEqual(
+    summary.containers.map((c) => [c.id, c.init, c.shim]),
+    full.containers.map((c) => [c.id, c.init, c.shim]),
+  );
+  assert.deepEqual(summary.processes.get(5102)?.nsPids, [5102, 2]);
+  assert.equal(summary.processes.get(5102)?.uid, full.processes.get(5102)?.uid);
+});
