@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { psJson } from '../../../src/report/container-json.js';
 import { scanHost } from '../../../src/snapshot/scanner.js';
-import { FixtureHost, fixtureDir } from '../../helpers/fixture-host.js';
+import { FixtureHost, fixtureDir, type FixtureProcess } from '../../helpers/fixture-host.js';
 
 const DOCKER = `d0c${'1'.repeat(61)}`;
 const TCTOP = `7c7${'2'.repeat(61)}`;
@@ -94,11 +94,17 @@ for (const layout of ['v2', 'hybrid'] as const) {
   });
 }
 
-test('a root that vanishes mid-scan makes its children roots: the summary reads their status and picks the same init', (t) => {
+/** A v2 host with tctop's shim (5100) and the first process it started in TCTOP's cgroup (5101, with `first`). */
+function shimAndFirst(t: TestContext, first: Partial<FixtureProcess>): FixtureHost {
   const h = new FixtureHost(t, { cgroup: 'v2' });
   h.process({ pid: 5100, ppid: 1, comm: 'tctop-shim', args: ['tctop-shim', '--id', TCTOP], cgroup: '/system.slice/tctop.service' });
+  h.process({ pid: 5101, ppid: 5100, comm: 'sh', args: ['sh'], cgroup: `/tctop/${TCTOP}`, ns: ns(4026551000), ...first });
+  return h;
+}
+
+test('a root that vanishes mid-scan makes its children roots: the summary reads their status and picks the same init', (t) => {
   // its stat was read, then it exited before its status could be
-  h.process({ pid: 5101, ppid: 5100, comm: 'sh', args: ['sh'], cgroup: `/tctop/${TCTOP}`, ns: ns(4026551000), missing: ['status'] });
+  const h = shimAndFirst(t, { missing: ['status'] });
   h.process({
     pid: 5102,
     ppid: 5101,
@@ -124,9 +130,7 @@ test('a root that vanishes mid-scan makes its children roots: the summary reads 
 
 test("a shim that is another container's member read stat alone has its status read as a shim's", (t) => {
   const inner = `7c7${'3'.repeat(61)}`;
-  const h = new FixtureHost(t, { cgroup: 'v2' });
-  h.process({ pid: 5100, ppid: 1, comm: 'tctop-shim', args: ['tctop-shim', '--id', TCTOP], cgroup: '/system.slice/tctop.service' });
-  h.process({ pid: 5101, ppid: 5100, comm: 'sh', args: ['sh'], cgroup: `/tctop/${TCTOP}`, ns: ns(4026551000), nspid: [5101, 1] });
+  const h = shimAndFirst(t, { nspid: [5101, 1] });
   // the outer container runs a shim of its own (nested containers): a member whose parent is a member
   h.process({
     pid: 5102,
