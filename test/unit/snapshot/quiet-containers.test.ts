@@ -350,3 +350,91 @@ test("a quiet container's claim read again (its TTL) is built anew: a rename sho
   assert.deepEqual([before.name, after.name], ['web', 'web2']);
   assert.equal(web(scanner), after, 'then reused again');
 });
+
+/** Two v1 containers under one parent cgroup, and a third alone under another. */
+const PARENT = '/sys/fs/cgroup/cpuacct/tctop/cpuacct.usage';
+const SIBLINGS = ['a', 'b'].map((id) => ({ id, path: `/tctop/${id}`, cpu: `/sys/fs/cgroup/cpuacct/tctop/${id}/cpuacct.usage` }));
+const ALONE = { id: 'c', path: '/other/c', cpu: '/sys/fs/cgroup/cpuacct/other/c/cpuacct.usage' };
+
+function parentScanner(texts: Map<string, string>, focus?: Set<string>) {
+  const log: string[] = [];
+  const quiet = new QuietContainers(signalReader(texts, log), 1e9, 1e9, 1e9);
+  if (focus) quiet.setFocus(focus);
+  const scan = (now: number) => {
+    log.length = 0;
+    quiet.beginScan(now);
+    const whole: string[] = [];
+    for (const c of [...SIBLINGS, ALONE]) {
+      if (quiet.isQuiet(c.path)) continue;
+      whole.push(c.id);
+      quiet.recordFull(c.path, c.id, [c.cpu], { cgroup: null, network: null });
+    }
+    quiet.endScan([]);
+    return { whole, read: [...log] };
+  };
+  return scan;
+}
+
+test('v1: a still parent cgroup proves its containers still without reading their CPU counters; read before them', () => {
+  for (const focus of [undefined, new Set(['shown'])]) {
+    const texts = new Map([[PARENT, '500\n'], ...[...SIBLINGS, ALONE].map((c) => [c.cpu, '100\n'] as [string, string])]);
+    const scan = parentScanner(texts, focus);
+    scan(0);
+    const baseline = scan(1000);
+    assert.deepEqual(baseline.whole, ['a', 'b', 'c'], 'the baseline');
+    assert.deepEqual(baseline.read, [PARENT, SIBLINGS[0].cpu, SIBLINGS[1].cpu, ALONE.cpu], 'the parent before its children');
+    for (let now = 2000; now <= 5000; now += 1000) {
+      const s = scan(now);
+      assert.deepEqual(s, { whole: [], read: [PARENT, ALONE.cpu] }, `at ${now}: the parent, and the container alone`);
+    }
+    // b ran: the parent moved with it, so both are read, and b is read whole
+    texts.set(SIBLINGS[1].cpu, '180\n');
+    texts.set(PARENT, '580\n');
+    assert.deepEqual(scan(6000), { whole: ['b'], read: [PARENT, SIBLINGS[0].cpu, SIBLINGS[1].cpu, ALONE.cpu] });
+    // the children read at 6000 after the parent: the parent still since proves them from the next scan on
+    assert.deepEqual(scan(7000), { whole: [], read: [PARENT, ALONE.cpu] }, 'b quiet again, proven by the parent');
+    texts.set(PARENT, '590\n'); // a task of the parent's own, or a child's, ran: nothing is proven
+    assert.deepEqual(scan(8000).read, [PARENT, SIBLINGS[0].cpu, SIBLINGS[1].cpu, ALONE.cpu]);
+  }
+});
+
+test('v1: a container new under a still parent is read (nothing known of it), and a parent of one is never read', () => {
+  const texts = new Map([[PARENT, '500\n'], ...[...SIBLINGS, ALONE].map((c) => [c.cpu, '100\n'] as [string, string])]);
+  const log: string[] = [];
+  const quiet = new QuietContainers(signalReader(texts, log), 1e9);
+  const scan = (now: number, cs: Array<{ id: string; path: string; cpu: string }>) => {
+    log.length = 0;
+    quiet.beginScan(now);
+    const whole = cs.filter((c) => !quiet.isQuiet(c.path));
+    for (const c of whole) quiet.recordFull(c.path, c.id, [c.cpu], { cgroup: null, network: null });
+    quiet.endScan([]);
+    return { whole: whole.map((c) => c.id), read: [...log] };
+  };
+  const [a, b] = SIBLINGS;
+  for (let now = 0; now <= 3000; now += 1000) assert.ok(!scan(now, [a, ALONE]).read.includes(PARENT), 'a parent of one');
+  scan(4000, [a, b, ALONE]); // b appears: read whole
+  scan(5000, [a, b, ALONE]); // b's baseline; the parent is read from now on
+  scan(6000, [a, b, ALONE]);
+  assert.deepEqual(scan(7000, [a, b, ALONE]).read, [PARENT, ALONE.cpu]);
+  const c2 = { id: 'd', path: '/tctop/d', cpu: '/sys/fs/cgroup/cpuacct/tctop/d/cpuacct.usage' };
+  texts.set(c2.cpu, '7\n');
+  const s = scan(8000, [a, b, c2, ALONE]);
+  assert.deepEqual(s, { whole: ['d'], read: [PARENT, ALONE.cpu] }, 'd: no baseline yet, read whole');
+  assert.deepEqual(scan(9000, [a, b, c2, ALONE]).read, [PARENT, c2.cpu, ALONE.cpu], "d's baseline is read");
+  assert.deepEqual(scan(10_000, [a, b, c2, ALONE]).read, [PARENT, ALONE.cpu]);
+});
+
+test('v2: cpu.stat rounds to microseconds, so a parent proves nothing and is not read', () => {
+  const files = ['/sys/fs/cgroup/tctop/a/cpu.stat', '/sys/fs/cgroup/tctop/b/cpu.stat'];
+  const texts = new Map(files.map((f) => [f, 'usage_usec 10\n']));
+  const log: string[] = [];
+  const quiet = new QuietContainers(signalReader(texts, log), 1e9);
+  for (let now = 0; now <= 4000; now += 1000) {
+    log.length = 0;
+    quiet.beginScan(now);
+    for (const [i, f] of files.entries())
+      if (!quiet.isQuiet(`/tctop/${i}`)) quiet.recordFull(`/tctop/${i}`, `${i}`, [f], { cgroup: null, network: null });
+    quiet.endScan([]);
+    if (now > 0) assert.deepEqual(log, files, `at ${now}`);
+  }
+});
