@@ -16,7 +16,7 @@ import { userResolver } from '../host/procfs/users.js';
 import type { HostReader } from '../host/reader.js';
 import { LISTING_DEPTH, readMembers } from '../discovery/cgroup-walk.js';
 import type { DiscoveryContext } from '../discovery/types.js';
-import { compareText } from '../text/compare.js';
+import { sortByText } from '../text/compare.js';
 import { AsideSurveys, surveyStartDelay } from './aside-survey.js';
 import { ClaimCache } from './claim-cache.js';
 import { DescriptorCache } from './descriptor-cache.js';
@@ -303,7 +303,12 @@ export class HostScanner {
     const gone = pass.quiet?.endScan(containers.map(netnsOf));
     if (gone?.length) this.setup!.files.forgetCgroups(gone); // kept open while idle: their cgroups are gone now
     containers.push(...stoppedContainers(pass, this.options.includeStopped));
-    containers.sort((a, b) => compareText(a.runtime, b.runtime) || compareText(a.name, b.name) || compareText(a.id, b.id));
+    sortByText(
+      containers,
+      (c) => c.runtime,
+      (c) => c.name,
+      (c) => c.id,
+    );
     pass.notes.push(...reader.takeNotes());
 
     return {

@@ -7,3 +7,28 @@ export function compareText(a: string, b: string): number {
   if (x !== y) return x < y ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * Sorts `items` in place by compareText of each key in turn, lowercasing each key once per item instead of twice per
+ * comparison: a scan's 1,000 containers by runtime, name and ID took ~10,000 comparisons and ~40,000 lowercased
+ * copies a second in the dashboard.
+ */
+export function sortByText<T>(items: T[], ...keys: Array<(item: T) => string>): T[] {
+  const keyed = items.map((item) => {
+    const raw = keys.map((k) => k(item));
+    return { item, raw, lower: raw.map((r) => r.toLowerCase()) };
+  });
+  keyed.sort((a, b) => {
+    for (let i = 0; i < keys.length; i++) {
+      const [x, y] = [a.lower[i], b.lower[i]];
+      if (x !== y) return x < y ? -1 : 1;
+      const [p, q] = [a.raw[i], b.raw[i]];
+      if (p !== q) return p < q ? -1 : 1;
+    }
+    return 0;
+  });
+  keyed.forEach((k, i) => {
+    items[i] = k.item;
+  });
+  return items;
+}
