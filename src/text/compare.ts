@@ -20,9 +20,11 @@ export function sortByText<T>(items: T[], ...keys: Array<(item: T) => string>): 
   });
   keyed.sort((a, b) => {
     for (let i = 0; i < keys.length; i++) {
-      const [x, y] = [a.lower[i], b.lower[i]];
+      const x = a.lower[i];
+      const y = b.lower[i];
       if (x !== y) return x < y ? -1 : 1;
-      const [p, q] = [a.raw[i], b.raw[i]];
+      const p = a.raw[i];
+      const q = b.raw[i];
       if (p !== q) return p < q ? -1 : 1;
     }
     return 0;
