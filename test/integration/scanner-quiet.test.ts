@@ -22,6 +22,25 @@ const find = (snap: HostSnapshot, id: string): Container => {
   return c;
 };
 
+/**
+ * The containers once idle: the runtime's setup ended and the sleep is forked (sh and its sleep in each), and two
+ * scans in a row give each the same CPU time; as the second scan saw them, or undefined after 20 tries.
+ */
+async function settledIdle(scanner: HostScanner, ids: string[]): Promise<Container[] | undefined> {
+  for (let i = 0; i < 20; i++) {
+    await sleep(500);
+    const before = ids.map((id) => find(scanner.scan(), id));
+    await sleep(300);
+    const snap = scanner.scan();
+    const now = ids.map((id) => find(snap, id));
+    const still = now.every(
+      (c, k) => before[k].pids.length === 2 && c.pids.length === 2 && c.cgroup?.cpu?.usageSeconds === before[k].cgroup?.cpu?.usageSeconds,
+    );
+    if (still) return now;
+  }
+  return undefined;
+}
+
 test('an idle container is reused scan after scan; its init running, or a process exec into it, shows in the next scan', async (t) => {
   if (missing(t, isRoot(), 'root (reads every cgroup)')) return;
   if (missing(t, dockerAvailable() && testImagePresent(), 'docker and the test image (test/prereqs.sh)')) return;
@@ -31,15 +50,7 @@ test('an idle container is reused scan after scan; its init running, or a proces
   const scanner = new HostScanner({ fullPassIntervalMs: 10 * 60_000, quietMaxAgeMs: 10 * 60_000 });
   t.after(() => scanner.close());
 
-  // settle: the runtime's setup ends, the sleep is forked; then two scans in a row give the same figures
-  let idle: Container | undefined;
-  for (let i = 0; i < 20 && !idle; i++) {
-    await sleep(500);
-    const a = find(scanner.scan(), id);
-    await sleep(300);
-    const b = find(scanner.scan(), id);
-    if (a.pids.length === 2 && b.cgroup?.cpu?.usageSeconds === a.cgroup?.cpu?.usageSeconds) idle = b;
-  }
+  const [idle] = (await settledIdle(scanner, [id])) ?? [];
   assert.ok(idle, 'the container went idle (sh and its sleep)');
   const initPid = idle.init!.hostPid;
   await sleep(300);
@@ -75,15 +86,7 @@ test('v1: idle containers under one parent cgroup are proven still by its CPU co
   const scanner = new HostScanner({ fullPassIntervalMs: 10 * 60_000, quietMaxAgeMs: 10 * 60_000 });
   t.after(() => scanner.close());
 
-  let idle: Container[] | undefined;
-  for (let i = 0; i < 20 && !idle; i++) {
-    await sleep(500);
-    const before = ids.map((id) => find(scanner.scan(), id));
-    await sleep(300);
-    const b = scanner.scan();
-    const now = ids.map((id) => find(b, id));
-    if (now.every((c, k) => c.pids.length === 2 && c.cgroup?.cpu?.usageSeconds === before[k].cgroup?.cpu?.usageSeconds)) idle = now;
-  }
+  const idle = await settledIdle(scanner, ids);
   assert.ok(idle, 'both containers went idle (sh and its sleep)');
   await sleep(300);
   log.clear();
