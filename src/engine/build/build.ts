@@ -17,6 +17,7 @@ import { IgnoreMatcher, readIgnorePatterns } from './dockerignore.js';
 import { parseDockerfile, type Instruction, type InstructionOf } from './dockerfile/parse.js';
 import { envMap, processWord } from './dockerfile/shell-lex.js';
 import { MergedView } from './merged-view.js';
+import { FileDigests } from './file-digests.js';
 import { Sha256Memo } from './sha256-memo.js';
 import { BuildInterruptedError } from './build-error.js';
 import { executeStep, startStage, type BuildSession, type StageState } from './stage.js';
@@ -133,6 +134,7 @@ export async function buildImage(root: string, req: BuildRequest): Promise<Build
     buildId: randomBytes(4).toString('hex'),
     stepNumber: 0,
     memo: req.noCache ? Sha256Memo.none() : Sha256Memo.load(root),
+    files: req.noCache ? FileDigests.none() : FileDigests.load(root),
   };
   const total = metaArgs.length + stages.reduce((n, s) => n + 1 + s.steps.length, 0);
   const announce = (instr: Instruction) => req.out(`Step ${++session.stepNumber}/${total} : ${instr.original}\n`);
@@ -176,6 +178,7 @@ export async function buildImage(root: string, req: BuildRequest): Promise<Build
     return { id: final.id, refs };
   } finally {
     session.memo.save(); // what this build hashed, for the next one (a failed build's steps are cached too)
+    session.files.save();
     if (staging) await fsp.rm(await staging, { recursive: true, force: true });
   }
 }

@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { lazyBuiltin } from '../../lazy-builtin.js';
 import type { CopySource } from './copy-sources.js';
+import { FileDigests } from './file-digests.js';
 import type { MergedView } from './merged-view.js';
 import { MEMO_INPUT_MAX, Sha256Memo } from './sha256-memo.js';
 
@@ -153,7 +154,7 @@ function readWhole(fd: number): number {
 }
 
 /** sha256 hex of the file's bytes to its end, whatever its size has become since the plan's lstat. */
-async function fileHash(path: string, size: number, memo: Sha256Memo): Promise<string> {
+async function readHash(path: string, size: number, memo: Sha256Memo): Promise<string> {
   if (size > SYNC_HASH_MAX) {
     const hash = crypto().createHash('sha256');
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
@@ -176,14 +177,23 @@ async function fileHash(path: string, size: number, memo: Sha256Memo): Promise<s
   }
 }
 
-/** What the cache key of this copy is made of: never times, always content. `memo`: digests already known. */
-export async function hashPlan(plan: CopyPlan, memo = Sha256Memo.none()): Promise<string> {
+/** The file's digest: known from its unchanged lstat (file-digests.ts), else read, and kept for the next build. */
+async function fileHash(path: string, st: Stats | undefined, memo: Sha256Memo, files: FileDigests): Promise<string> {
+  const known = st && files.get(path, st);
+  if (known) return known;
+  const readAt = Date.now();
+  const hex = await readHash(path, st?.size ?? Infinity, memo);
+  if (st) files.set(path, st, hex, readAt);
+  return hex;
+}
+
+/** What the cache key of this copy is made of: never times, always content. `memo`, `files`: digests already known. */
+export async function hashPlan(plan: CopyPlan, memo = Sha256Memo.none(), files = FileDigests.none()): Promise<string> {
   let text = `owner ${plan.owner.uid}:${plan.owner.gid} chmod ${plan.chmod ?? '-'}\n`;
   for (const p of [...plan.newParents].sort()) text += `parent ${p}\n`;
   for (const item of plan.items) {
     const mode = item.stat ? item.stat.mode & 0o7777 : 0;
-    const content =
-      item.kind === 'file' || item.kind === 'archive' ? await fileHash(item.src!, item.stat?.size ?? Infinity, memo) : (item.link ?? '');
+    const content = item.kind === 'file' || item.kind === 'archive' ? await fileHash(item.src!, item.stat, memo, files) : (item.link ?? '');
     text += `${item.kind} ${JSON.stringify(item.dest)} ${mode.toString(8)} ${content}\n`;
   }
   return memo.digest(text).slice(7);

@@ -22,6 +22,7 @@ import { parseInstruction, type Instruction, type InstructionOf } from './docker
 import { envMap, processWord } from './dockerfile/shell-lex.js';
 import { nextImageConfig, scratchConfig } from './image-config-next.js';
 import { MergedView } from './merged-view.js';
+import type { FileDigests } from './file-digests.js';
 import type { Sha256Memo } from './sha256-memo.js';
 
 export interface StageState {
@@ -53,6 +54,8 @@ export interface BuildSession {
   stepNumber: number;
   /** The digests earlier builds computed (sha256-memo.ts). */
   memo: Sha256Memo;
+  /** The copied files' digests by their lstat (file-digests.ts). */
+  files: FileDigests;
 }
 
 const nop = (text: string) => `/bin/sh -c #(nop) ${text}`;
@@ -187,7 +190,7 @@ async function copyStep(s: BuildSession, state: StageState, instr: InstructionOf
     add: instr.keyword === 'ADD',
     keyword: instr.keyword,
   });
-  const contentHash = await hashPlan(plan, s.memo);
+  const contentHash = await hashPlan(plan, s.memo, s.files);
   const shown = `${instr.keyword.toLowerCase()}:${contentHash.slice(0, 12)} in ${dest}`;
   await step(s, state, `${instr.keyword} ${contentHash} ${dest} from=${root.what}`, async () => {
     const dir = await freshStaging(s);
