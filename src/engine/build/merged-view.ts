@@ -2,7 +2,7 @@
 // layer holding a path wins, a whiteout (char 0/0) deletes it, an opaque dir hides what lower layers hold there.
 // Symlinks are resolved inside the view (an absolute or `..` target never leaves it), as docker scopes COPY --from.
 import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { join, normalize } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { readTreeXattrs } from '../images/diff-xattrs.js';
 
@@ -13,6 +13,20 @@ export interface ViewEntry {
 }
 
 const isWhiteout = (st: Stats) => st.isCharacterDevice() && st.rdev === 0;
+
+/** A segment path.join would change: empty (a doubled, leading or trailing slash), "." or "..". */
+const UNCLEAN = /(?:^|\/)\.{0,2}(?:\/|$)/;
+
+/**
+ * path.join(dir, rel) for a normalized `dir`: a concatenation when `rel` is clean segments (readdir's names, and the
+ * paths the view is asked for), which is what path.join returns for them; anything else goes through path.join.
+ * Why: path.join is ~10 us a call in a one-shot command's cold code, and a cached build's walk of a 51-file context
+ * makes ~100 of them (~1 ms of its ~45).
+ */
+export function joinUnder(dir: string, rel: string): string {
+  if (UNCLEAN.test(rel)) return join(dir, rel);
+  return dir.endsWith('/') ? dir + rel : `${dir}/${rel}`;
+}
 
 function lstatOrNull(path: string): Stats | null {
   try {
@@ -34,11 +48,16 @@ export class MergedView {
     return st;
   }
 
-  /** Layer roots, top-most first. A single plain dir (the build context) is a view too. */
+  /** Layer roots, top-most first (normalized: joinUnder's concatenations need it). */
+  readonly layers: string[];
+
+  /** A single plain dir (the build context) is a view too. */
   constructor(
-    readonly layers: string[],
+    layers: string[],
     private readonly overlayMarks = true,
-  ) {}
+  ) {
+    this.layers = layers.map((l) => normalize(l));
+  }
 
   private opaqueDirs(layer: string): Set<string> {
     let set = this.opaque.get(layer);
@@ -63,7 +82,7 @@ export class MergedView {
   private hidesBelow(layer: string, parts: string[]): boolean {
     for (let i = parts.length - 1; i >= 1; i--) {
       const anc = parts.slice(0, i).join('/');
-      const st = this.lstat(join(layer, anc));
+      const st = this.lstat(joinUnder(layer, anc));
       if (!st) continue;
       if (!st.isDirectory()) return true;
       if (this.overlayMarks && this.opaqueDirs(layer).has(anc)) return true;
@@ -75,7 +94,7 @@ export class MergedView {
   lookup(rel: string): ViewEntry | null {
     const parts = rel === '' ? [] : rel.split('/');
     for (const layer of this.layers) {
-      const abs = rel === '' ? layer : join(layer, rel);
+      const abs = rel === '' ? layer : joinUnder(layer, rel);
       const st = this.lstat(abs);
       if (st) return isWhiteout(st) && this.overlayMarks ? null : { abs, stat: st };
       if (this.hidesBelow(layer, parts)) return null;
@@ -88,13 +107,13 @@ export class MergedView {
     const seen = new Map<string, boolean>();
     const parts = rel === '' ? [] : rel.split('/');
     for (const layer of this.layers) {
-      const abs = rel === '' ? layer : join(layer, rel);
+      const abs = rel === '' ? layer : joinUnder(layer, rel);
       const st = this.lstat(abs);
       if (st && !st.isDirectory()) break;
       if (st) {
         for (const name of readdirSync(abs)) {
           if (seen.has(name)) continue;
-          const child = this.lstat(join(abs, name));
+          const child = this.lstat(joinUnder(abs, name));
           if (!child) continue; // gone since the readdir
           seen.set(name, !(this.overlayMarks && isWhiteout(child)));
         }

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { MergedView } from '../../../../src/engine/build/merged-view.js';
+import { joinUnder, MergedView } from '../../../../src/engine/build/merged-view.js';
 import { hasCommand, isRoot, missing } from '../../../helpers/prereq.js';
 
 function layers(t: TestContext): { lower: string; upper: string } {
@@ -52,4 +52,39 @@ test('symlinks resolve inside the view: absolute and ../ targets never reach the
   assert.equal(view.resolve('up-link/passwd'), 'etc/passwd');
   assert.equal(view.resolve('abs-link', false), 'abs-link');
   assert.equal(view.lookup(view.resolve('up-link/passwd'))?.abs, join(upper, 'etc/passwd'));
+});
+
+test('joinUnder is path.join for a normalized dir: concatenated for clean segments, path.join for the rest', () => {
+  const dirs = ['/', '/a', '/a/b', '/var/lib/tctop/layers/sha256/0f'];
+  const rels = [
+    'x',
+    'x/y',
+    '...',
+    'a.b/..c',
+    'x y/\u00e9',
+    '.hidden/..x',
+    '.',
+    '..',
+    'x/.',
+    'x/..',
+    '../x',
+    'x//y',
+    '/x',
+    'x/',
+    '',
+    './x',
+    'x/./y',
+  ];
+  for (const dir of dirs) for (const rel of rels) assert.equal(joinUnder(dir, rel), join(dir, rel), `${dir} + ${rel}`);
+});
+
+test('a view normalizes its layer roots, so what it gives is what path.join would', (t) => {
+  const base = mkdtempSync(join(tmpdir(), 'tctop-view-norm-'));
+  t.after(() => rmSync(base, { recursive: true, force: true }));
+  mkdirSync(join(base, 'l', 'd'), { recursive: true });
+  writeFileSync(join(base, 'l', 'd', 'f'), 'x');
+  const view = new MergedView([`${base}/./l/`], false);
+  assert.deepEqual(view.layers, [`${join(base, 'l')}/`]);
+  assert.equal(view.lookup('d/f')?.abs, join(base, 'l', 'd', 'f'));
+  assert.deepEqual(view.list('d'), ['f']);
 });
