@@ -29,7 +29,7 @@ export async function runExporter(opts: RunExporterOptions): Promise<void> {
   const web = opts.webConfigFile ? loadWebConfig(opts.webConfigFile) : undefined;
   // descriptors cost a stat or readlinks per container process: counted only when their series are exported
   const descriptors = opts.collectors.some((c) => c.name === 'descriptors');
-  const scanner = new HostScanner({ root: opts.root, descriptors, fullPassAside: true });
+  const scanner = new HostScanner({ root: opts.root, descriptors, fullPassAside: true, prefetchSpecs: true });
   // the writable layers are walked in the background only when their series are wanted
   const usage = opts.collectors.some((c) => c.name === 'fs')
     ? new FsUsageCache(opts.fsRefreshMs ? { refreshMs: opts.fsRefreshMs } : {})

@@ -44,6 +44,11 @@ export class ScanFiles {
     this.files?.sweep();
   }
 
+  /** Between scans: read the limit files that will have expired by `by` until `deadline` (SpecCache.prefetch). */
+  prefetchSpecs(by: number, deadline: number): boolean {
+    return this.specs.prefetch(by, deadline);
+  }
+
   /** After a full pass: drop limit files not read for a while (containers that went away). */
   prune(): void {
     this.specs.prune();

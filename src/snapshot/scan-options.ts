@@ -35,6 +35,11 @@ export interface ScanOptions {
   /** How long cgroup limit and setting files are trusted before they are read again (ms). */
   specTtlMs?: number;
   /**
+   * Read the limit and setting files that will be due at the next scan between scans instead of in it
+   * (spec-prefetch.ts): the exporter asks for it, so that a scrape does not wait for them. Needs keepFilesOpen.
+   */
+  prefetchSpecs?: boolean;
+  /**
    * Keep the procfs/cgroupfs files read every scan open between scans (default true). One-shot callers need not
    * say so: scanHost closes them.
    */

@@ -28,6 +28,7 @@ import { ProcessCache } from './process-cache.js';
 import { QuietContainers } from './quiet-containers.js';
 import { ScanFiles } from './scan-files.js';
 import type { ScanOptions } from './scan-options.js';
+import { SpecPrefetch, specPrefetchPlan } from './spec-prefetch.js';
 
 export type { ScanOptions } from './scan-options.js';
 
@@ -60,6 +61,8 @@ interface Setup {
   quiet?: QuietContainers;
   /** Long-running scanners that asked for it (fullPassAside). */
   aside?: AsideSurveys;
+  /** Long-running scanners that asked for it (prefetchSpecs). */
+  prefetch?: SpecPrefetch;
 }
 
 /** A full pass at least this often (ms): see ScanOptions.fullPassIntervalMs. */
@@ -94,11 +97,13 @@ export class HostScanner {
   private allProcesses: boolean;
   private scans = 0;
   private previousScanAt: number | undefined;
+  private readonly specTtlMs: number;
   private focused: { ids: ReadonlySet<string> | undefined; everySignal: boolean } = { ids: undefined, everySignal: true };
 
   constructor(readonly options: ScanOptions = {}) {
     this.paths = hostPaths(options.root ?? '/');
     this.claims = new ClaimCache(options.claimTtlMs ?? 5000);
+    this.specTtlMs = options.specTtlMs ?? 5000;
     this.allProcesses = options.allProcesses ?? false;
   }
 
@@ -138,7 +143,9 @@ export class HostScanner {
       const pids = this.allProcesses ? listPids(s.reader.list(this.paths.proc)) : [];
       if (pids.length) s.processes.readAllInTurn(pids, pass.live, this.options.allProcessesPerScan ?? ALL_PROCESSES_PER_SCAN);
       const snapshot = this.finishPass(pass, pass.unbuilt.length > 0);
+      const previousScanAt = this.previousScanAt;
       this.surveyForNextScan(scanNo, pass);
+      s.prefetch?.schedule(specPrefetchPlan({ scanAt: pass.takenAt, previousScanAt, now: Date.now(), ttlMs: this.specTtlMs }));
       return snapshot;
     } finally {
       s.files.sweep(); // what this scan did not read belongs to processes and cgroups that are gone
@@ -147,6 +154,7 @@ export class HostScanner {
 
   /** Give back the files kept open between scans (a later scan opens them again), and end a survey under way. */
   close(): void {
+    this.setup?.prefetch?.cancel();
     this.setup?.files.close();
     this.setup?.aside?.close();
   }
@@ -228,14 +236,7 @@ export class HostScanner {
     const quietMaxAge = o.quietMaxAgeMs ?? quietMaxAgeFromEnv() ?? QUIET_MAX_AGE_MS;
     const quietOn = (o.keepFilesOpen ?? true) && (o.figures ?? 'all') === 'all' && !o.select && quietMaxAge > 0;
     // a quiet container's files are read once a max age: kept open that long (twice it: scans are late)
-    const files = new ScanFiles(
-      this.paths,
-      layout,
-      o.keepFilesOpen ?? true,
-      o.specTtlMs ?? 5000,
-      o.fdBudget,
-      quietOn ? 2 * quietMaxAge : 0,
-    );
+    const files = new ScanFiles(this.paths, layout, o.keepFilesOpen ?? true, this.specTtlMs, o.fdBudget, quietOn ? 2 * quietMaxAge : 0);
     const reader = files.reader;
     const tracker = new PidTracker(reader, this.hostNs.pid, this.options.fullPassIntervalMs ?? FULL_PASS_INTERVAL_MS, {
       forgetProcess: (pid) => processes.delete(pid),
@@ -254,7 +255,9 @@ export class HostScanner {
     quiet?.setFocus(this.focused.ids, this.focused.everySignal);
     const asideOn = (o.keepFilesOpen ?? true) && o.fullPassAside;
     const aside = asideOn ? new AsideSurveys((req) => startHostSurvey(req, o.pidnsHelper)) : undefined;
-    return (this.setup = { layout, files, reader, tracker, processes, descriptors, quiet, aside });
+    const prefetchOn = (o.keepFilesOpen ?? true) && o.prefetchSpecs;
+    const prefetch = prefetchOn ? new SpecPrefetch((by, deadline) => files.prefetchSpecs(by, deadline)) : undefined;
+    return (this.setup = { layout, files, reader, tracker, processes, descriptors, quiet, aside, prefetch });
   }
 
   private beginPass({ at, t0, notes }: ScanStart): ScanPass {
