@@ -9,10 +9,10 @@
 // written just before a build is read again by the next one. A clock stepped back by more than that margin is the
 // remaining hole, as it is git's. Bounded (the newest entries kept), a damaged file is an empty cache, written whole
 // or not at all, and never read or written by a --no-cache build.
-import { mkdirSync, readFileSync, type Stats } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../atomic-write.js';
+import { readFileSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
 import { imagesDir } from '../images/store-paths.js';
+import { writeNewestWithin } from './bounded-json.js';
 
 /** Far above any timestamp granularity (a jiffy, ~4 ms; FAT's 2 s) and the coarse clock's lag behind Date.now(). */
 export const RACY_MARGIN_MS = 3000;
@@ -77,17 +77,6 @@ export class FileDigests {
   /** Writes the cache if this build added to it, the oldest entries dropped to keep it within its bound. */
   save(): void {
     if (this.path === null || !this.added) return;
-    const all = [...this.entries.values()];
-    let size = 2;
-    let from = all.length;
-    while (from > 0 && size + JSON.stringify(all[from - 1]).length + 1 <= FILE_MAX) size += JSON.stringify(all[--from]).length + 1;
-    try {
-      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-      // not durable: a crash leaves the old cache or none, and a missing digest is only computed again
-      writeFileAtomic(this.path, JSON.stringify(all.slice(from)), { mode: 0o600, durable: false });
-      this.added = false;
-    } catch {
-      // a read-only or full store: the next build reads the files again
-    }
+    if (writeNewestWithin(this.path, [...this.entries.values()], FILE_MAX)) this.added = false;
   }
 }

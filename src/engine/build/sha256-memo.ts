@@ -6,11 +6,11 @@
 // copied file's bytes are a new input, so it still rebuilds). The memo is bounded: inputs of at most 16 KiB (larger
 // ones are hashed every time), the file at most 256 KiB, the oldest entries dropped first; a damaged file is only
 // an empty memo. Written whole or not at all (atomic-write.ts), when a build added to it.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../atomic-write.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sha256Digest } from '../images/sha256.js';
 import { imagesDir } from '../images/store-paths.js';
+import { writeNewestWithin } from './bounded-json.js';
 
 /** Inputs kept: step keys' texts and configs are ~0.2-2 KiB, a COPY's list ~0.1 KiB a file; a large file is hashed anyway. */
 export const MEMO_INPUT_MAX = 16 << 10;
@@ -68,18 +68,6 @@ export class Sha256Memo {
   /** Writes the memo if this build added to it, the oldest entries dropped to keep it within its bound. */
   save(): void {
     if (this.path === null || !this.added) return;
-    const entries = [...this.digests];
-    let size = 2;
-    let from = entries.length;
-    while (from > 0 && size + JSON.stringify(entries[from - 1]).length + 1 <= MEMO_FILE_MAX)
-      size += JSON.stringify(entries[--from]).length + 1;
-    try {
-      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-      // not durable: a crash leaves the old memo or none, and a missing digest is only computed again
-      writeFileAtomic(this.path, JSON.stringify(entries.slice(from)), { mode: 0o600, durable: false });
-      this.added = false;
-    } catch {
-      // a read-only or full store: the next build hashes again
-    }
+    if (writeNewestWithin(this.path, [...this.digests], MEMO_FILE_MAX)) this.added = false;
   }
 }
