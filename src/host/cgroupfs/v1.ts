@@ -1,15 +1,16 @@
 // cgroup v1 resource figures for one container: each controller at its own path (from /proc/<pid>/cgroup).
 import { join } from 'node:path';
+import { joinUnder } from '../paths.js';
 import type { HostReader } from '../reader.js';
 import type { CgroupStats } from '../records.js';
 import { namedDevices, parseBlkioDevices } from './block-devices.js';
 import type { CgroupLayout } from './layout.js';
 import { definedOnly, parseBlkio, parseCpuset, parseFlatKeyed, parseMaxOrNumber } from './parse.js';
 
-/** `mount` + `path`; path.join (which normalises, and allocates doing so) only when the path needs it. */
+/** `mount` + `path` (a cgroup path, absolute in its hierarchy), as path.join would give it (joinUnder). */
 export function cgroupDir(mount: string, path: string): string {
   if (path === '/') return mount;
-  return path.startsWith('/') && !path.includes('//') && !path.includes('/.') && !path.endsWith('/') ? mount + path : join(mount, path);
+  return path.startsWith('/') ? joinUnder(mount, path.slice(1)) : join(mount, path);
 }
 
 // the keys each refresh reads from the flat-keyed files

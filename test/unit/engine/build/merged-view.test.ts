@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { joinUnder, MergedView } from '../../../../src/engine/build/merged-view.js';
+import { MergedView } from '../../../../src/engine/build/merged-view.js';
 import { hasCommand, isRoot, missing } from '../../../helpers/prereq.js';
 
 function layers(t: TestContext): { lower: string; upper: string } {
@@ -52,30 +52,6 @@ test('symlinks resolve inside the view: absolute and ../ targets never reach the
   assert.equal(view.resolve('up-link/passwd'), 'etc/passwd');
   assert.equal(view.resolve('abs-link', false), 'abs-link');
   assert.equal(view.lookup(view.resolve('up-link/passwd'))?.abs, join(upper, 'etc/passwd'));
-});
-
-test('joinUnder is path.join for a normalized dir: concatenated for clean segments, path.join for the rest', () => {
-  const dirs = ['/', '/a', '/a/b', '/var/lib/tctop/layers/sha256/0f'];
-  const rels = [
-    'x',
-    'x/y',
-    '...',
-    'a.b/..c',
-    'x y/\u00e9',
-    '.hidden/..x',
-    '.',
-    '..',
-    'x/.',
-    'x/..',
-    '../x',
-    'x//y',
-    '/x',
-    'x/',
-    '',
-    './x',
-    'x/./y',
-  ];
-  for (const dir of dirs) for (const rel of rels) assert.equal(joinUnder(dir, rel), join(dir, rel), `${dir} + ${rel}`);
 });
 
 test('a view normalizes its layer roots, so what it gives is what path.join would', (t) => {
