@@ -144,7 +144,8 @@ export class HostScanner {
       if (pids.length) s.processes.readAllInTurn(pids, pass.live, this.options.allProcessesPerScan ?? ALL_PROCESSES_PER_SCAN);
       const snapshot = this.finishPass(pass, pass.unbuilt.length > 0);
       const previousScanAt = this.previousScanAt;
-      this.surveyForNextScan(scanNo, pass);
+      this.previousScanAt = pass.takenAt;
+      this.surveyForNextScan(scanNo, pass, previousScanAt);
       s.prefetch?.schedule(specPrefetchPlan({ scanAt: pass.takenAt, previousScanAt, now: Date.now(), ttlMs: this.specTtlMs }));
       return snapshot;
     } finally {
@@ -170,10 +171,8 @@ export class HostScanner {
   }
 
   /** With fullPassAside: start the survey the next scan will take as its full pass, if it is expected to need one. */
-  private surveyForNextScan(scanNo: number, pass: ScanPass): void {
+  private surveyForNextScan(scanNo: number, pass: ScanPass, previousScanAt: number | undefined): void {
     const { aside, tracker } = this.setup!;
-    const previousScanAt = this.previousScanAt;
-    this.previousScanAt = pass.takenAt;
     if (!aside) return;
     const delay = surveyStartDelay({
       scanAt: pass.takenAt,
