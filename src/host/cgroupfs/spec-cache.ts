@@ -52,18 +52,23 @@ export class SpecCache {
     let n = 0;
     const now = Date.now();
     for (const [path, e] of this.entries) {
-      if (e.at + e.life > by || now - e.usedAt >= this.ttlMs * 2) continue;
+      if (e.at + e.life > by || this.unused(e, now)) continue;
       if (++n % PREFETCH_BATCH === 0 && performance.now() >= deadline) return true;
       this.load(path, e, now);
     }
     return false;
   }
 
+  /** No scan asked for it for two TTLs: its container is likely gone. */
+  private unused(e: Entry, now: number): boolean {
+    return now - e.usedAt >= this.ttlMs * 2;
+  }
+
   /** Drop entries not asked for a while (containers that went away), and close their files. */
   prune(): void {
     const now = Date.now();
     for (const [k, e] of this.entries) {
-      if (now - e.usedAt < this.ttlMs * 2) continue;
+      if (!this.unused(e, now)) continue;
       this.entries.delete(k);
       this.files?.forget(k);
     }
