@@ -26,10 +26,17 @@ export interface PrefetchPlan {
   by: number;
 }
 
+/**
+ * Scans closer together than this get no read-ahead: few limit files fall due between two of them, and the
+ * read-ahead's timers would only come between the responses (8 clients scraping back to back at 40 containers:
+ * /metrics p50 16-18 ms without one, 22 ms with it).
+ */
+export const MIN_GAP_MS = 500;
+
 export function specPrefetchPlan(t: PrefetchTiming): PrefetchPlan | undefined {
   if (t.previousScanAt === undefined || t.ttlMs <= 0) return undefined;
   const gap = t.scanAt - t.previousScanAt;
-  if (!(gap > 0)) return undefined;
+  if (!(gap >= MIN_GAP_MS)) return undefined;
   const nextAt = t.scanAt + gap;
   const startAt = Math.max(t.scanAt + gap / 2, nextAt - t.ttlMs / 2);
   return { delayMs: Math.max(0, startAt - t.now), by: nextAt + Math.min(gap / 4, t.ttlMs / 4) };

@@ -3,12 +3,15 @@
 // then plus a margin; in slices, until nothing is left.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SpecPrefetch, specPrefetchPlan } from '../../../src/snapshot/spec-prefetch.js';
+import { MIN_GAP_MS, SpecPrefetch, specPrefetchPlan } from '../../../src/snapshot/spec-prefetch.js';
 
 test('the plan: halfway to the next scan at short gaps, half a TTL before it at long ones, none at the first scan', () => {
   const ttlMs = 5000;
   assert.equal(specPrefetchPlan({ scanAt: 10_000, previousScanAt: undefined, now: 10_050, ttlMs }), undefined);
   assert.equal(specPrefetchPlan({ scanAt: 10_000, previousScanAt: 10_000, now: 10_050, ttlMs }), undefined);
+  // scrapes back to back: none (MIN_GAP_MS)
+  assert.equal(specPrefetchPlan({ scanAt: 10_000, previousScanAt: 9970, now: 10_020, ttlMs }), undefined);
+  assert.ok(specPrefetchPlan({ scanAt: 10_000, previousScanAt: 10_000 - MIN_GAP_MS, now: 10_020, ttlMs }));
   // a scrape a second: start 0.5 s after this scan began, read what is due by the next one plus 250 ms
   assert.deepEqual(specPrefetchPlan({ scanAt: 10_000, previousScanAt: 9000, now: 10_100, ttlMs }), { delayMs: 400, by: 11_250 });
   // a scrape every 15 s: start 2.5 s before the next, read what is due by it plus 1.25 s (still fresh then)
